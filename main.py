@@ -1,0 +1,24 @@
+"""Start the 保修台 desktop app: parse the arguments, open the database, show the main window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="warranty-desk-gui", description="保修台 Warranty Desk")
+    parser.add_argument("--db", help="数据库文件路径或 postgresql:// 地址")
+    parser.add_argument("--smoke", action="store_true", help="打开主窗口后立即退出（自检）")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    from ui.app import run
+
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Shared fixtures: a fresh database per test, optionally on PostgreSQL (WARRANTY_DESK_TEST_PG)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import uuid
+
+import pytest
+
+from warranty_desk.db import open_database
+from warranty_desk.models import database_proxy
+from warranty_desk.services import settings
+
+PG_URL = os.environ.get("WARRANTY_DESK_TEST_PG")  # e.g. postgresql://postgres@localhost/postgres
+
+
+def _fresh_pg_database() -> str:
+    """Create an empty PostgreSQL database for one test and return its URL."""
+    import psycopg2
+
+    name = f"wd_test_{uuid.uuid4().hex[:12]}"
+    conn = psycopg2.connect(PG_URL)
+    conn.autocommit = True
+    conn.cursor().execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    return PG_URL.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture
+def db_target(tmp_path):
+    """A file path (SQLite) or URL (PostgreSQL, when WARRANTY_DESK_TEST_PG is set) for a new database."""
+    if PG_URL:
+        return _fresh_pg_database()
+    return str(tmp_path / "office.db")
+
+
+@pytest.fixture
+def db(db_target, tmp_path, monkeypatch):
+    monkeypatch.setenv("WARRANTY_DESK_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("WARRANTY_DESK_USER", "测试员")
+    database = open_database(db_target)
+    settings.ensure_defaults()
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory):
+    """A demo office built once per session (SQLite), copied for tests that want it."""
+    from warranty_desk.services.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    database = open_database(str(path))
+    settings.ensure_defaults()
+    build_demo(today=dt.date(2026, 11, 29))
+    database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_file, tmp_path, monkeypatch):
+    monkeypatch.setenv("WARRANTY_DESK_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("WARRANTY_DESK_USER", "测试员")
+    target = tmp_path / "demo.db"
+    shutil.copy(demo_file, target)
+    database = open_database(str(target))
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def make_project(db):
+    """Create a project through the service; keyword arguments override the defaults."""
+    from warranty_desk.services.projects import create_project
+
+    counter = {"n": 0}
+
+    def factory(**overrides):
+        counter["n"] += 1
+        data = {
+            "code": f"T-{counter['n']:03d}",
+            "name": f"测试工程{counter['n']}",
+            "client": "测试建设单位",
+            "type": "住宅",
+            "scale": "中型",
+            "heating_region": "北京",
+            "accepted_on": dt.date(2024, 6, 15),
+            "handed_over_on": dt.date(2024, 7, 1),
+        }
+        data.update(overrides)
+        return create_project(data)
+
+    return factory
+
+
+def database_is_postgres() -> bool:
+    return isinstance(database_proxy.obj, __import__("peewee").PostgresqlDatabase)

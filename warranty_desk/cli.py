@@ -1,0 +1,197 @@
+"""The `warranty-desk` command. Exit 0 on success, 2 on bad input with the reason on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+from .errors import ImportFailed, ValidationError
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是日期，请写成 2026-07-01") from None
+
+
+def _open(args):
+    from .db import open_database
+    from .paths import default_database
+    from .services import settings
+
+    db = open_database(args.db or default_database())
+    settings.ensure_defaults()
+    return db
+
+
+# --- commands -------------------------------------------------------------------------------
+
+def cmd_demo(args) -> int:
+    from .services.demo import build_demo
+
+    _open(args)
+    counts = build_demo()
+    print(f"演示数据已装入：{counts['projects']}个工程，{counts['units']}户，{counts['visits']}次回访，{counts['tickets']}张工单")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from .services import importing
+
+    if args.what == "template":
+        kind = "units" if args.units else "projects"
+        path = importing.write_template(args.file, kind)
+        print(f"已生成导入模板：{path}")
+        return 0
+    _open(args)
+    if args.what == "projects":
+        created = importing.import_projects(args.file)
+        print(f"已导入{len(created)}个工程")
+    else:
+        created = importing.import_units(args.file)
+        print(f"已导入{len(created)}户房号和业主")
+    return 0
+
+
+def cmd_project_show(args) -> int:
+    from .rules.categories import minimum_text, period_text
+    from .services.handover import items_of
+    from .services.projects import by_code
+
+    _open(args)
+    project = by_code(args.code)
+    items = items_of(project)
+    data = {
+        "code": project.code,
+        "name": project.name,
+        "client": project.client.name if project.client_id else "",
+        "type": project.type,
+        "scale": project.scale,
+        "region": project.region.name if project.region_id else "",
+        "accepted_on": project.accepted_on.isoformat() if project.accepted_on else None,
+        "handed_over_on": project.handed_over_on.isoformat() if project.handed_over_on else None,
+        "design_life_years": project.design_life_years,
+        "items": [
+            {
+                "key": i.key,
+                "name": i.name,
+                "minimum": minimum_text(i.key, project.design_life_years),
+                "minimum_unit": i.minimum_unit,
+                "minimum_amount": i.minimum_amount,
+                "agreed": period_text(i.agreed_unit, i.agreed_amount),
+                "agreed_unit": i.agreed_unit,
+                "agreed_amount": i.agreed_amount,
+                "start": i.start_on.isoformat(),
+                "end": i.end_on.isoformat(),
+            }
+            for i in items
+        ],
+    }
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(f"{project.code}  {project.name}  {project.type} {project.scale}")
+        print(f"竣工验收：{data['accepted_on'] or '—'}  交付：{data['handed_over_on'] or '—'}")
+        for item in data["items"]:
+            print(f"  {item['name']}：法定{item['minimum']}，约定{item['agreed']}，{item['start']} 至 {item['end']}")
+    return 0
+
+
+def cmd_visits_due(args) -> int:
+    from .services.visits import due
+
+    _open(args)
+    rows = due(args.from_, args.to)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            print(f"{row['date']}  {row['project_code']}  {row['project_name']}  {row['kind_name']}  "
+                  f"{row['staff'] or '未指派'}  {'；'.join(row['purposes'])}")
+        print(f"共{len(rows)}次回访")
+    return 0
+
+
+def cmd_visits_plan(args) -> int:
+    from .services.visits import plan_project
+
+    _open(args)
+    visits = plan_project(args.code)
+    print(f"已重新编制回访计划：{len(visits)}次计划回访")
+    for visit in visits:
+        print(f"  {visit.planned_on}  {visit.purposes.replace(chr(10), '；')}")
+    return 0
+
+
+# --- parser ---------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="warranty-desk", description="保修台 Warranty Desk")
+    parser.add_argument("--db", help="数据库文件路径或 postgresql:// 地址（默认：用户数据文件夹；或环境变量 WARRANTY_DESK_DB）")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="在空数据库中装入演示数据")
+    demo.set_defaults(func=cmd_demo)
+
+    imp = sub.add_parser("import", help="从 Excel/CSV 导入")
+    imp_sub = imp.add_subparsers(dest="what", required=True)
+    for what, text in (("projects", "导入工程"), ("units", "导入住宅房号和业主"), ("template", "生成导入模板")):
+        p = imp_sub.add_parser(what, help=text)
+        p.add_argument("file")
+        if what == "template":
+            p.add_argument("--units", action="store_true", help="生成房号业主模板")
+        p.set_defaults(func=cmd_import)
+
+    project = sub.add_parser("project", help="工程")
+    project_sub = project.add_subparsers(dest="verb", required=True)
+    show = project_sub.add_parser("show", help="显示工程及其保修项目")
+    show.add_argument("code")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=cmd_project_show)
+
+    visits = sub.add_parser("visits", help="回访")
+    visits_sub = visits.add_subparsers(dest="verb", required=True)
+    due_p = visits_sub.add_parser("due", help="列出某段时间内的回访")
+    due_p.add_argument("--from", dest="from_", type=_date, required=True)
+    due_p.add_argument("--to", type=_date, required=True)
+    due_p.add_argument("--json", action="store_true")
+    due_p.set_defaults(func=cmd_visits_due)
+    plan = visits_sub.add_parser("plan", help="重新编制工程的回访计划")
+    plan.add_argument("code")
+    plan.set_defaults(func=cmd_visits_plan)
+
+    for register in _EXTENSIONS:
+        register(sub)
+    return parser
+
+
+# Other modules add their commands here: a function (subparsers) -> None.
+_EXTENSIONS: list = []
+
+
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return 2 if exc.code not in (0, None) else 0
+    try:
+        return args.func(args) or 0
+    except ImportFailed as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        print(exc.message.replace("\n", " "), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"文件操作失败：{exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Opening the database: SQLite file (default) or a PostgreSQL URL; schema created or migrated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from pathlib import Path
+
+from peewee import PostgresqlDatabase, SqliteDatabase
+from playhouse.db_url import connect
+
+from . import migrations
+from .errors import ValidationError
+from .models import SchemaVersion, database_proxy
+
+log = logging.getLogger(__name__)
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "synchronous": "normal",
+    "cache_size": -32000,
+}
+
+
+class NewerSchemaError(ValidationError):
+    pass
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+def _connect(target: str):
+    if is_url(target):
+        if not target.startswith(("postgres://", "postgresql://", "sqlite://")):
+            raise ValidationError(f"不支持的数据库地址：{target}（请用文件路径或 postgresql://…）")
+        return connect(target)
+    path = Path(target).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+
+
+def current_version(db) -> int:
+    if not db.table_exists("schema_version"):
+        return 0
+    row = db.execute_sql("SELECT MAX(version) FROM schema_version").fetchone()
+    return row[0] or 0
+
+
+def copy_aside(db, version: int) -> Path | None:
+    """Copy an SQLite file aside before migrating it (online backup API, never a file copy)."""
+    if not isinstance(db, SqliteDatabase) or db.database in (":memory:", ""):
+        return None
+    source = Path(db.database)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = source.with_name(f"{source.stem}.v{version}.{stamp}.bak{source.suffix}")
+    dest = sqlite3.connect(str(target))
+    try:
+        db.connection().backup(dest)
+    finally:
+        dest.close()
+    log.info("copied %s aside to %s before migrating", source, target)
+    return target
+
+
+def migrate(db) -> int:
+    """Bring the schema up to the latest version; returns the version it had before."""
+    before = current_version(db)
+    latest = migrations.latest_version()
+    if before > latest:
+        raise NewerSchemaError(
+            f"数据库版本（{before}）比本程序（{latest}）新，请先升级保修台程序"
+        )
+    if 0 < before < latest:
+        copy_aside(db, before)
+    for version, step in migrations.steps():
+        if version <= before:
+            continue
+        with db.atomic():
+            step.apply(db)
+            SchemaVersion.insert(version=version, applied_at=dt.datetime.now()).execute()
+        log.info("schema migrated to version %s", version)
+    return before
+
+
+def open_database(target: str, *, create: bool = True):
+    """Open (and create or migrate) the database at a file path or URL and bind the models."""
+    db = _connect(target)
+    database_proxy.initialize(db)
+    db.connect(reuse_if_open=True)
+    if create:
+        migrate(db)
+    return db
+
+
+def is_postgres(db) -> bool:
+    return isinstance(db, PostgresqlDatabase)

@@ -1,0 +1,394 @@
+"""The one style sheet of every printed document: fonts, paragraph styles, colours, helpers.
+
+Fonts (resources/fonts/, see its README):
+- ``WDSans``: WenQuanYi Micro Hei (TrueType outlines, Apache-2.0), the text of every document.
+- ``WDRare``: a subset of HanaMinA (Hanazono font licence) with the CJK characters Micro Hei lacks
+  (Ext-A such as 㐂, part of Ext-B such as 𠀀). `para_text` switches to it per character.
+Both are embedded as subsets in every PDF; registration happens once per process.
+
+Every user value that reaches a PDF goes through `para_text` (escape + font fallback).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import logging
+import os
+import tempfile
+import unicodedata
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import Paragraph, Table, TableStyle
+
+from ..paths import resources_dir
+
+log = logging.getLogger(__name__)
+
+FONT = "WDSans"
+RARE_FONT = "WDRare"
+MAIN_FONT_FILE = ("wqy-microhei.ttc", 0)
+RARE_FONT_FILE = ("HanaMinA-rare.ttf", 0)
+
+INK = colors.HexColor("#1a1a1a")
+GREY = colors.HexColor("#666666")
+LINE = colors.HexColor("#888888")
+HEAD_BG = colors.HexColor("#e8edf3")
+ACCENT = colors.HexColor("#1f4e79")
+ZEBRA = colors.HexColor("#f6f8fa")
+
+
+# --- fonts --------------------------------------------------------------------------------
+
+
+def _utf16_hex(code: int) -> str:
+    if code > 0xFFFF:
+        code -= 0x10000
+        return "%04X%04X" % (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF))
+    return "%04X" % code
+
+
+def _to_unicode_cmap(fontname, subset):
+    """reportlab's ToUnicode CMap writes U+20000 as <20000> (invalid), so copy-paste loses
+    characters outside the BMP; this writes the UTF-16 surrogate pair the PDF spec asks for."""
+    cmap = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo",
+        "<< /Registry (%s)" % fontname,
+        "/Ordering (%s)" % fontname,
+        "/Supplement 0",
+        ">> def",
+        "/CMapName /%s def" % fontname,
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        "<00> <%02X>" % (len(subset) - 1),
+        "endcodespacerange",
+        "%d beginbfchar" % len(subset),
+    ]
+    cmap += ["<%02X> <%s>" % (i, _utf16_hex(v)) for i, v in enumerate(subset)]
+    cmap += ["endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(cmap)
+
+
+def fonts_dir() -> Path:
+    return resources_dir() / "fonts"
+
+
+@functools.cache
+def register_fonts() -> tuple[frozenset, frozenset]:
+    """Register both fonts once; return the code points each one covers."""
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+    main_file, main_index = MAIN_FONT_FILE
+    rare_file, rare_index = RARE_FONT_FILE
+    main = TTFont(FONT, str(fonts_dir() / main_file), subfontIndex=main_index)
+    pdfmetrics.registerFont(main)
+    # there is no bold face: <b> in our own markup maps to the same font (headings use size)
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT, italic=FONT, boldItalic=FONT)
+    rare = TTFont(RARE_FONT, str(fonts_dir() / rare_file), subfontIndex=rare_index)
+    pdfmetrics.registerFont(rare)
+    pdfmetrics.registerFontFamily(RARE_FONT, normal=RARE_FONT, bold=RARE_FONT, italic=RARE_FONT,
+                                  boldItalic=RARE_FONT)
+    return frozenset(main.face.charToGlyph), frozenset(rare.face.charToGlyph)
+
+
+_warned: set[str] = set()
+
+
+def _needs_rare(ch: str, main: frozenset, rare: frozenset) -> bool:
+    code = ord(ch)
+    if code in main:
+        return False
+    if code in rare:
+        return True
+    if ch not in _warned:
+        _warned.add(ch)
+        log.warning("no shipped font has a glyph for U+%04X %r", code, ch)
+    return False
+
+
+def clean_text(value) -> str:
+    """User text as a string: None → "", control characters dropped, tabs → space."""
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
+
+
+def para_text(value, *, newlines: bool = True) -> str:
+    """Escape user text for Paragraph markup and switch to the rare-character font per character.
+
+    `<b>张三 & 李四</b>` prints literally; 𠀀 and 㐂 print from the fallback font; a newline
+    becomes a line break (or a space with newlines=False)."""
+    main, rare = register_fonts()
+    text = clean_text(value)
+    out: list[str] = []
+    run: list[str] = []
+    run_rare = False
+
+    def flush():
+        if not run:
+            return
+        chunk = escape("".join(run))
+        out.append(f'<font name="{RARE_FONT}">{chunk}</font>' if run_rare else chunk)
+        run.clear()
+
+    for ch in text:
+        if ch == "\n":
+            flush()
+            out.append("<br/>" if newlines else " ")
+            continue
+        is_rare = _needs_rare(ch, main, rare)
+        if is_rare != run_rare:
+            flush()
+            run_rare = is_rare
+        run.append(ch)
+    flush()
+    return "".join(out)
+
+
+def canvas_runs(value) -> list[tuple[str, str]]:
+    """User text split into (font, text) runs for direct canvas drawing."""
+    main, rare = register_fonts()
+    runs: list[tuple[str, str]] = []
+    for ch in clean_text(value).replace("\n", " "):
+        font = RARE_FONT if _needs_rare(ch, main, rare) else FONT
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + ch)
+        else:
+            runs.append((font, ch))
+    return runs
+
+
+# --- paragraph styles ---------------------------------------------------------------------
+
+
+@functools.cache
+def styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    base = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=16, textColor=INK,
+                          wordWrap="CJK", allowWidows=0, allowOrphans=0)
+    s = {
+        "body": base,
+        "indent": ParagraphStyle("indent", parent=base, firstLineIndent=21),
+        "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=12),
+        "tiny": ParagraphStyle("tiny", parent=base, fontSize=7, leading=9),
+        "note": ParagraphStyle("note", parent=base, fontSize=8.5, leading=12, textColor=GREY),
+        "title": ParagraphStyle("title", parent=base, fontSize=22, leading=30, alignment=TA_CENTER,
+                                spaceAfter=6),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=12, leading=18, alignment=TA_CENTER,
+                                   textColor=GREY),
+        "h1": ParagraphStyle("h1", parent=base, fontSize=15, leading=22, spaceBefore=10, spaceAfter=6,
+                             textColor=ACCENT),
+        "h2": ParagraphStyle("h2", parent=base, fontSize=12, leading=18, spaceBefore=8, spaceAfter=3,
+                             textColor=ACCENT),
+        "bullet": ParagraphStyle("bullet", parent=base, leftIndent=14, bulletIndent=3),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=12),
+        "cell_c": ParagraphStyle("cell_c", parent=base, fontSize=9, leading=12, alignment=TA_CENTER),
+        "cell_r": ParagraphStyle("cell_r", parent=base, fontSize=9, leading=12, alignment=TA_RIGHT),
+        "head": ParagraphStyle("head", parent=base, fontSize=9, leading=12, alignment=TA_CENTER),
+        "left": ParagraphStyle("left", parent=base, alignment=TA_LEFT),
+        "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
+        "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
+        "toc1": ParagraphStyle("toc1", parent=base, fontSize=11, leading=20, leftIndent=10),
+        "toc2": ParagraphStyle("toc2", parent=base, fontSize=10, leading=16, leftIndent=28),
+    }
+    return s
+
+
+def P(value, style: str | ParagraphStyle = "body") -> Paragraph:  # noqa: N802 - reads like a flowable
+    """A paragraph of user text (escaped, fallback font)."""
+    st = styles()[style] if isinstance(style, str) else style
+    return Paragraph(para_text(value), st)
+
+
+def M(markup: str, style: str | ParagraphStyle = "body") -> Paragraph:  # noqa: N802
+    """A paragraph of markup that is already safe (built from para_text pieces)."""
+    st = styles()[style] if isinstance(style, str) else style
+    return Paragraph(markup, st)
+
+
+def grid_table(rows, col_widths, *, header_rows: int = 1, zebra: bool = True, extra=()) -> Table:
+    """A bordered table whose cells are Paragraphs (so they wrap inside their column)."""
+    table = Table(rows, colWidths=col_widths, repeatRows=header_rows)
+    cmds = [
+        ("GRID", (0, 0), (-1, -1), 0.5, LINE),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header_rows:
+        cmds.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_BG))
+    if zebra:
+        for r in range(header_rows + 1, len(rows), 2):
+            cmds.append(("BACKGROUND", (0, r), (-1, r), ZEBRA))
+    cmds.extend(extra)
+    table.setStyle(TableStyle(cmds))
+    return table
+
+
+def fit_paragraph(value, style: ParagraphStyle, width: float, height: float, *, min_size: float = 5.5,
+                  markup: str | None = None) -> Paragraph:
+    """A paragraph that fits in width × height: shrink the font, then cut the text with "…"."""
+    text = markup if markup is not None else para_text(value)
+    size = style.fontSize
+    while True:
+        st = ParagraphStyle(f"{style.name}_{size}", parent=style, fontSize=size, leading=size * 1.25)
+        para = Paragraph(text, st)
+        _, h = para.wrap(width, height)
+        if h <= height:
+            return para
+        if size - 0.5 >= min_size:
+            size -= 0.5
+            continue
+        break
+    # still too tall at the smallest size: cut the plain text until it fits
+    raw = clean_text(value)
+    lo, hi = 0, len(raw)
+    best = Paragraph("…", st)
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        candidate = Paragraph(para_text(raw[:mid]) + "…", st)
+        if candidate.wrap(width, height)[1] <= height:
+            best, lo = candidate, mid + 1
+        else:
+            hi = mid - 1
+    best.wrap(width, height)
+    return best
+
+
+# --- values -------------------------------------------------------------------------------
+
+
+def fmt_date(value, lang: str = "zh_CN", blank: str = "") -> str:
+    """2026年6月15日 (or the English long date)."""
+    if value is None or value == "":
+        return blank
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if lang.startswith("zh"):
+        return f"{value.year}年{value.month}月{value.day}日"
+    from babel.dates import format_date
+
+    return format_date(value, "long", locale=lang)
+
+
+def fmt_datetime(value, lang: str = "zh_CN", blank: str = "") -> str:
+    if value is None:
+        return blank
+    return f"{fmt_date(value, lang)} {value:%H:%M}"
+
+
+def hours_text(hours, lang: str = "zh_CN") -> str:
+    """2 → 2小时; 24 → 24小时; 72 → 3天; 360 → 15天."""
+    hours = float(hours)
+    if hours >= 48 and hours % 24 == 0:
+        n = int(hours // 24)
+        return f"{n}天" if lang.startswith("zh") else f"{n} days"
+    n = int(hours) if hours == int(hours) else round(hours, 1)
+    return f"{n}小时" if lang.startswith("zh") else f"{n} h"
+
+
+def money_text(value, blank: str = "") -> str:
+    if value is None:
+        return blank
+    return f"¥{value:,.2f}"
+
+
+BLANK = "__________"
+
+
+# --- files and canvases ---------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def atomic_pdf(path):
+    """Yield a temp file path in the target folder; move it over `path` only on success."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".part", dir=str(target.parent))
+    os.close(fd)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def doc_kwargs(title: str, author: str = "") -> dict:
+    """Arguments every DocTemplate gets: metadata, and the CJK font as the canvas base font
+    (otherwise reportlab names Helvetica in every page, a font the PDF does not embed)."""
+    register_fonts()
+    return {"title": title, "author": author, "creator": "保修台 Warranty Desk",
+            "initialFontName": FONT, "initialFontSize": 10}
+
+
+def make_canvas(path, pagesize, title: str, author: str = "") -> rl_canvas.Canvas:
+    register_fonts()
+    c = rl_canvas.Canvas(str(path), pagesize=pagesize, initialFontName=FONT, initialFontSize=10)
+    c.setTitle(title)
+    c.setAuthor(author)
+    c.setCreator("保修台 Warranty Desk")
+    return c
+
+
+def numbered_canvas_class(company: str, doc_title: str, lang: str = "zh_CN", skip_first: bool = True):
+    """A canvas that writes the header (company, title) and "第 x 页 共 y 页" once it knows y."""
+    header_markup = para_text(company)
+    title_markup = para_text(doc_title)
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("initialFontName", FONT)
+            super().__init__(*args, **kwargs)
+            self._saved_pages = []
+
+        def showPage(self):  # noqa: N802 - reportlab API
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._saved_pages)
+            for state in self._saved_pages:
+                self.__dict__.update(state)
+                self._decorate(total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, total):
+            page = self._pageNumber
+            if skip_first and page == 1:
+                return
+            w, h = self._pagesize
+            self.saveState()
+            self.setStrokeColor(LINE)
+            self.setLineWidth(0.5)
+            self.line(18 * mm, h - 14 * mm, w - 18 * mm, h - 14 * mm)
+            self.line(18 * mm, 14 * mm, w - 18 * mm, 14 * mm)
+            head = Paragraph(header_markup, styles()["note"])
+            head.wrap(w / 2 - 20 * mm, 10 * mm)
+            head.drawOn(self, 18 * mm, h - 13 * mm)
+            right = Paragraph(title_markup, ParagraphStyle("hr", parent=styles()["note"], alignment=TA_RIGHT))
+            right.wrap(w / 2 - 20 * mm, 10 * mm)
+            right.drawOn(self, w / 2 + 2 * mm, h - 13 * mm)
+            text = f"第 {page} 页 共 {total} 页" if lang.startswith("zh") else f"Page {page} of {total}"
+            self.setFont(FONT, 8.5)
+            self.setFillColor(GREY)
+            self.drawCentredString(w / 2, 9 * mm, text)
+            self.restoreState()
+
+    return NumberedCanvas

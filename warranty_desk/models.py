@@ -1,0 +1,399 @@
+"""Every table of Warranty Desk, in one file.
+
+The database is bound once, at run time, through `database_proxy` (peewee's deferred
+initialisation), so the same models serve SQLite and PostgreSQL.
+Tables whose rows a clerk edits carry a `version` column for optimistic locking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    DeferredForeignKey,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database_proxy = DatabaseProxy()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def Money(**kw):  # noqa: N802 - reads like a field type
+    return DecimalField(max_digits=16, decimal_places=2, auto_round=True, **kw)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    version = IntegerField()
+    applied_at = DateTimeField(default=_now)
+
+
+class Setting(BaseModel):
+    """Company settings as key → JSON value (name, hotline, SLA defaults, conventions…)."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+class Region(BaseModel):
+    """A city or region with its heating, cooling and rainy season dates (MM-DD), editable."""
+
+    name = CharField(unique=True, max_length=40)
+    heating_start = CharField(max_length=5, null=True)  # None: no district heating
+    heating_end = CharField(max_length=5, null=True)
+    cooling_start = CharField(max_length=5, default="06-01")
+    cooling_end = CharField(max_length=5, default="09-30")
+    rainy_start = CharField(max_length=5, default="06-01")
+    note = TextField(default="")
+
+
+class Client(BaseModel):
+    """建设单位 / 发包人."""
+
+    name = CharField(unique=True, max_length=200)
+    contact = CharField(max_length=100, default="")
+    phone = CharField(max_length=40, default="")
+    address = TextField(default="")
+    version = IntegerField(default=1)
+
+
+class Staff(BaseModel):
+    name = CharField(max_length=60)
+    phone = CharField(max_length=40, default="")
+    role = CharField(max_length=60, default="")
+    active = BooleanField(default=True)
+    version = IntegerField(default=1)
+
+
+class Subcontractor(BaseModel):
+    name = CharField(unique=True, max_length=200)
+    trade = CharField(max_length=100, default="")  # e.g. 防水, 水电, 门窗
+    contact = CharField(max_length=100, default="")
+    phone = CharField(max_length=40, default="")
+    active = BooleanField(default=True)
+    version = IntegerField(default=1)
+
+
+class Project(BaseModel):
+    code = CharField(unique=True, max_length=40)
+    name = CharField(max_length=200)
+    client = ForeignKeyField(Client, null=True, backref="projects")
+    contact = CharField(max_length=100, default="")
+    phone = CharField(max_length=40, default="")
+    address = TextField(default="")
+    type = CharField(max_length=20)  # 住宅 / 公共建筑 / 工业建筑 / 市政工程 / 装饰装修
+    scale = CharField(max_length=10)  # 小型 / 中型 / 大型
+    region = ForeignKeyField(Region, null=True, backref="projects")
+    has_heating = BooleanField(null=True)  # None: follow the region
+    has_cooling = BooleanField(default=False)
+    accepted_on = DateField(null=True)  # 竣工验收合格之日
+    handed_over_on = DateField(null=True)  # 交付之日
+    contract_amount = Money(null=True)
+    settled_amount = Money(null=True)
+    design_life_years = IntegerField(default=50)
+    manager = CharField(max_length=60, default="")
+    designer = CharField(max_length=200, default="")
+    supervisor = CharField(max_length=200, default="")  # 监理
+    developer = CharField(max_length=200, default="")
+    materials = TextField(default="")  # 主要材料设备清单, one per line
+    notes = TextField(default="")
+    created_at = DateTimeField(default=_now)
+    version = IntegerField(default=1)
+
+
+class Unit(BaseModel):
+    """A residential unit (楼栋-单元-房号) with its owner."""
+
+    project = ForeignKeyField(Project, backref="units", on_delete="CASCADE")
+    building = CharField(max_length=20)
+    entrance = CharField(max_length=20, default="")
+    room = CharField(max_length=20)
+    owner_name = CharField(max_length=100, default="")
+    owner_phone = CharField(max_length=40, default="")
+    handed_over_on = DateField(null=True)
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("project", "building", "entrance", "room"), True),)
+
+    @property
+    def label(self) -> str:
+        parts = [self.building, self.entrance, self.room]
+        return "-".join(p for p in parts if p)
+
+
+class WarrantyItem(BaseModel):
+    """One 保修项目 of a project: statutory minimum beside the agreed period, and its dates."""
+
+    project = ForeignKeyField(Project, backref="items", on_delete="CASCADE")
+    key = CharField(max_length=40)
+    name = CharField(max_length=100)
+    minimum_unit = CharField(max_length=20, null=True)  # years / heating_seasons / cooling_seasons
+    minimum_amount = IntegerField(null=True)
+    agreed_unit = CharField(max_length=20)  # years / months / heating_seasons / cooling_seasons
+    agreed_amount = IntegerField()
+    start_on = DateField()
+    end_on = DateField()
+    subcontractor = ForeignKeyField(Subcontractor, null=True, backref="items")
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("project", "key"), True),)
+
+
+class Attachment(BaseModel):
+    """A file stored in the data folder by its content hash (photos, scans, signatures)."""
+
+    sha256 = CharField(max_length=64, index=True)
+    filename = CharField(max_length=255)
+    mime = CharField(max_length=100, default="")
+    size = IntegerField()
+    owner_table = CharField(max_length=40)
+    owner_id = IntegerField()
+    kind = CharField(max_length=20, default="photo")  # photo / scan / signature / file
+    created_at = DateTimeField(default=_now)
+    created_by = CharField(max_length=100, default="")
+
+    class Meta:
+        indexes = ((("owner_table", "owner_id"), False),)
+
+
+class QuestionnaireTemplate(BaseModel):
+    """A versioned 回访问卷; a change makes a new version so old answers keep their meaning."""
+
+    family = CharField(max_length=60)
+    version_no = IntegerField(default=1)
+    name = CharField(max_length=200)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=_now)
+
+    class Meta:
+        indexes = ((("family", "version_no"), True),)
+
+
+class Question(BaseModel):
+    template = ForeignKeyField(QuestionnaireTemplate, backref="questions", on_delete="CASCADE")
+    position = IntegerField()
+    area = CharField(max_length=40)  # 工程质量 / 使用功能 / 维修及时性 / 服务态度 / 沟通 / 意见和建议
+    text = TextField()
+    kind = CharField(max_length=10)  # scale / yesno / choice / text
+    weight = FloatField(default=1.0)
+    choices = TextField(default="")  # JSON list of [label, score 0-100] for kind=choice
+
+
+class Ticket(BaseModel):
+    """维修工单: a repair request from intake to the owner's sign-off."""
+
+    number = CharField(unique=True, max_length=20)  # BX-2026-0042
+    project = ForeignKeyField(Project, backref="tickets")
+    unit = ForeignKeyField(Unit, null=True, backref="tickets")
+    reporter = CharField(max_length=100, default="")
+    phone = CharField(max_length=40, default="")
+    channel = CharField(max_length=20, default="电话")  # 电话 / 来函 / 来访 / 回访发现
+    location = CharField(max_length=200, default="")
+    category = CharField(max_length=40)  # a WarrantyItem key
+    description = TextField()
+    urgency = CharField(max_length=10, default="一般")  # 紧急 / 一般
+    reported_at = DateTimeField(index=True)
+    state = CharField(max_length=20, default="已受理", index=True)
+    in_warranty = BooleanField(default=True)
+    warranty_reason = TextField(default="")
+    warranty_override_reason = TextField(default="")
+    repeat_of = ForeignKeyField("self", null=True, backref="repeats")
+    source_visit = DeferredForeignKey("Visit", null=True, backref="tickets_found")
+    assignee = ForeignKeyField(Staff, null=True, backref="tickets")
+    subcontractor = ForeignKeyField(Subcontractor, null=True, backref="tickets")
+    respond_due = DateTimeField(null=True)
+    onsite_due = DateTimeField(null=True)
+    complete_due = DateTimeField(null=True)
+    responded_at = DateTimeField(null=True)
+    onsite_at = DateTimeField(null=True)
+    completed_at = DateTimeField(null=True)
+    closed_at = DateTimeField(null=True)
+    cause_class = CharField(max_length=20, default="")
+    payer = CharField(max_length=20, default="")  # 我方 / 分包单位 / 业主 / 另行处理
+    quote_amount = Money(null=True)
+    quote_accepted = BooleanField(null=True)
+    signoff_kind = CharField(max_length=10, default="")  # screen / paper / refused
+    signoff_by = CharField(max_length=100, default="")
+    signoff_at = DateTimeField(null=True)
+    signoff_note = TextField(default="")
+    satisfaction = IntegerField(null=True)
+    created_at = DateTimeField(default=_now)
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("project", "unit", "category"), False),)
+
+
+class Visit(BaseModel):
+    """回访: planned by the rules, then recorded (done / 未联系上 / missed)."""
+
+    project = ForeignKeyField(Project, backref="visits", on_delete="CASCADE")
+    unit = ForeignKeyField(Unit, null=True, backref="visits")
+    planned_on = DateField(index=True)
+    kind = CharField(max_length=20)  # periodic / milestone / seasonal / after_repair / after_warranty
+    purposes = TextField(default="")  # one purpose per line
+    method = CharField(max_length=10, default="电话")  # 电话 / 短信 / 邮件 / 上门 / 问卷
+    staff = ForeignKeyField(Staff, null=True, backref="visits")
+    status = CharField(max_length=12, default="planned", index=True)  # planned / done / unreachable / missed / cancelled
+    done_at = DateTimeField(null=True)
+    visitor = CharField(max_length=100, default="")
+    met_person = CharField(max_length=100, default="")
+    findings = TextField(default="")
+    opinion = TextField(default="")
+    template = ForeignKeyField(QuestionnaireTemplate, null=True, backref="visits")
+    score = FloatField(null=True)
+    grade = CharField(max_length=10, default="")
+    ticket = ForeignKeyField(Ticket, null=True, backref="followup_visits")  # after-repair visits
+    retry_of = ForeignKeyField("self", null=True, backref="retries")
+    original_planned_on = DateField(null=True)  # set when rescheduled
+    reschedule_reason = TextField(default="")
+    created_at = DateTimeField(default=_now)
+    version = IntegerField(default=1)
+
+
+class VisitFinding(BaseModel):
+    """A problem found on a visit, per area; may become a ticket."""
+
+    visit = ForeignKeyField(Visit, backref="finding_rows", on_delete="CASCADE")
+    area = CharField(max_length=40)
+    description = TextField()
+    ticket = ForeignKeyField(Ticket, null=True, backref="from_findings")
+
+
+class VisitAnswer(BaseModel):
+    visit = ForeignKeyField(Visit, backref="answers", on_delete="CASCADE")
+    question = ForeignKeyField(Question, backref="answers")
+    value = TextField(default="")
+    score = FloatField(null=True)  # 0–100, None for free text
+
+
+class VisitPlanApproval(BaseModel):
+    """年度回访计划 sign-off: 编制 / 审核 / 审批."""
+
+    year = IntegerField(unique=True)
+    compiled_by = CharField(max_length=60, default="")
+    compiled_on = DateField(null=True)
+    reviewed_by = CharField(max_length=60, default="")
+    reviewed_on = DateField(null=True)
+    approved_by = CharField(max_length=60, default="")
+    approved_on = DateField(null=True)
+
+
+class TicketEvent(BaseModel):
+    """Every state change of a ticket: who, when, why."""
+
+    ticket = ForeignKeyField(Ticket, backref="events")
+    from_state = CharField(max_length=20, default="")
+    to_state = CharField(max_length=20)
+    at = DateTimeField(default=_now)
+    by = CharField(max_length=100, default="")
+    reason = TextField(default="")
+
+
+class CostLine(BaseModel):
+    ticket = ForeignKeyField(Ticket, backref="cost_lines")
+    kind = CharField(max_length=10)  # 人工 / 材料 / 其他
+    description = CharField(max_length=200)
+    quantity = DecimalField(max_digits=12, decimal_places=3, default=1)
+    unit_price = Money(default=0)
+    amount = Money()
+    borne_by = CharField(max_length=20)  # 我方 / 分包单位 / 业主
+
+
+class Payment(BaseModel):
+    """Money received from an owner for a paid repair."""
+
+    ticket = ForeignKeyField(Ticket, backref="payments")
+    amount = Money()
+    received_on = DateField()
+    received_by = CharField(max_length=100, default="")
+    note = TextField(default="")
+
+
+class Deposit(BaseModel):
+    """质量保证金 of a project and its 缺陷责任期."""
+
+    project = ForeignKeyField(Project, unique=True, backref="deposit_rows")
+    amount = Money()
+    settled_price = Money()
+    bank_guarantee = BooleanField(default=False)
+    defect_months = IntegerField(default=24)
+    start_on = DateField()
+    applied_on = DateField(null=True)
+    checked_on = DateField(null=True)
+    reminder_on = DateField(null=True)
+    returned_on = DateField(null=True)
+    returned_amount = Money(null=True)
+    notes = TextField(default="")
+    version = IntegerField(default=1)
+
+
+class DepositDeduction(BaseModel):
+    deposit = ForeignKeyField(Deposit, backref="deductions")
+    ticket = ForeignKeyField(Ticket, null=True, backref="deductions")
+    amount = Money()
+    on = DateField()
+    reason = TextField()
+
+
+class AuditLog(BaseModel):
+    """Append-only: nothing in the program updates or deletes a row here."""
+
+    at = DateTimeField(default=_now, index=True)
+    user = CharField(max_length=100)
+    action = CharField(max_length=40)
+    table = CharField(max_length=40)
+    record_id = IntegerField(null=True)
+    old = TextField(default="")  # JSON
+    new = TextField(default="")  # JSON
+    note = TextField(default="")
+
+    class Meta:
+        indexes = ((("table", "record_id"), False),)
+
+
+ALL_MODELS = [
+    SchemaVersion,
+    Setting,
+    Region,
+    Client,
+    Staff,
+    Subcontractor,
+    Project,
+    Unit,
+    WarrantyItem,
+    Attachment,
+    QuestionnaireTemplate,
+    Question,
+    Ticket,
+    Visit,
+    VisitFinding,
+    VisitAnswer,
+    VisitPlanApproval,
+    TicketEvent,
+    CostLine,
+    Payment,
+    Deposit,
+    DepositDeduction,
+    AuditLog,
+]

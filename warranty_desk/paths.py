@@ -1,0 +1,30 @@
+"""Where things live: the user data folder and the shipped resources."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "WarrantyDesk"
+
+
+def resources_dir() -> Path:
+    # a PyInstaller bundle unpacks data beside the executable (sys._MEIPASS)
+    base = getattr(sys, "_MEIPASS", None)
+    if base:
+        return Path(base) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def data_dir() -> Path:
+    override = os.environ.get("WARRANTY_DESK_DATA")
+    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database() -> str:
+    return os.environ.get("WARRANTY_DESK_DB") or str(data_dir() / "warranty_desk.db")

@@ -1,0 +1,169 @@
+"""Warranty categories, their statutory minimum periods, and which project types get which
+(RULES.md §2: 《建设工程质量管理条例》第四十条; 《房屋建筑工程质量保修办法》第七条)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .periods import CIVIL_CODE, period_end
+from .seasons import Season, seasons_end
+
+YEARS = "years"
+MONTHS = "months"
+HEATING_SEASONS = "heating_seasons"
+COOLING_SEASONS = "cooling_seasons"
+DESIGN_LIFE = "design_life"  # the minimum is the project's design service life, in years
+
+UNIT_NAMES = {YEARS: "年", MONTHS: "个月", HEATING_SEASONS: "个采暖期", COOLING_SEASONS: "个供冷期"}
+
+PROJECT_TYPES = ("住宅", "公共建筑", "工业建筑", "市政工程", "装饰装修")
+PROJECT_SCALES = ("小型", "中型", "大型")
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    name: str
+    name_en: str
+    minimum_unit: str | None  # None: no statutory minimum (其他项目)
+    minimum_amount: int | None
+    structural: bool = False
+    waterproofing: bool = False
+
+
+CATEGORIES: dict[str, Category] = {
+    c.key: c
+    for c in (
+        Category("foundation_structure", "地基基础工程和主体结构工程", "Foundations and main structure", DESIGN_LIFE, None, structural=True),
+        Category("roof_waterproofing", "屋面防水工程", "Roof waterproofing", YEARS, 5, waterproofing=True),
+        Category("wet_room_waterproofing", "有防水要求的卫生间、房间的防渗漏", "Waterproofing of bathrooms and wet rooms", YEARS, 5, waterproofing=True),
+        Category("exterior_wall_seepage", "外墙面的防渗漏", "Exterior wall seepage", YEARS, 5, waterproofing=True),
+        Category("heating", "供热系统", "Heating system", HEATING_SEASONS, 2),
+        Category("cooling", "供冷系统", "Cooling system", COOLING_SEASONS, 2),
+        Category("electrical", "电气管线", "Electrical wiring", YEARS, 2),
+        Category("plumbing", "给排水管道", "Water supply and drainage pipes", YEARS, 2),
+        Category("equipment", "设备安装", "Equipment installation", YEARS, 2),
+        Category("decoration", "装修工程", "Decoration works", YEARS, 2),
+        Category("other", "其他项目", "Other items", None, None),
+    )
+}
+
+_BUILDING = [
+    "foundation_structure",
+    "roof_waterproofing",
+    "wet_room_waterproofing",
+    "exterior_wall_seepage",
+    "heating",
+    "cooling",
+    "electrical",
+    "plumbing",
+    "equipment",
+    "decoration",
+]
+CATEGORIES_BY_TYPE: dict[str, list[str]] = {
+    "住宅": _BUILDING,
+    "公共建筑": _BUILDING,
+    "工业建筑": _BUILDING,
+    "市政工程": ["foundation_structure", "electrical", "plumbing", "equipment"],
+    "装饰装修": ["decoration", "electrical", "plumbing"],
+}
+
+
+class PeriodTooShort(ValueError):
+    """An agreed period shorter than the statutory minimum (办法 第六条)."""
+
+
+def minimum_text(key: str, design_life_years: int | None = None) -> str:
+    cat = CATEGORIES[key]
+    if cat.minimum_unit is None:
+        return "由双方约定"
+    if cat.minimum_unit == DESIGN_LIFE:
+        life = f"{design_life_years}年" if design_life_years else ""
+        return f"设计文件规定的合理使用年限{life}"
+    return f"{cat.minimum_amount}{UNIT_NAMES[cat.minimum_unit]}"
+
+
+def period_text(unit: str, amount: int) -> str:
+    return f"{amount}{UNIT_NAMES[unit]}"
+
+
+def categories_for(project_type: str, has_heating: bool, has_cooling: bool) -> list[str]:
+    """The warranty items a project of this type gets at handover."""
+    if project_type not in CATEGORIES_BY_TYPE:
+        raise ValueError(f"unknown project type: {project_type}")
+    keys = []
+    for key in CATEGORIES_BY_TYPE[project_type]:
+        if key == "heating" and not has_heating:
+            continue
+        if key == "cooling" and not has_cooling:
+            continue
+        keys.append(key)
+    return keys
+
+
+def minimum_period(key: str, design_life_years: int) -> tuple[str, int] | None:
+    """The statutory minimum as (unit, amount), or None where the parties agree it."""
+    cat = CATEGORIES[key]
+    if cat.minimum_unit is None:
+        return None
+    if cat.minimum_unit == DESIGN_LIFE:
+        return YEARS, design_life_years
+    return cat.minimum_unit, cat.minimum_amount
+
+
+def _in_months(unit: str, amount: int) -> int:
+    return amount * 12 if unit == YEARS else amount
+
+
+def check_agreed(key: str, agreed_unit: str, agreed_amount: int, design_life_years: int) -> None:
+    """Refuse an agreed period shorter than the statutory minimum, naming the item and minimum."""
+    cat = CATEGORIES[key]
+    if agreed_amount is None or agreed_amount <= 0:
+        raise PeriodTooShort(f"“{cat.name}”的约定保修期必须大于零")
+    minimum = minimum_period(key, design_life_years)
+    if minimum is None:
+        return
+    min_unit, min_amount = minimum
+    season_units = (HEATING_SEASONS, COOLING_SEASONS)
+    if (min_unit in season_units) != (agreed_unit in season_units) or (
+        min_unit in season_units and agreed_unit != min_unit
+    ):
+        raise PeriodTooShort(f"“{cat.name}”的保修期须以{UNIT_NAMES[min_unit]}计")
+    if min_unit in season_units:
+        too_short = agreed_amount < min_amount
+    else:
+        too_short = _in_months(agreed_unit, agreed_amount) < _in_months(min_unit, min_amount)
+    if too_short:
+        raise PeriodTooShort(
+            f"“{cat.name}”的约定保修期（{period_text(agreed_unit, agreed_amount)}）"
+            f"短于国家规定的最低保修期（{minimum_text(key, design_life_years)}），只能约定更长的期限"
+        )
+
+
+@dataclass(frozen=True)
+class SeasonRules:
+    heating: Season | None
+    cooling: Season
+    count_under_way: bool = False
+
+
+def item_end(
+    start: dt.date,
+    unit: str,
+    amount: int,
+    seasons: SeasonRules,
+    convention: str = CIVIL_CODE,
+) -> dt.date:
+    """Last covered day of an item with the given period, counted from 竣工验收合格之日."""
+    if unit == YEARS:
+        return period_end(start, amount * 12, convention)
+    if unit == MONTHS:
+        return period_end(start, amount, convention)
+    if unit == HEATING_SEASONS:
+        if seasons.heating is None:
+            raise ValueError("该地区没有采暖期，不能按采暖期计算保修期")
+        return seasons_end(start, seasons.heating, amount, seasons.count_under_way)
+    if unit == COOLING_SEASONS:
+        return seasons_end(start, seasons.cooling, amount, seasons.count_under_way)
+    raise ValueError(f"unknown period unit: {unit}")

@@ -1,0 +1,71 @@
+"""Heating and cooling seasons per region (RULES.md §2.2).
+
+A season is given by two "MM-DD" strings; a season whose end is before its start runs into the
+next year (采暖期 11-15 → 03-15).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+def parse_month_day(text: str) -> tuple[int, int]:
+    """'11-15' → (11, 15); raises ValueError with the offending text."""
+    try:
+        month_s, day_s = text.strip().split("-")
+        month, day = int(month_s), int(day_s)
+        dt.date(2024, month, day)  # a leap year accepts 02-29
+    except (ValueError, AttributeError) as exc:
+        raise ValueError(f"not a month-day like 11-15: {text!r}") from exc
+    return month, day
+
+
+def _on(year: int, month_day: tuple[int, int]) -> dt.date:
+    month, day = month_day
+    if month == 2 and day == 29:
+        try:
+            return dt.date(year, 2, 29)
+        except ValueError:
+            return dt.date(year, 2, 28)
+    return dt.date(year, month, day)
+
+
+@dataclass(frozen=True)
+class Season:
+    start: str  # "MM-DD"
+    end: str
+
+    def starting_in(self, year: int) -> tuple[dt.date, dt.date]:
+        """The season that starts in `year`: (first day, last day)."""
+        start_md, end_md = parse_month_day(self.start), parse_month_day(self.end)
+        first = _on(year, start_md)
+        last = _on(year + 1 if end_md < start_md else year, end_md)
+        return first, last
+
+    def seasons_from(self, day: dt.date, count_under_way: bool = False):
+        """Seasons in order, beginning with the first that starts on or after `day`
+        (or the one under way on `day` when `count_under_way`)."""
+        year = day.year - 1
+        while True:
+            first, last = self.starting_in(year)
+            year += 1
+            if first >= day or (count_under_way and first < day <= last):
+                yield first, last
+
+
+def seasons_end(accepted_on: dt.date, season: Season, count: int, count_under_way: bool = False) -> dt.date:
+    """Last day of the `count`-th season counted from acceptance.
+
+    Default rule: only complete seasons that start on or after 竣工验收合格之日 count.
+    >>> seasons_end(dt.date(2024, 6, 15), Season("11-15", "03-15"), 2)
+    datetime.date(2026, 3, 15)
+    >>> seasons_end(dt.date(2024, 12, 1), Season("11-15", "03-15"), 2)
+    datetime.date(2027, 3, 15)
+    """
+    if count < 1:
+        raise ValueError("a season count must be at least 1")
+    for index, (_first, last) in enumerate(season.seasons_from(accepted_on, count_under_way), start=1):
+        if index == count:
+            return last
+    raise AssertionError("unreachable")

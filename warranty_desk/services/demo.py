@@ -1,0 +1,251 @@
+"""A realistic demo office: projects of every type, size and region over six years,
+residential units and owners, staff, subcontractors, visits done and planned, tickets, deposits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from ..errors import ValidationError
+from ..models import (
+    Deposit,
+    Project,
+    Staff,
+    Subcontractor,
+    Ticket,
+    TicketEvent,
+    Unit,
+    Visit,
+    WarrantyItem,
+    database_proxy,
+)
+from ..rules.satisfaction import grade
+from . import audit, settings
+from .handover import handover
+from .projects import create_project
+
+STAFF = [("李强", "项目经理"), ("王芳", "资料员"), ("张伟", "维修主管"), ("刘洋", "回访专员"),
+         ("陈静", "质量部"), ("赵磊", "项目经理"), ("孙丽", "回访专员")]
+SUBCONTRACTORS = [
+    ("北京东方雨虹防水工程有限公司", "防水"), ("华通水电安装工程有限公司", "水电"),
+    ("金鼎门窗幕墙有限公司", "门窗"), ("恒信暖通设备安装有限公司", "暖通"),
+    ("宏达装饰工程有限公司", "装修"), ("中建电气安装有限公司", "电气"),
+    ("利民市政工程有限公司", "市政"), ("安泰电梯设备有限公司", "设备"),
+]
+TRADE_FOR = {
+    "roof_waterproofing": "防水", "wet_room_waterproofing": "防水", "exterior_wall_seepage": "防水",
+    "plumbing": "水电", "electrical": "电气", "heating": "暖通", "cooling": "暖通",
+    "decoration": "装修", "equipment": "设备",
+}
+CLIENTS = ["北京城建置业有限公司", "天津滨海新城开发有限公司", "哈尔滨松江房地产开发有限公司", "大连海韵置业有限公司",
+           "新疆天山建设投资有限公司", "沈阳盛京地产集团", "济南泉城城投公司", "郑州中原置业有限公司",
+           "西安曲江文化投资有限公司", "上海浦江实业有限公司", "杭州西溪科技园管理有限公司",
+           "广州南沙发展集团", "成都天府新区教育局", "武汉光谷建设投资有限公司"]
+NAMES = ["阳光花园", "锦绣家园", "翠湖名苑", "金色港湾", "和谐小区", "龙湖春江", "幸福里", "紫荆苑",
+         "丽景湾", "滨江一号"]
+PUBLIC = ["第二实验小学教学楼", "区人民医院门诊楼", "市图书馆新馆", "体育中心综合馆", "行政服务中心",
+          "科技园研发楼", "文化艺术中心", "社区卫生服务中心"]
+INDUSTRIAL = ["精密机械厂房", "物流仓储中心", "食品加工车间", "新能源电池厂房"]
+MUNICIPAL = ["滨河路道路改造工程", "城东污水管网工程", "人民公园景观桥"]
+DECORATION = ["招商银行营业厅装修", "万达写字楼精装修", "酒店大堂装饰改造", "幼儿园室内装修"]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英"
+DEFECTS = [
+    ("roof_waterproofing", "屋面", "顶层卧室天花板渗水，雨后有水渍"),
+    ("wet_room_waterproofing", "卫生间", "卫生间地面渗水至楼下天花板"),
+    ("exterior_wall_seepage", "外墙", "客厅外墙内侧墙面潮湿、起皮"),
+    ("plumbing", "厨房", "厨房下水管接口漏水"),
+    ("electrical", "客厅", "客厅插座无电，空开频繁跳闸"),
+    ("heating", "卧室", "暖气片不热，室温偏低"),
+    ("decoration", "客厅", "墙面开裂、腻子脱落"),
+    ("plumbing", "卫生间", "马桶排水不畅，反味"),
+    ("equipment", "电梯", "电梯运行异响"),
+]
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def _phone(rng: random.Random) -> str:
+    return "1" + rng.choice("3589") + "".join(str(rng.randint(0, 9)) for _ in range(9))
+
+
+def _projects(rng: random.Random, today: dt.date) -> list[dict]:
+    regions = ["北京", "天津", "哈尔滨", "大连", "乌鲁木齐", "沈阳", "济南", "郑州", "西安", "上海", "杭州",
+               "广州", "成都", "武汉"]
+    plan = ([("住宅", n) for n in NAMES] + [("公共建筑", n) for n in PUBLIC] + [("工业建筑", n) for n in INDUSTRIAL]
+            + [("市政工程", n) for n in MUNICIPAL] + [("装饰装修", n) for n in DECORATION])
+    rows = []
+    for index, (ptype, base) in enumerate(plan):
+        accepted = today - dt.timedelta(days=rng.randint(20, 6 * 365 - 30))
+        region = regions[index % len(regions)]
+        scale = ("小型", "中型", "大型")[index % 3] if ptype != "装饰装修" else "小型"
+        city = region
+        name = f"{city}{base}" + ("项目" if ptype == "住宅" else "")
+        amount = Decimal(rng.randint(80, 3000) * 10000) if scale != "小型" else Decimal(rng.randint(30, 300) * 10000)
+        rows.append({
+            "code": f"GC-{accepted.year}-{index + 1:03d}",
+            "name": name,
+            "client": CLIENTS[index % len(CLIENTS)],
+            "contact": _person(rng),
+            "phone": f"0{rng.randint(10, 99)}-{rng.randint(60000000, 89999999)}",
+            "address": f"{city}市{rng.choice(['朝阳', '新城', '高新', '经开', '滨江'])}区{rng.choice(['建设', '人民', '解放', '和平', '长江'])}路{rng.randint(1, 300)}号",
+            "type": ptype,
+            "scale": scale,
+            "accepted_on": accepted,
+            "handed_over_on": accepted + dt.timedelta(days=rng.randint(0, 30)),
+            "contract_amount": amount,
+            "design_life_years": 100 if "医院" in base or "图书馆" in base else 50,
+            "heating_region": region,
+            "manager": rng.choice([s[0] for s in STAFF if s[1] == "项目经理"]),
+            "designer": "中国建筑设计研究院有限公司",
+            "supervisor": "华信工程监理有限公司",
+            "developer": CLIENTS[index % len(CLIENTS)],
+            "materials": "外墙保温：岩棉板\n屋面防水：SBS改性沥青防水卷材\n外窗：断桥铝合金中空玻璃窗\n给水管：PPR管\n排水管：PVC-U管",
+        })
+    rows.sort(key=lambda r: r["accepted_on"])
+    return rows
+
+
+def _add_units(rng: random.Random, project: Project) -> None:
+    buildings = {"小型": 2, "中型": 4, "大型": 6}[project.scale]
+    rows = []
+    for b in range(1, buildings + 1):
+        for entrance in range(1, 3):
+            for floor in range(1, 7):
+                for door in (1, 2):
+                    rows.append({
+                        "project": project, "building": f"{b}号楼", "entrance": f"{entrance}单元",
+                        "room": f"{floor}0{door}", "owner_name": _person(rng), "owner_phone": _phone(rng),
+                        "handed_over_on": project.handed_over_on,
+                    })
+    Unit.insert_many(rows).execute()
+
+
+def _record_past_visits(rng: random.Random, project: Project, today: dt.date, staff: list[Staff]) -> None:
+    for visit in Visit.select().where((Visit.project == project) & (Visit.planned_on < today)):
+        roll = rng.random()
+        visit.staff = visit.staff or rng.choice(staff)
+        if roll < 0.06:
+            visit.status = "missed"
+        elif roll < 0.12:
+            visit.status = "unreachable"
+            visit.done_at = dt.datetime.combine(visit.planned_on, dt.time(10, 0))
+            visit.findings = "电话无人接听"
+        else:
+            late = rng.choice((0, 0, 0, 1, 2, 5, 12))
+            visit.status = "done"
+            visit.done_at = dt.datetime.combine(visit.planned_on + dt.timedelta(days=late), dt.time(rng.randint(9, 16), 0))
+            visit.visitor = visit.staff.name
+            visit.met_person = project.contact
+            visit.score = float(min(100, max(30, round(rng.gauss(86, 8)))))
+            visit.grade = grade(visit.score)
+            visit.opinion = rng.choice(["对工程质量总体满意", "希望维修响应再快一些", "服务态度好", "无意见", "屋面需定期清理落叶"])
+            visit.findings = rng.choice(["未发现问题", "未发现问题", "个别窗户密封条老化", "地下室有轻微潮湿"])
+        visit.save()
+
+
+def _tickets(rng: random.Random, project: Project, today: dt.date, staff: list[Staff], counter: dict) -> None:
+    items = {i.key: i for i in WarrantyItem.select().where(WarrantyItem.project == project)}
+    units = list(Unit.select().where(Unit.project == project).limit(60))
+    count = rng.randint(1, 4) + len(units) // 15
+    for _ in range(count):
+        key, location, text = rng.choice(DEFECTS)
+        if key not in items:
+            continue
+        reported = dt.datetime.combine(
+            project.handed_over_on + dt.timedelta(days=rng.randint(10, max(11, (today - project.handed_over_on).days))),
+            dt.time(rng.randint(8, 18), rng.choice((0, 15, 30, 45))),
+        )
+        if reported.date() > today:
+            continue
+        urgent = key in ("roof_waterproofing", "plumbing") and rng.random() < 0.3
+        sla = settings.get("sla")["紧急" if urgent else "一般"]
+        year = reported.year
+        counter[year] = counter.get(year, 0) + 1
+        item = items[key]
+        in_warranty = reported.date() <= item.end_on
+        unit = rng.choice(units) if units else None
+        respond = reported + dt.timedelta(hours=rng.uniform(0.3, sla["respond_hours"] * 1.2))
+        onsite = respond + dt.timedelta(hours=rng.uniform(1, sla["onsite_hours"]))
+        done = onsite + dt.timedelta(hours=rng.uniform(2, sla["complete_hours"] * 0.9))
+        open_ticket = (today - reported.date()).days < 20 and rng.random() < 0.7
+        state = rng.choice(["已派工", "维修中", "待验收"]) if open_ticket else "已关闭"
+        ticket = Ticket.create(
+            number=f"BX-{year}-{counter[year]:04d}",
+            project=project, unit=unit,
+            reporter=unit.owner_name if unit else project.contact,
+            phone=unit.owner_phone if unit else project.phone,
+            channel=rng.choice(["电话", "电话", "来访", "来函"]),
+            location=f"{unit.label} {location}" if unit else location,
+            category=key, description=text, urgency="紧急" if urgent else "一般",
+            reported_at=reported, state=state, in_warranty=in_warranty,
+            warranty_reason=f"{item.name} 保修至 {item.end_on.isoformat()}",
+            cause_class="施工质量" if in_warranty else "超出保修期",
+            payer="我方" if in_warranty else "业主",
+            assignee=rng.choice(staff), subcontractor=item.subcontractor,
+            respond_due=reported + dt.timedelta(hours=sla["respond_hours"]),
+            onsite_due=reported + dt.timedelta(hours=sla["onsite_hours"]),
+            complete_due=reported + dt.timedelta(hours=sla["complete_hours"]),
+            responded_at=respond, onsite_at=onsite if state != "已派工" else None,
+            completed_at=done if state in ("待验收", "已关闭") else None,
+            closed_at=done + dt.timedelta(days=1) if state == "已关闭" else None,
+            signoff_kind="paper" if state == "已关闭" else "",
+            signoff_by=unit.owner_name if (unit and state == "已关闭") else "",
+            satisfaction=rng.choice((5, 5, 4, 4, 3)) if state == "已关闭" else None,
+        )
+        path = ["已受理", "已派工", "已到场", "维修中", "待验收", "已关闭"]
+        times = [reported, respond, onsite, onsite, done, done + dt.timedelta(days=1)]
+        for i in range(1, path.index(state) + 1):
+            TicketEvent.create(ticket=ticket, from_state=path[i - 1], to_state=path[i], at=times[i],
+                               by=ticket.assignee.name, reason="")
+
+
+def build_demo(today: dt.date | None = None, seed: int = 2026) -> dict:
+    """Fill an empty database with the demo office; refuses a database that has projects."""
+    today = today or dt.date.today()
+    if Project.select().exists():
+        raise ValidationError("数据库中已有工程数据，演示数据只能装入空数据库")
+    rng = random.Random(seed)
+    with database_proxy.atomic():
+        settings.set_many({
+            "company_name": "华建第三工程有限公司",
+            "company_address": "北京市海淀区学院路38号华建大厦",
+            "hotline": "400-810-2468",
+        })
+        staff = [Staff.create(name=n, role=r, phone=_phone(rng)) for n, r in STAFF]
+        subs = {trade: Subcontractor.create(name=n, trade=trade, contact=_person(rng), phone=_phone(rng))
+                for n, trade in SUBCONTRACTORS}
+        counter: dict = {}
+        for row in _projects(rng, today):
+            project = create_project(row)
+            items, _visits = handover(project.id)
+            for item in items:
+                trade = TRADE_FOR.get(item.key)
+                if trade and trade in subs:
+                    WarrantyItem.update(subcontractor=subs[trade]).where(WarrantyItem.id == item.id).execute()
+            if project.type == "住宅":
+                _add_units(rng, project)
+            _record_past_visits(rng, project, today, staff)
+            _tickets(rng, project, today, staff, counter)
+            if project.contract_amount:
+                settled = project.contract_amount
+                months = rng.choice((12, 24))
+                start = project.accepted_on
+                returned = start + dt.timedelta(days=months * 30 + 40) < today and rng.random() < 0.7
+                Deposit.create(
+                    project=project, settled_price=settled, amount=(settled * Decimal("0.03")).quantize(Decimal("0.01")),
+                    defect_months=months, start_on=start,
+                    applied_on=start + dt.timedelta(days=months * 30 + 5) if returned else None,
+                    returned_on=start + dt.timedelta(days=months * 30 + 30) if returned else None,
+                    returned_amount=(settled * Decimal("0.03")).quantize(Decimal("0.01")) if returned else None,
+                )
+        audit.record("demo", "project", None, None, {"projects": Project.select().count()}, "装入演示数据")
+    return {
+        "projects": Project.select().count(),
+        "units": Unit.select().count(),
+        "visits": Visit.select().count(),
+        "tickets": Ticket.select().count(),
+    }

@@ -1,0 +1,231 @@
+"""Handover (竣工验收 / 交付) as one service: warranty items from the project type, then the
+visit plan. Re-running it after a date correction rebuilds what has not happened yet."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..errors import ValidationError
+from ..models import Project, Visit, WarrantyItem, database_proxy
+from ..rules import categories as cat
+from ..rules.visit_plan import AFTER_REPAIR, ItemEnd, plan_visits
+from . import audit, settings
+from .projects import get_project, project_has_heating
+
+DONE_STATES = ("done", "unreachable", "missed")
+
+
+def _agreed_for(key: str, project: Project, overrides: dict) -> tuple[str, int]:
+    if key in overrides:
+        unit, amount = overrides[key]
+        return unit, int(amount)
+    company = settings.get("agreed_periods") or {}
+    minimum = cat.minimum_period(key, project.design_life_years)
+    if key in company:
+        unit, amount = company[key]
+        candidate = (unit, int(amount))
+        try:
+            cat.check_agreed(key, candidate[0], candidate[1], project.design_life_years)
+            return candidate
+        except cat.PeriodTooShort:
+            pass  # a company default may not undercut a longer design life
+    if minimum is None:
+        return cat.YEARS, 2  # 其他项目: no statutory minimum; two years unless agreed
+    return minimum
+
+
+def compute_items(project: Project, overrides: dict | None = None) -> list[dict]:
+    """The items the project should have, with their dates (no writes)."""
+    overrides = overrides or {}
+    has_heating = project_has_heating(project)
+    seasons = settings.season_rules(project.region if project.region_id else None, has_heating)
+    convention = settings.get("period_end_convention")
+    keys = cat.categories_for(project.type, has_heating, bool(project.has_cooling))
+    keys += [k for k in overrides if k not in keys]
+    rows = []
+    for key in keys:
+        unit, amount = _agreed_for(key, project, overrides)
+        try:
+            cat.check_agreed(key, unit, amount, project.design_life_years)
+            end = cat.item_end(project.accepted_on, unit, amount, seasons, convention)
+        except ValueError as exc:
+            raise ValidationError(str(exc), field=key) from None
+        minimum = cat.minimum_period(key, project.design_life_years)
+        rows.append(
+            {
+                "key": key,
+                "name": cat.CATEGORIES[key].name,
+                "minimum_unit": minimum[0] if minimum else None,
+                "minimum_amount": minimum[1] if minimum else None,
+                "agreed_unit": unit,
+                "agreed_amount": amount,
+                "start_on": project.accepted_on,
+                "end_on": end,
+            }
+        )
+    return rows
+
+
+def _rebuild_items(project: Project, overrides: dict) -> list[WarrantyItem]:
+    wanted = compute_items(project, overrides)
+    existing = {i.key: i for i in WarrantyItem.select().where(WarrantyItem.project == project)}
+    kept = []
+    for row in wanted:
+        item = existing.pop(row["key"], None)
+        if item is not None and row["key"] not in overrides:
+            # a period agreed earlier for this project stays agreed
+            row["agreed_unit"], row["agreed_amount"] = item.agreed_unit, item.agreed_amount
+            seasons = settings.season_rules(project.region if project.region_id else None, project_has_heating(project))
+            row["end_on"] = cat.item_end(project.accepted_on, item.agreed_unit, item.agreed_amount, seasons,
+                                         settings.get("period_end_convention"))
+        old = audit.snapshot(item) if item else None
+        item = item or WarrantyItem(project=project)
+        for key, value in row.items():
+            setattr(item, key, value)
+        if old is not None:
+            item.version += 1
+        item.save()
+        before, after = audit.changed(old or {}, audit.snapshot(item))
+        if after:
+            audit.record("update" if old else "create", "warranty_item", item.id, before, after)
+        kept.append(item)
+    for key, item in existing.items():
+        if key == "other":  # added by hand; not derived from the type
+            kept.append(item)
+            continue
+        audit.record("delete", "warranty_item", item.id, audit.snapshot(item), None, "工程类型或地区变更后不再适用")
+        item.delete_instance()
+    return kept
+
+
+def rebuild_visit_plan(project: Project, items: list[WarrantyItem] | None = None) -> list[Visit]:
+    """Replace the project's planned (not yet happened) visits with a fresh plan.
+
+    Visits already recorded (done, 未联系上, missed) stay; a planned visit within the merge
+    window of one of them is not created again."""
+    if project.handed_over_on is None:
+        raise ValidationError("工程尚未交付，不能编制回访计划（请先填写交付日期）", field="handed_over_on")
+    if items is None:
+        items = list(WarrantyItem.select().where(WarrantyItem.project == project))
+    region = project.region if project.region_id else None
+    heating = settings.season_rules(region, project_has_heating(project)).heating
+    plan_rules = settings.plan_settings()
+    plan = plan_visits(
+        project.handed_over_on,
+        project.scale,
+        [ItemEnd(i.key, i.end_on) for i in items],
+        heating=heating,
+        rainy_start=region.rainy_start if region else "06-01",
+        settings=plan_rules,
+    )
+    stale = Visit.select().where(
+        (Visit.project == project) & (Visit.status == "planned") & (Visit.kind != AFTER_REPAIR)
+        & (Visit.unit.is_null())
+    )
+    removed = [v.id for v in stale]
+    if removed:
+        Visit.delete().where(Visit.id.in_(removed)).execute()
+    happened = [
+        v.planned_on
+        for v in Visit.select(Visit.planned_on).where((Visit.project == project) & (Visit.status.in_(DONE_STATES)))
+    ]
+    window = dt.timedelta(days=plan_rules.merge_days)
+    staff = _default_staff(project)
+    created = []
+    for planned in plan:
+        if any(abs(planned.on - day) <= window for day in happened):
+            continue
+        created.append(
+            Visit.create(
+                project=project,
+                planned_on=planned.on,
+                kind=planned.kind,
+                purposes="\n".join(planned.purposes),
+                method="上门" if planned.kind in ("milestone", "seasonal") else "电话",
+                staff=staff,
+            )
+        )
+    audit.record(
+        "plan",
+        "project",
+        project.id,
+        {"removed_planned_visits": len(removed)},
+        {"planned_visits": [v.planned_on for v in created]},
+        "回访计划重新编制",
+    )
+    return created
+
+
+def _default_staff(project: Project):
+    from ..models import Staff
+
+    if project.manager:
+        return Staff.get_or_none((Staff.name == project.manager) & (Staff.active == True))  # noqa: E712
+    return None
+
+
+def handover(
+    project_id: int,
+    accepted_on: dt.date | None = None,
+    handed_over_on: dt.date | None = None,
+    agreed: dict | None = None,
+) -> tuple[list[WarrantyItem], list[Visit]]:
+    """Mark a project accepted and handed over; create its items and visit plan.
+
+    `agreed` maps item key → (unit, amount) for periods the contract sets longer than the law.
+    """
+    with database_proxy.atomic():
+        project = get_project(project_id)
+        old = audit.snapshot(project)
+        project.accepted_on = accepted_on or project.accepted_on
+        project.handed_over_on = handed_over_on or project.handed_over_on or project.accepted_on
+        if project.accepted_on is None:
+            raise ValidationError("请填写竣工验收日期", field="accepted_on")
+        if project.handed_over_on < project.accepted_on:
+            raise ValidationError(
+                f"交付日期（{project.handed_over_on}）早于竣工验收日期（{project.accepted_on}），请核对",
+                field="handed_over_on",
+            )
+        if project.accepted_on > dt.date.today() + dt.timedelta(days=366):
+            raise ValidationError("竣工验收日期在一年以后，请核对", field="accepted_on")
+        project.version += 1
+        project.save()
+        before, after = audit.changed(old, audit.snapshot(project))
+        audit.record("handover", "project", project.id, before, after, "竣工验收/交付")
+        items = _rebuild_items(project, agreed or {})
+        visits = rebuild_visit_plan(project, items)
+    return items, visits
+
+
+def set_agreed_period(item_id: int, unit: str, amount: int, expected_version: int) -> WarrantyItem:
+    """Change one item's agreed period (only longer than the law), recompute its end and the plan."""
+    from ..errors import ConflictError
+
+    with database_proxy.atomic():
+        item = WarrantyItem.get_or_none(WarrantyItem.id == item_id)
+        if item is None:
+            raise ValidationError("找不到该保修项目")
+        if item.version != expected_version:
+            raise ConflictError()
+        project = item.project
+        try:
+            cat.check_agreed(item.key, unit, int(amount), project.design_life_years)
+        except cat.PeriodTooShort as exc:
+            raise ValidationError(str(exc), field="agreed_amount") from None
+        old = audit.snapshot(item)
+        seasons = settings.season_rules(project.region if project.region_id else None, project_has_heating(project))
+        item.agreed_unit, item.agreed_amount = unit, int(amount)
+        item.end_on = cat.item_end(item.start_on, unit, int(amount), seasons, settings.get("period_end_convention"))
+        item.version += 1
+        item.save()
+        before, after = audit.changed(old, audit.snapshot(item))
+        audit.record("update", "warranty_item", item.id, before, after, "约定保修期变更")
+        if project.handed_over_on:
+            rebuild_visit_plan(project)
+    return item
+
+
+def items_of(project: Project) -> list[WarrantyItem]:
+    order = {key: i for i, key in enumerate(cat.CATEGORIES)}
+    items = list(WarrantyItem.select().where(WarrantyItem.project == project))
+    return sorted(items, key=lambda i: order.get(i.key, 99))

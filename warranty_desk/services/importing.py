@@ -1,0 +1,209 @@
+"""Importing projects and units from a sheet: every row valid, or nothing imported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import ImportFailed, RowError, ValidationError
+from ..models import Project, Unit, database_proxy
+from . import audit, fields, sheets
+from .projects import HEADER_OF, PROJECT_FIELDS, clean_project, create_project
+
+UNIT_COLUMNS = [
+    ("code", "工程编号", "code"),
+    ("building", "楼栋", "building"),
+    ("entrance", "单元", "entrance"),
+    ("room", "房号", "room"),
+    ("owner_name", "业主姓名", "owner_name"),
+    ("owner_phone", "联系电话", "owner_phone"),
+    ("handed_over_on", "交付日期", "handed_over_on"),
+]
+UNIT_HEADER_OF = {key: header for key, header, _ in UNIT_COLUMNS}
+
+EXAMPLE_PROJECT = {
+    "code": "示例-2024-001",
+    "name": "示例：阳光花园二期住宅楼",
+    "client": "某某房地产开发有限公司",
+    "contact": "王经理",
+    "phone": "010-12345678",
+    "address": "北京市朝阳区某某路1号",
+    "type": "住宅",
+    "scale": "中型",
+    "accepted_on": "2024-06-15",
+    "handed_over_on": "2024-07-01",
+    "contract_amount": "12500000.00",
+    "design_life_years": 50,
+    "heating_region": "北京",
+    "manager": "李强",
+}
+EXAMPLE_UNIT = {
+    "code": "示例-2024-001", "building": "1号楼", "entrance": "2单元", "room": "301",
+    "owner_name": "张三", "owner_phone": "13800000000", "handed_over_on": "2024-07-01",
+}
+
+
+def _column_map(specs) -> dict[str, str]:
+    mapping = {}
+    for key, header, alias in specs:
+        mapping[header] = key
+        mapping[alias] = key
+    return mapping
+
+
+def import_projects(path: str | Path, progress=None) -> list[Project]:
+    """Add every project of the sheet, or none; raises ImportFailed listing each bad cell."""
+    columns = _column_map((f.key, f.header, f.alias) for f in PROJECT_FIELDS)
+    rows = sheets.read_rows(path, columns)
+    if not rows:
+        raise ValidationError("表格中没有数据行")
+    errors: list[RowError] = []
+    cleaned: list[tuple[int, dict]] = []
+    seen: dict[str, int] = {}
+    existing = {code for (code,) in Project.select(Project.code).tuples()}
+    for row_no, raw in rows:
+        clean, problems = clean_project(raw)
+        for key, message in problems:
+            errors.append(RowError(row_no, HEADER_OF[key], message))
+        code = clean.get("code")
+        if code:
+            if code in existing:
+                errors.append(RowError(row_no, "工程编号", f"“{code}”已在系统中存在"))
+            elif code in seen:
+                errors.append(RowError(row_no, "工程编号", f"“{code}”与第{seen[code]}行重复"))
+            else:
+                seen[code] = row_no
+        cleaned.append((row_no, raw))
+    if errors:
+        raise ImportFailed(errors)
+    created = []
+    with database_proxy.atomic():
+        for index, (_row_no, raw) in enumerate(cleaned):
+            created.append(create_project(raw))
+            if progress and index % 50 == 0:
+                progress(index + 1, len(cleaned))
+        audit.record("import", "project", None, None, {"file": Path(path).name, "rows": len(created)})
+    return created
+
+
+def import_units(path: str | Path, progress=None) -> list[Unit]:
+    """Add a residential project's units and owners, all rows or none."""
+    rows = sheets.read_rows(path, _column_map(UNIT_COLUMNS))
+    if not rows:
+        raise ValidationError("表格中没有数据行")
+    errors: list[RowError] = []
+    projects = {p.code: p for p in Project.select()}
+    existing = {
+        (p, b, e, r)
+        for p, b, e, r in Unit.select(Unit.project, Unit.building, Unit.entrance, Unit.room).tuples()
+    }
+    seen: dict[tuple, int] = {}
+    clean_rows = []
+    for row_no, raw in rows:
+        clean = {}
+        for key, header, _ in UNIT_COLUMNS:
+            value = raw.get(key)
+            try:
+                if key == "owner_phone":
+                    clean[key] = fields.phone(value)
+                elif key == "handed_over_on":
+                    clean[key] = fields.date(value)
+                else:
+                    clean[key] = fields.text(value, 100, header)
+            except ValueError as exc:
+                errors.append(RowError(row_no, header, str(exc)))
+        for key in ("code", "building", "room"):
+            if key in clean and not clean[key]:
+                errors.append(RowError(row_no, UNIT_HEADER_OF[key], f"{UNIT_HEADER_OF[key]}不能为空"))
+        project = projects.get(clean.get("code") or "")
+        if clean.get("code") and project is None:
+            errors.append(RowError(row_no, "工程编号", f"系统中没有工程“{clean['code']}”，请先导入工程"))
+        if project is not None:
+            if project.type != "住宅":
+                errors.append(RowError(row_no, "工程编号", f"工程“{project.code}”不是住宅项目，不能导入房号"))
+            handed = clean.get("handed_over_on")
+            if handed and project.accepted_on and handed < project.accepted_on:
+                errors.append(RowError(row_no, "交付日期", f"早于该工程的竣工验收日期（{project.accepted_on}）"))
+            ident = (project.id, clean.get("building", ""), clean.get("entrance", ""), clean.get("room", ""))
+            if ident in existing:
+                errors.append(RowError(row_no, "房号", "该房号已在系统中存在"))
+            elif ident in seen:
+                errors.append(RowError(row_no, "房号", f"与第{seen[ident]}行重复"))
+            else:
+                seen[ident] = row_no
+            clean_rows.append((project, clean))
+    if errors:
+        raise ImportFailed(errors)
+    created = []
+    with database_proxy.atomic():
+        for index, (project, clean) in enumerate(clean_rows):
+            created.append(
+                Unit.create(
+                    project=project,
+                    building=clean["building"],
+                    entrance=clean.get("entrance", ""),
+                    room=clean["room"],
+                    owner_name=clean.get("owner_name", ""),
+                    owner_phone=clean.get("owner_phone", ""),
+                    handed_over_on=clean.get("handed_over_on") or project.handed_over_on,
+                )
+            )
+            if progress and index % 200 == 0:
+                progress(index + 1, len(clean_rows))
+        audit.record("import", "unit", None, None, {"file": Path(path).name, "rows": len(created)})
+    return created
+
+
+def write_template(path: str | Path, kind: str = "projects") -> Path:
+    """An empty import sheet with the headers, an example row and a notes sheet."""
+    import os
+    import tempfile
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from ..rules.categories import PROJECT_SCALES, PROJECT_TYPES
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise ValidationError("模板只能保存为 .xlsx 文件")
+    book = Workbook()
+    sheet = book.active
+    if kind == "units":
+        sheet.title = "房号业主"
+        headers = [h for _, h, _ in UNIT_COLUMNS]
+        example = [EXAMPLE_UNIT[k] for k, _, _ in UNIT_COLUMNS]
+    else:
+        sheet.title = "工程项目"
+        headers = [f.header for f in PROJECT_FIELDS]
+        example = [EXAMPLE_PROJECT[f.key] for f in PROJECT_FIELDS]
+        types = DataValidation(type="list", formula1='"' + ",".join(PROJECT_TYPES) + '"', allow_blank=False)
+        scales = DataValidation(type="list", formula1='"' + ",".join(PROJECT_SCALES) + '"', allow_blank=False)
+        sheet.add_data_validation(types)
+        sheet.add_data_validation(scales)
+        types.add("G2:G5000")
+        scales.add("H2:H5000")
+    sheet.append(headers)
+    sheet.append(example)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for cell in sheet[2]:
+        cell.font = Font(color="808080", italic=True)
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = 16
+    notes = book.create_sheet("填写说明")
+    notes.append(["说明"])
+    notes.append(["第2行是示例（以“示例”开头的工程编号不会导入），可删除或覆盖。"])
+    notes.append(["日期写成 2024-06-15，或使用 Excel 日期单元格。"])
+    notes.append(["工程类型：" + " / ".join(PROJECT_TYPES) + "；工程规模：" + " / ".join(PROJECT_SCALES)])
+    notes.append(["任何一行有错误时，整张表都不会导入，并逐行列出错误。"])
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent if path.parent.exists() else None)
+    os.close(fd)
+    try:
+        book.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path

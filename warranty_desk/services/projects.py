@@ -1,0 +1,191 @@
+"""Projects and their clients: create, update, find. Field rules shared with the importer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+from peewee import fn
+
+from ..errors import ConflictError, NotFound, ValidationError
+from ..models import Client, Project, Region, database_proxy
+from ..rules.categories import PROJECT_SCALES, PROJECT_TYPES
+from . import audit, fields
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str
+    header: str  # the Chinese column header / form label
+    alias: str  # the English header also accepted
+    parse: Callable
+    required: bool = False
+
+
+def _region_name(value) -> str:
+    name = fields.text(value)
+    if name and not Region.select().where(Region.name == name).exists():
+        known = "、".join(r.name for r in Region.select(Region.name).order_by(Region.id))
+        raise ValueError(f"地区“{name}”不在地区表中（可选：{known}；可在 设置 中添加）")
+    return name
+
+
+PROJECT_FIELDS: list[FieldSpec] = [
+    FieldSpec("code", "工程编号", "code", lambda v: fields.text(v, 40, "工程编号"), True),
+    FieldSpec("name", "工程名称", "name", lambda v: fields.text(v, 200, "工程名称"), True),
+    FieldSpec("client", "建设单位", "client", lambda v: fields.text(v, 200, "建设单位")),
+    FieldSpec("contact", "联系人", "contact", lambda v: fields.text(v, 100, "联系人")),
+    FieldSpec("phone", "联系电话", "phone", fields.phone),
+    FieldSpec("address", "工程地址", "address", lambda v: fields.text(v, 500, "工程地址")),
+    FieldSpec("type", "工程类型", "type", lambda v: fields.choice(v, PROJECT_TYPES, "工程类型"), True),
+    FieldSpec("scale", "工程规模", "scale", lambda v: fields.choice(v, PROJECT_SCALES, "工程规模"), True),
+    FieldSpec("accepted_on", "竣工验收日期", "accepted_on", fields.date),
+    FieldSpec("handed_over_on", "交付日期", "handed_over_on", fields.date),
+    FieldSpec("contract_amount", "合同金额", "contract_amount", fields.money),
+    FieldSpec("design_life_years", "设计使用年限", "design_life_years", lambda v: fields.integer(v, 5, 200)),
+    FieldSpec("heating_region", "采暖地区", "heating_region", _region_name),
+    FieldSpec("manager", "项目经理", "manager", lambda v: fields.text(v, 60, "项目经理")),
+]
+HEADER_OF = {f.key: f.header for f in PROJECT_FIELDS}
+
+
+def clean_project(raw: dict) -> tuple[dict, list[tuple[str, str]]]:
+    """Parse every field; return (clean values, [(field key, message)])."""
+    clean: dict = {}
+    problems: list[tuple[str, str]] = []
+    for spec in PROJECT_FIELDS:
+        value = raw.get(spec.key)
+        try:
+            parsed = spec.parse(value)
+        except ValueError as exc:
+            problems.append((spec.key, str(exc)))
+            continue
+        if spec.required and parsed in (None, ""):
+            problems.append((spec.key, f"{spec.header}不能为空"))
+            continue
+        clean[spec.key] = parsed
+    accepted, handed = clean.get("accepted_on"), clean.get("handed_over_on")
+    if accepted and handed and handed < accepted:
+        problems.append(("handed_over_on", f"交付日期（{handed}）早于竣工验收日期（{accepted}），请核对"))
+    if handed and not accepted:
+        problems.append(("accepted_on", "已填交付日期时，竣工验收日期不能为空"))
+    if accepted and accepted > dt.date.today() + dt.timedelta(days=366):
+        problems.append(("accepted_on", f"竣工验收日期（{accepted}）在一年以后，请核对"))
+    return clean, problems
+
+
+def _client_for(name: str, contact: str = "", phone: str = "", address: str = "") -> Client | None:
+    if not name:
+        return None
+    client = Client.get_or_none(Client.name == name)
+    if client is None:
+        client = Client.create(name=name, contact=contact, phone=phone, address=address)
+        audit.record("create", "client", client.id, None, audit.snapshot(client))
+    return client
+
+
+def _apply(project: Project, clean: dict) -> None:
+    project.code = clean["code"]
+    project.name = clean["name"]
+    project.client = _client_for(clean.get("client", ""), clean.get("contact", ""), clean.get("phone", ""))
+    project.contact = clean.get("contact", "")
+    project.phone = clean.get("phone", "")
+    project.address = clean.get("address", "")
+    project.type = clean["type"]
+    project.scale = clean["scale"]
+    project.accepted_on = clean.get("accepted_on")
+    project.handed_over_on = clean.get("handed_over_on")
+    project.contract_amount = clean.get("contract_amount")
+    project.design_life_years = clean.get("design_life_years") or 50
+    region_name = clean.get("heating_region")
+    project.region = Region.get(Region.name == region_name) if region_name else None
+    project.manager = clean.get("manager", "")
+    if project.has_heating is None or "has_heating" in clean:
+        project.has_heating = clean.get("has_heating")
+    if "has_cooling" in clean:
+        project.has_cooling = bool(clean["has_cooling"])
+    elif project.id is None:
+        project.has_cooling = project.type == "公共建筑"
+    for extra in ("designer", "supervisor", "developer", "materials", "notes"):
+        if extra in clean:
+            setattr(project, extra, clean[extra])
+
+
+def _raise_first(problems):
+    if problems:
+        key, message = problems[0]
+        raise ValidationError(message, field=key)
+
+
+def _extra(raw: dict, clean: dict) -> None:
+    for key in ("designer", "supervisor", "developer", "materials", "notes"):
+        if key in raw:
+            clean[key] = fields.text(raw[key])
+    for key in ("has_heating", "has_cooling"):
+        if key in raw:
+            clean[key] = raw[key]
+
+
+def create_project(raw: dict) -> Project:
+    clean, problems = clean_project(raw)
+    _raise_first(problems)
+    _extra(raw, clean)
+    with database_proxy.atomic():
+        if Project.select().where(Project.code == clean["code"]).exists():
+            raise ValidationError(f"工程编号“{clean['code']}”已存在，请换一个编号", field="code")
+        project = Project()
+        _apply(project, clean)
+        project.save()
+        audit.record("create", "project", project.id, None, audit.snapshot(project))
+    return project
+
+
+def update_project(project_id: int, raw: dict, expected_version: int) -> Project:
+    clean, problems = clean_project(raw)
+    _raise_first(problems)
+    _extra(raw, clean)
+    with database_proxy.atomic():
+        project = get_project(project_id)
+        if project.version != expected_version:
+            raise ConflictError()
+        clash = Project.select().where((Project.code == clean["code"]) & (Project.id != project_id)).exists()
+        if clash:
+            raise ValidationError(f"工程编号“{clean['code']}”已存在，请换一个编号", field="code")
+        old = audit.snapshot(project)
+        _apply(project, clean)
+        project.version = expected_version + 1
+        updated = (
+            Project.update(**{k: v for k, v in audit.snapshot(project).items() if k != "id"})
+            .where((Project.id == project_id) & (Project.version == expected_version))
+            .execute()
+        )
+        if updated != 1:
+            raise ConflictError()
+        before, after = audit.changed(old, audit.snapshot(project))
+        audit.record("update", "project", project_id, before, after)
+    return project
+
+
+def get_project(project_id: int) -> Project:
+    project = Project.get_or_none(Project.id == project_id)
+    if project is None:
+        raise NotFound(f"找不到工程（编号 {project_id}）")
+    return project
+
+
+def by_code(code: str) -> Project:
+    project = Project.get_or_none(Project.code == code)
+    if project is None:
+        raise NotFound(f"找不到工程编号为“{code}”的工程")
+    return project
+
+
+def project_has_heating(project: Project) -> bool:
+    if project.has_heating is not None:
+        return bool(project.has_heating)
+    return bool(project.region_id and project.region.heating_start)
+
+
+def count_projects() -> int:
+    return Project.select(fn.COUNT(Project.id)).scalar()

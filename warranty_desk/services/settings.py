@@ -1,0 +1,159 @@
+"""Company settings and the region season table, with their defaults."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from ..errors import ValidationError
+from ..models import Region, Setting, database_proxy
+from ..rules.categories import SeasonRules
+from ..rules.periods import CONVENTIONS
+from ..rules.seasons import Season, parse_month_day
+from ..rules.visit_plan import PlanSettings
+from . import audit
+
+DEFAULTS: dict = {
+    "company_name": "",
+    "company_address": "",
+    "hotline": "",
+    "logo_path": "",
+    "period_end_convention": "civil_code",
+    "count_season_under_way": False,
+    # response / on-site / completion deadlines in hours (RULES.md §4)
+    "sla": {
+        "紧急": {"respond_hours": 2, "onsite_hours": 4, "complete_hours": 72},
+        "一般": {"respond_hours": 24, "onsite_hours": 72, "complete_hours": 360},
+    },
+    # the company's own commitments where longer than the law: key → [unit, amount]
+    "agreed_periods": {},
+    "visit_merge_days": 15,
+    "seasonal_lead_days": 30,
+    "card_layout": "a4_grid",  # a4_grid (cards with cut marks) / a5 (one per page)
+    "language": "zh_CN",
+    "clerk_name": "",
+    "backup_folder": "",
+}
+
+# RULES.md §2.2; regions without district heating have no heating season
+DEFAULT_REGIONS = [
+    ("北京", "11-15", "03-15", "07-01"),
+    ("天津", "11-15", "03-15", "07-01"),
+    ("哈尔滨", "10-20", "04-20", "07-01"),
+    ("大连", "11-05", "04-05", "07-01"),
+    ("乌鲁木齐", "10-15", "04-15", "06-15"),
+    ("沈阳", "11-01", "03-31", "07-01"),
+    ("济南", "11-15", "03-15", "07-01"),
+    ("郑州", "11-15", "03-15", "07-01"),
+    ("西安", "11-15", "03-15", "07-01"),
+    ("上海", None, None, "06-01"),
+    ("杭州", None, None, "06-01"),
+    ("南京", None, None, "06-01"),
+    ("武汉", None, None, "06-01"),
+    ("成都", None, None, "06-01"),
+    ("广州", None, None, "04-15"),
+    ("深圳", None, None, "04-15"),
+]
+
+
+def ensure_defaults() -> None:
+    """Fill an empty database with the default region table (once)."""
+    if Region.select().exists():
+        return
+    with database_proxy.atomic():
+        for name, start, end, rainy in DEFAULT_REGIONS:
+            Region.create(name=name, heating_start=start, heating_end=end, rainy_start=rainy)
+
+
+def get(key: str):
+    row = Setting.get_or_none(Setting.key == key)
+    if row is None:
+        return copy.deepcopy(DEFAULTS.get(key))
+    return json.loads(row.value)
+
+
+def get_all() -> dict:
+    values = copy.deepcopy(DEFAULTS)
+    for row in Setting.select():
+        values[row.key] = json.loads(row.value)
+    return values
+
+
+def _validate(key: str, value) -> None:
+    if key not in DEFAULTS:
+        raise ValidationError(f"未知的设置项：{key}", field=key)
+    if key == "period_end_convention" and value not in CONVENTIONS:
+        raise ValidationError("保修期截止日算法只能是 civil_code（民法典）或 day_before（前一日）", field=key)
+    if key == "sla":
+        for urgency in ("紧急", "一般"):
+            hours = value.get(urgency) if isinstance(value, dict) else None
+            if not isinstance(hours, dict):
+                raise ValidationError(f"缺少“{urgency}”报修的时限设置", field=key)
+            steps = [hours.get(k) for k in ("respond_hours", "onsite_hours", "complete_hours")]
+            if any(not isinstance(h, (int, float)) or h <= 0 for h in steps):
+                raise ValidationError(f"“{urgency}”报修的时限必须是大于零的小时数", field=key)
+            if not steps[0] <= steps[1] <= steps[2]:
+                raise ValidationError(f"“{urgency}”报修的时限须满足：响应 ≤ 到场 ≤ 完成", field=key)
+    if key in ("visit_merge_days", "seasonal_lead_days") and (not isinstance(value, int) or not 0 <= value <= 90):
+        raise ValidationError("天数必须是 0 到 90 之间的整数", field=key)
+
+
+def set_many(values: dict) -> None:
+    with database_proxy.atomic():
+        old = {}
+        for key, value in values.items():
+            _validate(key, value)
+            old[key] = get(key)
+            Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False)).on_conflict(
+                conflict_target=[Setting.key], update={Setting.value: json.dumps(value, ensure_ascii=False)}
+            ).execute()
+        audit.record("update", "setting", None, old, values)
+
+
+def set(key: str, value) -> None:  # noqa: A001 - mirrors get()
+    set_many({key: value})
+
+
+def season_rules(region: Region | None, has_heating: bool) -> SeasonRules:
+    heating = None
+    if region is not None and has_heating and region.heating_start and region.heating_end:
+        heating = Season(region.heating_start, region.heating_end)
+    cooling_start = region.cooling_start if region else "06-01"
+    cooling_end = region.cooling_end if region else "09-30"
+    return SeasonRules(heating, Season(cooling_start, cooling_end), bool(get("count_season_under_way")))
+
+
+def plan_settings() -> PlanSettings:
+    return PlanSettings(merge_days=int(get("visit_merge_days")), seasonal_lead_days=int(get("seasonal_lead_days")))
+
+
+def save_region(name: str, heating_start: str | None, heating_end: str | None, cooling_start: str,
+                cooling_end: str, rainy_start: str, region_id: int | None = None) -> Region:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("请填写地区名称", field="name")
+    if bool(heating_start) != bool(heating_end):
+        raise ValidationError("采暖期的开始和结束日期要么都填，要么都不填", field="heating_start")
+    for field, value in (("heating_start", heating_start), ("heating_end", heating_end),
+                         ("cooling_start", cooling_start), ("cooling_end", cooling_end),
+                         ("rainy_start", rainy_start)):
+        if value:
+            try:
+                parse_month_day(value)
+            except ValueError:
+                raise ValidationError(f"日期“{value}”格式不对，请写成 月-日，例如 11-15", field=field) from None
+    with database_proxy.atomic():
+        region = Region.get_by_id(region_id) if region_id else Region(name=name)
+        old = audit.snapshot(region) if region_id else None
+        clash = Region.select().where((Region.name == name) & (Region.id != (region_id or 0))).exists()
+        if clash:
+            raise ValidationError(f"地区“{name}”已存在", field="name")
+        region.name = name
+        region.heating_start = heating_start or None
+        region.heating_end = heating_end or None
+        region.cooling_start = cooling_start
+        region.cooling_end = cooling_end
+        region.rainy_start = rainy_start
+        region.save()
+        audit.record("update" if region_id else "create", "region", region.id, old, audit.snapshot(region))
+    return region
