@@ -277,6 +277,7 @@ class VisitFinding(BaseModel):
     visit = ForeignKeyField(Visit, backref="finding_rows", on_delete="CASCADE")
     area = CharField(max_length=40)
     description = TextField()
+    category = CharField(max_length=40, default="")  # a WarrantyItem key when known (for the ticket)
     ticket = ForeignKeyField(Ticket, null=True, backref="from_findings")
 
 

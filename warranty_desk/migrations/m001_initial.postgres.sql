@@ -45,7 +45,7 @@ CREATE INDEX "visit_status" ON "visit" ("status");
 CREATE INDEX "visit_template_id" ON "visit" ("template_id");
 CREATE INDEX "visit_ticket_id" ON "visit" ("ticket_id");
 CREATE INDEX "visit_retry_of_id" ON "visit" ("retry_of_id");
-CREATE TABLE "visit_finding" ("id" SERIAL NOT NULL PRIMARY KEY, "visit_id" INTEGER NOT NULL, "area" VARCHAR(40) NOT NULL, "description" TEXT NOT NULL, "ticket_id" INTEGER, FOREIGN KEY ("visit_id") REFERENCES "visit" ("id") ON DELETE CASCADE, FOREIGN KEY ("ticket_id") REFERENCES "ticket" ("id"));
+CREATE TABLE "visit_finding" ("id" SERIAL NOT NULL PRIMARY KEY, "visit_id" INTEGER NOT NULL, "area" VARCHAR(40) NOT NULL, "description" TEXT NOT NULL, "category" VARCHAR(40) NOT NULL, "ticket_id" INTEGER, FOREIGN KEY ("visit_id") REFERENCES "visit" ("id") ON DELETE CASCADE, FOREIGN KEY ("ticket_id") REFERENCES "ticket" ("id"));
 CREATE INDEX "visit_finding_visit_id" ON "visit_finding" ("visit_id");
 CREATE INDEX "visit_finding_ticket_id" ON "visit_finding" ("ticket_id");
 CREATE TABLE "visit_answer" ("id" SERIAL NOT NULL PRIMARY KEY, "visit_id" INTEGER NOT NULL, "question_id" INTEGER NOT NULL, "value" TEXT NOT NULL, "score" REAL, FOREIGN KEY ("visit_id") REFERENCES "visit" ("id") ON DELETE CASCADE, FOREIGN KEY ("question_id") REFERENCES "question" ("id"));
