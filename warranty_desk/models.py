@@ -94,10 +94,10 @@ class Subcontractor(BaseModel):
 
 class Project(BaseModel):
     code = CharField(unique=True, max_length=40)
-    name = CharField(max_length=200)
+    name = CharField(max_length=200, index=True)
     client = ForeignKeyField(Client, null=True, backref="projects")
     contact = CharField(max_length=100, default="")
-    phone = CharField(max_length=40, default="")
+    phone = CharField(max_length=40, default="", index=True)
     address = TextField(default="")
     type = CharField(max_length=20)  # 住宅 / 公共建筑 / 工业建筑 / 市政工程 / 装饰装修
     scale = CharField(max_length=10)  # 小型 / 中型 / 大型
@@ -126,8 +126,8 @@ class Unit(BaseModel):
     building = CharField(max_length=20)
     entrance = CharField(max_length=20, default="")
     room = CharField(max_length=20)
-    owner_name = CharField(max_length=100, default="")
-    owner_phone = CharField(max_length=40, default="")
+    owner_name = CharField(max_length=100, default="", index=True)  # indexed for the global search
+    owner_phone = CharField(max_length=40, default="", index=True)
     handed_over_on = DateField(null=True)
     version = IntegerField(default=1)
 
@@ -206,7 +206,7 @@ class Ticket(BaseModel):
     project = ForeignKeyField(Project, backref="tickets")
     unit = ForeignKeyField(Unit, null=True, backref="tickets")
     reporter = CharField(max_length=100, default="")
-    phone = CharField(max_length=40, default="")
+    phone = CharField(max_length=40, default="", index=True)
     channel = CharField(max_length=20, default="电话")  # 电话 / 来函 / 来访 / 回访发现
     location = CharField(max_length=200, default="")
     category = CharField(max_length=40)  # a WarrantyItem key

@@ -9,10 +9,14 @@ CREATE TABLE "subcontractor" ("id" INTEGER NOT NULL PRIMARY KEY, "name" VARCHAR(
 CREATE UNIQUE INDEX "subcontractor_name" ON "subcontractor" ("name");
 CREATE TABLE "project" ("id" INTEGER NOT NULL PRIMARY KEY, "code" VARCHAR(40) NOT NULL, "name" VARCHAR(200) NOT NULL, "client_id" INTEGER, "contact" VARCHAR(100) NOT NULL, "phone" VARCHAR(40) NOT NULL, "address" TEXT NOT NULL, "type" VARCHAR(20) NOT NULL, "scale" VARCHAR(10) NOT NULL, "region_id" INTEGER, "has_heating" INTEGER, "has_cooling" INTEGER NOT NULL, "accepted_on" DATE, "handed_over_on" DATE, "contract_amount" DECIMAL(16, 2), "settled_amount" DECIMAL(16, 2), "design_life_years" INTEGER NOT NULL, "manager" VARCHAR(60) NOT NULL, "designer" VARCHAR(200) NOT NULL, "supervisor" VARCHAR(200) NOT NULL, "developer" VARCHAR(200) NOT NULL, "materials" TEXT NOT NULL, "notes" TEXT NOT NULL, "created_at" DATETIME NOT NULL, "version" INTEGER NOT NULL, FOREIGN KEY ("client_id") REFERENCES "client" ("id"), FOREIGN KEY ("region_id") REFERENCES "region" ("id"));
 CREATE UNIQUE INDEX "project_code" ON "project" ("code");
+CREATE INDEX "project_name" ON "project" ("name");
 CREATE INDEX "project_client_id" ON "project" ("client_id");
+CREATE INDEX "project_phone" ON "project" ("phone");
 CREATE INDEX "project_region_id" ON "project" ("region_id");
 CREATE TABLE "unit" ("id" INTEGER NOT NULL PRIMARY KEY, "project_id" INTEGER NOT NULL, "building" VARCHAR(20) NOT NULL, "entrance" VARCHAR(20) NOT NULL, "room" VARCHAR(20) NOT NULL, "owner_name" VARCHAR(100) NOT NULL, "owner_phone" VARCHAR(40) NOT NULL, "handed_over_on" DATE, "version" INTEGER NOT NULL, FOREIGN KEY ("project_id") REFERENCES "project" ("id") ON DELETE CASCADE);
 CREATE INDEX "unit_project_id" ON "unit" ("project_id");
+CREATE INDEX "unit_owner_name" ON "unit" ("owner_name");
+CREATE INDEX "unit_owner_phone" ON "unit" ("owner_phone");
 CREATE UNIQUE INDEX "unit_project_id_building_entrance_room" ON "unit" ("project_id", "building", "entrance", "room");
 CREATE TABLE "warranty_item" ("id" INTEGER NOT NULL PRIMARY KEY, "project_id" INTEGER NOT NULL, "key" VARCHAR(40) NOT NULL, "name" VARCHAR(100) NOT NULL, "minimum_unit" VARCHAR(20), "minimum_amount" INTEGER, "agreed_unit" VARCHAR(20) NOT NULL, "agreed_amount" INTEGER NOT NULL, "start_on" DATE NOT NULL, "end_on" DATE NOT NULL, "subcontractor_id" INTEGER, "version" INTEGER NOT NULL, FOREIGN KEY ("project_id") REFERENCES "project" ("id") ON DELETE CASCADE, FOREIGN KEY ("subcontractor_id") REFERENCES "subcontractor" ("id"));
 CREATE INDEX "warranty_item_project_id" ON "warranty_item" ("project_id");
@@ -29,6 +33,7 @@ CREATE TABLE "ticket" ("id" INTEGER NOT NULL PRIMARY KEY, "number" VARCHAR(20) N
 CREATE UNIQUE INDEX "ticket_number" ON "ticket" ("number");
 CREATE INDEX "ticket_project_id" ON "ticket" ("project_id");
 CREATE INDEX "ticket_unit_id" ON "ticket" ("unit_id");
+CREATE INDEX "ticket_phone" ON "ticket" ("phone");
 CREATE INDEX "ticket_reported_at" ON "ticket" ("reported_at");
 CREATE INDEX "ticket_state" ON "ticket" ("state");
 CREATE INDEX "ticket_repeat_of_id" ON "ticket" ("repeat_of_id");
