@@ -23,6 +23,12 @@ def run(args) -> int:
     except ValidationError as exc:
         QMessageBox.critical(None, "保修台", exc.message)
         return 2
+    # the language chosen in 设置 applies from the start, before any window is built
+    from ui import qt_i18n
+    from warranty_desk import i18n
+
+    i18n.set_locale(settings.get("language") or i18n.SOURCE_LOCALE)
+    qt_i18n.install(app, i18n.current_locale())
     from ui.main_window import MainWindow
 
     window = MainWindow()

@@ -4,6 +4,7 @@ the Chinese text unchanged unless another locale's catalog is active."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 from decimal import Decimal
 
@@ -34,10 +35,34 @@ def set_locale(name: str) -> None:
     if name == SOURCE_LOCALE:
         _translations = NullTranslations()
         return
-    catalog = Translations.load(str(resources_dir() / "locale"), [name], domain="messages")
-    if not isinstance(catalog, Translations):
-        log.warning("no compiled catalog for %s; showing Chinese", name)
-    _translations = catalog
+    _translations = load_catalog(name)
+
+
+def load_catalog(name: str) -> NullTranslations:
+    """The compiled catalog of a locale. A source checkout has only the .po (the .mo files are
+    build products, see packaging/i18n.py): when the .mo is missing or older than the .po, the
+    .po is compiled in memory, so nothing is written into the program's folder."""
+    folder = resources_dir() / "locale" / name / "LC_MESSAGES"
+    mo, po = folder / "messages.mo", folder / "messages.po"
+    try:
+        if po.is_file() and (not mo.is_file() or mo.stat().st_mtime < po.stat().st_mtime):
+            from babel.messages.mofile import write_mo
+            from babel.messages.pofile import read_po
+
+            with open(po, "rb") as fp:
+                catalog = read_po(fp, locale=name)
+            buf = io.BytesIO()
+            write_mo(buf, catalog, use_fuzzy=False)
+            buf.seek(0)
+            return Translations(buf, domain="messages")
+        if mo.is_file():
+            with open(mo, "rb") as fp:
+                return Translations(fp, domain="messages")
+    except Exception:  # a damaged catalog must not stop the program: show Chinese and say why in the log
+        log.exception("cannot read the %s catalog in %s", name, folder)
+        return NullTranslations()
+    log.warning("no catalog for %s in %s; showing Chinese", name, folder)
+    return NullTranslations()
 
 
 def current_locale() -> str:
@@ -46,6 +71,12 @@ def current_locale() -> str:
 
 def _(message: str) -> str:
     return _translations.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction without translating it (labels kept in data tables);
+    the place that shows it calls `_()` on the value."""
+    return message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -1,0 +1,41 @@
+"""Qt's own texts (file and print dialogs, message-box buttons, context menus) in the program's
+language: Qt ships its translations as qtbase_<locale>.qm beside its libraries (PySide6-Essentials
+includes qtbase_zh_CN.qm); English is Qt's built-in language and needs none."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+log = logging.getLogger(__name__)
+
+_installed: list[QTranslator] = []
+
+
+def qt_translations_dir() -> str:
+    return QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+
+
+def install(app: QApplication, locale: str) -> bool:
+    """Load Qt's translation for `locale` ("zh_CN" or "en") into the application and make it the
+    default QLocale (date pickers, number fields). Returns whether a Qt catalog was loaded."""
+    for translator in _installed:
+        app.removeTranslator(translator)
+    _installed.clear()
+    QLocale.setDefault(QLocale(locale))
+    if locale.startswith("en"):
+        return False
+    folder = qt_translations_dir()
+    loaded = False
+    for base in ("qtbase", "qt"):
+        translator = QTranslator(app)
+        if translator.load(f"{base}_{locale}", folder):
+            app.installTranslator(translator)
+            _installed.append(translator)
+            loaded = True
+            break  # qt_<locale>.qm is a meta catalog that only includes qtbase: one is enough
+    if not loaded:
+        log.warning("Qt's own %s translation not found in %s; its dialogs stay in English", locale, folder)
+    return loaded
