@@ -63,3 +63,69 @@ def plan_project(code: str) -> list[Visit]:
     if project.handed_over_on is None:
         raise ValidationError(f"工程“{code}”尚未交付，请先办理竣工验收/交付")
     return handover_service.rebuild_visit_plan(project)
+
+
+class NonWorkingDay(ValidationError):
+    """The new date is a weekend or public holiday; the caller may confirm and retry."""
+
+
+def reschedule_visit(visit_id: int, new_date: dt.date, reason: str, *, allow_non_working: bool = False,
+                     expected_version: int | None = None) -> Visit:
+    """Move a planned visit to another day, keeping the first planned day and the reason."""
+    from ..models import database_proxy
+    from ..rules.workdays import holiday_name, is_working_day
+    from . import audit
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写改期原因", field="reason")
+    if len(reason) > 500:
+        raise ValidationError(f"改期原因太长（{len(reason)}字），最多500字", field="reason")
+    if new_date is None:
+        raise ValidationError("请选择新的回访日期", field="planned_on")
+    with database_proxy.atomic():
+        visit = Visit.get_or_none(Visit.id == visit_id)
+        if visit is None:
+            raise ValidationError("找不到该回访（可能已被删除），请刷新")
+        if expected_version is not None and visit.version != expected_version:
+            from ..errors import ConflictError
+
+            raise ConflictError()
+        if visit.status not in ("planned", "unreachable"):
+            raise ValidationError(f"该回访已{STATUS_NAMES.get(visit.status, visit.status)}，不能改期", field="planned_on")
+        if visit.project.handed_over_on and new_date < visit.project.handed_over_on:
+            raise ValidationError(
+                f"新日期（{new_date}）早于工程交付日期（{visit.project.handed_over_on}），请另选日期", field="planned_on")
+        if new_date == visit.planned_on:
+            return visit
+        if not allow_non_working and not is_working_day(new_date):
+            why = holiday_name(new_date) or ("周六" if new_date.weekday() == 5 else "周日")
+            raise NonWorkingDay(f"{new_date} 是非工作日（{why}），确定要把回访安排在这一天吗？", field="planned_on")
+        old = audit.snapshot(visit)
+        if visit.original_planned_on is None:
+            visit.original_planned_on = visit.planned_on
+        visit.planned_on = new_date
+        visit.reschedule_reason = reason
+        visit.version += 1
+        visit.save()
+        before, after = audit.changed(old, audit.snapshot(visit))
+        audit.record("reschedule", "visit", visit.id, before, after, reason)
+    return visit
+
+
+def month_visits(start: dt.date, end: dt.date, staff_id: int | None = None, project_id: int | None = None) -> list[tuple]:
+    """(id, planned_on, status, project_id, project code, project name, staff name, kind, method) for the calendar."""
+    query = (
+        Visit.select(Visit.id, Visit.planned_on, Visit.status, Visit.project, Project.code, Project.name,
+                     Staff.name, Visit.kind, Visit.method)
+        .join(Project)
+        .switch(Visit)
+        .join(Staff, JOIN.LEFT_OUTER)
+        .where(Visit.planned_on.between(start, end) & (Visit.status != "cancelled"))
+        .order_by(Visit.planned_on, Project.code)
+    )
+    if staff_id:
+        query = query.where(Visit.staff == staff_id)
+    if project_id:
+        query = query.where(Visit.project == project_id)
+    return list(query.tuples())

@@ -1,0 +1,81 @@
+"""Staff and subcontractors: add, edit, deactivate (never deleted: visits and tickets refer to them)."""
+
+from __future__ import annotations
+
+from ..errors import ConflictError, ValidationError
+from ..models import Staff, Subcontractor, database_proxy
+from . import audit, fields
+
+
+def _clean(raw: dict, name_max: int) -> dict:
+    try:
+        name = fields.text(raw.get("name"), name_max, "姓名/名称")
+        phone = fields.phone(raw.get("phone"))
+    except ValueError as exc:
+        key = "phone" if "电话" in str(exc) else "name"
+        raise ValidationError(str(exc), field=key) from None
+    if not name:
+        raise ValidationError("请填写姓名/名称", field="name")
+    return {"name": name, "phone": phone}
+
+
+def save_staff(raw: dict, staff_id: int | None = None, expected_version: int | None = None) -> Staff:
+    clean = _clean(raw, 60)
+    try:
+        clean["role"] = fields.text(raw.get("role"), 60, "岗位")
+    except ValueError as exc:
+        raise ValidationError(str(exc), field="role") from None
+    clean["active"] = bool(raw.get("active", True))
+    return _save(Staff, "staff", clean, staff_id, expected_version)
+
+
+def save_subcontractor(raw: dict, sub_id: int | None = None, expected_version: int | None = None) -> Subcontractor:
+    clean = _clean(raw, 200)
+    try:
+        clean["trade"] = fields.text(raw.get("trade"), 100, "专业")
+        clean["contact"] = fields.text(raw.get("contact"), 100, "联系人")
+    except ValueError as exc:
+        raise ValidationError(str(exc), field="trade") from None
+    clean["active"] = bool(raw.get("active", True))
+    with database_proxy.atomic():
+        clash = Subcontractor.select().where(
+            (Subcontractor.name == clean["name"]) & (Subcontractor.id != (sub_id or 0))
+        ).exists()
+        if clash:
+            raise ValidationError(f"分包单位“{clean['name']}”已存在", field="name")
+        return _save(Subcontractor, "subcontractor", clean, sub_id, expected_version)
+
+
+def _save(model, table: str, clean: dict, row_id: int | None, expected_version: int | None):
+    with database_proxy.atomic():
+        if row_id is None:
+            row = model.create(**clean)
+            audit.record("create", table, row.id, None, audit.snapshot(row))
+            return row
+        row = model.get_or_none(model.id == row_id)
+        if row is None:
+            raise ValidationError("记录已不存在，请刷新")
+        if expected_version is not None and row.version != expected_version:
+            raise ConflictError()
+        old = audit.snapshot(row)
+        for key, value in clean.items():
+            setattr(row, key, value)
+        row.version += 1
+        row.save()
+        before, after = audit.changed(old, audit.snapshot(row))
+        audit.record("update", table, row.id, before, after)
+        return row
+
+
+def list_staff(active_only: bool = False) -> list[Staff]:
+    query = Staff.select().order_by(Staff.active.desc(), Staff.name)
+    if active_only:
+        query = query.where(Staff.active == True)  # noqa: E712
+    return list(query)
+
+
+def list_subcontractors(active_only: bool = False) -> list[Subcontractor]:
+    query = Subcontractor.select().order_by(Subcontractor.active.desc(), Subcontractor.name)
+    if active_only:
+        query = query.where(Subcontractor.active == True)  # noqa: E712
+    return list(query)
