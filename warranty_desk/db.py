@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import sqlite3
 from pathlib import Path
@@ -12,7 +13,7 @@ from playhouse.db_url import connect
 
 from . import migrations
 from .errors import ValidationError
-from .models import SchemaVersion, database_proxy
+from .models import SchemaVersion, Setting, database_proxy
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,21 @@ def open_database(target: str, *, create: bool = True):
     db.connect(reuse_if_open=True)
     if create:
         migrate(db)
+        stamp_app_version()
     return db
+
+
+def stamp_app_version() -> None:
+    """Record in the Setting table which program version created the database and which opened
+    it last (keys meta.created_by_version / meta.app_version; services.settings hides meta.*)."""
+    from .version import app_version
+
+    value = json.dumps(app_version())
+    with database_proxy.atomic():
+        Setting.insert(key="meta.created_by_version", value=value).on_conflict_ignore().execute()
+        Setting.insert(key="meta.app_version", value=value).on_conflict(
+            conflict_target=[Setting.key], update={Setting.value: value}
+        ).execute()
 
 
 def is_postgres(db) -> bool:

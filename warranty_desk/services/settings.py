@@ -29,6 +29,8 @@ DEFAULTS: dict = {
     "agreed_periods": {},
     "visit_merge_days": 15,
     "seasonal_lead_days": 30,
+    "visit_on_time_days": 7,  # a visit done within N days of its planned day counts as on time
+    "visit_retry_days": 1,  # 未联系上: try again on the first working day at least N days later
     "card_layout": "a4_grid",  # a4_grid (cards with cut marks) / a5 (one per page)
     "language": "zh_CN",
     "clerk_name": "",
@@ -75,7 +77,8 @@ def get(key: str):
 def get_all() -> dict:
     values = copy.deepcopy(DEFAULTS)
     for row in Setting.select():
-        values[row.key] = json.loads(row.value)
+        if row.key in DEFAULTS:  # meta.* rows (program version, see db.stamp_app_version) are not settings
+            values[row.key] = json.loads(row.value)
     return values
 
 
@@ -94,7 +97,7 @@ def _validate(key: str, value) -> None:
                 raise ValidationError(f"“{urgency}”报修的时限必须是大于零的小时数", field=key)
             if not steps[0] <= steps[1] <= steps[2]:
                 raise ValidationError(f"“{urgency}”报修的时限须满足：响应 ≤ 到场 ≤ 完成", field=key)
-    if key in ("visit_merge_days", "seasonal_lead_days") and (not isinstance(value, int) or not 0 <= value <= 90):
+    if key in ("visit_merge_days", "seasonal_lead_days", "visit_on_time_days", "visit_retry_days") and (not isinstance(value, int) or not 0 <= value <= 90):
         raise ValidationError("天数必须是 0 到 90 之间的整数", field=key)
 
 
