@@ -28,9 +28,10 @@ def _read_csv(path: Path) -> list[list]:
 
 
 def _read_xlsx(path: Path) -> list[list]:
+    import zipfile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
-    import zipfile
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)

@@ -1,0 +1,57 @@
+"""Schema version and numbered migrations from day one."""
+
+import sqlite3
+
+import pytest
+
+from warranty_desk import migrations
+from warranty_desk.db import NewerSchemaError, current_version, open_database
+from warranty_desk.models import ALL_MODELS
+
+
+def test_a_new_database_gets_every_table_and_the_latest_version(tmp_path):
+    db = open_database(str(tmp_path / "new.db"))
+    assert current_version(db) == migrations.latest_version()
+    for model in ALL_MODELS:
+        assert db.table_exists(model._meta.table_name), model
+        columns = {c.name for c in db.get_columns(model._meta.table_name)}
+        assert {f.column_name for f in model._meta.sorted_fields} <= columns, model
+    assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    db.close()
+
+
+def test_each_step_from_the_first_schema_upward(tmp_path):
+    """Apply the steps one by one, as an office upgrading release by release would."""
+    path = tmp_path / "steps.db"
+    conn = sqlite3.connect(path)
+    conn.close()
+    from peewee import SqliteDatabase
+
+    db = SqliteDatabase(str(path))
+    for version, step in migrations.steps():
+        with db.atomic():
+            step.apply(db)
+            db.execute_sql("INSERT INTO schema_version (version, applied_at) VALUES (?, '2026-01-01')", (version,))
+        assert current_version(db) == version
+    db.close()
+    reopened = open_database(str(path))
+    assert current_version(reopened) == migrations.latest_version()
+    reopened.close()
+
+
+def test_reopening_does_not_migrate_again(tmp_path):
+    path = str(tmp_path / "again.db")
+    open_database(path).close()
+    db = open_database(path)
+    assert db.execute_sql("SELECT COUNT(*) FROM schema_version").fetchone()[0] == migrations.latest_version()
+    db.close()
+
+
+def test_a_database_from_a_newer_program_is_refused(tmp_path):
+    path = str(tmp_path / "newer.db")
+    db = open_database(path)
+    db.execute_sql("INSERT INTO schema_version (version, applied_at) VALUES (999, '2030-01-01')")
+    db.close()
+    with pytest.raises(NewerSchemaError, match="请先升级"):
+        open_database(path)
