@@ -10,6 +10,7 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(prog="warranty-desk-gui", description="保修台 Warranty Desk")
     parser.add_argument("--db", help="数据库文件路径或 postgresql:// 地址")
     parser.add_argument("--smoke", action="store_true", help="打开主窗口后立即退出（自检）")
+    parser.add_argument("--lang", choices=("zh_CN", "en"), help="界面语言（只对本次运行有效，默认用设置里的语言）")
     return parser.parse_args(argv)
 
 

@@ -27,12 +27,14 @@ def run(args) -> int:
     from ui import qt_i18n
     from warranty_desk import i18n
 
-    i18n.set_locale(settings.get("language") or i18n.SOURCE_LOCALE)
+    i18n.set_locale(getattr(args, "lang", None) or settings.get("language") or i18n.SOURCE_LOCALE)
     qt_i18n.install(app, i18n.current_locale())
     from ui.main_window import MainWindow
 
     window = MainWindow()
     window.show()
     if args.smoke:
-        QTimer.singleShot(200, app.quit)
+        from ui.smoke import run_smoke
+
+        QTimer.singleShot(200, lambda: app.exit(run_smoke(window)))
     return app.exec()

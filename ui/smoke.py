@@ -1,0 +1,42 @@
+"""`main.py --smoke`: the main window is up; print one PDF, report what the bundle ships, exit."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from warranty_desk import i18n, selfcheck
+from warranty_desk.models import database_proxy
+from warranty_desk.version import app_version
+
+
+def run_smoke(window) -> int:
+    """Returns the exit code: 0 when the window is shown, the PDF was written and every resource is
+    present; 1 otherwise (the reason on stderr)."""
+    QApplication.processEvents()
+    problems = []
+    if not window.isVisible():
+        problems.append("main window not visible")
+    report = selfcheck.resource_report()
+    problems += [f"missing resource: {name}" for name, ok in report.items() if not ok]
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="wd-smoke-") as folder:
+        pdf = Path(folder) / "certificate.pdf"
+        try:
+            selfcheck.sample_certificate(pdf)
+            size = pdf.stat().st_size
+            if not pdf.read_bytes().startswith(b"%PDF"):
+                problems.append("the certificate is not a PDF")
+        except Exception as exc:  # the smoke run reports any failure instead of crashing
+            problems.append(f"certificate failed: {exc!r}")
+            size = 0
+    print(f"保修台 {app_version()} smoke: locale={i18n.current_locale()} "
+          f"database={getattr(database_proxy.obj, 'database', '?')} window='{window.windowTitle()}' "
+          f"certificate={size} bytes in {time.perf_counter() - started:.1f}s resources={report}", flush=True)
+    for problem in problems:
+        print(f"smoke FAILED: {problem}", file=sys.stderr, flush=True)
+    return 1 if problems else 0
