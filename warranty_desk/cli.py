@@ -115,6 +115,22 @@ def cmd_visits_due(args) -> int:
     return 0
 
 
+def cmd_visits_ics(args) -> int:
+    from .services.ics import export_ics
+    from .services.staff import list_staff
+
+    _open(args)
+    staff_id = None
+    if args.staff:
+        match = [s for s in list_staff() if s.name == args.staff]
+        if not match:
+            raise ValidationError(f"没有名为“{args.staff}”的员工")
+        staff_id = match[0].id
+    count = export_ics(args.output, args.from_, args.to, staff_id)
+    print(f"已导出{count}次回访到日历文件：{args.output}")
+    return 0
+
+
 def cmd_visits_plan(args) -> int:
     from .services.visits import plan_project
 
@@ -159,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     due_p.add_argument("--to", type=_date, required=True)
     due_p.add_argument("--json", action="store_true")
     due_p.set_defaults(func=cmd_visits_due)
+    ics_p = visits_sub.add_parser("ics", help="把回访导出为日历文件（.ics），供手机日历导入")
+    ics_p.add_argument("--from", dest="from_", type=_date, required=True)
+    ics_p.add_argument("--to", type=_date, required=True)
+    ics_p.add_argument("-o", "--output", required=True, help="输出文件 FILE.ics")
+    ics_p.add_argument("--staff", help="只导出该员工负责的回访（姓名）")
+    ics_p.set_defaults(func=cmd_visits_ics)
     plan = visits_sub.add_parser("plan", help="重新编制工程的回访计划")
     plan.add_argument("code")
     plan.set_defaults(func=cmd_visits_plan)

@@ -1,0 +1,121 @@
+"""Visits as an iCalendar (.ics) file for the staff's phones.
+
+One VEVENT per visit (cancelled ones left out), with the project, address, contact, phone and
+purposes. Times are Asia/Shanghai local time with a VTIMEZONE: a recorded visit at the time it
+was done, a planned one at 09:00 (setting-free default) on its planned day. The UID is stable per
+visit, so importing a newer export updates the events instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+from peewee import JOIN
+
+from ..errors import ValidationError
+from ..fileio import atomic_path
+from ..models import Project, Staff, Unit, Visit
+from ..rules.visit_plan import KIND_NAMES
+from .visits import STATUS_NAMES
+
+TZ = ZoneInfo("Asia/Shanghai")
+DEFAULT_TIME = dt.time(9, 0)
+MAX_DAYS = 3 * 366
+
+
+def visit_uid(visit: Visit) -> str:
+    stamp = visit.created_at.strftime("%Y%m%d%H%M%S") if visit.created_at else "0"
+    return f"visit-{visit.id}-{stamp}@warranty-desk"
+
+
+def _start(visit: Visit) -> dt.datetime:
+    if visit.done_at is not None and visit.status in ("done", "unreachable"):
+        return visit.done_at.replace(tzinfo=TZ)
+    return dt.datetime.combine(visit.planned_on, DEFAULT_TIME, tzinfo=TZ)
+
+
+def _query(start: dt.date, end: dt.date, staff_id: int | None):
+    query = (
+        Visit.select(Visit, Project, Staff, Unit)
+        .join(Project)
+        .switch(Visit)
+        .join(Staff, JOIN.LEFT_OUTER)
+        .switch(Visit)
+        .join(Unit, JOIN.LEFT_OUTER)
+        .where(Visit.planned_on.between(start, end) & (Visit.status != "cancelled"))
+        .order_by(Visit.planned_on, Project.code, Visit.id)
+    )
+    if staff_id:
+        query = query.where(Visit.staff == staff_id)
+    return query
+
+
+def build_calendar(start: dt.date, end: dt.date, staff_id: int | None = None,
+                   now: dt.datetime | None = None) -> tuple[Calendar, int]:
+    if start is None or end is None:
+        raise ValidationError("请填写开始和结束日期", field="from")
+    if end < start:
+        raise ValidationError(f"结束日期（{end}）早于开始日期（{start}），请调换", field="to")
+    if (end - start).days > MAX_DAYS:
+        raise ValidationError("一次最多导出三年的回访，请缩短日期范围", field="to")
+    stamp = (now or dt.datetime.now()).replace(microsecond=0, tzinfo=TZ)
+    cal = Calendar()
+    cal.add("prodid", "-//Warranty Desk//保修台//ZH")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "保修台 回访")
+    cal.add("x-wr-timezone", "Asia/Shanghai")
+    count = 0
+    for visit in _query(start, end, staff_id):
+        project = visit.project
+        unit = visit.unit if visit.unit_id else None
+        kind = KIND_NAMES.get(visit.kind, visit.kind)
+        begin = _start(visit)
+        minutes = 60 if visit.method == "上门" else 30
+        contact = (unit.owner_name if unit and unit.owner_name else "") or project.contact
+        phone = (unit.owner_phone if unit and unit.owner_phone else "") or project.phone
+        purposes = [p for p in (visit.purposes or "").split("\n") if p.strip()]
+        lines = [
+            f"工程：{project.code} {project.name}",
+            f"房号：{unit.label}" if unit else "",
+            f"地址：{project.address}" if project.address else "",
+            f"联系人：{contact}" if contact else "",
+            f"电话：{phone}" if phone else "",
+            f"回访类型：{kind}　方式：{visit.method}",
+            f"负责人：{visit.staff.name}" if visit.staff_id else "负责人：未指派",
+            "回访目的：" + "；".join(purposes) if purposes else "",
+            f"状态：{STATUS_NAMES.get(visit.status, visit.status)}" if visit.status != "planned" else "",
+        ]
+        event = Event()
+        event.add("uid", visit_uid(visit))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", begin)
+        event.add("dtend", begin + dt.timedelta(minutes=minutes))
+        summary = f"回访：{project.name}" + (f" {unit.label}" if unit else "") + f"（{kind}）"
+        event.add("summary", summary)
+        if project.address:
+            event.add("location", project.address)
+        event.add("description", "\n".join(line for line in lines if line))
+        event.add("categories", ["回访"])
+        if visit.status in ("done", "unreachable", "missed"):
+            event.add("status", "CONFIRMED" if visit.status == "done" else "CANCELLED")
+        cal.add_component(event)
+        count += 1
+    cal.add_missing_timezones()
+    return cal, count
+
+
+def export_ics(path: str | Path, start: dt.date, end: dt.date, staff_id: int | None = None,
+               now: dt.datetime | None = None) -> int:
+    """Write the visits planned between `start` and `end` (inclusive) to `path`; returns the count."""
+    target = Path(path)
+    if target.suffix.lower() != ".ics":
+        raise ValidationError("日历文件的扩展名应为 .ics", field="file")
+    cal, count = build_calendar(start, end, staff_id, now)
+    data = cal.to_ical()
+    with atomic_path(target) as tmp:
+        Path(tmp).write_bytes(data)
+    return count

@@ -1,0 +1,354 @@
+"""Recording a 回访: done (with questionnaire, findings, opinion), 未联系上 (with the next try
+scheduled), missed (kept, never deleted), rescheduled; findings turned into repair tickets.
+
+Every function runs in one transaction, checks its input and writes the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..errors import ConflictError, NotFound, ValidationError
+from ..models import Question, QuestionnaireTemplate, Visit, VisitAnswer, VisitFinding, database_proxy
+from ..rules import scoring
+from ..rules.workdays import next_working_day
+from . import audit, questionnaires, settings
+from . import visits as visits_service
+
+METHODS = ("电话", "短信", "邮件", "上门", "问卷")
+FINDING_CHANNEL = "回访发现"
+OPEN_STATES = ("planned", "unreachable")
+TEXT_MAX = 2000
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def get_visit(visit_id: int) -> Visit:
+    visit = Visit.get_or_none(Visit.id == visit_id)
+    if visit is None:
+        raise NotFound("找不到该回访（可能已被删除），请刷新后重试")
+    return visit
+
+
+def findings_of(visit: Visit | int) -> list[VisitFinding]:
+    return list(VisitFinding.select().where(VisitFinding.visit == visit).order_by(VisitFinding.id))
+
+
+def answers_of(visit: Visit | int) -> dict[int, str]:
+    """question id → the answer as entered."""
+    return {a.question_id: a.value for a in VisitAnswer.select().where(VisitAnswer.visit == visit)}
+
+
+def visit_data(visit_id: int) -> dict:
+    """Everything a visit form shows, as plain data."""
+    visit = get_visit(visit_id)
+    project = visit.project
+    template = visit.template if visit.template_id else questionnaires.active_template()
+    return {
+        "id": visit.id,
+        "version": visit.version,
+        "project_id": project.id,
+        "project_code": project.code,
+        "project_name": project.name,
+        "address": project.address,
+        "contact": project.contact,
+        "phone": project.phone,
+        "handed_over_on": project.handed_over_on,
+        "unit": visit.unit.label if visit.unit_id else "",
+        "planned_on": visit.planned_on,
+        "original_planned_on": visit.original_planned_on,
+        "kind": visit.kind,
+        "purposes": visit.purposes,
+        "method": visit.method,
+        "staff": visit.staff.name if visit.staff_id else "",
+        "status": visit.status,
+        "done_at": visit.done_at,
+        "visitor": visit.visitor,
+        "met_person": visit.met_person,
+        "opinion": visit.opinion,
+        "findings_text": visit.findings,
+        "score": visit.score,
+        "grade": visit.grade,
+        "template": questionnaires.template_data(template),
+        "answers": answers_of(visit),
+        "findings": [
+            {"id": f.id, "area": f.area, "description": f.description, "category": f.category,
+             "ticket_id": f.ticket_id, "ticket_number": f.ticket.number if f.ticket_id else ""}
+            for f in findings_of(visit)
+        ],
+    }
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+def _load(visit_id: int, expected_version: int | None) -> Visit:
+    visit = get_visit(visit_id)
+    if expected_version is not None and visit.version != expected_version:
+        raise ConflictError()
+    return visit
+
+
+def _text(value, max_length: int, label: str, field: str, required: bool = False) -> str:
+    result = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+    if required and not result:
+        raise ValidationError(f"请填写{label}", field=field)
+    if len(result) > max_length:
+        raise ValidationError(f"{label}太长（{len(result)}字），最多{max_length}字，请删减", field=field)
+    return result
+
+
+def _check_done_at(visit: Visit, done_at, now: dt.datetime, label: str = "回访时间") -> dt.datetime:
+    if done_at is None:
+        raise ValidationError(f"请填写{label}", field="done_at")
+    if isinstance(done_at, dt.date) and not isinstance(done_at, dt.datetime):
+        done_at = dt.datetime.combine(done_at, dt.time(9, 0))
+    done_at = done_at.replace(microsecond=0, tzinfo=None)
+    handed = visit.project.handed_over_on
+    if handed and done_at.date() < handed:
+        raise ValidationError(
+            f"{label}（{done_at:%Y-%m-%d}）早于工程交付日期（{handed:%Y-%m-%d}），请检查日期", field="done_at")
+    if done_at > now + dt.timedelta(minutes=5):
+        raise ValidationError(f"{label}（{done_at:%Y-%m-%d %H:%M}）还没到，不能记录将来的回访", field="done_at")
+    return done_at
+
+
+def score_answers(template: QuestionnaireTemplate | int, answers: dict) -> scoring.ScoreResult:
+    """Score answers against a template; a bad answer names its question number."""
+    questions = questionnaires.questions_of(template)
+    specs = [questionnaires.spec_of(q) for q in questions]
+    known = {q.id for q in questions}
+    clean = {}
+    for key, value in (answers or {}).items():
+        key = int(key)
+        if key not in known:
+            raise ValidationError("答卷中有不属于该问卷的题目，请重新打开回访表", field="answers")
+        clean[key] = value
+    try:
+        for n, spec in enumerate(specs, 1):
+            try:
+                scoring.answer_score(spec, clean.get(spec.key))
+            except scoring.AnswerError as exc:
+                raise ValidationError(f"第{n}题：{exc}", field=f"q{spec.key}") from None
+        return scoring.score(specs, clean)
+    except scoring.AnswerError as exc:
+        raise ValidationError(str(exc), field="answers") from None
+
+
+def _clean_findings(rows) -> list[dict]:
+    clean = []
+    for n, row in enumerate(rows or [], 1):
+        description = _text(row.get("description"), TEXT_MAX, f"第{n}条问题的描述", "findings")
+        area = _text(row.get("area"), 40, f"第{n}条问题的部位/类别", "findings")
+        if not description and not area:
+            continue  # an empty row the clerk did not fill
+        if not description:
+            raise ValidationError(f"第{n}条发现的问题没有描述，请写明是什么问题", field="findings")
+        if not area:
+            raise ValidationError(f"第{n}条发现的问题没有选择类别", field="findings")
+        category = (row.get("category") or "").strip()
+        from ..rules.categories import CATEGORIES
+
+        if category and category not in CATEGORIES:
+            raise ValidationError(f"第{n}条问题的保修项目“{category}”不存在", field="findings")
+        if row.get("make_ticket") and not category:
+            raise ValidationError(f"第{n}条问题要生成维修工单，请选择对应的保修项目", field="findings")
+        clean.append({"id": row.get("id"), "area": area, "description": description, "category": category,
+                      "make_ticket": bool(row.get("make_ticket")), "urgency": row.get("urgency") or "一般"})
+    return clean
+
+
+# --- recording ------------------------------------------------------------------------------
+
+def record_visit(visit_id: int, data: dict, expected_version: int | None = None,
+                 now: dt.datetime | None = None) -> Visit:
+    """Record a visit as done: who, when, how, whom they met, answers, findings, opinion.
+
+    `data`: method, done_at, visitor, met_person, opinion, answers {question id: value},
+    template_id (default: the active template, or the one the visit already used),
+    findings [{area, description, category, make_ticket, urgency}].
+    Answers are scored and the score and grade stored on the visit. Findings marked
+    `make_ticket` become repair tickets (channel 回访发现). Recording again corrects the record;
+    findings that already became tickets stay."""
+    now = now or dt.datetime.now()
+    method = data.get("method") or ""
+    if method not in METHODS:
+        raise ValidationError(f"请选择回访方式（{'、'.join(METHODS)}）", field="method")
+    visitor = _text(data.get("visitor"), 100, "回访人", "visitor", required=True)
+    met_person = _text(data.get("met_person"), 100, "被访人（接待人）", "met_person", required=True)
+    opinion = _text(data.get("opinion"), TEXT_MAX, "业主意见", "opinion")
+    findings = _clean_findings(data.get("findings"))
+    with database_proxy.atomic():
+        visit = _load(visit_id, expected_version)
+        if visit.status in ("missed", "cancelled"):
+            name = visits_service.STATUS_NAMES.get(visit.status, visit.status)
+            raise ValidationError(f"该回访已标记为“{name}”，不能再记录；请新建一次回访", field="status")
+        done_at = _check_done_at(visit, data.get("done_at"), now)
+        template_id = data.get("template_id") or visit.template_id or questionnaires.active_template().id
+        template = questionnaires.get_template(template_id)
+        answers = {int(k): v for k, v in (data.get("answers") or {}).items()}
+        result = score_answers(template, answers)
+        old = audit.snapshot(visit)
+        old["answers"] = answers_of(visit)
+        visit.method = method
+        visit.done_at = done_at
+        visit.visitor = visitor
+        visit.met_person = met_person
+        visit.opinion = opinion
+        visit.status = "done"
+        visit.template = template
+        visit.score = result.score
+        visit.grade = result.grade
+        visit.version += 1
+
+        VisitAnswer.delete().where(VisitAnswer.visit == visit).execute()
+        for question_id, value in answers.items():
+            if scoring.is_blank(value):
+                continue
+            VisitAnswer.create(visit=visit, question=question_id, value=str(value).strip()[:TEXT_MAX],
+                               score=result.answer_scores.get(question_id))
+
+        kept = [f for f in findings_of(visit) if f.ticket_id]
+        kept_ids = {f.id for f in kept}
+        VisitFinding.delete().where((VisitFinding.visit == visit) & VisitFinding.ticket.is_null()).execute()
+        new_rows = []
+        for row in findings:
+            if row["id"] and row["id"] in kept_ids:
+                continue
+            finding = VisitFinding.create(visit=visit, area=row["area"], description=row["description"],
+                                          category=row["category"])
+            new_rows.append((finding, row))
+        all_findings = kept + [f for f, _ in new_rows]
+        visit.findings = "\n".join(f"{f.area}：{f.description}" for f in all_findings) or "未发现问题"
+        visit.save()
+        new = audit.snapshot(visit)
+        new["answers"] = {k: v for k, v in answers.items() if not scoring.is_blank(v)}
+        before, after = audit.changed(old, new)
+        audit.record("record", "visit", visit.id, before, after, f"回访记录：{visit.grade or '未评分'}")
+        for finding, row in new_rows:
+            audit.record("create", "visit_finding", finding.id, None, audit.snapshot(finding))
+            if row["make_ticket"]:
+                _finding_ticket(finding, row["urgency"], now)
+    return Visit.get_by_id(visit.id)
+
+
+def _finding_ticket(finding: VisitFinding, urgency: str, now: dt.datetime):
+    from . import tickets
+
+    visit = finding.visit
+    project = visit.project
+    unit = visit.unit if visit.unit_id else None
+    raw = {
+        "project_id": project.id,
+        "unit_id": unit.id if unit else None,
+        "reporter": visit.met_person or project.contact,
+        "phone": (unit.owner_phone if unit else "") or project.phone,
+        "channel": FINDING_CHANNEL,
+        "location": finding.area,
+        "category": finding.category,
+        "description": finding.description,
+        "urgency": urgency if urgency in ("紧急", "一般") else "一般",
+        "reported_at": min(visit.done_at or now, now),
+        "source_visit_id": visit.id,
+    }
+    ticket = tickets.create_ticket(raw)
+    old = audit.snapshot(finding)
+    finding.ticket = ticket
+    finding.save()
+    audit.record("ticket", "visit_finding", finding.id, old, audit.snapshot(finding), f"生成维修工单 {ticket.number}")
+    return ticket
+
+
+def finding_to_ticket(finding_id: int, urgency: str = "一般", category: str | None = None,
+                      now: dt.datetime | None = None):
+    """Turn a visit finding into a repair ticket (channel 回访发现, source_visit set)."""
+    now = now or dt.datetime.now()
+    from ..rules.categories import CATEGORIES
+
+    with database_proxy.atomic():
+        finding = VisitFinding.get_or_none(VisitFinding.id == finding_id)
+        if finding is None:
+            raise NotFound("找不到该回访发现的问题，请刷新")
+        if finding.ticket_id:
+            raise ValidationError(f"该问题已生成维修工单 {finding.ticket.number}", field="ticket")
+        if category:
+            if category not in CATEGORIES:
+                raise ValidationError(f"保修项目“{category}”不存在", field="category")
+            finding.category = category
+            finding.save()
+        if not finding.category:
+            raise ValidationError("请先选择该问题对应的保修项目，再生成工单", field="category")
+        if finding.visit.status != "done":
+            raise ValidationError("回访记录尚未保存为已完成，不能生成工单", field="ticket")
+        return _finding_ticket(finding, urgency, now)
+
+
+def record_unreachable(visit_id: int, tried_at, visitor: str, note: str = "", *,
+                       retry_days: int | None = None, expected_version: int | None = None,
+                       now: dt.datetime | None = None) -> Visit:
+    """未联系上: keep the attempt, and plan the next try (a new planned visit with retry_of)
+    on the first working day at least `retry_days` (setting visit_retry_days) after the attempt.
+    Returns the new planned visit."""
+    now = now or dt.datetime.now()
+    visitor = _text(visitor, 100, "回访人", "visitor", required=True)
+    note = _text(note, TEXT_MAX, "说明", "note")
+    if retry_days is None:
+        retry_days = int(settings.get("visit_retry_days") or 1)
+    if not 0 < retry_days <= 90:
+        raise ValidationError("再次联系的间隔必须是 1 到 90 天", field="retry_days")
+    with database_proxy.atomic():
+        visit = _load(visit_id, expected_version)
+        if visit.status not in OPEN_STATES or visit.status == "unreachable":
+            name = visits_service.STATUS_NAMES.get(visit.status, visit.status)
+            raise ValidationError(f"该回访已是“{name}”，不能再记为未联系上", field="status")
+        tried_at = _check_done_at(visit, tried_at, now, "联系时间")
+        old = audit.snapshot(visit)
+        visit.status = "unreachable"
+        visit.done_at = tried_at
+        visit.visitor = visitor
+        visit.findings = f"未联系上：{note}" if note else "未联系上"
+        visit.version += 1
+        visit.save()
+        before, after = audit.changed(old, audit.snapshot(visit))
+        audit.record("unreachable", "visit", visit.id, before, after, note)
+        retry_on = next_working_day(max(tried_at.date() + dt.timedelta(days=retry_days), now.date()))
+        retry = Visit.create(
+            project=visit.project, unit=visit.unit, planned_on=retry_on, kind=visit.kind,
+            purposes=visit.purposes, method=visit.method, staff=visit.staff, ticket=visit.ticket,
+            retry_of=visit,
+        )
+        audit.record("create", "visit", retry.id, None, audit.snapshot(retry), f"未联系上，{retry_on}再次联系")
+    return retry
+
+
+def mark_missed(visit_id: int, reason: str, *, expected_version: int | None = None,
+                today: dt.date | None = None) -> Visit:
+    """A planned visit that did not happen stays in the records as 未回访 (missed), with the reason."""
+    today = today or dt.date.today()
+    reason = _text(reason, 500, "未回访原因", "reason", required=True)
+    with database_proxy.atomic():
+        visit = _load(visit_id, expected_version)
+        if visit.status != "planned":
+            name = visits_service.STATUS_NAMES.get(visit.status, visit.status)
+            raise ValidationError(f"该回访已是“{name}”，只有计划中的回访可以标记为未回访", field="status")
+        if visit.planned_on > today:
+            raise ValidationError(
+                f"该回访计划在{visit.planned_on}，还没到期；如不再进行，请改期或取消", field="status")
+        old = audit.snapshot(visit)
+        visit.status = "missed"
+        visit.findings = f"未回访：{reason}"
+        visit.version += 1
+        visit.save()
+        before, after = audit.changed(old, audit.snapshot(visit))
+        audit.record("missed", "visit", visit.id, before, after, reason)
+    return visit
+
+
+def reschedule(visit_id: int, new_date: dt.date, reason: str, *, allow_non_working: bool = False,
+               expected_version: int | None = None) -> Visit:
+    """Move a planned visit (the visits service keeps the first planned day and the reason)."""
+    return visits_service.reschedule_visit(visit_id, new_date, reason, allow_non_working=allow_non_working,
+                                           expected_version=expected_version)
+
+
+def question_text(question_id: int) -> str:
+    q = Question.get_or_none(Question.id == question_id)
+    return q.text if q else ""
