@@ -1,0 +1,84 @@
+"""Who pays for a repair (RULES.md §4; 《房屋建筑工程质量保修办法》第十三条: 保修费用由质量缺陷的责任方承担),
+and whether a report falls within the warranty."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+WORKMANSHIP = "施工质量"
+DESIGN = "设计原因"
+OWNER_MATERIAL = "业主指定材料"
+MISUSE = "使用不当"
+THIRD_PARTY = "第三方损坏"
+FORCE_MAJEURE = "不可抗力"
+EXPIRED = "超出保修期"
+CAUSE_CLASSES = (WORKMANSHIP, DESIGN, OWNER_MATERIAL, MISUSE, THIRD_PARTY, FORCE_MAJEURE, EXPIRED)
+
+US = "我方"
+SUBCONTRACTOR = "分包单位"
+OWNER = "业主"
+SEPARATE = "另行处理"
+PAYERS = (US, SUBCONTRACTOR, OWNER, SEPARATE)
+BEARERS = (US, SUBCONTRACTOR, OWNER)  # who bears a cost line
+
+
+@dataclass(frozen=True)
+class Allocation:
+    cause: str
+    payer: str  # 我方 / 分包单位 / 业主 / 另行处理
+    needs_quote: bool  # the owner must accept a plan and price before the repair starts
+    free_to_owner: bool
+    deductible: bool  # may be deducted from the 质量保证金 when the owner had it repaired elsewhere
+    text: str  # what the clerk reads (the seed's wording)
+
+
+def allocate(cause: str, subcontractor_responsible: bool = False) -> Allocation:
+    """The payer and conditions for a cause class."""
+    if cause == WORKMANSHIP:
+        payer = SUBCONTRACTOR if subcontractor_responsible else US
+        who = "责任分包单位承担" if subcontractor_responsible else "我方承担"
+        return Allocation(cause, payer, False, True, True, f"施工质量问题，无条件进行保修，费用由{who}，业主免费")
+    if cause in (DESIGN, OWNER_MATERIAL):
+        return Allocation(cause, OWNER, True, False, False,
+                          f"{cause}造成，按业主认可的维修方案和费用进行维修，需业主先确认报价")
+    if cause in (MISUSE, THIRD_PARTY):
+        return Allocation(cause, OWNER, True, False, False, f"{cause}造成，有偿维修，需业主先确认报价")
+    if cause == FORCE_MAJEURE:
+        return Allocation(cause, SEPARATE, False, False, False, "不可抗力造成（地震、台风、洪水等），另行处理，我方积极配合")
+    if cause == EXPIRED:
+        return Allocation(cause, OWNER, True, False, False, "已超出保修期，提供有偿服务，需业主先确认报价")
+    raise ValueError(f"责任类别“{cause}”不对，应为：{' / '.join(CAUSE_CLASSES)}")
+
+
+def check_cause(cause: str, in_warranty: bool) -> None:
+    """A cause class must agree with the warranty decision."""
+    if cause not in CAUSE_CLASSES:
+        raise ValueError(f"责任类别“{cause}”不对，应为：{' / '.join(CAUSE_CLASSES)}")
+    if in_warranty and cause == EXPIRED:
+        raise ValueError("本单判定在保修期内，不能选“超出保修期”；如确已过保，请先更改保修判定并写明原因")
+    if not in_warranty and cause == WORKMANSHIP:
+        raise ValueError("本单已过保修期，施工质量问题也按“超出保修期”有偿处理；如确在保修期内，请先更改保修判定并写明原因")
+
+
+@dataclass(frozen=True)
+class WarrantyDecision:
+    in_warranty: bool
+    end_on: dt.date | None
+    days: int | None  # days left (in warranty) or days past the end (out of warranty)
+    reason: str
+
+
+def decide_warranty(item_name: str, end_on: dt.date | None, reported_on: dt.date) -> WarrantyDecision:
+    """In warranty when the report date is on or before the item's last covered day."""
+    if end_on is None:
+        return WarrantyDecision(False, None, None, f"本工程未约定“{item_name}”的保修期，按保修期外处理")
+    if reported_on <= end_on:
+        left = (end_on - reported_on).days
+        return WarrantyDecision(True, end_on, left, f"{item_name} 保修至 {end_on.isoformat()}，剩余 {left:,} 天")
+    past = (reported_on - end_on).days
+    expired_on = end_on + dt.timedelta(days=1)
+    return WarrantyDecision(
+        False, end_on, past,
+        f"{item_name} 保修至 {end_on.isoformat()}，已于 {expired_on.isoformat()} 过保（报修时已过保 {past:,} 天）",
+    )

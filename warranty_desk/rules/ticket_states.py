@@ -1,0 +1,102 @@
+"""The life of a repair ticket as a state machine: only the transitions listed here are legal.
+
+Main line: 已受理 → 已派工 → 已到场 → 维修中 → 待验收 → 已关闭.
+Side lines: 非保修/有偿 (the owner must accept a quote: accepted → 已派工, refused → 已关闭),
+业主另行委托 (the owner had it repaired by another party), 已撤销 (needs a reason).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RECEIVED = "已受理"
+DISPATCHED = "已派工"
+ONSITE = "已到场"
+REPAIRING = "维修中"
+AWAITING_CHECK = "待验收"
+CLOSED = "已关闭"
+PAID = "非保修/有偿"
+ELSEWHERE = "业主另行委托"
+CANCELLED = "已撤销"
+
+STATES = (RECEIVED, DISPATCHED, ONSITE, REPAIRING, AWAITING_CHECK, CLOSED, PAID, ELSEWHERE, CANCELLED)
+FINAL_STATES = (CLOSED, CANCELLED)
+OPEN_STATES = tuple(s for s in STATES if s not in FINAL_STATES)
+
+# guards the service checks before a transition
+NEEDS_ASSIGNEE = "assignee"  # someone (staff or subcontractor) is dispatched
+NEEDS_QUOTE_ACCEPTED = "quote_accepted"
+NEEDS_QUOTE_REFUSED = "quote_refused"
+NEEDS_SIGNOFF = "signoff"
+NEEDS_PAID_QUOTE = "paid_quote"  # a repair the owner pays starts only after the quote is accepted
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    reason_required: bool = False
+    guards: tuple[str, ...] = ()
+    label: str = ""
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(RECEIVED, DISPATCHED, guards=(NEEDS_ASSIGNEE,), label="派工"),
+    Transition(RECEIVED, PAID, label="转为有偿维修（待业主确认报价）"),
+    Transition(RECEIVED, ELSEWHERE, True, label="业主另行委托维修"),
+    Transition(RECEIVED, CANCELLED, True, label="撤销"),
+    Transition(PAID, DISPATCHED, guards=(NEEDS_QUOTE_ACCEPTED, NEEDS_ASSIGNEE), label="业主已接受报价，派工"),
+    Transition(PAID, CLOSED, True, guards=(NEEDS_QUOTE_REFUSED,), label="业主拒绝报价，关闭"),
+    Transition(PAID, CANCELLED, True, label="撤销"),
+    Transition(DISPATCHED, ONSITE, label="已到场"),
+    Transition(DISPATCHED, RECEIVED, True, label="退回重新派工"),
+    Transition(DISPATCHED, ELSEWHERE, True, label="业主另行委托维修"),
+    Transition(DISPATCHED, CANCELLED, True, label="撤销"),
+    Transition(ONSITE, REPAIRING, guards=(NEEDS_PAID_QUOTE,), label="开始维修"),
+    Transition(ONSITE, PAID, True, label="现场判定为有偿维修"),
+    Transition(ONSITE, ELSEWHERE, True, label="业主另行委托维修"),
+    Transition(ONSITE, CANCELLED, True, label="撤销"),
+    Transition(REPAIRING, AWAITING_CHECK, label="维修完成，待业主验收"),
+    Transition(AWAITING_CHECK, CLOSED, guards=(NEEDS_SIGNOFF,), label="验收通过，关闭"),
+    Transition(AWAITING_CHECK, REPAIRING, True, label="验收未通过，返修"),
+    Transition(ELSEWHERE, CLOSED, label="关闭"),
+)
+_BY_PAIR = {(t.source, t.target): t for t in TRANSITIONS}
+
+
+class IllegalTransition(ValueError):
+    pass
+
+
+def next_states(state: str) -> tuple[str, ...]:
+    """The states a ticket in `state` may move to, in the order a form offers them."""
+    if state not in STATES:
+        raise IllegalTransition(f"未知的工单状态“{state}”")
+    return tuple(t.target for t in TRANSITIONS if t.source == state)
+
+
+def transition(source: str, target: str) -> Transition:
+    """The rule for moving from `source` to `target`; IllegalTransition when there is none."""
+    for state in (source, target):
+        if state not in STATES:
+            raise IllegalTransition(f"未知的工单状态“{state}”，可用的状态：{' / '.join(STATES)}")
+    rule = _BY_PAIR.get((source, target))
+    if rule is None:
+        allowed = next_states(source)
+        if not allowed:
+            raise IllegalTransition(f"工单已“{source}”，不能再改为“{target}”")
+        raise IllegalTransition(
+            f"工单当前为“{source}”，不能直接改为“{target}”；可改为：{' / '.join(allowed)}"
+        )
+    return rule
+
+
+def check(source: str, target: str, reason: str = "") -> Transition:
+    rule = transition(source, target)
+    if rule.reason_required and not (reason or "").strip():
+        raise IllegalTransition(f"从“{source}”改为“{target}”须写明原因")
+    return rule
+
+
+def is_open(state: str) -> bool:
+    return state in OPEN_STATES
