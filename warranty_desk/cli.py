@@ -185,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("code")
     plan.set_defaults(func=cmd_visits_plan)
 
+    from .cli_backup import register as register_backup
+
+    register_backup(sub)
     for register in _EXTENSIONS:
         register(sub)
     return parser

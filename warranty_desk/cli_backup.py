@@ -1,0 +1,52 @@
+"""`warranty-desk backup -o FILE` and `warranty-desk restore FILE` (registered by cli.build_parser)."""
+
+from __future__ import annotations
+
+
+def _open_for_restore(args):
+    """Open the database checked: a damaged file opens read-only and is replaced by the restore."""
+    from .db import is_url, open_database
+    from .paths import default_database
+    from .services.integrity import open_checked
+
+    target = args.db or default_database()
+    if is_url(target):
+        return open_database(target)
+    return open_checked(target).db
+
+
+def cmd_backup(args) -> int:
+    from .cli import _open
+    from .errors import ValidationError
+    from .services import backup
+
+    _open(args)
+    if not args.output.lower().endswith(backup.SUFFIX):
+        raise ValidationError(f"备份文件名须以 {backup.SUFFIX} 结尾，例如 -o 保修台备份.wdbak")
+    manifest = backup.backup_to(args.output)
+    files = sum(1 for n in manifest.files if n.startswith("attachments/"))
+    print(f"已备份到 {args.output}：{manifest.counts.get('project', 0)}个工程，"
+          f"{manifest.counts.get('ticket', 0)}张工单，{manifest.counts.get('visit', 0)}次回访，{files}个附件文件")
+    if manifest.missing_attachments:
+        print(f"注意：有{len(manifest.missing_attachments)}个附件文件在附件文件夹中找不到，未能备份")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from .services import backup, settings
+
+    backup.verify(args.file)  # refuse a foreign or damaged file before touching anything
+    _open_for_restore(args)
+    result = backup.restore_from(args.file)
+    settings.ensure_defaults()
+    print(backup.restore_summary(result))
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("backup", help="把数据库和全部附件备份到一个文件")
+    p.add_argument("-o", "--output", required=True, help="备份文件（.wdbak）")
+    p.set_defaults(func=cmd_backup)
+    r = sub.add_parser("restore", help="从备份文件恢复（先自动备份当前数据）")
+    r.add_argument("file", help="备份文件（.wdbak）")
+    r.set_defaults(func=cmd_restore)
