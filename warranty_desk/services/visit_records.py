@@ -237,8 +237,8 @@ def _finding_ticket(finding: VisitFinding, urgency: str, now: dt.datetime):
     project = visit.project
     unit = visit.unit if visit.unit_id else None
     raw = {
-        "project_id": project.id,
-        "unit_id": unit.id if unit else None,
+        "project": project.id,
+        "unit": unit.id if unit else None,
         "reporter": visit.met_person or project.contact,
         "phone": (unit.owner_phone if unit else "") or project.phone,
         "channel": FINDING_CHANNEL,
@@ -247,9 +247,9 @@ def _finding_ticket(finding: VisitFinding, urgency: str, now: dt.datetime):
         "description": finding.description,
         "urgency": urgency if urgency in ("紧急", "一般") else "一般",
         "reported_at": min(visit.done_at or now, now),
-        "source_visit_id": visit.id,
+        "source_visit": visit.id,
     }
-    ticket = tickets.create_ticket(raw)
+    ticket = tickets.create_ticket(raw).ticket
     old = audit.snapshot(finding)
     finding.ticket = ticket
     finding.save()

@@ -1,0 +1,338 @@
+"""Visit analysis (RULES.md §7): satisfaction per quarter, project, staff and question area,
+the trend, the share of visits done on time, problems found, projects whose satisfaction fell.
+
+Pure read-only queries returning plain data (dicts, lists, numbers), aggregated in SQL so that
+they stay fast on tens of thousands of visits; the 报表 page and the quarterly report both use them.
+
+Definitions
+- A visit counts for satisfaction in the quarter it was **done** (``done_at``), if it has a score.
+- Averages are plain means of the visits' 0–100 scores; the grade of an average follows §7.
+- **On time**: among visits whose planned day (the day in force: after a reschedule, the new
+  day; the first day stays in ``original_planned_on`` for the record) falls in the range, a
+  visit is on time when it was done no later than ``visit_on_time_days`` (default 7) days after
+  that day. A missed visit is not on time. A planned visit whose window has passed without a
+  record is counted as late (``overdue``). A 未联系上 attempt is not judged itself: the office did
+  call; its retry (a new planned visit) is judged on its own day. Cancelled visits do not count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import JOIN, Case, PostgresqlDatabase, fn
+
+from ..errors import ValidationError
+from ..models import Project, Question, Staff, Ticket, Visit, VisitAnswer, VisitFinding, database_proxy
+from ..rules.categories import CATEGORIES
+from ..rules.satisfaction import grade
+from . import settings
+
+# --- quarters -------------------------------------------------------------------------------
+
+
+def quarter_of(day: dt.date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    return f"{year}Q{quarter}"
+
+
+def parse_quarter(text: str) -> tuple[int, int]:
+    """'2026Q3' (or 2026-Q3, 2026q3) → (2026, 3)."""
+    raw = (text or "").strip().upper().replace("-", "")
+    if len(raw) == 6 and raw[:4].isdigit() and raw[4] == "Q" and raw[5] in "1234":
+        return int(raw[:4]), int(raw[5])
+    raise ValidationError(f"“{text}”不是季度，请写成 2026Q3 的格式", field="quarter")
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    start = dt.date(year, 3 * (quarter - 1) + 1, 1)
+    end_month = 3 * quarter
+    end = dt.date(year + (end_month == 12), end_month % 12 + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def shift_quarter(year: int, quarter: int, by: int) -> tuple[int, int]:
+    index = year * 4 + (quarter - 1) + by
+    return index // 4, index % 4 + 1
+
+
+def last_quarters(today: dt.date, count: int = 8) -> list[tuple[int, int]]:
+    """The `count` quarters ending with today's, oldest first (8 = the last two years)."""
+    year, quarter = quarter_of(today)
+    return [shift_quarter(year, quarter, -i) for i in range(count - 1, -1, -1)]
+
+
+# --- SQL helpers (SQLite and PostgreSQL) ----------------------------------------------------
+
+
+def _is_pg() -> bool:
+    return isinstance(database_proxy.obj, PostgresqlDatabase)
+
+
+def _month(field):
+    """'YYYY-MM' of a date/datetime column."""
+    if _is_pg():
+        return fn.to_char(field, "YYYY-MM")
+    return fn.substr(field, 1, 7)
+
+
+def _days_after(later, earlier):
+    """Whole days from the date `earlier` to the day of datetime `later`."""
+    if _is_pg():
+        return later.cast("date") - earlier.cast("date")
+    return fn.julianday(fn.substr(later, 1, 10)) - fn.julianday(earlier)
+
+
+def _range(start: dt.date, end: dt.date):
+    if end < start:
+        raise ValidationError(f"结束日期（{end}）早于开始日期（{start}）", field="to")
+    return (Visit.done_at >= dt.datetime.combine(start, dt.time.min)) & (
+        Visit.done_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+
+
+def _scored(start: dt.date, end: dt.date):
+    return (Visit.status == "done") & Visit.score.is_null(False) & _range(start, end)
+
+
+def _avg(total, count) -> float | None:
+    return round(total / count, 2) if count else None
+
+
+def _grade(value: float | None) -> str:
+    return grade(value) if value is not None else ""
+
+
+# --- satisfaction ---------------------------------------------------------------------------
+
+
+def satisfaction_by_quarter(start_quarter: tuple[int, int], end_quarter: tuple[int, int],
+                            project_id: int | None = None, staff_id: int | None = None) -> list[dict]:
+    """Every quarter from start to end (inclusive), with count, average and grade (None when no
+    scored visit) — the trend over quarters."""
+    start, _ = quarter_bounds(*start_quarter)
+    _, end = quarter_bounds(*end_quarter)
+    month = _month(Visit.done_at)
+    query = (Visit.select(month.alias("m"), fn.COUNT(Visit.id).alias("n"), fn.SUM(Visit.score).alias("s"))
+             .where(_scored(start, end)).group_by(month))
+    if project_id:
+        query = query.where(Visit.project == project_id)
+    if staff_id:
+        query = query.where(Visit.staff == staff_id)
+    totals: dict[tuple[int, int], list[float]] = {}
+    for m, n, s in query.tuples():
+        year, mon = int(m[:4]), int(m[5:7])
+        key = (year, (mon - 1) // 3 + 1)
+        acc = totals.setdefault(key, [0, 0.0])
+        acc[0] += n
+        acc[1] += float(s or 0)
+    rows = []
+    key = start_quarter
+    while key <= end_quarter:
+        n, s = totals.get(key, (0, 0.0))
+        average = _avg(s, n)
+        rows.append({"quarter": quarter_label(*key), "year": key[0], "q": key[1], "count": n,
+                     "average": average, "grade": _grade(average)})
+        key = shift_quarter(*key, 1)
+    return rows
+
+
+def satisfaction_trend(today: dt.date, quarters: int = 8) -> list[dict]:
+    """Satisfaction by quarter for the last `quarters` quarters (default: two years)."""
+    keys = last_quarters(today, quarters)
+    return satisfaction_by_quarter(keys[0], keys[-1])
+
+
+def _grouped(start: dt.date, end: dt.date, group_fields, where=None):
+    query = (Visit.select(*group_fields, fn.COUNT(Visit.id).alias("n"), fn.AVG(Visit.score).alias("avg"),
+                          fn.MIN(Visit.score).alias("low"))
+             .where(_scored(start, end)))
+    if where is not None:
+        query = query.where(where)
+    return query
+
+
+def satisfaction_by_project(start: dt.date, end: dt.date) -> list[dict]:
+    query = (_grouped(start, end, [Project.id, Project.code, Project.name]).join(Project)
+             .group_by(Project.id, Project.code, Project.name).order_by(fn.AVG(Visit.score), Project.code))
+    rows = []
+    for pid, code, name, n, avg, low in query.tuples():
+        average = round(float(avg), 2)
+        rows.append({"project_id": pid, "code": code, "name": name, "count": n, "average": average,
+                     "lowest": float(low), "grade": _grade(average)})
+    return rows
+
+
+def satisfaction_by_staff(start: dt.date, end: dt.date) -> list[dict]:
+    query = (_grouped(start, end, [Staff.id, Staff.name]).join(Staff, JOIN.LEFT_OUTER)
+             .group_by(Staff.id, Staff.name).order_by(Staff.name))
+    rows = []
+    for sid, name, n, avg, low in query.tuples():
+        average = round(float(avg), 2)
+        rows.append({"staff_id": sid, "name": name or "未指派", "count": n, "average": average,
+                     "lowest": float(low), "grade": _grade(average)})
+    return rows
+
+
+def satisfaction_by_area(start: dt.date, end: dt.date, project_id: int | None = None) -> list[dict]:
+    """Per question area (工程质量, 维修及时性…): the mean of the answers' scores."""
+    query = (VisitAnswer.select(Question.area, fn.COUNT(VisitAnswer.id), fn.AVG(VisitAnswer.score))
+             .join(Question).switch(VisitAnswer).join(Visit)
+             .where(_scored(start, end) & VisitAnswer.score.is_null(False))
+             .group_by(Question.area))
+    if project_id:
+        query = query.where(Visit.project == project_id)
+    rows = [{"area": area, "count": n, "average": round(float(avg), 2), "grade": _grade(round(float(avg), 2))}
+            for area, n, avg in query.tuples()]
+    rows.sort(key=lambda r: r["average"])
+    return rows
+
+
+def grade_counts(start: dt.date, end: dt.date) -> dict[str, int]:
+    query = (Visit.select(Visit.grade, fn.COUNT(Visit.id)).where(_scored(start, end)).group_by(Visit.grade))
+    counts = {name: 0 for name in ("满意", "比较满意", "一般", "不太满意", "不满意")}
+    for name, n in query.tuples():
+        if name in counts:
+            counts[name] = n
+    return counts
+
+
+# --- on time --------------------------------------------------------------------------------
+
+
+def on_time(start: dt.date, end: dt.date, as_of: dt.date, days: int | None = None,
+            project_id: int | None = None, staff_id: int | None = None) -> dict:
+    """The share of visits due between `start` and `end` (planned day in force) that were done
+    within `days` of it. See the module's docstring for what counts."""
+    if end < start:
+        raise ValidationError(f"结束日期（{end}）早于开始日期（{start}）", field="to")
+    days = int(settings.get("visit_on_time_days") if days is None else days)
+    late_days = _days_after(Visit.done_at, Visit.planned_on)
+    deadline_passed = dt.timedelta(days=days)
+    on_time_case = Case(None, [(((Visit.status == "done") & (late_days <= days)), 1)], 0)
+    late_case = Case(None, [(((Visit.status == "done") & (late_days > days)), 1)], 0)
+    missed_case = Case(None, [((Visit.status == "missed"), 1)], 0)
+    overdue_case = Case(None, [(((Visit.status == "planned") & (Visit.planned_on < as_of - deadline_passed)), 1)], 0)
+    query = (Visit.select(fn.SUM(on_time_case), fn.SUM(late_case), fn.SUM(missed_case), fn.SUM(overdue_case),
+                          fn.SUM(Case(None, [(Visit.original_planned_on.is_null(False), 1)], 0)))
+             .where(Visit.planned_on.between(start, end) & Visit.status.in_(("done", "missed", "planned"))))
+    if project_id:
+        query = query.where(Visit.project == project_id)
+    if staff_id:
+        query = query.where(Visit.staff == staff_id)
+    ok, late, missed, overdue, rescheduled = (int(v or 0) for v in query.tuples()[0])
+    judged = ok + late + missed + overdue
+    return {"days": days, "judged": judged, "on_time": ok, "late": late, "missed": missed,
+            "overdue": overdue, "rescheduled": rescheduled,
+            "share": round(ok / judged, 4) if judged else None}
+
+
+def on_time_by_quarter(quarters: list[tuple[int, int]], as_of: dt.date) -> list[dict]:
+    rows = []
+    for key in quarters:
+        start, end = quarter_bounds(*key)
+        row = on_time(start, end, as_of)
+        row["quarter"] = quarter_label(*key)
+        rows.append(row)
+    return rows
+
+
+# --- problems -------------------------------------------------------------------------------
+
+
+def problems_by_category(start: dt.date, end: dt.date) -> list[dict]:
+    """Problems found on visits done in the range, by area, with how many became tickets."""
+    query = (VisitFinding.select(VisitFinding.area, VisitFinding.category, fn.COUNT(VisitFinding.id),
+                                 fn.COUNT(VisitFinding.ticket))
+             .join(Visit).where(_range(start, end))
+             .group_by(VisitFinding.area, VisitFinding.category))
+    rows = []
+    for area, category, n, ticketed in query.tuples():
+        rows.append({"area": area, "category": category or "",
+                     "category_name": CATEGORIES[category].name if category in CATEGORIES else "",
+                     "count": n, "tickets": ticketed})
+    rows.sort(key=lambda r: (-r["count"], r["area"]))
+    return rows
+
+
+def findings_list(start: dt.date, end: dt.date, limit: int = 500) -> list[dict]:
+    """The problems found and what was done (the ticket and its state)."""
+    query = (VisitFinding.select(VisitFinding, Visit.done_at, Project.code, Project.name, Ticket.number, Ticket.state)
+             .join(Visit).join(Project).switch(VisitFinding).join(Ticket, JOIN.LEFT_OUTER)
+             .where(_range(start, end)).order_by(Visit.done_at, VisitFinding.id).limit(limit))
+    rows = []
+    for f in query:
+        ticket = f.ticket if f.ticket_id else None
+        rows.append({"date": f.visit.done_at.date(), "project_code": f.visit.project.code,
+                     "project_name": f.visit.project.name, "area": f.area, "description": f.description,
+                     "ticket_number": ticket.number if ticket else "", "ticket_state": ticket.state if ticket else ""})
+    return rows
+
+
+# --- falling satisfaction -------------------------------------------------------------------
+
+
+def falling_projects(year: int, quarter: int, lookback: int = 4) -> list[dict]:
+    """Projects whose average in the quarter is below their average in the latest earlier quarter
+    that had a scored visit (looking back up to `lookback` quarters), largest drop first."""
+    first = shift_quarter(year, quarter, -lookback)
+    start, _ = quarter_bounds(*first)
+    _, end = quarter_bounds(year, quarter)
+    month = _month(Visit.done_at)
+    query = (Visit.select(Visit.project, month, fn.COUNT(Visit.id), fn.SUM(Visit.score))
+             .where(_scored(start, end)).group_by(Visit.project, month))
+    per: dict[int, dict[tuple[int, int], list[float]]] = {}
+    for pid, m, n, s in query.tuples():
+        key = quarter_of(dt.date(int(m[:4]), int(m[5:7]), 1))
+        acc = per.setdefault(pid, {}).setdefault(key, [0, 0.0])
+        acc[0] += n
+        acc[1] += float(s or 0)
+    current = (year, quarter)
+    drops = []
+    for pid, quarters in per.items():
+        if current not in quarters:
+            continue
+        earlier = sorted((k for k in quarters if k < current), reverse=True)
+        if not earlier:
+            continue
+        prev_key = earlier[0]
+        now_avg = _avg(quarters[current][1], quarters[current][0])
+        prev_avg = _avg(quarters[prev_key][1], quarters[prev_key][0])
+        if now_avg < prev_avg:
+            drops.append({"project_id": pid, "previous_quarter": quarter_label(*prev_key),
+                          "previous": prev_avg, "current": now_avg, "drop": round(prev_avg - now_avg, 2),
+                          "previous_grade": _grade(prev_avg), "current_grade": _grade(now_avg)})
+    if drops:
+        names = {p.id: (p.code, p.name) for p in
+                 Project.select(Project.id, Project.code, Project.name).where(Project.id.in_([d["project_id"] for d in drops]))}
+        for d in drops:
+            d["code"], d["name"] = names[d["project_id"]]
+    drops.sort(key=lambda d: (-d["drop"], d["code"]))
+    return drops
+
+
+# --- one bundle for the quarterly report and the 报表 page ----------------------------------
+
+
+def quarter_summary(year: int, quarter: int, as_of: dt.date) -> dict:
+    start, end = quarter_bounds(year, quarter)
+    by_quarter = satisfaction_by_quarter(shift_quarter(year, quarter, -7), (year, quarter))
+    current = by_quarter[-1]
+    return {
+        "quarter": quarter_label(year, quarter),
+        "start": start,
+        "end": end,
+        "count": current["count"],
+        "average": current["average"],
+        "grade": current["grade"],
+        "grades": grade_counts(start, end),
+        "trend": by_quarter,
+        "by_project": satisfaction_by_project(start, end),
+        "by_staff": satisfaction_by_staff(start, end),
+        "by_area": satisfaction_by_area(start, end),
+        "on_time": on_time(start, end, as_of),
+        "problems": problems_by_category(start, end),
+        "findings": findings_list(start, end),
+        "falling": falling_projects(year, quarter),
+    }
