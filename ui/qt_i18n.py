@@ -5,6 +5,7 @@ includes qtbase_zh_CN.qm); English is Qt's built-in language and needs none."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
@@ -16,6 +17,11 @@ _installed: list[QTranslator] = []
 
 def qt_translations_dir() -> str:
     return QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+
+
+def loaded_catalogs() -> list[str]:
+    """Files of Qt's own translations now installed (empty for English)."""
+    return [Path(t.filePath()).name for t in _installed]
 
 
 def install(app: QApplication, locale: str) -> bool:

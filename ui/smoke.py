@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import tempfile
 import time
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from ui import qt_i18n
 from warranty_desk import i18n, selfcheck
 from warranty_desk.models import database_proxy
 from warranty_desk.version import app_version
@@ -34,7 +36,13 @@ def run_smoke(window) -> int:
         except Exception as exc:  # the smoke run reports any failure instead of crashing
             problems.append(f"certificate failed: {exc!r}")
             size = 0
-    print(f"保修台 {app_version()} smoke: locale={i18n.current_locale()} "
+    try:  # babel's locale data and the catalog of the active language are in the bundle
+        formats = f"{i18n.format_date(dt.date(2026, 3, 15))} {i18n.format_money(1234.5)}"
+    except Exception as exc:
+        problems.append(f"locale formatting failed: {exc!r}")
+        formats = "?"
+    print(f"保修台 {app_version()} smoke: locale={i18n.current_locale()} formats='{formats}' "
+          f"qt_translation={qt_i18n.loaded_catalogs()} "
           f"database={getattr(database_proxy.obj, 'database', '?')} window='{window.windowTitle()}' "
           f"certificate={size} bytes in {time.perf_counter() - started:.1f}s resources={report}", flush=True)
     for problem in problems:

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Build the one-folder app with PyInstaller (Linux; Windows: packaging/windows/build.ps1), then run
+# its smoke test: the built program opens a new database in a fresh user data folder, shows the
+# main window offscreen, prints a certificate and exits 0.
+#   packaging/build.sh            build + smoke run      (uses .venv; installs the `build` extra)
+#   packaging/build.sh --no-smoke build only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-.venv/bin/python}"
+if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
+  "$PY" -m pip install -q -e ".[build]"
+fi
+version="$("$PY" -c 'from warranty_desk import __version__; print(__version__)')"
+bundle="dist/WarrantyDesk-${version}-linux"
+start=$(date +%s)
+"$PY" packaging/i18n.py compile
+"$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
+  --distpath dist --workpath build/pyinstaller packaging/warranty_desk.spec
+echo "built $bundle in $(( $(date +%s) - start ))s, $(du -sh "$bundle" | cut -f1) ($(find "$bundle" -type f | wc -l) files)"
+
+if [[ "${1:-}" != "--no-smoke" ]]; then
+  smoke_home="$(mktemp -d)"
+  trap 'rm -rf "$smoke_home"' EXIT
+  # a fresh user data folder: the program must create its database there by itself
+  QT_QPA_PLATFORM=offscreen WARRANTY_DESK_DATA="$smoke_home/data" HOME="$smoke_home" \
+    timeout 120 "$bundle/warranty-desk-gui" --smoke
+  QT_QPA_PLATFORM=offscreen WARRANTY_DESK_DATA="$smoke_home/data" HOME="$smoke_home" \
+    timeout 120 "$bundle/warranty-desk-gui" --smoke --lang en
+  test -s "$smoke_home/data/warranty_desk.db" || { echo "smoke: no database in the user data folder" >&2; exit 1; }
+  echo "smoke run passed"
+fi
