@@ -51,7 +51,7 @@ DB_NAME = "database.sqlite3"
 MANIFEST = "manifest.json"
 KEEP_DAILY = 14
 KEEP_MONTHLY = 12
-_NAME_RE = re.compile(r"^warranty-desk-(\d{8})-(\d{6})(?:-[a-z-]+)?\.wdbak$")
+_NAME_RE = re.compile(r"^warranty-desk-(\d{8})-(\d{6})(?:-[a-z0-9-]+)?\.wdbak$")
 
 
 class NotABackup(ValidationError):
@@ -95,6 +95,15 @@ def backup_folder() -> Path:
 
 def _auto_name(now: dt.datetime, tag: str = "") -> str:
     return f"warranty-desk-{now:%Y%m%d-%H%M%S}{'-' + tag if tag else ''}{SUFFIX}"
+
+
+def _unique(path: Path) -> Path:
+    """`path`, or with -2, -3… when a file of that name exists (two backups in one second)."""
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name[: -len(SUFFIX)]}-{n}{SUFFIX}")
+    return candidate
 
 
 def _stamp_of(path: Path) -> dt.datetime | None:
@@ -159,13 +168,15 @@ def _copy_tables(src, dst) -> dict[str, int]:
             rows = list(model.select(*fields).order_by(model._meta.primary_key).tuples())
         counts[model._meta.table_name] = len(rows)
         if deferred:
-            pk_index = fields.index(model._meta.primary_key)
+            # peewee fields overload ==, so positions are found by identity, never list.index()
+            position = {id(f): i for i, f in enumerate(fields)}
+            pk_index = position[id(model._meta.primary_key)]
             for f in deferred:
-                i = fields.index(f)
+                i = position[id(f)]
                 values = [(row[pk_index], row[i]) for row in rows if row[i] is not None]
                 if values:
                     later.append((model, f, values))
-            idx = {fields.index(f) for f in deferred}
+            idx = {position[id(f)] for f in deferred}
             rows = [tuple(None if i in idx else v for i, v in enumerate(row)) for row in rows]
         batch = max(1, 900 // len(fields))
         with dst.bind_ctx([model], bind_refs=False, bind_backrefs=False):
@@ -348,7 +359,7 @@ def auto_backup(reason: str = "daily", *, now: dt.datetime | None = None, folder
             with contextlib.suppress(NotABackup):
                 if read_manifest(newest).last_audit_id == _last_audit_id():
                     return None
-    target = folder / _auto_name(now, "" if reason == "daily" else reason)
+    target = _unique(folder / _auto_name(now, "" if reason == "daily" else reason))
     backup_to(target, now=now)
     prune(folder, now=now)
     return target
@@ -448,7 +459,7 @@ def restore_from(path: str | Path, *, db=None, safety_backup: bool = True) -> Re
         if check_integrity(db):
             safety = _set_aside_damaged(db)
         else:
-            safety = backup_folder() / _auto_name(dt.datetime.now(), "before-restore")
+            safety = _unique(backup_folder() / _auto_name(dt.datetime.now(), "before-restore"))
             backup_to(safety, db=db)
     with zipfile.ZipFile(path) as zf:
         if is_postgres(db):
