@@ -53,8 +53,8 @@ ZEBRA = colors.HexColor("#f6f8fa")
 def _utf16_hex(code: int) -> str:
     if code > 0xFFFF:
         code -= 0x10000
-        return "%04X%04X" % (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF))
-    return "%04X" % code
+        return f"{0xD800 + (code >> 10):04X}{0xDC00 + (code & 0x3FF):04X}"
+    return f"{code:04X}"
 
 
 def _to_unicode_cmap(fontname, subset):
@@ -65,18 +65,18 @@ def _to_unicode_cmap(fontname, subset):
         "12 dict begin",
         "begincmap",
         "/CIDSystemInfo",
-        "<< /Registry (%s)" % fontname,
-        "/Ordering (%s)" % fontname,
+        f"<< /Registry ({fontname})",
+        f"/Ordering ({fontname})",
         "/Supplement 0",
         ">> def",
-        "/CMapName /%s def" % fontname,
+        f"/CMapName /{fontname} def",
         "/CMapType 2 def",
         "1 begincodespacerange",
-        "<00> <%02X>" % (len(subset) - 1),
+        f"<00> <{len(subset) - 1:02X}>",
         "endcodespacerange",
-        "%d beginbfchar" % len(subset),
+        f"{len(subset)} beginbfchar",
     ]
-    cmap += ["<%02X> <%s>" % (i, _utf16_hex(v)) for i, v in enumerate(subset)]
+    cmap += [f"<{i:02X}> <{_utf16_hex(v)}>" for i, v in enumerate(subset)]
     cmap += ["endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
     return "\n".join(cmap)
 
@@ -99,6 +99,14 @@ def register_fonts() -> tuple[frozenset, frozenset]:
     pdfmetrics.registerFont(rare)
     pdfmetrics.registerFontFamily(RARE_FONT, normal=RARE_FONT, bold=RARE_FONT, italic=RARE_FONT,
                                   boldItalic=RARE_FONT)
+    # reportlab's own tables (e.g. the table of contents) default to Helvetica, which a PDF names
+    # but does not embed; every PDF of this program uses only the shipped fonts
+    from reportlab.platypus import tables
+
+    tables.CellStyle.fontname = FONT
+    from reportlab.graphics import shapes
+
+    shapes.STATE_DEFAULTS["fontName"] = FONT  # charts start every drawing with this font
     return frozenset(main.face.charToGlyph), frozenset(rare.face.charToGlyph)
 
 
@@ -177,7 +185,7 @@ def canvas_runs(value) -> list[tuple[str, str]]:
 def styles() -> dict[str, ParagraphStyle]:
     register_fonts()
     base = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=16, textColor=INK,
-                          wordWrap="CJK", allowWidows=0, allowOrphans=0)
+                          bulletFontName=FONT, wordWrap="CJK", allowWidows=0, allowOrphans=0)
     s = {
         "body": base,
         "indent": ParagraphStyle("indent", parent=base, firstLineIndent=21),
@@ -222,6 +230,7 @@ def grid_table(rows, col_widths, *, header_rows: int = 1, zebra: bool = True, ex
     """A bordered table whose cells are Paragraphs (so they wrap inside their column)."""
     table = Table(rows, colWidths=col_widths, repeatRows=header_rows)
     cmds = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("GRID", (0, 0), (-1, -1), 0.5, LINE),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
@@ -236,6 +245,14 @@ def grid_table(rows, col_widths, *, header_rows: int = 1, zebra: bool = True, ex
             cmds.append(("BACKGROUND", (0, r), (-1, r), ZEBRA))
     cmds.extend(extra)
     table.setStyle(TableStyle(cmds))
+    return table
+
+
+def plain_table(rows, col_widths, extra=(), **kw) -> Table:
+    """A borderless layout table (cells top-aligned, no side padding) in the CJK font."""
+    table = Table(rows, colWidths=col_widths, **kw)
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0), *extra]))
     return table
 
 
@@ -322,6 +339,9 @@ def atomic_pdf(path):
     os.close(fd)
     try:
         yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a printed PDF is an ordinary file
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -348,8 +368,15 @@ def make_canvas(path, pagesize, title: str, author: str = "") -> rl_canvas.Canva
 
 def numbered_canvas_class(company: str, doc_title: str, lang: str = "zh_CN", skip_first: bool = True):
     """A canvas that writes the header (company, title) and "第 x 页 共 y 页" once it knows y."""
-    header_markup = para_text(company)
-    title_markup = para_text(doc_title)
+    fitted: dict = {}
+
+    def header_paragraphs(w):
+        if not fitted:
+            note = styles()["note"]
+            fitted["left"] = fit_paragraph(company, note, w / 2 - 20 * mm, 5 * mm)
+            fitted["right"] = fit_paragraph(doc_title, ParagraphStyle("hr", parent=note, alignment=TA_RIGHT),
+                                            w / 2 - 20 * mm, 5 * mm)
+        return fitted["left"], fitted["right"]
 
     class NumberedCanvas(rl_canvas.Canvas):
         def __init__(self, *args, **kwargs):
@@ -379,11 +406,8 @@ def numbered_canvas_class(company: str, doc_title: str, lang: str = "zh_CN", ski
             self.setLineWidth(0.5)
             self.line(18 * mm, h - 14 * mm, w - 18 * mm, h - 14 * mm)
             self.line(18 * mm, 14 * mm, w - 18 * mm, 14 * mm)
-            head = Paragraph(header_markup, styles()["note"])
-            head.wrap(w / 2 - 20 * mm, 10 * mm)
+            head, right = header_paragraphs(w)
             head.drawOn(self, 18 * mm, h - 13 * mm)
-            right = Paragraph(title_markup, ParagraphStyle("hr", parent=styles()["note"], alignment=TA_RIGHT))
-            right.wrap(w / 2 - 20 * mm, 10 * mm)
             right.drawOn(self, w / 2 + 2 * mm, h - 13 * mm)
             text = f"第 {page} 页 共 {total} 页" if lang.startswith("zh") else f"Page {page} of {total}"
             self.setFont(FONT, 8.5)

@@ -1,0 +1,49 @@
+"""Blank and filled forms: 回访记录表, 质量修理通知书, 维修记录单 / 保修完成验收单."""
+
+from __future__ import annotations
+
+import pytest
+from documents_fixtures import (
+    COMPANY,
+    HOSTILE,
+    LONG,
+    office_fixture,  # noqa: F401  (the `office` fixture)
+    pdf_fonts,
+    pdf_text,
+    squash,
+)
+
+from warranty_desk.documents import forms
+
+
+@pytest.mark.parametrize("build, title", [
+    (forms.build_visit_form, "工程回访记录表"),
+    (forms.build_repair_notice, "质量修理通知书"),
+    (forms.build_repair_record, "维修记录单/保修完成验收单"),
+])
+def test_blank_forms(office, tmp_path, build, title):
+    out = build(None, tmp_path / "blank.pdf")
+    text = squash(pdf_text(out))
+    assert title in text and COMPANY in text and "签字" in text and "日期：______年____月____日" in text
+    with_project = squash(pdf_text(build(None, tmp_path / "p.pdf", project="ZZ-2024-01")))
+    assert "阳光花园二期" in with_project
+    assert "Helvetica" not in pdf_fonts(out)
+
+
+def test_filled_visit_form(office, tmp_path):
+    text = squash(pdf_text(forms.build_visit_form(office["visit"], tmp_path / "v.pdf")))
+    for value in (squash(HOSTILE) + "𠀀鑫㐂", "节点回访", "■上门", "■比较满意", "86分", "2026年7月10日15:00",
+                  "[卫生间]", "BX-2026-0001", LONG[:600]):
+        assert squash(value) in text, value
+
+
+def test_filled_repair_notice_and_record(office, tmp_path):
+    t = office["ticket"]
+    notice = squash(pdf_text(forms.build_repair_notice(t, tmp_path / "n.pdf")))
+    for value in ("BX-2026-0001", "■紧急", "■是", "给排水管道", "2026年7月3日09:30", "2026年7月3日13:30",
+                  squash(HOSTILE) + "𠀀鑫㐂", LONG[:1500]):
+        assert squash(value) in notice, value
+    record = squash(pdf_text(forms.build_repair_record(t.id, tmp_path / "r.pdf")))
+    for value in ("BX-2026-0001", "施工质量", "我方", "PPR管DN20", "¥45.00", "■合格", "■满意",
+                  "2026年7月4日16:00", "维修人签字", "业主（使用人）签字"):
+        assert value in record, value

@@ -1,0 +1,68 @@
+"""季度回访报告 and its figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from documents_fixtures import (
+    COMPANY,
+    HOSTILE,
+    office_fixture,  # noqa: F401  (the `office` fixture)
+    pdf_fonts,
+    pdf_text,
+    squash,
+)
+
+from warranty_desk.documents import quarterly_figures as qf
+from warranty_desk.documents.quarterly import build_quarterly_report
+
+TODAY = dt.date(2026, 10, 5)
+
+
+def test_parse_quarter():
+    q = qf.parse_quarter("2026Q3")
+    assert (q.start, q.end, q.label) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30), "2026年第三季度")
+    assert qf.parse_quarter("2024-q1").end == dt.date(2024, 3, 31)
+    with pytest.raises(ValueError):
+        qf.parse_quarter("2026Q5")
+
+
+def test_figures_of_a_quarter(office):
+    f = qf.compute("2026Q3", today=TODAY)
+    assert f.visits.done == 1 and f.visits.on_time == 1 and f.visits.missed == 1
+    assert f.visits.planned == f.visits.done + f.visits.missed + f.visits.unreachable + f.visits.overdue + f.visits.pending
+    assert [m for m, _, _ in f.visits.by_month] == ["7月", "8月", "9月"]
+    assert f.satisfaction.average == 86 and f.satisfaction.grades["比较满意"] == 1
+    t = f.tickets
+    assert (t.received, t.closed, t.completed, t.within_sla, t.emergency) == (1, 1, 1, 1, 1)
+    assert t.avg_response_hours == pytest.approx(0.5)
+    assert t.avg_repair_days == pytest.approx(30.5 / 24)
+    assert t.by_category == [("plumbing", "给排水管道", 1)]
+    assert [d.project_code for d in f.deposits] == ["ZZ-2024-01"] and f.deposits[0].overdue
+    assert f.findings and "BX-2026-0001" in f.findings[0].action
+    assert not f.empty
+
+
+def test_report_shows_the_figures_charts_and_tables(office, tmp_path):
+    out = build_quarterly_report("2026Q3", tmp_path / "q.pdf", today=TODAY)
+    text = squash(pdf_text(out))
+    for value in ("季度回访报告", "2026年第三季度", COMPANY, "一、本季概况", "各月回访：计划与完成",
+                  "满意度等级分布", "报修问题类别", "三、分项目统计", "ZZ-2024-01", "四、回访发现的问题及处理",
+                  "BX-2026-0001", "五、到期的质量保证金", "¥300,000.00", "86.0分", "0.5小时", "1/1（100%）",
+                  squash(HOSTILE), "第2页共"):
+        assert value in text, value
+    assert "Helvetica" not in pdf_fonts(out)
+
+
+def test_a_quarter_without_data_says_so(office, tmp_path):
+    f = qf.compute("2019Q1", today=TODAY)
+    assert f.empty
+    text = squash(pdf_text(build_quarterly_report("2019Q1", tmp_path / "empty.pdf", today=TODAY)))
+    assert "没有计划或完成的回访" in text and "没有统计数字和图表" in text
+
+
+def test_report_of_the_demo_office(demo_db, tmp_path):
+    out = build_quarterly_report("2026Q3", tmp_path / "demo.pdf", today=dt.date(2026, 11, 29))
+    text = squash(pdf_text(out))
+    assert "各月回访：计划与完成" in text and "分项目统计" in text

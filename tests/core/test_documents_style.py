@@ -1,0 +1,102 @@
+"""The shared style sheet: escaping, rare-character fallback, fonts embedded, atomic writes, texts."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from documents_fixtures import HOSTILE, pdf_fonts, pdf_text, squash
+from reportlab.lib.pagesizes import A4
+from reportlab.platypus import SimpleDocTemplate
+
+from warranty_desk.documents import texts
+from warranty_desk.documents.style import (
+    FONT,
+    RARE_FONT,
+    P,
+    atomic_pdf,
+    doc_kwargs,
+    fonts_dir,
+    hours_text,
+    para_text,
+)
+
+
+def test_para_text_escapes_markup_and_switches_font_for_rare_characters():
+    markup = para_text(HOSTILE + "𠀀鑫㐂\n下一行")
+    assert "&lt;b&gt;张三 &amp; 李四&lt;/b&gt;" in markup
+    assert f'<font name="{RARE_FONT}">𠀀</font>' in markup
+    assert "鑫" in markup and f'<font name="{RARE_FONT}">鑫' not in markup  # Micro Hei has 鑫
+    assert f'<font name="{RARE_FONT}">㐂</font>' in markup
+    assert "<br/>" in markup
+    assert para_text(None) == "" and para_text("a\x00b\tc") == "ab c"
+
+
+def test_rare_characters_are_embedded_and_extractable(tmp_path):
+    out = tmp_path / "rare.pdf"
+    with atomic_pdf(out) as tmp:
+        doc = SimpleDocTemplate(tmp, pagesize=A4, **doc_kwargs("t"))
+        doc.build([P(HOSTILE + " 𠀀 鑫 㐂 " + "长" * 300)])
+    text = pdf_text(out)
+    assert HOSTILE in text
+    for ch in "𠀀鑫㐂":
+        assert ch in text
+    fonts = pdf_fonts(out)
+    assert "WenQuanYiMicroHei" in fonts and "HanaMinA" in fonts
+    for line in fonts.splitlines()[2:]:
+        assert " yes yes yes " in line, line  # embedded, subset, with a ToUnicode map
+    assert "Helvetica" not in fonts
+
+
+def test_shipped_fonts_and_licences_are_in_resources():
+    folder = fonts_dir()
+    for name in ("wqy-microhei.ttc", "HanaMinA-rare.ttf", "LICENSE-wqy-microhei.txt", "LICENSE-hanazono.txt"):
+        assert (folder / name).is_file(), name
+    assert sum(p.stat().st_size for p in folder.iterdir()) < 20_000_000
+    assert FONT and RARE_FONT
+
+
+def test_atomic_pdf_leaves_nothing_behind_on_failure(tmp_path):
+    out = tmp_path / "x.pdf"
+    out.write_bytes(b"old")
+    with pytest.raises(RuntimeError), atomic_pdf(out) as tmp:
+        Path(tmp).write_bytes(b"half")
+        raise RuntimeError("boom")
+    assert out.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]
+
+
+def test_hours_text():
+    assert [hours_text(h) for h in (2, 4, 24, 72, 360)] == ["2小时", "4小时", "24小时", "3天", "15天"]
+
+
+def test_text_format_parses_headings_bullets_tables_directives_and_placeholders():
+    blocks = texts.parse("% comment\n# 标题\n\n第一行\n第二行\n\n- 要点 {name}\n@items a b\n| 甲 | 乙\n| 1 | 2\n---\n")
+    kinds = [b.kind for b in blocks]
+    assert kinds == ["h1", "para", "bullet", "directive", "table", "pagebreak"]
+    assert blocks[1].text == "第一行第二行"
+    assert blocks[3].text == "items" and blocks[3].args == ["a", "b"]
+    assert blocks[4].rows == [["甲", "乙"], ["1", "2"]]
+    markup = texts.fill("致 {name}：{{不是占位符}} & {missing}", {"name": HOSTILE})
+    assert "&lt;b&gt;张三 &amp; 李四&lt;/b&gt;" in markup
+    assert "{不是占位符}" in markup and "&amp;" in markup and "{missing}" in markup
+
+
+def test_missing_english_texts_fall_back_to_chinese_and_log(caplog):
+    with caplog.at_level(logging.INFO, logger="warranty_desk.documents.texts"):
+        files = texts.load("certificate", "en")
+    assert files and all("zh_CN" in str(f.path) for f in files)
+    assert "using zh_CN" in caplog.text
+
+
+def test_every_shipped_text_file_parses():
+    root = texts.texts_dir() / "zh_CN"
+    for document in ("certificate", "manual"):
+        for f in texts.load(document):
+            assert f.blocks, f.path
+    assert (root.parent / "README.md").is_file()
+
+
+def test_squash_helper():
+    assert squash("a b\nc") == "abc"

@@ -1,0 +1,289 @@
+"""保修卡: one card per unit of a residential project (one per project without units).
+
+Layouts (setting ``card_layout``): ``a4_grid`` — four 95 × 135 mm cards per A4 sheet with cut
+marks; ``a5`` — one card per A5 page, scaled up.
+
+Speed: everything that is the same on every card of a project (frame, title, project name, the
+items table, hotline and response times) is drawn once into a PDF form XObject and placed on each
+card; per card only the unit, owner, handover date and QR code are drawn.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, A5
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Table
+
+from . import data, texts
+from .style import (
+    ACCENT,
+    FONT,
+    GREY,
+    INK,
+    LINE,
+    atomic_pdf,
+    canvas_runs,
+    fit_paragraph,
+    fmt_date,
+    grid_table,
+    make_canvas,
+    para_text,
+    styles,
+)
+
+CARD_W = 95 * mm
+CARD_H = 135 * mm
+PAD = 5 * mm
+COLS, ROWS = 2, 2
+LABEL_W = 15 * mm
+QR_SIZE = 21 * mm
+INFO_TOP = CARD_H - 19 * mm  # below the title band
+ROW_H = 5.2 * mm
+FOOT_H = 25 * mm
+LAYOUTS = ("a4_grid", "a5")
+
+
+def qr_payload(project_code: str, unit_label: str | None) -> str:
+    """What the card's QR code says: WD:<project code>[:<unit label>]."""
+    return f"WD:{project_code}:{unit_label}" if unit_label else f"WD:{project_code}"
+
+
+def draw_qr(c, value: str, x: float, y: float, size: float) -> None:
+    """A QR code as one filled path (much faster than a Drawing of many rectangles)."""
+    widget = QrCodeWidget(value, barLevel="M")
+    qr = widget.qr
+    qr.make()
+    count = qr.getModuleCount()
+    border = 2
+    box = size / (count + 2 * border)
+    path = c.beginPath()
+    for r, row in enumerate(qr.modules):
+        col = 0
+        for dark, run in itertools.groupby(bool(v) for v in row):
+            n = sum(1 for _ in run)
+            if dark:
+                path.rect(x + (col + border) * box, y + size - (r + border + 1) * box, n * box, box)
+            col += n
+    c.saveState()
+    c.setFillColor(colors.black)
+    c.drawPath(path, stroke=0, fill=1)
+    c.restoreState()
+
+
+def _text_style(size=8.0, color=INK, name="card"):
+    return ParagraphStyle(name, fontName=FONT, fontSize=size, leading=size * 1.25, textColor=color,
+                          wordWrap="CJK")
+
+
+def _items_table(project, width: float, height: float, lang: str) -> Table:
+    """The items table at the largest font size (7 → 4.5 pt) that fits `height`."""
+    items = data.items_of(project)
+    fractions = (0.38, 0.22, 0.17, 0.23)
+    widths = [width * f for f in fractions]
+    size = 7.0
+    while True:
+        cell = _text_style(size, name=f"cell{size}")
+        center = ParagraphStyle(f"cc{size}", parent=cell, alignment=1)
+        rows = [[Paragraph(h, center) for h in ("保修项目", "国家规定保修期", "公司承诺保修期", "到期日")]]
+        for item in items:
+            rows.append([
+                Paragraph(para_text(item.name), cell),
+                Paragraph(para_text(data.item_minimum_text(item, project)), center),
+                Paragraph(para_text(data.item_agreed_text(item)), center),
+                Paragraph(para_text(fmt_date(item.end_on, lang)), center),
+            ])
+        if not items:
+            rows.append([Paragraph("保修项目和到期日在竣工验收交付后确定。", cell), "", "", ""])
+        pad = max(1.0, size * 0.2)
+        table = grid_table(rows, widths, zebra=True, extra=[
+            ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+            *([("SPAN", (0, 1), (-1, 1))] if not items else []),
+        ])
+        _, h = table.wrap(width, height)
+        if h <= height or size <= 4.5:
+            return table
+        size -= 0.5
+
+
+class _ProjectCard:
+    """The per-project part of a card, drawn once as a form XObject."""
+
+    def __init__(self, c, project, lang: str, index: int):
+        self.name = f"card_{index}"
+        self.project = project
+        comp = data.company()
+        sla = data.sla_values(lang)
+        c.beginForm(self.name, 0, 0, CARD_W, CARD_H)
+        # frame and title band
+        c.setStrokeColor(LINE)
+        c.setLineWidth(0.6)
+        c.roundRect(2 * mm, 2 * mm, CARD_W - 4 * mm, CARD_H - 4 * mm, 3 * mm)
+        c.setFillColor(ACCENT)
+        c.roundRect(2 * mm, CARD_H - 16 * mm, CARD_W - 4 * mm, 14 * mm, 3 * mm, stroke=0, fill=1)
+        c.rect(2 * mm, CARD_H - 16 * mm, CARD_W - 4 * mm, 4 * mm, stroke=0, fill=1)
+        c.setFillColor(colors.white)
+        c.setFont(FONT, 15)
+        c.drawString(PAD + 1 * mm, CARD_H - 11 * mm, "住宅质量保修卡" if project.type == "住宅" else "工程质量保修卡")
+        company = fit_paragraph(comp.name, _text_style(7, colors.white, "co"), 38 * mm, 8 * mm)
+        company.drawOn(c, CARD_W - PAD - 38 * mm, CARD_H - 13.5 * mm)
+        # labels and the project name
+        c.setFillColor(GREY)
+        c.setFont(FONT, 7.5)
+        labels = ("工程名称", "房　　号", "业　　主", "交付日期")
+        y = INFO_TOP
+        heights = (2 * ROW_H, ROW_H, ROW_H, ROW_H)
+        self.rows = []
+        for label, h in zip(labels, heights):
+            c.drawString(PAD, y - 3.6 * mm, label)
+            self.rows.append((y, h))
+            y -= h
+        value_w = CARD_W - 2 * PAD - LABEL_W - QR_SIZE - 2 * mm
+        self.value_w = value_w
+        proj = fit_paragraph(project.name, _text_style(8.5, name="pn"), value_w, 2 * ROW_H - 1 * mm)
+        proj.drawOn(c, PAD + LABEL_W, INFO_TOP - 0.6 * mm - proj.height)
+        c.setStrokeColor(LINE)
+        c.setLineWidth(0.3)
+        for (row_y, h) in self.rows:
+            c.line(PAD + LABEL_W, row_y - h + 0.6 * mm, PAD + LABEL_W + value_w, row_y - h + 0.6 * mm)
+        # the items table between the info block and the footer
+        table_top = y - 2 * mm
+        table_h = table_top - (2 * mm + FOOT_H)
+        table = _items_table(project, CARD_W - 2 * PAD, table_h, lang)
+        _, th = table.wrap(CARD_W - 2 * PAD, table_h)
+        table.drawOn(c, PAD, table_top - th)
+        # footer: hotline, response times, note
+        foot_top = 2 * mm + FOOT_H
+        c.setFillColor(ACCENT)
+        c.setFont(FONT, 8)
+        c.drawString(PAD, foot_top - 4.5 * mm, "报修电话")
+        hotline = fit_paragraph(comp.hotline or "（请向物业或施工单位询问）", _text_style(13, ACCENT, "hl"),
+                                CARD_W - 2 * PAD - 14 * mm, 7 * mm)
+        hotline.drawOn(c, PAD + 14 * mm, foot_top - 1.5 * mm - hotline.height)
+        terms = (f"紧急报修（漏水、停电、停暖、危及安全）：{sla['emergency_respond']}内响应，"
+                 f"{sla['emergency_onsite']}内到场；一般报修：{sla['normal_respond']}内响应，"
+                 f"{sla['normal_onsite']}内到场，{sla['normal_complete']}内修复。"
+                 f"保修期自竣工验收合格之日（{fmt_date(project.accepted_on, lang) or '—'}）起计算。"
+                 "因使用不当、自行改动或不可抗力造成的损坏不在保修范围内。请妥善保管本卡，报修时出示。")
+        note = fit_paragraph(terms, _text_style(6.3, INK, "terms"), CARD_W - 2 * PAD, FOOT_H - 9 * mm,
+                             min_size=4.5)
+        note.drawOn(c, PAD, foot_top - 8.5 * mm - note.height)
+        c.endForm()
+
+    def draw(self, c, x: float, y: float, unit, lang: str) -> None:
+        project = self.project
+        c.saveState()
+        c.translate(x, y)
+        c.doForm(self.name)
+        if unit is not None:
+            label, owner = unit.label, unit.owner_name
+            handed = unit.handed_over_on or project.handed_over_on
+        else:
+            label = "全部"
+            owner = project.client.name if project.client_id else ""
+            handed = project.handed_over_on
+        values = (label, owner, fmt_date(handed, lang))
+        for (row_y, h), value in zip(self.rows[1:], values):
+            _draw_value(c, value, PAD + LABEL_W, row_y, self.value_w, h)
+        draw_qr(c, qr_payload(project.code, unit.label if unit is not None else None),
+                CARD_W - PAD - QR_SIZE, INFO_TOP - QR_SIZE - 0.5 * mm, QR_SIZE)
+        c.restoreState()
+
+
+_VALUE_STYLE = None
+
+
+def _draw_value(c, value, x, top, width, height) -> None:
+    """One line of user text; plain canvas drawing when it fits, else a shrunk/cut paragraph."""
+    global _VALUE_STYLE
+    size = 8.5
+    runs = canvas_runs(value)
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    total = sum(stringWidth(text, font, size) for font, text in runs)
+    if total <= width:
+        c.setFillColor(INK)
+        cx = x
+        for font, text in runs:
+            c.setFont(font, size)
+            c.drawString(cx, top - 3.7 * mm, text)
+            cx += stringWidth(text, font, size)
+        return
+    if _VALUE_STYLE is None:
+        _VALUE_STYLE = _text_style(8.5, name="val")
+    para = fit_paragraph(value, _VALUE_STYLE, width, height - 0.8 * mm, min_size=4.5)
+    para.drawOn(c, x, top - 0.4 * mm - para.height)
+
+
+def _cut_marks(c, page_w, page_h, x0, y0) -> None:
+    c.saveState()
+    c.setStrokeColor(colors.black)
+    c.setLineWidth(0.3)
+    xs = [x0 + i * CARD_W for i in range(COLS + 1)]
+    ys = [y0 + j * CARD_H for j in range(ROWS + 1)]
+    length = 5 * mm
+    gap = 1.5 * mm
+    for x in xs:
+        c.line(x, y0 + ROWS * CARD_H + gap, x, y0 + ROWS * CARD_H + gap + length)
+        c.line(x, y0 - gap, x, y0 - gap - length)
+    for y in ys:
+        c.line(x0 - gap, y, x0 - gap - length, y)
+        c.line(x0 + COLS * CARD_W + gap, y, x0 + COLS * CARD_W + gap + length, y)
+    c.restoreState()
+
+
+def build_cards(project, path, lang: str = "zh_CN", layout: str | None = None, units=None,
+                progress=None) -> Path:
+    """Write the 保修卡 of `project` (instance, id or code): one per unit, or one for the project.
+
+    `layout`: 'a4_grid' or 'a5' (default: the setting 'card_layout'); `units`: a subset of the
+    project's units (default all); `progress(done, total)` is called after each card."""
+    from ..services import settings
+
+    lang = texts.effective_lang(lang, "certificate")
+    project = data.get_project(project)
+    layout = layout or settings.get("card_layout") or "a4_grid"
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown card layout: {layout}")
+    unit_list = list(units) if units is not None else data.units_of(project)
+    cards = unit_list or [None]
+    comp = data.company()
+    target = Path(path)
+    with atomic_pdf(target) as tmp:
+        pagesize = A4 if layout == "a4_grid" else A5
+        c = make_canvas(tmp, pagesize, f"保修卡 {project.code}", comp.name)
+        styles()
+        card = _ProjectCard(c, project, lang, 0)
+        page_w, page_h = pagesize
+        total = len(cards)
+        if layout == "a4_grid":
+            x0 = (page_w - COLS * CARD_W) / 2
+            y0 = (page_h - ROWS * CARD_H) / 2
+            per_page = COLS * ROWS
+            for start in range(0, total, per_page):
+                _cut_marks(c, page_w, page_h, x0, y0)
+                for k, unit in enumerate(cards[start:start + per_page]):
+                    col, row = k % COLS, k // COLS
+                    card.draw(c, x0 + col * CARD_W, y0 + (ROWS - 1 - row) * CARD_H, unit, lang)
+                    if progress:
+                        progress(start + k + 1, total)
+                c.showPage()
+        else:
+            scale = min((page_w - 10 * mm) / CARD_W, (page_h - 10 * mm) / CARD_H)
+            for n, unit in enumerate(cards, 1):
+                c.saveState()
+                c.translate((page_w - CARD_W * scale) / 2, (page_h - CARD_H * scale) / 2)
+                c.scale(scale, scale)
+                card.draw(c, 0, 0, unit, lang)
+                c.restoreState()
+                c.showPage()
+                if progress:
+                    progress(n, total)
+        c.save()
+    return target

@@ -1,0 +1,125 @@
+"""Read-only queries the documents share: the project with its items, the company, the SLA."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import NotFound
+from ..models import Deposit, Project, Unit, WarrantyItem
+from ..rules import categories as cat
+from ..services import settings
+from .style import fmt_date, hours_text
+
+_ORDER = {key: i for i, key in enumerate(cat.CATEGORIES)}
+
+
+def get_project(project) -> Project:
+    """A Project from an instance, an id or a project code."""
+    if isinstance(project, Project):
+        return project
+    if isinstance(project, int):
+        found = Project.get_or_none(Project.id == project)
+    else:
+        found = Project.get_or_none(Project.code == str(project))
+    if found is None:
+        raise NotFound(f"找不到工程“{project}”")
+    return found
+
+
+def items_of(project: Project) -> list[WarrantyItem]:
+    rows = list(WarrantyItem.select().where(WarrantyItem.project == project))
+    return sorted(rows, key=lambda i: (_ORDER.get(i.key, 99), i.id))
+
+
+def units_of(project: Project) -> list[Unit]:
+    rows = list(Unit.select().where(Unit.project == project))
+
+    def natural(u: Unit):
+        def part(s):
+            return (0, int(s), "") if s.isdigit() else (1, 0, s)
+
+        return tuple(part(x or "") for x in (u.building, u.entrance, u.room))
+
+    return sorted(rows, key=natural)
+
+
+def deposit_of(project: Project) -> Deposit | None:
+    return Deposit.get_or_none(Deposit.project == project)
+
+
+def item_minimum_text(item: WarrantyItem, project: Project) -> str:
+    if item.key in cat.CATEGORIES:
+        return cat.minimum_text(item.key, project.design_life_years)
+    if item.minimum_unit and item.minimum_amount:
+        return cat.period_text(item.minimum_unit, item.minimum_amount)
+    return "由双方约定"
+
+
+def item_agreed_text(item: WarrantyItem) -> str:
+    try:
+        return cat.period_text(item.agreed_unit, item.agreed_amount)
+    except KeyError:
+        return f"{item.agreed_amount}{item.agreed_unit}"
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str
+    address: str
+    hotline: str
+    clerk: str
+
+
+def company() -> Company:
+    values = settings.get_all()
+    return Company(
+        name=values.get("company_name") or "",
+        address=values.get("company_address") or "",
+        hotline=values.get("hotline") or "",
+        clerk=values.get("clerk_name") or "",
+    )
+
+
+def sla() -> dict:
+    return settings.get("sla") or settings.DEFAULTS["sla"]
+
+
+def sla_values(lang: str = "zh_CN") -> dict:
+    """Placeholders for texts: emergency_respond, emergency_onsite, emergency_complete, normal_…"""
+    rules = sla()
+    out = {}
+    for urgency, prefix in (("紧急", "emergency"), ("一般", "normal")):
+        hours = rules.get(urgency) or settings.DEFAULTS["sla"][urgency]
+        out[f"{prefix}_respond"] = hours_text(hours["respond_hours"], lang)
+        out[f"{prefix}_onsite"] = hours_text(hours["onsite_hours"], lang)
+        out[f"{prefix}_complete"] = hours_text(hours["complete_hours"], lang)
+    return out
+
+
+def project_values(project: Project, lang: str = "zh_CN") -> dict:
+    """Placeholders every document text may use."""
+    comp = company()
+    deposit = deposit_of(project)
+    values = {
+        "project_name": project.name,
+        "project_code": project.code,
+        "project_address": project.address,
+        "project_type": project.type,
+        "client": project.client.name if project.client_id else "",
+        "client_contact": project.contact,
+        "client_phone": project.phone,
+        "developer": project.developer or (project.client.name if project.client_id else ""),
+        "designer": project.designer,
+        "supervisor": project.supervisor,
+        "manager": project.manager,
+        "company": comp.name,
+        "company_address": comp.address,
+        "hotline": comp.hotline,
+        "accepted_on": fmt_date(project.accepted_on, lang),
+        "handed_over_on": fmt_date(project.handed_over_on, lang),
+        "design_life": f"{project.design_life_years}",
+        "defect_months": str(deposit.defect_months) if deposit else "",
+        "deposit_amount": f"{deposit.amount:,.2f}" if deposit else "",
+    }
+    values.update(sla_values(lang))
+    return values

@@ -1,0 +1,304 @@
+"""Forms for field work, printable blank or filled from a record:
+回访记录表 (a Visit), 质量修理通知书 (a Ticket), 维修记录单 / 保修完成验收单 (a Ticket).
+
+Every builder takes the record (instance or id) or None for a blank form; a blank form may still
+carry a project (instance, id or code) so the clerk prints it with the project's name on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer
+
+from ..models import CostLine, Ticket, Visit, VisitFinding
+from ..rules.categories import CATEGORIES
+from . import data, texts
+from .style import (
+    HEAD_BG,
+    M,
+    P,
+    atomic_pdf,
+    doc_kwargs,
+    fmt_date,
+    fmt_datetime,
+    grid_table,
+    money_text,
+    numbered_canvas_class,
+    para_text,
+    plain_table,
+)
+
+MARGIN = 18 * mm
+WIDTH = A4[0] - 2 * MARGIN
+KIND_NAMES = {"periodic": "定期回访", "milestone": "节点回访", "seasonal": "季节性回访",
+              "after_repair": "维修后回访", "after_warranty": "保修期满后回访"}
+METHODS = ("电话", "短信", "邮件", "上门", "问卷")
+GRADES = ("满意", "比较满意", "一般", "不太满意", "不满意")
+CHECKED, UNCHECKED = "■", "□"
+
+
+class MinHeight(Flowable):
+    """Content that takes at least `height` (a box to write in by hand when the form is blank)."""
+
+    def __init__(self, content: list, height: float):
+        super().__init__()
+        self.content = content
+        self.min_height = height
+
+    def wrap(self, aw, ah):
+        self._sizes = [f.wrap(aw, ah) for f in self.content]
+        self.width = aw
+        self.height = max(self.min_height, sum(h for _, h in self._sizes))
+        return self.width, self.height
+
+    def split(self, aw, ah):
+        return []  # the cell does not split; long text makes the row taller instead
+
+    def draw(self):
+        y = self.height
+        for f, (_, h) in zip(self.content, self._sizes):
+            y -= h
+            f.drawOn(self.canv, 0, y)
+
+
+def _choices(options, chosen) -> str:
+    """□满意 ■比较满意 … (markup)."""
+    return "　".join(f"{CHECKED if o == chosen else UNCHECKED}{para_text(o)}" for o in options)
+
+
+def _v(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _grid(pairs):
+    """Label/value rows: a pair (label, value) takes half a row; (label, value, True) a whole row;
+    (label, value, height) a whole row at least `height` tall. Values are user text unless they
+    are ('markup', text)."""
+    lw = 24 * mm
+    vw = WIDTH / 2 - lw
+    rows, spans, shade = [], [], []
+
+    def cell(value, min_h=None):
+        if isinstance(value, tuple) and value and value[0] == "markup":
+            para = M(value[1], "cell")
+        else:
+            para = P(value, "cell")
+        if not min_h and not value:
+            min_h = 6 * mm  # room to write by hand
+        return MinHeight([para], min_h) if min_h else para
+
+    pending = []
+    for pair in pairs:
+        label, value, *rest = pair
+        if rest:
+            if pending:
+                rows.append(pending + ["", ""])
+                spans.append(("SPAN", (1, len(rows) - 1), (3, len(rows) - 1)))
+                pending = []
+            min_h = rest[0] if not isinstance(rest[0], bool) else None
+            rows.append([M(label, "cell"), cell(value, min_h), "", ""])
+            spans.append(("SPAN", (1, len(rows) - 1), (3, len(rows) - 1)))
+            continue
+        pending += [M(label, "cell"), cell(value)]
+        if len(pending) == 4:
+            rows.append(pending)
+            shade.append(("BACKGROUND", (2, len(rows) - 1), (2, len(rows) - 1), HEAD_BG))
+            pending = []
+    if pending:
+        rows.append(pending + ["", ""])
+        spans.append(("SPAN", (1, len(rows) - 1), (3, len(rows) - 1)))
+    extra = [("BACKGROUND", (0, 0), (0, -1), HEAD_BG), *shade, *spans]
+    return grid_table(rows, [lw, vw, lw, vw], header_rows=0, zebra=False, extra=extra)
+
+
+def _signatures(labels):
+    cells = [[M(f"{label}：", "body") for label in labels],
+             [M("日期：______年____月____日", "small") for _ in labels]]
+    return KeepTogether([Spacer(1, 10 * mm), plain_table(cells, [WIDTH / len(labels)] * len(labels),
+                                                        [("BOTTOMPADDING", (0, 0), (-1, 0), 12 * mm)])])
+
+
+def _header(title: str, number: str, comp_name: str):
+    return [M(para_text(comp_name), "subtitle"), M(title, "title"),
+            plain_table([[M("", "small"), M(f"编号：{para_text(number) or '__________'}", "right")]],
+                        [WIDTH / 2, WIDTH / 2]),
+            Spacer(1, 2 * mm)]
+
+
+def _build(path, story, title, comp):
+    target = Path(path)
+    with atomic_pdf(target) as tmp:
+        doc = SimpleDocTemplate(tmp, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=20 * mm,
+                                bottomMargin=20 * mm, **doc_kwargs(title, comp.name))
+        doc.build(story, canvasmaker=numbered_canvas_class(comp.name, title, skip_first=False))
+    return target
+
+
+def _project_of(record, project):
+    if record is not None:
+        return record.project
+    return data.get_project(project) if project is not None else None
+
+
+def _unit_text(unit, project) -> str:
+    if unit is not None:
+        return " ".join(x for x in (unit.label, unit.owner_name) if x)
+    return ""
+
+
+def _category(key: str) -> str:
+    c = CATEGORIES.get(key or "")
+    return c.name if c else _v(key)
+
+
+# --- 回访记录表 -----------------------------------------------------------------------------
+
+
+def build_visit_form(visit, path, project=None, lang: str = "zh_CN") -> Path:
+    """回访记录表: filled from `visit` (Visit or id), or blank (visit=None, optional project)."""
+    lang = texts.effective_lang(lang, "forms")
+    if isinstance(visit, int):
+        visit = Visit.get_by_id(visit)
+    proj = _project_of(visit, project)
+    comp = data.company()
+    v = visit
+    found = []
+    if v is not None:
+        found = [f"[{r.area}] {r.description}" if r.area else r.description
+                 for r in VisitFinding.select().where(VisitFinding.visit == v).order_by(VisitFinding.id)]
+        if v.findings.strip():
+            found.insert(0, v.findings.strip())
+    tickets = []
+    if v is not None:
+        tickets = list(v.tickets_found)
+        tickets += [r.ticket for r in VisitFinding.select().where((VisitFinding.visit == v)
+                                                                  & VisitFinding.ticket.is_null(False))]
+        tickets = list({t.id: t for t in tickets}.values())
+    grade = (v.grade or "") if v is not None else ""
+    score = f"{v.score:.0f}分" if v is not None and v.score is not None else ""
+    pairs = [
+        ("工程名称", proj.name if proj else "", True),
+        ("工程编号", proj.code if proj else ""), ("房号 / 业主", _unit_text(v.unit if v else None, proj)),
+        ("计划日期", fmt_date(v.planned_on, lang) if v else ""),
+        ("回访日期", fmt_datetime(v.done_at, lang) if v else ""),
+        ("回访类型", KIND_NAMES.get(v.kind, v.kind) if v else ""),
+        ("回访方式", ("markup", _choices(METHODS, v.method if v else None))),
+        ("回访人", (v.visitor or (v.staff.name if v.staff_id else "")) if v else ""),
+        ("被访人", v.met_person if v else ""),
+        ("联系电话", (v.unit.owner_phone if v and v.unit_id else (proj.phone if proj else ""))),
+        ("状态", {"planned": "待回访", "done": "已完成", "unreachable": "未联系上", "missed": "未完成",
+                "cancelled": "已取消"}.get(v.status, v.status) if v else ""),
+        ("回访内容", v.purposes if v else "", 22 * mm),
+        ("发现的问题", "\n".join(found), 40 * mm),
+        ("业主意见和建议", v.opinion if v else "", 30 * mm),
+        ("满意度", ("markup", _choices(GRADES, grade) + (f"　（{para_text(score)}）" if score else "")), True),
+        ("需维修事项", "\n".join(f"{t.number} {_category(t.category)} {t.description}" for t in tickets), 22 * mm),
+    ]
+    story = _header("工程回访记录表", f"HF-{v.id:05d}" if v else "", comp.name)
+    story += [_grid(pairs), _signatures(["回访人签字", "被访人签字"])]
+    return _build(path, story, "工程回访记录表", comp)
+
+
+# --- 质量修理通知书 ---------------------------------------------------------------------------
+
+
+def _ticket(ticket):
+    if isinstance(ticket, int):
+        return Ticket.get_by_id(ticket)
+    return ticket
+
+
+def build_repair_notice(ticket, path, project=None, lang: str = "zh_CN") -> Path:
+    """质量修理通知书: filled from `ticket` (Ticket or id), or blank (ticket=None, optional project)."""
+    lang = texts.effective_lang(lang, "forms")
+    t = _ticket(ticket)
+    proj = _project_of(t, project)
+    comp = data.company()
+    client = proj.client.name if proj and proj.client_id else ""
+    urgency = t.urgency if t else None
+    in_warranty = None if t is None else ("是" if t.in_warranty else "否")
+    pairs = [
+        ("致（承包人）", comp.name, True),
+        ("工程名称", proj.name if proj else "", True),
+        ("工程编号", proj.code if proj else ""), ("房号 / 业主", _unit_text(t.unit if t else None, proj)),
+        ("报修人", t.reporter if t else ""), ("联系电话", t.phone if t else ""),
+        ("报修时间", fmt_datetime(t.reported_at, lang) if t else ""), ("报修方式", t.channel if t else ""),
+        ("问题部位", t.location if t else ""), ("问题类别", _category(t.category) if t else ""),
+        ("紧急程度", ("markup", _choices(("紧急", "一般"), urgency))),
+        ("在保修期内", ("markup", _choices(("是", "否"), in_warranty))),
+        ("问题描述", t.description if t else "", 50 * mm),
+        ("保修期判定", (t.warranty_override_reason or t.warranty_reason) if t else "", True),
+        ("要求到场时间", fmt_datetime(t.onsite_due, lang) if t else ""),
+        ("要求修复时间", fmt_datetime(t.complete_due, lang) if t else ""),
+    ]
+    sla = data.sla_values(lang)
+    note = (f"请承包人按工程质量保修书的约定派人保修：一般问题{sla['normal_onsite']}内到达现场，"
+            f"紧急情况{sla['emergency_onsite']}内到达现场抢修。逾期不派人保修的，发包人可另行委托他人修理，"
+            "费用由造成质量缺陷的责任方承担。")
+    story = _header("质量修理通知书", t.number if t else "", comp.name)
+    story += [_grid(pairs), Spacer(1, 3 * mm), P(note, "small"),
+              _signatures([f"通知单位（盖章）{para_text(client)}<br/>通知人签字", "承包人签收（签字）"])]
+    return _build(path, story, "质量修理通知书", comp)
+
+
+# --- 维修记录单 / 保修完成验收单 -------------------------------------------------------------------
+
+
+def _cost_table(t):
+    lines = list(CostLine.select().where(CostLine.ticket == t).order_by(CostLine.id)) if t else []
+    head = [M(h, "head") for h in ("类别", "内容", "数量", "单价", "金额", "承担方")]
+    rows = [head]
+    for line in lines:
+        rows.append([P(line.kind, "cell_c"), P(line.description, "cell"), P(f"{line.quantity:g}", "cell_r"),
+                     P(money_text(line.unit_price), "cell_r"), P(money_text(line.amount), "cell_r"),
+                     P(line.borne_by, "cell_c")])
+    for _ in range(max(0, 4 - len(lines))):
+        rows.append(["", "", "", "", "", ""])
+    total = sum((line.amount for line in lines), start=0)
+    rows.append([M("合计", "cell_c"), "", "", "", P(money_text(total) if lines else "", "cell_r"), ""])
+    fr = (0.10, 0.40, 0.10, 0.13, 0.14, 0.13)
+    return grid_table(rows, [WIDTH * f for f in fr], zebra=False,
+                      extra=[("SPAN", (0, len(rows) - 1), (3, len(rows) - 1)),
+                             ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None])])
+
+
+def build_repair_record(ticket, path, project=None, lang: str = "zh_CN") -> Path:
+    """维修记录单 / 保修完成验收单: filled from `ticket` (Ticket or id), or blank."""
+    lang = texts.effective_lang(lang, "forms")
+    t = _ticket(ticket)
+    proj = _project_of(t, project)
+    comp = data.company()
+    accepted = None
+    if t is not None and t.signoff_kind:
+        accepted = "不合格" if t.signoff_kind == "refused" else "合格"
+    satisfaction = None
+    if t is not None and t.satisfaction is not None:
+        from ..rules.satisfaction import grade
+
+        satisfaction = grade(float(t.satisfaction))
+    pairs = [
+        ("工程名称", proj.name if proj else "", True),
+        ("工程编号", proj.code if proj else ""), ("房号 / 业主", _unit_text(t.unit if t else None, proj)),
+        ("报修人", t.reporter if t else ""), ("联系电话", t.phone if t else ""),
+        ("报修时间", fmt_datetime(t.reported_at, lang) if t else ""), ("问题类别", _category(t.category) if t else ""),
+        ("问题描述", t.description if t else "", 30 * mm),
+        ("维修人员", (t.assignee.name if t and t.assignee_id else "")),
+        ("分包单位", (t.subcontractor.name if t and t.subcontractor_id else "")),
+        ("到场时间", fmt_datetime(t.onsite_at, lang) if t else ""),
+        ("完成时间", fmt_datetime(t.completed_at, lang) if t else ""),
+        ("原因分类", t.cause_class if t else ""), ("费用承担", t.payer if t else ""),
+    ]
+    story = _header("维修记录单 / 保修完成验收单", t.number if t else "", comp.name)
+    story += [_grid(pairs), Spacer(1, 3 * mm), M("维修内容、材料及费用", "h2"), _cost_table(t), Spacer(1, 3 * mm)]
+    accept_pairs = [
+        ("验收结论", ("markup", _choices(("合格", "不合格"), accepted)), True),
+        ("满意度", ("markup", _choices(GRADES, satisfaction)), True),
+        ("验收意见", t.signoff_note if t else "", 22 * mm),
+        ("验收人", t.signoff_by if t else ""), ("验收时间", fmt_datetime(t.signoff_at, lang) if t else ""),
+    ]
+    story += [M("保修完成验收", "h2"), _grid(accept_pairs),
+              P("保修完成后，请业主（使用人）逐项验收并签字认可。", "note"),
+              _signatures(["维修人签字", "业主（使用人）签字", "施工单位（盖章）"])]
+    return _build(path, story, "维修记录单", comp)

@@ -1,0 +1,187 @@
+"""用户手册 / 住宅使用说明书 (per project, or per unit): cover, contents with page numbers, chapters.
+
+Chapter texts: resources/texts/<lang>/manual/*.md, one file per chapter in file-name order.
+Directives the chapters may use: @parties, @materials, @items, @sla, @contacts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from . import data, texts
+from .certificate import items_table
+from .style import (
+    ACCENT,
+    BLANK,
+    M,
+    P,
+    atomic_pdf,
+    doc_kwargs,
+    fit_paragraph,
+    fmt_date,
+    grid_table,
+    numbered_canvas_class,
+    styles,
+)
+
+MARGIN = 20 * mm
+
+
+class _ManualDoc(BaseDocTemplate):
+    def __init__(self, filename, **kw):
+        super().__init__(filename, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=22 * mm,
+                         bottomMargin=20 * mm, **kw)
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        self.addPageTemplates([PageTemplate(id="cover", frames=[frame]),
+                               PageTemplate(id="body", frames=[frame])])
+        self._toc_seq = 0
+
+    def afterFlowable(self, flowable):  # noqa: N802 - reportlab API
+        level = getattr(flowable, "_toc_level", None)
+        if level is None:
+            return
+        markup = flowable._toc_markup
+        key = f"toc{self._toc_seq}"
+        self._toc_seq += 1
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(texts.plain(markup), key, level=level, closed=level > 0)
+        self.notify("TOCEntry", (level, markup, self.page, key))
+
+    def handle_documentBegin(self):  # noqa: N802 - reportlab API
+        self._toc_seq = 0
+        super().handle_documentBegin()
+
+
+def _mark(flowable, level, markup):
+    flowable._toc_level = level
+    flowable._toc_markup = markup
+
+
+def _kv_table(pairs, width):
+    rows = [[M(label, "cell"), P(value if value else "—", "cell")] for label, value in pairs]
+    return grid_table(rows, [32 * mm, width - 32 * mm], header_rows=0, zebra=False,
+                      extra=[("BACKGROUND", (0, 0), (0, -1), styles_bg())])
+
+
+def styles_bg():
+    from .style import HEAD_BG
+
+    return HEAD_BG
+
+
+def _parties(project, comp, width):
+    return [_kv_table([
+        ("工程名称", project.name),
+        ("工程地址", project.address),
+        ("建设单位（开发单位）", project.developer or (project.client.name if project.client_id else "")),
+        ("设计单位", project.designer),
+        ("施工单位", comp.name),
+        ("监理单位", project.supervisor),
+        ("竣工验收日期", fmt_date(project.accepted_on)),
+        ("交付日期", fmt_date(project.handed_over_on)),
+        ("设计使用年限", f"{project.design_life_years}年"),
+    ], width)]
+
+
+def _materials(project, width):
+    lines = [line.strip() for line in (project.materials or "").splitlines() if line.strip()]
+    if not lines:
+        return [P("本工程未登记主要材料和设备清单；如需了解，请向建设单位或施工单位索取。", "body")]
+    rows = [[M("序号", "head"), M("材料 / 设备（品种、规格、标准）", "head")]]
+    for n, line in enumerate(lines, 1):
+        rows.append([M(str(n), "cell_c"), P(line, "cell")])
+    return [grid_table(rows, [14 * mm, width - 14 * mm])]
+
+
+def _sla(width):
+    rules = data.sla()
+    from .style import hours_text
+
+    rows = [[M(h, "head") for h in ("报修类别", "响应", "到达现场", "修复")]]
+    for urgency, label in (("紧急", "紧急报修（漏水、停电、停暖、危及安全）"), ("一般", "一般报修")):
+        hours = rules.get(urgency, {})
+        rows.append([M(label, "cell")] + [M(f"{hours_text(hours[k])}内" if hours.get(k) else "—", "cell_c")
+                                          for k in ("respond_hours", "onsite_hours", "complete_hours")])
+    return [grid_table(rows, [width * f for f in (0.46, 0.18, 0.18, 0.18)])]
+
+
+def _contacts(project, comp, width):
+    pairs = [
+        ("报修电话", comp.hotline),
+        ("施工单位", comp.name),
+        ("施工单位地址", comp.address),
+        ("项目经理", project.manager),
+        ("建设单位联系人", " ".join(x for x in (project.contact, project.phone) if x)),
+        ("火警 / 急救 / 报警", "119 / 120 / 110"),
+    ]
+    return [_kv_table(pairs, width)]
+
+
+def _cover(project, comp, unit, lang):
+    st = styles()
+    is_home = project.type == "住宅"
+    title = "住宅使用说明书" if is_home else "工程使用维护手册"
+    story = [Spacer(1, 40 * mm), M(title, st["title"]), M("（用户手册）", "subtitle"), Spacer(1, 20 * mm)]
+    width = A4[0] - 2 * MARGIN - 40 * mm
+    name = fit_paragraph(project.name, st["h1"].clone("cover_name", alignment=1, textColor=ACCENT, spaceBefore=0),
+                         width, 40 * mm)
+    story += [name, Spacer(1, 10 * mm)]
+    pairs = [("工程编号", project.code)]
+    if unit is not None:
+        pairs += [("房　　号", unit.label), ("业　　主", unit.owner_name)]
+    pairs += [("交付日期", fmt_date((unit.handed_over_on if unit is not None else None) or project.handed_over_on,
+                                    lang, BLANK))]
+    rows = [[M(label, "right"), P(value or BLANK, "left")] for label, value in pairs]
+    from .style import plain_table
+
+    story.append(plain_table(rows, [40 * mm, width - 40 * mm], [("LEFTPADDING", (1, 0), (1, -1), 6 * mm),
+                                                                ("BOTTOMPADDING", (0, 0), (-1, -1), 6)],
+                             hAlign="CENTER"))
+    story += [Spacer(1, 60 * mm), P(comp.name, "center"), M("编制", "center")]
+    return story
+
+
+def build_manual(project, path, lang: str = "zh_CN", unit=None) -> Path:
+    """Write the 用户手册 of `project` (instance, id or code), for one `unit` (a Unit) if given."""
+    lang = texts.effective_lang(lang, "manual")
+    project = data.get_project(project)
+    comp = data.company()
+    values = data.project_values(project, lang)
+    width = A4[0] - 2 * MARGIN
+    directives = {
+        "parties": lambda *a: _parties(project, comp, width),
+        "materials": lambda *a: _materials(project, width),
+        "items": lambda *a: [items_table(project, width, lang)],
+        "sla": lambda *a: _sla(width),
+        "contacts": lambda *a: _contacts(project, comp, width),
+    }
+    story = _cover(project, comp, unit, lang)
+    story += [NextPageTemplate("body"), PageBreak(), M("目　录", "title"), Spacer(1, 6 * mm)]
+    toc = TableOfContents()
+    toc.levelStyles = [styles()["toc1"], styles()["toc2"]]
+    toc.dotsMinLevel = 0
+    story += [toc, PageBreak()]
+    chapters = texts.load("manual", lang)
+    for n, chapter in enumerate(chapters):
+        story.extend(texts.render(chapter.blocks, values, directives, bookmark=_mark, width=width))
+        if n < len(chapters) - 1:
+            story.append(Spacer(1, 6 * mm))
+
+    title = "住宅使用说明书" if project.type == "住宅" else "工程使用维护手册"
+    doc_title = f"{title}　{project.name}" + (f"　{unit.label}" if unit is not None else "")
+    target = Path(path)
+    with atomic_pdf(target) as tmp:
+        doc = _ManualDoc(tmp, **doc_kwargs(doc_title, comp.name))
+        doc.multiBuild(story, canvasmaker=numbered_canvas_class(comp.name, doc_title, lang, skip_first=True))
+    return target

@@ -1,0 +1,400 @@
+"""The figures of the 季度回访报告, as read-only queries returning plain data (reusable by the
+visits screens and the CLI).
+
+Definitions (written down so the report, the screens and a reader agree):
+- A visit belongs to the quarter whose dates hold its ``planned_on``; cancelled visits are not
+  counted as planned.
+- 按期完成 (on time): done, and ``done_at`` on or before ``planned_on`` + ON_TIME_GRACE_DAYS.
+- 逾期未回访 (overdue): still ``planned`` and ``planned_on`` before the report day.
+- Satisfaction: done visits of the quarter with a score; the grade stored on the visit, or the
+  grade of its score (RULES.md §7) when none is stored.
+- Tickets received: ``reported_at`` in the quarter. Closed: ``closed_at`` in the quarter.
+  Within SLA: received in the quarter, completed, and every deadline it has (respond / on site /
+  complete) met. Average response time: reported → responded (hours); repair time: reported →
+  completed (days).
+- Deposits due: 缺陷责任期 ending within the quarter (or before it and not yet returned).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..models import Deposit, Project, Ticket, Visit, VisitFinding
+from ..rules import categories as cat
+from ..rules.periods import add_months
+from ..rules.satisfaction import GRADES, grade
+
+ON_TIME_GRACE_DAYS = 0
+GRADE_NAMES = [name for _, name in GRADES]
+QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the quarter."""
+        return add_months(self.start, 3) - dt.timedelta(days=1)
+
+    @property
+    def months(self) -> list[tuple[int, int]]:
+        return [(self.year, 3 * self.number - 2 + i) for i in range(3)]
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{QUARTER_NAMES[self.number]}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+    def contains(self, day) -> bool:
+        if day is None:
+            return False
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        return self.start <= day <= self.end
+
+
+def parse_quarter(text: str) -> Quarter:
+    """'2026Q3', '2026-Q3', '2026q3' → Quarter(2026, 3)."""
+    m = re.fullmatch(r"\s*(\d{4})\s*-?\s*[Qq]\s*([1-4])\s*", text or "")
+    if not m:
+        raise ValueError(f"季度格式不对：“{text}”，请写成 2026Q3")
+    return Quarter(int(m.group(1)), int(m.group(2)))
+
+
+def _bounds(q: Quarter) -> tuple[dt.datetime, dt.datetime]:
+    return dt.datetime.combine(q.start, dt.time.min), dt.datetime.combine(q.end + dt.timedelta(days=1), dt.time.min)
+
+
+def _hours(a: dt.datetime, b: dt.datetime) -> float:
+    return (b - a).total_seconds() / 3600
+
+
+@dataclass
+class VisitFigures:
+    planned: int = 0
+    done: int = 0
+    on_time: int = 0
+    missed: int = 0
+    unreachable: int = 0
+    overdue: int = 0  # still planned, date passed
+    pending: int = 0  # still planned, date not yet reached
+    cancelled: int = 0
+    by_month: list[tuple[str, int, int]] = field(default_factory=list)  # (label, planned, done)
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def done_rate(self) -> float | None:
+        return self.done / self.planned if self.planned else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.done if self.done else None
+
+
+@dataclass
+class SatisfactionFigures:
+    count: int = 0
+    average: float | None = None
+    grades: dict[str, int] = field(default_factory=lambda: {name: 0 for name in GRADE_NAMES})
+
+
+@dataclass
+class TicketFigures:
+    received: int = 0
+    emergency: int = 0
+    closed: int = 0
+    completed: int = 0
+    within_sla: int = 0
+    open_at_end: int = 0
+    avg_response_hours: float | None = None
+    avg_repair_days: float | None = None
+    by_category: list[tuple[str, str, int]] = field(default_factory=list)  # (key, name, count), most first
+
+    @property
+    def sla_rate(self) -> float | None:
+        return self.within_sla / self.completed if self.completed else None
+
+
+@dataclass
+class DepositDue:
+    project_code: str
+    project_name: str
+    amount: float
+    ends_on: dt.date
+    applied_on: dt.date | None
+    overdue: bool
+
+
+@dataclass
+class ProjectRow:
+    code: str
+    name: str
+    visits_planned: int = 0
+    visits_done: int = 0
+    visits_on_time: int = 0
+    visits_missed: int = 0
+    satisfaction: float | None = None
+    tickets_received: int = 0
+    tickets_closed: int = 0
+    tickets_within_sla: int = 0
+
+
+@dataclass
+class Finding:
+    project_code: str
+    project_name: str
+    on: dt.date | None
+    description: str
+    action: str
+
+
+@dataclass
+class QuarterFigures:
+    quarter: Quarter
+    visits: VisitFigures
+    satisfaction: SatisfactionFigures
+    tickets: TicketFigures
+    deposits: list[DepositDue]
+    projects: list[ProjectRow]
+    findings: list[Finding]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.visits.planned or self.visits.cancelled or self.tickets.received or self.tickets.closed
+                    or self.deposits)
+
+
+def _project_filter(query, model, project_ids):
+    return query.where(model.project.in_(project_ids)) if project_ids is not None else query
+
+
+def quarter_visits(q: Quarter, project_ids=None) -> list[Visit]:
+    query = Visit.select().where((Visit.planned_on >= q.start) & (Visit.planned_on <= q.end))
+    return list(_project_filter(query, Visit, project_ids).order_by(Visit.planned_on, Visit.id))
+
+
+def is_on_time(visit: Visit) -> bool:
+    if visit.status != "done" or visit.done_at is None:
+        return False
+    done_on = visit.done_at.date() if isinstance(visit.done_at, dt.datetime) else visit.done_at
+    return done_on <= visit.planned_on + dt.timedelta(days=ON_TIME_GRACE_DAYS)
+
+
+def visit_figures(visits: list[Visit], q: Quarter, today: dt.date | None = None) -> VisitFigures:
+    today = today or dt.date.today()
+    f = VisitFigures()
+    month_planned: Counter = Counter()
+    month_done: Counter = Counter()
+    kinds: Counter = Counter()
+    for v in visits:
+        if v.status == "cancelled":
+            f.cancelled += 1
+            continue
+        f.planned += 1
+        kinds[v.kind] += 1
+        key = (v.planned_on.year, v.planned_on.month)
+        month_planned[key] += 1
+        if v.status == "done":
+            f.done += 1
+            month_done[key] += 1
+            if is_on_time(v):
+                f.on_time += 1
+        elif v.status == "missed":
+            f.missed += 1
+        elif v.status == "unreachable":
+            f.unreachable += 1
+        elif v.status == "planned":
+            if v.planned_on < today:
+                f.overdue += 1
+            else:
+                f.pending += 1
+    f.by_month = [(f"{m}月", month_planned[(y, m)], month_done[(y, m)]) for y, m in q.months]
+    f.by_kind = dict(kinds)
+    return f
+
+
+def visit_grade(v: Visit) -> str | None:
+    if v.grade:
+        return v.grade
+    if v.score is not None:
+        return grade(float(v.score))
+    return None
+
+
+def satisfaction_figures(visits: list[Visit]) -> SatisfactionFigures:
+    f = SatisfactionFigures()
+    scores = []
+    for v in visits:
+        if v.status != "done":
+            continue
+        g = visit_grade(v)
+        if v.score is not None:
+            scores.append(float(v.score))
+        if g:
+            f.grades[g] = f.grades.get(g, 0) + 1
+    f.count = sum(f.grades.values())
+    f.average = sum(scores) / len(scores) if scores else None
+    return f
+
+
+def quarter_tickets(q: Quarter, project_ids=None) -> tuple[list[Ticket], list[Ticket]]:
+    """(tickets received in the quarter, tickets closed in the quarter)."""
+    start, end = _bounds(q)
+    received = _project_filter(Ticket.select().where((Ticket.reported_at >= start) & (Ticket.reported_at < end)),
+                               Ticket, project_ids)
+    closed = _project_filter(Ticket.select().where((Ticket.closed_at >= start) & (Ticket.closed_at < end)),
+                             Ticket, project_ids)
+    return list(received.order_by(Ticket.reported_at)), list(closed)
+
+
+def within_sla(t: Ticket) -> bool | None:
+    """True / False for a completed ticket; None while it is not completed."""
+    if t.completed_at is None:
+        return None
+    checks = ((t.respond_due, t.responded_at), (t.onsite_due, t.onsite_at), (t.complete_due, t.completed_at))
+    return all(done is not None and done <= due for due, done in checks if due is not None)
+
+
+def ticket_figures(received: list[Ticket], closed: list[Ticket], q: Quarter) -> TicketFigures:
+    f = TicketFigures(received=len(received), closed=len(closed))
+    _, end = _bounds(q)
+    responses, repairs = [], []
+    cats: Counter = Counter()
+    for t in received:
+        cats[t.category] += 1
+        if t.urgency == "紧急":
+            f.emergency += 1
+        if t.responded_at:
+            responses.append(_hours(t.reported_at, t.responded_at))
+        if t.completed_at:
+            f.completed += 1
+            repairs.append(_hours(t.reported_at, t.completed_at) / 24)
+            if within_sla(t):
+                f.within_sla += 1
+        if t.closed_at is None or t.closed_at >= end:
+            f.open_at_end += 1
+    f.avg_response_hours = sum(responses) / len(responses) if responses else None
+    f.avg_repair_days = sum(repairs) / len(repairs) if repairs else None
+    f.by_category = [(key, category_name(key), n) for key, n in cats.most_common()]
+    return f
+
+
+def category_name(key: str) -> str:
+    c = cat.CATEGORIES.get(key)
+    return c.name if c else key
+
+
+def deposit_end(d: Deposit) -> dt.date:
+    return add_months(d.start_on, d.defect_months)
+
+
+def deposits_due(q: Quarter, today: dt.date | None = None, project_ids=None) -> list[DepositDue]:
+    today = today or dt.date.today()
+    query = Deposit.select(Deposit, Project).join(Project).where(Deposit.returned_on.is_null())
+    rows = []
+    for d in _project_filter(query, Deposit, project_ids):
+        ends = deposit_end(d)
+        if ends <= q.end:
+            rows.append(DepositDue(d.project.code, d.project.name, float(d.amount), ends, d.applied_on,
+                                   overdue=ends < q.start or (ends < today and d.applied_on is None)))
+    return sorted(rows, key=lambda r: r.ends_on)
+
+
+def project_rows(visits: list[Visit], received: list[Ticket], closed: list[Ticket]) -> list[ProjectRow]:
+    rows: dict[int, ProjectRow] = {}
+    scores: dict[int, list[float]] = {}
+    ids = {v.project_id for v in visits} | {t.project_id for t in received} | {t.project_id for t in closed}
+    names = {p.id: p for p in Project.select(Project.id, Project.code, Project.name).where(Project.id.in_(list(ids)))}
+    for pid in ids:
+        p = names[pid]
+        rows[pid] = ProjectRow(p.code, p.name)
+    for v in visits:
+        if v.status == "cancelled":
+            continue
+        r = rows[v.project_id]
+        r.visits_planned += 1
+        if v.status == "done":
+            r.visits_done += 1
+            r.visits_on_time += is_on_time(v)
+            if v.score is not None:
+                scores.setdefault(v.project_id, []).append(float(v.score))
+        elif v.status == "missed":
+            r.visits_missed += 1
+    for t in received:
+        r = rows[t.project_id]
+        r.tickets_received += 1
+        r.tickets_within_sla += bool(within_sla(t))
+    for t in closed:
+        rows[t.project_id].tickets_closed += 1
+    for pid, values in scores.items():
+        rows[pid].satisfaction = sum(values) / len(values)
+    return sorted(rows.values(), key=lambda r: r.code)
+
+
+NO_PROBLEM = ("无", "无问题", "没有问题", "正常", "良好", "未发现问题", "未发现质量问题")
+
+
+def is_problem(text: str) -> bool:
+    """A visit's findings text that names a problem ("未发现问题" and the like do not)."""
+    t = (text or "").strip().rstrip("。.")
+    return bool(t) and t not in NO_PROBLEM and not t.startswith("未发现")
+
+
+def findings(visits: list[Visit]) -> list[Finding]:
+    """Problems found on the quarter's visits and what was done about them."""
+    ids = [v.id for v in visits if v.status == "done"]
+    by_id = {v.id: v for v in visits}
+    out: list[Finding] = []
+    seen_text = set()
+    if ids:
+        query = VisitFinding.select().where(VisitFinding.visit.in_(ids)).order_by(VisitFinding.id)
+        for row in query:
+            v = by_id[row.visit_id]
+            seen_text.add(v.id)
+            if row.ticket_id:
+                t = row.ticket
+                action = f"已立维修工单 {t.number}（{t.state}）"
+            else:
+                action = "未立维修工单"
+            out.append(Finding(v.project.code, v.project.name, v.done_at.date() if v.done_at else v.planned_on,
+                               f"[{row.area}] {row.description}" if row.area else row.description, action))
+    for v in visits:
+        if v.status == "done" and is_problem(v.findings) and v.id not in seen_text:
+            tickets = list(v.tickets_found)
+            if tickets:
+                action = "已立维修工单 " + "、".join(f"{t.number}（{t.state}）" for t in tickets)
+            else:
+                action = "未立维修工单" + (f"；业主意见：{v.opinion.strip()}" if v.opinion.strip() else "")
+            out.append(Finding(v.project.code, v.project.name, v.done_at.date() if v.done_at else v.planned_on,
+                               v.findings.strip(), action))
+    return sorted(out, key=lambda f: (f.on or dt.date.min, f.project_code))
+
+
+def compute(q: Quarter | str, today: dt.date | None = None, project_ids=None) -> QuarterFigures:
+    """Every figure of the quarterly report (read-only)."""
+    if isinstance(q, str):
+        q = parse_quarter(q)
+    visits = quarter_visits(q, project_ids)
+    received, closed = quarter_tickets(q, project_ids)
+    return QuarterFigures(
+        quarter=q,
+        visits=visit_figures(visits, q, today),
+        satisfaction=satisfaction_figures(visits),
+        tickets=ticket_figures(received, closed, q),
+        deposits=deposits_due(q, today, project_ids),
+        projects=project_rows(visits, received, closed),
+        findings=findings(visits),
+    )

@@ -1,0 +1,244 @@
+"""Editable document texts under resources/texts/<lang>/<document>/*.md (format: resources/texts/README.md).
+
+A text file is read into blocks; a builder turns blocks into flowables, filling `{placeholders}`
+from a dict of values (each value goes through `para_text`) and `@directive` lines with flowables
+it makes itself (tables of the project's data). A language without its own file falls back to
+zh_CN and logs it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Spacer
+
+from ..paths import resources_dir
+from .style import BLANK, grid_table, para_text, styles
+
+log = logging.getLogger(__name__)
+
+SOURCE_LANG = "zh_CN"
+PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def texts_dir() -> Path:
+    return resources_dir() / "texts"
+
+
+@dataclass
+class Block:
+    kind: str  # h1 / h2 / para / bullet / directive / pagebreak / table
+    text: str = ""
+    args: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class TextFile:
+    name: str  # file stem, e.g. 01-structure
+    path: Path
+    blocks: list[Block]
+
+    @property
+    def title(self) -> str:
+        for block in self.blocks:
+            if block.kind == "h1":
+                return block.text
+        return self.name
+
+
+def _resolve(lang: str, document: str) -> Path:
+    folder = texts_dir() / lang / document
+    if folder.is_dir() and any(folder.glob("*.md")):
+        return folder
+    if lang != SOURCE_LANG:
+        log.info("no %s texts for %s; using %s", lang, document, SOURCE_LANG)
+    return texts_dir() / SOURCE_LANG / document
+
+
+def effective_lang(lang: str | None, document: str) -> str:
+    """The language a document is printed in: `lang` when it has texts for `document`, else zh_CN
+    (so labels, dates and clauses never mix languages)."""
+    lang = lang or SOURCE_LANG
+    if lang == SOURCE_LANG:
+        return lang
+    folder = texts_dir() / lang / document
+    if folder.is_dir() and any(folder.glob("*.md")):
+        return lang
+    log.info("no %s texts for %s; printing it in %s", lang, document, SOURCE_LANG)
+    return SOURCE_LANG
+
+
+def parse(text: str) -> list[Block]:
+    """The tiny format: `# h1`, `## h2`, `- bullet`, `@directive args`, `---` page break,
+    `| a | b` table rows (the first row is the header), `%` comment lines; other lines join
+    into paragraphs separated by blank lines."""
+    blocks: list[Block] = []
+    para: list[str] = []
+
+    def flush():
+        if para:
+            blocks.append(Block("para", "".join(para)))
+            para.clear()
+
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        stripped = line.strip()
+        if stripped.startswith("%"):
+            continue
+        if not stripped:
+            flush()
+            continue
+        if stripped.startswith("|"):
+            flush()
+            cells = [cell.strip() for cell in stripped.strip("|").split("|")]
+            if blocks and blocks[-1].kind == "table":
+                blocks[-1].rows.append(cells)
+            else:
+                blocks.append(Block("table", rows=[cells]))
+            continue
+        if stripped.startswith("## "):
+            flush()
+            blocks.append(Block("h2", stripped[3:].strip()))
+        elif stripped.startswith("# "):
+            flush()
+            blocks.append(Block("h1", stripped[2:].strip()))
+        elif stripped.startswith("- "):
+            flush()
+            blocks.append(Block("bullet", stripped[2:].strip()))
+        elif stripped.startswith("@"):
+            flush()
+            name, *args = stripped[1:].split()
+            blocks.append(Block("directive", name, args))
+        elif stripped == "---":
+            flush()
+            blocks.append(Block("pagebreak"))
+        else:
+            # Chinese text joins without spaces; a Latin line break becomes a space
+            if para and para[-1][-1:].isascii() and stripped[:1].isascii():
+                para.append(" ")
+            para.append(stripped)
+    flush()
+    return blocks
+
+
+def load(document: str, lang: str = SOURCE_LANG) -> list[TextFile]:
+    """Every text file of a document (certificate, manual…), in file-name order; for each file
+    missing in `lang`, the zh_CN one."""
+    source = texts_dir() / SOURCE_LANG / document
+    names = sorted(p.name for p in source.glob("*.md"))
+    wanted = texts_dir() / lang / document
+    files = []
+    for name in names:
+        path = wanted / name
+        if not path.is_file():
+            if lang != SOURCE_LANG:
+                log.info("text %s/%s missing in %s; using %s", document, name, lang, SOURCE_LANG)
+            path = source / name
+        files.append(TextFile(Path(name).stem, path, parse(path.read_text(encoding="utf-8"))))
+    if not files:
+        raise FileNotFoundError(f"没有找到文档文本：{source}")
+    return files
+
+
+def load_one(document: str, name: str, lang: str = SOURCE_LANG) -> TextFile:
+    for text_file in load(document, lang):
+        if text_file.name == name:
+            return text_file
+    raise FileNotFoundError(f"没有找到文档文本：{document}/{name}.md")
+
+
+def fill(text: str, values: dict) -> str:
+    """Paragraph markup of a text line: literal parts and values both escaped by para_text."""
+    out = []
+    pos = 0
+    for m in PLACEHOLDER.finditer(text):
+        out.append(para_text(text[pos:m.start()]))
+        token = m.group(0)
+        if token == "{{":
+            out.append("{")
+        elif token == "}}":
+            out.append("}")
+        else:
+            key = m.group(1)
+            if key not in values:
+                log.warning("unknown placeholder {%s} in a document text", key)
+                out.append(para_text(token))
+            else:
+                value = values[key]
+                out.append(value.markup if isinstance(value, Markup) else para_text(value) or BLANK)
+        pos = m.end()
+    out.append(para_text(text[pos:]))
+    return "".join(out)
+
+
+def _table(rows: list[list[str]], values: dict, width: float):
+    ncols = max(len(r) for r in rows)
+    rows = [r + [""] * (ncols - len(r)) for r in rows]
+    longest = [max(len(r[i]) for r in rows) for i in range(ncols)]
+    share = [max(n, sum(longest) * 0.12) for n in longest]
+    widths = [width * n / sum(share) for n in share]
+    cells = [[Paragraph(fill(cell, values), styles()["head" if n == 0 else "cell"]) for cell in row]
+             for n, row in enumerate(rows)]
+    return grid_table(cells, widths)
+
+
+def plain(markup: str) -> str:
+    """The text of paragraph markup (for PDF outline entries)."""
+    from xml.sax.saxutils import unescape
+
+    return unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+class Markup(str):
+    """A value that is already safe markup (e.g. an underlined blank); `fill` inserts it as is."""
+
+    @property
+    def markup(self) -> str:
+        return str(self)
+
+
+def render(blocks: list[Block], values: dict, directives: dict[str, Callable[..., list[Flowable]]] | None = None,
+           *, h1_style="h1", para_style="indent", bookmark: Callable | None = None,
+           width: float = 170 * mm) -> list[Flowable]:
+    """Flowables of a parsed text. `directives` maps @name → function(*args) → flowables."""
+    from reportlab.platypus import PageBreak
+
+    st = styles()
+    directives = directives or {}
+    story: list[Flowable] = []
+    for block in blocks:
+        if block.kind == "h1":
+            markup = fill(block.text, values)
+            para = Paragraph(markup, st[h1_style])
+            if bookmark:
+                bookmark(para, 0, markup)
+            story.append(para)
+        elif block.kind == "h2":
+            markup = fill(block.text, values)
+            para = Paragraph(markup, st["h2"])
+            if bookmark:
+                bookmark(para, 1, markup)
+            story.append(para)
+        elif block.kind == "para":
+            story.append(Paragraph(fill(block.text, values), st[para_style]))
+        elif block.kind == "bullet":
+            story.append(Paragraph(fill(block.text, values), st["bullet"], bulletText="•"))
+        elif block.kind == "table":
+            story.append(_table(block.rows, values, width))
+            story.append(Spacer(1, 4))
+        elif block.kind == "pagebreak":
+            story.append(PageBreak())
+        elif block.kind == "directive":
+            make = directives.get(block.text)
+            if make is None:
+                log.warning("unknown directive @%s in a document text", block.text)
+                continue
+            story.extend(make(*block.args))
+            story.append(Spacer(1, 4))
+    return story
