@@ -493,11 +493,9 @@ def restore_from(path: str | Path, *, db=None, safety_backup: bool = True) -> Re
 
 
 def db_path(db) -> Path:
-    """The file of an SQLite database, also when it was opened read-only through a file: URI."""
-    name = db.database
-    if name.startswith("file:"):
-        name = name[5:].split("?", 1)[0]
-    return Path(name)
+    from .integrity import db_file
+
+    return db_file(db)
 
 
 def _has_data(db) -> bool:

@@ -70,13 +70,22 @@ def check_file(path: str | Path, quick: bool | None = None) -> list[str]:
         con.close()
 
 
+def db_file(db) -> Path:
+    """The file of an SQLite database, also when it was opened read-only through a file: URI."""
+    name = db.database or ""
+    if name.startswith("file:"):
+        name = name[5:].split("?", 1)[0]
+    return Path(name)
+
+
 def check_integrity(db=None, quick: bool | None = None) -> list[str]:
     """Problems of the open database (empty when sound)."""
     db = db or database_proxy.obj
     if is_postgres(db):
         return []
     if quick is None:
-        quick = db.database not in ("", ":memory:") and Path(db.database).stat().st_size > QUICK_ABOVE_BYTES
+        path = db_file(db)
+        quick = path.is_file() and path.stat().st_size > QUICK_ABOVE_BYTES
     try:
         rows = [r[0] for r in db.execute_sql("PRAGMA quick_check" if quick else "PRAGMA integrity_check")]
         return _problems(rows, db.execute_sql("PRAGMA foreign_key_check"))
