@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from warranty_desk.errors import ConflictError, ValidationError
-from warranty_desk.models import AuditLog, Ticket, Visit, VisitAnswer, VisitFinding
+from warranty_desk.models import AuditLog, Staff, Ticket, Visit, VisitAnswer, VisitFinding
 from warranty_desk.services import questionnaires, visit_records, visit_reminders
 from warranty_desk.services.handover import handover
 
@@ -152,7 +152,8 @@ def test_reschedule_keeps_original_day(visit):
 def test_reminders(visit):
     project = visit.project
     Visit.delete().where(Visit.id != visit.id).execute()
-    Visit.create(project=project, planned_on=dt.date(2026, 11, 29), kind="periodic")
+    Visit.create(project=project, planned_on=dt.date(2026, 11, 29), kind="periodic",
+                 staff=Staff.create(name="刘洋"))
     Visit.create(project=project, planned_on=dt.date(2026, 12, 6), kind="periodic")
     Visit.create(project=project, planned_on=dt.date(2026, 12, 7), kind="periodic")  # 8 days ahead
     Visit.create(project=project, planned_on=dt.date(2026, 11, 2), kind="periodic", status="done")
@@ -160,3 +161,4 @@ def test_reminders(visit):
     assert result["counts"] == {"today": 1, "overdue": 1, "upcoming": 1}
     assert result["overdue"][0]["id"] == visit.id
     assert result["overdue"][0]["phone"] == "13800138000"
+    assert result["today"][0]["staff"] == "刘洋" and result["today"][0]["project_id"] == project.id

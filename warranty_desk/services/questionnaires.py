@@ -124,6 +124,8 @@ def _clean_question(raw: dict, position: int) -> dict:
     text = (raw.get("text") or "").strip()
     if not text:
         raise ValidationError(f"第{position}题没有题目文字，请填写或删除该题", field="text")
+    if len(text) > 500:
+        raise ValidationError(f"第{position}题的题目太长（{len(text)}字），最多500字", field="text")
     area = (raw.get("area") or "").strip()
     if not area:
         raise ValidationError(f"第{position}题没有选择类别（如 工程质量、服务态度）", field="area")

@@ -121,6 +121,8 @@ def score_answers(template: QuestionnaireTemplate | int, answers: dict) -> scori
         key = int(key)
         if key not in known:
             raise ValidationError("答卷中有不属于该问卷的题目，请重新打开回访表", field="answers")
+        if value is not None and len(str(value)) > TEXT_MAX:
+            raise ValidationError(f"有一题的回答太长（{len(str(value))}字），最多{TEXT_MAX}字，请删减", field=f"q{key}")
         clean[key] = value
     try:
         for n, spec in enumerate(specs, 1):
@@ -203,7 +205,7 @@ def record_visit(visit_id: int, data: dict, expected_version: int | None = None,
         for question_id, value in answers.items():
             if scoring.is_blank(value):
                 continue
-            VisitAnswer.create(visit=visit, question=question_id, value=str(value).strip()[:TEXT_MAX],
+            VisitAnswer.create(visit=visit, question=question_id, value=str(value).strip(),
                                score=result.answer_scores.get(question_id))
 
         kept = [f for f in findings_of(visit) if f.ticket_id]

@@ -17,7 +17,7 @@ AHEAD_DAYS = 7
 def _rows(where, limit: int) -> list[dict]:
     query = (
         Visit.select(Visit.id, Visit.planned_on, Visit.kind, Visit.method, Visit.purposes, Visit.project,
-                     Project.code, Project.name, Project.contact, Project.phone, Staff.name)
+                     Project.id, Project.code, Project.name, Project.contact, Project.phone, Staff.id, Staff.name)
         .join(Project)
         .switch(Visit)
         .join(Staff, JOIN.LEFT_OUTER)

@@ -1,0 +1,74 @@
+"""回访计划表: the year's visit plan as a landscape table, with the 编制/审核/审批 sign-off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.platypus import SimpleDocTemplate, Spacer
+
+from ..services import annual_plan
+from . import data
+from .style import M, P, atomic_pdf, doc_kwargs, fmt_date, grid_table, numbered_canvas_class, para_text, plain_table
+
+MARGIN = 14 * mm
+COLUMNS = [("序号", 0.04), ("计划日期", 0.09), ("工程编号", 0.09), ("工程名称", 0.15), ("回访类型", 0.08),
+           ("回访目的", 0.24), ("方式", 0.05), ("负责人", 0.07), ("联系人 / 电话", 0.12), ("状态", 0.07)]
+
+
+def build_visit_plan(year: int, path, lang: str = "zh_CN") -> Path:
+    """Write the 回访计划表 of `year` to `path` (all or nothing)."""
+    rows = annual_plan.plan_rows(year)
+    signed = annual_plan.approval(year)
+    comp = data.company()
+    pagesize = landscape(A4)
+    width = pagesize[0] - 2 * MARGIN
+    title = f"{year}年度工程回访计划表"
+
+    table_rows = [[M(h, "head") for h, _ in COLUMNS]]
+    for n, r in enumerate(rows, 1):
+        date_text = r["date"].isoformat()
+        if r["original_date"]:
+            date_text += f"\n（原{r['original_date'].isoformat()}）"
+        table_rows.append([
+            M(str(n), "cell_c"),
+            P(date_text, "cell_c"),
+            P(r["project_code"], "cell"),
+            P(r["project_name"], "cell"),
+            P(r["kind_name"], "cell_c"),
+            P("\n".join(r["purposes"]), "cell"),
+            P(r["method"], "cell_c"),
+            P(r["staff"] or "未指派", "cell_c"),
+            P("\n".join(x for x in (r["contact"], r["phone"]) if x), "cell"),
+            P(r["status_name"], "cell_c"),
+        ])
+    if not rows:
+        table_rows.append([M("—", "cell_c"), P(f"{year}年没有计划回访。", "cell")] + [""] * (len(COLUMNS) - 2))
+        extra = [("SPAN", (1, 1), (-1, 1))]
+    else:
+        extra = []
+    table = grid_table(table_rows, [width * f for _, f in COLUMNS], extra=extra)
+
+    def sign_cell(step):
+        name = signed[f"{step}_by"]
+        on = signed[f"{step}_on"]
+        return M(f"{annual_plan.STEP_NAMES[step]}：{para_text(name) or '__________'}　"
+                 f"日期：{para_text(fmt_date(on, lang)) or '____年__月__日'}", "body")
+
+    signatures = plain_table([[sign_cell(s) for s in annual_plan.STEPS]], [width / 3] * 3,
+                             [("TOPPADDING", (0, 0), (-1, -1), 10)])
+    story = [
+        M(para_text(title), "title"),
+        P(f"{comp.name}　　共{len(rows)}次回访", "subtitle"),
+        Spacer(1, 4 * mm),
+        table,
+        Spacer(1, 8 * mm),
+        signatures,
+    ]
+    target = Path(path)
+    with atomic_pdf(target) as tmp:
+        doc = SimpleDocTemplate(tmp, pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
+                                topMargin=18 * mm, bottomMargin=18 * mm, **doc_kwargs(title, comp.name))
+        doc.build(story, canvasmaker=numbered_canvas_class(comp.name, title, lang, skip_first=False))
+    return target

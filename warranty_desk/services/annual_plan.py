@@ -1,0 +1,301 @@
+"""年度回访计划: every visit of a year, its sign-off (编制 → 审核 → 审批), bulk staff assignment,
+balancing a month across staff, and the .xlsx export (the PDF is documents/visit_plan_table.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from peewee import JOIN, fn
+
+from ..errors import ValidationError
+from ..fileio import atomic_path
+from ..models import Project, Staff, Visit, VisitPlanApproval, database_proxy
+from ..rules.visit_plan import KIND_NAMES
+from . import audit
+from .visits import STATUS_NAMES
+
+STEPS = ("compiled", "reviewed", "approved")
+STEP_NAMES = {"compiled": "编制", "reviewed": "审核", "approved": "审批"}
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def _check_year(year) -> int:
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ValidationError(f"“{year}”不是年份", field="year") from None
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValidationError(f"年份 {year} 不在 {MIN_YEAR}–{MAX_YEAR} 之间", field="year")
+    return year
+
+
+# --- the plan -------------------------------------------------------------------------------
+
+def plan_rows(year: int, month: int | None = None, staff_id: int | None = None) -> list[dict]:
+    """The year's visits (cancelled ones left out), in date order, as plain rows."""
+    year = _check_year(year)
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if month:
+        start = dt.date(year, month, 1)
+        end = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+    query = (
+        Visit.select(Visit.id, Visit.version, Visit.planned_on, Visit.kind, Visit.purposes, Visit.method,
+                     Visit.status, Visit.staff, Visit.project, Visit.original_planned_on,
+                     Project.id, Project.code, Project.name, Project.contact, Project.phone, Project.address,
+                     Staff.id, Staff.name)
+        .join(Project).switch(Visit).join(Staff, JOIN.LEFT_OUTER)
+        .where(Visit.planned_on.between(start, end) & (Visit.status != "cancelled"))
+        .order_by(Visit.planned_on, Project.code, Visit.id)
+    )
+    if staff_id:
+        query = query.where(Visit.staff == staff_id)
+    return [
+        {
+            "id": v.id, "version": v.version, "date": v.planned_on, "original_date": v.original_planned_on,
+            "project_id": v.project_id, "project_code": v.project.code, "project_name": v.project.name,
+            "contact": v.project.contact, "phone": v.project.phone, "address": v.project.address,
+            "kind": v.kind, "kind_name": KIND_NAMES.get(v.kind, v.kind),
+            "purposes": [p for p in (v.purposes or "").split("\n") if p.strip()],
+            "method": v.method, "staff_id": v.staff_id, "staff": v.staff.name if v.staff_id else "",
+            "status": v.status, "status_name": STATUS_NAMES.get(v.status, v.status),
+        }
+        for v in query
+    ]
+
+
+def month_counts(year: int) -> dict[int, Counter]:
+    """month → Counter(staff name → visits) for the year's planned visits."""
+    result: dict[int, Counter] = defaultdict(Counter)
+    for row in plan_rows(year):
+        result[row["date"].month][row["staff"] or "未指派"] += 1
+    return dict(result)
+
+
+# --- approval -------------------------------------------------------------------------------
+
+def approval(year: int) -> dict:
+    year = _check_year(year)
+    row = VisitPlanApproval.get_or_none(VisitPlanApproval.year == year)
+    data = {"year": year}
+    for step in STEPS:
+        data[f"{step}_by"] = getattr(row, f"{step}_by") if row else ""
+        data[f"{step}_on"] = getattr(row, f"{step}_on") if row else None
+    data["state"] = next((STEP_NAMES[s] for s in reversed(STEPS) if data[f"{s}_by"]), "")
+    return data
+
+
+def sign(year: int, step: str, name: str, on: dt.date, today: dt.date | None = None) -> dict:
+    """Sign one step of the plan: 编制 first, then 审核, then 审批; each on or after the one before.
+
+    Changing a step is refused once a later step is signed (withdraw the sign-off first)."""
+    year = _check_year(year)
+    today = today or dt.date.today()
+    if step not in STEPS:
+        raise ValidationError("签字环节只能是 编制、审核 或 审批", field="step")
+    label = STEP_NAMES[step]
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(f"请填写{label}人姓名", field=f"{step}_by")
+    if len(name) > 60:
+        raise ValidationError(f"{label}人姓名太长（最多60字）", field=f"{step}_by")
+    if on is None:
+        raise ValidationError(f"请填写{label}日期", field=f"{step}_on")
+    if on > today:
+        raise ValidationError(f"{label}日期（{on}）在将来，请核对", field=f"{step}_on")
+    index = STEPS.index(step)
+    with database_proxy.atomic():
+        row = VisitPlanApproval.get_or_none(VisitPlanApproval.year == year) or VisitPlanApproval(year=year)
+        old = audit.snapshot(row) if row.id else None
+        if index > 0:
+            before = STEPS[index - 1]
+            if not getattr(row, f"{before}_by"):
+                raise ValidationError(f"请先完成“{STEP_NAMES[before]}”签字，再{label}", field=f"{step}_by")
+            if on < getattr(row, f"{before}_on"):
+                raise ValidationError(
+                    f"{label}日期（{on}）早于{STEP_NAMES[before]}日期（{getattr(row, f'{before}_on')}），请核对",
+                    field=f"{step}_on")
+        for later in STEPS[index + 1:]:
+            if getattr(row, f"{later}_by"):
+                raise ValidationError(
+                    f"计划已{STEP_NAMES[later]}，不能再修改{label}；如需修改，请先撤回签字", field=f"{step}_by")
+        setattr(row, f"{step}_by", name)
+        setattr(row, f"{step}_on", on)
+        row.save()
+        audit.record("sign", "visit_plan_approval", row.id, old, audit.snapshot(row), f"{year}年回访计划{label}")
+    return approval(year)
+
+
+def withdraw(year: int, reason: str) -> dict:
+    """Clear every signature of the year's plan (the audit log keeps the old ones)."""
+    year = _check_year(year)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写撤回签字的原因", field="reason")
+    with database_proxy.atomic():
+        row = VisitPlanApproval.get_or_none(VisitPlanApproval.year == year)
+        if row is None:
+            return approval(year)
+        old = audit.snapshot(row)
+        for step in STEPS:
+            setattr(row, f"{step}_by", "")
+            setattr(row, f"{step}_on", None)
+        row.save()
+        audit.record("withdraw", "visit_plan_approval", row.id, old, audit.snapshot(row), reason)
+    return approval(year)
+
+
+# --- staff ----------------------------------------------------------------------------------
+
+def _active_staff(staff_id: int) -> Staff:
+    staff = Staff.get_or_none(Staff.id == staff_id)
+    if staff is None:
+        raise ValidationError("所选人员不存在，请刷新后重选", field="staff")
+    if not staff.active:
+        raise ValidationError(f"“{staff.name}”已停用，不能再安排回访", field="staff")
+    return staff
+
+
+def assign_staff(visit_ids: list[int], staff_id: int) -> int:
+    """Give the selected planned visits to one person. Visits already recorded keep who did them.
+    Returns how many visits changed."""
+    if not visit_ids:
+        raise ValidationError("请先选择要指派的回访", field="visits")
+    with database_proxy.atomic():
+        staff = _active_staff(staff_id)
+        visits = list(Visit.select(Visit.id, Visit.staff, Visit.status, Visit.version)
+                      .where(Visit.id.in_(list(visit_ids))))
+        if len(visits) != len(set(visit_ids)):
+            raise ValidationError("有的回访已不存在，请刷新后重选", field="visits")
+        changed = [v for v in visits if v.status == "planned" and v.staff_id != staff.id]
+        if not changed:
+            return 0
+        ids = [v.id for v in changed]
+        Visit.update(staff=staff, version=Visit.version + 1).where(Visit.id.in_(ids)).execute()
+        audit.record("assign", "visit", None, {str(v.id): v.staff_id for v in changed},
+                     {str(v.id): staff.id for v in changed}, f"批量指派给{staff.name}：{len(ids)}次回访")
+    return len(changed)
+
+
+def balance_month(year: int, month: int, staff_ids: list[int] | None = None) -> dict[str, int]:
+    """Spread a month's planned visits evenly over the staff (counts differ by at most one),
+    keeping each project's visits with one person where the counts allow, and preferring the
+    person who already has the project. Returns staff name → visits after balancing."""
+    year = _check_year(year)
+    if not 1 <= int(month) <= 12:
+        raise ValidationError("月份必须在 1 到 12 之间", field="month")
+    with database_proxy.atomic():
+        if staff_ids:
+            people = [_active_staff(i) for i in staff_ids]
+        else:
+            people = list(Staff.select().where(Staff.active == True).order_by(Staff.id))  # noqa: E712
+        if not people:
+            raise ValidationError("没有在职人员可以安排回访，请先在“设置”中添加人员", field="staff")
+        start = dt.date(year, month, 1)
+        end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+        visits = list(Visit.select(Visit.id, Visit.project, Visit.staff, Visit.planned_on)
+                      .where(Visit.planned_on.between(start, end) & (Visit.status == "planned"))
+                      .order_by(Visit.planned_on, Visit.id))
+        if not visits:
+            return {p.name: 0 for p in people}
+        ids = [p.id for p in people]
+        n, k = len(visits), len(people)
+        quota = {pid: n // k + (1 if i < n % k else 0) for i, pid in enumerate(ids)}
+        by_project: dict[int, list] = defaultdict(list)
+        for v in visits:
+            by_project[v.project_id].append(v)
+        holder = {}
+        for pid_, group in by_project.items():
+            owners = Counter(v.staff_id for v in group if v.staff_id in ids)
+            holder[pid_] = owners.most_common(1)[0][0] if owners else None
+        load = dict.fromkeys(ids, 0)
+        assignment: dict[int, int] = {}
+        # whole projects first, largest first: to the current holder if it fits, else the least loaded
+        for project_id in sorted(by_project, key=lambda p: (-len(by_project[p]), p)):
+            group = by_project[project_id]
+            size = len(group)
+            fits = [pid for pid in ids if load[pid] + size <= quota[pid]]
+            if holder[project_id] in fits:
+                target = holder[project_id]
+            elif fits:
+                target = min(fits, key=lambda pid: (load[pid] - quota[pid], ids.index(pid)))
+            else:
+                target = None
+            if target is not None:
+                for v in group:
+                    assignment[v.id] = target
+                load[target] += size
+                continue
+            # too big for anyone's remaining quota: fill the holder (or the least loaded) first, then others
+            order = sorted(ids, key=lambda pid: (pid != holder[project_id], load[pid] - quota[pid]))
+            for v in group:
+                target = next(pid for pid in order if load[pid] < quota[pid])
+                assignment[v.id] = target
+                load[target] += 1
+        changes = [(v, assignment[v.id]) for v in visits if v.staff_id != assignment[v.id]]
+        for v, target in changes:
+            Visit.update(staff=target, version=Visit.version + 1).where(Visit.id == v.id).execute()
+        if changes:
+            audit.record("balance", "visit", None, {str(v.id): v.staff_id for v, _ in changes},
+                         {str(v.id): t for v, t in changes}, f"{year}年{month}月回访均衡分配：{len(changes)}次调整")
+    names = {p.id: p.name for p in people}
+    return {names[pid]: load[pid] for pid in ids}
+
+
+# --- export ---------------------------------------------------------------------------------
+
+HEADERS = ["序号", "计划日期", "工程编号", "工程名称", "回访类型", "回访目的", "回访方式", "负责人",
+           "联系人", "联系电话", "工程地址", "状态"]
+
+
+def export_xlsx(year: int, path: str | Path) -> int:
+    """The year's plan as an .xlsx sheet (with the sign-off below); returns the number of visits."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise ValidationError("导出文件的扩展名应为 .xlsx", field="file")
+    rows = plan_rows(year)
+    signed = approval(year)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"{year}年回访计划"
+    sheet.append([f"{year}年度工程回访计划表"])
+    sheet["A1"].font = Font(size=14, bold=True)
+    sheet.append(HEADERS)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E8EDF3")
+    for n, r in enumerate(rows, 1):
+        sheet.append([n, r["date"], r["project_code"], r["project_name"], r["kind_name"], "；".join(r["purposes"]),
+                      r["method"], r["staff"], r["contact"], r["phone"], r["address"], r["status_name"]])
+        sheet.cell(row=n + 2, column=2).number_format = "yyyy-mm-dd"
+    sheet.append([])
+    for step in STEPS:
+        on = signed[f"{step}_on"]
+        sheet.append([STEP_NAMES[step], signed[f"{step}_by"], "日期", on])
+        if on:
+            sheet.cell(row=sheet.max_row, column=4).number_format = "yyyy-mm-dd"
+    widths = [6, 12, 14, 28, 14, 50, 10, 10, 10, 16, 30, 10]
+    for i, w in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(i)].width = w
+    for row in sheet.iter_rows(min_row=3, max_row=len(rows) + 2, min_col=6, max_col=6):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A3"
+    with atomic_path(target) as tmp:
+        book.save(tmp)
+    return len(rows)
+
+
+def staff_counts(year: int, month: int) -> list[tuple[str, int]]:
+    """(staff name, planned visits) of a month, for the balance preview."""
+    start = dt.date(year, month, 1)
+    end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    query = (Visit.select(Staff.name, fn.COUNT(Visit.id)).join(Staff, JOIN.LEFT_OUTER)
+             .where(Visit.planned_on.between(start, end) & (Visit.status == "planned"))
+             .group_by(Staff.name).order_by(Staff.name))
+    return [(name or "未指派", n) for name, n in query.tuples()]
