@@ -188,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_backup import register as register_backup
 
     register_backup(sub)
+    from .cli_tickets import register as register_tickets
+
+    register_tickets(sub)
     for register in _EXTENSIONS:
         register(sub)
     return parser

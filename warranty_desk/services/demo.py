@@ -9,12 +9,10 @@ from decimal import Decimal
 
 from ..errors import ValidationError
 from ..models import (
-    Deposit,
     Project,
     Staff,
     Subcontractor,
     Ticket,
-    TicketEvent,
     Unit,
     Visit,
     WarrantyItem,
@@ -147,60 +145,161 @@ def _record_past_visits(rng: random.Random, project: Project, today: dt.date, st
         visit.save()
 
 
-def _tickets(rng: random.Random, project: Project, today: dt.date, staff: list[Staff], counter: dict) -> None:
+def _signature_png() -> tuple[bytes, bytes]:
+    """A drawn owner's signature and a 'scanned' signed form, as PNG bytes (made once)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    images = []
+    for size, lines in (((240, 80), [(10, 50), (40, 20), (70, 60), (110, 25), (150, 55), (200, 30)]),
+                        ((300, 420), [(40, 360), (120, 340), (200, 370), (260, 345)])):
+        img = Image.new("RGB", size, "white")
+        draw = ImageDraw.Draw(img)
+        draw.line(lines, fill="black", width=3)
+        if size[1] > 100:
+            for y in range(40, 300, 24):
+                draw.line([(30, y), (270, y)], fill=(120, 120, 120), width=1)
+        buf = io.BytesIO()
+        img.save(buf, "PNG")
+        images.append(buf.getvalue())
+    return images[0], images[1]
+
+
+def _tickets(rng: random.Random, project: Project, today: dt.date, staff: list[Staff], pictures: tuple,
+             elsewhere: list) -> None:
+    """Tickets made through the tickets service, so events, costs, sign-offs and visits agree."""
+    from ..rules import ticket_states as st
+    from . import tickets
+
     items = {i.key: i for i in WarrantyItem.select().where(WarrantyItem.project == project)}
     units = list(Unit.select().where(Unit.project == project).limit(60))
     count = rng.randint(1, 4) + len(units) // 15
+    limit = dt.datetime.combine(today, dt.time(0, 0))  # nothing after the start of today
     for _ in range(count):
         key, location, text = rng.choice(DEFECTS)
         if key not in items:
             continue
-        reported = dt.datetime.combine(
-            project.handed_over_on + dt.timedelta(days=rng.randint(10, max(11, (today - project.handed_over_on).days))),
-            dt.time(rng.randint(8, 18), rng.choice((0, 15, 30, 45))),
-        )
-        if reported.date() > today:
+        span = max(11, (today - project.handed_over_on).days)
+        back = rng.randint(1, 30) if rng.random() < 0.2 else None  # some reported in the last month
+        day = today - dt.timedelta(days=back) if back and back < span - 10 else (
+            project.handed_over_on + dt.timedelta(days=rng.randint(10, span)))
+        reported = dt.datetime.combine(day, dt.time(rng.randint(8, 18), rng.choice((0, 15, 30, 45))))
+        if reported >= limit:
             continue
+        # a recent request may still be under way, stopped at any step (some of them late)
+        recent = (limit - reported).days < 30
+        stop = rng.choice(("受理", "派工", "到场", "维修", "验收", "关闭", "关闭")) if recent else "关闭"
         urgent = key in ("roof_waterproofing", "plumbing") and rng.random() < 0.3
         sla = settings.get("sla")["紧急" if urgent else "一般"]
-        year = reported.year
-        counter[year] = counter.get(year, 0) + 1
-        item = items[key]
-        in_warranty = reported.date() <= item.end_on
         unit = rng.choice(units) if units else None
+        intake = tickets.create_ticket({
+            "project": project, "unit": unit,
+            "reporter": unit.owner_name if unit else project.contact,
+            "phone": unit.owner_phone if unit else project.phone,
+            "channel": rng.choice(["电话", "电话", "来访", "来函"]), "location": location, "category": key,
+            "description": text, "urgency": "紧急" if urgent else "一般", "reported_at": reported,
+        })
+        t = intake.ticket
+        worker = rng.choice(staff)
+        roll = rng.random()
         respond = reported + dt.timedelta(hours=rng.uniform(0.3, sla["respond_hours"] * 1.2))
         onsite = respond + dt.timedelta(hours=rng.uniform(1, sla["onsite_hours"]))
         done = onsite + dt.timedelta(hours=rng.uniform(2, sla["complete_hours"] * 0.9))
-        open_ticket = (today - reported.date()).days < 20 and rng.random() < 0.7
-        state = rng.choice(["已派工", "维修中", "待验收"]) if open_ticket else "已关闭"
-        ticket = Ticket.create(
-            number=f"BX-{year}-{counter[year]:04d}",
-            project=project, unit=unit,
-            reporter=unit.owner_name if unit else project.contact,
-            phone=unit.owner_phone if unit else project.phone,
-            channel=rng.choice(["电话", "电话", "来访", "来函"]),
-            location=f"{unit.label} {location}" if unit else location,
-            category=key, description=text, urgency="紧急" if urgent else "一般",
-            reported_at=reported, state=state, in_warranty=in_warranty,
-            warranty_reason=f"{item.name} 保修至 {item.end_on.isoformat()}",
-            cause_class="施工质量" if in_warranty else "超出保修期",
-            payer="我方" if in_warranty else "业主",
-            assignee=rng.choice(staff), subcontractor=item.subcontractor,
-            respond_due=reported + dt.timedelta(hours=sla["respond_hours"]),
-            onsite_due=reported + dt.timedelta(hours=sla["onsite_hours"]),
-            complete_due=reported + dt.timedelta(hours=sla["complete_hours"]),
-            responded_at=respond, onsite_at=onsite if state != "已派工" else None,
-            completed_at=done if state in ("待验收", "已关闭") else None,
-            closed_at=done + dt.timedelta(days=1) if state == "已关闭" else None,
-            signoff_kind="paper" if state == "已关闭" else "",
-            signoff_by=unit.owner_name if (unit and state == "已关闭") else "",
-            satisfaction=rng.choice((5, 5, 4, 4, 3)) if state == "已关闭" else None,
+        closed = done + dt.timedelta(hours=rng.uniform(2, 30))
+        if respond >= limit or stop == "受理":
+            continue
+        if t.in_warranty and roll < 0.05:
+            tickets.transition(t, st.ELSEWHERE, "业主因急用自行委托他人维修", worker.name, respond)
+            tickets.set_cause(t, "施工质量")
+            tickets.add_cost_line(t, "其他", "业主另行委托维修费用（凭发票）", rng.randint(8, 40) * 50)
+            if closed < limit:
+                tickets.transition(t, st.CLOSED, "", worker.name, closed)
+                elsewhere.append(Ticket.get_by_id(t.id))
+            continue
+        paid = not t.in_warranty or roll < 0.15
+        if paid:
+            if t.in_warranty:
+                tickets.set_cause(t, "使用不当")
+            tickets.transition(t, st.PAID, "有偿维修，已向业主报价", worker.name, respond)
+            tickets.set_quote(t, rng.randint(4, 40) * 50)
+            if rng.random() < 0.15:
+                tickets.answer_quote(t, False, "业主认为价格偏高")
+                if closed < limit:
+                    tickets.transition(t, st.CLOSED, "业主拒绝报价，不维修", worker.name, closed)
+                continue
+            tickets.answer_quote(t, True)
+        else:
+            tickets.set_cause(t, "施工质量")
+        sub = tickets.responsible_subcontractor(t) if not paid and rng.random() < 0.6 else None
+        tickets.dispatch(t, worker, sub, by=worker.name, at=respond + dt.timedelta(minutes=10) if paid else respond)
+        if onsite >= limit or stop == "派工":
+            continue
+        tickets.transition(t, st.ONSITE, "", worker.name, onsite)
+        if stop == "到场":
+            continue
+        tickets.transition(t, st.REPAIRING, "", worker.name, onsite + dt.timedelta(minutes=20))
+        labour = rng.randint(2, 12) * 50
+        tickets.add_cost_line(t, "人工", "维修人工", labour)
+        tickets.add_cost_line(t, "材料", rng.choice(["防水涂料", "管件及密封胶", "开关插座", "腻子、涂料", "暖气阀门"]),
+                              rng.randint(1, 20) * 20)
+        if done >= limit or stop == "维修":
+            continue
+        tickets.transition(t, st.AWAITING_CHECK, "", worker.name, done)
+        if paid and done.date() < today:
+            tickets.record_payment(t, Ticket.get_by_id(t.id).quote_amount, done.date(), worker.name, "现场收取维修费")
+        if closed >= limit or stop == "验收":
+            continue
+        owner = unit.owner_name if unit else project.contact
+        kind = rng.choice(("screen", "screen", "paper", "paper", "paper", "refused"))
+        tickets.sign_off(
+            t, kind, owner if kind != "refused" else "", at=closed, signature_png=pictures[0], scan=pictures[1],
+            scan_name=f"{t.number}-验收单.png", note="业主认为墙面色差未处理好，拒绝签字" if kind == "refused" else "",
+            satisfaction=rng.choice((5, 5, 4, 4, 3)) if kind != "refused" else 2, close=True, by=worker.name,
         )
-        path = ["已受理", "已派工", "已到场", "维修中", "待验收", "已关闭"]
-        times = [reported, respond, onsite, onsite, done, done + dt.timedelta(days=1)]
-        for i in range(1, path.index(state) + 1):
-            TicketEvent.create(ticket=ticket, from_state=path[i - 1], to_state=path[i], at=times[i],
-                               by=ticket.assignee.name, reason="")
+        for visit in Visit.select().where((Visit.ticket == t) & (Visit.planned_on < today)):
+            visit.status = "done"
+            visit.staff = worker
+            visit.visitor = worker.name
+            visit.met_person = owner
+            visit.done_at = dt.datetime.combine(visit.planned_on, dt.time(rng.randint(9, 16), 0))
+            visit.score = float(min(100, max(40, round(rng.gauss(85, 10)))))
+            visit.grade = grade(visit.score)
+            visit.opinion = rng.choice(["维修及时，满意", "维修质量好", "希望下次早点到", "无意见"])
+            visit.save()
+
+
+def _deposit(rng: random.Random, project: Project, today: dt.date, elsewhere: list) -> None:
+    from ..rules import deposit as deposit_rules
+    from . import deposits
+
+    settled = project.contract_amount
+    months = rng.choice((12, 24))
+    deposits.set_deposit(project, {"amount": deposit_rules.max_amount(settled), "settled_price": settled,
+                                   "defect_months": months, "start_on": project.accepted_on})
+    plan = deposit_rules.schedule(project.accepted_on, months)
+    for ticket in elsewhere:
+        if ticket.project_id == project.id and ticket.closed_at.date() <= plan.period_end:
+            cost = sum((c.amount for c in ticket.cost_lines), Decimal("0"))
+            deposits.add_deduction(project, ticket.number, cost, ticket.closed_at.date(),
+                                   f"业主另行委托维修 {ticket.number} 的费用")
+    applied = plan.apply_from + dt.timedelta(days=rng.randint(0, 25))
+    if applied > today or rng.random() < 0.1:
+        return
+    deposits.apply_for_return(project, applied)
+    checked = applied + dt.timedelta(days=rng.randint(3, 20))
+    if checked > deposit_rules.schedule(project.accepted_on, months, applied).check_due:
+        reminder = applied + dt.timedelta(days=deposit_rules.CHECK_DAYS + rng.randint(1, 5))
+        if reminder > today:
+            return
+        deposits.record_reminder(project, reminder)
+        checked = reminder + dt.timedelta(days=rng.randint(2, 12))
+    if checked > today:
+        return
+    deposits.record_check(project, checked)
+    returned = checked + dt.timedelta(days=rng.randint(2, 20))
+    if returned <= today and rng.random() < 0.9:
+        deposits.record_return(project, returned)
 
 
 def build_demo(today: dt.date | None = None, seed: int = 2026) -> dict:
@@ -218,7 +317,7 @@ def build_demo(today: dt.date | None = None, seed: int = 2026) -> dict:
         staff = [Staff.create(name=n, role=r, phone=_phone(rng)) for n, r in STAFF]
         subs = {trade: Subcontractor.create(name=n, trade=trade, contact=_person(rng), phone=_phone(rng))
                 for n, trade in SUBCONTRACTORS}
-        counter: dict = {}
+        pictures = _signature_png()
         for row in _projects(rng, today):
             project = create_project(row)
             items, _visits = handover(project.id)
@@ -229,19 +328,10 @@ def build_demo(today: dt.date | None = None, seed: int = 2026) -> dict:
             if project.type == "住宅":
                 _add_units(rng, project)
             _record_past_visits(rng, project, today, staff)
-            _tickets(rng, project, today, staff, counter)
+            elsewhere: list = []
+            _tickets(rng, project, today, staff, pictures, elsewhere)
             if project.contract_amount:
-                settled = project.contract_amount
-                months = rng.choice((12, 24))
-                start = project.accepted_on
-                returned = start + dt.timedelta(days=months * 30 + 40) < today and rng.random() < 0.7
-                Deposit.create(
-                    project=project, settled_price=settled, amount=(settled * Decimal("0.03")).quantize(Decimal("0.01")),
-                    defect_months=months, start_on=start,
-                    applied_on=start + dt.timedelta(days=months * 30 + 5) if returned else None,
-                    returned_on=start + dt.timedelta(days=months * 30 + 30) if returned else None,
-                    returned_amount=(settled * Decimal("0.03")).quantize(Decimal("0.01")) if returned else None,
-                )
+                _deposit(rng, project, today, elsewhere)
         audit.record("demo", "project", None, None, {"projects": Project.select().count()}, "装入演示数据")
     return {
         "projects": Project.select().count(),

@@ -1,0 +1,316 @@
+"""质量保证金 of a project: amount and 缺陷责任期 within the legal limits, deductions for repairs the
+owner had done elsewhere, the return application, the 14-day check and return deadlines, the 催告,
+and the return (RULES.md §5; the date arithmetic is in rules/deposit.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from peewee import fn
+
+from ..errors import ConflictError, NotFound, ValidationError
+from ..i18n import _, format_money
+from ..models import Deposit, DepositDeduction, Project, Ticket, TicketEvent, database_proxy
+from ..rules import deposit as rules
+from ..rules import responsibility as resp
+from ..rules import ticket_states as st
+from . import audit, fields
+
+
+def _project(ref) -> Project:
+    if isinstance(ref, Project):
+        return ref
+    project = (Project.get_or_none(Project.id == ref) if isinstance(ref, int)
+               else Project.get_or_none(Project.code == str(ref or "").strip()))
+    if project is None:
+        raise NotFound(_("找不到工程“{code}”").format(code=ref))
+    return project
+
+
+def deposit_of(project_ref) -> Deposit:
+    project = _project(project_ref)
+    deposit = Deposit.get_or_none(Deposit.project == project)
+    if deposit is None:
+        raise NotFound(_("工程“{code}”还没有登记质量保证金").format(code=project.code))
+    return deposit
+
+
+def _day(value, label: str, field: str, required: bool = True) -> dt.date | None:
+    try:
+        day = fields.date(value)
+    except ValueError as exc:
+        raise ValidationError(f"{label}：{exc}", field=field) from None
+    if day is None and required:
+        raise ValidationError(_("请填写{label}").format(label=label), field=field)
+    return day
+
+
+def _amount(value, label: str, field: str) -> Decimal:
+    try:
+        amount = fields.money(value)
+    except ValueError as exc:
+        raise ValidationError(f"{label}：{exc}", field=field) from None
+    if amount is None:
+        raise ValidationError(_("请填写{label}").format(label=label), field=field)
+    return amount
+
+
+def _save(deposit: Deposit, old: dict | None, action: str, expected_version: int | None, note: str = "") -> None:
+    if old is None:
+        deposit.save()
+    else:
+        if expected_version is not None and expected_version != deposit.version:
+            raise ConflictError()
+        deposit.version += 1
+        updated = (Deposit.update({f: deposit.__data__.get(f.name) for f in Deposit._meta.sorted_fields
+                                   if f.name != "id"})
+                   .where((Deposit.id == deposit.id) & (Deposit.version == deposit.version - 1)).execute())
+        if updated != 1:
+            raise ConflictError()
+    before, after = audit.changed(old or {}, audit.snapshot(deposit))
+    audit.record(action, "deposit", deposit.id, before or None, after, note)
+
+
+def set_deposit(project_ref, data: dict, expected_version: int | None = None) -> Deposit:
+    """Create or change a project's deposit.
+
+    `data`: amount, settled_price (default: the project's settled or contract amount), defect_months
+    (≤ 24), start_on, or owner_delayed with report_submitted_on (start 90 days later), bank_guarantee, notes."""
+    project = _project(project_ref)
+    settled = data.get("settled_price")
+    settled = _amount(settled if settled not in (None, "") else (project.settled_amount or project.contract_amount),
+                      "结算价款", "settled_price")
+    if settled <= 0:
+        raise ValidationError(_("结算价款必须大于零"), field="settled_price")
+    amount = _amount(data.get("amount"), "保证金金额", "amount")
+    limit = rules.max_amount(settled)
+    if amount > limit:
+        raise ValidationError(
+            _("保证金 {a} 超过结算价款 {s} 的3%（最多 {m}，《建设工程质量保证金管理办法》第七条），请改小").format(
+                a=format_money(amount), s=format_money(settled), m=format_money(limit)), field="amount")
+    try:
+        months = fields.integer(data.get("defect_months", 24), 1, 1000)
+    except ValueError as exc:
+        raise ValidationError(_("缺陷责任期：{e}").format(e=exc), field="defect_months") from None
+    if months is None:
+        raise ValidationError(_("请填写缺陷责任期（月）"), field="defect_months")
+    if months > rules.MAX_MONTHS:
+        raise ValidationError(
+            _("缺陷责任期最长24个月（办法第二条），您填的是{m}个月").format(m=months), field="defect_months")
+    delayed = bool(data.get("owner_delayed"))
+    start = _day(data.get("start_on"), "缺陷责任期开始日期", "start_on", required=False)
+    if delayed or start is None:
+        submitted = _day(data.get("report_submitted_on"), "竣工验收报告提交日期", "report_submitted_on",
+                         required=False)
+        try:
+            start = rules.start_date(project.accepted_on, submitted, delayed)
+        except ValueError as exc:
+            raise ValidationError(str(exc), field="report_submitted_on" if delayed else "start_on") from None
+    notes = fields.text(data.get("notes"), 2000, "备注") if data.get("notes") else ""
+    with database_proxy.atomic():
+        deposit = Deposit.get_or_none(Deposit.project == project)
+        old = audit.snapshot(deposit) if deposit else None
+        if deposit is None:
+            deposit = Deposit(project=project)
+        elif deposit.returned_on is not None:
+            raise ValidationError(_("保证金已返还，不能再修改"), field="amount")
+        deducted = _deducted(deposit) if deposit.id else Decimal("0")
+        if amount < deducted:
+            raise ValidationError(
+                _("保证金不能少于已扣除的 {d}").format(d=format_money(deducted)), field="amount")
+        deposit.amount, deposit.settled_price, deposit.defect_months = amount, settled, months
+        deposit.start_on = start
+        deposit.bank_guarantee = bool(data.get("bank_guarantee", deposit.bank_guarantee or False))
+        if "notes" in data:
+            deposit.notes = notes
+        note = _("发包人原因延迟验收，自报告提交后90日起算") if delayed else ""
+        _save(deposit, old, "update" if old else "create", expected_version, note)
+    return deposit
+
+
+def _deducted(deposit: Deposit) -> Decimal:
+    total = (DepositDeduction.select(fn.COALESCE(fn.SUM(DepositDeduction.amount), 0))
+             .where(DepositDeduction.deposit == deposit).scalar())
+    return Decimal(str(total or 0)).quantize(Decimal("0.01"))
+
+
+def balance(deposit: Deposit) -> Decimal:
+    return (Decimal(str(deposit.amount)) - _deducted(deposit)).quantize(Decimal("0.01"))
+
+
+def _went_elsewhere(ticket: Ticket) -> bool:
+    return ticket.state == st.ELSEWHERE or TicketEvent.select().where(
+        (TicketEvent.ticket == ticket) & (TicketEvent.to_state == st.ELSEWHERE)).exists()
+
+
+def add_deduction(project_ref, ticket_number: str, amount, on=None, reason: str = "") -> DepositDeduction:
+    """Deduct what the owner paid another party for a repair that was ours to do."""
+    amount = _amount(amount, "扣除金额", "amount")
+    if amount <= 0:
+        raise ValidationError(_("扣除金额必须大于零"), field="amount")
+    day = _day(on, "扣除日期", "on", required=False) or dt.date.today()
+    reason = fields.text(reason, 1000, "原因")
+    with database_proxy.atomic():
+        deposit = deposit_of(project_ref)
+        ticket = Ticket.get_or_none(Ticket.number == str(ticket_number or "").strip().upper())
+        if ticket is None:
+            raise NotFound(_("找不到工单“{n}”").format(n=ticket_number))
+        if ticket.project_id != deposit.project_id:
+            raise ValidationError(_("工单 {n} 不属于本工程").format(n=ticket.number), field="ticket")
+        if not _went_elsewhere(ticket):
+            raise ValidationError(
+                _("只有“业主另行委托”维修的工单才能从保证金中扣除费用；工单 {n} 当前为“{s}”").format(
+                    n=ticket.number, s=ticket.state), field="ticket")
+        if ticket.cause_class != resp.WORKMANSHIP:
+            cause = ticket.cause_class or _("未确定")
+            raise ValidationError(
+                _("工单 {n} 的责任类别是“{c}”，不是我方施工质量问题，不能从保证金中扣除（由他方原因造成的缺陷不得扣除）").format(
+                    n=ticket.number, c=cause), field="ticket")
+        if deposit.returned_on is not None:
+            raise ValidationError(_("保证金已返还，不能再扣除"), field="amount")
+        left = balance(deposit)
+        if amount > left:
+            raise ValidationError(
+                _("扣除金额 {a} 超过保证金余额 {b}").format(a=format_money(amount), b=format_money(left)), field="amount")
+        row = DepositDeduction.create(deposit=deposit, ticket=ticket, amount=amount, on=day,
+                                      reason=reason or _("业主另行委托维修：{n}").format(n=ticket.number))
+        audit.record("create", "deposit_deduction", row.id, None, audit.snapshot(row), ticket.number)
+    return row
+
+
+def _plan(deposit: Deposit) -> rules.DepositSchedule:
+    return rules.schedule(deposit.start_on, deposit.defect_months, deposit.applied_on, deposit.checked_on,
+                          deposit.reminder_on)
+
+
+def _step(project_ref, field: str, day, expected_version: int | None, note: str = "") -> Deposit:
+    with database_proxy.atomic():
+        deposit = deposit_of(project_ref)
+        if deposit.returned_on is not None:
+            raise ValidationError(_("保证金已返还"), field=field)
+        plan = _plan(deposit)
+        old = audit.snapshot(deposit)
+        if field == "applied_on":
+            if day < plan.apply_from:
+                raise ValidationError(
+                    _("缺陷责任期到 {end} 才结束，{start} 起才能申请返还").format(
+                        end=plan.period_end.isoformat(), start=plan.apply_from.isoformat()), field=field)
+            deposit.applied_on = day
+        elif field == "checked_on":
+            if deposit.applied_on is None or day < deposit.applied_on:
+                raise ValidationError(_("核实日期须在返还申请之后"), field=field)
+            deposit.checked_on = day
+        elif field == "reminder_on":
+            if deposit.applied_on is None:
+                raise ValidationError(_("请先登记返还申请"), field=field)
+            if deposit.checked_on is not None:
+                raise ValidationError(_("发包人已核实，不需要催告"), field=field)
+            if day < plan.reminder_from:
+                raise ValidationError(
+                    _("发包人的核实期限到 {due} 为止，{start} 起才能催告").format(
+                        due=plan.check_due.isoformat(), start=plan.reminder_from.isoformat()), field=field)
+            deposit.reminder_on = day
+        _save(deposit, old, field.removesuffix("_on"), expected_version, note)
+    return deposit
+
+
+def apply_for_return(project_ref, on=None, expected_version: int | None = None) -> Deposit:
+    return _step(project_ref, "applied_on", _day(on, "申请日期", "applied_on", False) or dt.date.today(),
+                 expected_version)
+
+
+def record_check(project_ref, on=None, expected_version: int | None = None) -> Deposit:
+    return _step(project_ref, "checked_on", _day(on, "核实日期", "checked_on", False) or dt.date.today(),
+                 expected_version)
+
+
+def record_reminder(project_ref, on=None, expected_version: int | None = None) -> Deposit:
+    return _step(project_ref, "reminder_on", _day(on, "催告日期", "reminder_on", False) or dt.date.today(),
+                 expected_version)
+
+
+def record_return(project_ref, on=None, amount=None, expected_version: int | None = None) -> Deposit:
+    """The money came back; the amount defaults to the deposit less the deductions."""
+    day = _day(on, "返还日期", "returned_on", False) or dt.date.today()
+    with database_proxy.atomic():
+        deposit = deposit_of(project_ref)
+        if deposit.returned_on is not None:
+            raise ValidationError(_("保证金已于 {d} 返还").format(d=deposit.returned_on.isoformat()), field="returned_on")
+        if deposit.applied_on is None or day < deposit.applied_on:
+            raise ValidationError(_("返还日期须在返还申请之后（请先登记申请）"), field="returned_on")
+        left = balance(deposit)
+        value = left if amount in (None, "") else _amount(amount, "返还金额", "returned_amount")
+        if value > left:
+            raise ValidationError(
+                _("返还金额 {a} 超过应返还的 {b}（保证金减去已扣除）").format(
+                    a=format_money(value), b=format_money(left)), field="returned_amount")
+        old = audit.snapshot(deposit)
+        deposit.returned_on, deposit.returned_amount = day, value
+        _save(deposit, old, "return", expected_version)
+    return deposit
+
+
+def info(deposit: Deposit, today: dt.date | None = None) -> dict:
+    """A deposit with its dates, status and deductions (JSON-friendly)."""
+    today = today or dt.date.today()
+    plan = _plan(deposit)
+
+    def iso(d):
+        return d.isoformat() if d else None
+
+    return {
+        "id": deposit.id, "project_id": deposit.project_id, "project_code": deposit.project.code,
+        "project_name": deposit.project.name, "version": deposit.version,
+        "amount": f"{Decimal(str(deposit.amount)):.2f}", "settled_price": f"{Decimal(str(deposit.settled_price)):.2f}",
+        "max_amount": f"{rules.max_amount(Decimal(str(deposit.settled_price))):.2f}",
+        "bank_guarantee": deposit.bank_guarantee, "defect_months": deposit.defect_months,
+        "start_on": iso(deposit.start_on), "period_end": iso(plan.period_end), "apply_from": iso(plan.apply_from),
+        "applied_on": iso(deposit.applied_on), "check_due": iso(plan.check_due), "checked_on": iso(deposit.checked_on),
+        "reminder_from": iso(plan.reminder_from), "reminder_on": iso(deposit.reminder_on),
+        "deemed_agreed_on": iso(plan.deemed_agreed_on), "return_due": iso(plan.return_due),
+        "returned_on": iso(deposit.returned_on),
+        "returned_amount": f"{Decimal(str(deposit.returned_amount)):.2f}" if deposit.returned_amount is not None else None,
+        "deducted": f"{_deducted(deposit):.2f}", "balance": f"{balance(deposit):.2f}",
+        "status": rules.status(plan, today, deposit.applied_on, deposit.checked_on, deposit.reminder_on,
+                               deposit.returned_on),
+        "deductions": [
+            {"ticket": d.ticket.number if d.ticket_id else "", "amount": f"{Decimal(str(d.amount)):.2f}",
+             "on": d.on.isoformat(), "reason": d.reason}
+            for d in deposit.deductions.order_by(DepositDeduction.on, DepositDeduction.id)
+        ],
+    }
+
+
+def show(project_ref, today: dt.date | None = None) -> dict:
+    return info(deposit_of(project_ref), today)
+
+
+def _open_deposits():
+    return (Deposit.select(Deposit, Project.code, Project.name).join(Project)
+            .where(Deposit.returned_on.is_null()))
+
+
+def to_apply(today: dt.date | None = None, within_days: int = 0) -> list[dict]:
+    """Deposits whose return can be applied for (or can within `within_days`), not applied yet."""
+    today = today or dt.date.today()
+    rows = []
+    for deposit in _open_deposits().where(Deposit.applied_on.is_null()):
+        plan = _plan(deposit)
+        if plan.apply_from <= today + dt.timedelta(days=within_days):
+            rows.append(info(deposit, today))
+    rows.sort(key=lambda r: r["apply_from"])
+    return rows
+
+
+def overdue_returns(today: dt.date | None = None) -> list[dict]:
+    """Applied deposits the owner is late with: no answer past the check deadline (催告 due), or
+    the money not back by the return deadline."""
+    today = today or dt.date.today()
+    rows = []
+    for deposit in _open_deposits().where(Deposit.applied_on.is_null(False)):
+        row = info(deposit, today)
+        if row["status"] in (rules.NEEDS_REMINDER, rules.OVERDUE):
+            rows.append(row)
+    rows.sort(key=lambda r: r["return_due"] or r["check_due"])
+    return rows

@@ -1,0 +1,154 @@
+"""保修台账: every ticket with what the quality department asks for, filterable, exported to .xlsx
+(real dates, money as numbers, written atomically)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from peewee import JOIN, fn
+
+from ..errors import ValidationError
+from ..fileio import atomic_path
+from ..i18n import _
+from ..models import CostLine, Project, Staff, Subcontractor, Ticket, Unit, Visit
+from ..rules import ticket_states as st
+from ..rules.categories import CATEGORIES
+from . import fields
+
+COLUMNS = ("工程名称", "房号", "报修日期", "报修内容", "是否保修期内", "责任类别", "维修单位", "到场时间", "完成时间",
+           "费用", "承担方", "验收人", "满意度")
+WIDTHS = (28, 18, 12, 40, 12, 12, 28, 17, 17, 12, 10, 10, 10)
+SATISFACTION_NAMES = {5: "满意", 4: "比较满意", 3: "一般", 2: "不太满意", 1: "不满意"}
+
+
+def _day(value, label: str, field: str) -> dt.date | None:
+    try:
+        return fields.date(value)
+    except ValueError as exc:
+        raise ValidationError(f"{label}：{exc}", field=field) from None
+
+
+def ledger_query(project=None, state: str | None = None, date_from=None, date_to=None,
+                 in_warranty: bool | None = None, subcontractor=None):
+    """The ledger rows as a query (one row per ticket), oldest report first."""
+    start, end = _day(date_from, "开始日期", "date_from"), _day(date_to, "结束日期", "date_to")
+    if start and end and end < start:
+        raise ValidationError(_("结束日期（{e}）早于开始日期（{s}）").format(e=end, s=start), field="date_to")
+    costs = (CostLine.select(CostLine.ticket, fn.SUM(CostLine.amount).alias("total"))
+             .group_by(CostLine.ticket).alias("costs"))
+    visit_grade = (Visit.select(fn.MAX(Visit.grade)).where((Visit.ticket == Ticket.id) & (Visit.status == "done")))
+    query = (
+        Ticket.select(Ticket.id, Ticket.number, Ticket.reported_at, Ticket.description, Ticket.category,
+                      Ticket.location, Ticket.in_warranty, Ticket.cause_class, Ticket.payer, Ticket.state,
+                      Ticket.onsite_at, Ticket.completed_at, Ticket.signoff_by, Ticket.signoff_kind,
+                      Ticket.satisfaction, Project.name.alias("project_name"), Unit.building, Unit.entrance,
+                      Unit.room, Subcontractor.name.alias("sub_name"), Staff.name.alias("staff_name"),
+                      costs.c.total.alias("cost"), visit_grade.alias("visit_grade"))
+        .join(Project, on=(Ticket.project == Project.id))
+        .join(Unit, JOIN.LEFT_OUTER, on=(Ticket.unit == Unit.id))
+        .join(Subcontractor, JOIN.LEFT_OUTER, on=(Ticket.subcontractor == Subcontractor.id))
+        .join(Staff, JOIN.LEFT_OUTER, on=(Ticket.assignee == Staff.id))
+        .join(costs, JOIN.LEFT_OUTER, on=(costs.c.ticket_id == Ticket.id))
+        .order_by(Ticket.reported_at, Ticket.id)
+    )
+    if project not in (None, ""):
+        found = (Project.get_or_none(Project.id == project) if isinstance(project, int)
+                 else Project.get_or_none(Project.code == str(project).strip()))
+        if found is None:
+            raise ValidationError(_("找不到工程“{code}”").format(code=project), field="project")
+        query = query.where(Ticket.project == found)
+    if state:
+        if state not in st.STATES:
+            raise ValidationError(_("状态“{s}”不对，应为：{all}").format(s=state, all=" / ".join(st.STATES)), field="state")
+        query = query.where(Ticket.state == state)
+    if start:
+        query = query.where(Ticket.reported_at >= dt.datetime.combine(start, dt.time.min))
+    if end:
+        query = query.where(Ticket.reported_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    if in_warranty is not None:
+        query = query.where(Ticket.in_warranty == bool(in_warranty))
+    if subcontractor not in (None, ""):
+        sub = (Subcontractor.get_or_none(Subcontractor.id == subcontractor) if isinstance(subcontractor, int)
+               else Subcontractor.get_or_none(Subcontractor.name == str(subcontractor).strip()))
+        if sub is None:
+            raise ValidationError(_("找不到分包单位“{n}”").format(n=subcontractor), field="subcontractor")
+        query = query.where(Ticket.subcontractor == sub)
+    return query
+
+
+def _row(r) -> dict:
+    unit = "-".join(p for p in (r["building"], r["entrance"], r["room"]) if p) if r["building"] else ""
+    if r["sub_name"] and r["staff_name"]:
+        repairer = f"{r['sub_name']}（{r['staff_name']}）"
+    elif r["sub_name"]:
+        repairer = r["sub_name"]
+    elif r["staff_name"]:
+        repairer = _("本公司（{n}）").format(n=r["staff_name"])
+    else:
+        repairer = ""
+    if not repairer and r["state"] == st.ELSEWHERE:
+        repairer = _("业主另行委托")
+    content = r["description"]
+    category = CATEGORIES[r["category"]].name if r["category"] in CATEGORIES else r["category"]
+    if category:
+        content = f"【{category}】{content}"
+    satisfaction = SATISFACTION_NAMES.get(r["satisfaction"], "") or (r["visit_grade"] or "")
+    cost = Decimal(str(r["cost"])).quantize(Decimal("0.01")) if r["cost"] is not None else Decimal("0.00")
+    checker = r["signoff_by"] or (_("拒签") if r["signoff_kind"] == "refused" else "")
+    return {
+        "id": r["id"], "number": r["number"], "工程名称": r["project_name"], "房号": unit or r["location"],
+        "报修日期": r["reported_at"].date() if r["reported_at"] else None, "报修内容": content,
+        "是否保修期内": "是" if r["in_warranty"] else "否", "责任类别": r["cause_class"], "维修单位": repairer,
+        "到场时间": r["onsite_at"], "完成时间": r["completed_at"], "费用": cost, "承担方": r["payer"],
+        "验收人": checker, "满意度": satisfaction, "状态": r["state"],
+    }
+
+
+def ledger_rows(**filters) -> list[dict]:
+    return [_row(r) for r in ledger_query(**filters).dicts()]
+
+
+def export_ledger(path, **filters) -> int:
+    """Write the ledger to an .xlsx file (atomically); returns the number of tickets written."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    target = str(path)
+    if not target.lower().endswith(".xlsx"):
+        raise ValidationError(_("台账只能导出为 .xlsx 文件，请把文件名改为 …xlsx"), field="path")
+    query = ledger_query(**filters)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("保修台账"))
+    for index, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    from openpyxl.cell import WriteOnlyCell
+
+    def cell(value, fmt=None, bold=False, wrap=False):
+        c = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            c.data_type = "s"  # text a clerk typed is never a formula
+        if fmt:
+            c.number_format = fmt
+        if bold:
+            c.font = Font(bold=True)
+        if wrap:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+        return c
+
+    ws.append([cell(name, bold=True) for name in COLUMNS])
+    count = 0
+    for r in query.dicts():
+        row = _row(r)
+        ws.append([
+            cell(row["工程名称"]), cell(row["房号"]), cell(row["报修日期"], "yyyy-mm-dd"),
+            cell(row["报修内容"], wrap=True), cell(row["是否保修期内"]), cell(row["责任类别"]), cell(row["维修单位"]),
+            cell(row["到场时间"], "yyyy-mm-dd hh:mm"), cell(row["完成时间"], "yyyy-mm-dd hh:mm"),
+            cell(float(row["费用"]), "#,##0.00"), cell(row["承担方"]), cell(row["验收人"]), cell(row["满意度"]),
+        ])
+        count += 1
+    with atomic_path(target) as tmp:
+        wb.save(str(tmp))
+    return count
