@@ -69,6 +69,20 @@ def current_locale() -> str:
     return _locale
 
 
+_catalogs: dict[str, NullTranslations] = {}
+
+
+def gettext_for(lang: str):
+    """A `_` for one language regardless of the UI's language: a document printed in English from
+    the Chinese UI (or the reverse) translates its labels with `_ = i18n.gettext_for(lang)`, so the
+    extraction (keyword `_`) still finds them."""
+    if lang not in LOCALES or lang == SOURCE_LOCALE:
+        return NullTranslations().gettext
+    if lang not in _catalogs:
+        _catalogs[lang] = load_catalog(lang)
+    return _catalogs[lang].gettext
+
+
 def _(message: str) -> str:
     return _translations.gettext(message)
 
