@@ -22,6 +22,7 @@ from ..rules.satisfaction import grade
 from . import audit, settings
 from .handover import handover
 from .projects import create_project
+from .visit_records import fill_demo_record
 
 STAFF = [("李强", "项目经理"), ("王芳", "资料员"), ("张伟", "维修主管"), ("刘洋", "回访专员"),
          ("陈静", "质量部"), ("赵磊", "项目经理"), ("孙丽", "回访专员")]
@@ -143,6 +144,8 @@ def _record_past_visits(rng: random.Random, project: Project, today: dt.date, st
             visit.opinion = rng.choice(["对工程质量总体满意", "希望维修响应再快一些", "服务态度好", "无意见", "屋面需定期清理落叶"])
             visit.findings = rng.choice(["未发现问题", "未发现问题", "个别窗户密封条老化", "地下室有轻微潮湿"])
         visit.save()
+        if visit.status == "done":
+            fill_demo_record(visit)  # questionnaire answers, score and grade, finding rows
 
 
 def _signature_png() -> tuple[bytes, bytes]:
