@@ -2,21 +2,54 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from warranty_desk.db import open_database
 from warranty_desk.errors import ValidationError
-from warranty_desk.paths import default_database
+from warranty_desk.paths import default_database, resources_dir
 from warranty_desk.services import settings
+
+log = logging.getLogger(__name__)
+
+FONT_FILE = "wqy-microhei.ttc"
+_font_family: str | None = None
+
+
+def load_cjk_font(app: QApplication, point_size: int = 10) -> str | None:
+    """Load the bundled CJK font and make it the application font, so Chinese renders without
+    any system font. Returns the family name (None when the file is missing)."""
+    global _font_family
+    if _font_family is None:
+        font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / FONT_FILE))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        if not families:
+            log.warning("bundled font %s could not be loaded; using the system font", FONT_FILE)
+            return None
+        _font_family = families[0]
+    app.setFont(QFont(_font_family, point_size))
+    return _font_family
+
+
+def setup_application(app: QApplication) -> None:
+    app.setApplicationName("保修台")
+    app.setOrganizationName("WarrantyDesk")
+    app.setStyle("Fusion")
+    app.setDesktopFileName("warranty-desk")  # matches packaging/linux/warranty-desk.desktop
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        icon.addFile(str(resources_dir() / "icons" / f"warranty_desk_{size}.png"))
+    app.setWindowIcon(icon)
+    load_cjk_font(app)
 
 
 def run(args) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("保修台")
-    app.setOrganizationName("WarrantyDesk")
+    setup_application(app)
     try:
         open_database(args.db or default_database())
         settings.ensure_defaults()
@@ -32,6 +65,10 @@ def run(args) -> int:
     from ui.main_window import MainWindow
 
     window = MainWindow()
+    from ui import bench_hook  # WARRANTY_DESK_BENCH_EXIT=1: report the first paint and quit (benchmarks)
+
+    if bench_hook.enabled():
+        bench_hook.install(app, window)
     window.show()
     if args.smoke:
         from ui.smoke import run_smoke

@@ -1,15 +1,284 @@
-"""The main window."""
+"""The main window: sidebar, stacked pages, global search, status bar, shortcuts."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+import datetime as dt
 
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from warranty_desk.i18n import _
+from warranty_desk.services import search as search_service
 from warranty_desk.services.projects import count_projects
+
+from . import forms
+from .signals import bus
+
+SIDEBAR_STYLE = """
+QListWidget#sidebar { background: #263238; color: #eceff1; border: none; font-size: 15px; outline: 0; }
+QListWidget#sidebar::item { padding: 11px 16px; }
+QListWidget#sidebar::item:selected { background: #1565c0; color: white; }
+QListWidget#sidebar::item:hover:!selected { background: #37474f; }
+"""
+
+PAGE_NAMES = ["工作台", "回访日历", "工程项目", "维修工单", "回访记录", "质保金", "报表", "设置"]
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+class SearchPopup(QListWidget):
+    """The result list under the search box (a child widget, so typing keeps the focus)."""
+
+    def __init__(self, parent):
+        super().__init__(parent)
+        self.setObjectName("searchPopup")
+        self.setStyleSheet("QListWidget#searchPopup { border: 1px solid #90a4ae; background: white; }"
+                           "QListWidget#searchPopup::item { padding: 4px; }")
+        self.hide()
 
 
 class MainWindow(QMainWindow):
     def __init__(self):
         super().__init__()
-        self.setWindowTitle("保修台")
+        self.setWindowTitle(_("保修台"))
         self.resize(1366, 768)
-        self.setCentralWidget(QLabel(f"工程：{count_projects()}"))
+        self.pages: list[QWidget] = []
+        self._build()
+        geometry = QSettings().value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        bus().open_record.connect(self.open_record)
+        bus().status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        bus().changed.connect(lambda _t: self._update_status())
+        QTimer.singleShot(0, self._after_show)
+
+    # building -----------------------------------------------------------------------------
+    def _build(self) -> None:
+        central = QWidget()
+        outer = QHBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setStyleSheet(SIDEBAR_STYLE)
+        self.sidebar.setFixedWidth(150)
+        title = QLabel(_("保修台"))
+        title.setStyleSheet("background: #263238; color: white; font-size: 20px; font-weight: bold; padding: 14px 16px;")
+        side = QVBoxLayout()
+        side.setSpacing(0)
+        side.addWidget(title)
+        side.addWidget(self.sidebar)
+        outer.addLayout(side)
+
+        right = QVBoxLayout()
+        right.setContentsMargins(10, 8, 10, 4)
+        top = QHBoxLayout()
+        self.page_title = QLabel()
+        self.page_title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        top.addWidget(self.page_title)
+        top.addStretch(1)
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("globalSearch")
+        self.search_box.setPlaceholderText(_("搜索 工程编号/名称、业主、电话、工单号…（Ctrl+F）"))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(380)
+        top.addWidget(self.search_box)
+        right.addLayout(top)
+        self.stack = QStackedWidget()
+        right.addWidget(self.stack, 1)
+        outer.addLayout(right, 1)
+        self.setCentralWidget(central)
+
+        from .pages.calendar import CalendarPage
+        from .pages.dashboard import DashboardPage
+        from .pages.deposits import DepositsPage
+        from .pages.projects import ProjectsPage
+        from .pages.reports import ReportsPage
+        from .pages.settings import SettingsPage
+        from .pages.tickets import TicketsPage
+        from .pages.visits import VisitsPage
+
+        for index, (name, cls) in enumerate(zip(PAGE_NAMES, (
+            DashboardPage, CalendarPage, ProjectsPage, TicketsPage, VisitsPage, DepositsPage, ReportsPage, SettingsPage,
+        ), strict=True)):
+            page = cls()
+            self.pages.append(page)
+            self.stack.addWidget(page)
+            item = QListWidgetItem(_(name))
+            item.setToolTip(f"Ctrl+{index + 1}")
+            self.sidebar.addItem(item)
+            QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self, activated=lambda i=index: self.go(i))
+        from .pages.welcome import WelcomePage
+
+        self.welcome = WelcomePage()
+        self.stack.addWidget(self.welcome)
+        self.sidebar.currentRowChanged.connect(self._sidebar_clicked)
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
+
+        self.popup = SearchPopup(central)
+        self.popup.itemActivated.connect(self._open_hit)
+        self.popup.itemClicked.connect(self._open_hit)
+        self.search_timer = QTimer(self, singleShot=True, interval=150)
+        self.search_timer.timeout.connect(self._run_search)
+        self.search_box.textEdited.connect(lambda _t: self.search_timer.start())
+        self.search_box.returnPressed.connect(self._search_enter)
+        self.search_box.installEventFilter(self)
+        self.popup.installEventFilter(self)
+
+        self.db_label = QLabel()
+        self.statusBar().addPermanentWidget(self.db_label)
+        self.sidebar.blockSignals(True)
+        self.sidebar.setCurrentRow(0)
+        self.sidebar.blockSignals(False)
+        self.page_title.setText(_(PAGE_NAMES[0]))
+        self.stack.setCurrentIndex(0)
+
+    def _after_show(self) -> None:
+        """Cheap checks once the window is up: the welcome for an empty database, the status bar."""
+        if count_projects() == 0:
+            self.stack.setCurrentWidget(self.welcome)
+            self.page_title.setText(_("欢迎使用保修台"))
+        self._update_status()
+
+    def _update_status(self) -> None:
+        from warranty_desk.models import database_proxy
+
+        target = getattr(database_proxy.obj, "database", "")
+        self.db_label.setText(_("数据库：{path}").format(path=target))
+
+    # navigation ---------------------------------------------------------------------------
+    def current_page(self):
+        return self.stack.currentWidget()
+
+    def can_leave(self) -> bool:
+        page = self.current_page()
+        if hasattr(page, "is_dirty") and page.is_dirty():
+            if not forms.ask_discard(self):
+                return False
+            page.discard()
+        return True
+
+    def go(self, index: int) -> bool:
+        if self.stack.currentWidget() is self.pages[index]:
+            return True
+        if not self.can_leave():
+            self.sidebar.blockSignals(True)
+            self.sidebar.setCurrentRow(self.pages.index(self.current_page()) if self.current_page() in self.pages else 0)
+            self.sidebar.blockSignals(False)
+            return False
+        self.sidebar.blockSignals(True)
+        self.sidebar.setCurrentRow(index)
+        self.sidebar.blockSignals(False)
+        self.stack.setCurrentIndex(index)
+        self.page_title.setText(_(PAGE_NAMES[index]))
+        return True
+
+    def _sidebar_clicked(self, row: int) -> None:
+        if row >= 0:
+            self.go(row)
+
+    def page(self, name: str):
+        return self.pages[PAGE_NAMES.index(name)]
+
+    def leave_welcome(self) -> None:
+        self.stack.setCurrentIndex(0)
+        self.page_title.setText(_(PAGE_NAMES[0]))
+        self.sidebar.setCurrentRow(0)
+
+    def open_record(self, kind: str, record_id: int) -> None:
+        if kind in ("project", "unit"):
+            if self.go(2):
+                self.page("工程项目").open_project(record_id, tab="units" if kind == "unit" else None)
+        elif kind == "ticket":
+            from .pages.tickets import open_ticket
+
+            open_ticket(self, record_id)
+        elif kind == "visit":
+            from .visit_form import open_visit
+
+            open_visit(self, record_id)
+        elif kind == "deposit":
+            self.go(5)
+            self.page("质保金").select_deposit(record_id)
+
+    # search -------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def _run_search(self) -> None:
+        hits = search_service.search(self.search_box.text(), limit=12)
+        self.popup.clear()
+        if not self.search_box.text().strip():
+            self.popup.hide()
+            return
+        kinds = {"project": _("工程"), "unit": _("业主"), "ticket": _("工单")}
+        for hit in hits:
+            item = QListWidgetItem(f"[{kinds[hit.kind]}] {hit.title}    {hit.detail}")
+            item.setData(Qt.ItemDataRole.UserRole, (hit.kind, hit.id, hit.project_id))
+            self.popup.addItem(item)
+        if not hits:
+            item = QListWidgetItem(_("没有找到“{text}”").format(text=self.search_box.text().strip()))
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.popup.addItem(item)
+        self._place_popup()
+        self.popup.show()
+        self.popup.raise_()
+
+    def _place_popup(self) -> None:
+        box = self.search_box
+        pos = box.mapTo(self.centralWidget(), box.rect().bottomLeft())
+        rows = min(self.popup.count(), 12)
+        self.popup.setGeometry(pos.x(), pos.y() + 2, max(box.width(), 460), rows * 28 + 6)
+
+    def _search_enter(self) -> None:
+        self.search_timer.stop()
+        self._run_search()
+        if self.popup.count() and self.popup.item(0).flags() & Qt.ItemFlag.ItemIsEnabled:
+            self._open_hit(self.popup.item(0))
+
+    def _open_hit(self, item: QListWidgetItem) -> None:
+        data = item.data(Qt.ItemDataRole.UserRole)
+        if not data:
+            return
+        kind, record_id, project_id = data
+        self.popup.hide()
+        if kind == "unit":
+            self.open_record("unit", project_id)
+        else:
+            self.open_record(kind, record_id)
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt
+        if event.type() == QEvent.Type.KeyPress:
+            if obj is self.search_box and event.key() == Qt.Key.Key_Down and self.popup.isVisible():
+                self.popup.setFocus()
+                self.popup.setCurrentRow(0)
+                return True
+            if event.key() == Qt.Key.Key_Escape and self.popup.isVisible():
+                self.popup.hide()
+                self.search_box.setFocus()
+                return True
+        if obj is self.search_box and event.type() == QEvent.Type.FocusOut and not self.popup.hasFocus():
+            QTimer.singleShot(150, lambda: None if (self.popup.hasFocus() or self.search_box.hasFocus()) else self.popup.hide())
+        return super().eventFilter(obj, event)
+
+    # closing ------------------------------------------------------------------------------
+    def closeEvent(self, event):  # noqa: N802 - Qt
+        if not self.can_leave():
+            event.ignore()
+            return
+        QSettings().setValue("window/geometry", self.saveGeometry())
+        super().closeEvent(event)

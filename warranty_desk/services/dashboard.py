@@ -8,13 +8,11 @@ import datetime as dt
 
 from peewee import JOIN
 
-from ..models import Deposit, Project, Staff, Ticket, Visit, WarrantyItem
-from ..rules.periods import add_months
+from ..models import Project, Staff, Visit, WarrantyItem
 from ..rules.visit_plan import KIND_NAMES
 from .visits import STATUS_NAMES
 
 OPEN_VISIT = ("planned", "unreachable")
-CLOSED_TICKET = ("已关闭", "已撤销", "业主另行委托")
 DUE_SOON_HOURS = 4
 
 
@@ -58,53 +56,20 @@ def visits_overdue(today: dt.date, limit: int = 200) -> list[dict]:
     return _visit_rows((Visit.planned_on < today) & Visit.status.in_(OPEN_VISIT), limit)
 
 
-def deadline_state(ticket: Ticket, now: dt.datetime) -> tuple[str, str, dt.datetime | None]:
-    """(state key, label, the deadline that counts now) for an open ticket.
-
-    The deadline that counts is the first step not yet reached: response, then on site, then done."""
-    steps = (
-        ("响应", ticket.respond_due, ticket.responded_at),
-        ("到场", ticket.onsite_due, ticket.onsite_at),
-        ("完成", ticket.complete_due, ticket.completed_at),
-    )
-    for name, due, done in steps:
-        if done is None and due is not None:
-            left = due - now
-            hours = left.total_seconds() / 3600
-            if hours < 0:
-                return "overdue", f"{name}已超时 {_span(-hours)}", due
-            if hours <= DUE_SOON_HOURS:
-                return "soon", f"{name}剩余 {_span(hours)}", due
-            return "ok", f"{name}剩余 {_span(hours)}", due
-    return "ok", "待验收", None
-
-
-def _span(hours: float) -> str:
-    if hours >= 48:
-        return f"{int(hours // 24)}天"
-    if hours >= 1:
-        return f"{int(hours)}小时"
-    return f"{max(int(hours * 60), 1)}分钟"
-
-
 def open_tickets(now: dt.datetime, limit: int = 200) -> list[dict]:
-    query = (
-        Ticket.select(Ticket, Project.code, Project.name)
-        .join(Project)
-        .where(Ticket.state.not_in(CLOSED_TICKET))
-        .order_by(Ticket.reported_at)
-        .limit(limit)
-    )
+    """Open tickets, overdue first, with the deadline text of the tickets service (rules/sla.py)."""
+    from . import tickets
+
     rows = []
-    for t in query:
-        key, label, due = deadline_state(t, now)
-        rows.append({
-            "id": t.id, "project_id": t.project_id, "number": t.number, "project_code": t.project.code,
-            "project_name": t.project.name, "state": t.state, "urgency": t.urgency,
-            "description": t.description, "sla": key, "sla_label": label, "due": due,
-        })
-    order = {"overdue": 0, "soon": 1, "ok": 2}
-    rows.sort(key=lambda r: (order[r["sla"]], r["due"] or dt.datetime.max))
+    for t in tickets.open_tickets(now=now, limit=limit):
+        due = t["due"]
+        if t["overdue"]:
+            key = "overdue"
+        elif due is not None and (due - now).total_seconds() <= DUE_SOON_HOURS * 3600:
+            key = "soon"
+        else:
+            key = "ok"
+        rows.append(dict(t, sla=key, sla_label=t["sla_text"]))
     return rows
 
 
@@ -124,22 +89,14 @@ def items_ending(today: dt.date, days: int = 60, limit: int = 200) -> list[dict]
     ]
 
 
-def deposit_due_on(deposit: Deposit) -> dt.date:
-    """The day the 缺陷责任期 ends, from which the return can be applied for."""
-    return add_months(deposit.start_on, deposit.defect_months)
-
-
 def deposits_to_apply(today: dt.date, limit: int = 200) -> list[dict]:
-    query = (
-        Deposit.select(Deposit, Project.code, Project.name)
-        .join(Project)
-        .where(Deposit.applied_on.is_null() & Deposit.returned_on.is_null())
-    )
+    """Deposits whose return can be applied for now (deposits service), and overdue returns."""
+    from . import deposits
+
     rows = []
-    for d in query:
-        due = deposit_due_on(d)
-        if due <= today:
-            rows.append({"id": d.id, "project_id": d.project_id, "project_code": d.project.code,
-                         "project_name": d.project.name, "amount": d.amount, "due_on": due})
-    rows.sort(key=lambda r: r["due_on"])
+    for d in deposits.to_apply(today):
+        rows.append(dict(d, due_on=dt.date.fromisoformat(d["apply_from"]), what="可申请返还"))
+    for d in deposits.overdue_returns(today):
+        due = d["return_due"] or d["check_due"]
+        rows.append(dict(d, due_on=dt.date.fromisoformat(due), what="返还逾期"))
     return rows[:limit]

@@ -1,0 +1,105 @@
+"""Printing a document: the core's build function runs off the UI thread, writes a PDF, and the
+PDF opens in the system viewer (QDesktopServices). Documents whose module is not installed yet
+are simply not offered."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from warranty_desk.i18n import _, current_locale
+
+from .operations import run_background
+from .signals import bus
+
+OPEN_AFTER_PRINT = True  # tests switch this off
+LAST_OUTPUT: list[Path] = []
+
+
+@dataclass(frozen=True)
+class Document:
+    key: str
+    title: str
+    module: str
+    function: str
+    progress: bool = False
+
+
+PROJECT_DOCUMENTS = [
+    Document("certificate", "工程质量保修书", "warranty_desk.documents.certificate", "build_certificate"),
+    Document("cards", "保修卡", "warranty_desk.documents.cards", "build_cards", progress=True),
+    Document("manual", "用户手册", "warranty_desk.documents.manual", "build_manual"),
+]
+
+
+def builder(doc: Document):
+    try:
+        module = importlib.import_module(doc.module)
+    except ImportError:
+        return None
+    return getattr(module, doc.function, None)
+
+
+def available(docs=PROJECT_DOCUMENTS) -> list[Document]:
+    return [d for d in docs if builder(d) is not None]
+
+
+def _safe(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name)[:80]
+
+
+def output_path(filename: str, parent: QWidget | None = None, ask: bool = False) -> Path | None:
+    if ask:
+        chosen, _filter = QFileDialog.getSaveFileName(parent, _("保存为"), filename, "PDF (*.pdf)")
+        return Path(chosen) if chosen else None
+    folder = Path(tempfile.gettempdir()) / "warranty_desk_prints"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / _safe(filename)
+
+
+def open_file(path: Path) -> None:
+    LAST_OUTPUT.append(path)
+    bus().status.emit(_("已生成：{path}").format(path=path))
+    if OPEN_AFTER_PRINT:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def print_project_document(parent: QWidget | None, doc: Document, project_id: int, code: str,
+                           ask: bool = False, on_done=None):
+    fn = builder(doc)
+    if fn is None:
+        return None
+    path = output_path(f"{doc.title}_{code}.pdf", parent, ask)
+    if path is None:
+        return None
+
+    def done(result):
+        open_file(Path(result or path))
+        if on_done:
+            on_done(Path(result or path))
+
+    kwargs = {"lang": current_locale()}
+    return run_background(parent, _("正在生成{title}…").format(title=_(doc.title)), fn, project_id, str(path),
+                          with_progress=doc.progress, on_done=done, **kwargs)
+
+
+def run_to_file(parent: QWidget | None, title: str, fn, filename: str, *args, ask: bool = True,
+                with_progress: bool = False, filter_: str = "PDF (*.pdf)", **kwargs):
+    """Any document function `fn(*args, path, **kwargs)`: choose the file, build off the UI thread, open."""
+    if ask:
+        chosen, _f = QFileDialog.getSaveFileName(parent, _("保存为"), filename, filter_)
+        if not chosen:
+            return None
+        path = Path(chosen)
+    else:
+        path = output_path(filename)
+    return run_background(parent, title, fn, *args, str(path), with_progress=with_progress,
+                          on_done=lambda result: open_file(Path(result) if isinstance(result, (str, Path)) else path),
+                          **kwargs)

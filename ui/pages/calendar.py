@@ -1,0 +1,412 @@
+"""回访日历: month and week views of the visits, coloured by state, filterable by staff and
+project; the selected day's visits beside; drag a visit to another day to reschedule it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QDrag
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from warranty_desk.i18n import _
+from warranty_desk.models import Project, Staff
+from warranty_desk.rules.visit_plan import KIND_NAMES
+from warranty_desk.rules.workdays import holiday_name, is_working_day
+from warranty_desk.services import visits as visit_service
+
+from ..operations import perform
+from ..signals import bus
+from .base import Page, remember_splitter
+
+MIME = "application/x-warranty-desk-visit"
+DUE_SOON_DAYS = 7
+STATE_COLORS = {
+    "planned": QColor("#1565c0"),
+    "soon": QColor("#e65100"),
+    "overdue": QColor("#c62828"),
+    "done": QColor("#2e7d32"),
+    "unreachable": QColor("#6a1b9a"),
+    "missed": QColor("#757575"),
+}
+STATE_NAMES = {"planned": "计划", "soon": "即将到期", "overdue": "逾期", "done": "已完成", "unreachable": "未联系上",
+               "missed": "未回访"}
+WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
+
+
+def visit_state(status: str, planned_on: dt.date, today: dt.date) -> str:
+    if status in ("done", "missed"):
+        return status
+    if planned_on < today:
+        return "overdue"
+    if status == "unreachable":
+        return "unreachable"
+    if (planned_on - today).days <= DUE_SOON_DAYS:
+        return "soon"
+    return "planned"
+
+
+class VisitList(QListWidget):
+    """The visits of one day; items drag out, and visits dropped here move to this day."""
+
+    dropped = Signal(int, object)  # visit id, the new date
+
+    def __init__(self, compact: bool):
+        super().__init__()
+        self.day: dt.date | None = None
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setStyleSheet("QListWidget { background: transparent; font-size: 11px; }"
+                           "QListWidget::item { padding: 0px 2px; }")
+        self.compact = compact
+
+    def startDrag(self, actions):  # noqa: N802 - Qt
+        item = self.currentItem()
+        if item is None or item.data(Qt.ItemDataRole.UserRole) is None:
+            return
+        visit_id, state = item.data(Qt.ItemDataRole.UserRole)
+        if state in ("done", "missed"):
+            return
+        mime = QMimeData()
+        mime.setData(MIME, str(visit_id).encode())
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        drag.exec(Qt.DropAction.MoveAction)
+
+    def dragEnterEvent(self, event):  # noqa: N802 - Qt
+        if event.mimeData().hasFormat(MIME):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event):  # noqa: N802 - Qt
+        if event.mimeData().hasFormat(MIME):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event):  # noqa: N802 - Qt
+        if not event.mimeData().hasFormat(MIME) or self.day is None:
+            event.ignore()
+            return
+        visit_id = int(bytes(event.mimeData().data(MIME)).decode())
+        event.setDropAction(Qt.DropAction.IgnoreAction)  # the page reloads; Qt must not move the item itself
+        event.accept()
+        self.dropped.emit(visit_id, self.day)
+
+
+class DayCell(QFrame):
+    clicked = Signal(object)
+
+    def __init__(self, compact: bool):
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 1, 2, 1)
+        layout.setSpacing(0)
+        self.label = QLabel()
+        self.label.setStyleSheet("font-size: 11px;")
+        self.list = VisitList(compact)
+        layout.addWidget(self.label)
+        layout.addWidget(self.list, 1)
+        self.day: dt.date | None = None
+        self.list.itemPressed.connect(lambda _i: self.clicked.emit(self.day))
+
+    def mousePressEvent(self, event):  # noqa: N802 - Qt
+        self.clicked.emit(self.day)
+        super().mousePressEvent(event)
+
+    def set_day(self, day: dt.date, in_month: bool, today: dt.date, selected: bool) -> None:
+        self.day = day
+        self.list.day = day
+        holiday = holiday_name(day)
+        text = str(day.day)
+        if holiday:
+            text += f" {holiday[:4]}"
+        self.label.setText(text)
+        if selected:
+            background = "#bbdefb"
+        elif day == today:
+            background = "#fff8e1"
+        elif not is_working_day(day):
+            background = "#f5f5f5"
+        else:
+            background = "white"
+        color = "#212121" if in_month else "#9e9e9e"
+        self.setStyleSheet(f"DayCell {{ background: {background}; }} QLabel {{ color: {color}; }}")
+        self.list.clear()
+
+
+class CalendarPage(Page):
+    tables = ("visit", "project", "staff")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.today = dt.date.today()
+        self.anchor = self.today
+        self.selected = self.today
+        self.mode = "month"
+        self.visits: list[tuple] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        self.prev_button = QPushButton("◀")
+        self.next_button = QPushButton("▶")
+        self.today_button = QPushButton(_("今天"))
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 15px; font-weight: bold; padding: 0 8px;")
+        self.month_button = QPushButton(_("月"))
+        self.week_button = QPushButton(_("周"))
+        for b in (self.month_button, self.week_button):
+            b.setCheckable(True)
+        self.month_button.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.month_button)
+        group.addButton(self.week_button)
+        self.staff_filter = QComboBox()
+        self.staff_filter.setMinimumWidth(110)
+        self.project_filter = QComboBox()
+        self.project_filter.setMinimumWidth(220)
+        for w in (self.prev_button, self.today_button, self.next_button, self.title, self.month_button,
+                  self.week_button):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(QLabel(_("回访人")))
+        bar.addWidget(self.staff_filter)
+        bar.addWidget(QLabel(_("工程")))
+        bar.addWidget(self.project_filter)
+        layout.addLayout(bar)
+        legend = QHBoxLayout()
+        for key, name in STATE_NAMES.items():
+            dot = QLabel(f"■ {_(name)}")
+            dot.setStyleSheet(f"color: {STATE_COLORS[key].name()}; font-size: 12px;")
+            legend.addWidget(dot)
+        legend.addStretch(1)
+        legend.addWidget(QLabel(_("拖动回访到另一天即可改期；双击打开回访记录")))
+        layout.addLayout(legend)
+
+        self.splitter = QSplitter()
+        grid_holder = QWidget()
+        self.grid = QGridLayout(grid_holder)
+        self.grid.setSpacing(1)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        for col, name in enumerate(WEEKDAYS):
+            head = QLabel(_("周") + name)
+            head.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.grid.addWidget(head, 0, col)
+        self.month_cells = []
+        for index in range(42):
+            cell = DayCell(True)
+            cell.clicked.connect(self.select_day)
+            cell.list.dropped.connect(self.reschedule)
+            cell.list.itemDoubleClicked.connect(self._open_item)
+            self.grid.addWidget(cell, 1 + index // 7, index % 7)
+            self.month_cells.append(cell)
+        for row in range(1, 7):
+            self.grid.setRowStretch(row, 1)
+        self.splitter.addWidget(grid_holder)
+
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(4, 0, 0, 0)
+        self.day_title = QLabel()
+        self.day_title.setStyleSheet("font-weight: bold;")
+        self.day_list = QListWidget()
+        self.day_list.setObjectName("dayVisits")
+        self.day_list.setWordWrap(True)
+        self.day_list.itemDoubleClicked.connect(self._open_item)
+        self.record_button = QPushButton(_("记录回访…"))
+        self.record_button.setObjectName("recordVisit")
+        self.record_button.clicked.connect(self._record_selected)
+        side_layout.addWidget(self.day_title)
+        side_layout.addWidget(self.day_list, 1)
+        side_layout.addWidget(self.record_button)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        remember_splitter(self.splitter, "calendar")
+        layout.addWidget(self.splitter, 1)
+
+        self.prev_button.clicked.connect(lambda: self.move(-1))
+        self.next_button.clicked.connect(lambda: self.move(1))
+        self.today_button.clicked.connect(self.go_today)
+        self.month_button.clicked.connect(lambda: self.set_mode("month"))
+        self.week_button.clicked.connect(lambda: self.set_mode("week"))
+        self.staff_filter.currentIndexChanged.connect(lambda _i: self.render() if not self._filling else None)
+        self.project_filter.currentIndexChanged.connect(lambda _i: self.render() if not self._filling else None)
+        self._filling = False
+
+    # navigation ---------------------------------------------------------------------------
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self.month_button.setChecked(mode == "month")
+        self.week_button.setChecked(mode == "week")
+        self.render()
+
+    def move(self, step: int) -> None:
+        if self.mode == "week":
+            self.anchor += dt.timedelta(days=7 * step)
+        else:
+            month = self.anchor.month - 1 + step
+            self.anchor = dt.date(self.anchor.year + month // 12, month % 12 + 1, 1)
+        self.render()
+
+    def go_today(self) -> None:
+        self.today = dt.date.today()
+        self.anchor = self.selected = self.today
+        self.render()
+
+    def show_date(self, day: dt.date) -> None:
+        self.anchor = self.selected = day
+        self.render()
+
+    def days(self) -> list[dt.date]:
+        if self.mode == "week":
+            monday = self.anchor - dt.timedelta(days=self.anchor.weekday())
+            return [monday + dt.timedelta(days=i) for i in range(7)]
+        first = self.anchor.replace(day=1)
+        start = first - dt.timedelta(days=first.weekday())
+        return [start + dt.timedelta(days=i) for i in range(42)]
+
+    # data ---------------------------------------------------------------------------------
+    def load(self) -> None:
+        self._filling = True
+        for box, everything, rows in (
+            (self.staff_filter, _("全部"), Staff.select(Staff.id, Staff.name).order_by(Staff.name).tuples()),
+            (self.project_filter, _("全部工程"),
+             [(pid, f"{code} {name}") for pid, code, name in
+              Project.select(Project.id, Project.code, Project.name).order_by(Project.code).tuples()]),
+        ):
+            current = box.currentData()
+            box.clear()
+            box.addItem(everything, None)
+            for rid, name in rows:
+                box.addItem(name, rid)
+            box.setCurrentIndex(max(box.findData(current), 0))
+        self._filling = False
+        self.render()
+
+    def render(self) -> None:
+        days = self.days()
+        self.visits = visit_service.month_visits(days[0], days[-1], self.staff_filter.currentData(),
+                                                 self.project_filter.currentData())
+        by_day: dict[dt.date, list[tuple]] = {}
+        for row in self.visits:
+            by_day.setdefault(row[1], []).append(row)
+        if self.mode == "week":
+            monday = days[0]
+            self.title.setText(_("{y}年 第{w}周（{a} – {b}）").format(
+                y=monday.isocalendar()[0], w=monday.isocalendar()[1], a=monday.strftime("%m-%d"),
+                b=days[-1].strftime("%m-%d")))
+        else:
+            self.title.setText(_("{y}年{m}月").format(y=self.anchor.year, m=self.anchor.month))
+        week_rows = 1 if self.mode == "week" else 6
+        for index, cell in enumerate(self.month_cells):
+            visible = index < len(days)
+            cell.setVisible(visible)
+            if not visible:
+                continue
+            day = days[index]
+            cell.set_day(day, self.mode == "week" or day.month == self.anchor.month, self.today, day == self.selected)
+            for visit_id, _on, status, _pid, code, name, staff, kind, method in by_day.get(day, []):
+                state = visit_state(status, day, self.today)
+                item = QListWidgetItem(f"{code} {name}" if self.mode == "week" else code)
+                if self.mode == "week":
+                    item.setText(f"{code} {name}\n{KIND_NAMES.get(kind, kind)} · {method} · {staff or ''}")
+                item.setForeground(QBrush(STATE_COLORS[state]))
+                item.setToolTip(f"{code} {name}\n{KIND_NAMES.get(kind, kind)} · {method} · {staff or ''}\n"
+                                f"{_(STATE_NAMES[state])}")
+                item.setData(Qt.ItemDataRole.UserRole, (visit_id, state))
+                cell.list.addItem(item)
+        for row in range(1, 7):
+            self.grid.setRowStretch(row, 1 if row <= week_rows else 0)
+        self._fill_day(by_day.get(self.selected, []))
+
+    def _fill_day(self, rows) -> None:
+        day = self.selected
+        holiday = holiday_name(day)
+        self.day_title.setText(f"{day.isoformat()} {_('周') + WEEKDAYS[day.weekday()]}" + (f" · {holiday}" if holiday else "")
+                               + _("　{n} 次回访").format(n=len(rows)))
+        self.day_list.clear()
+        for visit_id, _on, status, _pid, code, name, staff, kind, method in rows:
+            state = visit_state(status, day, self.today)
+            item = QListWidgetItem(f"{code} {name}\n{KIND_NAMES.get(kind, kind)} · {method} · "
+                                   f"{staff or _('未指定')} · {_(STATE_NAMES[state])}")
+            item.setForeground(QBrush(STATE_COLORS[state]))
+            item.setData(Qt.ItemDataRole.UserRole, (visit_id, state))
+            self.day_list.addItem(item)
+        if self.day_list.count():
+            self.day_list.setCurrentRow(0)
+        self.record_button.setEnabled(bool(rows))
+
+    def select_day(self, day: dt.date | None) -> None:
+        if day is None or day == self.selected:
+            return
+        self.selected = day
+        if self.mode == "month" and day.month != self.anchor.month:
+            self.anchor = day.replace(day=1)
+        self.render()
+
+    # actions ------------------------------------------------------------------------------
+    def _open_item(self, item: QListWidgetItem) -> None:
+        data = item.data(Qt.ItemDataRole.UserRole)
+        if data:
+            bus().open_record.emit("visit", data[0])
+
+    def _record_selected(self) -> None:
+        item = self.day_list.currentItem()
+        if item is not None:
+            self._open_item(item)
+
+    def ask_reason(self, visit_id: int, new_date: dt.date) -> str | None:
+        reason, ok = QInputDialog.getText(self, _("回访改期"),
+                                          _("改到 {date}。请填写改期原因：").format(date=new_date.isoformat()))
+        return reason if ok else None
+
+    def confirm_non_working(self, message: str) -> bool:
+        answer = QMessageBox.question(self, _("非工作日"), message)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def reschedule(self, visit_id: int, new_date: dt.date) -> bool:
+        """A visit dropped on another day: ask why, then move it (confirm a non-working day)."""
+        reason = self.ask_reason(visit_id, new_date)
+        while reason is not None:
+            try:
+                visit_service.reschedule_visit(visit_id, new_date, reason)
+            except visit_service.NonWorkingDay as exc:
+                if not self.confirm_non_working(exc.message):
+                    return False
+                ok, _v = perform(self, visit_service.reschedule_visit, visit_id, new_date, reason,
+                                 allow_non_working=True, tables=("visit",))
+                return ok
+            except Exception as exc:  # noqa: BLE001 - shown to the clerk, who may give a reason and retry
+                message = getattr(exc, "message", str(exc))
+                if getattr(exc, "field", None) == "reason":
+                    reason = self.ask_reason(visit_id, new_date)
+                    continue
+                QMessageBox.warning(self, _("不能改期"), message)
+                return False
+            else:
+                bus().changed.emit({"visit"})
+                bus().status.emit(_("回访已改到 {date}").format(date=new_date.isoformat()))
+                return True
+        return False

@@ -1,0 +1,108 @@
+"""工作台: today's and this week's visits, overdue visits, open tickets with their deadline,
+warranty items ending in 60 days, deposits whose return can be applied for."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout
+
+from warranty_desk.i18n import _, format_money
+from warranty_desk.services import dashboard
+
+from ..signals import bus
+from ..table_models import GREEN, ORANGE, RED, Column, RowsModel, make_table, selected_row
+from .base import Page
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+class DashboardPage(Page):
+    tables = ("visit", "ticket", "project", "warranty_item", "deposit")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        visit_cols = [
+            Column(_("日期"), lambda r: r["date"], 90),
+            Column(_("工程"), lambda r: f'{r["project_code"]} {r["project_name"]}', 230),
+            Column(_("类型"), lambda r: r["kind_name"], 90),
+            Column(_("方式"), lambda r: r["method"], 50),
+            Column(_("回访人"), lambda r: r["staff"], 60),
+        ]
+        red = [Column(c.header, c.get, c.width, lambda _r: RED) for c in visit_cols]
+        self.today_model = RowsModel(visit_cols)
+        self.week_model = RowsModel(visit_cols)
+        self.overdue_model = RowsModel(red)
+        sla_color = {"overdue": RED, "soon": ORANGE, "ok": GREEN}
+        self.ticket_model = RowsModel([
+            Column(_("工单号"), lambda r: r["number"], 110),
+            Column(_("工程"), lambda r: r["project_name"], 150),
+            Column(_("状态"), lambda r: r["state"], 60),
+            Column(_("紧急"), lambda r: r["urgency"], 40, lambda r: RED if r["urgency"] == "紧急" else None),
+            Column(_("时限"), lambda r: r["sla_label"], 120, lambda r: sla_color[r["sla"]]),
+            Column(_("内容"), lambda r: r["description"]),
+        ])
+        self.item_model = RowsModel([
+            Column(_("到期日"), lambda r: r["end_on"], 90),
+            Column(_("剩余天数"), lambda r: r["days_left"], 60, lambda r: RED if r["days_left"] <= 14 else ORANGE),
+            Column(_("工程"), lambda r: f'{r["project_code"]} {r["project_name"]}', 220),
+            Column(_("保修项目"), lambda r: r["name"]),
+        ])
+        self.deposit_model = RowsModel([
+            Column(_("可申请日"), lambda r: r["due_on"], 90),
+            Column(_("工程"), lambda r: f'{r["project_code"]} {r["project_name"]}', 220),
+            Column(_("金额"), lambda r: format_money(r["amount"])),
+        ])
+        self.boxes = {}
+        specs = [
+            ("today", _("今日回访"), self.today_model, "visit", 0, 0),
+            ("week", _("本周回访"), self.week_model, "visit", 0, 1),
+            ("overdue", _("逾期回访"), self.overdue_model, "visit", 1, 0),
+            ("tickets", _("未完成工单"), self.ticket_model, "ticket", 1, 1),
+            ("items", _("60天内到期的保修项目"), self.item_model, "project", 2, 0),
+            ("deposits", _("可申请返还的质保金"), self.deposit_model, "deposit", 2, 1),
+        ]
+        self.views = {}
+        for key, title, model, kind, row, col in specs:
+            box = QGroupBox(title)
+            box.setObjectName(f"dash_{key}")
+            layout = QVBoxLayout(box)
+            layout.setContentsMargins(4, 4, 4, 4)
+            view = make_table(model, f"dashboard_{key}")
+            view.doubleClicked.connect(lambda _i, v=view, k=kind: self._open(v, k))
+            view.activated.connect(lambda _i, v=view, k=kind: self._open(v, k))
+            layout.addWidget(view)
+            grid.addWidget(box, row, col)
+            self.boxes[key] = (box, title)
+            self.views[key] = view
+
+    def _open(self, view, kind: str) -> None:
+        row = selected_row(view)
+        if row is None:
+            return
+        if kind == "project":
+            bus().open_record.emit("project", row["project_id"])
+        else:
+            bus().open_record.emit(kind, row["id"])
+
+    def load(self) -> None:
+        today = _today()
+        now = dt.datetime.now()
+        data = {
+            "today": dashboard.visits_today(today),
+            "week": dashboard.visits_this_week(today),
+            "overdue": dashboard.visits_overdue(today),
+            "tickets": dashboard.open_tickets(now),
+            "items": dashboard.items_ending(today, 60),
+            "deposits": dashboard.deposits_to_apply(today),
+        }
+        models = {"today": self.today_model, "week": self.week_model, "overdue": self.overdue_model,
+                  "tickets": self.ticket_model, "items": self.item_model, "deposits": self.deposit_model}
+        for key, rows in data.items():
+            models[key].set_rows(rows)
+            box, title = self.boxes[key]
+            box.setTitle(f"{title}（{len(rows)}）")

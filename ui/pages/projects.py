@@ -1,0 +1,568 @@
+"""工程项目: the project table (sortable, filterable) and the project page with its tabs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import JOIN, fn
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from warranty_desk.i18n import _
+from warranty_desk.models import Project, Region, Ticket, Unit, Visit, WarrantyItem
+from warranty_desk.rules import categories as cat
+from warranty_desk.rules.categories import PROJECT_SCALES, PROJECT_TYPES
+from warranty_desk.rules.visit_plan import KIND_NAMES
+from warranty_desk.services import handover as handover_service
+from warranty_desk.services import importing
+from warranty_desk.services.visits import STATUS_NAMES
+
+from .. import documents, forms
+from ..operations import perform, run_background
+from ..project_form import ProjectDialog, build_project_form, project_values, save_project
+from ..signals import bus
+from ..table_models import GREEN, GREY, RED, ROW_ROLE, Column, RowsModel, make_table, selected_row
+from .base import Page
+
+
+def project_rows(today: dt.date) -> list[dict]:
+    """Every project with its region and the last day any of its items is covered."""
+    last_end = fn.MAX(WarrantyItem.end_on).alias("last_end")
+    query = (
+        Project.select(Project.id, Project.code, Project.name, Project.type, Project.scale, Project.accepted_on,
+                       Project.handed_over_on, Project.manager, Region.name.alias("region"), last_end)
+        .join(Region, JOIN.LEFT_OUTER)
+        .switch(Project)
+        .join(WarrantyItem, JOIN.LEFT_OUTER)
+        .group_by(Project.id, Region.name)
+        .order_by(Project.code)
+        .dicts()
+    )
+    rows = []
+    for row in query:
+        end = row["last_end"]
+        if isinstance(end, str):
+            end = dt.date.fromisoformat(end)
+        row["last_end"] = end
+        if end is None:
+            row["warranty"] = _("未交付")
+        elif end >= today:
+            row["warranty"] = _("保修期内")
+        else:
+            row["warranty"] = _("已过保修期")
+        rows.append(row)
+    return rows
+
+
+class ProjectFilter(QSortFilterProxyModel):
+    def __init__(self):
+        super().__init__()
+        self.criteria = {"type": "", "scale": "", "region": "", "warranty": "", "text": ""}
+
+    def set(self, key: str, value: str) -> None:
+        self.criteria[key] = value or ""
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row, parent):  # noqa: N802 - Qt
+        row = self.sourceModel().row_at(source_row)
+        c = self.criteria
+        if c["type"] and row["type"] != c["type"]:
+            return False
+        if c["scale"] and row["scale"] != c["scale"]:
+            return False
+        if c["region"] and (row["region"] or "") != c["region"]:
+            return False
+        if c["warranty"] and row["warranty"] != c["warranty"]:
+            return False
+        text = c["text"].strip().lower()
+        return not text or text in f'{row["code"]} {row["name"]} {row["manager"]}'.lower()
+
+    def sort(self, column, order=Qt.SortOrder.AscendingOrder):
+        self.sourceModel().sort(column, order)
+
+
+class ProjectListPage(QWidget):
+    def __init__(self, owner):
+        super().__init__()
+        self.owner = owner
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        self.filter_text = QLineEdit()
+        self.filter_text.setPlaceholderText(_("筛选：编号、名称、项目经理"))
+        self.filter_type = self._combo(_("全部类型"), PROJECT_TYPES)
+        self.filter_scale = self._combo(_("全部规模"), PROJECT_SCALES)
+        self.filter_region = self._combo(_("全部地区"), [])
+        self.filter_warranty = self._combo(_("保修状态"), [_("保修期内"), _("已过保修期"), _("未交付")])
+        for w in (self.filter_text, self.filter_type, self.filter_scale, self.filter_region, self.filter_warranty):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        self.new_button = QPushButton(_("新建工程"))
+        self.new_button.setObjectName("newProject")
+        self.import_button = QPushButton(_("从表格导入…"))
+        self.template_button = QPushButton(_("导入模板…"))
+        for b in (self.new_button, self.import_button, self.template_button):
+            bar.addWidget(b)
+        layout.addLayout(bar)
+        today = dt.date.today()
+        self.model = RowsModel([
+            Column(_("工程编号"), lambda r: r["code"], 120),
+            Column(_("工程名称"), lambda r: r["name"], 260),
+            Column(_("类型"), lambda r: r["type"], 70),
+            Column(_("规模"), lambda r: r["scale"], 50),
+            Column(_("地区"), lambda r: r["region"], 60),
+            Column(_("竣工验收"), lambda r: r["accepted_on"], 90),
+            Column(_("交付"), lambda r: r["handed_over_on"], 90),
+            Column(_("保修至"), lambda r: r["last_end"], 90),
+            Column(_("保修状态"), lambda r: r["warranty"], 80,
+                   lambda r: GREEN if r["last_end"] and r["last_end"] >= today else GREY),
+            Column(_("项目经理"), lambda r: r["manager"]),
+        ])
+        self.proxy = ProjectFilter()
+        self.proxy.setSourceModel(self.model)
+        self.view = make_table(self.proxy, "projects")
+        self.view.doubleClicked.connect(self._open_selected)
+        self.view.activated.connect(self._open_selected)
+        layout.addWidget(self.view)
+        self.count_label = QLabel()
+        layout.addWidget(self.count_label)
+        self.filter_text.textChanged.connect(lambda t: self._filter("text", t))
+        self.filter_type.currentIndexChanged.connect(lambda _i: self._filter("type", self.filter_type.currentData()))
+        self.filter_scale.currentIndexChanged.connect(lambda _i: self._filter("scale", self.filter_scale.currentData()))
+        self.filter_region.currentIndexChanged.connect(
+            lambda _i: self._filter("region", self.filter_region.currentData()))
+        self.filter_warranty.currentIndexChanged.connect(
+            lambda _i: self._filter("warranty", self.filter_warranty.currentData()))
+        self.new_button.clicked.connect(self.new_project)
+        self.import_button.clicked.connect(self.import_projects)
+        self.template_button.clicked.connect(self.write_template)
+
+    @staticmethod
+    def _combo(everything: str, options) -> QComboBox:
+        box = QComboBox()
+        box.addItem(everything, "")
+        for option in options:
+            box.addItem(option, option)
+        return box
+
+    def _filter(self, key, value) -> None:
+        self.proxy.set(key, value)
+        self._count()
+
+    def _count(self) -> None:
+        self.count_label.setText(_("共 {shown} / {total} 个工程").format(shown=self.proxy.rowCount(),
+                                                                        total=self.model.rowCount()))
+
+    def load(self) -> None:
+        self.model.set_rows(project_rows(dt.date.today()))
+        current = self.filter_region.currentData()
+        self.filter_region.blockSignals(True)
+        self.filter_region.clear()
+        self.filter_region.addItem(_("全部地区"), "")
+        for (name,) in Region.select(Region.name).order_by(Region.id).tuples():
+            self.filter_region.addItem(name, name)
+        index = self.filter_region.findData(current)
+        self.filter_region.setCurrentIndex(max(index, 0))
+        self.filter_region.blockSignals(False)
+        self._count()
+
+    def _open_selected(self, index) -> None:
+        row = self.view.model().data(index, ROW_ROLE)
+        if row:
+            self.owner.open_project(row["id"])
+
+    def new_project(self) -> None:
+        dialog = ProjectDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_value is not None:
+            self.owner.open_project(dialog.result_value.id)
+
+    def import_projects(self) -> None:
+        import_sheet(self, "projects")
+
+    def write_template(self) -> None:
+        path, _f = QFileDialog.getSaveFileName(self, _("保存导入模板"), "工程导入模板.xlsx", "Excel (*.xlsx)")
+        if path:
+            ok, _r = perform(self, importing.write_template, path, "projects")
+            if ok:
+                bus().status.emit(_("已保存模板：{path}").format(path=path))
+
+
+def import_sheet(parent, kind: str, path: str | None = None, on_done=None):
+    """Import projects or units from a sheet off the UI thread; the bad rows are listed in a dialog."""
+    if path is None:
+        path, _f = QFileDialog.getOpenFileName(parent, _("选择要导入的表格"), "", _("表格 (*.xlsx *.csv)"))
+        if not path:
+            return None
+    fn = importing.import_projects if kind == "projects" else importing.import_units
+
+    def done(created):
+        QMessageBox.information(parent, _("导入完成"), _("已导入 {n} 条记录。").format(n=len(created)))
+        if on_done:
+            on_done(created)
+
+    return run_background(parent, _("正在导入…"), fn, path, with_progress=True,
+                          tables=("project", "unit"), on_done=done)
+
+
+class HandoverDialog(forms.FormDialog):
+    """竣工验收/交付: the two dates, then the core creates the items and the visit plan."""
+
+    def __init__(self, project: Project, parent=None):
+        super().__init__(_("竣工验收/交付 — {name}").format(name=project.name), parent)
+        self.project_id = project.id
+        self.form.add("accepted_on", _("竣工验收合格日期"), forms.date_line(), required=True, check="date")
+        self.form.add("handed_over_on", _("交付日期"), forms.date_line(), required=True, check="date")
+        self.form.load({"accepted_on": project.accepted_on or dt.date.today(),
+                        "handed_over_on": project.handed_over_on or project.accepted_on or dt.date.today()})
+        self.form.dirty = True
+        note = QLabel(_("保存后将按工程类型生成保修项目（法定最低保修期），并编制回访计划。"))
+        note.setWordWrap(True)
+        self.body.addWidget(note)
+        self.finish_layout()
+
+    def save(self) -> bool:
+        from warranty_desk.services import fields
+
+        values = self.form.values()
+        try:
+            accepted = fields.date(values["accepted_on"])
+            handed = fields.date(values["handed_over_on"])
+        except ValueError as exc:
+            self.form.show_error("accepted_on", str(exc))
+            return False
+        ok, result = perform(self, handover_service.handover, self.project_id, accepted, handed,
+                             tables=("project", "warranty_item", "visit"), form=self.form)
+        self.result_value = result
+        return ok
+
+
+class AgreedPeriodDialog(forms.FormDialog):
+    def __init__(self, item: WarrantyItem, parent=None):
+        super().__init__(_("约定保修期 — {name}").format(name=item.name), parent)
+        self.item = item
+        minimum = cat.minimum_text(item.key, item.project.design_life_years)
+        self.body.insertWidget(0, QLabel(_("法定最低保修期：{text}").format(text=minimum)))
+        units = [(k, v) for k, v in cat.UNIT_NAMES.items()]
+        self.form.add("agreed_unit", _("单位"), forms.combo([(k, v) for k, v in units]))
+        amount = QSpinBox()
+        amount.setRange(1, 200)
+        self.form.add("agreed_amount", _("约定保修期"), amount)
+        self.form.load({"agreed_unit": item.agreed_unit, "agreed_amount": item.agreed_amount})
+        self.finish_layout()
+
+    def save(self) -> bool:
+        values = self.form.values()
+        ok, _r = perform(self, handover_service.set_agreed_period, self.item.id, values["agreed_unit"],
+                         values["agreed_amount"], self.item.version, tables=("warranty_item", "visit"),
+                         form=self.form)
+        return ok
+
+
+class ProjectDetail(QWidget):
+    """One project: 基本资料, 保修项目, 住户, 回访, 工单, 文档."""
+
+    def __init__(self, owner):
+        super().__init__()
+        self.owner = owner
+        self.project: Project | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        self.back_button = QPushButton(_("← 工程列表"))
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 16px; font-weight: bold;")
+        self.handover_button = QPushButton(_("竣工验收/交付…"))
+        self.handover_button.setObjectName("handover")
+        head.addWidget(self.back_button)
+        head.addWidget(self.title, 1)
+        head.addWidget(self.handover_button)
+        layout.addLayout(head)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs)
+
+        # 基本资料
+        basic = QWidget()
+        basic_layout = QVBoxLayout(basic)
+        self.form = forms.FieldForm()
+        build_project_form(self.form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        basic_layout.addWidget(scroll)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.revert_button = QPushButton(_("撤销修改"))
+        self.save_button = QPushButton(_("保存"))
+        self.save_button.setObjectName("saveProject")
+        self.save_button.setDefault(True)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        basic_layout.addLayout(buttons)
+        self.tabs.addTab(basic, _("基本资料"))
+
+        # 保修项目
+        items_tab = QWidget()
+        items_layout = QVBoxLayout(items_tab)
+        today = dt.date.today()
+        self.item_model = RowsModel([
+            Column(_("保修项目"), lambda i: i.name, 250),
+            Column(_("法定最低保修期"), lambda i: cat.minimum_text(i.key, self.project.design_life_years), 200),
+            Column(_("约定保修期"), lambda i: cat.period_text(i.agreed_unit, i.agreed_amount), 90),
+            Column(_("起始日"), lambda i: i.start_on, 90),
+            Column(_("截止日"), lambda i: i.end_on, 90),
+            Column(_("剩余天数"), lambda i: max((i.end_on - today).days, 0), 70,
+                   lambda i: RED if (i.end_on - today).days < 60 else None),
+            Column(_("责任分包"), lambda i: i.subcontractor.name if i.subcontractor_id else ""),
+        ])
+        self.item_view = make_table(self.item_model, "project_items")
+        items_layout.addWidget(self.item_view)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.agreed_button = QPushButton(_("修改约定保修期…"))
+        row.addWidget(self.agreed_button)
+        items_layout.addLayout(row)
+        self.item_view.doubleClicked.connect(lambda _i: self.edit_agreed())
+        self.agreed_button.clicked.connect(self.edit_agreed)
+        self.tabs.addTab(items_tab, _("保修项目"))
+
+        # 住户
+        units_tab = QWidget()
+        units_layout = QVBoxLayout(units_tab)
+        self.unit_model = RowsModel([
+            Column(_("楼栋"), lambda u: u.building, 80), Column(_("单元"), lambda u: u.entrance, 70),
+            Column(_("房号"), lambda u: u.room, 70), Column(_("业主"), lambda u: u.owner_name, 120),
+            Column(_("电话"), lambda u: u.owner_phone, 130), Column(_("交付日期"), lambda u: u.handed_over_on),
+        ])
+        self.unit_view = make_table(self.unit_model, "project_units")
+        units_layout.addWidget(self.unit_view)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.import_units_button = QPushButton(_("从表格导入住户…"))
+        row.addWidget(self.import_units_button)
+        units_layout.addLayout(row)
+        self.import_units_button.clicked.connect(lambda: import_sheet(self, "units"))
+        self.tabs.addTab(units_tab, _("住户"))
+
+        # 回访
+        visits_tab = QWidget()
+        visits_layout = QVBoxLayout(visits_tab)
+        self.visit_model = RowsModel([
+            Column(_("计划日期"), lambda v: v.planned_on, 90),
+            Column(_("类型"), lambda v: KIND_NAMES.get(v.kind, v.kind), 100),
+            Column(_("方式"), lambda v: v.method, 50),
+            Column(_("状态"), lambda v: STATUS_NAMES.get(v.status, v.status), 70,
+                   lambda v: GREEN if v.status == "done" else (RED if v.status == "planned" and v.planned_on < today
+                                                                else None)),
+            Column(_("回访人"), lambda v: v.visitor or (v.staff.name if v.staff_id else ""), 70),
+            Column(_("满意度"), lambda v: "" if v.score is None else f"{v.score:.0f} {v.grade}", 80),
+            Column(_("目的"), lambda v: v.purposes.replace("\n", "；")),
+        ])
+        self.visit_view = make_table(self.visit_model, "project_visits")
+        self.visit_view.doubleClicked.connect(self._open_visit)
+        visits_layout.addWidget(self.visit_view)
+        self.tabs.addTab(visits_tab, _("回访"))
+
+        # 工单
+        tickets_tab = QWidget()
+        tickets_layout = QVBoxLayout(tickets_tab)
+        self.ticket_model = RowsModel([
+            Column(_("工单号"), lambda t: t.number, 110), Column(_("报修时间"), lambda t: t.reported_at, 130),
+            Column(_("状态"), lambda t: t.state, 70), Column(_("紧急"), lambda t: t.urgency, 50),
+            Column(_("位置"), lambda t: t.location, 120), Column(_("内容"), lambda t: t.description),
+        ])
+        self.ticket_view = make_table(self.ticket_model, "project_tickets")
+        self.ticket_view.doubleClicked.connect(self._open_ticket)
+        tickets_layout.addWidget(self.ticket_view)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.new_ticket_button = QPushButton(_("新建工单…"))
+        row.addWidget(self.new_ticket_button)
+        tickets_layout.addLayout(row)
+        self.new_ticket_button.clicked.connect(self._new_ticket)
+        self.tabs.addTab(tickets_tab, _("工单"))
+
+        # 文档
+        docs_tab = QWidget()
+        docs_layout = QVBoxLayout(docs_tab)
+        self.doc_buttons = {}
+        for doc in documents.available():
+            line = QHBoxLayout()
+            button = QPushButton(_("打印{title}").format(title=_(doc.title)))
+            button.setObjectName(f"print_{doc.key}")
+            save_as = QPushButton(_("另存为…"))
+            button.clicked.connect(lambda _c=False, d=doc: self.print_document(d))
+            save_as.clicked.connect(lambda _c=False, d=doc: self.print_document(d, ask=True))
+            line.addWidget(button)
+            line.addWidget(save_as)
+            line.addStretch(1)
+            docs_layout.addLayout(line)
+            self.doc_buttons[doc.key] = button
+        self.docs_note = QLabel()
+        docs_layout.addWidget(self.docs_note)
+        docs_layout.addStretch(1)
+        self.tabs.addTab(docs_tab, _("文档"))
+
+        self.back_button.clicked.connect(self.owner.show_list)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.revert)
+        self.handover_button.clicked.connect(self.run_handover)
+
+    # data ---------------------------------------------------------------------------------
+    def show_project(self, project_id: int) -> None:
+        self.project = Project.get_by_id(project_id)
+        self.load()
+
+    def load(self) -> None:
+        if self.project is None:
+            return
+        project = Project.get_or_none(Project.id == self.project.id)
+        if project is None:
+            self.owner.show_list()
+            return
+        self.project = project
+        self.title.setText(f"{project.code}  {project.name}")
+        if not self.form.dirty:
+            self.form.load(project_values(project))
+        self.item_model.set_rows(handover_service.items_of(project))
+        self.unit_model.set_rows(list(Unit.select().where(Unit.project == project)
+                                      .order_by(Unit.building, Unit.entrance, Unit.room)))
+        self.visit_model.set_rows(list(Visit.select().where(Visit.project == project).order_by(Visit.planned_on)))
+        self.ticket_model.set_rows(list(Ticket.select().where(Ticket.project == project)
+                                        .order_by(Ticket.reported_at.desc())))
+        handed = project.handed_over_on is not None
+        self.handover_button.setText(_("重新办理交付…") if handed else _("竣工验收/交付…"))
+        self.docs_note.setText("" if handed else _("工程办理交付后才有保修项目；保修书和保修卡在交付后打印。"))
+        for button in self.doc_buttons.values():
+            button.setEnabled(handed)
+        self.tabs.setTabText(2, _("住户（{n}）").format(n=len(self.unit_model.rows)))
+        self.tabs.setTabText(3, _("回访（{n}）").format(n=len(self.visit_model.rows)))
+        self.tabs.setTabText(4, _("工单（{n}）").format(n=len(self.ticket_model.rows)))
+
+    def save(self) -> bool:
+        if not self.form.check_all():
+            return False
+        project = save_project(self, self.form, self.project.id, self.project.version)
+        if project is None:
+            return False
+        self.form.dirty = False
+        self.project = project
+        bus().status.emit(_("已保存工程 {code}").format(code=project.code))
+        self.load()
+        return True
+
+    def revert(self) -> None:
+        self.form.dirty = False
+        self.load()
+
+    def run_handover(self) -> None:
+        if self.form.dirty and not self.save():
+            return
+        dialog = HandoverDialog(self.project, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        items, visits = dialog.result_value
+        self.load()
+        self.tabs.setCurrentIndex(1)
+        box = QMessageBox(self)
+        box.setWindowTitle(_("交付完成"))
+        box.setText(_("已生成 {items} 个保修项目和 {visits} 次计划回访。\n现在打印保修书和保修卡吗？").format(
+            items=len(items), visits=len(visits)))
+        print_button = box.addButton(_("打印保修书和保修卡"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("以后再说"), QMessageBox.ButtonRole.RejectRole)
+        self.last_handover_box = box
+        box.exec()
+        if box.clickedButton() is print_button:
+            for doc in documents.available():
+                if doc.key in ("certificate", "cards"):
+                    self.print_document(doc)
+
+    def edit_agreed(self) -> None:
+        item = selected_row(self.item_view)
+        if item is None:
+            QMessageBox.information(self, _("修改约定保修期"), _("请先在表中选择一个保修项目"))
+            return
+        AgreedPeriodDialog(item, self).exec()
+
+    def print_document(self, doc, ask: bool = False):
+        return documents.print_project_document(self, doc, self.project.id, self.project.code, ask=ask)
+
+    def _open_visit(self, index) -> None:
+        visit = self.visit_view.model().data(index, ROW_ROLE)
+        if visit:
+            bus().open_record.emit("visit", visit.id)
+
+    def _open_ticket(self, index) -> None:
+        ticket = self.ticket_view.model().data(index, ROW_ROLE)
+        if ticket:
+            bus().open_record.emit("ticket", ticket.id)
+
+    def _new_ticket(self) -> None:
+        from .tickets import new_ticket
+
+        new_ticket(self, project_id=self.project.id)
+
+
+class ProjectsPage(Page):
+    tables = ("project", "warranty_item", "unit", "visit", "ticket", "region")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.inner = QStackedWidget()
+        self.list = ProjectListPage(self)
+        self.detail = ProjectDetail(self)
+        self.inner.addWidget(self.list)
+        self.inner.addWidget(self.detail)
+        layout.addWidget(self.inner)
+
+    def load(self) -> None:
+        if self.inner.currentWidget() is self.detail:
+            self.detail.load()
+            self._stale_list = True
+        else:
+            self.list.load()
+
+    def open_project(self, project_id: int, tab: str | None = None) -> None:
+        if self.inner.currentWidget() is self.detail and self.detail.project and self.detail.project.id != project_id:
+            if not self.leave_detail():
+                return
+        self.detail.form.dirty = False
+        self.detail.show_project(project_id)
+        self.inner.setCurrentWidget(self.detail)
+        self.detail.tabs.setCurrentIndex(2 if tab == "units" else 0)
+
+    def leave_detail(self) -> bool:
+        if self.detail.form.dirty:
+            if not forms.ask_discard(self):
+                return False
+            self.detail.form.dirty = False
+        return True
+
+    def show_list(self) -> None:
+        if not self.leave_detail():
+            return
+        self.list.load()
+        self.inner.setCurrentWidget(self.list)
+
+    def is_dirty(self) -> bool:
+        return self.inner.currentWidget() is self.detail and self.detail.form.dirty
+
+    def discard(self) -> None:
+        self.detail.form.dirty = False
+        self.detail.load()

@@ -1,0 +1,293 @@
+"""设置: company data, conventions, SLA defaults, the region season table, staff and subcontractors."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from warranty_desk.i18n import _
+from warranty_desk.models import Region
+from warranty_desk.services import settings as settings_service
+from warranty_desk.services import staff as staff_service
+
+from .. import forms
+from ..operations import perform, show_error
+from ..signals import bus
+from ..table_models import GREY, Column, RowsModel, make_table, selected_row
+from .base import Page
+
+CONVENTIONS = [("civil_code", _("民法典：起始日不计入，到期月的对应日截止（默认）")),
+               ("day_before", _("前一日：到期月对应日的前一天截止（“至…止”的习惯写法）"))]
+SLA_STEPS = [("respond_hours", _("响应")), ("onsite_hours", _("到场")), ("complete_hours", _("完成"))]
+
+
+class RegionDialog(forms.FormDialog):
+    def __init__(self, region: Region | None, parent=None):
+        super().__init__(_("地区与季节"), parent)
+        self.region = region
+        f = self.form
+        f.add("name", _("地区名称"), forms.line(40), required=True)
+        for key, label in (("heating_start", _("采暖期开始（月-日）")), ("heating_end", _("采暖期结束（月-日）")),
+                           ("cooling_start", _("供冷期开始")), ("cooling_end", _("供冷期结束")),
+                           ("rainy_start", _("雨季开始"))):
+            f.add(key, label, forms.line(5, "11-15"), required=key in ("cooling_start", "cooling_end", "rainy_start"))
+        note = QLabel(_("没有集中供暖的地区，采暖期两项都留空。"))
+        self.body.addWidget(note)
+        if region is not None:
+            f.load({k: getattr(region, k) or "" for k in ("name", "heating_start", "heating_end", "cooling_start",
+                                                           "cooling_end", "rainy_start")})
+        else:
+            f.load({"cooling_start": "06-01", "cooling_end": "09-30", "rainy_start": "06-01"})
+        self.finish_layout()
+
+    def save(self) -> bool:
+        v = self.form.values()
+        ok, _r = perform(self, settings_service.save_region, v["name"], v["heating_start"] or None,
+                         v["heating_end"] or None, v["cooling_start"], v["cooling_end"], v["rainy_start"],
+                         self.region.id if self.region else None, tables=("region",), form=self.form)
+        return ok
+
+
+class PersonDialog(forms.FormDialog):
+    """员工 or 分包单位."""
+
+    def __init__(self, kind: str, row=None, parent=None):
+        super().__init__(_("员工") if kind == "staff" else _("分包单位"), parent)
+        self.kind, self.row = kind, row
+        f = self.form
+        if kind == "staff":
+            f.add("name", _("姓名"), forms.line(60), required=True)
+            f.add("role", _("岗位"), forms.line(60))
+        else:
+            f.add("name", _("单位名称"), forms.line(200), required=True)
+            f.add("trade", _("专业"), forms.line(100, _("例如：防水、水电、门窗")))
+            f.add("contact", _("联系人"), forms.line(100))
+        f.add("phone", _("电话"), forms.line(40), check="phone")
+        f.add("active", _("在用"), QCheckBox(_("在用（停用后不再出现在选择列表中）")))
+        if row is not None:
+            f.load({k: getattr(row, k) for k in f.widgets})
+        else:
+            f.load({"active": True})
+        self.finish_layout()
+
+    def save(self) -> bool:
+        fn = staff_service.save_staff if self.kind == "staff" else staff_service.save_subcontractor
+        ok, _r = perform(self, fn, self.form.values(), self.row.id if self.row else None,
+                         self.row.version if self.row else None,
+                         tables=("staff" if self.kind == "staff" else "subcontractor",), form=self.form)
+        return ok
+
+
+class SettingsPage(Page):
+    tables = ("setting", "region", "staff", "subcontractor")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs)
+
+        # 公司与规则
+        company = QWidget()
+        company_layout = QVBoxLayout(company)
+        self.form = forms.FieldForm()
+        f = self.form
+        f.add("company_name", _("公司名称"), forms.line(200), required=True)
+        f.add("company_address", _("公司地址"), forms.line(300))
+        f.add("hotline", _("报修电话"), forms.line(40, "400-810-2468"), check="phone")
+        logo_row = QWidget()
+        logo_layout = QHBoxLayout(logo_row)
+        logo_layout.setContentsMargins(0, 0, 0, 0)
+        self.logo = forms.line(500)
+        choose = QPushButton(_("选择…"))
+        choose.clicked.connect(self._choose_logo)
+        logo_layout.addWidget(self.logo, 1)
+        logo_layout.addWidget(choose)
+        f.add("logo_path", _("公司标志（图片）"), self.logo)
+        self._replace_with_row("logo_path", logo_row)
+        f.add("clerk_name", _("当前操作员"), forms.line(100))
+        f.add("period_end_convention", _("保修期截止日算法"), forms.combo(CONVENTIONS))
+        f.add("count_season_under_way", _("采暖期计算"), QCheckBox(_("竣工时正在进行的采暖期也计入")))
+        f.add("card_layout", _("保修卡版式"), forms.combo([("a4_grid", _("A4 多张（带裁切线）")), ("a5", _("A5 每页一张"))]))
+        self.sla_boxes: dict[tuple[str, str], QSpinBox] = {}
+        sla = QGroupBox(_("报修处理时限（小时）"))
+        grid = QGridLayout(sla)
+        for col, (_key, name) in enumerate(SLA_STEPS, 1):
+            grid.addWidget(QLabel(name), 0, col)
+        for row, urgency in enumerate(("紧急", "一般"), 1):
+            grid.addWidget(QLabel(_(urgency)), row, 0)
+            for col, (key, _name) in enumerate(SLA_STEPS, 1):
+                box = QSpinBox()
+                box.setRange(1, 24 * 90)
+                box.setSuffix(_(" 小时"))
+                box.valueChanged.connect(self._sla_changed)
+                grid.addWidget(box, row, col)
+                self.sla_boxes[(urgency, key)] = box
+        self.sla_error = QLabel()
+        self.sla_error.setStyleSheet(forms.ERROR_STYLE)
+        grid.addWidget(self.sla_error, 3, 0, 1, 4)
+        f.alias("sla", "company_name")
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addWidget(f)
+        inner_layout.addWidget(sla)
+        inner_layout.addStretch(1)
+        scroll.setWidget(inner)
+        company_layout.addWidget(scroll)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.revert_button = QPushButton(_("撤销修改"))
+        self.save_button = QPushButton(_("保存设置"))
+        self.save_button.setObjectName("saveSettings")
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        company_layout.addLayout(buttons)
+        self.tabs.addTab(company, _("公司与规则"))
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.discard)
+
+        # 地区季节表
+        self.region_model = RowsModel([
+            Column(_("地区"), lambda r: r.name, 100),
+            Column(_("采暖期"), lambda r: f"{r.heating_start} → {r.heating_end}" if r.heating_start else _("无集中供暖"), 140),
+            Column(_("供冷期"), lambda r: f"{r.cooling_start} → {r.cooling_end}", 140),
+            Column(_("雨季开始"), lambda r: r.rainy_start),
+        ])
+        self.region_view = make_table(self.region_model, "regions")
+        self.tabs.addTab(self._table_tab(self.region_view, self._edit_region), _("地区季节表"))
+
+        # 员工 / 分包单位
+        self.staff_model = RowsModel([
+            Column(_("姓名"), lambda s: s.name, 100), Column(_("岗位"), lambda s: s.role, 120),
+            Column(_("电话"), lambda s: s.phone, 130),
+            Column(_("状态"), lambda s: _("在用") if s.active else _("停用"), 60, lambda s: None if s.active else GREY),
+        ])
+        self.staff_view = make_table(self.staff_model, "staff")
+        self.tabs.addTab(self._table_tab(self.staff_view, lambda new: self._edit_person("staff", new)), _("员工"))
+        self.sub_model = RowsModel([
+            Column(_("单位名称"), lambda s: s.name, 220), Column(_("专业"), lambda s: s.trade, 80),
+            Column(_("联系人"), lambda s: s.contact, 80), Column(_("电话"), lambda s: s.phone, 130),
+            Column(_("状态"), lambda s: _("在用") if s.active else _("停用"), 60, lambda s: None if s.active else GREY),
+        ])
+        self.sub_view = make_table(self.sub_model, "subcontractors")
+        self.tabs.addTab(self._table_tab(self.sub_view, lambda new: self._edit_person("sub", new)), _("分包单位"))
+        self._sla_dirty = False
+
+    def _replace_with_row(self, key: str, row_widget: QWidget) -> None:
+        """Put the logo line edit together with its 选择… button in the form row."""
+        holder = self.form.errors[key].parentWidget()
+        holder.layout().insertWidget(0, row_widget)
+
+    def _table_tab(self, view, edit) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(view)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        add = QPushButton(_("新增…"))
+        change = QPushButton(_("修改…"))
+        add.clicked.connect(lambda: edit(True))
+        change.clicked.connect(lambda: edit(False))
+        view.doubleClicked.connect(lambda _i: edit(False))
+        row.addWidget(add)
+        row.addWidget(change)
+        layout.addLayout(row)
+        return tab
+
+    def _choose_logo(self) -> None:
+        path, _f = QFileDialog.getOpenFileName(self, _("选择公司标志"), "", _("图片 (*.png *.jpg *.jpeg)"))
+        if path:
+            self.logo.setText(path)
+
+    def _sla_changed(self, *_a) -> None:
+        if not self._loading_sla:
+            self._sla_dirty = True
+
+    _loading_sla = False
+
+    def load(self) -> None:
+        values = settings_service.get_all()
+        if not self.is_dirty():
+            self.form.load({k: values.get(k) for k in self.form.widgets})
+            self._loading_sla = True
+            for (urgency, key), box in self.sla_boxes.items():
+                box.setValue(int(values["sla"][urgency][key]))
+            self._loading_sla = False
+            self._sla_dirty = False
+        self.region_model.set_rows(list(Region.select().order_by(Region.id)))
+        self.staff_model.set_rows(staff_service.list_staff())
+        self.sub_model.set_rows(staff_service.list_subcontractors())
+
+    def sla_values(self) -> dict:
+        result: dict = {}
+        for (urgency, key), box in self.sla_boxes.items():
+            result.setdefault(urgency, {})[key] = box.value()
+        return result
+
+    def save(self) -> bool:
+        self.sla_error.setText("")
+        if not self.form.check_all():
+            return False
+        values = self.form.values()
+        values["sla"] = self.sla_values()
+
+        def write():
+            settings_service.set_many(values)
+            from warranty_desk.services import audit
+
+            audit.set_clerk(values.get("clerk_name"))
+
+        self.form.clear_errors()
+        try:
+            write()
+        except Exception as exc:  # noqa: BLE001 - the core's message beside the field
+            field = getattr(exc, "field", None)
+            message = getattr(exc, "message", str(exc))
+            if field == "sla":
+                self.sla_error.setText(message)
+            elif not self.form.show_error(field, message):
+                show_error(self, exc)
+            return False
+        self.form.dirty = False
+        self._sla_dirty = False
+        bus().changed.emit({"setting"})
+        bus().status.emit(_("设置已保存"))
+        return True
+
+    def is_dirty(self) -> bool:
+        return self.form.dirty or self._sla_dirty
+
+    def discard(self) -> None:
+        self.form.dirty = False
+        self._sla_dirty = False
+        self.load()
+
+    def _edit_region(self, new: bool) -> None:
+        region = None if new else selected_row(self.region_view)
+        if not new and region is None:
+            return
+        RegionDialog(region, self).exec()
+
+    def _edit_person(self, kind: str, new: bool) -> None:
+        view = self.staff_view if kind == "staff" else self.sub_view
+        row = None if new else selected_row(view)
+        if not new and row is None:
+            return
+        if PersonDialog(kind, row, self).exec() == QDialog.DialogCode.Accepted:
+            self.refresh()

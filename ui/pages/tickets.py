@@ -1,0 +1,389 @@
+"""维修工单: the intake form and the list (lazy: rows are fetched as the clerk scrolls)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, QSettings, Qt
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from warranty_desk.i18n import _
+from warranty_desk.models import Project, Subcontractor, Unit
+from warranty_desk.rules.categories import CATEGORIES
+from warranty_desk.rules.ticket_states import STATES
+from warranty_desk.services import tickets as ticket_service
+
+from .. import forms
+from ..operations import perform, show_error
+from ..signals import bus
+from ..table_models import GREEN, ORANGE, RED, ROW_ROLE, display, make_table
+from .base import Page
+
+BATCH = 200
+
+
+class TicketListModel(QAbstractTableModel):
+    """Lazy: fetches BATCH rows at a time from the tickets service (newest first)."""
+
+    COLUMNS = [
+        (_("工单号"), "number", 110), (_("报修时间"), "reported_at", 130), (_("工程"), "project_name", 180),
+        (_("房号"), "unit", 90), (_("项目"), "category_name", 110), (_("紧急"), "urgency", 40),
+        (_("状态"), "state", 70), (_("时限"), "sla_text", 140), (_("维修单位"), "subcontractor", 120),
+        (_("内容"), "description", 0),
+    ]
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[dict] = []
+        self.filters: dict = {}
+        self.exhausted = False
+        self.now = dt.datetime.now()
+
+    def set_filters(self, **filters) -> None:
+        self.beginResetModel()
+        self.filters = {k: v for k, v in filters.items() if v not in (None, "", False)}
+        self.rows = []
+        self.exhausted = False
+        self.now = dt.datetime.now()
+        self.endResetModel()
+        self.fetchMore(QModelIndex())
+
+    def _batch(self, offset: int) -> list[dict]:
+        return ticket_service.list_tickets(now=self.now, limit=BATCH, offset=offset, **self.filters)
+
+    def canFetchMore(self, parent=QModelIndex()):  # noqa: N802 - Qt
+        return not parent.isValid() and not self.exhausted
+
+    def fetchMore(self, parent=QModelIndex()):  # noqa: N802 - Qt
+        if parent.isValid() or self.exhausted:
+            return
+        batch = self._batch(len(self.rows))
+        if len(batch) < BATCH:
+            self.exhausted = True
+        if batch:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(batch) - 1)
+            self.rows.extend(batch)
+            self.endInsertRows()
+
+    def rowCount(self, parent=QModelIndex()):  # noqa: N802 - Qt
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()):  # noqa: N802 - Qt
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section][0]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        key = self.COLUMNS[index.column()][1]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display(row[key])
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if key == "sla_text":
+                return QBrush(RED if row["overdue"] else (GREEN if row["state"] == "已关闭" else ORANGE))
+            if key == "urgency" and row["urgency"] == "紧急":
+                return QBrush(RED)
+        if role == ROW_ROLE:
+            return row
+        return None
+
+
+class TicketDialog(forms.FormDialog):
+    """报修登记 (intake). An existing ticket opens read-only here with its history; the lifecycle
+    actions come from ui/ticket_lifecycle.py (the ticket issue) when it is installed."""
+
+    def __init__(self, parent=None, project_id: int | None = None, source_visit: int | None = None,
+                 prefill: dict | None = None):
+        super().__init__(_("报修登记"), parent)
+        self.source_visit = source_visit
+        self.photos: list[str] = []
+        f = self.form
+        projects = [(None, _("（请选择工程）"))] + [
+            (pid, f"{code}  {name}") for pid, code, name in
+            Project.select(Project.id, Project.code, Project.name).order_by(Project.code).tuples()
+        ]
+        f.add("project", _("工程"), forms.combo(projects), required=True)
+        f.add("unit", _("房号"), forms.combo([(None, _("（整个工程 / 公共部位）"))]))
+        f.add("reporter", _("报修人"), forms.line(100), required=True)
+        f.add("phone", _("联系电话"), forms.line(40), check="phone")
+        f.add("channel", _("报修方式"), forms.combo(ticket_service.CHANNELS))
+        when = QDateTimeEdit(QDateTime.currentDateTime())
+        when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        when.setCalendarPopup(True)
+        f.add("reported_at", _("报修时间"), when)
+        f.add("location", _("报修部位"), forms.line(200, _("例如：主卧卫生间顶棚")))
+        f.add("category", _("保修项目"), forms.combo([(None, _("（请选择）"))] + [(k, c.name) for k, c in CATEGORIES.items()]),
+              required=True)
+        description = QPlainTextEdit()
+        description.setFixedHeight(80)
+        f.add("description", _("报修内容"), description, required=True)
+        f.add("urgency", _("紧急程度"), forms.combo([("一般", _("一般")), ("紧急", _("紧急（涉及结构安全或严重影响使用）"))]))
+        photo_row = QWidget()
+        photo_layout = QHBoxLayout(photo_row)
+        photo_layout.setContentsMargins(0, 0, 0, 0)
+        self.photo_label = QLabel(_("未选择"))
+        add_photo = QPushButton(_("添加照片…"))
+        add_photo.clicked.connect(self.add_photos)
+        photo_layout.addWidget(self.photo_label, 1)
+        photo_layout.addWidget(add_photo)
+        self.form.layout_.addRow(_("照片"), photo_row)
+        self.decision_label = QLabel()
+        self.decision_label.setWordWrap(True)
+        self.decision_label.setStyleSheet("color: #1565c0;")
+        self.body.addWidget(self.decision_label)
+        f.widgets["project"].currentIndexChanged.connect(self._project_changed)
+        f.widgets["unit"].currentIndexChanged.connect(self._unit_changed)
+        f.widgets["category"].currentIndexChanged.connect(self._show_decision)
+        self.finish_layout()
+        self.resize(600, 640)
+        values = dict(prefill or {})
+        if project_id:
+            values["project"] = project_id
+        f.load(values)
+        self._project_changed()
+        if prefill:
+            f.load({k: v for k, v in prefill.items() if k != "project"})
+            f.dirty = True
+
+    def _project_changed(self, *_a) -> None:
+        box: QComboBox = self.form.widgets["unit"]
+        box.blockSignals(True)
+        box.clear()
+        box.addItem(_("（整个工程 / 公共部位）"), None)
+        pid = self.form.value("project")
+        if pid:
+            for unit in Unit.select().where(Unit.project == pid).order_by(Unit.building, Unit.entrance, Unit.room):
+                owner = f"  {unit.owner_name}" if unit.owner_name else ""
+                box.addItem(unit.label + owner, unit.id)
+        box.blockSignals(False)
+        self._show_decision()
+
+    def _unit_changed(self, *_a) -> None:
+        unit_id = self.form.value("unit")
+        if unit_id:
+            unit = Unit.get_by_id(unit_id)
+            if not self.form.value("reporter"):
+                self.form.widgets["reporter"].setText(unit.owner_name)
+            if not self.form.value("phone"):
+                self.form.widgets["phone"].setText(unit.owner_phone)
+
+    def _show_decision(self, *_a) -> None:
+        pid, key = self.form.value("project"), self.form.value("category")
+        if not pid or not key:
+            self.decision_label.setText("")
+            return
+        try:
+            decision = ticket_service.warranty_decision(Project.get_by_id(pid), key, dt.date.today())
+        except Exception as exc:  # noqa: BLE001 - shown, not raised, while the clerk is still typing
+            self.decision_label.setText(getattr(exc, "message", str(exc)))
+            return
+        self.decision_label.setText(decision.reason)
+
+    def add_photos(self) -> None:
+        paths, _f = QFileDialog.getOpenFileNames(self, _("选择照片"), "", _("图片 (*.jpg *.jpeg *.png *.heic *.bmp)"))
+        if paths:
+            self.photos.extend(paths)
+            self.photo_label.setText("、".join(Path(p).name for p in self.photos))
+            self.form.dirty = True
+
+    def intake_data(self) -> dict:
+        v = self.form.values()
+        data = {key: v[key] for key in ("project", "unit", "reporter", "phone", "channel", "location", "category",
+                                        "description", "urgency", "reported_at")}
+        if self.source_visit:
+            data["source_visit"] = self.source_visit
+        return data
+
+    def save(self) -> bool:
+        ok, intake = perform(self, ticket_service.create_ticket, self.intake_data(), tables=("ticket",),
+                             form=self.form)
+        if not ok:
+            return False
+        self.result_value = intake
+        for path in self.photos:
+            perform(self, ticket_service.attach_file, intake.ticket.id, path, "photo", tables=("attachment",))
+        message = _("已登记工单 {number}。\n{reason}").format(number=intake.ticket.number, reason=intake.decision.reason)
+        if intake.warning:
+            message += "\n\n" + intake.warning
+        QMessageBox.information(self, _("已登记"), message)
+        return True
+
+
+class TicketView(QDialog):
+    """One ticket: its data, deadlines and history; the lifecycle panel plugs in below."""
+
+    def __init__(self, ticket_id: int, parent=None):
+        super().__init__(parent)
+        self.ticket_id = ticket_id
+        self.setWindowTitle(_("维修工单"))
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs)
+        self.summary = QWidget()
+        self.summary_form = QFormLayout(self.summary)
+        self.tabs.addTab(self.summary, _("工单"))
+        self.history = QListWidget()
+        self.tabs.addTab(self.history, _("处理记录"))
+        self.lifecycle = None
+        try:
+            module = importlib.import_module("ui.ticket_lifecycle")
+        except ImportError:
+            module = None
+        if module is not None and hasattr(module, "LifecyclePanel"):
+            self.lifecycle = module.LifecyclePanel(ticket_id, self)
+            self.tabs.insertTab(1, self.lifecycle, _("处理"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("关闭"))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        bus().changed.connect(self._changed)
+        self.load()
+        self.resize(680, 560)
+
+    def _changed(self, tables) -> None:
+        if not tables or "ticket" in tables:
+            self.load()
+
+    def load(self) -> None:
+        d = ticket_service.ticket_detail(self.ticket_id)
+        self.setWindowTitle(_("维修工单 {number}").format(number=d["number"]))
+        while self.summary_form.rowCount():
+            self.summary_form.removeRow(0)
+        rows = [
+            (_("工单号"), d["number"]), (_("工程"), f'{d["project_code"]} {d["project_name"]}'), (_("房号"), d["unit"]),
+            (_("报修人"), f'{d["reporter"]}  {d["phone"]}'), (_("报修方式"), d["channel"]),
+            (_("报修时间"), (d["reported_at"] or "").replace("T", " ")), (_("部位"), d["location"]),
+            (_("保修项目"), d["category_name"]), (_("内容"), d["description"]), (_("紧急程度"), d["urgency"]),
+            (_("状态"), d["state"]), (_("时限"), d["sla_text"]),
+            (_("是否保修期内"), _("是") if d["in_warranty"] else _("否")), (_("保修判定"), d["warranty_reason"]),
+            (_("派工"), " ".join(x for x in (d["assignee"], d["subcontractor"]) if x)),
+        ]
+        if d["repeat_of"]:
+            rows.append((_("重复报修"), d["repeat_of"]))
+        for label, value in rows:
+            text = QLabel(value or "")
+            text.setWordWrap(True)
+            text.setTextFormat(Qt.TextFormat.PlainText)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if label == _("时限") and d["overdue"]:
+                text.setStyleSheet("color: #c62828; font-weight: bold;")
+            self.summary_form.addRow(label, text)
+        self.history.clear()
+        for e in d["events"]:
+            arrow = f'{e["from"]} → {e["to"]}' if e["from"] else e["to"]
+            self.history.addItem(f'{(e["at"] or "").replace("T", " ")}  {arrow}  {e["by"]}  {e["reason"]}')
+
+
+def new_ticket(parent, project_id: int | None = None, source_visit: int | None = None, prefill: dict | None = None):
+    dialog = TicketDialog(parent, project_id=project_id, source_visit=source_visit, prefill=prefill)
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        return dialog.result_value
+    return None
+
+
+def open_ticket(parent, ticket_id: int) -> None:
+    try:
+        TicketView(ticket_id, parent).exec()
+    except Exception as exc:  # noqa: BLE001 - e.g. deleted meanwhile
+        show_error(parent, exc)
+
+
+class TicketsPage(Page):
+    tables = ("ticket", "project", "subcontractor")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        self.state_filter = QComboBox()
+        self.state_filter.addItem(_("全部状态"), "")
+        for state in STATES:
+            self.state_filter.addItem(state, state)
+        self.project_filter = QComboBox()
+        self.project_filter.setMinimumWidth(220)
+        self.sub_filter = QComboBox()
+        self.sub_filter.setMinimumWidth(160)
+        self.overdue_filter = QCheckBox(_("只看超时"))
+        self.open_filter = QCheckBox(_("只看未完成"))
+        for w in (self.state_filter, self.project_filter, self.sub_filter, self.overdue_filter, self.open_filter):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        self.new_button = QPushButton(_("报修登记…"))
+        self.new_button.setObjectName("newTicket")
+        bar.addWidget(self.new_button)
+        layout.addLayout(bar)
+        self.model = TicketListModel(self)
+        self.view = make_table(self.model, "tickets", sortable=False)
+        if QSettings().value("columns/tickets") is None:
+            for i, (_h, _k, width) in enumerate(TicketListModel.COLUMNS):
+                if width:
+                    self.view.setColumnWidth(i, width)
+        self.view.doubleClicked.connect(self._open)
+        self.view.activated.connect(self._open)
+        layout.addWidget(self.view)
+        self.count_label = QLabel()
+        layout.addWidget(self.count_label)
+        for w in (self.state_filter, self.project_filter, self.sub_filter):
+            w.currentIndexChanged.connect(self._apply)
+        self.overdue_filter.toggled.connect(self._apply)
+        self.open_filter.toggled.connect(self._apply)
+        self.new_button.clicked.connect(lambda: new_ticket(self))
+        self._loading = False
+
+    def load(self) -> None:
+        self._loading = True
+        for box, everything, query in (
+            (self.project_filter, _("全部工程"), Project.select(Project.id, Project.code, Project.name)
+             .order_by(Project.code).tuples()),
+            (self.sub_filter, _("全部维修单位"), Subcontractor.select(Subcontractor.id, Subcontractor.name, Subcontractor.trade)
+             .order_by(Subcontractor.name).tuples()),
+        ):
+            current = box.currentData()
+            box.clear()
+            box.addItem(everything, None)
+            for rid, a, b in query:
+                box.addItem(f"{a}  {b}", rid)
+            box.setCurrentIndex(max(box.findData(current), 0))
+        self._loading = False
+        self._apply()
+
+    def _apply(self, *_a) -> None:
+        if self._loading:
+            return
+        self.model.set_filters(state=self.state_filter.currentData(), project=self.project_filter.currentData(),
+                               subcontractor=self.sub_filter.currentData(), overdue=self.overdue_filter.isChecked(),
+                               open_only=self.open_filter.isChecked())
+        more = "+" if self.model.canFetchMore() else ""
+        self.count_label.setText(_("已显示 {n}{more} 张工单（向下滚动加载更多）").format(n=self.model.rowCount(), more=more))
+
+    def _open(self, index) -> None:
+        row = self.model.data(index, ROW_ROLE)
+        if row:
+            open_ticket(self, row["id"])
+

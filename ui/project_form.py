@@ -1,0 +1,92 @@
+"""The project form (basic data), shared by 新建工程 and the project page's first tab."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QPlainTextEdit
+
+from warranty_desk.i18n import _
+from warranty_desk.models import Project, Region
+from warranty_desk.rules.categories import PROJECT_SCALES, PROJECT_TYPES
+from warranty_desk.services import projects as project_service
+
+from . import forms
+from .operations import perform
+
+
+def _years(text: str):
+    from warranty_desk.services import fields
+
+    fields.integer(text, 5, 200)
+
+
+def build_project_form(form: forms.FieldForm) -> None:
+    add = form.add
+    add("code", _("工程编号"), forms.line(40, "2026-ZZ-001"), required=True)
+    add("name", _("工程名称"), forms.line(200), required=True)
+    add("type", _("工程类型"), forms.combo(PROJECT_TYPES), required=True)
+    add("scale", _("工程规模"), forms.combo(PROJECT_SCALES), required=True)
+    add("client", _("建设单位"), forms.line(200))
+    add("contact", _("联系人"), forms.line(100))
+    add("phone", _("联系电话"), forms.line(40, "010-12345678"), check="phone")
+    add("address", _("工程地址"), forms.line(500))
+    regions = [("", _("（无）"))] + [(r.name, r.name) for r in Region.select().order_by(Region.id)]
+    add("heating_region", _("所在地区"), forms.combo(regions))
+    add("has_cooling", _("有供冷系统"), QCheckBox(_("有（中央空调等）")))
+    add("accepted_on", _("竣工验收日期"), forms.date_line(), check="date")
+    add("handed_over_on", _("交付日期"), forms.date_line(), check="date")
+    add("contract_amount", _("合同金额（元）"), forms.line(20, "12500000.00"), check="money")
+    add("design_life_years", _("设计使用年限（年）"), forms.line(4, "50"), check=_years)
+    add("manager", _("项目经理"), forms.line(60))
+    add("developer", _("开发单位"), forms.line(200))
+    add("designer", _("设计单位"), forms.line(200))
+    add("supervisor", _("监理单位"), forms.line(200))
+    notes = QPlainTextEdit()
+    notes.setFixedHeight(56)
+    add("notes", _("备注"), notes)
+
+
+def project_values(project: Project) -> dict:
+    return {
+        "code": project.code, "name": project.name, "type": project.type, "scale": project.scale,
+        "client": project.client.name if project.client_id else "", "contact": project.contact,
+        "phone": project.phone, "address": project.address,
+        "heating_region": project.region.name if project.region_id else "",
+        "has_cooling": bool(project.has_cooling),
+        "accepted_on": project.accepted_on, "handed_over_on": project.handed_over_on,
+        "contract_amount": "" if project.contract_amount is None else str(project.contract_amount),
+        "design_life_years": str(project.design_life_years or ""), "manager": project.manager,
+        "developer": project.developer, "designer": project.designer, "supervisor": project.supervisor,
+        "notes": project.notes,
+    }
+
+
+def raw_from_form(form: forms.FieldForm) -> dict:
+    raw = form.values()
+    if not raw.get("design_life_years"):
+        raw["design_life_years"] = None
+    return raw
+
+
+def save_project(parent, form: forms.FieldForm, project_id: int | None = None, version: int | None = None):
+    raw = raw_from_form(form)
+    if project_id is None:
+        ok, project = perform(parent, project_service.create_project, raw, tables=("project",), form=form)
+    else:
+        ok, project = perform(parent, project_service.update_project, project_id, raw, version,
+                              tables=("project",), form=form)
+    return project if ok else None
+
+
+class ProjectDialog(forms.FormDialog):
+    """新建工程."""
+
+    def __init__(self, parent=None):
+        super().__init__(_("新建工程"), parent)
+        build_project_form(self.form)
+        self.form.load({"type": "住宅", "scale": "中型", "design_life_years": "50"})
+        self.finish_layout()
+        self.resize(560, 680)
+
+    def save(self) -> bool:
+        self.result_value = save_project(self, self.form)
+        return self.result_value is not None
