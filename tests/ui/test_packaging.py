@@ -1,0 +1,67 @@
+"""The desktop start-up pieces of issue 8: the smoke run, Qt's own translations, the About box."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QLabel
+
+from warranty_desk.version import app_version
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _smoke(tmp_path, *args):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", WARRANTY_DESK_DATA=str(tmp_path / "data"))
+    env.pop("WARRANTY_DESK_DB", None)
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--smoke", *args], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_smoke_run_creates_database_in_data_folder_and_prints(tmp_path):
+    result = _smoke(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data" / "warranty_desk.db").is_file()
+    size = int(re.search(r"certificate=(\d+) bytes", result.stdout).group(1))
+    assert size > 10_000
+    assert "formats='2026年3月15日 ¥1,234.50'" in result.stdout
+    assert "qtbase_zh_CN.qm" in result.stdout
+    assert f"保修台 {app_version()} smoke" in result.stdout
+
+
+def test_smoke_run_in_english_on_a_given_database(tmp_path):
+    result = _smoke(tmp_path, "--db", str(tmp_path / "other.db"), "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "other.db").is_file()
+    assert "locale=en formats='Mar 15, 2026 ¥1,234.50'" in result.stdout
+
+
+def test_qt_dialog_buttons_in_chinese(qapp):
+    from ui import qt_i18n
+
+    try:
+        assert qt_i18n.install(qapp, "zh_CN"), f"qtbase_zh_CN.qm not in {qt_i18n.qt_translations_dir()}"
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+        assert qt_i18n.loaded_catalogs() == ["qtbase_zh_CN.qm"]
+        qt_i18n.install(qapp, "en")
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+    finally:
+        qt_i18n.install(qapp, "zh_CN")
+
+
+def test_about_box_shows_version_and_copies_it(qtbot, db):
+    from ui.about_dialog import AboutDialog
+
+    dialog = AboutDialog()
+    qtbot.addWidget(dialog)
+    labels = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert app_version() in labels
+    dialog.copy_button.click()
+    copied = QApplication.clipboard().text()
+    assert f"版本: {app_version()}" in copied
+    assert str(db.database) in copied
