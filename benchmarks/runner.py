@@ -1,0 +1,643 @@
+"""The benchmark runner: `python -m benchmarks [--size default|small|tiny] [--runs N] [--only NAME …]`.
+
+Prints one line per measurement (median of several runs beside its target, the ratio to its
+baseline where there is one, PASS / MISS) and writes benchmarks/out/results.json.
+Measurements whose code has not landed yet are reported as "n/a" with the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .generate import OUT_DIR, SIZES, TODAY, Size, cached_office
+
+ROOT = Path(__file__).resolve().parent.parent
+MARK = "WARRANTY_DESK_BENCH"
+RESULTS_MD = Path(__file__).resolve().parent / "RESULTS.md"
+LATEST_BEGIN = "<!-- latest-run:begin -->"
+LATEST_END = "<!-- latest-run:end -->"
+
+
+class NotAvailable(Exception):
+    """The code this measurement needs has not landed yet."""
+
+
+@dataclass
+class Result:
+    name: str
+    title: str
+    unit: str  # s / ms / MB
+    target: str
+    value: float | None = None  # median
+    runs: list[float] = field(default_factory=list)
+    passed: bool | None = None  # None: not measured
+    baseline: float | None = None
+    ratio: float | None = None
+    note: str = ""
+    error: str = ""
+
+    def line(self) -> str:
+        if self.value is None:
+            status = "n/a" if not self.error else "ERROR"
+            shown = "-"
+        else:
+            status = "PASS" if self.passed else "MISS"
+            shown = f"{self.value:.3f} {self.unit}" if self.unit == "s" else f"{self.value:.1f} {self.unit}"
+        ratio = ""
+        if self.ratio is not None:
+            base = f"{self.baseline:.3f} s" if self.unit == "s" else f"{self.baseline:.2f} {self.unit}"
+            ratio = f"{self.ratio:.2f}× baseline ({base})"
+        text = f"{self.title:<36} {shown:>12}   target {self.target:<22} {ratio:<34} {status}"
+        extra = self.error or self.note
+        return text + (f"  — {extra}" if extra else "")
+
+
+@dataclass
+class Plan:
+    """What to measure at a size (the tiny size keeps everything to a few seconds)."""
+
+    cards: int
+    import_rows: int
+    heavy_runs: int  # runs of the slow document / import measurements
+
+
+PLANS = {"default": Plan(500, 5000, 3), "small": Plan(200, 2000, 3), "tiny": Plan(20, 50, 1)}
+
+
+@dataclass
+class Context:
+    size_name: str
+    size: Size
+    db_path: Path  # a working copy of the generated office (measurements may write to it)
+    work: Path
+    runs: int
+    plan: Plan
+    log: callable = print
+
+
+# helpers ------------------------------------------------------------------------------------
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def timed(fn, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def finish(result: Result, runs: list[float], limit: float, scale: float = 1.0) -> Result:
+    """Fill value/pass from runs (in seconds) against `limit` (in the result's unit)."""
+    result.runs = [round(r * scale, 6) for r in runs]
+    result.value = median(runs) * scale
+    result.passed = result.value < limit
+    return result
+
+
+def qt_env() -> dict:
+    env = dict(os.environ)
+    if not env.get("QT_QPA_PLATFORM") and not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    return env
+
+
+def open_main(ctx: Context):
+    from warranty_desk.db import open_database
+
+    return open_database(str(ctx.db_path))
+
+
+def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = dt.date(day.year, first_month, 1)
+    end = (dt.date(day.year + (first_month + 3 > 12), (first_month + 2) % 12 + 1, 1) - dt.timedelta(days=1))
+    return start, end
+
+
+def busiest_past_quarter(db_path: Path) -> str:
+    """The completed quarter with the most visits done ('2026Q3')."""
+    con = sqlite3.connect(str(db_path))
+    try:
+        rows = con.execute(
+            "SELECT substr(planned_on, 1, 4) AS y, (CAST(substr(planned_on, 6, 2) AS INTEGER) + 2) / 3 AS q, "
+            "COUNT(*) FROM visit WHERE status = 'done' AND planned_on < ? GROUP BY y, q ORDER BY 3 DESC, 1 DESC",
+            (quarter_bounds(TODAY)[0].isoformat(),),
+        ).fetchall()
+    finally:
+        con.close()
+    if not rows:
+        previous = quarter_bounds(TODAY)[0] - dt.timedelta(days=1)
+        return f"{previous.year}Q{(previous.month + 2) // 3}"
+    return f"{rows[0][0]}Q{rows[0][1]}"
+
+
+# start-up and memory (fresh processes) ------------------------------------------------------
+
+def _fresh_process(cmd: list[str], env: dict) -> tuple[float, int, int]:
+    started = time.time()
+    proc = subprocess.run(cmd, env=env, cwd=str(ROOT), capture_output=True, text=True, timeout=120)
+    for line in proc.stdout.splitlines():
+        if line.startswith(MARK):
+            values = dict(part.split("=", 1) for part in line.split()[1:])
+            return float(values["shown_at"]) - started, int(values["rss_kb"]), int(values["hwm_kb"])
+    tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+    raise RuntimeError(f"exit {proc.returncode}, no '{MARK}' line: {' | '.join(tail)}")
+
+
+def measure_startup(ctx: Context) -> list[Result]:
+    env = qt_env()
+    env["WARRANTY_DESK_BENCH_EXIT"] = "1"
+    isolated = ctx.work / "home"
+    env["XDG_CONFIG_HOME"] = str(isolated / "config")  # QSettings of the app: not the user's
+    env["XDG_DATA_HOME"] = str(isolated / "data")
+    env["WARRANTY_DESK_DATA"] = str(isolated / "wd-data")
+    python = sys.executable
+    bare_cmd = [python, str(Path(__file__).with_name("bare_window.py"))]
+    app_cmd = [python, str(ROOT / "main.py"), "--db", str(ctx.db_path)]
+    _fresh_process(bare_cmd, env)  # warm the OS file cache for both, untimed
+    _fresh_process(app_cmd, env)
+    bare, app, memory = [], [], []
+    for _ in range(ctx.runs):  # interleaved, so both see the same machine load
+        bare.append(_fresh_process(bare_cmd, env)[0])
+        elapsed, rss, hwm = _fresh_process(app_cmd, env)
+        app.append(elapsed)
+        memory.append((rss, hwm))
+    start = Result("startup", "start to usable window", "s", "< 1.5 s and ≤ 3×")
+    finish(start, app, 1.5)
+    start.baseline = median(bare)
+    start.ratio = start.value / start.baseline
+    start.passed = start.value < 1.5 and start.ratio <= 3.0
+    start.note = f"fresh process, large office; baseline = bare PySide6 window with one label ({ctx.runs} runs each)"
+    peak = max(hwm for _rss, hwm in memory) / 1024
+    mem = Result("memory", "memory with the large office open", "MB", "< 400 MB")
+    mem.runs = [round(hwm / 1024, 1) for _rss, hwm in memory]
+    mem.value = peak
+    mem.passed = peak < 400
+    mem.note = f"peak resident (VmHWM) of the start-up process; resident at first paint {median([r for r, _ in memory]) / 1024:.0f} MB"
+    return [start, mem]
+
+
+# Qt pages (in this process) -----------------------------------------------------------------
+
+_qt_app = None
+
+
+def qt_app():
+    global _qt_app
+    if _qt_app is None:
+        for key, value in qt_env().items():
+            os.environ.setdefault(key, value)
+        os.environ.setdefault("XDG_CONFIG_HOME", str(Path(tempfile.mkdtemp(prefix="wd-bench-cfg-"))))
+        from PySide6.QtCore import qInstallMessageHandler
+        from PySide6.QtWidgets import QApplication
+
+        def quiet(kind, context, message):  # the offscreen platform's chatter is not a result
+            if "propagateSizeHints" not in message:
+                sys.stderr.write(message + "\n")
+
+        qInstallMessageHandler(quiet)
+        _qt_app = QApplication.instance() or QApplication(["warranty-desk-bench"])
+        try:
+            from ui.app import setup_application
+        except ImportError:
+            _qt_app.setApplicationName("保修台")
+        else:
+            setup_application(_qt_app)
+    return _qt_app
+
+
+def wait_painted(widget, ready=lambda: True, timeout: float = 20.0) -> None:
+    """Process events until `widget` has painted and `ready()` holds."""
+    from PySide6.QtCore import QEvent, QObject
+
+    app = qt_app()
+
+    class Watch(QObject):
+        painted = False
+
+        def eventFilter(self, watched, event):  # noqa: N802 - Qt
+            if event.type() == QEvent.Type.Paint:
+                self.painted = True
+            return False
+
+    watch = Watch()
+    widget.installEventFilter(watch)
+    try:
+        widget.update()
+        deadline = time.perf_counter() + timeout
+        while not (watch.painted and ready()):
+            if time.perf_counter() > deadline:
+                raise RuntimeError("the widget did not paint within 20 s")
+            app.processEvents()
+            if watch.painted and not ready():
+                watch.painted = False
+                widget.update()
+    finally:
+        widget.removeEventFilter(watch)
+
+
+def measure_ticket_list(ctx: Context) -> list[Result]:
+    try:
+        from ui.pages.tickets import TicketsPage
+    except ImportError as exc:
+        raise NotAvailable(f"ui.pages.tickets.TicketsPage: {exc}") from None
+    from PySide6.QtCore import QModelIndex
+
+    from warranty_desk.models import Ticket
+
+    app = qt_app()
+    open_main(ctx)
+    total = Ticket.select().count()
+    first, scroll, loaded_first, loaded_end = [], [], 0, 0
+    for _ in range(ctx.runs):
+        started = time.perf_counter()
+        page = TicketsPage()
+        page.resize(1216, 700)
+        page.show()
+        model, view = page.model, page.view
+        wait_painted(view.viewport(), ready=lambda m=model: m.rowCount() > 0 or total == 0)
+        first.append(time.perf_counter() - started)
+        loaded_first = model.rowCount()
+        started = time.perf_counter()
+        bar = view.verticalScrollBar()
+        while True:
+            view.scrollToBottom()
+            app.processEvents()
+            if model.canFetchMore(QModelIndex()):
+                model.fetchMore(QModelIndex())
+                continue
+            if bar.value() >= bar.maximum():
+                break
+        wait_painted(view.viewport())
+        scroll.append(time.perf_counter() - started)
+        loaded_end = model.rowCount()
+        page.close()
+        page.deleteLater()
+        app.processEvents()
+    opened = finish(Result("ticket_list_open", f"open the ticket list ({total} tickets)", "s", "< 0.3 s"), first, 0.3)
+    opened.note = f"first paint with rows; {loaded_first} rows fetched at first paint"
+    scrolled = Result("ticket_list_scroll", "scroll the ticket list to the end", "s", "(no target; recorded)")
+    scrolled.runs = [round(s, 6) for s in scroll]
+    scrolled.value = median(scroll)
+    scrolled.passed = True
+    scrolled.note = f"{loaded_end} of {total} rows held in the model at the end"
+    return [opened, scrolled]
+
+
+def measure_calendar(ctx: Context) -> list[Result]:
+    from warranty_desk.services import visits
+
+    open_main(ctx)
+    today = dt.date.today()
+    start = today.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    grid_start, grid_end = start - dt.timedelta(days=start.weekday()), end + dt.timedelta(days=6 - end.weekday())
+    count = len(visits.month_visits(grid_start, grid_end))
+    query_runs = timed(lambda: visits.month_visits(grid_start, grid_end), ctx.runs * 2)
+    query = finish(Result("calendar_query", "calendar month query", "ms", "< 50 ms"), query_runs, 50, 1000)
+    query.note = f"{start:%Y-%m}: {count} visits in the 6-week grid"
+    results = [query]
+    try:
+        from ui.pages.calendar import CalendarPage
+    except ImportError as exc:
+        render = Result("calendar_render", "calendar month query and render", "ms", "< 50 ms")
+        render.note = f"ui.pages.calendar.CalendarPage not available: {exc}"
+        return results + [render]
+    app = qt_app()
+    runs = []
+    page = CalendarPage()
+    page.resize(1216, 700)
+    page.show()
+    wait_painted(page)
+    switch = None
+    for name in ("refresh", "load"):
+        if hasattr(page, name):
+            switch = getattr(page, name)
+            break
+    for _ in range(ctx.runs):
+        started = time.perf_counter()
+        switch()
+        wait_painted(page)
+        runs.append(time.perf_counter() - started)
+    page.close()
+    page.deleteLater()
+    app.processEvents()
+    render = finish(Result("calendar_render", "calendar month query and render", "ms", "< 50 ms"), runs, 50, 1000)
+    render.note = f"CalendarPage.{switch.__name__}() on {today:%Y-%m} until painted"
+    return results + [render]
+
+
+DUE_SQL = """
+SELECT v.id, v.planned_on, v.kind, v.purposes, v.method, v.status, p.code, p.name, p.address, p.contact, p.phone,
+       s.name
+FROM visit v JOIN project p ON p.id = v.project_id LEFT JOIN staff s ON s.id = v.staff_id
+WHERE v.planned_on BETWEEN ? AND ? AND v.status IN ('planned', 'unreachable')
+ORDER BY v.planned_on, p.code
+"""
+
+
+def measure_visits_due(ctx: Context) -> list[Result]:
+    from warranty_desk.services import visits
+
+    open_main(ctx)
+    start, end = quarter_bounds(TODAY)
+    rows = len(visits.due(start, end))
+    con = sqlite3.connect(str(ctx.db_path))
+    try:
+        raw = [len(con.execute(DUE_SQL, (start.isoformat(), end.isoformat())).fetchall())]
+        if raw[0] != rows:
+            raise RuntimeError(f"the hand-written query found {raw[0]} rows, visits.due {rows}")
+        baseline = timed(lambda: con.execute(DUE_SQL, (start.isoformat(), end.isoformat())).fetchall(), ctx.runs * 2)
+    finally:
+        con.close()
+    runs = timed(lambda: visits.due(start, end), ctx.runs * 2)
+    result = finish(Result("visits_due", f"visits due {start}…{end}", "ms", "≤ 3× raw SQL"), runs, float("inf"), 1000)
+    result.baseline = median(baseline) * 1000
+    result.ratio = result.value / result.baseline
+    result.passed = result.ratio <= 3.0
+    result.note = f"{rows} visits; baseline = the same query by hand with sqlite3"
+    return [result]
+
+
+KEYSTROKES = ["北", "北京", "北京阳", "北京阳光", "王", "王伟", "1", "13", "138", "1381", "B", "BX", "BX-", "BX-2",
+              "BX-20", "BX-202", "BX-2026", "BX-2026-", "BX-2026-0", "BX-2026-01", "G", "GC", "GC-2", "GC-2024",
+              "2026-03", "阳光花园"]
+
+
+def measure_search(ctx: Context) -> list[Result]:
+    try:
+        from warranty_desk.services import search
+    except ImportError as exc:
+        raise NotAvailable(f"warranty_desk.services.search: {exc}") from None
+    open_main(ctx)
+    per_key = {}
+    for text in KEYSTROKES:
+        search.search(text)
+        per_key[text] = median(timed(lambda t=text: search.search(t), ctx.runs))
+    worst = max(per_key, key=per_key.get)
+    result = Result("search", "global search per keystroke", "ms", "< 50 ms")
+    result.runs = [round(v * 1000, 3) for v in per_key.values()]
+    result.value = per_key[worst] * 1000
+    result.passed = result.value < 50
+    result.note = (f"slowest of {len(KEYSTROKES)} keystrokes ('{worst}'); median keystroke "
+                   f"{median(list(per_key.values())) * 1000:.1f} ms")
+    return [result]
+
+
+def _largest_residential(ctx: Context):
+    from peewee import fn
+
+    from warranty_desk.models import Project, Unit
+
+    row = (Unit.select(Unit.project, fn.COUNT(Unit.id).alias("n")).group_by(Unit.project)
+           .order_by(fn.COUNT(Unit.id).desc()).limit(1).tuples().first())
+    return Project.get_by_id(row[0]) if row else Project.select().first()
+
+
+def measure_documents(ctx: Context) -> list[Result]:
+    from warranty_desk.models import Unit
+
+    results = []
+    open_main(ctx)
+    project = _largest_residential(ctx)
+    out = ctx.work / "pdf"
+    out.mkdir(exist_ok=True)
+    try:
+        from warranty_desk.documents.certificate import build_certificate
+    except ImportError as exc:
+        results.append(Result("certificate", "a 保修书 (certificate)", "s", "< 0.5 s", note=f"n/a: {exc}"))
+    else:
+        cold = timed(lambda: build_certificate(project, out / "cert-cold.pdf"), 1)[0]
+        runs = timed(lambda: build_certificate(project, out / "cert.pdf"), ctx.runs)
+        r = finish(Result("certificate", "a 保修书 (certificate)", "s", "< 0.5 s"), runs, 0.5)
+        r.note = f"{project.code}; first build in this process {cold:.3f} s (fonts loaded)"
+        results.append(r)
+    try:
+        from warranty_desk.documents.cards import build_cards
+    except ImportError as exc:
+        results.append(Result("cards", f"{ctx.plan.cards} warranty cards in one PDF", "s", "< 10 s", note=f"n/a: {exc}"))
+    else:
+        units = list(Unit.select().where(Unit.project == project).order_by(Unit.id).limit(ctx.plan.cards))
+        if units and len(units) < ctx.plan.cards:  # a project this big is rare: repeat its units
+            units = (units * (ctx.plan.cards // len(units) + 1))[:ctx.plan.cards]
+        runs = timed(lambda: build_cards(project, out / "cards.pdf", units=units), ctx.plan.heavy_runs)
+        r = finish(Result("cards", f"{len(units)} warranty cards in one PDF", "s", "< 10 s"), runs, 10)
+        r.note = f"{project.code}, {(out / 'cards.pdf').stat().st_size // 1024} kB"
+        results.append(r)
+    try:
+        from warranty_desk.documents.quarterly import build_quarterly_report
+    except ImportError as exc:
+        results.append(Result("quarterly", "quarterly report of a busy quarter", "s", "< 5 s", note=f"n/a: {exc}"))
+    else:
+        quarter = busiest_past_quarter(ctx.db_path)
+        runs = timed(lambda: build_quarterly_report(quarter, out / "quarterly.pdf", today=TODAY), ctx.plan.heavy_runs)
+        r = finish(Result("quarterly", f"quarterly report {quarter}", "s", "< 5 s"), runs, 5)
+        r.note = f"the quarter with the most visits done; {(out / 'quarterly.pdf').stat().st_size // 1024} kB"
+        results.append(r)
+    return results
+
+
+def write_project_sheet(path: Path, rows: int, prefix: str, bad_last: bool = False) -> Path:
+    from openpyxl import Workbook
+
+    from warranty_desk.services.projects import PROJECT_FIELDS
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("工程项目")
+    sheet.append([f.header for f in PROJECT_FIELDS])
+    types = ["住宅", "公共建筑", "工业建筑", "市政工程", "装饰装修"]
+    for i in range(rows):
+        accepted = dt.date(2016, 1, 4) + dt.timedelta(days=(i * 7) % 3900)
+        handed = accepted + dt.timedelta(days=i % 20)
+        if bad_last and i == rows - 1:
+            handed = accepted - dt.timedelta(days=3)  # 交付 before 竣工验收: the whole sheet must be refused
+        sheet.append([f"{prefix}-{i + 1:05d}", f"导入测试工程{i + 1}号楼", f"导入建设单位{i % 50 + 1}", "王经理",
+                      f"010-{62000000 + i}", f"北京市朝阳区建设路{i % 300 + 1}号", types[i % 5],
+                      ("小型", "中型", "大型")[i % 3], accepted, handed, f"{(i % 90 + 10) * 10000}.00", 50,
+                      ("北京", "上海", "哈尔滨", "广州")[i % 4], "李强"])
+    book.save(path)
+    return path
+
+
+def measure_import(ctx: Context) -> list[Result]:
+    from warranty_desk.db import open_database
+    from warranty_desk.errors import ImportFailed
+    from warranty_desk.models import Project, database_proxy
+    from warranty_desk.services.importing import import_projects
+
+    n = ctx.plan.import_rows
+    target = ctx.work / "import.db"
+    times, refused = [], []
+    all_or_nothing = True
+    try:
+        for run in range(ctx.plan.heavy_runs):
+            shutil.copy(ctx.db_path, target)
+            open_database(str(target))
+            before = Project.select().count()
+            bad = write_project_sheet(ctx.work / f"bad{run}.xlsx", n, f"BAD{run}", bad_last=True)
+            started = time.perf_counter()
+            try:
+                import_projects(bad)
+                all_or_nothing = False
+            except ImportFailed:
+                pass
+            refused.append(time.perf_counter() - started)
+            all_or_nothing &= Project.select().count() == before
+            good = write_project_sheet(ctx.work / f"good{run}.xlsx", n, f"IMP{run}")
+            started = time.perf_counter()
+            created = import_projects(good)
+            times.append(time.perf_counter() - started)
+            if len(created) != n or Project.select().count() != before + n:
+                raise RuntimeError(f"imported {len(created)} of {n} rows")
+            database_proxy.obj.close()
+    finally:
+        open_main(ctx)
+        target.unlink(missing_ok=True)
+    result = finish(Result("import", f"import a {n}-row project sheet", "s", "< 10 s"), times, 10)
+    result.passed = result.passed and all_or_nothing
+    result.note = (f"all-or-nothing: a sheet with a bad last row was refused in {median(refused):.2f} s and "
+                   + ("left the database unchanged" if all_or_nothing else "CHANGED the database"))
+    return [result]
+
+
+MEASUREMENTS = {
+    "startup": measure_startup,
+    "ticket_list": measure_ticket_list,
+    "calendar": measure_calendar,
+    "visits_due": measure_visits_due,
+    "search": measure_search,
+    "documents": measure_documents,
+    "import": measure_import,
+}
+PLACEHOLDER_TITLES = {
+    "startup": [("startup", "start to usable window", "s", "< 1.5 s and ≤ 3×"),
+                ("memory", "memory with the large office open", "MB", "< 400 MB")],
+    "ticket_list": [("ticket_list_open", "open the ticket list", "s", "< 0.3 s")],
+    "calendar": [("calendar_query", "calendar month query", "ms", "< 50 ms")],
+    "visits_due": [("visits_due", "visits due for a quarter", "ms", "≤ 3× raw SQL")],
+    "documents": [("documents", "documents (保修书, cards, quarterly)", "s", "")],
+    "import": [("import", "import a project sheet", "s", "< 10 s")],
+    "search": [("search", "global search per keystroke", "ms", "< 50 ms")],
+}
+
+
+# running, printing, recording ---------------------------------------------------------------
+
+def run(ctx: Context, only: list[str] | None = None) -> list[Result]:
+    results: list[Result] = []
+    for name, fn in MEASUREMENTS.items():
+        if only and name not in only:
+            continue
+        try:
+            produced = fn(ctx)
+        except NotAvailable as exc:
+            produced = [Result(*spec, note=f"n/a: {exc}") for spec in PLACEHOLDER_TITLES.get(name, [(name, name, "s", "")])]
+        except Exception as exc:  # a measurement that breaks is reported, the others still run
+            specs = PLACEHOLDER_TITLES.get(name, [(name, name, "s", "")])
+            produced = [Result(*specs[0], error=f"{type(exc).__name__}: {exc}")]
+            ctx.log(traceback.format_exc())
+        for result in produced:
+            ctx.log(result.line())
+        results.extend(produced)
+    return results
+
+
+def machine() -> dict:
+    return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
+            "sqlite": sqlite3.sqlite_version}
+
+
+def markdown_table(results: list[Result]) -> str:
+    lines = ["| measurement | median | target | ratio to baseline | result | note |", "|---|---|---|---|---|---|"]
+    for r in results:
+        if r.value is None:
+            value, status = "–", ("ERROR" if r.error else "n/a")
+        else:
+            value = f"{r.value:.3f} s" if r.unit == "s" else f"{r.value:.1f} {r.unit}"
+            status = "PASS" if r.passed else "**MISS**"
+        ratio = f"{r.ratio:.2f}×" if r.ratio is not None else ""
+        note = (r.error or r.note).replace("|", "/")
+        lines.append(f"| {r.title} | {value} | {r.target} | {ratio} | {status} | {note} |")
+    return "\n".join(lines)
+
+
+def record(results: list[Result], header: str) -> None:
+    """Replace the latest-run section of benchmarks/RESULTS.md."""
+    text = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else f"# Benchmark results\n\n{LATEST_BEGIN}\n{LATEST_END}\n"
+    section = f"{LATEST_BEGIN}\n{header}\n\n{markdown_table(results)}\n{LATEST_END}"
+    if LATEST_BEGIN in text and LATEST_END in text:
+        before, rest = text.split(LATEST_BEGIN, 1)
+        after = rest.split(LATEST_END, 1)[1]
+        text = before + section + after
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    RESULTS_MD.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description="Warranty Desk benchmarks (issue 9)")
+    parser.add_argument("--size", choices=sorted(SIZES), default="default")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--runs", type=int, help="runs per measurement (median); default 5, tiny 1")
+    parser.add_argument("--only", nargs="+", choices=sorted(MEASUREMENTS), help="run only these measurements")
+    parser.add_argument("--out", help="where to write results.json (default benchmarks/out/results.json)")
+    parser.add_argument("--record", action="store_true", help="write this run into benchmarks/RESULTS.md")
+    args = parser.parse_args(argv)
+    size = SIZES[args.size]
+    runs = args.runs or (1 if args.size == "tiny" else 5)
+    started = time.perf_counter()
+    os.environ.setdefault("WARRANTY_DESK_USER", "benchmark")
+    work = Path(tempfile.mkdtemp(prefix="wd-bench-"))
+    os.environ.setdefault("WARRANTY_DESK_DATA", str(work / "data"))
+    try:
+        office = cached_office(size, args.seed)
+        working_copy = work / "office.db"
+        shutil.copy(office, working_copy)
+        ctx = Context(args.size, size, working_copy, work, runs, PLANS[args.size])
+        print(f"office: {office.name} ({args.size}: {size.projects} projects, {size.units} units, "
+              f"{size.visits} visits, {size.tickets} tickets, {size.audit_years} years of audit log); "
+              f"{runs} runs per measurement", flush=True)
+        results = run(ctx, args.only)
+    finally:
+        from warranty_desk.models import database_proxy
+
+        if database_proxy.obj is not None:
+            database_proxy.obj.close()
+        shutil.rmtree(work, ignore_errors=True)
+    elapsed = time.perf_counter() - started
+    misses = [r.name for r in results if r.value is not None and not r.passed]
+    errors = [r.name for r in results if r.error]
+    print(f"{len(results)} measurements in {elapsed:.0f} s: {len(misses)} missed ({', '.join(misses) or 'none'}), "
+          f"{len(errors)} errors")
+    out = Path(args.out) if args.out else OUT_DIR / "results.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"when": dt.datetime.now().isoformat(timespec="seconds"), "size": args.size, "size_params": asdict(size),
+               "seed": args.seed, "runs": runs, "elapsed_s": round(elapsed, 1), "machine": machine(),
+               "results": [asdict(r) for r in results]}
+    out.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"wrote {out}")
+    if args.record:
+        header = (f"Run of {payload['when']} — size `{args.size}`, {runs} runs per measurement, "
+                  f"{machine()['cpus']} CPUs, Python {machine()['python']}, SQLite {machine()['sqlite']}; "
+                  f"whole run {elapsed:.0f} s.")
+        record(results, header)
+        print(f"recorded in {RESULTS_MD}")
+    return 1 if errors else 0
