@@ -43,3 +43,10 @@ def test_certificate_of_a_project_not_yet_handed_over(office, tmp_path):
     text = squash(pdf_text(out))
     assert "空白工程" in text and "待交付时确定" in text
     assert "______个月" in text  # no deposit yet: a blank to fill by hand
+
+
+def test_certificate_in_english_uses_the_english_clauses_and_item_names(office, tmp_path):
+    out = build_certificate("ZZ-2024-01", tmp_path / "en.pdf", lang="en")
+    text = pdf_text(out)
+    assert "Roof waterproofing" in text and "5 years" in text and "June 15, 2029" in text
+    assert "阳光花园二期" in text  # the project's own values stay as entered

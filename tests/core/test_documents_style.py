@@ -83,11 +83,22 @@ def test_text_format_parses_headings_bullets_tables_directives_and_placeholders(
     assert "{不是占位符}" in markup and "&amp;" in markup and "{missing}" in markup
 
 
-def test_missing_english_texts_fall_back_to_chinese_and_log(caplog):
+def test_missing_english_texts_fall_back_to_chinese_and_log(caplog, tmp_path, monkeypatch):
+    # a copy of the texts where English has only one certificate file and no manual at all
+    import shutil
+
+    root = tmp_path / "texts"
+    shutil.copytree(texts.texts_dir() / "zh_CN", root / "zh_CN")
+    (root / "en" / "certificate").mkdir(parents=True)
+    (root / "en" / "certificate" / "01-scope.md").write_text("# 1. Scope\n\nEnglish scope.\n", encoding="utf-8")
+    monkeypatch.setattr(texts, "texts_dir", lambda: root)
     with caplog.at_level(logging.INFO, logger="warranty_desk.documents.texts"):
         files = texts.load("certificate", "en")
-    assert files and all("zh_CN" in str(f.path) for f in files)
+        assert texts.effective_lang("en", "manual") == "zh_CN"
+    assert [f.path.parts[-3] for f in files].count("en") == 1
+    assert all("zh_CN" in str(f.path) for f in files if f.name != "01-scope")
     assert "using zh_CN" in caplog.text
+    assert texts.effective_lang("en", "certificate") == "en"
 
 
 def test_every_shipped_text_file_parses():

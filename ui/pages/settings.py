@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QMessageBox,
     QCheckBox,
     QDialog,
     QFileDialog,
@@ -123,6 +124,8 @@ class SettingsPage(Page):
         f.add("period_end_convention", _("保修期截止日算法"), forms.combo(CONVENTIONS))
         f.add("count_season_under_way", _("采暖期计算"), QCheckBox(_("竣工时正在进行的采暖期也计入")))
         f.add("card_layout", _("保修卡版式"), forms.combo([("a4_grid", _("A4 多张（带裁切线）")), ("a5", _("A5 每页一张"))]))
+        # each language by its own name, whatever the current one is
+        f.add("language", _("界面语言"), forms.combo([("zh_CN", "中文"), ("en", "English")]))  # i18n: data
         self.sla_boxes: dict[tuple[str, str], QSpinBox] = {}
         sla = QGroupBox(_("报修处理时限（小时）"))
         grid = QGridLayout(sla)
@@ -151,6 +154,9 @@ class SettingsPage(Page):
         scroll.setWidget(inner)
         company_layout.addWidget(scroll)
         buttons = QHBoxLayout()
+        self.about_button = QPushButton(_("关于保修台…"))
+        self.about_button.clicked.connect(self._about)
+        buttons.addWidget(self.about_button)
         buttons.addStretch(1)
         self.revert_button = QPushButton(_("撤销修改"))
         self.save_button = QPushButton(_("保存设置"))
@@ -246,6 +252,7 @@ class SettingsPage(Page):
             return False
         values = self.form.values()
         values["sla"] = self.sla_values()
+        old_language = settings_service.get("language")
 
         def write():
             settings_service.set_many(values)
@@ -268,7 +275,14 @@ class SettingsPage(Page):
         self._sla_dirty = False
         bus().changed.emit({"setting"})
         bus().status.emit(_("设置已保存"))
+        if values.get("language", old_language) != old_language:
+            QMessageBox.information(self, _("界面语言"), _("新的界面语言在重新启动保修台后生效。"))
         return True
+
+    def _about(self) -> None:
+        from ..about_dialog import AboutDialog
+
+        AboutDialog(self).exec()
 
     def is_dirty(self) -> bool:
         return self.form.dirty or self._sla_dirty

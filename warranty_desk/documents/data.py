@@ -47,19 +47,51 @@ def deposit_of(project: Project) -> Deposit | None:
     return Deposit.get_or_none(Deposit.project == project)
 
 
-def item_minimum_text(item: WarrantyItem, project: Project) -> str:
-    if item.key in cat.CATEGORIES:
-        return cat.minimum_text(item.key, project.design_life_years)
+UNIT_NAMES_EN = {cat.YEARS: "years", cat.MONTHS: "months", cat.HEATING_SEASONS: "heating seasons",
+                 cat.COOLING_SEASONS: "cooling seasons"}
+
+
+def _zh(lang: str) -> bool:
+    return not lang or lang.startswith("zh")
+
+
+def period_text(unit: str, amount: int, lang: str = "zh_CN") -> str:
+    if _zh(lang):
+        try:
+            return cat.period_text(unit, amount)
+        except KeyError:
+            return f"{amount}{unit}"
+    return f"{amount} {UNIT_NAMES_EN.get(unit, unit)}"
+
+
+def item_name(item: WarrantyItem, lang: str = "zh_CN") -> str:
+    c = cat.CATEGORIES.get(item.key)
+    if not _zh(lang) and c is not None:
+        return c.name_en
+    return item.name
+
+
+def item_minimum_text(item: WarrantyItem, project: Project, lang: str = "zh_CN") -> str:
+    c = cat.CATEGORIES.get(item.key)
+    if _zh(lang):
+        if c is not None:
+            return cat.minimum_text(item.key, project.design_life_years)
+        if item.minimum_unit and item.minimum_amount:
+            return cat.period_text(item.minimum_unit, item.minimum_amount)
+        return "由双方约定"
+    if c is not None and c.minimum_unit == cat.DESIGN_LIFE:
+        return f"design service life ({project.design_life_years} years)"
+    if c is not None and c.minimum_unit is None:
+        return "as agreed"
+    if c is not None:
+        return period_text(c.minimum_unit, c.minimum_amount, lang)
     if item.minimum_unit and item.minimum_amount:
-        return cat.period_text(item.minimum_unit, item.minimum_amount)
-    return "由双方约定"
+        return period_text(item.minimum_unit, item.minimum_amount, lang)
+    return "as agreed"
 
 
-def item_agreed_text(item: WarrantyItem) -> str:
-    try:
-        return cat.period_text(item.agreed_unit, item.agreed_amount)
-    except KeyError:
-        return f"{item.agreed_amount}{item.agreed_unit}"
+def item_agreed_text(item: WarrantyItem, lang: str = "zh_CN") -> str:
+    return period_text(item.agreed_unit, item.agreed_amount, lang)
 
 
 @dataclass(frozen=True)

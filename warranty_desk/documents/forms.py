@@ -116,8 +116,8 @@ def _grid(pairs):
 def _signatures(labels):
     cells = [[M(f"{label}：", "body") for label in labels],
              [M("日期：______年____月____日", "small") for _ in labels]]
-    return KeepTogether([Spacer(1, 10 * mm), plain_table(cells, [WIDTH / len(labels)] * len(labels),
-                                                        [("BOTTOMPADDING", (0, 0), (-1, 0), 12 * mm)])])
+    return KeepTogether([Spacer(1, 6 * mm), plain_table(cells, [WIDTH / len(labels)] * len(labels),
+                                                        [("BOTTOMPADDING", (0, 0), (-1, 0), 9 * mm)])])
 
 
 def _header(title: str, number: str, comp_name: str):
@@ -254,7 +254,7 @@ def _cost_table(t):
         rows.append([P(line.kind, "cell_c"), P(line.description, "cell"), P(f"{line.quantity:g}", "cell_r"),
                      P(money_text(line.unit_price), "cell_r"), P(money_text(line.amount), "cell_r"),
                      P(line.borne_by, "cell_c")])
-    for _ in range(max(0, 4 - len(lines))):
+    for _ in range(max(0, 3 - len(lines))):
         rows.append(["", "", "", "", "", ""])
     total = sum((line.amount for line in lines), start=0)
     rows.append([M("合计", "cell_c"), "", "", "", P(money_text(total) if lines else "", "cell_r"), ""])
@@ -295,7 +295,7 @@ def build_repair_record(ticket, path, project=None, lang: str = "zh_CN") -> Path
     accept_pairs = [
         ("验收结论", ("markup", _choices(("合格", "不合格"), accepted)), True),
         ("满意度", ("markup", _choices(GRADES, satisfaction)), True),
-        ("验收意见", t.signoff_note if t else "", 22 * mm),
+        ("验收意见", t.signoff_note if t else "", 15 * mm),
         ("验收人", t.signoff_by if t else ""), ("验收时间", fmt_datetime(t.signoff_at, lang) if t else ""),
     ]
     story += [M("保修完成验收", "h2"), _grid(accept_pairs),

@@ -19,6 +19,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from ..i18n import gettext_for
 from . import data, texts
 from .certificate import items_table
 from .style import (
@@ -80,67 +81,73 @@ def styles_bg():
     return HEAD_BG
 
 
-def _parties(project, comp, width):
+def _parties(project, comp, width, lang="zh_CN"):
+    _ = gettext_for(lang)
     return [_kv_table([
-        ("工程名称", project.name),
-        ("工程地址", project.address),
-        ("建设单位（开发单位）", project.developer or (project.client.name if project.client_id else "")),
-        ("设计单位", project.designer),
-        ("施工单位", comp.name),
-        ("监理单位", project.supervisor),
-        ("竣工验收日期", fmt_date(project.accepted_on)),
-        ("交付日期", fmt_date(project.handed_over_on)),
-        ("设计使用年限", f"{project.design_life_years}年"),
+        (_("工程名称"), project.name),
+        (_("工程地址"), project.address),
+        (_("建设单位（开发单位）"), project.developer or (project.client.name if project.client_id else "")),
+        (_("设计单位"), project.designer),
+        (_("施工单位"), comp.name),
+        (_("监理单位"), project.supervisor),
+        (_("竣工验收日期"), fmt_date(project.accepted_on, lang)),
+        (_("交付日期"), fmt_date(project.handed_over_on, lang)),
+        (_("设计使用年限"), _("{n}年").format(n=project.design_life_years)),
     ], width)]
 
 
-def _materials(project, width):
+def _materials(project, width, lang="zh_CN"):
+    _ = gettext_for(lang)
     lines = [line.strip() for line in (project.materials or "").splitlines() if line.strip()]
     if not lines:
-        return [P("本工程未登记主要材料和设备清单；如需了解，请向建设单位或施工单位索取。", "body")]
-    rows = [[M("序号", "head"), M("材料 / 设备（品种、规格、标准）", "head")]]
+        return [P(_("本工程未登记主要材料和设备清单；如需了解，请向建设单位或施工单位索取。"), "body")]
+    rows = [[P(_("序号"), "head"), P(_("材料 / 设备（品种、规格、标准）"), "head")]]
     for n, line in enumerate(lines, 1):
         rows.append([M(str(n), "cell_c"), P(line, "cell")])
     return [grid_table(rows, [14 * mm, width - 14 * mm])]
 
 
-def _sla(width):
+def _sla(width, lang="zh_CN"):
+    _ = gettext_for(lang)
     rules = data.sla()
     from .style import hours_text
 
-    rows = [[M(h, "head") for h in ("报修类别", "响应", "到达现场", "修复")]]
-    for urgency, label in (("紧急", "紧急报修（漏水、停电、停暖、危及安全）"), ("一般", "一般报修")):
+    rows = [[P(h, "head") for h in (_("报修类别"), _("响应"), _("到达现场"), _("修复"))]]
+    for urgency, label in (("紧急", _("紧急报修（漏水、停电、停暖、危及安全）")), ("一般", _("一般报修"))):
         hours = rules.get(urgency, {})
-        rows.append([M(label, "cell")] + [M(f"{hours_text(hours[k])}内" if hours.get(k) else "—", "cell_c")
+        rows.append([P(label, "cell")] + [P(_("{time}内").format(time=hours_text(hours[k], lang))
+                                            if hours.get(k) else "—", "cell_c")
                                           for k in ("respond_hours", "onsite_hours", "complete_hours")])
     return [grid_table(rows, [width * f for f in (0.46, 0.18, 0.18, 0.18)])]
 
 
-def _contacts(project, comp, width):
+def _contacts(project, comp, width, lang="zh_CN"):
+    _ = gettext_for(lang)
     pairs = [
-        ("报修电话", comp.hotline),
-        ("施工单位", comp.name),
-        ("施工单位地址", comp.address),
-        ("项目经理", project.manager),
-        ("建设单位联系人", " ".join(x for x in (project.contact, project.phone) if x)),
-        ("火警 / 急救 / 报警", "119 / 120 / 110"),
+        (_("报修电话"), comp.hotline),
+        (_("施工单位"), comp.name),
+        (_("施工单位地址"), comp.address),
+        (_("项目经理"), project.manager),
+        (_("建设单位联系人"), " ".join(x for x in (project.contact, project.phone) if x)),
+        (_("火警 / 急救 / 报警"), "119 / 120 / 110"),
     ]
     return [_kv_table(pairs, width)]
 
 
 def _cover(project, comp, unit, lang):
+    _ = gettext_for(lang)
     st = styles()
     is_home = project.type == "住宅"
-    title = "住宅使用说明书" if is_home else "工程使用维护手册"
-    story = [Spacer(1, 40 * mm), M(title, st["title"]), M("（用户手册）", "subtitle"), Spacer(1, 20 * mm)]
+    title = _("住宅使用说明书") if is_home else _("工程使用维护手册")
+    story = [Spacer(1, 40 * mm), M(title, st["title"]), P(_("（用户手册）"), "subtitle"), Spacer(1, 20 * mm)]
     width = A4[0] - 2 * MARGIN - 40 * mm
     name = fit_paragraph(project.name, st["h1"].clone("cover_name", alignment=1, textColor=ACCENT, spaceBefore=0),
                          width, 40 * mm)
     story += [name, Spacer(1, 10 * mm)]
-    pairs = [("工程编号", project.code)]
+    pairs = [(_("工程编号"), project.code)]
     if unit is not None:
-        pairs += [("房　　号", unit.label), ("业　　主", unit.owner_name)]
-    pairs += [("交付日期", fmt_date((unit.handed_over_on if unit is not None else None) or project.handed_over_on,
+        pairs += [(_("房　　号"), unit.label), (_("业　　主"), unit.owner_name)]
+    pairs += [(_("交付日期"), fmt_date((unit.handed_over_on if unit is not None else None) or project.handed_over_on,
                                     lang, BLANK))]
     rows = [[M(label, "right"), P(value or BLANK, "left")] for label, value in pairs]
     from .style import plain_table
@@ -148,7 +155,7 @@ def _cover(project, comp, unit, lang):
     story.append(plain_table(rows, [40 * mm, width - 40 * mm], [("LEFTPADDING", (1, 0), (1, -1), 6 * mm),
                                                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 6)],
                              hAlign="CENTER"))
-    story += [Spacer(1, 60 * mm), P(comp.name, "center"), M("编制", "center")]
+    story += [Spacer(1, 60 * mm), P(comp.name, "center"), P(_("编制"), "center")]
     return story
 
 
@@ -160,14 +167,15 @@ def build_manual(project, path, lang: str = "zh_CN", unit=None) -> Path:
     values = data.project_values(project, lang)
     width = A4[0] - 2 * MARGIN
     directives = {
-        "parties": lambda *a: _parties(project, comp, width),
-        "materials": lambda *a: _materials(project, width),
+        "parties": lambda *a: _parties(project, comp, width, lang),
+        "materials": lambda *a: _materials(project, width, lang),
         "items": lambda *a: [items_table(project, width, lang)],
-        "sla": lambda *a: _sla(width),
-        "contacts": lambda *a: _contacts(project, comp, width),
+        "sla": lambda *a: _sla(width, lang),
+        "contacts": lambda *a: _contacts(project, comp, width, lang),
     }
     story = _cover(project, comp, unit, lang)
-    story += [NextPageTemplate("body"), PageBreak(), M("目　录", "title"), Spacer(1, 6 * mm)]
+    _ = gettext_for(lang)
+    story += [NextPageTemplate("body"), PageBreak(), P(_("目　录"), "title"), Spacer(1, 6 * mm)]
     toc = TableOfContents()
     toc.levelStyles = [styles()["toc1"], styles()["toc2"]]
     toc.dotsMinLevel = 0
@@ -178,7 +186,7 @@ def build_manual(project, path, lang: str = "zh_CN", unit=None) -> Path:
         if n < len(chapters) - 1:
             story.append(Spacer(1, 6 * mm))
 
-    title = "住宅使用说明书" if project.type == "住宅" else "工程使用维护手册"
+    title = _("住宅使用说明书") if project.type == "住宅" else _("工程使用维护手册")
     doc_title = f"{title}　{project.name}" + (f"　{unit.label}" if unit is not None else "")
     target = Path(path)
     with atomic_pdf(target) as tmp:

@@ -178,7 +178,9 @@ def _summary(f: qf.QuarterFigures):
     w = WIDTH
     story = [M("一、本季概况", "h1"),
              grid_table(rows, [w * 0.30, w * 0.20, w * 0.30, w * 0.20], zebra=False), Spacer(1, 3 * mm),
-             P(f"满意度等级（{s.count}次有评分的回访）：{grades}。报修最多的问题：{top}。", "indent")]
+             P(f"满意度等级（{s.count}次有评分的回访）：{grades}。报修最多的问题：{top}。"
+               f"缺陷责任期已届满、待返还的质量保证金：{len(f.deposits)}笔"
+               f"（{money_text(sum(d.amount for d in f.deposits)) if f.deposits else '无'}）。", "indent")]
     return story
 
 
