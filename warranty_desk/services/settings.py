@@ -85,6 +85,8 @@ def get_all() -> dict:
 def _validate(key: str, value) -> None:
     if key not in DEFAULTS:
         raise ValidationError(f"未知的设置项：{key}", field=key)
+    if key == "language" and value not in ("zh_CN", "en"):
+        raise ValidationError("界面语言只能是中文（zh_CN）或英文（en）", field=key)
     if key == "period_end_convention" and value not in CONVENTIONS:
         raise ValidationError("保修期截止日算法只能是 civil_code（民法典）或 day_before（前一日）", field=key)
     if key == "sla":
