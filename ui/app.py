@@ -7,10 +7,8 @@ import sys
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from warranty_desk.db import open_database
-from warranty_desk.errors import ValidationError
 from warranty_desk.paths import default_database, resources_dir
 from warranty_desk.services import settings
 
@@ -50,11 +48,9 @@ def setup_application(app: QApplication) -> None:
 def run(args) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     setup_application(app)
-    try:
-        open_database(args.db or default_database())
-        settings.ensure_defaults()
-    except ValidationError as exc:
-        QMessageBox.critical(None, "保修台", exc.message)
+    from ui import backup_dialogs  # one window per file, integrity check, offer of the latest good backup
+
+    if not backup_dialogs.open_at_start(args.db or default_database()):
         return 2
     # the language chosen in 设置 applies from the start, before any window is built
     from ui import qt_i18n
@@ -70,6 +66,8 @@ def run(args) -> int:
     if bench_hook.enabled():
         bench_hook.install(app, window)
     window.show()
+    if not args.smoke and not bench_hook.enabled():
+        backup_dialogs.start_automatic_backups(app, window)  # daily (after start) and on close
     if args.smoke:
         from ui.smoke import run_smoke
 

@@ -1,0 +1,118 @@
+"""Data safety in the desktop program: 备份到…, 从备份恢复, start-up check, 修改记录."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from ui import backup_dialogs
+from warranty_desk import instance_lock
+from warranty_desk.models import Project
+from warranty_desk.services import backup, projects
+
+
+@pytest.fixture
+def answer_boxes(monkeypatch):
+    """Message boxes answer themselves and remember what they said."""
+    shown = []
+
+    def record(kind, reply=None):
+        def box(parent, title, text, *a, **k):
+            shown.append((kind, title, text))
+            return reply
+        return box
+
+    monkeypatch.setattr(QMessageBox, "information", record("info"))
+    monkeypatch.setattr(QMessageBox, "warning", record("warning"))
+    monkeypatch.setattr(QMessageBox, "critical", record("critical"))
+    monkeypatch.setattr(QMessageBox, "question", record("question", QMessageBox.StandardButton.Yes))
+    return shown
+
+
+def test_backup_to_then_restore_from_the_tab(qtbot, db, make_project, tmp_path, answer_boxes):
+    make_project(code="UI-1", name="界面备份工程")
+    tab = backup_dialogs.DataSafetyTab()
+    qtbot.addWidget(tab)
+    target = tmp_path / "U盘" / "备份.wdbak"
+    assert tab.backup_to(str(target))
+    assert target.exists() and answer_boxes[-1][0] == "info" and "1个工程" in answer_boxes[-1][2]
+    projects.create_project({"code": "UI-2", "name": "之后新增", "type": "住宅", "scale": "小型"})
+    assert backup_dialogs.restore_with_confirmation(tab, str(target))
+    assert [p.code for p in Project.select()] == ["UI-1"]
+    assert answer_boxes[-1][1] == "已恢复" and "恢复前的数据已另存为" in answer_boxes[-1][2]
+    tab.refresh()
+    assert tab.list.count() == 1  # the automatic copy made before the restore
+    assert "恢复前自动保存" in tab.list.item(0).text()
+
+
+def test_a_foreign_file_is_refused_with_a_message(qtbot, db, make_project, tmp_path, answer_boxes):
+    make_project(code="UI-1")
+    bad = tmp_path / "合同.wdbak"
+    bad.write_bytes(b"not ours")
+    assert not backup_dialogs.restore_with_confirmation(None, str(bad))
+    assert "不是保修台的备份文件" in answer_boxes[-1][2]
+    assert Project.select().count() == 1
+
+
+def test_history_dialog_shows_who_and_what(qtbot, db, make_project):
+    project = make_project(code="H-1", name="旧名")
+    projects.update_project(project.id, {"code": "H-1", "name": "新名", "type": "住宅", "scale": "中型"},
+                            expected_version=project.version)
+    dialog = backup_dialogs.HistoryDialog("project", project.id, "H-1")
+    qtbot.addWidget(dialog)
+    table = dialog.table
+    assert table.rowCount() == 2
+    assert table.item(1, 1).text() == "测试员" and table.item(1, 2).text() == "修改"
+    assert "name：旧名 → 新名" in table.item(1, 3).text()
+
+
+def test_open_at_start_damaged_file_offers_latest_backup(qtbot, db, make_project, tmp_path, monkeypatch):
+    if db.__class__.__name__.startswith("Postgres"):
+        pytest.skip("SQLite file")
+    for n in range(40):
+        make_project(code=f"S-{n}", notes="记录" * 300)
+    backup.auto_backup("daily")
+    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = db.database
+    db.close()
+    with open(path, "r+b") as fh:  # a failing disk: garbage over the middle of the file
+        size = fh.seek(0, 2)
+        for offset in range(8192, size - 4096, 16384):
+            fh.seek(offset + 100)
+            fh.write(b"\xde\xad\xbe\xef" * 200)
+    offered = []
+
+    def fake_offer(check, target):
+        offered.append((check.read_only, check.problems[:1]))
+
+    monkeypatch.setattr(backup_dialogs, "offer_restore_when_damaged", fake_offer)
+    assert backup_dialogs.open_at_start(path)
+    assert offered and offered[0][0] is True
+    assert backup_dialogs.read_only()
+    assert backup.latest_good_backup() is not None
+    backup_dialogs._state["lock"].release()
+    backup_dialogs._state.update(lock=None, read_only=False)
+
+
+def test_second_window_told_already_running(qtbot, tmp_path, monkeypatch):
+    path = str(tmp_path / "office.db")
+    held = instance_lock.acquire(path)
+    chosen = []
+    monkeypatch.setattr(backup_dialogs, "instance_lock", _Other(held))
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: chosen.append(self.text()) or 0)
+    monkeypatch.setattr(QMessageBox, "clickedButton", lambda self: self.defaultButton())
+    assert backup_dialogs.open_at_start(path) is False
+    assert "保修台已在运行" in chosen[0]
+    held.release()
+
+
+class _Other:
+    """instance_lock as seen from a second program: the lock is held by someone else."""
+
+    AlreadyRunning = instance_lock.AlreadyRunning
+
+    def __init__(self, held):
+        self.held = held
+
+    def acquire(self, path):
+        raise instance_lock.AlreadyRunning(instance_lock.read_holder(path))

@@ -1,0 +1,330 @@
+"""Data safety in the desktop program: opening the database at start (one window per file, integrity
+check, offer of the latest good backup), automatic backups, the 数据安全 tab of 设置 (备份到…,
+从备份恢复…, backup folder) and the per-record change history (修改记录)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from warranty_desk import instance_lock
+from warranty_desk.db import is_url
+from warranty_desk.errors import ValidationError
+from warranty_desk.i18n import _
+from warranty_desk.services import audit, backup, integrity
+from warranty_desk.services import settings as settings_service
+
+from .operations import perform, show_error
+from .signals import announce
+
+log = logging.getLogger(__name__)
+
+FILTER = _("保修台备份 (*.wdbak)")
+ACTIONS = {"create": _("新建"), "update": _("修改"), "delete": _("删除"), "import": _("导入"),
+           "transition": _("状态变更"), "handover": _("交付"), "signoff": _("验收签字")}
+
+_state = {"read_only": False, "lock": None}
+
+
+def read_only() -> bool:
+    """True when the database was found damaged and opened read-only at start."""
+    return _state["read_only"]
+
+
+# --- start-up -------------------------------------------------------------------------------------
+
+def _busy(fn, *args, **kwargs):
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+
+
+def _take_window_lock(target: str) -> bool:
+    """One window per SQLite file; a second start is told so (and may still open, at its own choice)."""
+    try:
+        _state["lock"] = instance_lock.acquire(target)
+        return True
+    except instance_lock.AlreadyRunning as exc:
+        box = QMessageBox(QMessageBox.Icon.Information, _("保修台已在运行"), str(exc))
+        box.setInformativeText(_("同一台电脑上同时开两个保修台窗口，两边看不到对方刚做的修改。建议关闭本窗口。"))
+        quit_button = box.addButton(_("退出"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(_("仍然打开"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(quit_button)
+        box.exec()
+        return box.clickedButton() is not quit_button
+    except OSError as exc:  # a read-only folder: no lock, but the program still works (WAL, busy timeout)
+        log.warning("no window lock for %s: %s", target, exc)
+        return True
+
+
+def offer_restore_when_damaged(check: integrity.StartupCheck, target: str) -> None:
+    """Tell the clerk the database is damaged (opened read-only) and offer the latest good backup."""
+    offer = _busy(backup.latest_good_backup)
+    box = QMessageBox(QMessageBox.Icon.Critical, _("数据库已损坏"), check.message())
+    restore_button = None
+    if offer is not None:
+        path, manifest = offer
+        box.setInformativeText(_("最近一次完好的备份：{date}（{projects}个工程，{tickets}张工单）\n{path}").format(
+            date=manifest.created.strftime("%Y-%m-%d %H:%M"), projects=manifest.counts.get("project", 0),
+            tickets=manifest.counts.get("ticket", 0), path=path))
+        restore_button = box.addButton(_("从这个备份恢复"), QMessageBox.ButtonRole.AcceptRole)
+    else:
+        box.setInformativeText(_("备份文件夹中没有可用的备份。可以在 设置 → 数据安全 中选择其他位置的备份文件恢复。"))
+    box.addButton(_("只读查看"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if restore_button is not None and box.clickedButton() is restore_button:
+        try:
+            result = _busy(backup.restore_from, offer[0])
+        except ValidationError as exc:
+            QMessageBox.warning(None, _("恢复失败"), exc.message)
+            return
+        _state["read_only"] = False
+        QMessageBox.information(None, _("已恢复"), backup.restore_summary(result))
+
+
+def open_at_start(target: str) -> bool:
+    """Open the database for the program. False: the clerk chose not to continue (or it failed)."""
+    if not is_url(target) and not _take_window_lock(target):
+        return False
+    try:
+        check = _busy(integrity.open_checked, target)
+    except ValidationError as exc:
+        QMessageBox.critical(None, _("保修台"), exc.message)
+        return False
+    log.info("database opened and checked in %.1f ms", check.elapsed_ms)
+    _state["read_only"] = check.read_only
+    if check.read_only:
+        offer_restore_when_damaged(check, target)
+    if not read_only():
+        settings_service.ensure_defaults()
+    return True
+
+
+def start_automatic_backups(app: QApplication, parent: QWidget | None = None) -> None:
+    """The daily backup a few seconds after start (not slowing it) and one when the program closes."""
+    if read_only():
+        return
+
+    def daily():
+        try:
+            backup.auto_backup("daily")
+        except (ValidationError, OSError) as exc:
+            message = exc.message if isinstance(exc, ValidationError) else str(exc)
+            log.warning("automatic backup failed: %s", message)
+            QMessageBox.warning(parent, _("自动备份失败"), _("今天的自动备份没有完成：{m}\n请在 设置 → 数据安全 中检查备份文件夹。").format(
+                m=message))
+
+    def on_close():
+        try:
+            backup.auto_backup("close")
+        except Exception:  # noqa: BLE001 - closing must never fail because of a backup
+            log.exception("backup on close failed")
+        lock = _state.get("lock")
+        if lock is not None:
+            lock.release()
+
+    QTimer.singleShot(3000, daily)
+    app.aboutToQuit.connect(on_close)
+
+
+# --- 设置 → 数据安全 -------------------------------------------------------------------------------
+
+class DataSafetyTab(QWidget):
+    """Backup folder, 立即备份到…, 从备份恢复…, the list of automatic backups."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        intro = QLabel(_("保修台每天自动备份一次，关闭程序时（有修改的话）再备份一次。每个备份是一个 .wdbak 文件，"
+                         "包含全部数据和附件（照片、扫描件、签名）。保留最近 14 天每天一份、最近 12 个月每月一份。\n"
+                         "建议定期“备份到…”U盘或网络文件夹，放在另一处保存。"))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        folder_row = QHBoxLayout()
+        self.folder_label = QLabel()
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder_label.setWordWrap(True)
+        change_folder = QPushButton(_("更改备份文件夹…"))
+        change_folder.clicked.connect(self.choose_folder)
+        folder_row.addWidget(QLabel(_("备份文件夹：")))
+        folder_row.addWidget(self.folder_label, 1)
+        folder_row.addWidget(change_folder)
+        layout.addLayout(folder_row)
+        self.list = QListWidget()
+        self.list.setObjectName("backupList")
+        layout.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        self.backup_button = QPushButton(_("备份到…"))
+        self.backup_button.setObjectName("backupTo")
+        self.restore_button = QPushButton(_("从备份文件恢复…"))
+        self.restore_selected_button = QPushButton(_("从选中的备份恢复"))
+        self.backup_button.clicked.connect(self.backup_to)
+        self.restore_button.clicked.connect(self.restore_file)
+        self.restore_selected_button.clicked.connect(self.restore_selected)
+        buttons.addWidget(self.backup_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.restore_selected_button)
+        buttons.addWidget(self.restore_button)
+        layout.addLayout(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            folder = backup.backup_folder()
+        except OSError as exc:
+            self.folder_label.setText(_("无法使用：{e}").format(e=exc))
+            return
+        self.folder_label.setText(str(folder))
+        self.list.clear()
+        for path in backup.list_backups(folder):
+            stamp = backup._stamp_of(path)
+            kind = _("恢复前自动保存") if "before-restore" in path.name else (
+                _("关闭时") if "-close" in path.name else _("每日"))
+            item = QListWidgetItem(f"{stamp:%Y-%m-%d %H:%M}    {kind}    {path.stat().st_size / 1024 / 1024:.1f} MB")
+            item.setData(Qt.ItemDataRole.UserRole, str(path))
+            self.list.addItem(item)
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("选择备份文件夹"), str(backup.backup_folder()))
+        if folder:
+            perform(self, settings_service.set, "backup_folder", folder, tables=("setting",))
+            self.refresh()
+
+    def backup_to(self, path: str | None = None) -> bool:
+        if not path:
+            suggested = str(Path.home() / backup._auto_name(dt.datetime.now()))
+            path, _filter = QFileDialog.getSaveFileName(self, _("备份到…"), suggested, FILTER)
+            if not path:
+                return False
+            if not path.lower().endswith(backup.SUFFIX):
+                path += backup.SUFFIX
+        ok, manifest = perform(self, _busy, backup.backup_to, path)
+        if ok:
+            files = sum(1 for n in manifest.files if n.startswith("attachments/"))
+            QMessageBox.information(self, _("备份完成"), _("已备份到 {path}\n{projects}个工程，{tickets}张工单，{files}个附件文件").format(
+                path=path, projects=manifest.counts.get("project", 0), tickets=manifest.counts.get("ticket", 0),
+                files=files))
+        return ok
+
+    def restore_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("选择备份文件"), str(backup.backup_folder()),
+                                                    FILTER + ";;" + _("所有文件 (*)"))
+        if path:
+            restore_with_confirmation(self, path)
+            self.refresh()
+
+    def restore_selected(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            QMessageBox.information(self, _("从备份恢复"), _("请先在列表中选中一个备份"))
+            return
+        restore_with_confirmation(self, item.data(Qt.ItemDataRole.UserRole))
+        self.refresh()
+
+
+def restore_with_confirmation(parent: QWidget | None, path: str, confirm: bool = True) -> bool:
+    """Check the file, ask the clerk, restore (the current data is backed up first), announce."""
+    try:
+        manifest = _busy(backup.verify, path)
+    except ValidationError as exc:
+        show_error(parent, exc)
+        return False
+    if confirm:
+        answer = QMessageBox.question(
+            parent, _("从备份恢复"),
+            _("用 {date} 的备份（{projects}个工程，{tickets}张工单，{visits}次回访，备份人：{who}）替换当前的全部数据？\n\n"
+              "当前数据会先自动备份到备份文件夹，必要时可以再恢复回来。").format(
+                date=manifest.created.strftime("%Y-%m-%d %H:%M"), projects=manifest.counts.get("project", 0),
+                tickets=manifest.counts.get("ticket", 0), visits=manifest.counts.get("visit", 0),
+                who=manifest.created_by or "—"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+    # on the UI thread on purpose: the database connection is closed and reopened
+    ok, result = perform(parent, _busy, backup.restore_from, path)
+    if ok:
+        _state["read_only"] = False
+        announce()  # everything changed
+        QMessageBox.information(parent, _("已恢复"), backup.restore_summary(result))
+    return ok
+
+
+# --- 修改记录 --------------------------------------------------------------------------------------
+
+def _values(text: str) -> dict:
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        return {"": text}
+    return value if isinstance(value, dict) else {"": value}
+
+
+def describe_change(row) -> str:
+    """One audit row in words: field: old → new, one per line."""
+    old, new = _values(row.old), _values(row.new)
+    lines = []
+    for key in sorted(set(old) | set(new)):
+        if key in ("id", "version"):
+            continue
+        before, after = old.get(key), new.get(key)
+        if row.action == "create":
+            if after not in (None, "", False):
+                lines.append(f"{key}：{after}")
+        else:
+            lines.append(f"{key}：{'' if before is None else before} → {'' if after is None else after}")
+    return "\n".join(lines)
+
+
+class HistoryDialog(QDialog):
+    """修改记录 of one record: when, who, what, old → new. Read only: nobody edits the audit log."""
+
+    def __init__(self, table: str, record_id: int, title: str = "", parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(_("修改记录") + (f" — {title}" if title else ""))
+        self.resize(820, 460)
+        layout = QVBoxLayout(self)
+        rows = audit.history(table, record_id)
+        self.table = QTableWidget(len(rows), 5)
+        self.table.setObjectName("historyTable")
+        self.table.setHorizontalHeaderLabels([_("时间"), _("操作人"), _("操作"), _("修改内容"), _("说明")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        for i, row in enumerate(rows):
+            cells = [row.at.strftime("%Y-%m-%d %H:%M") if row.at else "", row.user, ACTIONS.get(row.action, row.action),
+                     describe_change(row), row.note]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(i, j, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
+        layout.addWidget(self.table if rows else QLabel(_("这条记录还没有修改记录")))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
