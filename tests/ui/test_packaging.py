@@ -65,3 +65,39 @@ def test_about_box_shows_version_and_copies_it(qtbot, db):
     copied = QApplication.clipboard().text()
     assert f"版本: {app_version()}" in copied
     assert str(db.database) in copied
+
+
+def test_language_choice_in_settings_takes_effect_after_restart(app_window, qtbot, answers, monkeypatch):
+    from warranty_desk.services import settings
+
+    app_window.go(7)
+    page = app_window.page("设置")
+    page.form.widgets["company_name"].setText("华建公司")
+    combo = page.form.widgets["language"]
+    assert [combo.itemData(i) for i in range(combo.count())] == ["zh_CN", "en"]
+    combo.setCurrentIndex(combo.findData("en"))
+    assert page.save() is True
+    assert settings.get("language") == "en"
+    assert any(kind == "information" and "重新启动" in text for kind, _title, text in answers["shown"])
+    # saving again without a change says nothing more
+    answers["shown"].clear()
+    assert page.save() is True
+    assert not answers["shown"]
+
+    shown = []
+    from ui import about_dialog
+
+    monkeypatch.setattr(about_dialog.AboutDialog, "exec", lambda self: shown.append(self.facts_text()))
+    page.about_button.click()
+    assert shown and app_version() in shown[0]
+
+
+def test_unknown_language_is_refused(db):
+    import pytest
+
+    from warranty_desk.errors import ValidationError
+    from warranty_desk.services import settings
+
+    with pytest.raises(ValidationError, match="界面语言"):
+        settings.set("language", "fr")
+    assert settings.get("language") == "zh_CN"
