@@ -193,6 +193,10 @@ class SettingsPage(Page):
         ])
         self.sub_view = make_table(self.sub_model, "subcontractors")
         self.tabs.addTab(self._table_tab(self.sub_view, lambda new: self._edit_person("sub", new)), _("分包单位"))
+        from ..backup_dialogs import DataSafetyTab  # 数据安全: backup folder, 备份到…, 从备份恢复
+
+        self.data_safety = DataSafetyTab()
+        self.tabs.addTab(self.data_safety, _("数据安全"))
         self._sla_dirty = False
 
     def _replace_with_row(self, key: str, row_widget: QWidget) -> None:

@@ -126,27 +126,34 @@ def export_ledger(path, **filters) -> int:
     ws.freeze_panes = "A2"
     from openpyxl.cell import WriteOnlyCell
 
-    def cell(value, fmt=None, bold=False, wrap=False):
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def cell(value, fmt=None, font=None, alignment=None):
         c = WriteOnlyCell(ws, value=value)
         if isinstance(value, str) and value.startswith("="):
-            c.data_type = "s"  # text a clerk typed is never a formula
+            c.data_type = "s"
         if fmt:
             c.number_format = fmt
-        if bold:
-            c.font = Font(bold=True)
-        if wrap:
-            c.alignment = Alignment(wrap_text=True, vertical="top")
+        if font is not None:
+            c.font = font
+        if alignment is not None:
+            c.alignment = alignment
         return c
 
-    ws.append([cell(name, bold=True) for name in COLUMNS])
+    def text(value):
+        # text a clerk typed is never a formula
+        return cell(value) if isinstance(value, str) and value.startswith("=") else value
+
+    ws.append([cell(name, font=bold) for name in COLUMNS])
     count = 0
     for r in query.dicts():
         row = _row(r)
         ws.append([
-            cell(row["工程名称"]), cell(row["房号"]), cell(row["报修日期"], "yyyy-mm-dd"),
-            cell(row["报修内容"], wrap=True), cell(row["是否保修期内"]), cell(row["责任类别"]), cell(row["维修单位"]),
+            text(row["工程名称"]), text(row["房号"]), cell(row["报修日期"], "yyyy-mm-dd"),
+            cell(row["报修内容"], alignment=wrap), row["是否保修期内"], row["责任类别"], text(row["维修单位"]),
             cell(row["到场时间"], "yyyy-mm-dd hh:mm"), cell(row["完成时间"], "yyyy-mm-dd hh:mm"),
-            cell(float(row["费用"]), "#,##0.00"), cell(row["承担方"]), cell(row["验收人"]), cell(row["满意度"]),
+            cell(float(row["费用"]), "#,##0.00"), row["承担方"], text(row["验收人"]), row["满意度"],
         ])
         count += 1
     with atomic_path(target) as tmp:
