@@ -151,6 +151,10 @@ class MainWindow(QMainWindow):
         if count_projects() == 0:
             self.stack.setCurrentWidget(self.welcome)
             self.page_title.setText(_("欢迎使用保修台"))
+        else:
+            from .reminder_dialog import show_startup_reminder
+
+            self.reminder = show_startup_reminder(self)  # visits due today, overdue, next 7 days
         self._update_status()
 
     def _update_status(self) -> None:

@@ -77,7 +77,10 @@ def reminder_dialog(parent=None, today: dt.date | None = None) -> ReminderDialog
     return ReminderDialog(data, parent, today)
 
 
-def show_startup_reminder(parent=None, today: dt.date | None = None) -> None:
+def show_startup_reminder(parent=None, today: dt.date | None = None) -> ReminderDialog | None:
+    """Show the reminder beside the main window (modeless: the clerk can work with both)."""
     dialog = reminder_dialog(parent, today)
     if dialog is not None:
-        dialog.open()  # window-modal, does not block start-up
+        dialog.setModal(False)
+        dialog.show()
+    return dialog
