@@ -184,8 +184,7 @@ def widget_value(widget: QWidget):
     if isinstance(widget, QComboBox):
         if widget.isEditable():
             return widget.currentText().strip()
-        data = widget.currentData()
-        return data if data is not None else widget.currentText()
+        return widget.currentData()  # every non-editable combo here carries its value as data
     if isinstance(widget, QCheckBox):
         return widget.isChecked()
     if isinstance(widget, QSpinBox):

@@ -61,8 +61,8 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         bus().open_record.connect(self.open_record)
-        bus().status.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        bus().changed.connect(lambda _t: self._update_status())
+        bus().status.connect(self.show_status)
+        bus().changed.connect(self._data_changed)
         QTimer.singleShot(0, self._after_show)
 
     # building -----------------------------------------------------------------------------
@@ -155,6 +155,12 @@ class MainWindow(QMainWindow):
             from .reminder_dialog import show_startup_reminder
 
             self.reminder = show_startup_reminder(self)  # visits due today, overdue, next 7 days
+        self._update_status()
+
+    def show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _data_changed(self, _tables) -> None:
         self._update_status()
 
     def _update_status(self) -> None:

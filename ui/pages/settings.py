@@ -110,16 +110,14 @@ class SettingsPage(Page):
         f.add("company_name", _("公司名称"), forms.line(200), required=True)
         f.add("company_address", _("公司地址"), forms.line(300))
         f.add("hotline", _("报修电话"), forms.line(40, "400-810-2468"), check="phone")
-        logo_row = QWidget()
-        logo_layout = QHBoxLayout(logo_row)
-        logo_layout.setContentsMargins(0, 0, 0, 0)
-        self.logo = forms.line(500)
-        choose = QPushButton(_("选择…"))
-        choose.clicked.connect(self._choose_logo)
-        logo_layout.addWidget(self.logo, 1)
-        logo_layout.addWidget(choose)
+        self.logo = forms.line(500, _("PNG 或 JPG 图片的位置"))
         f.add("logo_path", _("公司标志（图片）"), self.logo)
-        self._replace_with_row("logo_path", logo_row)
+        choose = QPushButton(_("选择图片…"))
+        choose.clicked.connect(self._choose_logo)
+        choose_row = QHBoxLayout()
+        choose_row.addWidget(choose)
+        choose_row.addStretch(1)
+        f.layout_.addRow("", choose_row)
         f.add("clerk_name", _("当前操作员"), forms.line(100))
         f.add("period_end_convention", _("保修期截止日算法"), forms.combo(CONVENTIONS))
         f.add("count_season_under_way", _("采暖期计算"), QCheckBox(_("竣工时正在进行的采暖期也计入")))
@@ -147,6 +145,7 @@ class SettingsPage(Page):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         inner = QWidget()
+        inner.setMaximumWidth(900)
         inner_layout = QVBoxLayout(inner)
         inner_layout.addWidget(f)
         inner_layout.addWidget(sla)
@@ -198,11 +197,6 @@ class SettingsPage(Page):
         self.data_safety = DataSafetyTab()
         self.tabs.addTab(self.data_safety, _("数据安全"))
         self._sla_dirty = False
-
-    def _replace_with_row(self, key: str, row_widget: QWidget) -> None:
-        """Put the logo line edit together with its 选择… button in the form row."""
-        holder = self.form.errors[key].parentWidget()
-        holder.layout().insertWidget(0, row_widget)
 
     def _table_tab(self, view, edit) -> QWidget:
         tab = QWidget()
