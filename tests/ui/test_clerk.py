@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QCheckBox
+from PySide6.QtWidgets import QApplication
 
 from warranty_desk.models import AuditLog, Project, Ticket, Visit, VisitFinding, WarrantyItem
 
@@ -132,9 +132,9 @@ def test_project_page_handover_items_and_visits(app_window, qtbot, make_project,
 
 
 def test_record_visit_with_a_finding_that_becomes_a_ticket(app_window, qtbot, make_project, monkeypatch):
-    from warranty_desk.services.handover import handover
     from ui import visit_form
     from ui.visit_form import VisitDialog
+    from warranty_desk.services.handover import handover
 
     # the form's own plain questionnaire (ui/questionnaire_form.py has its own tests)
     monkeypatch.setattr(visit_form, "questionnaire_widget", visit_form.SimpleQuestionnaire)
@@ -212,8 +212,8 @@ def test_calendar_shows_visits_and_drag_reschedules(app_window, qtbot, make_proj
 
 
 def test_ticket_intake_form(app_window, qtbot, make_project, answers):
-    from warranty_desk.services.handover import handover
     from ui.pages.tickets import TicketDialog
+    from warranty_desk.services.handover import handover
 
     project = make_project(code="K-1", accepted_on=dt.date(2025, 6, 15), handed_over_on=dt.date(2025, 7, 1))
     handover(project.id)
@@ -263,8 +263,8 @@ def test_settings_refuse_bad_phone_and_save(app_window, qtbot):
 
 
 def test_staff_dialog(app_window, qtbot):
-    from warranty_desk.models import Staff
     from ui.pages.settings import PersonDialog
+    from warranty_desk.models import Staff
 
     dialog = PersonDialog("staff", None, app_window)
     qtbot.addWidget(dialog)
@@ -278,9 +278,9 @@ def test_staff_dialog(app_window, qtbot):
 
 def test_long_work_runs_off_the_ui_thread(app_window, qtbot, tmp_path):
     """Importing a sheet runs on a pool thread; a bad sheet lists every bad row in a dialog."""
-    from warranty_desk.services import importing
     from ui import operations
     from ui.pages.projects import import_sheet
+    from warranty_desk.services import importing
 
     good = tmp_path / "p.csv"
     good.write_text("工程编号,工程名称,工程类型,工程规模\nI-1,导入工程,住宅,小型\n", encoding="utf-8")
