@@ -191,15 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_tickets import register as register_tickets
 
     register_tickets(sub)
-    for register in _EXTENSIONS:
-        register(sub)
+    from .cli_print import register as register_print
+
+    register_print(sub)
     return parser
-
-
-# Other modules add their commands here: a function (subparsers) -> None.
-_EXTENSIONS: list = []
-
-
 
 
 def main(argv: list[str] | None = None) -> int:

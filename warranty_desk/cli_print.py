@@ -1,0 +1,154 @@
+"""The `print` and `report` verbs of the `warranty-desk` command (registered by cli.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import ValidationError
+from .i18n import LOCALES
+
+
+def _open(args):
+    from .cli import _open as open_db
+
+    return open_db(args)
+
+
+def _pdf_path(text: str) -> Path:
+    path = Path(text)
+    if path.suffix.lower() != ".pdf":
+        raise ValidationError(f"输出文件“{text}”应以 .pdf 结尾")
+    if path.parent and not path.parent.exists():
+        raise ValidationError(f"输出文件夹不存在：{path.parent}")
+    return path
+
+
+def _project(code: str):
+    from .services.projects import by_code
+
+    return by_code(code)
+
+
+def _unit(project, label: str | None):
+    if not label:
+        return None
+    from .models import Unit
+
+    for unit in Unit.select().where(Unit.project == project):
+        if unit.label == label or f"{unit.building}{unit.entrance}{unit.room}" == label.replace("-", ""):
+            return unit
+    raise ValidationError(f"工程“{project.code}”中没有房号“{label}”（写法如 1号楼-2单元-301）")
+
+
+def _done(path: Path, what: str) -> int:
+    print(f"已生成{what}：{path}")
+    return 0
+
+
+def cmd_print_certificate(args) -> int:
+    from .documents.certificate import build_certificate
+
+    _open(args)
+    path = _pdf_path(args.output)
+    project = _project(args.code)
+    if not project.accepted_on:
+        raise ValidationError(f"工程“{project.code}”尚未竣工验收，不能打印保修书")
+    return _done(build_certificate(project, path, lang=args.lang), "工程质量保修书")
+
+
+def cmd_print_cards(args) -> int:
+    from .documents.cards import build_cards
+
+    _open(args)
+    path = _pdf_path(args.output)
+    project = _project(args.code)
+    if not project.accepted_on:
+        raise ValidationError(f"工程“{project.code}”尚未竣工验收，不能打印保修卡")
+    units = [_unit(project, args.unit)] if args.unit else None
+    return _done(build_cards(project, path, lang=args.lang, layout=args.layout, units=units), "保修卡")
+
+
+def cmd_print_manual(args) -> int:
+    from .documents.manual import build_manual
+
+    _open(args)
+    path = _pdf_path(args.output)
+    project = _project(args.code)
+    return _done(build_manual(project, path, lang=args.lang, unit=_unit(project, args.unit)), "用户手册")
+
+
+def cmd_print_form(args) -> int:
+    from .documents import forms
+    from .models import Ticket, Visit
+
+    _open(args)
+    path = _pdf_path(args.output)
+    if args.form == "visit":
+        visit = None
+        if args.visit is not None:
+            visit = Visit.get_or_none(Visit.id == args.visit)
+            if visit is None:
+                raise ValidationError(f"找不到回访记录（编号 {args.visit}）")
+        return _done(forms.build_visit_form(visit, path, lang=args.lang), "回访记录表")
+    ticket = None
+    if args.ticket:
+        ticket = Ticket.get_or_none(Ticket.number == args.ticket)
+        if ticket is None:
+            raise ValidationError(f"找不到工单“{args.ticket}”")
+    if args.form == "notice":
+        return _done(forms.build_repair_notice(ticket, path, lang=args.lang), "质量修理通知书")
+    return _done(forms.build_repair_record(ticket, path, lang=args.lang), "维修记录单/保修完成验收单")
+
+
+def cmd_report_quarterly(args) -> int:
+    from .documents.quarterly import build_quarterly_report
+    from .documents.quarterly_figures import parse_quarter
+
+    try:
+        parse_quarter(args.quarter)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    _open(args)
+    path = _pdf_path(args.output)
+    return _done(build_quarterly_report(args.quarter, path, lang=args.lang), f"{args.quarter} 季度回访报告")
+
+
+def register(sub) -> None:
+    def common(parser):
+        parser.add_argument("-o", "--output", required=True, help="输出的 PDF 文件")
+        parser.add_argument("--lang", choices=LOCALES, default="zh_CN", help="文件语言（默认中文）")
+
+    printing = sub.add_parser("print", help="打印文件（PDF）")
+    verbs = printing.add_subparsers(dest="document", required=True)
+
+    cert = verbs.add_parser("certificate", help="工程质量保修书")
+    cert.add_argument("code")
+    common(cert)
+    cert.set_defaults(func=cmd_print_certificate)
+
+    cards = verbs.add_parser("cards", help="保修卡（每户一张，或每个工程一张）")
+    cards.add_argument("code")
+    cards.add_argument("--unit", help="只打印一户，如 1号楼-2单元-301")
+    cards.add_argument("--layout", choices=("a4_grid", "a5"), help="A4 多张带裁切线，或 A5 每页一张（默认按设置）")
+    common(cards)
+    cards.set_defaults(func=cmd_print_cards)
+
+    manual = verbs.add_parser("manual", help="用户手册 / 住宅使用说明书")
+    manual.add_argument("code")
+    manual.add_argument("--unit", help="按户打印，如 1号楼-2单元-301")
+    common(manual)
+    manual.set_defaults(func=cmd_print_manual)
+
+    form = verbs.add_parser("form", help="空白或已填写的表格：回访记录表、质量修理通知书、维修记录单")
+    form.add_argument("form", choices=("visit", "notice", "record"))
+    form.add_argument("--visit", type=int, help="回访记录编号（不填则打印空白表）")
+    form.add_argument("--ticket", help="工单号，如 BX-2026-0042（不填则打印空白表）")
+    common(form)
+    form.set_defaults(func=cmd_print_form)
+
+    report = sub.add_parser("report", help="报表")
+    report_verbs = report.add_subparsers(dest="report", required=True)
+    quarterly = report_verbs.add_parser("quarterly", help="季度回访报告，如 2026Q3")
+    quarterly.add_argument("quarter")
+    common(quarterly)
+    quarterly.set_defaults(func=cmd_report_quarterly)
