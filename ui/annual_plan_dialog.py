@@ -213,13 +213,14 @@ class AnnualPlanDialog(QDialog):
 class IcsDialog(QDialog):
     """Choose the dates (and optionally one person) for the calendar file."""
 
-    def __init__(self, parent=None, today: dt.date | None = None):
+    def __init__(self, parent=None, today: dt.date | None = None, start: dt.date | None = None,
+                 end: dt.date | None = None):
         super().__init__(parent)
         today = today or dt.date.today()
         self.setWindowTitle(_("导出回访日历"))
         form = QFormLayout(self)
-        self.date_from = QDateEdit(QDate(today))
-        self.date_to = QDateEdit(QDate(today + dt.timedelta(days=90)))
+        self.date_from = QDateEdit(QDate(start or today))
+        self.date_to = QDateEdit(QDate(end or today + dt.timedelta(days=90)))
         for w in (self.date_from, self.date_to):
             w.setCalendarPopup(True)
             w.setDisplayFormat("yyyy-MM-dd")
@@ -243,8 +244,9 @@ class IcsDialog(QDialog):
                        self.staff.currentData())
 
 
-def export_ics_dialog(parent, today: dt.date | None = None) -> Path | None:
-    dialog = IcsDialog(parent, today)
+def export_ics_dialog(parent, today: dt.date | None = None, start: dt.date | None = None,
+                      end: dt.date | None = None) -> Path | None:
+    dialog = IcsDialog(parent, today, start, end)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     chosen, _f = QFileDialog.getSaveFileName(parent, _("保存为"), "回访日历.ics", "iCalendar (*.ics)")

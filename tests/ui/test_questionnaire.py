@@ -166,3 +166,18 @@ def test_startup_reminder(qtbot, visit):
     assert dialog.tables["overdue"].rowCount() == 1
     Visit.update(status="done").execute()
     assert reminder_dialog(today=dt.date(2026, 11, 29)) is None
+
+
+def test_ics_dialog_exports_the_range(qtbot, visit, tmp_path, boxes):
+    from icalendar import Calendar
+
+    from ui.annual_plan_dialog import IcsDialog
+
+    dialog = IcsDialog(start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30))
+    qtbot.addWidget(dialog)
+    ok, count = dialog.export(tmp_path / "v.ics")
+    assert ok and count == 1
+    events = list(Calendar.from_ical((tmp_path / "v.ics").read_bytes()).walk("VEVENT"))
+    assert len(events) == 1 and "13800138000" in str(events[0]["description"])
+    ok, _n = dialog.export(tmp_path / "v.txt")
+    assert not ok and "扩展名" in boxes[-1][2]

@@ -44,6 +44,10 @@ class VisitsPage(Page):
         bar.addStretch(1)
         self.open_button = QPushButton(_("打开 / 记录回访…"))
         bar.addWidget(self.open_button)
+        self.ics_button = QPushButton(_("导出日历（.ics）…"))
+        self.ics_button.setObjectName("visitsIcs")
+        self.ics_button.setToolTip(_("把所选日期范围内的回访导出为手机日历文件"))
+        bar.addWidget(self.ics_button)
         layout.addLayout(bar)
         self.model = RowsModel([
             Column(_("日期"), lambda r: r["date"], 90),
@@ -66,6 +70,7 @@ class VisitsPage(Page):
             w.dateChanged.connect(lambda _d: self.load())
         self.status_filter.currentIndexChanged.connect(lambda _i: self.load())
         self.open_button.clicked.connect(self._open)
+        self.ics_button.clicked.connect(self._export_ics)
 
     @staticmethod
     def _color(row):
@@ -95,3 +100,8 @@ class VisitsPage(Page):
         row = selected_row(self.view)
         if row:
             bus().open_record.emit("visit", row["id"])
+
+    def _export_ics(self) -> None:
+        from ..annual_plan_dialog import export_ics_dialog
+
+        export_ics_dialog(self, start=self.date_from.date().toPython(), end=self.date_to.date().toPython())
