@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Screenshots of the dashboard and a ticket in Chinese and in English, taken offscreen from the
+demo office (built fresh in a temporary folder, today = 2026-11-29):
+
+    .venv/bin/python packaging/screenshots.py
+
+writes docs/screenshots/{dashboard,ticket,ticket_intake}_{zh_CN,en}.png. Each language runs in its
+own process, so nothing translated at import time leaks from one language into the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+TODAY = dt.date(2026, 11, 29)
+
+
+def _settle(app, rounds: int = 8) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def shoot(lang: str, db_path: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(Path(db_path).parent / f"qs-{lang}"))
+
+    from peewee import fn
+
+    from ui import qt_i18n
+    from ui.app import setup_application
+    from warranty_desk import i18n
+    from warranty_desk.db import open_database
+    from warranty_desk.models import Ticket, TicketEvent
+    from warranty_desk.services import settings
+
+    setup_application(app)
+    open_database(db_path)
+    settings.ensure_defaults()
+    i18n.set_locale(lang)
+    qt_i18n.install(app, lang)
+
+    import ui.main_window as main_window
+
+    main_window.today = lambda: TODAY
+    window = main_window.MainWindow()
+    window.resize(1366, 768)
+    window.show()
+    _settle(app)
+    reminder = getattr(window, "reminder", None)
+    if reminder is not None:
+        reminder.close()
+    window.go(0)
+    _settle(app)
+    OUT.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(OUT / f"dashboard_{lang}.png"))
+
+    # the ticket with the longest history
+    ticket_id = (TicketEvent.select(TicketEvent.ticket, fn.COUNT(TicketEvent.id).alias("n"))
+                 .group_by(TicketEvent.ticket).order_by(fn.COUNT(TicketEvent.id).desc()).first().ticket_id)
+    from ui.pages.tickets import TicketDialog, TicketView
+
+    view = TicketView(ticket_id, window)
+    view.resize(900, 680)
+    view.show()
+    _settle(app)
+    view.grab().save(str(OUT / f"ticket_{lang}.png"))
+    view.close()
+
+    intake = TicketDialog(window, project_id=Ticket.get_by_id(ticket_id).project_id)
+    intake.resize(720, 620)
+    intake.show()
+    _settle(app)
+    intake.grab().save(str(OUT / f"ticket_intake_{lang}.png"))
+    intake.close()
+    window.close()
+
+
+def main() -> int:
+    if len(sys.argv) == 4 and sys.argv[1] == "--shoot":
+        shoot(sys.argv[2], sys.argv[3])
+        return 0
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    with tempfile.TemporaryDirectory(prefix="wd-shots-") as folder:
+        env["WARRANTY_DESK_DATA"] = str(Path(folder) / "data")
+        demo = Path(folder) / "demo.db"
+        sys.path.insert(0, str(ROOT))
+        from warranty_desk.db import open_database
+        from warranty_desk.services import settings
+        from warranty_desk.services.demo import build_demo
+
+        database = open_database(str(demo))
+        settings.ensure_defaults()
+        build_demo(today=TODAY)
+        database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        database.close()
+        for lang in ("zh_CN", "en"):
+            copy = Path(folder) / f"{lang}.db"
+            copy.write_bytes(demo.read_bytes())
+            subprocess.run([sys.executable, str(Path(__file__).resolve()), "--shoot", lang, str(copy)], env=env,
+                           check=True)
+            print(f"{lang}: " + ", ".join(sorted(p.name for p in OUT.glob(f"*_{lang}.png"))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
