@@ -51,18 +51,19 @@ def plan_rows(year: int, month: int | None = None, staff_id: int | None = None) 
     )
     if staff_id:
         query = query.where(Visit.staff == staff_id)
-    return [
-        {
-            "id": v.id, "version": v.version, "date": v.planned_on, "original_date": v.original_planned_on,
-            "project_id": v.project_id, "project_code": v.project.code, "project_name": v.project.name,
-            "contact": v.project.contact, "phone": v.project.phone, "address": v.project.address,
-            "kind": v.kind, "kind_name": KIND_NAMES.get(v.kind, v.kind),
-            "purposes": [p for p in (v.purposes or "").split("\n") if p.strip()],
-            "method": v.method, "staff_id": v.staff_id, "staff": v.staff.name if v.staff_id else "",
-            "status": v.status, "status_name": STATUS_NAMES.get(v.status, v.status),
-        }
-        for v in query
-    ]
+    rows = []
+    for (vid, version, planned_on, kind, purposes, method, status, staff_id, project_id, original,
+         _pid, code, name, contact, phone, address, _sid, staff_name) in query.tuples():
+        rows.append({
+            "id": vid, "version": version, "date": planned_on, "original_date": original,
+            "project_id": project_id, "project_code": code, "project_name": name,
+            "contact": contact, "phone": phone, "address": address,
+            "kind": kind, "kind_name": KIND_NAMES.get(kind, kind),
+            "purposes": [p for p in (purposes or "").split("\n") if p.strip()],
+            "method": method, "staff_id": staff_id, "staff": staff_name or "",
+            "status": status, "status_name": STATUS_NAMES.get(status, status),
+        })
+    return rows
 
 
 def month_counts(year: int) -> dict[int, Counter]:
