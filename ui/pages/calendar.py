@@ -78,6 +78,7 @@ class VisitList(QListWidget):
         self.setStyleSheet("QListWidget { background: transparent; font-size: 11px; }"
                            "QListWidget::item { padding: 0px 2px; }")
         self.compact = compact
+        self.setWordWrap(True)
 
     def startDrag(self, actions):  # noqa: N802 - Qt
         item = self.currentItem()
@@ -243,6 +244,7 @@ class CalendarPage(Page):
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([900, 280])
         remember_splitter(self.splitter, "calendar")
         layout.addWidget(self.splitter, 1)
 
