@@ -5,6 +5,7 @@ are simply not offered."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
 import tempfile
 from dataclasses import dataclass
@@ -47,8 +48,16 @@ def builder(doc: Document):
     return getattr(module, doc.function, None)
 
 
+def installed(module: str) -> bool:
+    """Whether a document module exists, without importing it (reportlab loads only when printing)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
+
+
 def available(docs=PROJECT_DOCUMENTS) -> list[Document]:
-    return [d for d in docs if builder(d) is not None]
+    return [d for d in docs if installed(d.module)]
 
 
 def _safe(name: str) -> str:

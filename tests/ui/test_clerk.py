@@ -301,3 +301,22 @@ def test_long_work_runs_off_the_ui_thread(app_window, qtbot, tmp_path):
         dialogs.ImportErrorsDialog.exec = original
     assert any("第2行" in line for line in shown[0]) and not Project.select().where(Project.code == "I-2").exists()
     assert importing  # the service the page calls
+
+
+def test_print_certificate_from_the_documents_tab(app_window, qtbot, make_project):
+    from pypdf import PdfReader
+
+    from ui import documents, operations
+    from warranty_desk.services.handover import handover
+
+    project = make_project(code="D-1", name="文档测试工程")
+    handover(project.id)
+    app_window.open_record("project", project.id)
+    detail = app_window.page("工程项目").detail
+    button = detail.doc_buttons["certificate"]
+    assert button.isEnabled()
+    before = len(documents.LAST_OUTPUT)
+    button.click()
+    qtbot.waitUntil(lambda: len(documents.LAST_OUTPUT) > before and not operations.busy(), timeout=20000)
+    text = "".join(page.extract_text() for page in PdfReader(str(documents.LAST_OUTPUT[-1])).pages)
+    assert "文档测试工程" in text

@@ -79,8 +79,8 @@ class ReportsPage(Page):
             layout.addStretch(1)
         self.quarterly_button.clicked.connect(self.quarterly)
         self.ledger_button.clicked.connect(self.ledger)
-        self.quarterly_button.setEnabled(self._quarterly_fn() is not None)
-        self.ledger_button.setEnabled(self._ledger_fn() is not None)
+        self.quarterly_button.setEnabled(documents.installed("warranty_desk.documents.quarterly"))
+        self.ledger_button.setEnabled(documents.installed("warranty_desk.services.ledger"))
 
     @staticmethod
     def _quarterly_fn():
