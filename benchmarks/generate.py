@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 3
 TODAY = dt.date(2026, 11, 29)  # the office is generated as of this day, whatever the clock says
 
 
@@ -108,10 +108,33 @@ def _at(day: dt.date, rng: random.Random) -> dt.datetime:
 
 
 def _bulk(model, fields, rows) -> None:
-    """insert_many in batches that stay under SQLite's 32,766 bound variables."""
-    batch = max(1, 30_000 // max(1, len(fields)))
-    for start in range(0, len(rows), batch):
-        model.insert_many(rows[start:start + batch], fields=fields).execute()
+    """Bulk insert: the INSERT statement `Model.insert_many` builds for one row, run with executemany
+    over every row (values converted by each field's db_value, defaults filled as peewee fills
+    them) — the rows peewee would write, without building SQL text for hundreds of thousands of rows."""
+    if not rows:
+        return
+    sql, _params = model.insert_many([rows[0]], fields=fields).sql()
+    columns = [c.strip().strip('"`') for c in sql.split("(", 1)[1].split(") VALUES", 1)[0].split(",")]
+    given = {f.column_name: i for i, f in enumerate(fields)}
+    by_column = model._meta.columns
+    plan = []
+    for column in columns:
+        field = by_column[column]
+        if column in given:
+            plan.append((given[column], field.db_value, None))
+        else:
+            plan.append((None, field.db_value, field.default))
+
+    def values(row):
+        out = []
+        for index, convert, default in plan:
+            if index is not None:
+                out.append(convert(row[index]))
+            else:
+                out.append(convert(default() if callable(default) else default))
+        return out
+
+    model._meta.database.cursor().executemany(sql, map(values, rows))
 
 
 def cache_key(size: Size, seed: int) -> str:
@@ -281,17 +304,16 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
 
     # tickets with their history, numbered per year in the order they were reported
     by_id = {p.id: p for p in projects}
-    ticket_weights = [3 + len(units_of.get(p.id, ())) / 10 for p in projects]
+    # a project reports repairs at a steady rate per unit while its warranties run (five years at
+    # most), so the yearly number grows with the firm instead of piling up in the last months
+    active = {p.id: max(2, min((today - p.handed_over_on).days, 5 * 365)) for p in projects}
+    ticket_weights = [(3 + len(units_of.get(p.id, ())) / 10) * active[p.id] for p in projects]
     sla = settings.get("sla")
     drafts = []
     for _ in range(size.tickets):
         project = rng.choices(projects, weights=ticket_weights)[0]
-        days = (today - project.handed_over_on).days
-        if days < 2:
-            project = projects[0]
-            days = max(2, (today - project.handed_over_on).days)
-        reported = _at(project.handed_over_on + dt.timedelta(days=rng.randint(1, days - 1)), rng)
-        drafts.append((reported, project))
+        reported = _at(project.handed_over_on + dt.timedelta(days=rng.randint(1, active[project.id] - 1)), rng)
+        drafts.append((min(reported, now - dt.timedelta(hours=1)), project))
     drafts.sort(key=lambda d: d[0])
     counter: dict[int, int] = {}
     staff_names = {s.id: s.name for s in staff}
@@ -308,18 +330,19 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
         rule = sla["紧急" if urgent else "一般"]
         in_warranty = reported.date() <= ends[key]
         age = (now - reported).days
-        if age > 45:
-            state = rng.choices(["已关闭", "已撤销", "业主另行委托"], weights=[92, 5, 3])[0]
+        if age < 20 and rng.random() < 0.7 or age < 120 and rng.random() < 0.03:  # under way, or stuck
+            outcome = "open"
+            state = "非保修/有偿" if not in_warranty and rng.random() < 0.5 else rng.choice(MAIN_LINE[:5])
         else:
-            state = rng.choice(MAIN_LINE[:5] + ["已关闭", "已关闭"])
-        if not in_warranty and state not in ("已关闭", "已撤销") and rng.random() < 0.5:
-            state = "非保修/有偿"
+            outcome = rng.choices(["closed", "cancelled", "elsewhere", "refused"], weights=[90, 5, 3, 2])[0]
+            state = "已撤销" if outcome == "cancelled" else "已关闭"
         respond = reported + dt.timedelta(hours=rng.uniform(0.2, rule["respond_hours"] * 1.3))
         onsite = respond + dt.timedelta(hours=rng.uniform(1, rule["onsite_hours"] * 1.1))
         done = onsite + dt.timedelta(hours=rng.uniform(2, rule["complete_hours"] * 1.1))
         closed = done + dt.timedelta(days=rng.randint(1, 5))
-        reached = MAIN_LINE.index(state) if state in MAIN_LINE else (5 if state == "业主另行委托" else 1)
+        reached = MAIN_LINE.index(state) if state in MAIN_LINE and outcome in ("open", "closed") else 1
         assignee = rng.choice(staff).id
+        signed = outcome == "closed"
         ticket_rows.append((
             f"BX-{year}-{counter[year]:04d}", project.id, unit[0] if unit else None,
             unit[2] if unit else project.contact, unit[3] if unit else project.phone,
@@ -330,28 +353,30 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
             reported + dt.timedelta(hours=rule["respond_hours"]), reported + dt.timedelta(hours=rule["onsite_hours"]),
             reported + dt.timedelta(hours=rule["complete_hours"]),
             respond if reached >= 1 else None, onsite if reached >= 2 else None, done if reached >= 4 else None,
-            closed if state in ("已关闭", "已撤销", "业主另行委托") else None,
+            closed if state in ("已关闭", "已撤销") else None,
             "施工质量" if in_warranty else "超出保修期", "我方" if in_warranty else "业主",
-            "paper" if state == "已关闭" else "", (unit[2] if unit else project.contact) if state == "已关闭" else "",
-            closed if state == "已关闭" else None,
-            rng.choice((5, 5, 5, 4, 4, 3, 2)) if state == "已关闭" else None, reported,
+            "paper" if signed else "", (unit[2] if unit else project.contact) if signed else "",
+            closed if signed else None, rng.choice((5, 5, 5, 4, 4, 3, 2)) if signed else None, reported,
+            Decimal(rng.randint(2, 80) * 50) if state == "非保修/有偿" or outcome == "refused" else None,
+            False if outcome == "refused" else None,
         ))
         times = [reported, respond, onsite, onsite + dt.timedelta(minutes=20), done, closed]
-        path = [(MAIN_LINE[i - 1], MAIN_LINE[i], times[i], "") for i in range(1, min(reached, 5) + 1)]
-        if state == "已关闭":
-            path.append(("待验收", "已关闭", closed, ""))
-        elif state == "已撤销":
-            path = path[:1] + [("已派工", "已撤销", closed, "业主来电：问题已自行解决")]
-        elif state == "业主另行委托":
-            path = path[:1] + [("已派工", "业主另行委托", closed, "业主已另请他人维修")]
-        elif state == "非保修/有偿":
+        path = [(MAIN_LINE[i - 1], MAIN_LINE[i], times[i], "") for i in range(1, reached + 1)]
+        if state == "非保修/有偿" or outcome == "refused":
             path = [("已受理", "非保修/有偿", respond, "超出保修期，需业主付费维修")]
+            if outcome == "refused":
+                path.append(("非保修/有偿", "已关闭", closed, "业主拒绝报价"))
+        elif outcome == "cancelled":
+            path.append(("已派工", "已撤销", closed, "业主来电：问题已自行解决"))
+        elif outcome == "elsewhere":
+            path += [("已派工", "业主另行委托", onsite, "业主已另请他人维修"), ("业主另行委托", "已关闭", closed, "")]
         event_plan.append([(a, b, t, staff_names[assignee], why) for a, b, t, why in path])
     T = Ticket
     _bulk(T, [T.number, T.project, T.unit, T.reporter, T.phone, T.channel, T.location, T.category, T.description,
               T.urgency, T.reported_at, T.state, T.in_warranty, T.warranty_reason, T.assignee, T.subcontractor,
               T.respond_due, T.onsite_due, T.complete_due, T.responded_at, T.onsite_at, T.completed_at, T.closed_at,
-              T.cause_class, T.payer, T.signoff_kind, T.signoff_by, T.signoff_at, T.satisfaction, T.created_at],
+              T.cause_class, T.payer, T.signoff_kind, T.signoff_by, T.signoff_at, T.satisfaction, T.created_at,
+              T.quote_amount, T.quote_accepted],
           ticket_rows)
     ticket_ids = [tid for (tid,) in Ticket.select(Ticket.id).order_by(Ticket.id).tuples()]
     event_rows = [(tid, a, b, t, by, why) for tid, events in zip(ticket_ids, event_plan) for a, b, t, by, why in events]

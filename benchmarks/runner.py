@@ -169,6 +169,9 @@ def measure_startup(ctx: Context) -> list[Result]:
     env["XDG_CONFIG_HOME"] = str(isolated / "config")  # QSettings of the app: not the user's
     env["XDG_DATA_HOME"] = str(isolated / "data")
     env["WARRANTY_DESK_DATA"] = str(isolated / "wd-data")
+    # an installed program runs from compiled bytecode: let the untimed first runs write it (outside the tree)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(ctx.work / "pycache")
     python = sys.executable
     bare_cmd = [python, str(Path(__file__).with_name("bare_window.py"))]
     app_cmd = [python, str(ROOT / "main.py"), "--db", str(ctx.db_path)]
@@ -185,7 +188,7 @@ def measure_startup(ctx: Context) -> list[Result]:
     start.baseline = median(bare)
     start.ratio = start.value / start.baseline
     start.passed = start.value < 1.5 and start.ratio <= 3.0
-    start.note = f"fresh process, large office; baseline = bare PySide6 window with one label ({ctx.runs} runs each)"
+    start.note = f"fresh process with compiled bytecode, large office; baseline = bare PySide6 window with one label ({ctx.runs} runs each)"
     peak = max(hwm for _rss, hwm in memory) / 1024
     mem = Result("memory", "memory with the large office open", "MB", "< 400 MB")
     mem.runs = [round(hwm / 1024, 1) for _rss, hwm in memory]

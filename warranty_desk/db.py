@@ -11,6 +11,8 @@ from pathlib import Path
 from peewee import PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect
 
+from warranty_desk.i18n import _
+
 from . import migrations
 from .errors import ValidationError
 from .models import SchemaVersion, Setting, database_proxy
@@ -37,7 +39,7 @@ def is_url(target: str) -> bool:
 def _connect(target: str):
     if is_url(target):
         if not target.startswith(("postgres://", "postgresql://", "sqlite://")):
-            raise ValidationError(f"不支持的数据库地址：{target}（请用文件路径或 postgresql://…）")
+            raise ValidationError(_("不支持的数据库地址：{target}（请用文件路径或 postgresql://…）").format(target=target))
         return connect(target)
     path = Path(target).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +75,7 @@ def migrate(db) -> int:
     latest = migrations.latest_version()
     if before > latest:
         raise NewerSchemaError(
-            f"数据库版本（{before}）比本程序（{latest}）新，请先升级保修台程序"
+            _("数据库版本（{before}）比本程序（{latest}）新，请先升级保修台程序").format(before=before, latest=latest)
         )
     if 0 < before < latest:
         copy_aside(db, before)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from warranty_desk.i18n import _
+
 from .periods import CIVIL_CODE, period_end
 from .seasons import Season, seasons_end
 
@@ -120,7 +122,7 @@ def check_agreed(key: str, agreed_unit: str, agreed_amount: int, design_life_yea
     """Refuse an agreed period shorter than the statutory minimum, naming the item and minimum."""
     cat = CATEGORIES[key]
     if agreed_amount is None or agreed_amount <= 0:
-        raise PeriodTooShort(f"“{cat.name}”的约定保修期必须大于零")
+        raise PeriodTooShort(_("“{name}”的约定保修期必须大于零").format(name=cat.name))
     minimum = minimum_period(key, design_life_years)
     if minimum is None:
         return
@@ -129,15 +131,14 @@ def check_agreed(key: str, agreed_unit: str, agreed_amount: int, design_life_yea
     if (min_unit in season_units) != (agreed_unit in season_units) or (
         min_unit in season_units and agreed_unit != min_unit
     ):
-        raise PeriodTooShort(f"“{cat.name}”的保修期须以{UNIT_NAMES[min_unit]}计")
+        raise PeriodTooShort(_("“{name}”的保修期须以{value}计").format(name=cat.name, value=UNIT_NAMES[min_unit]))
     if min_unit in season_units:
         too_short = agreed_amount < min_amount
     else:
         too_short = _in_months(agreed_unit, agreed_amount) < _in_months(min_unit, min_amount)
     if too_short:
         raise PeriodTooShort(
-            f"“{cat.name}”的约定保修期（{period_text(agreed_unit, agreed_amount)}）"
-            f"短于国家规定的最低保修期（{minimum_text(key, design_life_years)}），只能约定更长的期限"
+            _("“{name}”的约定保修期（{period_text}）短于国家规定的最低保修期（{minimum_text}），只能约定更长的期限").format(name=cat.name, period_text=period_text(agreed_unit, agreed_amount), minimum_text=minimum_text(key, design_life_years))
         )
 
 
@@ -162,7 +163,7 @@ def item_end(
         return period_end(start, amount, convention)
     if unit == HEATING_SEASONS:
         if seasons.heating is None:
-            raise ValueError("该地区没有采暖期，不能按采暖期计算保修期")
+            raise ValueError(_("该地区没有采暖期，不能按采暖期计算保修期"))
         return seasons_end(start, seasons.heating, amount, seasons.count_under_way)
     if unit == COOLING_SEASONS:
         return seasons_end(start, seasons.cooling, amount, seasons.count_under_way)

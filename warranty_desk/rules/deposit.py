@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
+from warranty_desk.i18n import _
+
 from .periods import CIVIL_CODE, period_end
 
 MAX_RATE = Decimal("0.03")  # 第七条: at most 3% of the settled price
@@ -28,10 +30,10 @@ def start_date(accepted_on: dt.date | None, report_submitted_on: dt.date | None 
     竣工验收报告 was submitted."""
     if owner_delayed:
         if report_submitted_on is None:
-            raise ValueError("发包人原因延迟验收时，须填写竣工验收报告的提交日期")
+            raise ValueError(_("发包人原因延迟验收时，须填写竣工验收报告的提交日期"))
         return report_submitted_on + dt.timedelta(days=DELAYED_START_DAYS)
     if accepted_on is None:
-        raise ValueError("须填写竣工验收日期（或发包人延迟验收时的报告提交日期）")
+        raise ValueError(_("须填写竣工验收日期（或发包人延迟验收时的报告提交日期）"))
     return accepted_on
 
 

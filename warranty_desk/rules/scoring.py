@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from warranty_desk.i18n import _
+
 from .satisfaction import grade
 
 SCALE = "scale"
@@ -64,13 +66,13 @@ def parse_choices(raw) -> tuple[tuple[str, float], ...]:
         label, value = item[0], float(item[1])
         label = str(label).strip()
         if not label:
-            raise AnswerError("选项名称不能为空")
+            raise AnswerError(_("选项名称不能为空"))
         if not 0 <= value <= 100:
-            raise AnswerError(f"选项“{label}”的分值必须在 0 到 100 之间")
+            raise AnswerError(_("选项“{label}”的分值必须在 0 到 100 之间").format(label=label))
         out.append((label, value))
     labels = [c[0] for c in out]
     if len(set(labels)) != len(labels):
-        raise AnswerError("选项名称不能重复")
+        raise AnswerError(_("选项名称不能重复"))
     return tuple(out)
 
 
@@ -86,9 +88,9 @@ def answer_score(question: QuestionSpec, value) -> float | None:
         try:
             number = float(str(value).strip())
         except ValueError:
-            raise AnswerError(f"“{value}”不是 1 到 5 之间的分数") from None
+            raise AnswerError(_("“{value}”不是 1 到 5 之间的分数").format(value=value)) from None
         if number not in SCALE_SCORES:
-            raise AnswerError(f"“{value}”不是 1 到 5 之间的整数分数")
+            raise AnswerError(_("“{value}”不是 1 到 5 之间的整数分数").format(value=value))
         return SCALE_SCORES[int(number)]
     if question.kind == YESNO:
         if isinstance(value, bool):
@@ -98,15 +100,15 @@ def answer_score(question: QuestionSpec, value) -> float | None:
             return 100.0
         if word in NO_WORDS:
             return 0.0
-        raise AnswerError(f"“{value}”不是“是”或“否”")
+        raise AnswerError(_("“{value}”不是“是”或“否”").format(value=value))
     if question.kind == CHOICE:
         label = str(value).strip()
         for choice_label, choice_score in question.choices:
             if choice_label == label:
                 return float(choice_score)
         names = "、".join(c[0] for c in question.choices)
-        raise AnswerError(f"“{label}”不是可选的答案（可选：{names}）")
-    raise AnswerError(f"未知的题型：{question.kind}")
+        raise AnswerError(_("“{label}”不是可选的答案（可选：{names}）").format(label=label, names=names))
+    raise AnswerError(_("未知的题型：{kind}").format(kind=question.kind))
 
 
 def _weighted(pairs: list[tuple[float, float]]) -> float | None:
@@ -124,7 +126,7 @@ def score(questions: list[QuestionSpec], answers: dict) -> ScoreResult:
     answered = 0
     for question in questions:
         if question.weight < 0:
-            raise AnswerError(f"题目“{question.text or question.key}”的权重不能为负数")
+            raise AnswerError(_("题目“{value}”的权重不能为负数").format(value=question.text or question.key))
         value = answers.get(question.key)
         s = answer_score(question, value)
         answer_scores[question.key] = s

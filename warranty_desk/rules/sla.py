@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from warranty_desk.i18n import _
+
 URGENT = "紧急"
 NORMAL = "一般"
 URGENCIES = (URGENT, NORMAL)
@@ -35,7 +37,7 @@ class Deadlines:
 def deadlines(reported_at: dt.datetime, urgency: str, sla: dict | None = None) -> Deadlines:
     """The response, on-site and completion deadlines of a request reported at `reported_at`."""
     if urgency not in URGENCIES:
-        raise ValueError(f"紧急程度“{urgency}”不对，应为：紧急 / 一般")
+        raise ValueError(_("紧急程度“{urgency}”不对，应为：紧急 / 一般").format(urgency=urgency))
     hours = (sla or DEFAULT_SLA).get(urgency) or DEFAULT_SLA[urgency]
     return Deadlines(
         respond=reported_at + dt.timedelta(hours=float(hours["respond_hours"])),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from warranty_desk.i18n import _
+
 RECEIVED = "已受理"
 DISPATCHED = "已派工"
 ONSITE = "已到场"
@@ -71,7 +73,7 @@ class IllegalTransition(ValueError):
 def next_states(state: str) -> tuple[str, ...]:
     """The states a ticket in `state` may move to, in the order a form offers them."""
     if state not in STATES:
-        raise IllegalTransition(f"未知的工单状态“{state}”")
+        raise IllegalTransition(_("未知的工单状态“{state}”").format(state=state))
     return tuple(t.target for t in TRANSITIONS if t.source == state)
 
 
@@ -79,14 +81,14 @@ def transition(source: str, target: str) -> Transition:
     """The rule for moving from `source` to `target`; IllegalTransition when there is none."""
     for state in (source, target):
         if state not in STATES:
-            raise IllegalTransition(f"未知的工单状态“{state}”，可用的状态：{' / '.join(STATES)}")
+            raise IllegalTransition(_("未知的工单状态“{state}”，可用的状态：{STATES}").format(state=state, STATES=" / ".join(STATES)))
     rule = _BY_PAIR.get((source, target))
     if rule is None:
         allowed = next_states(source)
         if not allowed:
-            raise IllegalTransition(f"工单已“{source}”，不能再改为“{target}”")
+            raise IllegalTransition(_("工单已“{source}”，不能再改为“{target}”").format(source=source, target=target))
         raise IllegalTransition(
-            f"工单当前为“{source}”，不能直接改为“{target}”；可改为：{' / '.join(allowed)}"
+            _("工单当前为“{source}”，不能直接改为“{target}”；可改为：{allowed}").format(source=source, target=target, allowed=" / ".join(allowed))
         )
     return rule
 
@@ -94,7 +96,7 @@ def transition(source: str, target: str) -> Transition:
 def check(source: str, target: str, reason: str = "") -> Transition:
     rule = transition(source, target)
     if rule.reason_required and not (reason or "").strip():
-        raise IllegalTransition(f"从“{source}”改为“{target}”须写明原因")
+        raise IllegalTransition(_("从“{source}”改为“{target}”须写明原因").format(source=source, target=target))
     return rule
 
 

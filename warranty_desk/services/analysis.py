@@ -21,6 +21,8 @@ import datetime as dt
 
 from peewee import JOIN, Case, PostgresqlDatabase, fn
 
+from warranty_desk.i18n import _
+
 from ..errors import ValidationError
 from ..models import Project, Question, Staff, Ticket, Visit, VisitAnswer, VisitFinding, database_proxy
 from ..rules.categories import CATEGORIES
@@ -43,7 +45,7 @@ def parse_quarter(text: str) -> tuple[int, int]:
     raw = (text or "").strip().upper().replace("-", "")
     if len(raw) == 6 and raw[:4].isdigit() and raw[4] == "Q" and raw[5] in "1234":
         return int(raw[:4]), int(raw[5])
-    raise ValidationError(f"“{text}”不是季度，请写成 2026Q3 的格式", field="quarter")
+    raise ValidationError(_("“{text}”不是季度，请写成 2026Q3 的格式").format(text=text), field="quarter")
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
@@ -87,7 +89,7 @@ def _days_after(later, earlier):
 
 def _range(start: dt.date, end: dt.date):
     if end < start:
-        raise ValidationError(f"结束日期（{end}）早于开始日期（{start}）", field="to")
+        raise ValidationError(_("结束日期（{end}）早于开始日期（{start}）").format(end=end, start=start), field="to")
     return (Visit.done_at >= dt.datetime.combine(start, dt.time.min)) & (
         Visit.done_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
 
@@ -111,8 +113,8 @@ def satisfaction_by_quarter(start_quarter: tuple[int, int], end_quarter: tuple[i
                             project_id: int | None = None, staff_id: int | None = None) -> list[dict]:
     """Every quarter from start to end (inclusive), with count, average and grade (None when no
     scored visit) — the trend over quarters."""
-    start, _ = quarter_bounds(*start_quarter)
-    _, end = quarter_bounds(*end_quarter)
+    start, _end = quarter_bounds(*start_quarter)
+    _start, end = quarter_bounds(*end_quarter)
     month = _month(Visit.done_at)
     query = (Visit.select(month.alias("m"), fn.COUNT(Visit.id).alias("n"), fn.SUM(Visit.score).alias("s"))
              .where(_scored(start, end)).group_by(month))
@@ -206,7 +208,7 @@ def on_time(start: dt.date, end: dt.date, as_of: dt.date, days: int | None = Non
     """The share of visits due between `start` and `end` (planned day in force) that were done
     within `days` of it. See the module's docstring for what counts."""
     if end < start:
-        raise ValidationError(f"结束日期（{end}）早于开始日期（{start}）", field="to")
+        raise ValidationError(_("结束日期（{end}）早于开始日期（{start}）").format(end=end, start=start), field="to")
     days = int(settings.get("visit_on_time_days") if days is None else days)
     late_days = _days_after(Visit.done_at, Visit.planned_on)
     deadline_passed = dt.timedelta(days=days)
@@ -277,8 +279,8 @@ def falling_projects(year: int, quarter: int, lookback: int = 4) -> list[dict]:
     """Projects whose average in the quarter is below their average in the latest earlier quarter
     that had a scored visit (looking back up to `lookback` quarters), largest drop first."""
     first = shift_quarter(year, quarter, -lookback)
-    start, _ = quarter_bounds(*first)
-    _, end = quarter_bounds(year, quarter)
+    start, _end = quarter_bounds(*first)
+    _start, end = quarter_bounds(year, quarter)
     month = _month(Visit.done_at)
     query = (Visit.select(Visit.project, month, fn.COUNT(Visit.id), fn.SUM(Visit.score))
              .where(_scored(start, end)).group_by(Visit.project, month))

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from peewee import JOIN, fn
 
+from warranty_desk.i18n import _
+
 from ..errors import ValidationError
 from ..fileio import atomic_path
 from ..models import Project, Staff, Visit, VisitPlanApproval, database_proxy
@@ -25,9 +27,9 @@ def _check_year(year) -> int:
     try:
         year = int(year)
     except (TypeError, ValueError):
-        raise ValidationError(f"“{year}”不是年份", field="year") from None
+        raise ValidationError(_("“{year}”不是年份").format(year=year), field="year") from None
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationError(f"年份 {year} 不在 {MIN_YEAR}–{MAX_YEAR} 之间", field="year")
+        raise ValidationError(_("年份 {year} 不在 {MIN_YEAR}–{MAX_YEAR} 之间").format(year=year, MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR), field="year")
     return year
 
 
@@ -94,17 +96,17 @@ def sign(year: int, step: str, name: str, on: dt.date, today: dt.date | None = N
     year = _check_year(year)
     today = today or dt.date.today()
     if step not in STEPS:
-        raise ValidationError("签字环节只能是 编制、审核 或 审批", field="step")
+        raise ValidationError(_("签字环节只能是 编制、审核 或 审批"), field="step")
     label = STEP_NAMES[step]
     name = (name or "").strip()
     if not name:
-        raise ValidationError(f"请填写{label}人姓名", field=f"{step}_by")
+        raise ValidationError(_("请填写{label}人姓名").format(label=label), field=f"{step}_by")
     if len(name) > 60:
-        raise ValidationError(f"{label}人姓名太长（最多60字）", field=f"{step}_by")
+        raise ValidationError(_("{label}人姓名太长（最多60字）").format(label=label), field=f"{step}_by")
     if on is None:
-        raise ValidationError(f"请填写{label}日期", field=f"{step}_on")
+        raise ValidationError(_("请填写{label}日期").format(label=label), field=f"{step}_on")
     if on > today:
-        raise ValidationError(f"{label}日期（{on}）在将来，请核对", field=f"{step}_on")
+        raise ValidationError(_("{label}日期（{on}）在将来，请核对").format(label=label, on=on), field=f"{step}_on")
     index = STEPS.index(step)
     with database_proxy.atomic():
         row = VisitPlanApproval.get_or_none(VisitPlanApproval.year == year) or VisitPlanApproval(year=year)
@@ -112,15 +114,15 @@ def sign(year: int, step: str, name: str, on: dt.date, today: dt.date | None = N
         if index > 0:
             before = STEPS[index - 1]
             if not getattr(row, f"{before}_by"):
-                raise ValidationError(f"请先完成“{STEP_NAMES[before]}”签字，再{label}", field=f"{step}_by")
+                raise ValidationError(_("请先完成“{value}”签字，再{label}").format(value=STEP_NAMES[before], label=label), field=f"{step}_by")
             if on < getattr(row, f"{before}_on"):
                 raise ValidationError(
-                    f"{label}日期（{on}）早于{STEP_NAMES[before]}日期（{getattr(row, f'{before}_on')}），请核对",
+                    _("{label}日期（{on}）早于{value}日期（{getattr}），请核对").format(label=label, on=on, value=STEP_NAMES[before], getattr=getattr(row, f"{before}_on")),
                     field=f"{step}_on")
         for later in STEPS[index + 1:]:
             if getattr(row, f"{later}_by"):
                 raise ValidationError(
-                    f"计划已{STEP_NAMES[later]}，不能再修改{label}；如需修改，请先撤回签字", field=f"{step}_by")
+                    _("计划已{value}，不能再修改{label}；如需修改，请先撤回签字").format(value=STEP_NAMES[later], label=label), field=f"{step}_by")
         setattr(row, f"{step}_by", name)
         setattr(row, f"{step}_on", on)
         row.save()
@@ -133,7 +135,7 @@ def withdraw(year: int, reason: str) -> dict:
     year = _check_year(year)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("请填写撤回签字的原因", field="reason")
+        raise ValidationError(_("请填写撤回签字的原因"), field="reason")
     with database_proxy.atomic():
         row = VisitPlanApproval.get_or_none(VisitPlanApproval.year == year)
         if row is None:
@@ -152,9 +154,9 @@ def withdraw(year: int, reason: str) -> dict:
 def _active_staff(staff_id: int) -> Staff:
     staff = Staff.get_or_none(Staff.id == staff_id)
     if staff is None:
-        raise ValidationError("所选人员不存在，请刷新后重选", field="staff")
+        raise ValidationError(_("所选人员不存在，请刷新后重选"), field="staff")
     if not staff.active:
-        raise ValidationError(f"“{staff.name}”已停用，不能再安排回访", field="staff")
+        raise ValidationError(_("“{name}”已停用，不能再安排回访").format(name=staff.name), field="staff")
     return staff
 
 
@@ -162,13 +164,13 @@ def assign_staff(visit_ids: list[int], staff_id: int) -> int:
     """Give the selected planned visits to one person. Visits already recorded keep who did them.
     Returns how many visits changed."""
     if not visit_ids:
-        raise ValidationError("请先选择要指派的回访", field="visits")
+        raise ValidationError(_("请先选择要指派的回访"), field="visits")
     with database_proxy.atomic():
         staff = _active_staff(staff_id)
         visits = list(Visit.select(Visit.id, Visit.staff, Visit.status, Visit.version)
                       .where(Visit.id.in_(list(visit_ids))))
         if len(visits) != len(set(visit_ids)):
-            raise ValidationError("有的回访已不存在，请刷新后重选", field="visits")
+            raise ValidationError(_("有的回访已不存在，请刷新后重选"), field="visits")
         changed = [v for v in visits if v.status == "planned" and v.staff_id != staff.id]
         if not changed:
             return 0
@@ -185,14 +187,14 @@ def balance_month(year: int, month: int, staff_ids: list[int] | None = None) -> 
     person who already has the project. Returns staff name → visits after balancing."""
     year = _check_year(year)
     if not 1 <= int(month) <= 12:
-        raise ValidationError("月份必须在 1 到 12 之间", field="month")
+        raise ValidationError(_("月份必须在 1 到 12 之间"), field="month")
     with database_proxy.atomic():
         if staff_ids:
             people = [_active_staff(i) for i in staff_ids]
         else:
             people = list(Staff.select().where(Staff.active == True).order_by(Staff.id))  # noqa: E712
         if not people:
-            raise ValidationError("没有在职人员可以安排回访，请先在“设置”中添加人员", field="staff")
+            raise ValidationError(_("没有在职人员可以安排回访，请先在“设置”中添加人员"), field="staff")
         start = dt.date(year, month, 1)
         end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
         visits = list(Visit.select(Visit.id, Visit.project, Visit.staff, Visit.planned_on)
@@ -258,7 +260,7 @@ def export_xlsx(year: int, path: str | Path) -> int:
 
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
-        raise ValidationError("导出文件的扩展名应为 .xlsx", field="file")
+        raise ValidationError(_("导出文件的扩展名应为 .xlsx"), field="file")
     rows = plan_rows(year)
     signed = approval(year)
     book = Workbook()

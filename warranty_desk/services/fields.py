@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from warranty_desk.i18n import _
+
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
@@ -26,7 +28,7 @@ def text(value, max_length: int | None = None, label: str = "") -> str:
     if isinstance(value, float) and value.is_integer():
         result = str(int(value))
     if max_length and len(result) > max_length:
-        raise ValueError(f"{label}太长（{len(result)}字），最多{max_length}字")
+        raise ValueError(_("{label}太长（{n}字），最多{max_length}字").format(label=label, n=len(result), max_length=max_length))
     return result
 
 
@@ -47,8 +49,8 @@ def date(value) -> dt.date | None:
             try:
                 return dt.date(*(int(g) for g in match.groups()))
             except ValueError:
-                raise ValueError(f"“{raw}”不是一个存在的日期") from None
-    raise ValueError(f"“{raw}”不是日期，请写成 2024-06-15 的格式")
+                raise ValueError(_("“{raw}”不是一个存在的日期").format(raw=raw)) from None
+    raise ValueError(_("“{raw}”不是日期，请写成 2024-06-15 的格式").format(raw=raw))
 
 
 def money(value) -> Decimal | None:
@@ -58,11 +60,11 @@ def money(value) -> Decimal | None:
     try:
         amount = Decimal(raw)
     except InvalidOperation:
-        raise ValueError(f"“{value}”不是金额，请只写数字，例如 1234.50") from None
+        raise ValueError(_("“{value}”不是金额，请只写数字，例如 1234.50").format(value=value)) from None
     if not amount.is_finite():
-        raise ValueError(f"“{value}”不是金额")
+        raise ValueError(_("“{value}”不是金额").format(value=value))
     if amount < 0:
-        raise ValueError("金额不能是负数")
+        raise ValueError(_("金额不能是负数"))
     return amount.quantize(Decimal("0.01"))
 
 
@@ -72,12 +74,12 @@ def integer(value, low: int, high: int) -> int | None:
     try:
         number = float(str(value).strip())
     except ValueError:
-        raise ValueError(f"“{value}”不是整数") from None
+        raise ValueError(_("“{value}”不是整数").format(value=value)) from None
     if not number.is_integer():
-        raise ValueError(f"“{value}”不是整数")
+        raise ValueError(_("“{value}”不是整数").format(value=value))
     number = int(number)
     if not low <= number <= high:
-        raise ValueError(f"应在 {low} 到 {high} 之间")
+        raise ValueError(_("应在 {low} 到 {high} 之间").format(low=low, high=high))
     return number
 
 
@@ -86,12 +88,12 @@ def phone(value) -> str:
     if not result:
         return ""
     if not _PHONE.match(result):
-        raise ValueError(f"电话号码“{result}”只能包含数字、空格、-、+ 和括号（分机可写“转123”）")
+        raise ValueError(_("电话号码“{result}”只能包含数字、空格、-、+ 和括号（分机可写“转123”）").format(result=result))
     return result
 
 
 def choice(value, options: tuple[str, ...], label: str) -> str:
     result = text(value)
     if result not in options:
-        raise ValueError(f"{label}“{result}”不在可选范围内，应为：{' / '.join(options)}")
+        raise ValueError(_("{label}“{result}”不在可选范围内，应为：{options}").format(label=label, result=result, options=" / ".join(options)))
     return result

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from warranty_desk.i18n import _
+
 from ..errors import ValidationError
 from ..models import Project, Visit, WarrantyItem, database_proxy
 from ..rules import categories as cat
@@ -104,7 +106,7 @@ def rebuild_visit_plan(project: Project, items: list[WarrantyItem] | None = None
     Visits already recorded (done, 未联系上, missed) stay; a planned visit within the merge
     window of one of them is not created again."""
     if project.handed_over_on is None:
-        raise ValidationError("工程尚未交付，不能编制回访计划（请先填写交付日期）", field="handed_over_on")
+        raise ValidationError(_("工程尚未交付，不能编制回访计划（请先填写交付日期）"), field="handed_over_on")
     if items is None:
         items = list(WarrantyItem.select().where(WarrantyItem.project == project))
     region = project.region if project.region_id else None
@@ -180,14 +182,14 @@ def handover(
         project.accepted_on = accepted_on or project.accepted_on
         project.handed_over_on = handed_over_on or project.handed_over_on or project.accepted_on
         if project.accepted_on is None:
-            raise ValidationError("请填写竣工验收日期", field="accepted_on")
+            raise ValidationError(_("请填写竣工验收日期"), field="accepted_on")
         if project.handed_over_on < project.accepted_on:
             raise ValidationError(
-                f"交付日期（{project.handed_over_on}）早于竣工验收日期（{project.accepted_on}），请核对",
+                _("交付日期（{handed_over_on}）早于竣工验收日期（{accepted_on}），请核对").format(handed_over_on=project.handed_over_on, accepted_on=project.accepted_on),
                 field="handed_over_on",
             )
         if project.accepted_on > dt.date.today() + dt.timedelta(days=366):
-            raise ValidationError("竣工验收日期在一年以后，请核对", field="accepted_on")
+            raise ValidationError(_("竣工验收日期在一年以后，请核对"), field="accepted_on")
         project.version += 1
         project.save()
         before, after = audit.changed(old, audit.snapshot(project))
@@ -204,7 +206,7 @@ def set_agreed_period(item_id: int, unit: str, amount: int, expected_version: in
     with database_proxy.atomic():
         item = WarrantyItem.get_or_none(WarrantyItem.id == item_id)
         if item is None:
-            raise ValidationError("找不到该保修项目")
+            raise ValidationError(_("找不到该保修项目"))
         if item.version != expected_version:
             raise ConflictError()
         project = item.project

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 from peewee import JOIN
 
+from warranty_desk.i18n import _
+
 from ..errors import ValidationError
 from ..fileio import atomic_path
 from ..models import Project, Staff, Unit, Visit
@@ -56,11 +58,11 @@ def _query(start: dt.date, end: dt.date, staff_id: int | None):
 def build_calendar(start: dt.date, end: dt.date, staff_id: int | None = None,
                    now: dt.datetime | None = None) -> tuple[Calendar, int]:
     if start is None or end is None:
-        raise ValidationError("请填写开始和结束日期", field="from")
+        raise ValidationError(_("请填写开始和结束日期"), field="from")
     if end < start:
-        raise ValidationError(f"结束日期（{end}）早于开始日期（{start}），请调换", field="to")
+        raise ValidationError(_("结束日期（{end}）早于开始日期（{start}），请调换").format(end=end, start=start), field="to")
     if (end - start).days > MAX_DAYS:
-        raise ValidationError("一次最多导出三年的回访，请缩短日期范围", field="to")
+        raise ValidationError(_("一次最多导出三年的回访，请缩短日期范围"), field="to")
     stamp = (now or dt.datetime.now()).replace(microsecond=0, tzinfo=TZ)
     cal = Calendar()
     cal.add("prodid", "-//Warranty Desk//保修台//ZH")
@@ -113,7 +115,7 @@ def export_ics(path: str | Path, start: dt.date, end: dt.date, staff_id: int | N
     """Write the visits planned between `start` and `end` (inclusive) to `path`; returns the count."""
     target = Path(path)
     if target.suffix.lower() != ".ics":
-        raise ValidationError("日历文件的扩展名应为 .ics", field="file")
+        raise ValidationError(_("日历文件的扩展名应为 .ics"), field="file")
     cal, count = build_calendar(start, end, staff_id, now)
     data = cal.to_ical()
     with atomic_path(target) as tmp:

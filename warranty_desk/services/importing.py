@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from warranty_desk.i18n import _
+
 from ..errors import ImportFailed, RowError, ValidationError
 from ..models import Project, Unit, database_proxy
 from . import audit, fields, sheets
@@ -55,7 +57,7 @@ def import_projects(path: str | Path, progress=None) -> list[Project]:
     columns = _column_map((f.key, f.header, f.alias) for f in PROJECT_FIELDS)
     rows = sheets.read_rows(path, columns)
     if not rows:
-        raise ValidationError("表格中没有数据行")
+        raise ValidationError(_("表格中没有数据行"))
     errors: list[RowError] = []
     cleaned: list[tuple[int, dict]] = []
     seen: dict[str, int] = {}
@@ -67,9 +69,9 @@ def import_projects(path: str | Path, progress=None) -> list[Project]:
         code = clean.get("code")
         if code:
             if code in existing:
-                errors.append(RowError(row_no, "工程编号", f"“{code}”已在系统中存在"))
+                errors.append(RowError(row_no, _("工程编号"), _("“{code}”已在系统中存在").format(code=code)))
             elif code in seen:
-                errors.append(RowError(row_no, "工程编号", f"“{code}”与第{seen[code]}行重复"))
+                errors.append(RowError(row_no, _("工程编号"), _("“{code}”与第{value}行重复").format(code=code, value=seen[code])))
             else:
                 seen[code] = row_no
         cleaned.append((row_no, raw))
@@ -89,7 +91,7 @@ def import_units(path: str | Path, progress=None) -> list[Unit]:
     """Add a residential project's units and owners, all rows or none."""
     rows = sheets.read_rows(path, _column_map(UNIT_COLUMNS))
     if not rows:
-        raise ValidationError("表格中没有数据行")
+        raise ValidationError(_("表格中没有数据行"))
     errors: list[RowError] = []
     projects = {p.code: p for p in Project.select()}
     existing = {
@@ -100,7 +102,7 @@ def import_units(path: str | Path, progress=None) -> list[Unit]:
     clean_rows = []
     for row_no, raw in rows:
         clean = {}
-        for key, header, _ in UNIT_COLUMNS:
+        for key, header, _alias in UNIT_COLUMNS:
             value = raw.get(key)
             try:
                 if key == "owner_phone":
@@ -113,21 +115,21 @@ def import_units(path: str | Path, progress=None) -> list[Unit]:
                 errors.append(RowError(row_no, header, str(exc)))
         for key in ("code", "building", "room"):
             if key in clean and not clean[key]:
-                errors.append(RowError(row_no, UNIT_HEADER_OF[key], f"{UNIT_HEADER_OF[key]}不能为空"))
+                errors.append(RowError(row_no, UNIT_HEADER_OF[key], _("{value}不能为空").format(value=UNIT_HEADER_OF[key])))
         project = projects.get(clean.get("code") or "")
         if clean.get("code") and project is None:
-            errors.append(RowError(row_no, "工程编号", f"系统中没有工程“{clean['code']}”，请先导入工程"))
+            errors.append(RowError(row_no, _("工程编号"), _("系统中没有工程“{code}”，请先导入工程").format(code=clean["code"])))
         if project is not None:
             if project.type != "住宅":
-                errors.append(RowError(row_no, "工程编号", f"工程“{project.code}”不是住宅项目，不能导入房号"))
+                errors.append(RowError(row_no, _("工程编号"), _("工程“{code}”不是住宅项目，不能导入房号").format(code=project.code)))
             handed = clean.get("handed_over_on")
             if handed and project.accepted_on and handed < project.accepted_on:
-                errors.append(RowError(row_no, "交付日期", f"早于该工程的竣工验收日期（{project.accepted_on}）"))
+                errors.append(RowError(row_no, _("交付日期"), _("早于该工程的竣工验收日期（{accepted_on}）").format(accepted_on=project.accepted_on)))
             ident = (project.id, clean.get("building", ""), clean.get("entrance", ""), clean.get("room", ""))
             if ident in existing:
-                errors.append(RowError(row_no, "房号", "该房号已在系统中存在"))
+                errors.append(RowError(row_no, _("房号"), _("该房号已在系统中存在")))
             elif ident in seen:
-                errors.append(RowError(row_no, "房号", f"与第{seen[ident]}行重复"))
+                errors.append(RowError(row_no, _("房号"), _("与第{value}行重复").format(value=seen[ident])))
             else:
                 seen[ident] = row_no
             clean_rows.append((project, clean))
@@ -166,7 +168,7 @@ def write_template(path: str | Path, kind: str = "projects") -> Path:
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise ValidationError("模板只能保存为 .xlsx 文件")
+        raise ValidationError(_("模板只能保存为 .xlsx 文件"))
     book = Workbook()
     sheet = book.active
     if kind == "units":

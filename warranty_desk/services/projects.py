@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from peewee import fn
 
+from warranty_desk.i18n import _
+
 from ..errors import ConflictError, NotFound, ValidationError
 from ..models import Client, Project, Region, database_proxy
 from ..rules.categories import PROJECT_SCALES, PROJECT_TYPES
@@ -27,7 +29,7 @@ def _region_name(value) -> str:
     name = fields.text(value)
     if name and not Region.select().where(Region.name == name).exists():
         known = "、".join(r.name for r in Region.select(Region.name).order_by(Region.id))
-        raise ValueError(f"地区“{name}”不在地区表中（可选：{known}；可在 设置 中添加）")
+        raise ValueError(_("地区“{name}”不在地区表中（可选：{known}；可在 设置 中添加）").format(name=name, known=known))
     return name
 
 
@@ -62,16 +64,16 @@ def clean_project(raw: dict) -> tuple[dict, list[tuple[str, str]]]:
             problems.append((spec.key, str(exc)))
             continue
         if spec.required and parsed in (None, ""):
-            problems.append((spec.key, f"{spec.header}不能为空"))
+            problems.append((spec.key, _("{header}不能为空").format(header=spec.header)))
             continue
         clean[spec.key] = parsed
     accepted, handed = clean.get("accepted_on"), clean.get("handed_over_on")
     if accepted and handed and handed < accepted:
-        problems.append(("handed_over_on", f"交付日期（{handed}）早于竣工验收日期（{accepted}），请核对"))
+        problems.append(("handed_over_on", _("交付日期（{handed}）早于竣工验收日期（{accepted}），请核对").format(handed=handed, accepted=accepted)))
     if handed and not accepted:
-        problems.append(("accepted_on", "已填交付日期时，竣工验收日期不能为空"))
+        problems.append(("accepted_on", _("已填交付日期时，竣工验收日期不能为空")))
     if accepted and accepted > dt.date.today() + dt.timedelta(days=366):
-        problems.append(("accepted_on", f"竣工验收日期（{accepted}）在一年以后，请核对"))
+        problems.append(("accepted_on", _("竣工验收日期（{accepted}）在一年以后，请核对").format(accepted=accepted)))
     return clean, problems
 
 
@@ -133,7 +135,7 @@ def create_project(raw: dict) -> Project:
     _extra(raw, clean)
     with database_proxy.atomic():
         if Project.select().where(Project.code == clean["code"]).exists():
-            raise ValidationError(f"工程编号“{clean['code']}”已存在，请换一个编号", field="code")
+            raise ValidationError(_("工程编号“{code}”已存在，请换一个编号").format(code=clean["code"]), field="code")
         project = Project()
         _apply(project, clean)
         project.save()
@@ -151,7 +153,7 @@ def update_project(project_id: int, raw: dict, expected_version: int) -> Project
             raise ConflictError()
         clash = Project.select().where((Project.code == clean["code"]) & (Project.id != project_id)).exists()
         if clash:
-            raise ValidationError(f"工程编号“{clean['code']}”已存在，请换一个编号", field="code")
+            raise ValidationError(_("工程编号“{code}”已存在，请换一个编号").format(code=clean["code"]), field="code")
         old = audit.snapshot(project)
         _apply(project, clean)
         project.version = expected_version + 1
@@ -170,14 +172,14 @@ def update_project(project_id: int, raw: dict, expected_version: int) -> Project
 def get_project(project_id: int) -> Project:
     project = Project.get_or_none(Project.id == project_id)
     if project is None:
-        raise NotFound(f"找不到工程（编号 {project_id}）")
+        raise NotFound(_("找不到工程（编号 {project_id}）").format(project_id=project_id))
     return project
 
 
 def by_code(code: str) -> Project:
     project = Project.get_or_none(Project.code == code)
     if project is None:
-        raise NotFound(f"找不到工程编号为“{code}”的工程")
+        raise NotFound(_("找不到工程编号为“{code}”的工程").format(code=code))
     return project
 
 

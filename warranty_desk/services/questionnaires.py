@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 
+from warranty_desk.i18n import _
+
 from ..errors import NotFound, ValidationError
 from ..models import Question, QuestionnaireTemplate, VisitAnswer, database_proxy
 from ..rules import scoring
@@ -62,14 +64,14 @@ def active_template(family: str = DEFAULT_FAMILY) -> QuestionnaireTemplate:
         return ensure_default_template()
     found = _active(family)
     if found is None:
-        raise NotFound(f"没有名为“{family}”的问卷模板")
+        raise NotFound(_("没有名为“{family}”的问卷模板").format(family=family))
     return found
 
 
 def get_template(template_id: int) -> QuestionnaireTemplate:
     found = QuestionnaireTemplate.get_or_none(QuestionnaireTemplate.id == template_id)
     if found is None:
-        raise NotFound("问卷模板不存在（可能已被删除），请重新选择")
+        raise NotFound(_("问卷模板不存在（可能已被删除），请重新选择"))
     return found
 
 
@@ -123,31 +125,31 @@ def has_answers(template: QuestionnaireTemplate | int) -> bool:
 def _clean_question(raw: dict, position: int) -> dict:
     text = (raw.get("text") or "").strip()
     if not text:
-        raise ValidationError(f"第{position}题没有题目文字，请填写或删除该题", field="text")
+        raise ValidationError(_("第{position}题没有题目文字，请填写或删除该题").format(position=position), field="text")
     if len(text) > 500:
-        raise ValidationError(f"第{position}题的题目太长（{len(text)}字），最多500字", field="text")
+        raise ValidationError(_("第{position}题的题目太长（{n}字），最多500字").format(position=position, n=len(text)), field="text")
     area = (raw.get("area") or "").strip()
     if not area:
-        raise ValidationError(f"第{position}题没有选择类别（如 工程质量、服务态度）", field="area")
+        raise ValidationError(_("第{position}题没有选择类别（如 工程质量、服务态度）").format(position=position), field="area")
     if len(area) > 40:
-        raise ValidationError(f"第{position}题的类别名称太长（最多40个字）", field="area")
+        raise ValidationError(_("第{position}题的类别名称太长（最多40个字）").format(position=position), field="area")
     kind = raw.get("kind")
     if kind not in scoring.KINDS:
-        raise ValidationError(f"第{position}题的题型不对，只能是 1–5分、是/否、单选 或 文字", field="kind")
+        raise ValidationError(_("第{position}题的题型不对，只能是 1–5分、是/否、单选 或 文字").format(position=position), field="kind")
     try:
         weight = float(raw.get("weight", 1) if raw.get("weight", 1) not in (None, "") else 1)
     except (TypeError, ValueError):
-        raise ValidationError(f"第{position}题的权重必须是数字", field="weight") from None
+        raise ValidationError(_("第{position}题的权重必须是数字").format(position=position), field="weight") from None
     if not 0 <= weight <= 100:
-        raise ValidationError(f"第{position}题的权重必须在 0 到 100 之间", field="weight")
+        raise ValidationError(_("第{position}题的权重必须在 0 到 100 之间").format(position=position), field="weight")
     choices = []
     if kind == scoring.CHOICE:
         try:
             choices = [list(c) for c in scoring.parse_choices(raw.get("choices") or [])]
         except (scoring.AnswerError, ValueError, TypeError, IndexError) as exc:
-            raise ValidationError(f"第{position}题的选项有误：{exc}", field="choices") from None
+            raise ValidationError(_("第{position}题的选项有误：{exc}").format(position=position, exc=exc), field="choices") from None
         if len(choices) < 2:
-            raise ValidationError(f"第{position}题是单选题，至少要有两个选项", field="choices")
+            raise ValidationError(_("第{position}题是单选题，至少要有两个选项").format(position=position), field="choices")
     return {"area": area, "text": text, "kind": kind, "weight": weight, "choices": choices}
 
 
@@ -165,13 +167,13 @@ def save_template(family: str, name: str, questions: list[dict]) -> Questionnair
     family = (family or "").strip()
     name = (name or "").strip()
     if not family:
-        raise ValidationError("请填写问卷模板的代号", field="family")
+        raise ValidationError(_("请填写问卷模板的代号"), field="family")
     if not name:
-        raise ValidationError("请填写问卷名称", field="name")
+        raise ValidationError(_("请填写问卷名称"), field="name")
     if len(name) > 200:
-        raise ValidationError("问卷名称太长（最多200个字）", field="name")
+        raise ValidationError(_("问卷名称太长（最多200个字）"), field="name")
     if not questions:
-        raise ValidationError("问卷至少要有一道题", field="questions")
+        raise ValidationError(_("问卷至少要有一道题"), field="questions")
     clean = [_clean_question(q, n) for n, q in enumerate(questions, 1)]
     with database_proxy.atomic():
         current = _active(family)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import json
 
+from warranty_desk.i18n import _
+
 from ..errors import ValidationError
 from ..models import Region, Setting, database_proxy
 from ..rules.categories import SeasonRules
@@ -84,23 +86,23 @@ def get_all() -> dict:
 
 def _validate(key: str, value) -> None:
     if key not in DEFAULTS:
-        raise ValidationError(f"未知的设置项：{key}", field=key)
+        raise ValidationError(_("未知的设置项：{key}").format(key=key), field=key)
     if key == "language" and value not in ("zh_CN", "en"):
-        raise ValidationError("界面语言只能是中文（zh_CN）或英文（en）", field=key)
+        raise ValidationError(_("界面语言只能是中文（zh_CN）或英文（en）"), field=key)
     if key == "period_end_convention" and value not in CONVENTIONS:
-        raise ValidationError("保修期截止日算法只能是 civil_code（民法典）或 day_before（前一日）", field=key)
+        raise ValidationError(_("保修期截止日算法只能是 civil_code（民法典）或 day_before（前一日）"), field=key)
     if key == "sla":
         for urgency in ("紧急", "一般"):
             hours = value.get(urgency) if isinstance(value, dict) else None
             if not isinstance(hours, dict):
-                raise ValidationError(f"缺少“{urgency}”报修的时限设置", field=key)
+                raise ValidationError(_("缺少“{urgency}”报修的时限设置").format(urgency=urgency), field=key)
             steps = [hours.get(k) for k in ("respond_hours", "onsite_hours", "complete_hours")]
             if any(not isinstance(h, (int, float)) or h <= 0 for h in steps):
-                raise ValidationError(f"“{urgency}”报修的时限必须是大于零的小时数", field=key)
+                raise ValidationError(_("“{urgency}”报修的时限必须是大于零的小时数").format(urgency=urgency), field=key)
             if not steps[0] <= steps[1] <= steps[2]:
-                raise ValidationError(f"“{urgency}”报修的时限须满足：响应 ≤ 到场 ≤ 完成", field=key)
+                raise ValidationError(_("“{urgency}”报修的时限须满足：响应 ≤ 到场 ≤ 完成").format(urgency=urgency), field=key)
     if key in ("visit_merge_days", "seasonal_lead_days", "visit_on_time_days", "visit_retry_days") and (not isinstance(value, int) or not 0 <= value <= 90):
-        raise ValidationError("天数必须是 0 到 90 之间的整数", field=key)
+        raise ValidationError(_("天数必须是 0 到 90 之间的整数"), field=key)
 
 
 def set_many(values: dict) -> None:
@@ -136,9 +138,9 @@ def save_region(name: str, heating_start: str | None, heating_end: str | None, c
                 cooling_end: str, rainy_start: str, region_id: int | None = None) -> Region:
     name = (name or "").strip()
     if not name:
-        raise ValidationError("请填写地区名称", field="name")
+        raise ValidationError(_("请填写地区名称"), field="name")
     if bool(heating_start) != bool(heating_end):
-        raise ValidationError("采暖期的开始和结束日期要么都填，要么都不填", field="heating_start")
+        raise ValidationError(_("采暖期的开始和结束日期要么都填，要么都不填"), field="heating_start")
     for field, value in (("heating_start", heating_start), ("heating_end", heating_end),
                          ("cooling_start", cooling_start), ("cooling_end", cooling_end),
                          ("rainy_start", rainy_start)):
@@ -146,13 +148,13 @@ def save_region(name: str, heating_start: str | None, heating_end: str | None, c
             try:
                 parse_month_day(value)
             except ValueError:
-                raise ValidationError(f"日期“{value}”格式不对，请写成 月-日，例如 11-15", field=field) from None
+                raise ValidationError(_("日期“{value}”格式不对，请写成 月-日，例如 11-15").format(value=value), field=field) from None
     with database_proxy.atomic():
         region = Region.get_by_id(region_id) if region_id else Region(name=name)
         old = audit.snapshot(region) if region_id else None
         clash = Region.select().where((Region.name == name) & (Region.id != (region_id or 0))).exists()
         if clash:
-            raise ValidationError(f"地区“{name}”已存在", field="name")
+            raise ValidationError(_("地区“{name}”已存在").format(name=name), field="name")
         region.name = name
         region.heating_start = heating_start or None
         region.heating_end = heating_end or None

@@ -6,6 +6,8 @@ import csv
 import io
 from pathlib import Path
 
+from warranty_desk.i18n import _
+
 from ..errors import ValidationError
 
 
@@ -15,7 +17,7 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationError("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码的 CSV")
+    raise ValidationError(_("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码的 CSV"))
 
 
 def _read_csv(path: Path) -> list[list]:
@@ -36,7 +38,7 @@ def _read_xlsx(path: Path) -> list[list]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise ValidationError(f"无法读取 Excel 文件“{path.name}”：文件已损坏或不是 .xlsx 格式") from exc
+        raise ValidationError(_("无法读取 Excel 文件“{name}”：文件已损坏或不是 .xlsx 格式").format(name=path.name)) from exc
     try:
         sheet = book.worksheets[0]
         return [list(row) for row in sheet.iter_rows(values_only=True)]
@@ -52,14 +54,14 @@ def read_rows(path: str | Path, columns: dict[str, str]) -> list[tuple[int, dict
     """
     path = Path(path)
     if not path.exists():
-        raise ValidationError(f"找不到文件：{path}")
+        raise ValidationError(_("找不到文件：{path}").format(path=path))
     suffix = path.suffix.lower()
     if suffix == ".csv":
         table = _read_csv(path)
     elif suffix in (".xlsx", ".xlsm"):
         table = _read_xlsx(path)
     else:
-        raise ValidationError(f"不支持的文件类型“{suffix}”，请使用 .xlsx 或 .csv")
+        raise ValidationError(_("不支持的文件类型“{suffix}”，请使用 .xlsx 或 .csv").format(suffix=suffix))
     header_index = None
     for index, row in enumerate(table[:10]):
         names = [str(c).strip() if c is not None else "" for c in row]
@@ -68,7 +70,7 @@ def read_rows(path: str | Path, columns: dict[str, str]) -> list[tuple[int, dict
             break
     if header_index is None:
         wanted = "、".join(dict.fromkeys(h for h in columns if not h.isascii()))
-        raise ValidationError(f"表格中找不到表头行，第一行应包含：{wanted}")
+        raise ValidationError(_("表格中找不到表头行，第一行应包含：{wanted}").format(wanted=wanted))
     headers = [str(c).strip() if c is not None else "" for c in table[header_index]]
     keys = [columns.get(h) for h in headers]
     rows = []

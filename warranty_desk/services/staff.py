@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from warranty_desk.i18n import _
+
 from ..errors import ConflictError, ValidationError
 from ..models import Staff, Subcontractor, database_proxy
 from . import audit, fields
@@ -15,7 +17,7 @@ def _clean(raw: dict, name_max: int) -> dict:
         key = "phone" if "电话" in str(exc) else "name"
         raise ValidationError(str(exc), field=key) from None
     if not name:
-        raise ValidationError("请填写姓名/名称", field="name")
+        raise ValidationError(_("请填写姓名/名称"), field="name")
     return {"name": name, "phone": phone}
 
 
@@ -42,7 +44,7 @@ def save_subcontractor(raw: dict, sub_id: int | None = None, expected_version: i
             (Subcontractor.name == clean["name"]) & (Subcontractor.id != (sub_id or 0))
         ).exists()
         if clash:
-            raise ValidationError(f"分包单位“{clean['name']}”已存在", field="name")
+            raise ValidationError(_("分包单位“{name}”已存在").format(name=clean["name"]), field="name")
         return _save(Subcontractor, "subcontractor", clean, sub_id, expected_version)
 
 
@@ -54,7 +56,7 @@ def _save(model, table: str, clean: dict, row_id: int | None, expected_version: 
             return row
         row = model.get_or_none(model.id == row_id)
         if row is None:
-            raise ValidationError("记录已不存在，请刷新")
+            raise ValidationError(_("记录已不存在，请刷新"))
         if expected_version is not None and row.version != expected_version:
             raise ConflictError()
         old = audit.snapshot(row)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from warranty_desk.i18n import _
+
 from ..errors import ConflictError, NotFound, ValidationError
 from ..models import Question, QuestionnaireTemplate, Visit, VisitAnswer, VisitFinding, database_proxy
 from ..rules import scoring
@@ -25,7 +27,7 @@ TEXT_MAX = 2000
 def get_visit(visit_id: int) -> Visit:
     visit = Visit.get_or_none(Visit.id == visit_id)
     if visit is None:
-        raise NotFound("找不到该回访（可能已被删除），请刷新后重试")
+        raise NotFound(_("找不到该回访（可能已被删除），请刷新后重试"))
     return visit
 
 
@@ -90,24 +92,24 @@ def _load(visit_id: int, expected_version: int | None) -> Visit:
 def _text(value, max_length: int, label: str, field: str, required: bool = False) -> str:
     result = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
     if required and not result:
-        raise ValidationError(f"请填写{label}", field=field)
+        raise ValidationError(_("请填写{label}").format(label=label), field=field)
     if len(result) > max_length:
-        raise ValidationError(f"{label}太长（{len(result)}字），最多{max_length}字，请删减", field=field)
+        raise ValidationError(_("{label}太长（{n}字），最多{max_length}字，请删减").format(label=label, n=len(result), max_length=max_length), field=field)
     return result
 
 
 def _check_done_at(visit: Visit, done_at, now: dt.datetime, label: str = "回访时间") -> dt.datetime:
     if done_at is None:
-        raise ValidationError(f"请填写{label}", field="done_at")
+        raise ValidationError(_("请填写{label}").format(label=label), field="done_at")
     if isinstance(done_at, dt.date) and not isinstance(done_at, dt.datetime):
         done_at = dt.datetime.combine(done_at, dt.time(9, 0))
     done_at = done_at.replace(microsecond=0, tzinfo=None)
     handed = visit.project.handed_over_on
     if handed and done_at.date() < handed:
         raise ValidationError(
-            f"{label}（{done_at:%Y-%m-%d}）早于工程交付日期（{handed:%Y-%m-%d}），请检查日期", field="done_at")
+            _("{label}（{done_at:%Y-%m-%d}）早于工程交付日期（{handed:%Y-%m-%d}），请检查日期").format(label=label, done_at=done_at, handed=handed), field="done_at")
     if done_at > now + dt.timedelta(minutes=5):
-        raise ValidationError(f"{label}（{done_at:%Y-%m-%d %H:%M}）还没到，不能记录将来的回访", field="done_at")
+        raise ValidationError(_("{label}（{done_at:%Y-%m-%d %H:%M}）还没到，不能记录将来的回访").format(label=label, done_at=done_at), field="done_at")
     return done_at
 
 
@@ -120,16 +122,16 @@ def score_answers(template: QuestionnaireTemplate | int, answers: dict) -> scori
     for key, value in (answers or {}).items():
         key = int(key)
         if key not in known:
-            raise ValidationError("答卷中有不属于该问卷的题目，请重新打开回访表", field="answers")
+            raise ValidationError(_("答卷中有不属于该问卷的题目，请重新打开回访表"), field="answers")
         if value is not None and len(str(value)) > TEXT_MAX:
-            raise ValidationError(f"有一题的回答太长（{len(str(value))}字），最多{TEXT_MAX}字，请删减", field=f"q{key}")
+            raise ValidationError(_("有一题的回答太长（{n}字），最多{TEXT_MAX}字，请删减").format(n=len(str(value)), TEXT_MAX=TEXT_MAX), field=f"q{key}")
         clean[key] = value
     try:
         for n, spec in enumerate(specs, 1):
             try:
                 scoring.answer_score(spec, clean.get(spec.key))
             except scoring.AnswerError as exc:
-                raise ValidationError(f"第{n}题：{exc}", field=f"q{spec.key}") from None
+                raise ValidationError(_("第{n}题：{exc}").format(n=n, exc=exc), field=f"q{spec.key}") from None
         return scoring.score(specs, clean)
     except scoring.AnswerError as exc:
         raise ValidationError(str(exc), field="answers") from None
@@ -143,16 +145,16 @@ def _clean_findings(rows) -> list[dict]:
         if not description and not area:
             continue  # an empty row the clerk did not fill
         if not description:
-            raise ValidationError(f"第{n}条发现的问题没有描述，请写明是什么问题", field="findings")
+            raise ValidationError(_("第{n}条发现的问题没有描述，请写明是什么问题").format(n=n), field="findings")
         if not area:
-            raise ValidationError(f"第{n}条发现的问题没有选择类别", field="findings")
+            raise ValidationError(_("第{n}条发现的问题没有选择类别").format(n=n), field="findings")
         category = (row.get("category") or "").strip()
         from ..rules.categories import CATEGORIES
 
         if category and category not in CATEGORIES:
-            raise ValidationError(f"第{n}条问题的保修项目“{category}”不存在", field="findings")
+            raise ValidationError(_("第{n}条问题的保修项目“{category}”不存在").format(n=n, category=category), field="findings")
         if row.get("make_ticket") and not category:
-            raise ValidationError(f"第{n}条问题要生成维修工单，请选择对应的保修项目", field="findings")
+            raise ValidationError(_("第{n}条问题要生成维修工单，请选择对应的保修项目").format(n=n), field="findings")
         clean.append({"id": row.get("id"), "area": area, "description": description, "category": category,
                       "make_ticket": bool(row.get("make_ticket")), "urgency": row.get("urgency") or "一般"})
     return clean
@@ -173,7 +175,7 @@ def record_visit(visit_id: int, data: dict, expected_version: int | None = None,
     now = now or dt.datetime.now()
     method = data.get("method") or ""
     if method not in METHODS:
-        raise ValidationError(f"请选择回访方式（{'、'.join(METHODS)}）", field="method")
+        raise ValidationError(_("请选择回访方式（{METHODS}）").format(METHODS="、".join(METHODS)), field="method")
     visitor = _text(data.get("visitor"), 100, "回访人", "visitor", required=True)
     met_person = _text(data.get("met_person"), 100, "被访人（接待人）", "met_person", required=True)
     opinion = _text(data.get("opinion"), TEXT_MAX, "业主意见", "opinion")
@@ -182,7 +184,7 @@ def record_visit(visit_id: int, data: dict, expected_version: int | None = None,
         visit = _load(visit_id, expected_version)
         if visit.status in ("missed", "cancelled"):
             name = visits_service.STATUS_NAMES.get(visit.status, visit.status)
-            raise ValidationError(f"该回访已标记为“{name}”，不能再记录；请新建一次回访", field="status")
+            raise ValidationError(_("该回访已标记为“{name}”，不能再记录；请新建一次回访").format(name=name), field="status")
         done_at = _check_done_at(visit, data.get("done_at"), now)
         template_id = data.get("template_id") or visit.template_id or questionnaires.active_template().id
         template = questionnaires.get_template(template_id)
@@ -268,18 +270,18 @@ def finding_to_ticket(finding_id: int, urgency: str = "一般", category: str | 
     with database_proxy.atomic():
         finding = VisitFinding.get_or_none(VisitFinding.id == finding_id)
         if finding is None:
-            raise NotFound("找不到该回访发现的问题，请刷新")
+            raise NotFound(_("找不到该回访发现的问题，请刷新"))
         if finding.ticket_id:
-            raise ValidationError(f"该问题已生成维修工单 {finding.ticket.number}", field="ticket")
+            raise ValidationError(_("该问题已生成维修工单 {number}").format(number=finding.ticket.number), field="ticket")
         if category:
             if category not in CATEGORIES:
-                raise ValidationError(f"保修项目“{category}”不存在", field="category")
+                raise ValidationError(_("保修项目“{category}”不存在").format(category=category), field="category")
             finding.category = category
             finding.save()
         if not finding.category:
-            raise ValidationError("请先选择该问题对应的保修项目，再生成工单", field="category")
+            raise ValidationError(_("请先选择该问题对应的保修项目，再生成工单"), field="category")
         if finding.visit.status != "done":
-            raise ValidationError("回访记录尚未保存为已完成，不能生成工单", field="ticket")
+            raise ValidationError(_("回访记录尚未保存为已完成，不能生成工单"), field="ticket")
         return _finding_ticket(finding, urgency, now)
 
 
@@ -295,12 +297,12 @@ def record_unreachable(visit_id: int, tried_at, visitor: str, note: str = "", *,
     if retry_days is None:
         retry_days = int(settings.get("visit_retry_days") or 1)
     if not 0 < retry_days <= 90:
-        raise ValidationError("再次联系的间隔必须是 1 到 90 天", field="retry_days")
+        raise ValidationError(_("再次联系的间隔必须是 1 到 90 天"), field="retry_days")
     with database_proxy.atomic():
         visit = _load(visit_id, expected_version)
         if visit.status not in OPEN_STATES or visit.status == "unreachable":
             name = visits_service.STATUS_NAMES.get(visit.status, visit.status)
-            raise ValidationError(f"该回访已是“{name}”，不能再记为未联系上", field="status")
+            raise ValidationError(_("该回访已是“{name}”，不能再记为未联系上").format(name=name), field="status")
         tried_at = _check_done_at(visit, tried_at, now, "联系时间")
         old = audit.snapshot(visit)
         visit.status = "unreachable"
@@ -330,10 +332,10 @@ def mark_missed(visit_id: int, reason: str, *, expected_version: int | None = No
         visit = _load(visit_id, expected_version)
         if visit.status != "planned":
             name = visits_service.STATUS_NAMES.get(visit.status, visit.status)
-            raise ValidationError(f"该回访已是“{name}”，只有计划中的回访可以标记为未回访", field="status")
+            raise ValidationError(_("该回访已是“{name}”，只有计划中的回访可以标记为未回访").format(name=name), field="status")
         if visit.planned_on > today:
             raise ValidationError(
-                f"该回访计划在{visit.planned_on}，还没到期；如不再进行，请改期或取消", field="status")
+                _("该回访计划在{planned_on}，还没到期；如不再进行，请改期或取消").format(planned_on=visit.planned_on), field="status")
         old = audit.snapshot(visit)
         visit.status = "missed"
         visit.findings = f"未回访：{reason}"

@@ -6,6 +6,8 @@ import datetime as dt
 
 from peewee import JOIN
 
+from warranty_desk.i18n import _
+
 from ..errors import ValidationError
 from ..models import Project, Staff, Visit
 from ..rules.visit_plan import KIND_NAMES
@@ -24,7 +26,7 @@ STATUS_NAMES = {
 def due(start: dt.date, end: dt.date, include_done: bool = False) -> list[dict]:
     """Visits planned between `start` and `end` (inclusive), with their project and staff."""
     if end < start:
-        raise ValidationError(f"结束日期（{end}）早于开始日期（{start}）", field="to")
+        raise ValidationError(_("结束日期（{end}）早于开始日期（{start}）").format(end=end, start=start), field="to")
     query = (
         Visit.select(Visit, Project.code, Project.name, Project.address, Project.contact, Project.phone, Staff.id, Staff.name)
         .join(Project)
@@ -61,7 +63,7 @@ def due(start: dt.date, end: dt.date, include_done: bool = False) -> list[dict]:
 def plan_project(code: str) -> list[Visit]:
     project = by_code(code)
     if project.handed_over_on is None:
-        raise ValidationError(f"工程“{code}”尚未交付，请先办理竣工验收/交付")
+        raise ValidationError(_("工程“{code}”尚未交付，请先办理竣工验收/交付").format(code=code))
     return handover_service.rebuild_visit_plan(project)
 
 
@@ -78,29 +80,29 @@ def reschedule_visit(visit_id: int, new_date: dt.date, reason: str, *, allow_non
 
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("请填写改期原因", field="reason")
+        raise ValidationError(_("请填写改期原因"), field="reason")
     if len(reason) > 500:
-        raise ValidationError(f"改期原因太长（{len(reason)}字），最多500字", field="reason")
+        raise ValidationError(_("改期原因太长（{n}字），最多500字").format(n=len(reason)), field="reason")
     if new_date is None:
-        raise ValidationError("请选择新的回访日期", field="planned_on")
+        raise ValidationError(_("请选择新的回访日期"), field="planned_on")
     with database_proxy.atomic():
         visit = Visit.get_or_none(Visit.id == visit_id)
         if visit is None:
-            raise ValidationError("找不到该回访（可能已被删除），请刷新")
+            raise ValidationError(_("找不到该回访（可能已被删除），请刷新"))
         if expected_version is not None and visit.version != expected_version:
             from ..errors import ConflictError
 
             raise ConflictError()
         if visit.status not in ("planned", "unreachable"):
-            raise ValidationError(f"该回访已{STATUS_NAMES.get(visit.status, visit.status)}，不能改期", field="planned_on")
+            raise ValidationError(_("该回访已{status}，不能改期").format(status=STATUS_NAMES.get(visit.status, visit.status)), field="planned_on")
         if visit.project.handed_over_on and new_date < visit.project.handed_over_on:
             raise ValidationError(
-                f"新日期（{new_date}）早于工程交付日期（{visit.project.handed_over_on}），请另选日期", field="planned_on")
+                _("新日期（{new_date}）早于工程交付日期（{handed_over_on}），请另选日期").format(new_date=new_date, handed_over_on=visit.project.handed_over_on), field="planned_on")
         if new_date == visit.planned_on:
             return visit
         if not allow_non_working and not is_working_day(new_date):
             why = holiday_name(new_date) or ("周六" if new_date.weekday() == 5 else "周日")
-            raise NonWorkingDay(f"{new_date} 是非工作日（{why}），确定要把回访安排在这一天吗？", field="planned_on")
+            raise NonWorkingDay(_("{new_date} 是非工作日（{why}），确定要把回访安排在这一天吗？").format(new_date=new_date, why=why), field="planned_on")
         old = audit.snapshot(visit)
         if visit.original_planned_on is None:
             visit.original_planned_on = visit.planned_on

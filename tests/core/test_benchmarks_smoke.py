@@ -1,0 +1,61 @@
+"""The benchmarks still work: the generator builds a consistent office and the runner measures
+every target at the tiny size (a smoke check; the real numbers come from `python -m benchmarks`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.generate import SIZES, generate
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_generator_builds_a_consistent_reproducible_office(tmp_path):
+    size = SIZES["tiny"]
+    first = generate(tmp_path / "a.db", size, seed=7)
+    generate(tmp_path / "b.db", size, seed=7)
+    assert first["projects"] == size.projects and first["units"] == size.units
+    assert first["visits"] == size.visits and first["tickets"] == size.tickets
+    con = sqlite3.connect(str(tmp_path / "a.db"))
+    other = sqlite3.connect(str(tmp_path / "b.db"))
+    try:
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        numbers = [n for (n,) in con.execute("SELECT number FROM ticket")]
+        assert len(numbers) == len(set(numbers)) == size.tickets
+        assert all(n.startswith("BX-") and len(n.split("-")[2]) >= 4 for n in numbers)
+        # every project has the warranty items the rules give its type, and visits over the years
+        assert con.execute("SELECT COUNT(*) FROM project WHERE id NOT IN (SELECT project_id FROM warranty_item)"
+                           ).fetchone()[0] == 0
+        statuses = {s for (s,) in con.execute("SELECT DISTINCT status FROM visit")}
+        assert {"done", "planned"} <= statuses
+        assert con.execute("SELECT COUNT(*) FROM ticket_event").fetchone()[0] > size.tickets
+        assert con.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] >= size.audit_rows
+        # the same seed gives the same office
+        query = "SELECT number, project_id, unit_id, state, reported_at FROM ticket ORDER BY id"
+        assert con.execute(query).fetchall() == other.execute(query).fetchall()
+    finally:
+        con.close()
+        other.close()
+
+
+def test_runner_measures_every_target_at_tiny_size(tmp_path):
+    out = tmp_path / "results.json"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
+    proc = subprocess.run([sys.executable, "-m", "benchmarks", "--size", "tiny", "--out", str(out)],
+                          cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    results = {r["name"]: r for r in payload["results"]}
+    for name in ("startup", "memory", "ticket_list_open", "calendar_query", "visits_due", "search",
+                 "certificate", "cards", "quarterly", "import"):
+        assert name in results, f"{name} missing from {sorted(results)}"
+        assert results[name]["value"] is not None, results[name]
+        assert results[name]["error"] == ""
+    # one printed line per measurement, with its target
+    assert "global search per keystroke" in proc.stdout and "target < 50 ms" in proc.stdout
+    assert results["import"]["note"].endswith("left the database unchanged")
