@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 
 from .periods import CIVIL_CODE, period_end
 from .seasons import Season, seasons_end
@@ -17,10 +17,10 @@ HEATING_SEASONS = "heating_seasons"
 COOLING_SEASONS = "cooling_seasons"
 DESIGN_LIFE = "design_life"  # the minimum is the project's design service life, in years
 
-UNIT_NAMES = {YEARS: "年", MONTHS: "个月", HEATING_SEASONS: "个采暖期", COOLING_SEASONS: "个供冷期"}
+UNIT_NAMES = {YEARS: N_("年"), MONTHS: N_("个月"), HEATING_SEASONS: N_("个采暖期"), COOLING_SEASONS: N_("个供冷期")}
 
-PROJECT_TYPES = ("住宅", "公共建筑", "工业建筑", "市政工程", "装饰装修")
-PROJECT_SCALES = ("小型", "中型", "大型")
+PROJECT_TYPES = (N_("住宅"), N_("公共建筑"), N_("工业建筑"), N_("市政工程"), N_("装饰装修"))
+PROJECT_SCALES = (N_("小型"), N_("中型"), N_("大型"))
 
 
 @dataclass(frozen=True)
@@ -37,17 +37,17 @@ class Category:
 CATEGORIES: dict[str, Category] = {
     c.key: c
     for c in (
-        Category("foundation_structure", "地基基础工程和主体结构工程", "Foundations and main structure", DESIGN_LIFE, None, structural=True),
-        Category("roof_waterproofing", "屋面防水工程", "Roof waterproofing", YEARS, 5, waterproofing=True),
-        Category("wet_room_waterproofing", "有防水要求的卫生间、房间的防渗漏", "Waterproofing of bathrooms and wet rooms", YEARS, 5, waterproofing=True),
-        Category("exterior_wall_seepage", "外墙面的防渗漏", "Exterior wall seepage", YEARS, 5, waterproofing=True),
-        Category("heating", "供热系统", "Heating system", HEATING_SEASONS, 2),
-        Category("cooling", "供冷系统", "Cooling system", COOLING_SEASONS, 2),
-        Category("electrical", "电气管线", "Electrical wiring", YEARS, 2),
-        Category("plumbing", "给排水管道", "Water supply and drainage pipes", YEARS, 2),
-        Category("equipment", "设备安装", "Equipment installation", YEARS, 2),
-        Category("decoration", "装修工程", "Decoration works", YEARS, 2),
-        Category("other", "其他项目", "Other items", None, None),
+        Category("foundation_structure", N_("地基基础工程和主体结构工程"), "Foundations and main structure", DESIGN_LIFE, None, structural=True),
+        Category("roof_waterproofing", N_("屋面防水工程"), "Roof waterproofing", YEARS, 5, waterproofing=True),
+        Category("wet_room_waterproofing", N_("有防水要求的卫生间、房间的防渗漏"), "Waterproofing of bathrooms and wet rooms", YEARS, 5, waterproofing=True),
+        Category("exterior_wall_seepage", N_("外墙面的防渗漏"), "Exterior wall seepage", YEARS, 5, waterproofing=True),
+        Category("heating", N_("供热系统"), "Heating system", HEATING_SEASONS, 2),
+        Category("cooling", N_("供冷系统"), "Cooling system", COOLING_SEASONS, 2),
+        Category("electrical", N_("电气管线"), "Electrical wiring", YEARS, 2),
+        Category("plumbing", N_("给排水管道"), "Water supply and drainage pipes", YEARS, 2),
+        Category("equipment", N_("设备安装"), "Equipment installation", YEARS, 2),
+        Category("decoration", N_("装修工程"), "Decoration works", YEARS, 2),
+        Category("other", N_("其他项目"), "Other items", None, None),
     )
 }
 

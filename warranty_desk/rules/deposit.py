@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 
 from .periods import CIVIL_CODE, period_end
 
@@ -63,14 +63,14 @@ def schedule(start_on: dt.date, months: int, applied_on: dt.date | None = None,
     return DepositSchedule(end, end + dt.timedelta(days=1), check_due, reminder_from, deemed, return_due)
 
 
-IN_PERIOD = "缺陷责任期内"
-CAN_APPLY = "可申请返还"
-WAITING_CHECK = "待发包人核实"
-NEEDS_REMINDER = "发包人未答复，应催告"
-REMINDED = "已催告，等待答复"
-WAITING_RETURN = "待返还"
-OVERDUE = "逾期未返还"
-RETURNED = "已返还"
+IN_PERIOD = N_("缺陷责任期内")
+CAN_APPLY = N_("可申请返还")
+WAITING_CHECK = N_("待发包人核实")
+NEEDS_REMINDER = N_("发包人未答复，应催告")
+REMINDED = N_("已催告，等待答复")
+WAITING_RETURN = N_("待返还")
+OVERDUE = N_("逾期未返还")
+RETURNED = N_("已返还")
 
 
 def status(plan: DepositSchedule, today: dt.date, applied_on: dt.date | None,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 
 from .satisfaction import grade
 
@@ -26,11 +26,11 @@ YESNO = "yesno"
 CHOICE = "choice"
 TEXT = "text"
 KINDS = (SCALE, YESNO, CHOICE, TEXT)
-KIND_NAMES = {SCALE: "1–5分", YESNO: "是/否", CHOICE: "单选", TEXT: "文字"}
+KIND_NAMES = {SCALE: N_("1–5分"), YESNO: N_("是/否"), CHOICE: N_("单选"), TEXT: N_("文字")}
 
 SCALE_SCORES = {1: 0.0, 2: 25.0, 3: 50.0, 4: 75.0, 5: 100.0}
-YES_WORDS = {"是", "有", "yes", "y", "true", "1", "满意"}
-NO_WORDS = {"否", "没有", "无", "no", "n", "false", "0", "不满意"}
+YES_WORDS = {N_("是"), N_("有"), "yes", "y", "true", "1", N_("满意")}
+NO_WORDS = {N_("否"), N_("没有"), N_("无"), "no", "n", "false", "0", N_("不满意")}
 
 
 class AnswerError(ValueError):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from warranty_desk.i18n import N_
+
 from .categories import CATEGORIES
 from .periods import add_months
 from .seasons import Season, _on, parse_month_day
@@ -22,11 +24,11 @@ SEASONAL = "seasonal"
 AFTER_REPAIR = "after_repair"
 AFTER_WARRANTY = "after_warranty"
 KIND_NAMES = {
-    PERIODIC: "定期回访",
-    MILESTONE: "节点回访",
-    SEASONAL: "季节性回访",
-    AFTER_REPAIR: "维修后回访",
-    AFTER_WARRANTY: "保修期满后回访",
+    PERIODIC: N_("定期回访"),
+    MILESTONE: N_("节点回访"),
+    SEASONAL: N_("季节性回访"),
+    AFTER_REPAIR: N_("维修后回访"),
+    AFTER_WARRANTY: N_("保修期满后回访"),
 }
 # when visits merge, the merged visit is named after the most specific kind
 _KIND_RANK = {MILESTONE: 0, SEASONAL: 1, AFTER_WARRANTY: 2, PERIODIC: 3, AFTER_REPAIR: 4}

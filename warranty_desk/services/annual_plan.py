@@ -9,7 +9,7 @@ from pathlib import Path
 
 from peewee import JOIN, fn
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 
 from ..errors import ValidationError
 from ..fileio import atomic_path
@@ -19,7 +19,7 @@ from . import audit
 from .visits import STATUS_NAMES
 
 STEPS = ("compiled", "reviewed", "approved")
-STEP_NAMES = {"compiled": "编制", "reviewed": "审核", "approved": "审批"}
+STEP_NAMES = {"compiled": N_("编制"), "reviewed": N_("审核"), "approved": N_("审批")}
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
@@ -248,8 +248,8 @@ def balance_month(year: int, month: int, staff_ids: list[int] | None = None) -> 
 
 # --- export ---------------------------------------------------------------------------------
 
-HEADERS = ["序号", "计划日期", "工程编号", "工程名称", "回访类型", "回访目的", "回访方式", "负责人",
-           "联系人", "联系电话", "工程地址", "状态"]
+HEADERS = [N_("序号"), N_("计划日期"), N_("工程编号"), N_("工程名称"), N_("回访类型"), N_("回访目的"), N_("回访方式"), N_("负责人"),
+           N_("联系人"), N_("联系电话"), N_("工程地址"), N_("状态")]
 
 
 def export_xlsx(year: int, path: str | Path) -> int:

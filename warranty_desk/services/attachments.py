@@ -15,6 +15,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from warranty_desk.i18n import N_
+
 from ..errors import NotFound, ValidationError
 from ..i18n import _
 from ..models import ALL_MODELS, Attachment, database_proxy
@@ -22,7 +24,7 @@ from ..paths import data_dir
 from . import audit
 
 MAX_BYTES = 20 * 1024 * 1024
-KINDS = {"photo": "照片", "scan": "扫描件", "signature": "签名", "file": "文件"}
+KINDS = {"photo": N_("照片"), "scan": N_("扫描件"), "signature": N_("签名"), "file": N_("文件")}
 IMAGE_KINDS = ("photo", "signature")
 _IMAGE_MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "BMP": "image/bmp",
                "WEBP": "image/webp", "TIFF": "image/tiff", "MPO": "image/jpeg"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 
 from ..errors import NotFound, ValidationError
 from ..models import Question, QuestionnaireTemplate, VisitAnswer, database_proxy
@@ -18,19 +18,19 @@ from ..rules import scoring
 from . import audit
 
 DEFAULT_FAMILY = "default"
-DEFAULT_NAME = "工程回访问卷"
-AREAS = ("工程质量", "使用功能", "维修及时性", "服务态度", "沟通", "意见和建议")
+DEFAULT_NAME = N_("工程回访问卷")
+AREAS = (N_("工程质量"), N_("使用功能"), N_("维修及时性"), N_("服务态度"), N_("沟通"), N_("意见和建议"))
 
 # the seed's points: 工程质量、使用功能、维修及时性、服务态度、意见和建议 (plus 沟通)
 DEFAULT_QUESTIONS = [
-    {"area": "工程质量", "text": "您对工程的总体质量是否满意？（1 很不满意 – 5 很满意）", "kind": "scale", "weight": 3},
-    {"area": "工程质量", "text": "目前是否存在渗漏、开裂、空鼓等质量问题？", "kind": "choice", "weight": 2,
-     "choices": [["没有问题", 100], ["有轻微问题", 60], ["有明显问题", 20]]},
-    {"area": "使用功能", "text": "水、电、暖、门窗、设备等使用功能是否正常？", "kind": "yesno", "weight": 2},
-    {"area": "维修及时性", "text": "报修后维修是否及时、修得好？（未报修过可不填）", "kind": "scale", "weight": 2},
-    {"area": "服务态度", "text": "对我方人员的服务态度是否满意？", "kind": "scale", "weight": 2},
-    {"area": "沟通", "text": "对我方的沟通和回访安排是否满意？", "kind": "scale", "weight": 1},
-    {"area": "意见和建议", "text": "您对我们还有什么意见和建议？", "kind": "text", "weight": 0},
+    {"area": N_("工程质量"), "text": N_("您对工程的总体质量是否满意？（1 很不满意 – 5 很满意）"), "kind": "scale", "weight": 3},
+    {"area": N_("工程质量"), "text": N_("目前是否存在渗漏、开裂、空鼓等质量问题？"), "kind": "choice", "weight": 2,
+     "choices": [[N_("没有问题"), 100], [N_("有轻微问题"), 60], [N_("有明显问题"), 20]]},
+    {"area": N_("使用功能"), "text": N_("水、电、暖、门窗、设备等使用功能是否正常？"), "kind": "yesno", "weight": 2},
+    {"area": N_("维修及时性"), "text": N_("报修后维修是否及时、修得好？（未报修过可不填）"), "kind": "scale", "weight": 2},
+    {"area": N_("服务态度"), "text": N_("对我方人员的服务态度是否满意？"), "kind": "scale", "weight": 2},
+    {"area": N_("沟通"), "text": N_("对我方的沟通和回访安排是否满意？"), "kind": "scale", "weight": 1},
+    {"area": N_("意见和建议"), "text": N_("您对我们还有什么意见和建议？"), "kind": "text", "weight": 0},
 ]
 
 

@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from peewee import JOIN, IntegrityError, fn
 
+from warranty_desk.i18n import N_
+
 from ..errors import ConflictError, NotFound, ValidationError
 from ..i18n import _
 from ..models import (
@@ -37,9 +39,9 @@ from ..rules.visit_plan import AFTER_REPAIR
 from ..rules.workdays import next_working_day
 from . import attachments, audit, fields, settings
 
-CHANNELS = ("电话", "来函", "来访", "回访发现")
-COST_KINDS = ("人工", "材料", "其他")
-SIGNOFF_KINDS = {"screen": "屏幕签字", "paper": "纸质签字", "refused": "业主拒签"}
+CHANNELS = (N_("电话"), N_("来函"), N_("来访"), N_("回访发现"))
+COST_KINDS = (N_("人工"), N_("材料"), N_("其他"))
+SIGNOFF_KINDS = {"screen": N_("屏幕签字"), "paper": N_("纸质签字"), "refused": N_("业主拒签")}
 REPEAT_DAYS = 90
 MAX_DESCRIPTION = 2000
 AFTER_REPAIR_DAYS = 7
