@@ -79,10 +79,10 @@ class PeriodTooShort(ValueError):
 def minimum_text(key: str, design_life_years: int | None = None) -> str:
     cat = CATEGORIES[key]
     if cat.minimum_unit is None:
-        return "由双方约定"
+        return _("由双方约定")
     if cat.minimum_unit == DESIGN_LIFE:
         life = f"{design_life_years}年" if design_life_years else ""
-        return f"设计文件规定的合理使用年限{life}"
+        return _("设计文件规定的合理使用年限{life}").format(life=life)
     return f"{cat.minimum_amount}{UNIT_NAMES[cat.minimum_unit]}"
 
 

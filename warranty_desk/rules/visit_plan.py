@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from warranty_desk.i18n import N_
+from warranty_desk.i18n import N_, _
 
 from .categories import CATEGORIES
 from .periods import add_months
@@ -77,11 +77,11 @@ def _raw_visits(
     step = CADENCE_MONTHS[scale]
     k = 1
     while (day := add_months(handover, step * k)) <= last_end:
-        visits.append(PlannedVisit(day, PERIODIC, [f"{scale}项目定期回访（每{step}个月）"]))
+        visits.append(PlannedVisit(day, PERIODIC, [_("{scale}项目定期回访（每{step}个月）").format(scale=scale, step=step)]))
         k += 1
 
-    visits.append(PlannedVisit(add_months(handover, 1), MILESTONE, ["交付后一个月回访"]))
-    visits.append(PlannedVisit(add_months(handover, 6), MILESTONE, ["交付后半年回访"]))
+    visits.append(PlannedVisit(add_months(handover, 1), MILESTONE, [_("交付后一个月回访")]))
+    visits.append(PlannedVisit(add_months(handover, 6), MILESTONE, [_("交付后半年回访")]))
     by_end: dict[dt.date, list[str]] = {}
     for item in non_structural:
         by_end.setdefault(item.end_on, []).append(CATEGORIES[item.key].name if item.key in CATEGORIES else item.key)
@@ -89,7 +89,7 @@ def _raw_visits(
         day = add_months(end_on, -1)
         if day > handover:
             visits.append(
-                PlannedVisit(day, MILESTONE, [f"保修期满前交代回访：{'、'.join(names)}（{end_on.isoformat()}到期）"])
+                PlannedVisit(day, MILESTONE, [_("保修期满前交代回访：{names}（{isoformat}到期）").format(names="、".join(names), isoformat=end_on.isoformat())])
             )
 
     lead = dt.timedelta(days=settings.seasonal_lead_days)
@@ -100,7 +100,7 @@ def _raw_visits(
                 break
             if first - lead > handover:
                 visits.append(
-                    PlannedVisit(first - lead, SEASONAL, [f"采暖期前检查（{first.isoformat()}开始供暖）：供热、新风、门窗、保温"])
+                    PlannedVisit(first - lead, SEASONAL, [_("采暖期前检查（{isoformat}开始供暖）：供热、新风、门窗、保温").format(isoformat=first.isoformat())])
                 )
 
     water_end = max((i.end_on for i in items if CATEGORIES.get(i.key) and CATEGORIES[i.key].waterproofing), default=None)
@@ -112,14 +112,14 @@ def _raw_visits(
                 break
             if start - lead > handover:
                 visits.append(
-                    PlannedVisit(start - lead, SEASONAL, ["雨季前检查：屋面、天沟、落水管、外墙、排水、防雷"])
+                    PlannedVisit(start - lead, SEASONAL, [_("雨季前检查：屋面、天沟、落水管、外墙、排水、防雷")])
                 )
 
     visits.append(
         PlannedVisit(
             add_months(last_end, settings.after_warranty_months),
             AFTER_WARRANTY,
-            ["保修期满后回访：介绍有偿维修和保养服务"],
+            [_("保修期满后回访：介绍有偿维修和保养服务")],
         )
     )
     return visits

@@ -126,7 +126,7 @@ def sign(year: int, step: str, name: str, on: dt.date, today: dt.date | None = N
         setattr(row, f"{step}_by", name)
         setattr(row, f"{step}_on", on)
         row.save()
-        audit.record("sign", "visit_plan_approval", row.id, old, audit.snapshot(row), f"{year}年回访计划{label}")
+        audit.record("sign", "visit_plan_approval", row.id, old, audit.snapshot(row), _("{year}年回访计划{label}").format(year=year, label=label))
     return approval(year)
 
 
@@ -177,7 +177,7 @@ def assign_staff(visit_ids: list[int], staff_id: int) -> int:
         ids = [v.id for v in changed]
         Visit.update(staff=staff, version=Visit.version + 1).where(Visit.id.in_(ids)).execute()
         audit.record("assign", "visit", None, {str(v.id): v.staff_id for v in changed},
-                     {str(v.id): staff.id for v in changed}, f"批量指派给{staff.name}：{len(ids)}次回访")
+                     {str(v.id): staff.id for v in changed}, _("批量指派给{name}：{n}次回访").format(name=staff.name, n=len(ids)))
     return len(changed)
 
 
@@ -241,7 +241,7 @@ def balance_month(year: int, month: int, staff_ids: list[int] | None = None) -> 
             Visit.update(staff=target, version=Visit.version + 1).where(Visit.id == v.id).execute()
         if changes:
             audit.record("balance", "visit", None, {str(v.id): v.staff_id for v, _ in changes},
-                         {str(v.id): t for v, t in changes}, f"{year}年{month}月回访均衡分配：{len(changes)}次调整")
+                         {str(v.id): t for v, t in changes}, _("{year}年{month}月回访均衡分配：{n}次调整").format(year=year, month=month, n=len(changes)))
     names = {p.id: p.name for p in people}
     return {names[pid]: load[pid] for pid in ids}
 
@@ -265,8 +265,8 @@ def export_xlsx(year: int, path: str | Path) -> int:
     signed = approval(year)
     book = Workbook()
     sheet = book.active
-    sheet.title = f"{year}年回访计划"
-    sheet.append([f"{year}年度工程回访计划表"])
+    sheet.title = _("{year}年回访计划").format(year=year)
+    sheet.append([_("{year}年度工程回访计划表").format(year=year)])
     sheet["A1"].font = Font(size=14, bold=True)
     sheet.append(HEADERS)
     for cell in sheet[2]:
@@ -279,7 +279,7 @@ def export_xlsx(year: int, path: str | Path) -> int:
     sheet.append([])
     for step in STEPS:
         on = signed[f"{step}_on"]
-        sheet.append([STEP_NAMES[step], signed[f"{step}_by"], "日期", on])
+        sheet.append([STEP_NAMES[step], signed[f"{step}_by"], _("日期"), on])
         if on:
             sheet.cell(row=sheet.max_row, column=4).number_format = "yyyy-mm-dd"
     widths = [6, 12, 14, 28, 14, 50, 10, 10, 10, 16, 30, 10]
@@ -301,4 +301,4 @@ def staff_counts(year: int, month: int) -> list[tuple[str, int]]:
     query = (Visit.select(Staff.name, fn.COUNT(Visit.id)).join(Staff, JOIN.LEFT_OUTER)
              .where(Visit.planned_on.between(start, end) & (Visit.status == "planned"))
              .group_by(Staff.name).order_by(Staff.name))
-    return [(name or "未指派", n) for name, n in query.tuples()]
+    return [(name or _("未指派"), n) for name, n in query.tuples()]

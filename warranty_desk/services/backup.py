@@ -224,7 +224,7 @@ def _integrity_problems(path: Path, quick: bool = False) -> list[str]:
     try:
         rows = [r[0] for r in con.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check")]
         problems = [] if rows == ["ok"] else rows
-        problems += [f"外键错误：{r[0]} 第{r[1]}行引用了不存在的 {r[2]}" for r in con.execute("PRAGMA foreign_key_check")]
+        problems += [_("外键错误：{value} 第{value2}行引用了不存在的 {value3}").format(value=r[0], value2=r[1], value3=r[2]) for r in con.execute("PRAGMA foreign_key_check")]
     except sqlite3.DatabaseError as exc:
         problems = [str(exc)]
     finally:

@@ -10,9 +10,9 @@ from peewee import JOIN
 
 from ..models import Project, Staff, Visit, WarrantyItem
 from ..rules.visit_plan import KIND_NAMES
+from .visits import OPEN_STATES as OPEN_VISIT
 from .visits import STATUS_NAMES
 
-OPEN_VISIT = ("planned", "unreachable")
 DUE_SOON_HOURS = 4
 
 
@@ -24,7 +24,7 @@ def week_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
 def _visit_rows(where, limit: int) -> list[dict]:
     query = (
         Visit.select(Visit.id, Visit.planned_on, Visit.kind, Visit.method, Visit.status, Visit.project,
-                     Project.code, Project.name, Staff.name)
+                     Project.code, Project.name, Staff.id, Staff.name)
         .join(Project)
         .switch(Visit)
         .join(Staff, JOIN.LEFT_OUTER)
@@ -37,7 +37,7 @@ def _visit_rows(where, limit: int) -> list[dict]:
         rows.append({
             "id": v.id, "project_id": v.project_id, "date": v.planned_on, "project_code": v.project.code,
             "project_name": v.project.name, "kind_name": KIND_NAMES.get(v.kind, v.kind), "method": v.method,
-            "staff": v.staff.name if v.staff_id else "", "status": v.status,
+            "staff": (v.staff.name if v.staff else "") or "", "status": v.status,
             "status_name": STATUS_NAMES.get(v.status, v.status),
         })
     return rows

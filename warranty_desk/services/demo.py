@@ -19,6 +19,7 @@ from ..models import (
     database_proxy,
 )
 from ..rules.satisfaction import grade
+from ..rules.workdays import next_working_day
 from . import audit, settings
 from .handover import handover
 from .projects import create_project
@@ -132,7 +133,14 @@ def _record_past_visits(rng: random.Random, project: Project, today: dt.date, st
         elif roll < 0.12:
             visit.status = "unreachable"
             visit.done_at = dt.datetime.combine(visit.planned_on, dt.time(10, 0))
-            visit.findings = "电话无人接听"
+            visit.findings = "未联系上：电话无人接听"
+            retry_on = next_working_day(visit.planned_on + dt.timedelta(days=2))
+            if retry_on < today:
+                retry = Visit.create(project=project, planned_on=retry_on, kind=visit.kind, purposes=visit.purposes,
+                             method=visit.method, staff=visit.staff, retry_of=visit, status="done",
+                             done_at=dt.datetime.combine(retry_on, dt.time(15, 0)), visitor=visit.staff.name,
+                             met_person=project.contact, findings="未发现问题", opinion="无意见")
+                fill_demo_record(retry)
         else:
             late = rng.choice((0, 0, 0, 1, 2, 5, 12))
             visit.status = "done"

@@ -80,10 +80,10 @@ def set_deposit(project_ref, data: dict, expected_version: int | None = None) ->
     project = _project(project_ref)
     settled = data.get("settled_price")
     settled = _amount(settled if settled not in (None, "") else (project.settled_amount or project.contract_amount),
-                      "结算价款", "settled_price")
+                      _("结算价款"), "settled_price")
     if settled <= 0:
         raise ValidationError(_("结算价款必须大于零"), field="settled_price")
-    amount = _amount(data.get("amount"), "保证金金额", "amount")
+    amount = _amount(data.get("amount"), _("保证金金额"), "amount")
     limit = rules.max_amount(settled)
     if amount > limit:
         raise ValidationError(
@@ -99,15 +99,15 @@ def set_deposit(project_ref, data: dict, expected_version: int | None = None) ->
         raise ValidationError(
             _("缺陷责任期最长24个月（办法第二条），您填的是{m}个月").format(m=months), field="defect_months")
     delayed = bool(data.get("owner_delayed"))
-    start = _day(data.get("start_on"), "缺陷责任期开始日期", "start_on", required=False)
+    start = _day(data.get("start_on"), _("缺陷责任期开始日期"), "start_on", required=False)
     if delayed or start is None:
-        submitted = _day(data.get("report_submitted_on"), "竣工验收报告提交日期", "report_submitted_on",
+        submitted = _day(data.get("report_submitted_on"), _("竣工验收报告提交日期"), "report_submitted_on",
                          required=False)
         try:
             start = rules.start_date(project.accepted_on, submitted, delayed)
         except ValueError as exc:
             raise ValidationError(str(exc), field="report_submitted_on" if delayed else "start_on") from None
-    notes = fields.text(data.get("notes"), 2000, "备注") if data.get("notes") else ""
+    notes = fields.text(data.get("notes"), 2000, _("备注")) if data.get("notes") else ""
     with database_proxy.atomic():
         deposit = Deposit.get_or_none(Deposit.project == project)
         old = audit.snapshot(deposit) if deposit else None
@@ -146,11 +146,11 @@ def _went_elsewhere(ticket: Ticket) -> bool:
 
 def add_deduction(project_ref, ticket_number: str, amount, on=None, reason: str = "") -> DepositDeduction:
     """Deduct what the owner paid another party for a repair that was ours to do."""
-    amount = _amount(amount, "扣除金额", "amount")
+    amount = _amount(amount, _("扣除金额"), "amount")
     if amount <= 0:
         raise ValidationError(_("扣除金额必须大于零"), field="amount")
-    day = _day(on, "扣除日期", "on", required=False) or dt.date.today()
-    reason = fields.text(reason, 1000, "原因")
+    day = _day(on, _("扣除日期"), "on", required=False) or dt.date.today()
+    reason = fields.text(reason, 1000, _("原因"))
     with database_proxy.atomic():
         deposit = deposit_of(project_ref)
         ticket = Ticket.get_or_none(Ticket.number == str(ticket_number or "").strip().upper())
@@ -216,23 +216,23 @@ def _step(project_ref, field: str, day, expected_version: int | None, note: str 
 
 
 def apply_for_return(project_ref, on=None, expected_version: int | None = None) -> Deposit:
-    return _step(project_ref, "applied_on", _day(on, "申请日期", "applied_on", False) or dt.date.today(),
+    return _step(project_ref, "applied_on", _day(on, _("申请日期"), "applied_on", False) or dt.date.today(),
                  expected_version)
 
 
 def record_check(project_ref, on=None, expected_version: int | None = None) -> Deposit:
-    return _step(project_ref, "checked_on", _day(on, "核实日期", "checked_on", False) or dt.date.today(),
+    return _step(project_ref, "checked_on", _day(on, _("核实日期"), "checked_on", False) or dt.date.today(),
                  expected_version)
 
 
 def record_reminder(project_ref, on=None, expected_version: int | None = None) -> Deposit:
-    return _step(project_ref, "reminder_on", _day(on, "催告日期", "reminder_on", False) or dt.date.today(),
+    return _step(project_ref, "reminder_on", _day(on, _("催告日期"), "reminder_on", False) or dt.date.today(),
                  expected_version)
 
 
 def record_return(project_ref, on=None, amount=None, expected_version: int | None = None) -> Deposit:
     """The money came back; the amount defaults to the deposit less the deductions."""
-    day = _day(on, "返还日期", "returned_on", False) or dt.date.today()
+    day = _day(on, _("返还日期"), "returned_on", False) or dt.date.today()
     with database_proxy.atomic():
         deposit = deposit_of(project_ref)
         if deposit.returned_on is not None:
@@ -240,7 +240,7 @@ def record_return(project_ref, on=None, amount=None, expected_version: int | Non
         if deposit.applied_on is None or day < deposit.applied_on:
             raise ValidationError(_("返还日期须在返还申请之后（请先登记申请）"), field="returned_on")
         left = balance(deposit)
-        value = left if amount in (None, "") else _amount(amount, "返还金额", "returned_amount")
+        value = left if amount in (None, "") else _amount(amount, _("返还金额"), "returned_amount")
         if value > left:
             raise ValidationError(
                 _("返还金额 {a} 超过应返还的 {b}（保证金减去已扣除）").format(

@@ -95,7 +95,7 @@ def _rebuild_items(project: Project, overrides: dict) -> list[WarrantyItem]:
         if key == "other":  # added by hand; not derived from the type
             kept.append(item)
             continue
-        audit.record("delete", "warranty_item", item.id, audit.snapshot(item), None, "工程类型或地区变更后不再适用")
+        audit.record("delete", "warranty_item", item.id, audit.snapshot(item), None, _("工程类型或地区变更后不再适用"))
         item.delete_instance()
     return kept
 
@@ -143,7 +143,7 @@ def rebuild_visit_plan(project: Project, items: list[WarrantyItem] | None = None
                 planned_on=planned.on,
                 kind=planned.kind,
                 purposes="\n".join(planned.purposes),
-                method="上门" if planned.kind in ("milestone", "seasonal") else "电话",
+                method="上门" if planned.kind in ("milestone", "seasonal") else "电话",  # i18n: data
                 staff=staff,
             )
         )
@@ -153,7 +153,7 @@ def rebuild_visit_plan(project: Project, items: list[WarrantyItem] | None = None
         project.id,
         {"removed_planned_visits": len(removed)},
         {"planned_visits": [v.planned_on for v in created]},
-        "回访计划重新编制",
+        _("回访计划重新编制"),
     )
     return created
 
@@ -193,7 +193,7 @@ def handover(
         project.version += 1
         project.save()
         before, after = audit.changed(old, audit.snapshot(project))
-        audit.record("handover", "project", project.id, before, after, "竣工验收/交付")
+        audit.record("handover", "project", project.id, before, after, _("竣工验收/交付"))
         items = _rebuild_items(project, agreed or {})
         visits = rebuild_visit_plan(project, items)
     return items, visits
@@ -221,7 +221,7 @@ def set_agreed_period(item_id: int, unit: str, amount: int, expected_version: in
         item.version += 1
         item.save()
         before, after = audit.changed(old, audit.snapshot(item))
-        audit.record("update", "warranty_item", item.id, before, after, "约定保修期变更")
+        audit.record("update", "warranty_item", item.id, before, after, _("约定保修期变更"))
         if project.handed_over_on:
             rebuild_visit_plan(project)
     return item

@@ -65,10 +65,10 @@ def build_calendar(start: dt.date, end: dt.date, staff_id: int | None = None,
         raise ValidationError(_("一次最多导出三年的回访，请缩短日期范围"), field="to")
     stamp = (now or dt.datetime.now()).replace(microsecond=0, tzinfo=TZ)
     cal = Calendar()
-    cal.add("prodid", "-//Warranty Desk//保修台//ZH")
+    cal.add("prodid", _("-//Warranty Desk//保修台//ZH"))
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "保修台 回访")
+    cal.add("x-wr-calname", _("保修台 回访"))
     cal.add("x-wr-timezone", "Asia/Shanghai")
     count = 0
     for visit in _query(start, end, staff_id):
@@ -81,14 +81,14 @@ def build_calendar(start: dt.date, end: dt.date, staff_id: int | None = None,
         phone = (unit.owner_phone if unit and unit.owner_phone else "") or project.phone
         purposes = [p for p in (visit.purposes or "").split("\n") if p.strip()]
         lines = [
-            f"工程：{project.code} {project.name}",
+            _("工程：{code} {name}").format(code=project.code, name=project.name),
             f"房号：{unit.label}" if unit else "",
             f"地址：{project.address}" if project.address else "",
             f"联系人：{contact}" if contact else "",
             f"电话：{phone}" if phone else "",
-            f"回访类型：{kind}　方式：{visit.method}",
-            f"负责人：{visit.staff.name}" if visit.staff_id else "负责人：未指派",
-            "回访目的：" + "；".join(purposes) if purposes else "",
+            _('回访类型：{kind}\u3000方式：{method}').format(kind=kind, method=visit.method),
+            _("负责人：{name}").format(name=visit.staff.name) if visit.staff_id else _("负责人：未指派"),
+            _("回访目的：") + "；".join(purposes) if purposes else "",
             f"状态：{STATUS_NAMES.get(visit.status, visit.status)}" if visit.status != "planned" else "",
         ]
         event = Event()
@@ -96,12 +96,12 @@ def build_calendar(start: dt.date, end: dt.date, staff_id: int | None = None,
         event.add("dtstamp", stamp)
         event.add("dtstart", begin)
         event.add("dtend", begin + dt.timedelta(minutes=minutes))
-        summary = f"回访：{project.name}" + (f" {unit.label}" if unit else "") + f"（{kind}）"
+        summary = _("回访：{name}").format(name=project.name) + (f" {unit.label}" if unit else "") + f"（{kind}）"
         event.add("summary", summary)
         if project.address:
             event.add("location", project.address)
         event.add("description", "\n".join(line for line in lines if line))
-        event.add("categories", ["回访"])
+        event.add("categories", [_("回访")])
         if visit.status in ("done", "unreachable", "missed"):
             event.add("status", "CONFIRMED" if visit.status == "done" else "CANCELLED")
         cal.add_component(event)

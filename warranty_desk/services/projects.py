@@ -34,20 +34,20 @@ def _region_name(value) -> str:
 
 
 PROJECT_FIELDS: list[FieldSpec] = [
-    FieldSpec("code", N_("工程编号"), "code", lambda v: fields.text(v, 40, "工程编号"), True),
-    FieldSpec("name", N_("工程名称"), "name", lambda v: fields.text(v, 200, "工程名称"), True),
-    FieldSpec("client", N_("建设单位"), "client", lambda v: fields.text(v, 200, "建设单位")),
-    FieldSpec("contact", N_("联系人"), "contact", lambda v: fields.text(v, 100, "联系人")),
+    FieldSpec("code", N_(N_("工程编号")), "code", lambda v: fields.text(v, 40, _("工程编号")), True),
+    FieldSpec("name", N_(N_("工程名称")), "name", lambda v: fields.text(v, 200, _("工程名称")), True),
+    FieldSpec("client", N_(N_("建设单位")), "client", lambda v: fields.text(v, 200, _("建设单位"))),
+    FieldSpec("contact", N_(N_("联系人")), "contact", lambda v: fields.text(v, 100, _("联系人"))),
     FieldSpec("phone", N_("联系电话"), "phone", fields.phone),
-    FieldSpec("address", N_("工程地址"), "address", lambda v: fields.text(v, 500, "工程地址")),
-    FieldSpec("type", N_("工程类型"), "type", lambda v: fields.choice(v, PROJECT_TYPES, "工程类型"), True),
-    FieldSpec("scale", N_("工程规模"), "scale", lambda v: fields.choice(v, PROJECT_SCALES, "工程规模"), True),
+    FieldSpec("address", N_(N_("工程地址")), "address", lambda v: fields.text(v, 500, _("工程地址"))),
+    FieldSpec("type", N_(N_("工程类型")), "type", lambda v: fields.choice(v, PROJECT_TYPES, _("工程类型")), True),
+    FieldSpec("scale", N_(N_("工程规模")), "scale", lambda v: fields.choice(v, PROJECT_SCALES, _("工程规模")), True),
     FieldSpec("accepted_on", N_("竣工验收日期"), "accepted_on", fields.date),
     FieldSpec("handed_over_on", N_("交付日期"), "handed_over_on", fields.date),
     FieldSpec("contract_amount", N_("合同金额"), "contract_amount", fields.money),
     FieldSpec("design_life_years", N_("设计使用年限"), "design_life_years", lambda v: fields.integer(v, 5, 200)),
     FieldSpec("heating_region", N_("采暖地区"), "heating_region", _region_name),
-    FieldSpec("manager", N_("项目经理"), "manager", lambda v: fields.text(v, 60, "项目经理")),
+    FieldSpec("manager", N_(N_("项目经理")), "manager", lambda v: fields.text(v, 60, _("项目经理"))),
 ]
 HEADER_OF = {f.key: f.header for f in PROJECT_FIELDS}
 

@@ -49,7 +49,7 @@ def ensure_default_template() -> QuestionnaireTemplate:
         _write_questions(template, [_clean_question(q, n) for n, q in enumerate(DEFAULT_QUESTIONS, 1)])
         audit.record("create", "questionnaire_template", template.id, None,
                      {"family": DEFAULT_FAMILY, "version_no": 1, "questions": len(DEFAULT_QUESTIONS)},
-                     "默认回访问卷")
+                     _("默认回访问卷"))
     return template
 
 

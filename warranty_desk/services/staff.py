@@ -11,7 +11,7 @@ from . import audit, fields
 
 def _clean(raw: dict, name_max: int) -> dict:
     try:
-        name = fields.text(raw.get("name"), name_max, "姓名/名称")
+        name = fields.text(raw.get("name"), name_max, _("姓名/名称"))
         phone = fields.phone(raw.get("phone"))
     except ValueError as exc:
         key = "phone" if "电话" in str(exc) else "name"
@@ -24,7 +24,7 @@ def _clean(raw: dict, name_max: int) -> dict:
 def save_staff(raw: dict, staff_id: int | None = None, expected_version: int | None = None) -> Staff:
     clean = _clean(raw, 60)
     try:
-        clean["role"] = fields.text(raw.get("role"), 60, "岗位")
+        clean["role"] = fields.text(raw.get("role"), 60, _("岗位"))
     except ValueError as exc:
         raise ValidationError(str(exc), field="role") from None
     clean["active"] = bool(raw.get("active", True))
@@ -34,8 +34,8 @@ def save_staff(raw: dict, staff_id: int | None = None, expected_version: int | N
 def save_subcontractor(raw: dict, sub_id: int | None = None, expected_version: int | None = None) -> Subcontractor:
     clean = _clean(raw, 200)
     try:
-        clean["trade"] = fields.text(raw.get("trade"), 100, "专业")
-        clean["contact"] = fields.text(raw.get("contact"), 100, "联系人")
+        clean["trade"] = fields.text(raw.get("trade"), 100, _("专业"))
+        clean["contact"] = fields.text(raw.get("contact"), 100, _("联系人"))
     except ValueError as exc:
         raise ValidationError(str(exc), field="trade") from None
     clean["active"] = bool(raw.get("active", True))

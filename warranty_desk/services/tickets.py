@@ -56,7 +56,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def _moment(value, label: str = "时间") -> dt.datetime | None:
+def _moment(value, label: str = N_("时间")) -> dt.datetime | None:
     """A datetime from a datetime, a date (09:00 that day) or text like 2026-11-29 14:30."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -266,7 +266,7 @@ def clean_intake(data: dict) -> dict:
     """Check every intake field; the clean values (raises on the first problem)."""
     project = _project(data.get("project"))
     unit = _unit(project, data.get("unit"))
-    reporter = _text(data.get("reporter"), 100, "报修人", "reporter")
+    reporter = _text(data.get("reporter"), 100, _("报修人"), "reporter")
     if not reporter and unit is not None:
         reporter = unit.owner_name
     if not reporter:
@@ -277,18 +277,18 @@ def clean_intake(data: dict) -> dict:
         raise ValidationError(str(exc), field="phone") from None
     if not phone and unit is not None:
         phone = unit.owner_phone
-    channel = _text(data.get("channel") or "电话", 20, "报修方式", "channel")
+    channel = _text(data.get("channel") or "电话", 20, _("报修方式"), "channel")  # i18n: data
     if channel not in CHANNELS:
         raise ValidationError(
             _("报修方式“{c}”不对，应为：{all}").format(c=channel, all=" / ".join(CHANNELS)), field="channel")
-    urgency = _text(data.get("urgency") or sla_rules.NORMAL, 10, "紧急程度", "urgency")
+    urgency = _text(data.get("urgency") or sla_rules.NORMAL, 10, _("紧急程度"), "urgency")
     if urgency not in sla_rules.URGENCIES:
         raise ValidationError(_("紧急程度“{u}”不对，应为：紧急 / 一般").format(u=urgency), field="urgency")
-    description = _text(data.get("description"), MAX_DESCRIPTION, "报修内容", "description", required=True)
-    location = _text(data.get("location"), 200, "报修部位", "location")
+    description = _text(data.get("description"), MAX_DESCRIPTION, _("报修内容"), "description", required=True)
+    location = _text(data.get("location"), 200, _("报修部位"), "location")
     category = category_key(data.get("category"))
-    reported_at = _moment(data.get("reported_at"), "报修时间") or _now()
-    _not_future(reported_at, "报修时间", "reported_at")
+    reported_at = _moment(data.get("reported_at"), _("报修时间")) or _now()
+    _not_future(reported_at, _("报修时间"), "reported_at")
     if project.accepted_on and reported_at.date() < project.accepted_on:
         raise ValidationError(
             _("报修时间（{at}）早于工程竣工验收日期（{acc}），请核对").format(
@@ -300,7 +300,7 @@ def clean_intake(data: dict) -> dict:
             raise ValidationError(_("所选回访记录不属于该工程"), field="source_visit")
         source_visit = visit
         if channel == "电话" and not data.get("channel"):
-            channel = "回访发现"
+            channel = "回访发现"  # i18n: data
     else:
         source_visit = None
     return {
@@ -323,7 +323,7 @@ def create_ticket(data: dict) -> Intake:
     in_warranty, override_reason = decision.in_warranty, ""
     wanted = data.get("in_warranty")
     if wanted is not None and bool(wanted) != decision.in_warranty:
-        override_reason = _text(data.get("override_reason"), 500, "更改保修判定的原因", "override_reason")
+        override_reason = _text(data.get("override_reason"), 500, _("更改保修判定的原因"), "override_reason")
         if not override_reason:
             raise ValidationError(_("更改系统的保修判定须写明原因"), field="override_reason")
         in_warranty = bool(wanted)
@@ -360,7 +360,7 @@ def create_ticket(data: dict) -> Intake:
 
 def override_warranty(ticket_ref, in_warranty: bool, reason: str, expected_version: int | None = None) -> Ticket:
     """Overrule the in/out-of-warranty decision; only with a reason, which the audit log keeps."""
-    reason = _text(reason, 500, "更改保修判定的原因", "reason", required=True)
+    reason = _text(reason, 500, _("更改保修判定的原因"), "reason", required=True)
     with database_proxy.atomic():
         ticket = _fresh(ticket_ref, expected_version)
         if not st.is_open(ticket.state):
@@ -422,7 +422,7 @@ def _move(ticket: Ticket, to_state: str, reason: str, by: str, at: dt.datetime) 
             _("时间（{at}）早于上一步“{state}”的时间（{last}），请核对").format(
                 at=at.strftime("%Y-%m-%d %H:%M"), state=last.to_state, last=last.at.strftime("%Y-%m-%d %H:%M")),
             field="at")
-    _not_future(at, "时间", "at")
+    _not_future(at, _("时间"), "at")
     old = audit.snapshot(ticket)
     source = ticket.state
     ticket.state = to_state
@@ -446,8 +446,8 @@ def _move(ticket: Ticket, to_state: str, reason: str, by: str, at: dt.datetime) 
 def transition(ticket_ref, to_state: str, reason: str = "", by: str | None = None, at=None,
                expected_version: int | None = None) -> Ticket:
     """Move a ticket to `to_state` when the state machine allows it; records who, when and why."""
-    reason = _text(reason, 1000, "原因", "reason")
-    by = _text(by, 100, "经办人", "by") or audit.current_user()
+    reason = _text(reason, 1000, _("原因"), "reason")
+    by = _text(by, 100, _("经办人"), "by") or audit.current_user()
     at = _moment(at) or _now()
     with database_proxy.atomic():
         ticket = _fresh(ticket_ref, expected_version)
@@ -499,7 +499,7 @@ def dispatch(ticket_ref, staff=None, subcontractor=None, *, to_responsible_subco
 
     From 已受理 (or 非保修/有偿 with the quote accepted) the ticket moves to 已派工; a ticket already
     已派工 is re-assigned."""
-    by = _text(by, 100, "经办人", "by") or audit.current_user()
+    by = _text(by, 100, _("经办人"), "by") or audit.current_user()
     at = _moment(at) or _now()
     with database_proxy.atomic():
         ticket = _fresh(ticket_ref, expected_version)
@@ -553,7 +553,7 @@ def set_cause(ticket_ref, cause: str, expected_version: int | None = None, note:
 
 def set_quote(ticket_ref, amount, expected_version: int | None = None) -> Ticket:
     """The price offered to the owner for a paid repair; the owner's answer is recorded apart."""
-    amount = _money(amount, "报价金额", "quote_amount")
+    amount = _money(amount, _("报价金额"), "quote_amount")
     with database_proxy.atomic():
         ticket = _fresh(ticket_ref, expected_version)
         if not st.is_open(ticket.state):
@@ -567,7 +567,7 @@ def set_quote(ticket_ref, amount, expected_version: int | None = None) -> Ticket
 
 def answer_quote(ticket_ref, accepted: bool, note: str = "", expected_version: int | None = None) -> Ticket:
     """The owner accepted or refused the quote."""
-    note = _text(note, 500, "说明", "note")
+    note = _text(note, 500, _("说明"), "note")
     with database_proxy.atomic():
         ticket = _fresh(ticket_ref, expected_version)
         if ticket.quote_amount is None:
@@ -585,20 +585,20 @@ def add_cost_line(ticket_ref, kind: str, description: str, amount=None, *, quant
     """A 人工 / 材料 / 其他 line; who bears it defaults from the cause class."""
     if kind not in COST_KINDS:
         raise ValidationError(_("费用类别应为：{k}").format(k=" / ".join(COST_KINDS)), field="kind")
-    description = _text(description, 200, "费用说明", "description", required=True)
+    description = _text(description, 200, _("费用说明"), "description", required=True)
     try:
         qty = Decimal(str(quantity)).quantize(Decimal("0.001"))
     except Exception:
         raise ValidationError(_("数量“{q}”不是数字").format(q=quantity), field="quantity") from None
     if qty <= 0:
         raise ValidationError(_("数量必须大于零"), field="quantity")
-    price = _money(unit_price, "单价", "unit_price", positive=False) if unit_price not in (None, "") else None
+    price = _money(unit_price, _("单价"), "unit_price", positive=False) if unit_price not in (None, "") else None
     if amount in (None, ""):
         if price is None:
             raise ValidationError(_("请填写金额，或填写数量和单价"), field="amount")
         total = (qty * price).quantize(Decimal("0.01"))
     else:
-        total = _money(amount, "金额", "amount")
+        total = _money(amount, _("金额"), "amount")
     with database_proxy.atomic():
         ticket = _fresh(ticket_ref, None)
         if ticket.state == st.CANCELLED:
@@ -619,7 +619,7 @@ def add_cost_line(ticket_ref, kind: str, description: str, amount=None, *, quant
 
 def remove_cost_line(line_id: int, reason: str) -> None:
     """Take back a wrongly entered cost line (while the ticket is open); the audit log keeps it."""
-    reason = _text(reason, 500, "原因", "reason", required=True)
+    reason = _text(reason, 500, _("原因"), "reason", required=True)
     with database_proxy.atomic():
         line = CostLine.get_or_none(CostLine.id == line_id)
         if line is None:
@@ -641,13 +641,13 @@ def cost_total(ticket_ref, borne_by: str | None = None) -> Decimal:
 
 def record_payment(ticket_ref, amount, received_on=None, received_by: str = "", note: str = "") -> Payment:
     """Money received from the owner for a paid repair."""
-    amount = _money(amount, "收款金额", "amount")
+    amount = _money(amount, _("收款金额"), "amount")
     try:
         day = fields.date(received_on) or dt.date.today()
     except ValueError as exc:
         raise ValidationError(str(exc), field="received_on") from None
-    received_by = _text(received_by, 100, "收款人", "received_by") or audit.current_user()
-    note = _text(note, 500, "备注", "note")
+    received_by = _text(received_by, 100, _("收款人"), "received_by") or audit.current_user()
+    note = _text(note, 500, _("备注"), "note")
     with database_proxy.atomic():
         ticket = _fresh(ticket_ref, None)
         if not _owner_pays(ticket) and cost_total(ticket, resp.OWNER) == 0:
@@ -672,9 +672,9 @@ def sign_off(ticket_ref, kind: str, by_name: str = "", *, at=None, signature_png
     is closed in the same step."""
     if kind not in SIGNOFF_KINDS:
         raise ValidationError(_("验收方式应为：屏幕签字 / 纸质签字 / 业主拒签"), field="signoff_kind")
-    by_name = _text(by_name, 100, "验收人", "signoff_by")
-    note = _text(note, 1000, "说明", "signoff_note")
-    at = _moment(at, "验收时间") or _now()
+    by_name = _text(by_name, 100, _("验收人"), "signoff_by")
+    note = _text(note, 1000, _("说明"), "signoff_note")
+    at = _moment(at, _("验收时间")) or _now()
     if kind in ("screen", "paper") and not by_name:
         raise ValidationError(_("请填写验收人（签字的业主姓名）"), field="signoff_by")
     if kind == "screen" and (not signature_png or not bytes(signature_png).startswith(PNG_MAGIC)):
@@ -694,7 +694,7 @@ def sign_off(ticket_ref, kind: str, by_name: str = "", *, at=None, signature_png
             raise ValidationError(_("验收时间早于维修完成时间，请核对"), field="signoff_at")
         if kind == "screen":
             attachments.attach("ticket", ticket.id, bytes(signature_png), kind="signature",
-                               filename=f"{ticket.number}-签名.png")
+                               filename=_("{number}-签名.png").format(number=ticket.number))
         elif kind == "paper":
             attachments.attach("ticket", ticket.id, scan, kind="scan", filename=scan_name)
         old = audit.snapshot(ticket)
@@ -707,7 +707,7 @@ def sign_off(ticket_ref, kind: str, by_name: str = "", *, at=None, signature_png
         _save(ticket, old, "signoff", SIGNOFF_KINDS[kind] + (f"：{note}" if note else ""))
         if close:
             _move(ticket, st.CLOSED, note if kind == "refused" else _("业主{how}验收").format(how=SIGNOFF_KINDS[kind]),
-                  _text(by, 100, "经办人", "by") or audit.current_user(), at)
+                  _text(by, 100, _("经办人"), "by") or audit.current_user(), at)
     return ticket
 
 
@@ -734,7 +734,7 @@ def _schedule_after_repair_visit(ticket: Ticket, closed_on: dt.date) -> Visit:
     summary = ticket.description if len(ticket.description) <= 40 else ticket.description[:40] + "…"
     visit = Visit.create(
         project=ticket.project, unit=ticket.unit, planned_on=after_repair_date(closed_on), kind=AFTER_REPAIR,
-        purposes=_("维修后满意度回访：{n}（{s}）").format(n=ticket.number, s=summary), method="电话",
+        purposes=_("维修后满意度回访：{n}（{s}）").format(n=ticket.number, s=summary), method="电话",  # i18n: data
         staff=ticket.assignee, ticket=ticket,
     )
     audit.record("create", "visit", visit.id, None, audit.snapshot(visit), _("关闭工单 {n} 后安排").format(n=ticket.number))

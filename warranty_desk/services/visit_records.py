@@ -18,7 +18,6 @@ from . import visits as visits_service
 
 METHODS = ("电话", "短信", "邮件", "上门", "问卷")
 FINDING_CHANNEL = "回访发现"
-OPEN_STATES = ("planned", "unreachable")
 TEXT_MAX = 2000
 
 
@@ -300,7 +299,7 @@ def record_unreachable(visit_id: int, tried_at, visitor: str, note: str = "", *,
         raise ValidationError(_("再次联系的间隔必须是 1 到 90 天"), field="retry_days")
     with database_proxy.atomic():
         visit = _load(visit_id, expected_version)
-        if visit.status not in OPEN_STATES or visit.status == "unreachable":
+        if visit.status not in visits_service.OPEN_STATES:
             name = visits_service.STATUS_NAMES.get(visit.status, visit.status)
             raise ValidationError(_("该回访已是“{name}”，不能再记为未联系上").format(name=name), field="status")
         tried_at = _check_done_at(visit, tried_at, now, "联系时间")

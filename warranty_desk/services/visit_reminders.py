@@ -9,8 +9,8 @@ from peewee import JOIN, fn
 
 from ..models import Project, Staff, Visit
 from ..rules.visit_plan import KIND_NAMES
+from .visits import OPEN_STATES as OPEN
 
-OPEN = ("planned",)
 AHEAD_DAYS = 7
 
 
@@ -30,7 +30,7 @@ def _rows(where, limit: int) -> list[dict]:
             "id": v.id, "project_id": v.project_id, "date": v.planned_on, "project_code": v.project.code,
             "project_name": v.project.name, "contact": v.project.contact, "phone": v.project.phone,
             "kind_name": KIND_NAMES.get(v.kind, v.kind), "method": v.method,
-            "purposes": v.purposes.replace("\n", "；"), "staff": v.staff.name if v.staff_id else "",
+            "purposes": v.purposes.replace("\n", "；"), "staff": (v.staff.name if v.staff else "") or "",
         }
         for v in query
     ]
