@@ -172,7 +172,7 @@ def satisfaction_by_staff(start: dt.date, end: dt.date) -> list[dict]:
     rows = []
     for sid, name, n, avg, low in query.tuples():
         average = round(float(avg), 2)
-        rows.append({"staff_id": sid, "name": name or "未指派", "count": n, "average": average,
+        rows.append({"staff_id": sid, "name": name or _("未指派"), "count": n, "average": average,
                      "lowest": float(low), "grade": _grade(average)})
     return rows
 
@@ -193,7 +193,7 @@ def satisfaction_by_area(start: dt.date, end: dt.date, project_id: int | None = 
 
 def grade_counts(start: dt.date, end: dt.date) -> dict[str, int]:
     query = (Visit.select(Visit.grade, fn.COUNT(Visit.id)).where(_scored(start, end)).group_by(Visit.grade))
-    counts = {name: 0 for name in ("满意", "比较满意", "一般", "不太满意", "不满意")}
+    counts = {name: 0 for name in ("满意", "比较满意", "一般", "不太满意", "不满意")}  # i18n: data (stored grades)
     for name, n in query.tuples():
         if name in counts:
             counts[name] = n

@@ -65,7 +65,7 @@ def build_calendar(start: dt.date, end: dt.date, staff_id: int | None = None,
         raise ValidationError(_("一次最多导出三年的回访，请缩短日期范围"), field="to")
     stamp = (now or dt.datetime.now()).replace(microsecond=0, tzinfo=TZ)
     cal = Calendar()
-    cal.add("prodid", _("-//Warranty Desk//保修台//ZH"))
+    cal.add("prodid", "-//Warranty Desk//保修台//ZH")  # i18n: data (the calendar file's product id)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", _("保修台 回访"))

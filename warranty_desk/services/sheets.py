@@ -81,7 +81,7 @@ def read_rows(path: str | Path, columns: dict[str, str]) -> list[tuple[int, dict
                 values[key] = cell
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
             continue
-        if str(values.get("code", "") or "").startswith("示例"):
+        if str(values.get("code", "") or "").startswith("示例"):  # i18n: data (the template's example row)
             continue  # the template's example row
         rows.append((offset, values))
     return rows
