@@ -59,3 +59,27 @@ def test_runner_measures_every_target_at_tiny_size(tmp_path):
     # one printed line per measurement, with its target
     assert "global search per keystroke" in proc.stdout and "target < 50 ms" in proc.stdout
     assert results["import"]["note"].endswith("left the database unchanged")
+
+
+def test_opening_a_database_gives_the_planner_statistics_so_due_visits_use_the_date_index(tmp_path):
+    """Without statistics SQLite read every planned visit of ten years through the status index for
+    a quarter's due visits (benchmarks/RESULTS.md); open_database refreshes them."""
+    import datetime as dt
+
+    from warranty_desk.db import open_database
+    from warranty_desk.models import Project, Visit, database_proxy
+
+    path = tmp_path / "office.db"
+    generate(path, SIZES["tiny"], seed=3)
+    db = open_database(str(path))
+    try:
+        assert db.execute_sql("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'visit'").fetchone()[0] > 0
+        query = (Visit.select(Visit.id).join(Project)
+                 .where(Visit.planned_on.between(dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+                        & Visit.status.in_(("planned",))))
+        sql, params = query.sql()
+        plan = " ".join(row[3] for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
+        assert "visit_planned_on" in plan, plan
+    finally:
+        db.close()
+        database_proxy.initialize(None)
