@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QListWidget, QPushButton, QSplitter, QVBoxLayout
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from warranty_desk.i18n import _, format_money
 from warranty_desk.models import Deposit, Project
@@ -51,12 +60,17 @@ class DepositsPage(Page):
         splitter = QSplitter()
         self.view = make_table(self.model, "deposits")
         splitter.addWidget(self.view)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(QLabel(_("扣除记录（选中一行查看）")))
         self.deductions = QListWidget()
-        splitter.addWidget(self.deductions)
+        side_layout.addWidget(self.deductions)
+        splitter.addWidget(side)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
         remember_splitter(splitter, "deposits")
-        layout.addWidget(splitter)
+        layout.addWidget(splitter, 1)
         self.summary = QLabel()
         layout.addWidget(self.summary)
         self.view.clicked.connect(self._show_deductions)
