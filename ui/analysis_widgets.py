@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 
 BAR = QColor("#4f81bd")
 BAR_EMPTY = QColor("#d0d7de")
@@ -15,8 +15,8 @@ LINE = QColor("#c0504d")
 GRID = QColor("#e3e6ea")
 TEXT = QColor("#333333")
 # grade bands (RULES.md §7) drawn faintly behind the bars
-BANDS = ((90, 100, "#e8f5e9", "满意"), (80, 90, "#f1f8e9", "比较满意"), (60, 80, "#fffde7", "一般"),
-         (40, 60, "#fff3e0", "不太满意"), (0, 40, "#ffebee", "不满意"))
+BANDS = ((90, 100, "#e8f5e9", N_("满意")), (80, 90, "#f1f8e9", N_("比较满意")), (60, 80, "#fffde7", N_("一般")),
+         (40, 60, "#fff3e0", N_("不太满意")), (0, 40, "#ffebee", N_("不满意")))
 
 
 class QuarterChart(QWidget):

@@ -200,14 +200,14 @@ class AnnualPlanDialog(QDialog):
 
     def export_xlsx(self) -> None:
         year = self.year.value()
-        documents.run_to_file(self, _("正在导出回访计划…"), annual_plan.export_xlsx, f"{year}年回访计划.xlsx", year,
+        documents.run_to_file(self, _("正在导出回访计划…"), annual_plan.export_xlsx, _("{year}年回访计划.xlsx").format(year=year), year,
                               filter_="Excel (*.xlsx)")
 
     def print_pdf(self) -> None:
         from warranty_desk.documents.visit_plan_table import build_visit_plan
 
         year = self.year.value()
-        documents.run_to_file(self, _("正在生成回访计划表…"), build_visit_plan, f"{year}年回访计划表.pdf", year)
+        documents.run_to_file(self, _("正在生成回访计划表…"), build_visit_plan, _("{year}年回访计划表.pdf").format(year=year), year)
 
 
 class IcsDialog(QDialog):
@@ -249,7 +249,7 @@ def export_ics_dialog(parent, today: dt.date | None = None, start: dt.date | Non
     dialog = IcsDialog(parent, today, start, end)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    chosen, _f = QFileDialog.getSaveFileName(parent, _("保存为"), "回访日历.ics", "iCalendar (*.ics)")
+    chosen, _f = QFileDialog.getSaveFileName(parent, _("保存为"), _("回访日历.ics"), "iCalendar (*.ics)")
     if not chosen:
         return None
     if not chosen.lower().endswith(".ics"):

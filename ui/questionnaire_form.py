@@ -164,13 +164,13 @@ class QuestionnaireForm(QWidget):
             widget = _Choices([(str(n), str(n)) for n in range(1, 6)])
             widget.changed.connect(self.update_score)
         elif spec.kind == scoring.YESNO:
-            widget = _Choices([("是", _("是")), ("否", _("否"))])
+            widget = _Choices([("是", _("是")), ("否", _("否"))])  # i18n: data (stored answers)
             widget.changed.connect(self.update_score)
         elif spec.kind == scoring.CHOICE:
             widget = QComboBox()
             widget.addItem(_("（未答）"), "")
             for label, value in spec.choices:
-                widget.addItem(f"{label}（{value:g}分）", label)
+                widget.addItem(_("{label}（{score:g}分）").format(label=label, score=value), label)
             widget.currentIndexChanged.connect(lambda _i: self.update_score())
         else:
             widget = QLineEdit()
@@ -184,7 +184,7 @@ class QuestionnaireForm(QWidget):
         if isinstance(widget, _Choices):
             if spec.kind == scoring.YESNO and value:
                 try:
-                    value = "是" if scoring.answer_score(spec, value) == 100 else "否"
+                    value = "是" if scoring.answer_score(spec, value) == 100 else "否"  # i18n: data
                 except scoring.AnswerError:
                     return False
             return widget.set_value(value)

@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 from warranty_desk.models import Project
 from warranty_desk.services import analysis
 
 from .analysis_widgets import QuarterChart, fill_table, make_table
 from .operations import show_error
 
-TITLE = "回访分析"
+TITLE = N_("回访分析")
 
 
 def _num(value, digits: int = 1) -> str:
@@ -82,7 +82,7 @@ class ReportPanel(QWidget):
         self.period.addItem(_("近两年（{a}–{b}）").format(a=analysis.quarter_label(*self.quarters[0]),
                                                        b=analysis.quarter_label(*self.quarters[-1])), None)
         for key in reversed(self.quarters):
-            self.period.addItem(f"{key[0]}年第{key[1]}季度", key)
+            self.period.addItem(_("{y}年第{q}季度").format(y=key[0], q=key[1]), key)
         self.period.currentIndexChanged.connect(lambda _i: self.refresh())
         self.plan_button.clicked.connect(self.open_plan)
         self.ics_button.clicked.connect(self.export_ics)
@@ -176,5 +176,5 @@ class ReportPanel(QWidget):
             return
         project = projects[labels.index(chosen)]
         start, end, _k = self.range()
-        documents.run_to_file(self, _("正在生成回访报告…"), build_round_report, f"回访报告_{project.code}.pdf",
+        documents.run_to_file(self, _("正在生成回访报告…"), build_round_report, _("回访报告_{code}.pdf").format(code=project.code),
                               project.id, start, end)

@@ -8,59 +8,63 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
+from ..i18n import N_, gettext_for
 from ..services import annual_plan
 from . import data
 from .style import M, P, atomic_pdf, doc_kwargs, fmt_date, grid_table, numbered_canvas_class, para_text, plain_table
 
 MARGIN = 14 * mm
-COLUMNS = [("序号", 0.04), ("计划日期", 0.09), ("工程编号", 0.09), ("工程名称", 0.15), ("回访类型", 0.08),
-           ("回访目的", 0.24), ("方式", 0.05), ("负责人", 0.07), ("联系人 / 电话", 0.12), ("状态", 0.07)]
+COLUMNS = [(N_("序号"), 0.04), (N_("计划日期"), 0.09), (N_("工程编号"), 0.09), (N_("工程名称"), 0.15),
+           (N_("回访类型"), 0.08), (N_("回访目的"), 0.24), (N_("方式"), 0.05), (N_("负责人"), 0.07),
+           (N_("联系人 / 电话"), 0.12), (N_("状态"), 0.07)]
 
 
 def build_visit_plan(year: int, path, lang: str = "zh_CN") -> Path:
     """Write the 回访计划表 of `year` to `path` (all or nothing)."""
+    _ = gettext_for(lang)
     rows = annual_plan.plan_rows(year)
     signed = annual_plan.approval(year)
     comp = data.company()
     pagesize = landscape(A4)
     width = pagesize[0] - 2 * MARGIN
-    title = f"{year}年度工程回访计划表"
+    title = _("{year}年度工程回访计划表").format(year=year)
 
-    table_rows = [[M(h, "head") for h, _ in COLUMNS]]
+    table_rows = [[P(_(h), "head") for h, _w in COLUMNS]]
     for n, r in enumerate(rows, 1):
         date_text = r["date"].isoformat()
         if r["original_date"]:
-            date_text += f"\n（原{r['original_date'].isoformat()}）"
+            date_text += "\n" + _("（原{date}）").format(date=r["original_date"].isoformat())
         table_rows.append([
             M(str(n), "cell_c"),
             P(date_text, "cell_c"),
             P(r["project_code"], "cell"),
             P(r["project_name"], "cell"),
-            P(r["kind_name"], "cell_c"),
+            P(_(r["kind_name"]), "cell_c"),
             P("\n".join(r["purposes"]), "cell"),
             P(r["method"], "cell_c"),
-            P(r["staff"] or "未指派", "cell_c"),
+            P(r["staff"] or _("未指派"), "cell_c"),
             P("\n".join(x for x in (r["contact"], r["phone"]) if x), "cell"),
-            P(r["status_name"], "cell_c"),
+            P(_(r["status_name"]), "cell_c"),
         ])
     if not rows:
-        table_rows.append([M("—", "cell_c"), P(f"{year}年没有计划回访。", "cell")] + [""] * (len(COLUMNS) - 2))
+        table_rows.append([M("—", "cell_c"), P(_("{year}年没有计划回访。").format(year=year), "cell")] + [""] * (len(COLUMNS) - 2))
         extra = [("SPAN", (1, 1), (-1, 1))]
     else:
         extra = []
-    table = grid_table(table_rows, [width * f for _, f in COLUMNS], extra=extra)
+    table = grid_table(table_rows, [width * f for _h, f in COLUMNS], extra=extra)
 
     def sign_cell(step):
         name = signed[f"{step}_by"]
         on = signed[f"{step}_on"]
-        return M(f"{annual_plan.STEP_NAMES[step]}：{para_text(name) or '__________'}　"
-                 f"日期：{para_text(fmt_date(on, lang)) or '____年__月__日'}", "body")
+        return M(_("{step}：{name}　日期：{date}").format(
+            step=_(annual_plan.STEP_NAMES[step]), name=para_text(name) or "__________",
+            date=para_text(fmt_date(on, lang)) or _("____年__月__日")), "body")
 
     signatures = plain_table([[sign_cell(s) for s in annual_plan.STEPS]], [width / 3] * 3,
                              [("TOPPADDING", (0, 0), (-1, -1), 10)])
     story = [
         M(para_text(title), "title"),
-        P(f"{comp.name}　　共{len(rows)}次回访", "subtitle"),
+        P(_("{company}　　共{n}次回访").format(company=comp.name, n=len(rows)), "subtitle"),
         Spacer(1, 4 * mm),
         table,
         Spacer(1, 8 * mm),

@@ -12,6 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, SimpleDocTemplate, Spacer
 
 from ..errors import ValidationError
+from ..i18n import _, gettext_for
 from ..models import Project, Visit
 from ..rules import scoring
 from ..rules.satisfaction import grade
@@ -47,44 +48,45 @@ def _kv_table(pairs: list[tuple[str, str]]):
 def _short(text: str, limit: int = 60) -> str:
     """Long texts are cut in the round summary; the per-visit report prints them in full."""
     text = (text or "").replace("\n", " ")
-    return text if len(text) <= limit else text[:limit] + "…（详见单次回访报告）"
+    return text if len(text) <= limit else text[:limit] + _('…（详见单次回访报告）')
 
 
 def _answer_text(question, value) -> str:
     if question.kind == scoring.SCALE and value:
-        return f"{value} 分"
-    return value or "（未答）"
+        return _('{value} 分').format(value=value)
+    return value or _('（未答）')
 
 
 def _visit_story(visit: Visit, lang: str) -> list:
+    _ = gettext_for(lang)
     project = visit.project
     unit = visit.unit if visit.unit_id else None
-    story = [M("工程回访报告", "title"), P(f"{project.code}　{project.name}", "subtitle"), Spacer(1, 4 * mm)]
+    story = [M(_('工程回访报告'), "title"), P(f"{project.code}　{project.name}", "subtitle"), Spacer(1, 4 * mm)]
     story.append(_kv_table([
-        ("工程名称", project.name),
-        ("工程编号", project.code),
-        ("建设单位", project.client.name if project.client_id else ""),
-        ("工程地址", project.address),
-        ("房号", unit.label if unit else "—"),
-        ("联系人/电话", "　".join(x for x in ((unit.owner_name if unit else project.contact),
+        (_('工程名称'), project.name),
+        (_('工程编号'), project.code),
+        (_('建设单位'), project.client.name if project.client_id else ""),
+        (_('工程地址'), project.address),
+        (_('房号'), unit.label if unit else "—"),
+        (_('联系人/电话'), "　".join(x for x in ((unit.owner_name if unit else project.contact),
                                              (unit.owner_phone if unit else project.phone)) if x)),
-        ("回访类型", KIND_NAMES.get(visit.kind, visit.kind)),
-        ("回访方式", visit.method),
-        ("计划日期", fmt_date(visit.planned_on, lang)),
-        ("回访时间", fmt_datetime(visit.done_at, lang) or "—"),
-        ("回访人", visit.visitor or (visit.staff.name if visit.staff_id else "")),
-        ("被访人", visit.met_person),
-        ("状态", STATUS_NAMES.get(visit.status, visit.status)),
-        ("满意度", f"{visit.score:.1f} 分　{visit.grade}" if visit.score is not None else "—"),
+        (_('回访类型'), KIND_NAMES.get(visit.kind, visit.kind)),
+        (_('回访方式'), visit.method),
+        (_('计划日期'), fmt_date(visit.planned_on, lang)),
+        (_('回访时间'), fmt_datetime(visit.done_at, lang) or "—"),
+        (_('回访人'), visit.visitor or (visit.staff.name if visit.staff_id else "")),
+        (_('被访人'), visit.met_person),
+        (_('状态'), STATUS_NAMES.get(visit.status, visit.status)),
+        (_('满意度'), _('{score:.1f} 分\u3000{grade}').format(score=visit.score, grade=visit.grade) if visit.score is not None else "—"),
     ]))
     purposes = [p for p in (visit.purposes or "").split("\n") if p.strip()]
     if purposes:
-        story += [M("回访目的", "h2"), P("\n".join(purposes), "body")]
+        story += [M(_('回访目的'), "h2"), P("\n".join(purposes), "body")]
 
     if visit.template_id:
         answers = visit_records.answers_of(visit)
         questions = questionnaires.questions_of(visit.template_id)
-        rows = [[M(h, "head") for h in ("序号", "类别", "题目", "回答", "得分")]]
+        rows = [[M(h, "head") for h in (_('序号'), _('类别'), _('题目'), _('回答'), _('得分'))]]
         free_text = []
         for n, q in enumerate(questions, 1):
             value = answers.get(q.id, "")
@@ -95,33 +97,34 @@ def _visit_story(visit: Visit, lang: str) -> list:
             shown = _answer_text(q, value)
             if q.kind == scoring.TEXT and value:
                 free_text.append((n, q, value))
-                shown = "见下文"
+                shown = _('见下文')
             rows.append([M(str(n), "cell_c"), P(q.area, "cell_c"), P(q.text, "cell"),
                          P(shown, "cell"), P("" if s is None else f"{s:.0f}", "cell_c")])
-        story += [M("回访问卷", "h2"),
+        story += [M(_('回访问卷'), "h2"),
                   grid_table(rows, [WIDTH * f for f in (0.07, 0.13, 0.45, 0.25, 0.10)])]
         for n, q, value in free_text:
-            story += [Spacer(1, 2 * mm), P(f"第{n}题 {q.text}", "small"), P(value, "indent")]
+            story += [Spacer(1, 2 * mm), P(_('第{n}题 {text}').format(n=n, text=q.text), "small"), P(value, "indent")]
 
     findings = visit_records.findings_of(visit)
-    story.append(M("发现的问题及处理", "h2"))
+    story.append(M(_('发现的问题及处理'), "h2"))
     if findings:
         for n, f in enumerate(findings, 1):
-            action = f"已生成维修工单 {f.ticket.number}（{f.ticket.state}）" if f.ticket_id else "记录在案，跟踪观察"
+            action = _('已生成维修工单 {number}（{state}）').format(number=f.ticket.number, state=f.ticket.state) if f.ticket_id else _('记录在案，跟踪观察')
             story.append(M(f"{n}. 【{para_text(f.area)}】{para_text(f.description)}", "body"))
-            story.append(M(f"处理措施：{para_text(action)}", "note"))
+            story.append(M(_('处理措施：{para_text}').format(para_text=para_text(action)), "note"))
     else:
-        story.append(P(visit.findings or "未发现问题", "body"))
-    story += [M("业主意见", "h2"), P(visit.opinion or "无", "body"), Spacer(1, 10 * mm)]
-    sign = M(f"回访人（签字）：{BLANK}　　　被访人（签字）：{BLANK}　　　日期：____年__月__日", "body")
+        story.append(P(visit.findings or _('未发现问题'), "body"))
+    story += [M(_('业主意见'), "h2"), P(visit.opinion or _('无'), "body"), Spacer(1, 10 * mm)]
+    sign = M(_('回访人（签字）：{BLANK}\u3000\u3000\u3000被访人（签字）：{BLANK}\u3000\u3000\u3000日期：____年__月__日').format(BLANK=BLANK), "body")
     story.append(KeepTogether([sign]))
     return story
 
 
 def build_visit_report(visit_ids: list[int], path, lang: str = "zh_CN") -> Path:
     """One page per visit (recorded or not: a planned visit prints as a blank form to fill in)."""
+    _ = gettext_for(lang)
     if not visit_ids:
-        raise ValidationError("请先选择要打印的回访", field="visits")
+        raise ValidationError(_('请先选择要打印的回访'), field="visits")
     visits = [visit_records.get_visit(i) for i in visit_ids]
     comp = data.company()
     story: list = []
@@ -129,7 +132,7 @@ def build_visit_report(visit_ids: list[int], path, lang: str = "zh_CN") -> Path:
         if n:
             story.append(PageBreak())
         story.extend(_visit_story(visit, lang))
-    title = "工程回访报告"
+    title = _('工程回访报告')
     target = Path(path)
     with atomic_pdf(target) as tmp:
         doc = SimpleDocTemplate(tmp, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=20 * mm,
@@ -140,45 +143,46 @@ def build_visit_report(visit_ids: list[int], path, lang: str = "zh_CN") -> Path:
 
 def build_round_report(project_id: int, start: dt.date, end: dt.date, path, lang: str = "zh_CN") -> Path:
     """A project's visit round (all its visits planned in start…end) on one summary."""
+    _ = gettext_for(lang)
     if end < start:
-        raise ValidationError(f"结束日期（{end}）早于开始日期（{start}）", field="to")
+        raise ValidationError(_('结束日期（{end}）早于开始日期（{start}）').format(end=end, start=start), field="to")
     project = Project.get_or_none(Project.id == project_id)
     if project is None:
-        raise ValidationError("找不到该工程，请刷新", field="project")
+        raise ValidationError(_('找不到该工程，请刷新'), field="project")
     visits = list(Visit.select().where((Visit.project == project) & Visit.planned_on.between(start, end)
                                        & (Visit.status != "cancelled")).order_by(Visit.planned_on, Visit.id))
     if not visits:
-        raise ValidationError(f"工程“{project.code}”在 {start} 至 {end} 之间没有回访", field="from")
+        raise ValidationError(_('工程“{code}”在 {start} 至 {end} 之间没有回访').format(code=project.code, start=start, end=end), field="from")
     comp = data.company()
     scores = [v.score for v in visits if v.score is not None]
     average = round(sum(scores) / len(scores), 2) if scores else None
     done = sum(1 for v in visits if v.status == "done")
-    story = [M("工程回访报告（本轮汇总）", "title"), P(f"{project.code}　{project.name}", "subtitle"),
-             P(f"{fmt_date(start, lang)} 至 {fmt_date(end, lang)}", "subtitle"), Spacer(1, 4 * mm),
-             _kv_table([("计划回访", f"{len(visits)} 次"), ("已完成", f"{done} 次"),
-                        ("平均满意度", f"{average:.1f} 分　{grade(average)}" if average is not None else "—"),
-                        ("未联系上/未回访", f"{sum(1 for v in visits if v.status in ('unreachable', 'missed'))} 次")])]
-    rows = [[M(h, "head") for h in ("日期", "房号/对象", "被访人", "状态", "得分", "发现的问题及处理")]]
+    story = [M(_('工程回访报告（本轮汇总）'), "title"), P(f"{project.code}　{project.name}", "subtitle"),
+             P(_('{fmt_date} 至 {fmt_date2}').format(fmt_date=fmt_date(start, lang), fmt_date2=fmt_date(end, lang)), "subtitle"), Spacer(1, 4 * mm),
+             _kv_table([(_('计划回访'), _('{len} 次').format(len=len(visits))), (_('已完成'), _('{done} 次').format(done=done)),
+                        (_('平均满意度'), _('{average:.1f} 分\u3000{grade}').format(average=average, grade=grade(average)) if average is not None else "—"),
+                        (_('未联系上/未回访'), _('{status_in} 次').format(status_in=sum(1 for v in visits if v.status in ('unreachable', 'missed'))))])]
+    rows = [[M(h, "head") for h in (_('日期'), _('房号/对象'), _('被访人'), _('状态'), _('得分'), _('发现的问题及处理'))]]
     for v in visits:
         findings = visit_records.findings_of(v)
         lines = [f"{f.area}：{_short(f.description)}" + (f"（工单 {f.ticket.number}）" if f.ticket_id else "")
                  for f in findings]
         rows.append([
             P((v.done_at.date() if v.done_at else v.planned_on).isoformat(), "cell_c"),
-            P(v.unit.label if v.unit_id else "工程", "cell_c"),
+            P(v.unit.label if v.unit_id else _('工程'), "cell_c"),
             P(v.met_person, "cell_c"),
             P(STATUS_NAMES.get(v.status, v.status), "cell_c"),
             P(f"{v.score:.0f} {v.grade}" if v.score is not None else "", "cell_c"),
-            P("\n".join(lines) or (_short(v.findings) if v.status != "done" else "未发现问题"), "cell"),
+            P("\n".join(lines) or (_short(v.findings) if v.status != "done" else _('未发现问题')), "cell"),
         ])
-    story += [M("回访明细", "h2"), grid_table(rows, [WIDTH * f for f in (0.13, 0.14, 0.12, 0.10, 0.12, 0.39)])]
+    story += [M(_('回访明细'), "h2"), grid_table(rows, [WIDTH * f for f in (0.13, 0.14, 0.12, 0.10, 0.12, 0.39)])]
     opinions = [_short(v.opinion, 200) for v in visits if v.opinion]
-    story += [M("业主意见汇总", "h2"), P("\n".join(f"· {o}" for o in opinions) or "无", "body"),
-              Spacer(1, 10 * mm), M(f"编制：{BLANK}　　　审核：{BLANK}　　　日期：____年__月__日", "body")]
-    title = f"工程回访报告 {project.code}"
+    story += [M(_('业主意见汇总'), "h2"), P("\n".join(f"· {o}" for o in opinions) or _('无'), "body"),
+              Spacer(1, 10 * mm), M(_('编制：{BLANK}\u3000\u3000\u3000审核：{BLANK}\u3000\u3000\u3000日期：____年__月__日').format(BLANK=BLANK), "body")]
+    title = _('工程回访报告 {code}').format(code=project.code)
     target = Path(path)
     with atomic_pdf(target) as tmp:
         doc = SimpleDocTemplate(tmp, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=20 * mm,
-                                bottomMargin=18 * mm, **doc_kwargs(f"工程回访报告 {project.code}", comp.name))
+                                bottomMargin=18 * mm, **doc_kwargs(_('工程回访报告 {code}').format(code=project.code), comp.name))
         doc.build(story, canvasmaker=numbered_canvas_class(comp.name, title, lang, skip_first=False))
     return target

@@ -16,8 +16,8 @@ from ..rules.workdays import next_working_day
 from . import audit, questionnaires, settings
 from . import visits as visits_service
 
-METHODS = ("电话", "短信", "邮件", "上门", "问卷")
-FINDING_CHANNEL = "回访发现"
+METHODS = ("电话", "短信", "邮件", "上门", "问卷")  # i18n: data
+FINDING_CHANNEL = "回访发现"  # i18n: data
 TEXT_MAX = 2000
 
 
@@ -97,7 +97,8 @@ def _text(value, max_length: int, label: str, field: str, required: bool = False
     return result
 
 
-def _check_done_at(visit: Visit, done_at, now: dt.datetime, label: str = "回访时间") -> dt.datetime:
+def _check_done_at(visit: Visit, done_at, now: dt.datetime, label: str = "") -> dt.datetime:
+    label = label or _("回访时间")
     if done_at is None:
         raise ValidationError(_("请填写{label}").format(label=label), field="done_at")
     if isinstance(done_at, dt.date) and not isinstance(done_at, dt.datetime):
@@ -139,8 +140,8 @@ def score_answers(template: QuestionnaireTemplate | int, answers: dict) -> scori
 def _clean_findings(rows) -> list[dict]:
     clean = []
     for n, row in enumerate(rows or [], 1):
-        description = _text(row.get("description"), TEXT_MAX, f"第{n}条问题的描述", "findings")
-        area = _text(row.get("area"), 40, f"第{n}条问题的部位/类别", "findings")
+        description = _text(row.get("description"), TEXT_MAX, _("第{n}条问题的描述").format(n=n), "findings")
+        area = _text(row.get("area"), 40, _("第{n}条问题的部位/类别").format(n=n), "findings")
         if not description and not area:
             continue  # an empty row the clerk did not fill
         if not description:
@@ -155,7 +156,7 @@ def _clean_findings(rows) -> list[dict]:
         if row.get("make_ticket") and not category:
             raise ValidationError(_("第{n}条问题要生成维修工单，请选择对应的保修项目").format(n=n), field="findings")
         clean.append({"id": row.get("id"), "area": area, "description": description, "category": category,
-                      "make_ticket": bool(row.get("make_ticket")), "urgency": row.get("urgency") or "一般"})
+                      "make_ticket": bool(row.get("make_ticket")), "urgency": row.get("urgency") or "一般"})  # i18n: data
     return clean
 
 
@@ -175,9 +176,9 @@ def record_visit(visit_id: int, data: dict, expected_version: int | None = None,
     method = data.get("method") or ""
     if method not in METHODS:
         raise ValidationError(_("请选择回访方式（{METHODS}）").format(METHODS="、".join(METHODS)), field="method")
-    visitor = _text(data.get("visitor"), 100, "回访人", "visitor", required=True)
-    met_person = _text(data.get("met_person"), 100, "被访人（接待人）", "met_person", required=True)
-    opinion = _text(data.get("opinion"), TEXT_MAX, "业主意见", "opinion")
+    visitor = _text(data.get("visitor"), 100, _("回访人"), "visitor", required=True)
+    met_person = _text(data.get("met_person"), 100, _("被访人（接待人）"), "met_person", required=True)
+    opinion = _text(data.get("opinion"), TEXT_MAX, _("业主意见"), "opinion")
     findings = _clean_findings(data.get("findings"))
     with database_proxy.atomic():
         visit = _load(visit_id, expected_version)
@@ -220,12 +221,12 @@ def record_visit(visit_id: int, data: dict, expected_version: int | None = None,
                                           category=row["category"])
             new_rows.append((finding, row))
         all_findings = kept + [f for f, _ in new_rows]
-        visit.findings = "\n".join(f"{f.area}：{f.description}" for f in all_findings) or "未发现问题"
+        visit.findings = "\n".join(f"{f.area}：{f.description}" for f in all_findings) or "未发现问题"  # i18n: data
         visit.save()
         new = audit.snapshot(visit)
         new["answers"] = {k: v for k, v in answers.items() if not scoring.is_blank(v)}
         before, after = audit.changed(old, new)
-        audit.record("record", "visit", visit.id, before, after, f"回访记录：{visit.grade or '未评分'}")
+        audit.record("record", "visit", visit.id, before, after, f"回访记录：{visit.grade or '未评分'}")  # i18n: data
         for finding, row in new_rows:
             audit.record("create", "visit_finding", finding.id, None, audit.snapshot(finding))
             if row["make_ticket"]:
@@ -248,7 +249,7 @@ def _finding_ticket(finding: VisitFinding, urgency: str, now: dt.datetime):
         "location": finding.area,
         "category": finding.category,
         "description": finding.description,
-        "urgency": urgency if urgency in ("紧急", "一般") else "一般",
+        "urgency": urgency if urgency in ("紧急", "一般") else "一般",  # i18n: data
         "reported_at": min(visit.done_at or now, now),
         "source_visit": visit.id,
     }
@@ -256,11 +257,11 @@ def _finding_ticket(finding: VisitFinding, urgency: str, now: dt.datetime):
     old = audit.snapshot(finding)
     finding.ticket = ticket
     finding.save()
-    audit.record("ticket", "visit_finding", finding.id, old, audit.snapshot(finding), f"生成维修工单 {ticket.number}")
+    audit.record("ticket", "visit_finding", finding.id, old, audit.snapshot(finding), f"生成维修工单 {ticket.number}")  # i18n: data
     return ticket
 
 
-def finding_to_ticket(finding_id: int, urgency: str = "一般", category: str | None = None,
+def finding_to_ticket(finding_id: int, urgency: str = "一般", category: str | None = None,  # i18n: data
                       now: dt.datetime | None = None):
     """Turn a visit finding into a repair ticket (channel 回访发现, source_visit set)."""
     now = now or dt.datetime.now()
@@ -291,8 +292,8 @@ def record_unreachable(visit_id: int, tried_at, visitor: str, note: str = "", *,
     on the first working day at least `retry_days` (setting visit_retry_days) after the attempt.
     Returns the new planned visit."""
     now = now or dt.datetime.now()
-    visitor = _text(visitor, 100, "回访人", "visitor", required=True)
-    note = _text(note, TEXT_MAX, "说明", "note")
+    visitor = _text(visitor, 100, _("回访人"), "visitor", required=True)
+    note = _text(note, TEXT_MAX, _("说明"), "note")
     if retry_days is None:
         retry_days = int(settings.get("visit_retry_days") or 1)
     if not 0 < retry_days <= 90:
@@ -302,12 +303,12 @@ def record_unreachable(visit_id: int, tried_at, visitor: str, note: str = "", *,
         if visit.status not in visits_service.OPEN_STATES:
             name = visits_service.STATUS_NAMES.get(visit.status, visit.status)
             raise ValidationError(_("该回访已是“{name}”，不能再记为未联系上").format(name=name), field="status")
-        tried_at = _check_done_at(visit, tried_at, now, "联系时间")
+        tried_at = _check_done_at(visit, tried_at, now, _("联系时间"))
         old = audit.snapshot(visit)
         visit.status = "unreachable"
         visit.done_at = tried_at
         visit.visitor = visitor
-        visit.findings = f"未联系上：{note}" if note else "未联系上"
+        visit.findings = f"未联系上：{note}" if note else "未联系上"  # i18n: data
         visit.version += 1
         visit.save()
         before, after = audit.changed(old, audit.snapshot(visit))
@@ -318,7 +319,7 @@ def record_unreachable(visit_id: int, tried_at, visitor: str, note: str = "", *,
             purposes=visit.purposes, method=visit.method, staff=visit.staff, ticket=visit.ticket,
             retry_of=visit,
         )
-        audit.record("create", "visit", retry.id, None, audit.snapshot(retry), f"未联系上，{retry_on}再次联系")
+        audit.record("create", "visit", retry.id, None, audit.snapshot(retry), f"未联系上，{retry_on}再次联系")  # i18n: data
     return retry
 
 
@@ -326,7 +327,7 @@ def mark_missed(visit_id: int, reason: str, *, expected_version: int | None = No
                 today: dt.date | None = None) -> Visit:
     """A planned visit that did not happen stays in the records as 未回访 (missed), with the reason."""
     today = today or dt.date.today()
-    reason = _text(reason, 500, "未回访原因", "reason", required=True)
+    reason = _text(reason, 500, _("未回访原因"), "reason", required=True)
     with database_proxy.atomic():
         visit = _load(visit_id, expected_version)
         if visit.status != "planned":
@@ -337,7 +338,7 @@ def mark_missed(visit_id: int, reason: str, *, expected_version: int | None = No
                 _("该回访计划在{planned_on}，还没到期；如不再进行，请改期或取消").format(planned_on=visit.planned_on), field="status")
         old = audit.snapshot(visit)
         visit.status = "missed"
-        visit.findings = f"未回访：{reason}"
+        visit.findings = f"未回访：{reason}"  # i18n: data
         visit.version += 1
         visit.save()
         before, after = audit.changed(old, audit.snapshot(visit))
@@ -359,8 +360,8 @@ def question_text(question_id: int) -> str:
 
 # --- the demo office ------------------------------------------------------------------------
 
-_DEMO_AREAS = {"个别窗户密封条老化": ("门窗", "decoration"), "地下室有轻微潮湿": ("地下室", "exterior_wall_seepage")}
-_DEMO_SUGGESTIONS = ["希望维修响应再快一些", "小区排水沟需定期清理", "希望提前电话预约回访时间", "无", "服务很好，谢谢"]
+_DEMO_AREAS = {"个别窗户密封条老化": ("门窗", "decoration"), "地下室有轻微潮湿": ("地下室", "exterior_wall_seepage")}  # i18n: data
+_DEMO_SUGGESTIONS = ["希望维修响应再快一些", "小区排水沟需定期清理", "希望提前电话预约回访时间", "无", "服务很好，谢谢"]  # i18n: data
 
 
 def fill_demo_record(visit: Visit) -> None:
@@ -379,7 +380,7 @@ def fill_demo_record(visit: Visit) -> None:
         if spec.kind == scoring.SCALE:
             answers[spec.key] = str(min(5, max(1, round(1 + 4 * level + rng.gauss(0, 0.6)))))
         elif spec.kind == scoring.YESNO:
-            answers[spec.key] = "是" if rng.random() < 0.55 + 0.45 * level else "否"
+            answers[spec.key] = "是" if rng.random() < 0.55 + 0.45 * level else "否"  # i18n: data
         elif spec.kind == scoring.CHOICE:
             target = 100 * level + rng.gauss(0, 15)
             answers[spec.key] = min(spec.choices, key=lambda c: abs(c[1] - target))[0]
