@@ -52,11 +52,14 @@ def demo_file(tmp_path_factory):
     from warranty_desk.services.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    database = open_database(str(path))
-    settings.ensure_defaults()
-    build_demo(today=dt.date(2026, 11, 29))
-    database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    database.close()
+    # the demo's signatures and scans go to its own data folder, copied with the database
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WARRANTY_DESK_DATA", str(path.parent / "data"))
+        database = open_database(str(path))
+        settings.ensure_defaults()
+        build_demo(today=dt.date(2026, 11, 29))
+        database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        database.close()
     return path
 
 
@@ -66,6 +69,8 @@ def demo_db(demo_file, tmp_path, monkeypatch):
     monkeypatch.setenv("WARRANTY_DESK_USER", "测试员")
     target = tmp_path / "demo.db"
     shutil.copy(demo_file, target)
+    if (demo_file.parent / "data").exists():
+        shutil.copytree(demo_file.parent / "data", tmp_path / "data", dirs_exist_ok=True)
     database = open_database(str(target))
     yield database
     database.close()

@@ -8,19 +8,19 @@ from dataclasses import dataclass
 
 from warranty_desk.i18n import _
 
-WORKMANSHIP = "施工质量"
-DESIGN = "设计原因"
-OWNER_MATERIAL = "业主指定材料"
-MISUSE = "使用不当"
-THIRD_PARTY = "第三方损坏"
-FORCE_MAJEURE = "不可抗力"
-EXPIRED = "超出保修期"
+WORKMANSHIP = "施工质量"  # i18n: data
+DESIGN = "设计原因"  # i18n: data
+OWNER_MATERIAL = "业主指定材料"  # i18n: data
+MISUSE = "使用不当"  # i18n: data
+THIRD_PARTY = "第三方损坏"  # i18n: data
+FORCE_MAJEURE = "不可抗力"  # i18n: data
+EXPIRED = "超出保修期"  # i18n: data
 CAUSE_CLASSES = (WORKMANSHIP, DESIGN, OWNER_MATERIAL, MISUSE, THIRD_PARTY, FORCE_MAJEURE, EXPIRED)
 
-US = "我方"
-SUBCONTRACTOR = "分包单位"
-OWNER = "业主"
-SEPARATE = "另行处理"
+US = "我方"  # i18n: data
+SUBCONTRACTOR = "分包单位"  # i18n: data
+OWNER = "业主"  # i18n: data
+SEPARATE = "另行处理"  # i18n: data
 PAYERS = (US, SUBCONTRACTOR, OWNER, SEPARATE)
 BEARERS = (US, SUBCONTRACTOR, OWNER)  # who bears a cost line
 

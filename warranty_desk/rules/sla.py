@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from warranty_desk.i18n import _
 
-URGENT = "紧急"
-NORMAL = "一般"
+URGENT = "紧急"  # i18n: data
+NORMAL = "一般"  # i18n: data
 URGENCIES = (URGENT, NORMAL)
 
 STEPS = ("respond", "onsite", "complete")

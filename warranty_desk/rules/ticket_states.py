@@ -11,15 +11,15 @@ from dataclasses import dataclass
 
 from warranty_desk.i18n import _
 
-RECEIVED = "已受理"
-DISPATCHED = "已派工"
-ONSITE = "已到场"
-REPAIRING = "维修中"
-AWAITING_CHECK = "待验收"
-CLOSED = "已关闭"
-PAID = "非保修/有偿"
-ELSEWHERE = "业主另行委托"
-CANCELLED = "已撤销"
+RECEIVED = "已受理"  # i18n: data
+DISPATCHED = "已派工"  # i18n: data
+ONSITE = "已到场"  # i18n: data
+REPAIRING = "维修中"  # i18n: data
+AWAITING_CHECK = "待验收"  # i18n: data
+CLOSED = "已关闭"  # i18n: data
+PAID = "非保修/有偿"  # i18n: data
+ELSEWHERE = "业主另行委托"  # i18n: data
+CANCELLED = "已撤销"  # i18n: data
 
 STATES = (RECEIVED, DISPATCHED, ONSITE, REPAIRING, AWAITING_CHECK, CLOSED, PAID, ELSEWHERE, CANCELLED)
 FINAL_STATES = (CLOSED, CANCELLED)

@@ -16,8 +16,8 @@ from ..rules import ticket_states as st
 from ..rules.categories import CATEGORIES
 from . import fields
 
-COLUMNS = ("工程名称", "房号", "报修日期", "报修内容", "是否保修期内", "责任类别", "维修单位", "到场时间", "完成时间",
-           "费用", "承担方", "验收人", "满意度")
+COLUMNS = ("工程名称", "房号", "报修日期", "报修内容", "是否保修期内", "责任类别", "维修单位", "到场时间", "完成时间",  # i18n: data
+           "费用", "承担方", "验收人", "满意度")  # i18n: data
 WIDTHS = (28, 18, 12, 40, 12, 12, 28, 17, 17, 12, 10, 10, 10)
 SATISFACTION_NAMES = {5: "满意", 4: "比较满意", 3: "一般", 2: "不太满意", 1: "不满意"}
 
