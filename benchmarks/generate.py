@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 TODAY = dt.date(2026, 11, 29)  # the office is generated as of this day, whatever the clock says
 
 
@@ -184,6 +184,29 @@ def generate(path: str | Path, size: Size, seed: int = 2026, today: dt.date = TO
     return counts
 
 
+def _visit_row(rng, project, unit_id, day, kind, purposes, method, who, ticket_id, today, grade, retry=False):
+    status, done_at, visitor, met, findings, opinion, score, grade_name = "planned", None, "", "", "", "", None, ""
+    if day < today:
+        roll = rng.random()
+        if roll < 0.05:
+            status = "missed"
+        elif roll < 0.09 and not retry:
+            status = "cancelled"
+        elif roll < 0.15 and not retry:
+            status, done_at, findings = "unreachable", _at(day, rng), "电话无人接听"
+        else:
+            status = "done"
+            done_at = _at(min(today, day + dt.timedelta(days=rng.choice((0, 0, 0, 1, 2, 5, 12)))), rng)
+            visitor, met = who.name, project.contact
+            findings, opinion = rng.choice(FINDINGS), rng.choice(OPINIONS)
+            score = float(min(100, max(30, round(rng.gauss(86, 8)))))
+            grade_name = grade(score)
+    elif rng.random() < 0.01:
+        status = "cancelled"
+    return [project.id, unit_id, day, kind, purposes, method, who.id, status, done_at, visitor, met, findings, opinion,
+            score, grade_name, ticket_id, dt.datetime.combine(project.handed_over_on, dt.time(9, 0))]
+
+
 def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
     from warranty_desk.models import (
         AuditLog,
@@ -201,6 +224,7 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
     )
     from warranty_desk.rules.satisfaction import grade
     from warranty_desk.rules.visit_plan import ItemEnd, plan_visits
+    from warranty_desk.rules.workdays import next_working_day
     from warranty_desk.services import settings
     from warranty_desk.services.handover import compute_items
     from warranty_desk.services.projects import project_has_heating
@@ -399,36 +423,40 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
     if len(visit_drafts) > size.visits:
         visit_drafts = rng.sample(visit_drafts, size.visits)
     visit_drafts.sort(key=lambda d: (d[2], d[0].id))
-    visit_rows = []
+    visit_rows: list[list] = []
+    retries: list[tuple[list, dt.date]] = []
     for draft in visit_drafts:
         project, unit_id, day, kind, purposes = draft[:5]
         ticket_id = draft[5] if len(draft) > 5 else None
         who = rng.choice(visitors)
         method = "上门" if kind in ("milestone", "seasonal") else rng.choice(["电话", "电话", "电话", "短信", "上门"])
-        status, done_at, visitor, met, findings, opinion, score, grade_name = "planned", None, "", "", "", "", None, ""
-        if day < today:
-            roll = rng.random()
-            if roll < 0.05:
-                status = "missed"
-            elif roll < 0.09:
-                status = "cancelled"
-            elif roll < 0.15:
-                status, done_at, findings = "unreachable", _at(day, rng), "电话无人接听"
-            else:
-                status = "done"
-                done_at = _at(min(today, day + dt.timedelta(days=rng.choice((0, 0, 0, 1, 2, 5, 12)))), rng)
-                visitor, met = who.name, project.contact
-                findings, opinion = rng.choice(FINDINGS), rng.choice(OPINIONS)
-                score = float(min(100, max(30, round(rng.gauss(86, 8)))))
-                grade_name = grade(score)
-        elif rng.random() < 0.01:
-            status = "cancelled"
-        visit_rows.append((project.id, unit_id, day, kind, purposes, method, who.id, status, done_at, visitor, met,
-                           findings, opinion, score, grade_name, ticket_id,
-                           dt.datetime.combine(project.handed_over_on, dt.time(9, 0))))
+        row = _visit_row(rng, project, unit_id, day, kind, purposes, method, who, ticket_id, today, grade)
+        visit_rows.append(row)
+        if row[7] == "unreachable":  # 未联系上 is an attempt: a retry follows on a later working day
+            retries.append((row, next_working_day(day + dt.timedelta(days=1))))
+    # each retry takes the place of an owner visit, so the total stays as asked
+    fillers = [i for i, row in enumerate(visit_rows) if row[3] == "periodic" and row[1] and row[7] != "unreachable"]
+    dropped = set(rng.sample(fillers, min(len(fillers), len(retries))))
+    visit_rows = [row for i, row in enumerate(visit_rows) if i not in dropped]
+    retry_of: dict[int, list] = {}
+    for original, day in retries[:len(dropped)]:
+        project = by_id[original[0]]
+        who = rng.choice(visitors)
+        retry = _visit_row(rng, project, original[1], day, original[3], original[4], "电话", who, original[15], today,
+                           grade, retry=True)
+        retry_of[id(retry)] = original
+        visit_rows.append(retry)
+    visit_rows.sort(key=lambda row: (row[2], row[0]))
+    id_of = {id(row): n for n, row in enumerate(visit_rows, 1)}  # ids follow the insert order
+    for row in visit_rows:
+        original = retry_of.get(id(row))
+        row.append(id_of[id(original)] if original is not None else None)
     V = Visit
     _bulk(V, [V.project, V.unit, V.planned_on, V.kind, V.purposes, V.method, V.staff, V.status, V.done_at, V.visitor,
-              V.met_person, V.findings, V.opinion, V.score, V.grade, V.ticket, V.created_at], visit_rows)
+              V.met_person, V.findings, V.opinion, V.score, V.grade, V.ticket, V.created_at, V.retry_of], visit_rows)
+    first_id = Visit.select(Visit.id).order_by(Visit.id).scalar()
+    if first_id != 1:
+        raise RuntimeError("visit ids must start at 1 in a new office (retries refer to them)")
 
     # the quality deposit of every project with a contract price
     deposit_rows = []

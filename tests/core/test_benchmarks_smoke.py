@@ -33,6 +33,10 @@ def test_generator_builds_a_consistent_reproducible_office(tmp_path):
                            ).fetchone()[0] == 0
         statuses = {s for (s,) in con.execute("SELECT DISTINCT status FROM visit")}
         assert {"done", "planned"} <= statuses
+        # 未联系上 is an attempt: each one has a later retry
+        assert con.execute(
+            "SELECT COUNT(*) FROM visit v WHERE v.status = 'unreachable' AND NOT EXISTS "
+            "(SELECT 1 FROM visit r WHERE r.retry_of_id = v.id AND r.planned_on > v.planned_on)").fetchone()[0] == 0
         assert con.execute("SELECT COUNT(*) FROM ticket_event").fetchone()[0] > size.tickets
         assert con.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] >= size.audit_rows
         # the same seed gives the same office
