@@ -24,7 +24,7 @@ def week_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
 def _visit_rows(where, limit: int) -> list[dict]:
     query = (
         Visit.select(Visit.id, Visit.planned_on, Visit.kind, Visit.method, Visit.status, Visit.project,
-                     Project.code, Project.name, Staff.id, Staff.name)
+                     Project.id, Project.code, Project.name, Staff.id, Staff.name)
         .join(Project)
         .switch(Visit)
         .join(Staff, JOIN.LEFT_OUTER)
