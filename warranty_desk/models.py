@@ -207,13 +207,13 @@ class Ticket(BaseModel):
     unit = ForeignKeyField(Unit, null=True, backref="tickets")
     reporter = CharField(max_length=100, default="")
     phone = CharField(max_length=40, default="", index=True)
-    channel = CharField(max_length=20, default="电话")  # 电话 / 来函 / 来访 / 回访发现
+    channel = CharField(max_length=20, default="电话")  # 电话 / 来函 / 来访 / 回访发现  (i18n: data)
     location = CharField(max_length=200, default="")
     category = CharField(max_length=40)  # a WarrantyItem key
     description = TextField()
-    urgency = CharField(max_length=10, default="一般")  # 紧急 / 一般
+    urgency = CharField(max_length=10, default="一般")  # 紧急 / 一般  (i18n: data)
     reported_at = DateTimeField(index=True)
-    state = CharField(max_length=20, default="已受理", index=True)
+    state = CharField(max_length=20, default="已受理", index=True)  # i18n: data
     in_warranty = BooleanField(default=True)
     warranty_reason = TextField(default="")
     warranty_override_reason = TextField(default="")
@@ -252,7 +252,7 @@ class Visit(BaseModel):
     planned_on = DateField(index=True)
     kind = CharField(max_length=20)  # periodic / milestone / seasonal / after_repair / after_warranty
     purposes = TextField(default="")  # one purpose per line
-    method = CharField(max_length=10, default="电话")  # 电话 / 短信 / 邮件 / 上门 / 问卷
+    method = CharField(max_length=10, default="电话")  # 电话 / 短信 / 邮件 / 上门 / 问卷  (i18n: data)
     staff = ForeignKeyField(Staff, null=True, backref="visits")
     status = CharField(max_length=12, default="planned", index=True)  # planned / done / unreachable / missed / cancelled
     done_at = DateTimeField(null=True)

@@ -36,11 +36,11 @@ def sample_certificate(path: str | Path, lang: str | None = None) -> Path:
         with database_proxy.atomic():
             project = create_project({
                 "code": SAMPLE_CODE,
-                "name": "自检工程（不保存）",
-                "client": "自检建设单位",
-                "type": "住宅",
-                "scale": "小型",
-                "heating_region": "北京",
+                "name": "自检工程（不保存）",  # i18n: data
+                "client": "自检建设单位",  # i18n: data
+                "type": "住宅",  # i18n: data
+                "scale": "小型",  # i18n: data
+                "heating_region": "北京",  # i18n: data
                 "accepted_on": dt.date(2026, 3, 15),
                 "handed_over_on": dt.date(2026, 3, 20),
             })

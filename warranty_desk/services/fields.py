@@ -56,7 +56,7 @@ def date(value) -> dt.date | None:
 def money(value) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    raw = str(value).strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").replace(_("元"), "")
+    raw = str(value).strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").replace("元", "")  # i18n: data (a unit typed after the number)
     try:
         amount = Decimal(raw)
     except InvalidOperation:

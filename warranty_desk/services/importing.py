@@ -12,35 +12,35 @@ from . import audit, fields, sheets
 from .projects import HEADER_OF, PROJECT_FIELDS, clean_project, create_project
 
 UNIT_COLUMNS = [
-    ("code", "工程编号", "code"),
-    ("building", "楼栋", "building"),
-    ("entrance", "单元", "entrance"),
-    ("room", "房号", "room"),
-    ("owner_name", "业主姓名", "owner_name"),
-    ("owner_phone", "联系电话", "owner_phone"),
-    ("handed_over_on", "交付日期", "handed_over_on"),
+    ("code", "工程编号", "code"),  # i18n: data (import sheet format)
+    ("building", "楼栋", "building"),  # i18n: data (import sheet format)
+    ("entrance", "单元", "entrance"),  # i18n: data (import sheet format)
+    ("room", "房号", "room"),  # i18n: data (import sheet format)
+    ("owner_name", "业主姓名", "owner_name"),  # i18n: data (import sheet format)
+    ("owner_phone", "联系电话", "owner_phone"),  # i18n: data (import sheet format)
+    ("handed_over_on", "交付日期", "handed_over_on"),  # i18n: data (import sheet format)
 ]
 UNIT_HEADER_OF = {key: header for key, header, _ in UNIT_COLUMNS}
 
 EXAMPLE_PROJECT = {
-    "code": "示例-2024-001",
-    "name": "示例：阳光花园二期住宅楼",
-    "client": "某某房地产开发有限公司",
-    "contact": "王经理",
+    "code": "示例-2024-001",  # i18n: data (import sheet format)
+    "name": "示例：阳光花园二期住宅楼",  # i18n: data (import sheet format)
+    "client": "某某房地产开发有限公司",  # i18n: data (import sheet format)
+    "contact": "王经理",  # i18n: data (import sheet format)
     "phone": "010-12345678",
-    "address": "北京市朝阳区某某路1号",
-    "type": "住宅",
-    "scale": "中型",
+    "address": "北京市朝阳区某某路1号",  # i18n: data (import sheet format)
+    "type": "住宅",  # i18n: data (import sheet format)
+    "scale": "中型",  # i18n: data (import sheet format)
     "accepted_on": "2024-06-15",
     "handed_over_on": "2024-07-01",
     "contract_amount": "12500000.00",
     "design_life_years": 50,
-    "heating_region": "北京",
-    "manager": "李强",
+    "heating_region": "北京",  # i18n: data (import sheet format)
+    "manager": "李强",  # i18n: data (import sheet format)
 }
 EXAMPLE_UNIT = {
-    "code": "示例-2024-001", "building": "1号楼", "entrance": "2单元", "room": "301",
-    "owner_name": "张三", "owner_phone": "13800000000", "handed_over_on": "2024-07-01",
+    "code": "示例-2024-001", "building": "1号楼", "entrance": "2单元", "room": "301",  # i18n: data (import sheet format)
+    "owner_name": "张三", "owner_phone": "13800000000", "handed_over_on": "2024-07-01",  # i18n: data (import sheet format)
 }
 
 
@@ -172,11 +172,11 @@ def write_template(path: str | Path, kind: str = "projects") -> Path:
     book = Workbook()
     sheet = book.active
     if kind == "units":
-        sheet.title = "房号业主"
+        sheet.title = "房号业主"  # i18n: data (import sheet format)
         headers = [h for _, h, _ in UNIT_COLUMNS]
         example = [EXAMPLE_UNIT[k] for k, _, _ in UNIT_COLUMNS]
     else:
-        sheet.title = "工程项目"
+        sheet.title = "工程项目"  # i18n: data (import sheet format)
         headers = [f.header for f in PROJECT_FIELDS]
         example = [EXAMPLE_PROJECT[f.key] for f in PROJECT_FIELDS]
         types = DataValidation(type="list", formula1='"' + ",".join(PROJECT_TYPES) + '"', allow_blank=False)
@@ -194,12 +194,12 @@ def write_template(path: str | Path, kind: str = "projects") -> Path:
         cell.font = Font(color="808080", italic=True)
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 16
-    notes = book.create_sheet("填写说明")
-    notes.append(["说明"])
-    notes.append(["第2行是示例（以“示例”开头的工程编号不会导入），可删除或覆盖。"])
-    notes.append(["日期写成 2024-06-15，或使用 Excel 日期单元格。"])
-    notes.append(["工程类型：" + " / ".join(PROJECT_TYPES) + "；工程规模：" + " / ".join(PROJECT_SCALES)])
-    notes.append(["任何一行有错误时，整张表都不会导入，并逐行列出错误。"])
+    notes = book.create_sheet("填写说明")  # i18n: data (import sheet format)
+    notes.append(["说明"])  # i18n: data (import sheet format)
+    notes.append(["第2行是示例（以“示例”开头的工程编号不会导入），可删除或覆盖。"])  # i18n: data (import sheet format)
+    notes.append(["日期写成 2024-06-15，或使用 Excel 日期单元格。"])  # i18n: data (import sheet format)
+    notes.append(["工程类型：" + " / ".join(PROJECT_TYPES) + "；工程规模：" + " / ".join(PROJECT_SCALES)])  # i18n: data (import sheet format)
+    notes.append(["任何一行有错误时，整张表都不会导入，并逐行列出错误。"])  # i18n: data (import sheet format)
     fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent if path.parent.exists() else None)
     os.close(fd)
     try:

@@ -92,7 +92,7 @@ def _validate(key: str, value) -> None:
     if key == "period_end_convention" and value not in CONVENTIONS:
         raise ValidationError(_("保修期截止日算法只能是 civil_code（民法典）或 day_before（前一日）"), field=key)
     if key == "sla":
-        for urgency in ("紧急", "一般"):
+        for urgency in ("紧急", "一般"):  # i18n: data
             hours = value.get(urgency) if isinstance(value, dict) else None
             if not isinstance(hours, dict):
                 raise ValidationError(_("缺少“{urgency}”报修的时限设置").format(urgency=urgency), field=key)
