@@ -162,7 +162,7 @@ def _summary(f: qf.QuarterFigures):
         [M("计划回访（次）", "cell"), M(str(v.planned), "cell_r"), M("本季受理（件）", "cell"), M(str(t.received), "cell_r")],
         [M("已完成（次）", "cell"), M(f"{v.done}（{_pct(v.done, v.planned)}）", "cell_r"),
          M("其中紧急（件）", "cell"), M(str(t.emergency), "cell_r")],
-        [M("按期完成（次）", "cell"), M(f"{v.on_time}（{_pct(v.on_time, v.done)}）", "cell_r"),
+        [M("按期完成（次）", "cell"), M(f"{v.on_time}（{_pct(v.on_time, v.judged)}）", "cell_r"),
          M("本季关闭（件）", "cell"), M(str(t.closed), "cell_r")],
         [M("未完成 / 错过（次）", "cell"), M(str(v.missed), "cell_r"),
          M("在时限内修复（件）", "cell"), M(f"{t.within_sla}/{t.completed}（{_pct(t.within_sla, t.completed)}）", "cell_r")],

@@ -4,8 +4,10 @@ visits screens and the CLI).
 Definitions (written down so the report, the screens and a reader agree):
 - A visit belongs to the quarter whose dates hold its ``planned_on``; cancelled visits are not
   counted as planned.
-- 按期完成 (on time): done, and ``done_at`` on or before ``planned_on`` + ON_TIME_GRACE_DAYS.
-- 逾期未回访 (overdue): still ``planned`` and ``planned_on`` before the report day.
+- 按期完成 (on time), the same rule as services/analysis.on_time: done no later than the setting
+  ``visit_on_time_days`` after ``planned_on`` (the day in force after a reschedule); the rate is
+  on time ÷ (done + missed + overdue).
+- 逾期未回访 (overdue): still ``planned`` and that window passed before the report day.
 - Satisfaction: done visits of the quarter with a score; the grade stored on the visit, or the
   grade of its score (RULES.md §7) when none is stored.
 - Tickets received: ``reported_at`` in the quarter. Closed: ``closed_at`` in the quarter.
@@ -26,8 +28,8 @@ from ..models import Deposit, Project, Ticket, Visit, VisitFinding
 from ..rules import categories as cat
 from ..rules.periods import add_months
 from ..rules.satisfaction import GRADES, grade
+from ..services import settings
 
-ON_TIME_GRACE_DAYS = 0
 GRADE_NAMES = [name for _, name in GRADES]
 QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 
@@ -100,8 +102,12 @@ class VisitFigures:
         return self.done / self.planned if self.planned else None
 
     @property
+    def judged(self) -> int:
+        return self.done + self.missed + self.overdue
+
+    @property
     def on_time_rate(self) -> float | None:
-        return self.on_time / self.done if self.done else None
+        return self.on_time / self.judged if self.judged else None
 
 
 @dataclass
@@ -186,15 +192,21 @@ def quarter_visits(q: Quarter, project_ids=None) -> list[Visit]:
     return list(_project_filter(query, Visit, project_ids).order_by(Visit.planned_on, Visit.id))
 
 
-def is_on_time(visit: Visit) -> bool:
+def on_time_days() -> int:
+    return int(settings.get("visit_on_time_days"))
+
+
+def is_on_time(visit: Visit, grace_days: int | None = None) -> bool:
     if visit.status != "done" or visit.done_at is None:
         return False
+    grace = on_time_days() if grace_days is None else grace_days
     done_on = visit.done_at.date() if isinstance(visit.done_at, dt.datetime) else visit.done_at
-    return done_on <= visit.planned_on + dt.timedelta(days=ON_TIME_GRACE_DAYS)
+    return done_on <= visit.planned_on + dt.timedelta(days=grace)
 
 
 def visit_figures(visits: list[Visit], q: Quarter, today: dt.date | None = None) -> VisitFigures:
     today = today or dt.date.today()
+    grace = on_time_days()
     f = VisitFigures()
     month_planned: Counter = Counter()
     month_done: Counter = Counter()
@@ -210,14 +222,14 @@ def visit_figures(visits: list[Visit], q: Quarter, today: dt.date | None = None)
         if v.status == "done":
             f.done += 1
             month_done[key] += 1
-            if is_on_time(v):
+            if is_on_time(v, grace):
                 f.on_time += 1
         elif v.status == "missed":
             f.missed += 1
         elif v.status == "unreachable":
             f.unreachable += 1
         elif v.status == "planned":
-            if v.planned_on < today:
+            if v.planned_on + dt.timedelta(days=grace) < today:
                 f.overdue += 1
             else:
                 f.pending += 1
