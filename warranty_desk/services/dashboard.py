@@ -76,7 +76,7 @@ def open_tickets(now: dt.datetime, limit: int = 200) -> list[dict]:
 def items_ending(today: dt.date, days: int = 60, limit: int = 200) -> list[dict]:
     query = (
         WarrantyItem.select(WarrantyItem.id, WarrantyItem.name, WarrantyItem.end_on, WarrantyItem.project,
-                            Project.code, Project.name)
+                            Project.id, Project.code, Project.name)
         .join(Project)
         .where(WarrantyItem.end_on.between(today, today + dt.timedelta(days=days)))
         .order_by(WarrantyItem.end_on)
