@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 
 RECEIVED = "已受理"  # i18n: data
 DISPATCHED = "已派工"  # i18n: data
@@ -43,25 +43,25 @@ class Transition:
 
 
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition(RECEIVED, DISPATCHED, guards=(NEEDS_ASSIGNEE,), label="派工"),
-    Transition(RECEIVED, PAID, label="转为有偿维修（待业主确认报价）"),
-    Transition(RECEIVED, ELSEWHERE, True, label="业主另行委托维修"),
-    Transition(RECEIVED, CANCELLED, True, label="撤销"),
-    Transition(PAID, DISPATCHED, guards=(NEEDS_QUOTE_ACCEPTED, NEEDS_ASSIGNEE), label="业主已接受报价，派工"),
-    Transition(PAID, CLOSED, True, guards=(NEEDS_QUOTE_REFUSED,), label="业主拒绝报价，关闭"),
-    Transition(PAID, CANCELLED, True, label="撤销"),
-    Transition(DISPATCHED, ONSITE, label="已到场"),
-    Transition(DISPATCHED, RECEIVED, True, label="退回重新派工"),
-    Transition(DISPATCHED, ELSEWHERE, True, label="业主另行委托维修"),
-    Transition(DISPATCHED, CANCELLED, True, label="撤销"),
-    Transition(ONSITE, REPAIRING, guards=(NEEDS_PAID_QUOTE,), label="开始维修"),
-    Transition(ONSITE, PAID, True, label="现场判定为有偿维修"),
-    Transition(ONSITE, ELSEWHERE, True, label="业主另行委托维修"),
-    Transition(ONSITE, CANCELLED, True, label="撤销"),
-    Transition(REPAIRING, AWAITING_CHECK, label="维修完成，待业主验收"),
-    Transition(AWAITING_CHECK, CLOSED, guards=(NEEDS_SIGNOFF,), label="验收通过，关闭"),
-    Transition(AWAITING_CHECK, REPAIRING, True, label="验收未通过，返修"),
-    Transition(ELSEWHERE, CLOSED, label="关闭"),
+    Transition(RECEIVED, DISPATCHED, guards=(NEEDS_ASSIGNEE,), label=N_("派工")),
+    Transition(RECEIVED, PAID, label=N_("转为有偿维修（待业主确认报价）")),
+    Transition(RECEIVED, ELSEWHERE, True, label=N_("业主另行委托维修")),
+    Transition(RECEIVED, CANCELLED, True, label=N_("撤销")),
+    Transition(PAID, DISPATCHED, guards=(NEEDS_QUOTE_ACCEPTED, NEEDS_ASSIGNEE), label=N_("业主已接受报价，派工")),
+    Transition(PAID, CLOSED, True, guards=(NEEDS_QUOTE_REFUSED,), label=N_("业主拒绝报价，关闭")),
+    Transition(PAID, CANCELLED, True, label=N_("撤销")),
+    Transition(DISPATCHED, ONSITE, label=N_("已到场")),
+    Transition(DISPATCHED, RECEIVED, True, label=N_("退回重新派工")),
+    Transition(DISPATCHED, ELSEWHERE, True, label=N_("业主另行委托维修")),
+    Transition(DISPATCHED, CANCELLED, True, label=N_("撤销")),
+    Transition(ONSITE, REPAIRING, guards=(NEEDS_PAID_QUOTE,), label=N_("开始维修")),
+    Transition(ONSITE, PAID, True, label=N_("现场判定为有偿维修")),
+    Transition(ONSITE, ELSEWHERE, True, label=N_("业主另行委托维修")),
+    Transition(ONSITE, CANCELLED, True, label=N_("撤销")),
+    Transition(REPAIRING, AWAITING_CHECK, label=N_("维修完成，待业主验收")),
+    Transition(AWAITING_CHECK, CLOSED, guards=(NEEDS_SIGNOFF,), label=N_("验收通过，关闭")),
+    Transition(AWAITING_CHECK, REPAIRING, True, label=N_("验收未通过，返修")),
+    Transition(ELSEWHERE, CLOSED, label=N_("关闭")),
 )
 _BY_PAIR = {(t.source, t.target): t for t in TRANSITIONS}
 
