@@ -189,7 +189,7 @@ def measure_startup(ctx: Context) -> list[Result]:
     start.baseline = median(bare)
     start.ratio = start.value / start.baseline
     start.passed = start.value < 1.5 and start.ratio <= 3.0
-    start.note = f"fresh process with compiled bytecode, large office; baseline = bare PySide6 window with one label ({ctx.runs} runs each)"
+    start.note = f"fresh process with compiled bytecode, {ctx.size_name} office; baseline = bare PySide6 window with one label ({ctx.runs} runs each)"
     peak = max(hwm for _rss, hwm in memory) / 1024
     mem = Result("memory", "memory with the large office open", "MB", "< 400 MB")
     mem.runs = [round(hwm / 1024, 1) for _rss, hwm in memory]
@@ -332,7 +332,7 @@ def measure_calendar(ctx: Context) -> list[Result]:
     page.show()
     wait_painted(page)
     switch = None
-    for name in ("refresh", "load"):
+    for name in ("render", "refresh", "load"):  # render: the month's query and the grid, not the filters
         if hasattr(page, name):
             switch = getattr(page, name)
             break
@@ -548,23 +548,57 @@ PLACEHOLDER_TITLES = {
 
 # running, printing, recording ---------------------------------------------------------------
 
+CHILD_MARK = "WARRANTY_DESK_BENCH_RESULTS "
+
+
+def measure_here(ctx: Context, name: str) -> list[Result]:
+    """Run one measurement group in this process."""
+    try:
+        return MEASUREMENTS[name](ctx)
+    except NotAvailable as exc:
+        return [Result(*spec, note=f"n/a: {exc}") for spec in PLACEHOLDER_TITLES.get(name, [(name, name, "s", "")])]
+    except Exception as exc:  # a measurement that breaks is reported, the others still run
+        specs = PLACEHOLDER_TITLES.get(name, [(name, name, "s", "")])
+        ctx.log(traceback.format_exc())
+        return [Result(*specs[0], error=f"{type(exc).__name__}: {exc}")]
+
+
+def measure_in_child(ctx: Context, name: str) -> list[Result]:
+    """Run one measurement group in a fresh process, so a crash (or a warm cache) of one group
+    cannot touch the others."""
+    cmd = [sys.executable, "-m", "benchmarks", "--child", name, "--size", ctx.size_name, "--runs", str(ctx.runs),
+           "--db", str(ctx.db_path), "--work", str(ctx.work)]
+    proc = subprocess.run(cmd, cwd=str(ROOT), env=qt_env(), capture_output=True, text=True, timeout=900)
+    for line in proc.stdout.splitlines():
+        if line.startswith(CHILD_MARK):
+            return [Result(**r) for r in json.loads(line[len(CHILD_MARK):])]
+    tail = [line for line in (proc.stderr or proc.stdout).strip().splitlines() if line.strip()][-4:]
+    ctx.log((proc.stderr or "")[-3000:])
+    specs = PLACEHOLDER_TITLES.get(name, [(name, name, "s", "")])
+    return [Result(*specs[0], error=f"the measurement process ended with exit code {proc.returncode}: "
+                                    + " | ".join(t.strip() for t in tail))]
+
+
 def run(ctx: Context, only: list[str] | None = None) -> list[Result]:
     results: list[Result] = []
-    for name, fn in MEASUREMENTS.items():
+    for name in MEASUREMENTS:
         if only and name not in only:
             continue
-        try:
-            produced = fn(ctx)
-        except NotAvailable as exc:
-            produced = [Result(*spec, note=f"n/a: {exc}") for spec in PLACEHOLDER_TITLES.get(name, [(name, name, "s", "")])]
-        except Exception as exc:  # a measurement that breaks is reported, the others still run
-            specs = PLACEHOLDER_TITLES.get(name, [(name, name, "s", "")])
-            produced = [Result(*specs[0], error=f"{type(exc).__name__}: {exc}")]
-            ctx.log(traceback.format_exc())
+        produced = measure_in_child(ctx, name)
         for result in produced:
             ctx.log(result.line())
         results.extend(produced)
     return results
+
+
+def child_main(args) -> int:
+    """`--child NAME`: one measurement group; prints its results as one JSON line."""
+    work = Path(args.work)
+    ctx = Context(args.size, SIZES[args.size], Path(args.db), work, args.runs, PLANS[args.size],
+                  log=lambda text: print(text, file=sys.stderr, flush=True))
+    results = measure_here(ctx, args.child)
+    print(CHILD_MARK + json.dumps([asdict(r) for r in results], ensure_ascii=False), flush=True)
+    return 0
 
 
 def machine() -> dict:
@@ -607,7 +641,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", choices=sorted(MEASUREMENTS), help="run only these measurements")
     parser.add_argument("--out", help="where to write results.json (default benchmarks/out/results.json)")
     parser.add_argument("--record", action="store_true", help="write this run into benchmarks/RESULTS.md")
+    parser.add_argument("--child", choices=sorted(MEASUREMENTS), help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        return child_main(args)
     size = SIZES[args.size]
     runs = args.runs or (1 if args.size == "tiny" else 5)
     started = time.perf_counter()
