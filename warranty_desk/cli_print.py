@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import ValidationError
-from .i18n import LOCALES
+from .i18n import LOCALES, _
 
 
 def _open(args):
@@ -100,6 +100,18 @@ def cmd_print_form(args) -> int:
     return _done(forms.build_repair_record(ticket, path, lang=args.lang), "维修记录单/保修完成验收单")
 
 
+def cmd_print_dispatch(args) -> int:
+    from .documents.dispatch_sheet import build_dispatch_sheet
+    from .models import Ticket
+
+    _open(args)
+    path = _pdf_path(args.output)
+    ticket = Ticket.get_or_none(Ticket.number == args.number.strip().upper())
+    if ticket is None:
+        raise ValidationError(_("找不到工单“{n}”（工单号如 BX-2026-0042）").format(n=args.number))
+    return _done(build_dispatch_sheet(ticket, path, lang=args.lang), _("派工单 {n}").format(n=ticket.number))
+
+
 def cmd_report_quarterly(args) -> int:
     from .documents.quarterly import build_quarterly_report
     from .documents.quarterly_figures import parse_quarter
@@ -145,6 +157,11 @@ def register(sub) -> None:
     form.add_argument("--ticket", help="工单号，如 BX-2026-0042（不填则打印空白表）")
     common(form)
     form.set_defaults(func=cmd_print_form)
+
+    dispatch = verbs.add_parser("dispatch", help=_("派工单（交维修人员带到现场）"))
+    dispatch.add_argument("number", help=_("工单号，如 BX-2026-0042"))
+    common(dispatch)
+    dispatch.set_defaults(func=cmd_print_dispatch)
 
     report = sub.add_parser("report", help="报表")
     report_verbs = report.add_subparsers(dest="report", required=True)

@@ -39,17 +39,17 @@ def allocate(cause: str, subcontractor_responsible: bool = False) -> Allocation:
     """The payer and conditions for a cause class."""
     if cause == WORKMANSHIP:
         payer = SUBCONTRACTOR if subcontractor_responsible else US
-        who = "责任分包单位承担" if subcontractor_responsible else "我方承担"
-        return Allocation(cause, payer, False, True, True, f"施工质量问题，无条件进行保修，费用由{who}，业主免费")
+        who = _("责任分包单位承担") if subcontractor_responsible else _("我方承担")
+        return Allocation(cause, payer, False, True, True, _("施工质量问题，无条件进行保修，费用由{who}，业主免费").format(who=who))
     if cause in (DESIGN, OWNER_MATERIAL):
         return Allocation(cause, OWNER, True, False, False,
-                          f"{cause}造成，按业主认可的维修方案和费用进行维修，需业主先确认报价")
+                          _("{cause}造成，按业主认可的维修方案和费用进行维修，需业主先确认报价").format(cause=cause))
     if cause in (MISUSE, THIRD_PARTY):
-        return Allocation(cause, OWNER, True, False, False, f"{cause}造成，有偿维修，需业主先确认报价")
+        return Allocation(cause, OWNER, True, False, False, _("{cause}造成，有偿维修，需业主先确认报价").format(cause=cause))
     if cause == FORCE_MAJEURE:
-        return Allocation(cause, SEPARATE, False, False, False, "不可抗力造成（地震、台风、洪水等），另行处理，我方积极配合")
+        return Allocation(cause, SEPARATE, False, False, False, _("不可抗力造成（地震、台风、洪水等），另行处理，我方积极配合"))
     if cause == EXPIRED:
-        return Allocation(cause, OWNER, True, False, False, "已超出保修期，提供有偿服务，需业主先确认报价")
+        return Allocation(cause, OWNER, True, False, False, _("已超出保修期，提供有偿服务，需业主先确认报价"))
     raise ValueError(_("责任类别“{cause}”不对，应为：{CAUSE_CLASSES}").format(cause=cause, CAUSE_CLASSES=" / ".join(CAUSE_CLASSES)))
 
 
@@ -74,13 +74,13 @@ class WarrantyDecision:
 def decide_warranty(item_name: str, end_on: dt.date | None, reported_on: dt.date) -> WarrantyDecision:
     """In warranty when the report date is on or before the item's last covered day."""
     if end_on is None:
-        return WarrantyDecision(False, None, None, f"本工程未约定“{item_name}”的保修期，按保修期外处理")
+        return WarrantyDecision(False, None, None, _("本工程未约定“{item_name}”的保修期，按保修期外处理").format(item_name=item_name))
     if reported_on <= end_on:
         left = (end_on - reported_on).days
-        return WarrantyDecision(True, end_on, left, f"{item_name} 保修至 {end_on.isoformat()}，剩余 {left:,} 天")
+        return WarrantyDecision(True, end_on, left, _("{item_name} 保修至 {isoformat}，剩余 {left:,} 天").format(item_name=item_name, isoformat=end_on.isoformat(), left=left))
     past = (reported_on - end_on).days
     expired_on = end_on + dt.timedelta(days=1)
     return WarrantyDecision(
         False, end_on, past,
-        f"{item_name} 保修至 {end_on.isoformat()}，已于 {expired_on.isoformat()} 过保（报修时已过保 {past:,} 天）",
+        _("{item_name} 保修至 {isoformat}，已于 {isoformat2} 过保（报修时已过保 {past:,} 天）").format(item_name=item_name, isoformat=end_on.isoformat(), isoformat2=expired_on.isoformat(), past=past),
     )

@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 
 URGENT = "紧急"  # i18n: data
 NORMAL = "一般"  # i18n: data
 URGENCIES = (URGENT, NORMAL)
 
 STEPS = ("respond", "onsite", "complete")
-STEP_NAMES = {"respond": "响应", "onsite": "到场", "complete": "完成"}
+STEP_NAMES = {"respond": N_("响应"), "onsite": N_("到场"), "complete": N_("完成")}
 
 DEFAULT_SLA = {
     URGENT: {"respond_hours": 2, "onsite_hours": 4, "complete_hours": 72},
@@ -52,10 +52,10 @@ def duration_text(delta: dt.timedelta) -> str:
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
     if days:
-        return f"{days}天{hours}小时" if hours else f"{days}天"
+        return _("{days}天{hours}小时").format(days=days, hours=hours) if hours else _("{days}天").format(days=days)
     if hours:
-        return f"{hours}小时{mins}分" if mins else f"{hours}小时"
-    return f"{mins}分"
+        return _("{hours}小时{mins}分").format(hours=hours, mins=mins) if mins else _("{hours}小时").format(hours=hours)
+    return _("{mins}分").format(mins=mins)
 
 
 @dataclass(frozen=True)
@@ -72,12 +72,13 @@ class SlaState:
     def text(self) -> str:
         if self.step is None:
             if self.late_steps:
-                return "已完成（" + "、".join(STEP_NAMES[s] for s in self.late_steps) + "超时）"
-            return "已完成（未超时）"
-        name = STEP_NAMES[self.step]
+                steps = "、".join(_(STEP_NAMES[s]) for s in self.late_steps)
+                return _("已完成（{steps}超时）").format(steps=steps)
+            return _("已完成（未超时）")
+        name = _(STEP_NAMES[self.step])
         if self.overdue:
-            return f"{name}已超时{duration_text(self.left)}"
-        return f"距{name}时限还剩{duration_text(self.left)}"
+            return _("{name}已超时{duration}").format(name=name, duration=duration_text(self.left))
+        return _("距{name}时限还剩{duration}").format(name=name, duration=duration_text(self.left))
 
 
 def state_at(

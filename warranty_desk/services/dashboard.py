@@ -8,6 +8,8 @@ import datetime as dt
 
 from peewee import JOIN
 
+from warranty_desk.i18n import _
+
 from ..models import Project, Staff, Visit, WarrantyItem
 from ..rules.visit_plan import KIND_NAMES
 from .visits import OPEN_STATES as OPEN_VISIT
@@ -95,8 +97,8 @@ def deposits_to_apply(today: dt.date, limit: int = 200) -> list[dict]:
 
     rows = []
     for d in deposits.to_apply(today):
-        rows.append(dict(d, due_on=dt.date.fromisoformat(d["apply_from"]), what="可申请返还"))
+        rows.append(dict(d, due_on=dt.date.fromisoformat(d["apply_from"]), what=_("可申请返还")))
     for d in deposits.overdue_returns(today):
         due = d["return_due"] or d["check_due"]
-        rows.append(dict(d, due_on=dt.date.fromisoformat(due), what="返还逾期"))
+        rows.append(dict(d, due_on=dt.date.fromisoformat(due), what=_("返还逾期")))
     return rows[:limit]

@@ -19,7 +19,7 @@ from . import fields
 COLUMNS = ("工程名称", "房号", "报修日期", "报修内容", "是否保修期内", "责任类别", "维修单位", "到场时间", "完成时间",  # i18n: data
            "费用", "承担方", "验收人", "满意度")  # i18n: data
 WIDTHS = (28, 18, 12, 40, 12, 12, 28, 17, 17, 12, 10, 10, 10)
-SATISFACTION_NAMES = {5: "满意", 4: "比较满意", 3: "一般", 2: "不太满意", 1: "不满意"}
+SATISFACTION_NAMES = {5: "满意", 4: "比较满意", 3: "一般", 2: "不太满意", 1: "不满意"}  # i18n: data (the ledger is a Chinese sheet)
 
 
 def _day(value, label: str, field: str) -> dt.date | None:
@@ -32,7 +32,7 @@ def _day(value, label: str, field: str) -> dt.date | None:
 def ledger_query(project=None, state: str | None = None, date_from=None, date_to=None,
                  in_warranty: bool | None = None, subcontractor=None):
     """The ledger rows as a query (one row per ticket), oldest report first."""
-    start, end = _day(date_from, "开始日期", "date_from"), _day(date_to, "结束日期", "date_to")
+    start, end = _day(date_from, _("开始日期"), "date_from"), _day(date_to, _("结束日期"), "date_to")
     if start and end and end < start:
         raise ValidationError(_("结束日期（{e}）早于开始日期（{s}）").format(e=end, s=start), field="date_to")
     costs = (CostLine.select(CostLine.ticket, fn.SUM(CostLine.amount).alias("total"))
@@ -99,7 +99,8 @@ def _row(r) -> dict:
     return {
         "id": r["id"], "number": r["number"], "工程名称": r["project_name"], "房号": unit or r["location"],
         "报修日期": r["reported_at"].date() if r["reported_at"] else None, "报修内容": content,
-        "是否保修期内": "是" if r["in_warranty"] else "否", "责任类别": r["cause_class"], "维修单位": repairer,
+        "是否保修期内": "是" if r["in_warranty"] else "否",  # i18n: data
+        "责任类别": r["cause_class"], "维修单位": repairer,
         "到场时间": r["onsite_at"], "完成时间": r["completed_at"], "费用": cost, "承担方": r["payer"],
         "验收人": checker, "满意度": satisfaction, "状态": r["state"],
     }

@@ -6,7 +6,7 @@ import datetime as dt
 
 from peewee import JOIN
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 
 from ..errors import ValidationError
 from ..models import Project, Staff, Visit
@@ -18,11 +18,11 @@ from .projects import by_code
 OPEN_STATES = ("planned",)
 
 STATUS_NAMES = {
-    "planned": "计划",
-    "done": "已完成",
-    "unreachable": "未联系上",
-    "missed": "未回访",
-    "cancelled": "已取消",
+    "planned": N_("计划"),
+    "done": N_("已完成"),
+    "unreachable": N_("未联系上"),
+    "missed": N_("未回访"),
+    "cancelled": N_("已取消"),
 }
 
 
@@ -105,7 +105,7 @@ def reschedule_visit(visit_id: int, new_date: dt.date, reason: str, *, allow_non
         if new_date == visit.planned_on:
             return visit
         if not allow_non_working and not is_working_day(new_date):
-            why = holiday_name(new_date) or ("周六" if new_date.weekday() == 5 else "周日")
+            why = holiday_name(new_date) or (_("周六") if new_date.weekday() == 5 else _("周日"))
             raise NonWorkingDay(_("{new_date} 是非工作日（{why}），确定要把回访安排在这一天吗？").format(new_date=new_date, why=why), field="planned_on")
         old = audit.snapshot(visit)
         if visit.original_planned_on is None:
