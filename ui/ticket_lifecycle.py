@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import _, current_locale
 from warranty_desk.models import Staff, Subcontractor
 from warranty_desk.rules import responsibility as resp
 from warranty_desk.rules import ticket_states as st
@@ -93,7 +93,15 @@ class LifecyclePanel(QWidget):
         self.dispatch_button = QPushButton(_("派工"))
         self.dispatch_button.setObjectName("dispatch")
         self.dispatch_button.clicked.connect(self.dispatch)
-        form.addRow("", self.dispatch_button)
+        self.print_dispatch_button = QPushButton(_("打印派工单"))
+        self.print_dispatch_button.setObjectName("printDispatch")
+        self.print_dispatch_button.setToolTip(_("生成派工单（PDF），交维修人员带到现场"))
+        self.print_dispatch_button.clicked.connect(lambda: self.print_dispatch())
+        dispatch_row = QHBoxLayout()
+        dispatch_row.addWidget(self.dispatch_button)
+        dispatch_row.addWidget(self.print_dispatch_button)
+        dispatch_row.addStretch(1)
+        form.addRow("", dispatch_row)
         layout.addWidget(box)
 
         # responsibility and money
@@ -270,6 +278,17 @@ class LifecyclePanel(QWidget):
     def dispatch(self) -> None:
         self._run(service.dispatch, self.ticket_id, self.staff.currentData(), self.sub.currentData(),
                   at=_moment(self.when), expected_version=self.detail["version"])
+
+    def print_dispatch(self, ask: bool = False):
+        """The 派工单 as a PDF, built off the UI thread, then opened for printing."""
+        from warranty_desk.documents.dispatch_sheet import build_dispatch_sheet
+
+        from . import documents
+
+        number = self.detail.get("number", "")
+        return documents.run_to_file(self, _("正在生成派工单…"), build_dispatch_sheet,
+                                     _("派工单_{number}.pdf").format(number=number), self.ticket_id, ask=ask,
+                                     lang=current_locale())
 
     def set_cause(self) -> None:
         self._run(service.set_cause, self.ticket_id, self.cause.currentData(), expected_version=self.detail["version"])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -14,6 +17,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -23,12 +27,13 @@ from warranty_desk.i18n import _
 from warranty_desk.models import Region
 from warranty_desk.services import settings as settings_service
 from warranty_desk.services import staff as staff_service
+from warranty_desk.services import tickets as ticket_service
 
 from .. import forms
 from ..operations import perform, show_error
 from ..signals import bus
-from ..table_models import GREY, Column, RowsModel, make_table, selected_row
-from .base import Page
+from ..table_models import GREY, ORANGE, RED, ROW_ROLE, Column, RowsModel, make_table, selected_row
+from .base import Page, remember_splitter
 
 CONVENTIONS = [("civil_code", _("民法典：起始日不计入，到期月的对应日截止（默认）")),
                ("day_before", _("前一日：到期月对应日的前一天截止（“至…止”的习惯写法）"))]
@@ -92,8 +97,65 @@ class PersonDialog(forms.FormDialog):
         return ok
 
 
+class SubcontractorTickets(QWidget):
+    """A subcontractor's open tickets with their deadline state, and how many are overdue;
+    double-clicking a ticket opens it."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.subcontractor_id: int | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.summary = QLabel()
+        self.summary.setObjectName("subTicketSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.model = RowsModel([
+            Column(_("工单号"), lambda r: r["number"], 110),
+            Column(_("工程"), lambda r: f'{r["project_code"]} {r["project_name"]}', 200),
+            Column(_("房号"), lambda r: r["unit"], 110),
+            Column(_("保修项目"), lambda r: r["category_name"], 110),
+            Column(_("紧急程度"), lambda r: _(r["urgency"]), 60, lambda r: RED if r["urgency"] == "紧急" else None),
+            Column(_("状态"), lambda r: _(r["state"]), 80),
+            Column(_("时限"), lambda r: r["sla_text"], 170, lambda r: RED if r["overdue"] else ORANGE),
+            Column(_("报修时间"), lambda r: r["reported_at"], 120),
+        ])
+        self.view = make_table(self.model, "subcontractor_tickets")
+        self.view.activated.connect(self._open)  # double-click or Enter (doubleClicked too would open it twice)
+        layout.addWidget(self.view)
+        self.show_subcontractor(None)
+
+    def show_subcontractor(self, subcontractor_id: int | None) -> None:
+        self.subcontractor_id = subcontractor_id
+        if subcontractor_id is None:
+            self.model.set_rows([])
+            self.summary.setText(_("选中一个分包单位，查看它未完成的维修工单"))
+            self.summary.setStyleSheet("")
+            return
+        try:
+            info = ticket_service.subcontractor_tickets(subcontractor_id)
+        except Exception as exc:  # noqa: BLE001 - e.g. removed meanwhile: say so, keep the page usable
+            self.model.set_rows([])
+            self.summary.setText(getattr(exc, "message", str(exc)))
+            return
+        rows = sorted(info["open"], key=lambda r: (not r["overdue"], r["due"] or dt.datetime.max))
+        self.model.set_rows(rows)
+        if not rows:
+            text = _("{name}：没有未完成的维修工单").format(name=info["subcontractor"])
+        else:
+            text = _("{name}：未完成工单 {n} 张，其中超时 {late} 张（双击工单打开）").format(
+                name=info["subcontractor"], n=info["open_count"], late=info["overdue_count"])
+        self.summary.setText(text)
+        self.summary.setStyleSheet("color: #c62828; font-weight: bold;" if info["overdue_count"] else "")
+
+    def _open(self, index) -> None:
+        row = self.model.data(index, ROW_ROLE)
+        if row:
+            bus().open_record.emit("ticket", row["id"])
+
+
 class SettingsPage(Page):
-    tables = ("setting", "region", "staff", "subcontractor")
+    tables = ("setting", "region", "staff", "subcontractor", "ticket")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -191,7 +253,16 @@ class SettingsPage(Page):
             Column(_("状态"), lambda s: _("在用") if s.active else _("停用"), 60, lambda s: None if s.active else GREY),
         ])
         self.sub_view = make_table(self.sub_model, "subcontractors")
-        self.tabs.addTab(self._table_tab(self.sub_view, lambda new: self._edit_person("sub", new)), _("分包单位"))
+        sub_tab = self._table_tab(self.sub_view, lambda new: self._edit_person("sub", new))
+        self.sub_tickets = SubcontractorTickets()
+        sub_split = QSplitter(Qt.Orientation.Vertical)
+        sub_split.addWidget(sub_tab)
+        sub_split.addWidget(self.sub_tickets)
+        sub_split.setStretchFactor(0, 1)
+        sub_split.setStretchFactor(1, 1)
+        remember_splitter(sub_split, "subcontractor_tickets")
+        self.tabs.addTab(sub_split, _("分包单位"))
+        self.sub_view.selectionModel().currentRowChanged.connect(lambda *_a: self._show_sub_tickets())
         from ..backup_dialogs import DataSafetyTab  # 数据安全: backup folder, 备份到…, 从备份恢复
 
         self.data_safety = DataSafetyTab()
@@ -236,7 +307,18 @@ class SettingsPage(Page):
             self._sla_dirty = False
         self.region_model.set_rows(list(Region.select().order_by(Region.id)))
         self.staff_model.set_rows(staff_service.list_staff())
+        current = selected_row(self.sub_view)
         self.sub_model.set_rows(staff_service.list_subcontractors())
+        if current is not None:
+            for row, sub in enumerate(self.sub_model.rows):
+                if sub.id == current.id:
+                    self.sub_view.selectRow(row)
+                    break
+        self._show_sub_tickets()
+
+    def _show_sub_tickets(self) -> None:
+        sub = selected_row(self.sub_view)
+        self.sub_tickets.show_subcontractor(sub.id if sub is not None else None)
 
     def sla_values(self) -> dict:
         result: dict = {}
