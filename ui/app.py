@@ -34,7 +34,7 @@ def load_cjk_font(app: QApplication, point_size: int = 10) -> str | None:
 
 
 def setup_application(app: QApplication) -> None:
-    app.setApplicationName("保修台")
+    app.setApplicationName("保修台")  # i18n: data (the name Qt keeps the window layout under)
     app.setOrganizationName("WarrantyDesk")
     app.setStyle("Fusion")
     app.setDesktopFileName("warranty-desk")  # matches packaging/linux/warranty-desk.desktop

@@ -15,7 +15,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from warranty_desk.i18n import _, current_locale
+from warranty_desk.i18n import N_, _, current_locale
 
 from .operations import run_background
 from .signals import bus
@@ -34,9 +34,9 @@ class Document:
 
 
 PROJECT_DOCUMENTS = [
-    Document("certificate", "工程质量保修书", "warranty_desk.documents.certificate", "build_certificate"),
-    Document("cards", "保修卡", "warranty_desk.documents.cards", "build_cards", progress=True),
-    Document("manual", "用户手册", "warranty_desk.documents.manual", "build_manual"),
+    Document("certificate", N_("工程质量保修书"), "warranty_desk.documents.certificate", "build_certificate"),
+    Document("cards", N_("保修卡"), "warranty_desk.documents.cards", "build_cards", progress=True),
+    Document("manual", N_("用户手册"), "warranty_desk.documents.manual", "build_manual"),
 ]
 
 
@@ -85,7 +85,7 @@ def print_project_document(parent: QWidget | None, doc: Document, project_id: in
     fn = builder(doc)
     if fn is None:
         return None
-    path = output_path(f"{doc.title}_{code}.pdf", parent, ask)
+    path = output_path(f"{_(doc.title)}_{code}.pdf", parent, ask)
     if path is None:
         return None
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 from warranty_desk.services import search as search_service
 from warranty_desk.services.projects import count_projects
 
@@ -32,7 +32,8 @@ QListWidget#sidebar::item:selected { background: #1565c0; color: white; }
 QListWidget#sidebar::item:hover:!selected { background: #37474f; }
 """
 
-PAGE_NAMES = ["工作台", "回访日历", "工程项目", "维修工单", "回访记录", "质保金", "报表", "设置"]
+# the pages' keys (page("设置")); shown through _()
+PAGE_NAMES = [N_("工作台"), N_("回访日历"), N_("工程项目"), N_("维修工单"), N_("回访记录"), N_("质保金"), N_("报表"), N_("设置")]
 
 
 def today() -> dt.date:
@@ -211,7 +212,7 @@ class MainWindow(QMainWindow):
     def open_record(self, kind: str, record_id: int) -> None:
         if kind in ("project", "unit"):
             if self.go(2):
-                self.page("工程项目").open_project(record_id, tab="units" if kind == "unit" else None)
+                self.page(N_("工程项目")).open_project(record_id, tab="units" if kind == "unit" else None)
         elif kind == "ticket":
             from .pages.tickets import open_ticket
 
@@ -222,7 +223,7 @@ class MainWindow(QMainWindow):
             open_visit(self, record_id)
         elif kind == "deposit":
             self.go(5)
-            self.page("质保金").select_deposit(record_id)
+            self.page(N_("质保金")).select_deposit(record_id)
 
     # search -------------------------------------------------------------------------------
     def focus_search(self) -> None:

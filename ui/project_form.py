@@ -83,7 +83,7 @@ class ProjectDialog(forms.FormDialog):
     def __init__(self, parent=None):
         super().__init__(_("新建工程"), parent)
         build_project_form(self.form)
-        self.form.load({"type": "住宅", "scale": "中型", "design_life_years": "50"})
+        self.form.load({"type": "住宅", "scale": "中型", "design_life_years": "50"})  # i18n: data
         self.finish_layout()
         self.resize(560, 680)
 

@@ -41,7 +41,7 @@ def run_smoke(window) -> int:
     except Exception as exc:
         problems.append(f"locale formatting failed: {exc!r}")
         formats = "?"
-    print(f"保修台 {app_version()} smoke: locale={i18n.current_locale()} formats='{formats}' "
+    print(f"保修台 {app_version()} smoke: locale={i18n.current_locale()} formats='{formats}' "  # i18n: data (a log line)
           f"qt_translation={qt_i18n.loaded_catalogs()} "
           f"database={getattr(database_proxy.obj, 'database', '?')} window='{window.windowTitle()}' "
           f"certificate={size} bytes in {time.perf_counter() - started:.1f}s resources={report}", flush=True)

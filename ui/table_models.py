@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSettings, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-from warranty_desk.i18n import format_date, format_money
+from warranty_desk.i18n import _, format_date, format_money
 
 RED = QColor("#c62828")
 ORANGE = QColor("#e65100")
@@ -35,7 +35,7 @@ def display(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):

@@ -187,7 +187,7 @@ class LifecyclePanel(QWidget):
         self.satisfaction = QComboBox()
         self.satisfaction.setObjectName("satisfaction")
         self.satisfaction.addItem(_("满意度（可不选）"), None)
-        for score, name in ((5, "满意"), (4, "比较满意"), (3, "一般"), (2, "不太满意"), (1, "不满意")):
+        for score, name in ((5, _("满意")), (4, _("比较满意")), (3, _("一般")), (2, _("不太满意")), (1, _("不满意"))):
             self.satisfaction.addItem(f"{score} {_(name)}", score)
         clear = QPushButton(_("重签"))
         clear.clicked.connect(self.pad.clear)
@@ -250,7 +250,8 @@ class LifecyclePanel(QWidget):
         self.quote_state.setText(_("报价 {q} 元，{a}").format(q=quote, a=answer) if quote else _("未报价"))
         self.costs.clear()
         for c in d["cost_lines"]:
-            self.costs.addItem(f'{c["kind"]}  {c["description"]}  {c["amount"]} 元  {c["borne_by"]}')
+            self.costs.addItem(_("{kind}  {description}  {amount} 元  {borne_by}").format(
+                kind=_(c["kind"]), description=c["description"], amount=c["amount"], borne_by=_(c["borne_by"])))
         for p in d["payments"]:
             self.costs.addItem(_("业主付款 {a} 元  {on}  {by}").format(a=p["amount"], on=p["received_on"], by=p["received_by"]))
         names = {"screen": _("屏幕签字"), "paper": _("纸质签字"), "refused": _("业主拒签")}

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 from warranty_desk.models import Staff
 from warranty_desk.rules.categories import CATEGORIES
 from warranty_desk.rules.visit_plan import KIND_NAMES
@@ -38,7 +38,8 @@ from warranty_desk.services.visits import STATUS_NAMES
 from . import forms
 from .operations import perform, show_error
 
-FINDING_AREAS = ("屋面", "外墙", "卫生间", "厨房", "门窗", "墙面/地面", "给排水", "电气", "供暖", "公共部位", "其他")
+FINDING_AREAS = (N_("屋面"), N_("外墙"), N_("卫生间"), N_("厨房"), N_("门窗"), N_("墙面/地面"), N_("给排水"), N_("电气"),
+                 N_("供暖"), N_("公共部位"), N_("其他"))
 
 
 class SimpleQuestionnaire(QWidget):
@@ -62,8 +63,8 @@ class SimpleQuestionnaire(QWidget):
                     for n in range(5, 0, -1):
                         box.addItem(str(n), str(n))
                 elif q["kind"] == "yesno":
-                    box.addItem(_("是"), "是")
-                    box.addItem(_("否"), "否")
+                    box.addItem(_("是"), "是")  # i18n: data (the stored answer)
+                    box.addItem(_("否"), "否")  # i18n: data
                 else:
                     for label, _score in q["choices"]:
                         box.addItem(label, label)
@@ -115,7 +116,7 @@ class FindingsTable(QTableWidget):
         self.insertRow(row)
         area = QComboBox()
         area.setEditable(True)
-        area.addItems(FINDING_AREAS)
+        area.addItems([_(a) for a in FINDING_AREAS])
         area.setEditText(finding.get("area", ""))
         category = QComboBox()
         category.addItem(_("（请选择）"), "")
@@ -293,7 +294,7 @@ class VisitDialog(forms.FormDialog):
     def make_ticket(self, row: int) -> None:
         """生成维修工单 for a saved finding, in one click (its warranty item chosen in the row)."""
         data = self.findings.row_data(row)
-        ok, ticket = perform(self, visit_records.finding_to_ticket, data["id"], "一般", data["category"] or None,
+        ok, ticket = perform(self, visit_records.finding_to_ticket, data["id"], "一般", data["category"] or None,  # i18n: data (urgency)
                              tables=("ticket", "visit"))
         if ok:
             self.findings.setCellWidget(row, 3, QLabel(ticket.number))

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 from warranty_desk.models import Project, Staff
 from warranty_desk.rules.visit_plan import KIND_NAMES
 from warranty_desk.rules.workdays import holiday_name, is_working_day
@@ -45,9 +45,9 @@ STATE_COLORS = {
     "unreachable": QColor("#6a1b9a"),
     "missed": QColor("#757575"),
 }
-STATE_NAMES = {"planned": "计划", "soon": "即将到期", "overdue": "逾期", "done": "已完成", "unreachable": "未联系上",
-               "missed": "未回访"}
-WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
+STATE_NAMES = {"planned": N_("计划"), "soon": N_("即将到期"), "overdue": N_("逾期"), "done": N_("已完成"),
+               "unreachable": N_("未联系上"), "missed": N_("未回访")}
+WEEKDAYS = [N_("周一"), N_("周二"), N_("周三"), N_("周四"), N_("周五"), N_("周六"), N_("周日")]
 
 
 def visit_state(status: str, planned_on: dt.date, today: dt.date) -> str:
@@ -211,7 +211,7 @@ class CalendarPage(Page):
         self.grid.setSpacing(1)
         self.grid.setContentsMargins(0, 0, 0, 0)
         for col, name in enumerate(WEEKDAYS):
-            head = QLabel(_("周") + name)
+            head = QLabel(_(name))
             head.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.grid.addWidget(head, 0, col)
         self.month_cells = []

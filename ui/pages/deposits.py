@@ -24,7 +24,7 @@ from ..operations import perform
 from ..table_models import GREEN, ORANGE, RED, Column, RowsModel, make_table, selected_row
 from .base import Page, remember_splitter
 
-URGENT = ("可申请返还", "发包人未答复，应催告", "逾期未返还")
+URGENT = ("可申请返还", "发包人未答复，应催告", "逾期未返还")  # i18n: data (stage values compared)
 
 
 class DepositsPage(Page):

@@ -195,7 +195,7 @@ class ProjectListPage(QWidget):
         import_sheet(self, "projects")
 
     def write_template(self) -> None:
-        path, _f = QFileDialog.getSaveFileName(self, _("保存导入模板"), "工程导入模板.xlsx", "Excel (*.xlsx)")
+        path, _f = QFileDialog.getSaveFileName(self, _("保存导入模板"), _("工程导入模板.xlsx"), "Excel (*.xlsx)")
         if path:
             ok, _r = perform(self, importing.write_template, path, "projects")
             if ok:

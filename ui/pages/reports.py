@@ -51,7 +51,8 @@ class ReportsPage(Page):
         row.addWidget(QLabel(_("季度：")))
         self.quarter = QComboBox()
         for q in quarters(dt.date.today()):
-            self.quarter.addItem(q.replace("Q", "年第") + "季度", q)
+            year, number = q.split("Q")
+            self.quarter.addItem(_("{year}年第{n}季度").format(year=year, n=number), q)
         self.quarter.setCurrentIndex(1 if self.quarter.count() > 1 else 0)  # the last finished quarter
         row.addWidget(self.quarter)
         self.quarterly_button = QPushButton(_("生成季度回访报告…"))
@@ -103,9 +104,9 @@ class ReportsPage(Page):
 
     def quarterly(self, ask: bool = True):
         quarter = self.quarter.currentData()
-        return documents.run_to_file(self, _("正在生成季度回访报告…"), self._quarterly_fn(), f"季度回访报告_{quarter}.pdf",
+        return documents.run_to_file(self, _("正在生成季度回访报告…"), self._quarterly_fn(), _("季度回访报告_{quarter}.pdf").format(quarter=quarter),
                                      quarter, ask=ask, lang=current_locale())
 
     def ledger(self, ask: bool = True):
-        return documents.run_to_file(self, _("正在导出保修台账…"), self._ledger_fn(), "保修台账.xlsx", ask=ask,
+        return documents.run_to_file(self, _("正在导出保修台账…"), self._ledger_fn(), _("保修台账.xlsx"), ask=ask,
                                      filter_="Excel (*.xlsx)")

@@ -191,7 +191,7 @@ class SettingsPage(Page):
         grid = QGridLayout(sla)
         for col, (_key, name) in enumerate(SLA_STEPS, 1):
             grid.addWidget(QLabel(name), 0, col)
-        for row, urgency in enumerate(("紧急", "一般"), 1):
+        for row, urgency in enumerate(("紧急", "一般"), 1):  # i18n: data (the stored keys; shown through _())
             grid.addWidget(QLabel(_(urgency)), row, 0)
             for col, (key, _name) in enumerate(SLA_STEPS, 1):
                 box = QSpinBox()

@@ -142,7 +142,7 @@ class TicketDialog(forms.FormDialog):
         description = QPlainTextEdit()
         description.setFixedHeight(80)
         f.add("description", _("报修内容"), description, required=True)
-        f.add("urgency", _("紧急程度"), forms.combo([("一般", _("一般")), ("紧急", _("紧急（涉及结构安全或严重影响使用）"))]))
+        f.add("urgency", _("紧急程度"), forms.combo([("一般", _("一般")), ("紧急", _("紧急（涉及结构安全或严重影响使用）"))]))  # i18n: data
         photo_row = QWidget()
         photo_layout = QHBoxLayout(photo_row)
         photo_layout.setContentsMargins(0, 0, 0, 0)
