@@ -5,26 +5,204 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QListWidget,
+    QMessageBox,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from warranty_desk.errors import NotFound
 from warranty_desk.i18n import _, format_money
 from warranty_desk.models import Deposit, Project
+from warranty_desk.rules import deposit as deposit_rules
 from warranty_desk.services import deposits as deposit_service
+from warranty_desk.services import fields as core_fields
 
+from .. import forms
 from ..operations import perform
 from ..table_models import GREEN, ORANGE, RED, Column, RowsModel, make_table, selected_row
 from .base import Page, remember_splitter
 
 URGENT = ("可申请返还", "发包人未答复，应催告", "逾期未返还")  # i18n: data (stage values compared)
+
+
+NOTE_STYLE = "color: #555555;"
+
+
+class DepositDialog(forms.FormDialog):
+    """登记/修改质保金 of any project (also one without a deposit yet): amount within 3% of the
+    settled price, bank guarantee, 缺陷责任期 and its start (or the delayed-acceptance rule)."""
+
+    def __init__(self, parent=None, project_id: int | None = None):
+        super().__init__(_("登记/修改质保金"), parent)
+        self.version: int | None = None
+        f = self.form
+        registered = {pid for (pid,) in Deposit.select(Deposit.project).tuples()}
+        projects = [(None, _("（请选择工程）"))] + [
+            (pid, f"{code}  {name}" + (_("（已登记）") if pid in registered else ""))
+            for pid, code, name in Project.select(Project.id, Project.code, Project.name).order_by(Project.code).tuples()
+        ]
+        f.add("project", _("工程"), forms.combo(projects), required=True)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("depositState")
+        self.state_label.setWordWrap(True)
+        self.state_label.setStyleSheet(NOTE_STYLE)
+        f.layout_.addRow("", self.state_label)
+        f.add("settled_price", _("结算价款（元）"), forms.line(20, _("例如 10000000")), required=True, check="money")
+        f.add("amount", _("保证金金额（元）"), forms.line(20), required=True, check="money")
+        self.limit_label = QLabel()
+        self.limit_label.setObjectName("depositLimit")
+        self.limit_label.setStyleSheet(NOTE_STYLE)
+        f.layout_.addRow("", self.limit_label)
+        f.add("bank_guarantee", _("银行保函"), QCheckBox(_("以银行保函代替保证金")))
+        months = QSpinBox()
+        months.setRange(1, deposit_rules.MAX_MONTHS)
+        months.setSuffix(_(" 个月"))
+        f.add("defect_months", _("缺陷责任期"), months)
+        f.add("start_on", _("缺陷责任期开始日期"), forms.date_line(_("留空：从竣工验收日期起算")), check="date")
+        f.add("owner_delayed", _("延迟验收"),
+              QCheckBox(_("因发包人原因未按期验收：自竣工验收报告提交之日起满90日开始")))
+        f.add("report_submitted_on", _("竣工验收报告提交日期"),
+              forms.date_line(_("仅延迟验收时填写，如 2026-01-10")), check="date")
+        f.add("notes", _("备注"), forms.line(2000))
+        f.widgets["project"].currentIndexChanged.connect(self._project_changed)
+        f.widgets["settled_price"].textChanged.connect(self._show_limit)
+        f.widgets["owner_delayed"].toggled.connect(self._delayed_changed)
+        self.finish_layout()
+        self.resize(560, 520)
+        if project_id:
+            f.widgets["project"].setCurrentIndex(max(f.widgets["project"].findData(project_id), 0))
+        self._project_changed()
+        f.dirty = False
+
+    def _project_changed(self, *_a) -> None:
+        f = self.form
+        pid = f.value("project")
+        self.version = None
+        values = {"settled_price": "", "amount": "", "bank_guarantee": False, "defect_months": 24, "start_on": "",
+                  "owner_delayed": False, "report_submitted_on": "", "notes": ""}
+        if not pid:
+            self.state_label.setText("")
+        else:
+            project = Project.get_by_id(pid)
+            try:
+                deposit = deposit_service.deposit_of(pid)
+            except NotFound:
+                deposit = None
+            if deposit is None:
+                settled = project.settled_amount or project.contract_amount
+                values.update(settled_price=f"{settled:.2f}" if settled is not None else "",
+                              start_on=project.accepted_on or "")
+                self.state_label.setText(_("本工程还没有登记质保金，保存后新建。"))
+            else:
+                self.version = deposit.version
+                values.update(settled_price=f"{deposit.settled_price:.2f}", amount=f"{deposit.amount:.2f}",
+                              bank_guarantee=deposit.bank_guarantee, defect_months=deposit.defect_months,
+                              start_on=deposit.start_on, notes=deposit.notes)
+                info = deposit_service.info(deposit)
+                self.state_label.setText(_("修改已登记的质保金：已扣除 {d}，状态“{s}”。").format(
+                    d=format_money(Decimal(info["deducted"])), s=_(info["status"])))
+        dirty = f.dirty
+        f.load(values)
+        f.dirty = dirty
+        self._delayed_changed(False)
+        self._show_limit()
+
+    def _delayed_changed(self, delayed: bool) -> None:
+        self.form.widgets["start_on"].setEnabled(not delayed)
+        self.form.widgets["report_submitted_on"].setEnabled(delayed)
+
+    def _show_limit(self, *_a) -> None:
+        try:
+            settled = core_fields.money(self.form.value("settled_price"))
+        except ValueError:
+            settled = None
+        if not settled:
+            self.limit_label.setText(_("保证金不得超过结算价款的3%"))
+            return
+        self.limit_label.setText(_("不得超过结算价款的3%：最多 {m}").format(
+            m=format_money(deposit_rules.max_amount(settled))))
+
+    def save(self) -> bool:
+        v = self.form.values()
+        pid = v.pop("project")
+        if v["owner_delayed"]:
+            v.pop("start_on")
+        else:
+            v.pop("report_submitted_on")
+        ok, deposit = perform(self, deposit_service.set_deposit, pid, v, self.version, tables=("deposit",),
+                              form=self.form)
+        if ok:
+            self.result_value = deposit
+        return ok
+
+
+class DeductionDialog(forms.FormDialog):
+    """扣除: money the owner paid another party for a repair that was ours, linked to the ticket."""
+
+    def __init__(self, parent, row: dict):
+        super().__init__(_("从质保金中扣除"), parent)
+        self.project_id = row["project_id"]
+        f = self.form
+        head = QLabel(_("{code} {name}\n保证金 {amount}，已扣除 {deducted}，余额 {balance}").format(
+            code=row["project_code"], name=row["project_name"], amount=format_money(Decimal(row["amount"])),
+            deducted=format_money(Decimal(row["deducted"])), balance=format_money(Decimal(row["balance"]))))
+        head.setWordWrap(True)
+        head.setTextFormat(Qt.TextFormat.PlainText)
+        self.body.insertWidget(0, head)
+        self.candidates = deposit_service.deduction_candidates(self.project_id)
+        options = [(None, _("（请选择工单）"))]
+        for t in self.candidates:
+            text = f'{t["number"]}  {_(t["state"])}  {t["description"][:30]}'
+            if not t["deductible"]:
+                text += "  " + _("（不可扣除）")
+            options.append((t["number"], text))
+        f.add("ticket", _("工单（业主另行委托）"), forms.combo(options), required=True)
+        self.ticket_note = QLabel()
+        self.ticket_note.setObjectName("ticketNote")
+        self.ticket_note.setWordWrap(True)
+        self.ticket_note.setStyleSheet(NOTE_STYLE)
+        f.layout_.addRow("", self.ticket_note)
+        f.add("amount", _("扣除金额（元）"), forms.line(20), required=True, check="money")
+        f.add("on", _("扣除日期"), forms.date_line(), required=True, check="date")
+        f.add("reason", _("原因"), forms.line(1000, _("留空：业主另行委托维修：工单号")))
+        f.widgets["ticket"].currentIndexChanged.connect(self._ticket_changed)
+        self.finish_layout()
+        self.resize(560, 360)
+        f.load({"on": dt.date.today()})
+        self._ticket_changed()
+
+    def _ticket_changed(self, *_a) -> None:
+        number = self.form.value("ticket")
+        if not self.candidates:
+            self.ticket_note.setText(_("本工程没有“业主另行委托”的工单。工单须先在其“处理”页改为“业主另行委托”，"
+                                       "才能从保证金中扣除。"))
+            return
+        chosen = next((t for t in self.candidates if t["number"] == number), None)
+        if chosen is None:
+            self.ticket_note.setText(_("只有责任类别为“施工质量”的工单可以从保证金中扣除"))
+        elif chosen["deductible"]:
+            self.ticket_note.setText(_("责任类别：{c}").format(c=_(chosen["cause_class"])))
+        else:
+            self.ticket_note.setText(chosen["why_not"])
+
+    def save(self) -> bool:
+        v = self.form.values()
+        ok, row = perform(self, deposit_service.add_deduction, self.project_id, v["ticket"], v["amount"], v["on"],
+                          v["reason"], tables=("deposit",), form=self.form)
+        if ok:
+            self.result_value = row
+        return ok
 
 
 class DepositsPage(Page):
@@ -35,6 +213,14 @@ class DepositsPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
+        self.edit_button = QPushButton(_("登记/修改质保金…"))
+        self.edit_button.setObjectName("editDeposit")
+        self.deduct_button = QPushButton(_("扣除…"))
+        self.deduct_button.setObjectName("deductDeposit")
+        self.deduct_button.setToolTip(_("业主另行委托维修的费用，从选中的质保金中扣除"))
+        bar.addWidget(self.edit_button)
+        bar.addWidget(self.deduct_button)
+        bar.addSpacing(20)
         self.apply_button = QPushButton(_("申请返还…"))
         self.check_button = QPushButton(_("记录发包人核实…"))
         self.remind_button = QPushButton(_("记录催告…"))
@@ -73,7 +259,10 @@ class DepositsPage(Page):
         layout.addWidget(splitter, 1)
         self.summary = QLabel()
         layout.addWidget(self.summary)
-        self.view.clicked.connect(self._show_deductions)
+        self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._show_deductions())
+        self.view.activated.connect(lambda *_a: self.edit_deposit())
+        self.edit_button.clicked.connect(lambda: self.edit_deposit())
+        self.deduct_button.clicked.connect(lambda: self.deduct())
         self.apply_button.clicked.connect(lambda: self._step(deposit_service.apply_for_return, _("申请返还日期")))
         self.check_button.clicked.connect(lambda: self._step(deposit_service.record_check, _("发包人核实日期")))
         self.remind_button.clicked.connect(lambda: self._step(deposit_service.record_reminder, _("催告日期")))
@@ -83,7 +272,11 @@ class DepositsPage(Page):
         today = dt.date.today()
         query = Deposit.select(Deposit, Project).join(Project).order_by(Project.code)
         rows = [deposit_service.info(d, today) for d in query]
+        current = selected_row(self.view)
         self.model.set_rows(rows)
+        if current is not None:
+            self._select(current["id"])
+        self._show_deductions()
         total = sum((Decimal(r["balance"]) for r in rows if not r["returned_on"]), Decimal(0))
         urgent = sum(1 for r in rows if r["status"] in URGENT)
         self.summary.setText(_("共 {n} 笔；未返还余额 {total}；需要处理 {u} 笔").format(
@@ -91,11 +284,39 @@ class DepositsPage(Page):
 
     def select_deposit(self, deposit_id: int) -> None:
         self.refresh()
+        self._select(deposit_id)
+        self._show_deductions()
+
+    def _select(self, deposit_id: int) -> bool:
         for row, data in enumerate(self.model.rows):
             if data["id"] == deposit_id:
                 self.view.selectRow(row)
-                self._show_deductions()
-                return
+                return True
+        return False
+
+    def edit_deposit(self) -> Deposit | None:
+        """登记/修改质保金: the selected row's project, or any project chosen in the dialog."""
+        row = selected_row(self.view)
+        dialog = DepositDialog(self, row["project_id"] if row else None)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_value is None:
+            return None
+        self.refresh()
+        self._select(dialog.result_value.id)
+        self._show_deductions()
+        return dialog.result_value
+
+    def deduct(self):
+        row = self._selected()
+        if not row:
+            return None
+        if row["returned_on"]:
+            QMessageBox.information(self, _("质保金"), _("这笔质保金已返还，不能再扣除"))
+            return None
+        dialog = DeductionDialog(self, row)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        self.refresh()
+        return dialog.result_value
 
     def _show_deductions(self, *_a) -> None:
         row = selected_row(self.view)
@@ -117,16 +338,12 @@ class DepositsPage(Page):
         try:
             return fields.date(text)
         except ValueError as exc:
-            from PySide6.QtWidgets import QMessageBox
-
             QMessageBox.warning(self, label, str(exc))
             return None
 
     def _selected(self):
         row = selected_row(self.view)
         if not row:
-            from PySide6.QtWidgets import QMessageBox
-
             QMessageBox.information(self, _("质保金"), _("请先在表中选择一笔质保金"))
         return row
 

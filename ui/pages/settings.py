@@ -108,6 +108,7 @@ class SubcontractorTickets(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.summary = QLabel()
         self.summary.setObjectName("subTicketSummary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # a firm's name is shown as typed
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.model = RowsModel([

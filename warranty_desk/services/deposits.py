@@ -144,6 +144,26 @@ def _went_elsewhere(ticket: Ticket) -> bool:
         (TicketEvent.ticket == ticket) & (TicketEvent.to_state == st.ELSEWHERE)).exists()
 
 
+def deduction_candidates(project_ref) -> list[dict]:
+    """The project's tickets the owner had repaired elsewhere (业主另行委托, now or before), newest
+    first, with whether a deduction may be linked to them and why not."""
+    project = _project(project_ref)
+    went = TicketEvent.select(TicketEvent.ticket).where(TicketEvent.to_state == st.ELSEWHERE)
+    query = (Ticket.select(Ticket.id, Ticket.number, Ticket.state, Ticket.cause_class, Ticket.description,
+                           Ticket.reported_at)
+             .where((Ticket.project == project) & ((Ticket.state == st.ELSEWHERE) | Ticket.id.in_(went)))
+             .order_by(Ticket.reported_at.desc(), Ticket.id.desc()))
+    rows = []
+    for t in query:
+        deductible = t.cause_class == resp.WORKMANSHIP
+        why = "" if deductible else _("责任类别为“{c}”，不是我方施工质量问题，不能扣除").format(
+            c=t.cause_class or _("未确定"))
+        rows.append({"id": t.id, "number": t.number, "state": t.state, "cause_class": t.cause_class,
+                     "description": t.description, "reported_at": t.reported_at, "deductible": deductible,
+                     "why_not": why})
+    return rows
+
+
 def add_deduction(project_ref, ticket_number: str, amount, on=None, reason: str = "") -> DepositDeduction:
     """Deduct what the owner paid another party for a repair that was ours to do."""
     amount = _amount(amount, _("扣除金额"), "amount")
