@@ -67,16 +67,22 @@ def test_open_tickets_and_overdue_count_of_a_subcontractor(app_window, qtbot, ma
     assert "未完成工单 1 张，其中超时 1 张" in panel.summary.text()
     assert panel.model.rows[0]["number"] == late.number
 
-    # double-click opens the ticket through the main window
-    opened = []
+    # double-click asks the main window to open the ticket (once)
+    from ui.signals import bus
+
+    opened, asked = [], []
     import ui.pages.tickets as ticket_page
 
     monkeypatch.setattr(ticket_page, "open_ticket", lambda parent, ticket_id: opened.append(ticket_id))
+    record = lambda kind, record_id: asked.append((kind, record_id))  # noqa: E731
+    bus().open_record.connect(record)
     assert panel.view.isVisible()
     rect = panel.view.visualRect(panel.model.index(0, 0))
     qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert opened == [late.id]
+    bus().open_record.disconnect(record)
+    assert asked == [("ticket", late.id)]
+    assert set(opened) == {late.id}  # the main window opened it (main windows of earlier tests listen too)
 
 
 def test_a_subcontractor_without_open_tickets(app_window, make_project):
