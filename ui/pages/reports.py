@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushBu
 
 import ui
 from warranty_desk.i18n import _, current_locale
+from warranty_desk.rules import ticket_states
 
-from .. import documents
+from .. import documents, forms
 from .base import Page
 
 
@@ -58,12 +59,9 @@ class ReportsPage(Page):
         self.quarterly_button = QPushButton(_("生成季度回访报告…"))
         self.quarterly_button.setObjectName("quarterlyReport")
         row.addWidget(self.quarterly_button)
-        row.addSpacing(30)
-        self.ledger_button = QPushButton(_("导出保修台账（Excel）…"))
-        self.ledger_button.setObjectName("exportLedger")
-        row.addWidget(self.ledger_button)
         row.addStretch(1)
         layout.addWidget(prints)
+        layout.addWidget(self._ledger_box())
         self.tabs = QTabWidget()
         self.panels: list[QWidget] = []
         for title, cls in report_panels():
@@ -78,8 +76,9 @@ class ReportsPage(Page):
             note.setWordWrap(True)
             layout.addWidget(note)
             layout.addStretch(1)
-        self.quarterly_button.clicked.connect(self.quarterly)
-        self.ledger_button.clicked.connect(self.ledger)
+        # lambdas: clicked(bool) would arrive as ask=False and skip the 保存为 dialog
+        self.quarterly_button.clicked.connect(lambda: self.quarterly())
+        self.ledger_button.clicked.connect(lambda: self.ledger())
         self.quarterly_button.setEnabled(documents.installed("warranty_desk.documents.quarterly"))
         self.ledger_button.setEnabled(documents.installed("warranty_desk.services.ledger"))
 
@@ -97,7 +96,102 @@ class ReportsPage(Page):
         except (ImportError, AttributeError):
             return None
 
+    def _ledger_box(self) -> QGroupBox:
+        """保修台账: the filters (project, state, report dates, in/out of warranty, repairer) and the export."""
+        box = QGroupBox(_("保修台账"))
+        outer = QVBoxLayout(box)
+        row = QHBoxLayout()
+        self.ledger_project = QComboBox()
+        self.ledger_project.setObjectName("ledgerProject")
+        self.ledger_project.setMinimumWidth(200)
+        self.ledger_state = QComboBox()
+        self.ledger_state.setObjectName("ledgerState")
+        self.ledger_state.addItem(_("全部状态"), "")
+        for state in ticket_states.STATES:
+            self.ledger_state.addItem(_(state), state)
+        self.ledger_from = forms.date_line(_("开始日期"))
+        self.ledger_from.setObjectName("ledgerFrom")
+        self.ledger_to = forms.date_line(_("结束日期"))
+        self.ledger_to.setObjectName("ledgerTo")
+        for edit in (self.ledger_from, self.ledger_to):
+            edit.setMaximumWidth(110)
+            edit.textChanged.connect(self._check_ledger_dates)
+        self.ledger_warranty = QComboBox()
+        self.ledger_warranty.setObjectName("ledgerWarranty")
+        for label, value in ((_("保修期内外"), None), (_("保修期内"), True), (_("保修期外"), False)):
+            self.ledger_warranty.addItem(label, value)
+        self.ledger_sub = QComboBox()
+        self.ledger_sub.setObjectName("ledgerSubcontractor")
+        self.ledger_sub.setMinimumWidth(150)
+        self.ledger_button = QPushButton(_("导出保修台账（Excel）…"))
+        self.ledger_button.setObjectName("exportLedger")
+        row.addWidget(self.ledger_project)
+        row.addWidget(self.ledger_state)
+        row.addWidget(QLabel(_("报修日期")))
+        row.addWidget(self.ledger_from)
+        row.addWidget(QLabel("–"))
+        row.addWidget(self.ledger_to)
+        row.addWidget(self.ledger_warranty)
+        row.addWidget(self.ledger_sub)
+        row.addWidget(self.ledger_button)
+        row.addStretch(1)
+        outer.addLayout(row)
+        self.ledger_error = QLabel()
+        self.ledger_error.setObjectName("ledgerError")
+        self.ledger_error.setStyleSheet(forms.ERROR_STYLE)
+        self.ledger_error.setWordWrap(True)
+        self.ledger_error.hide()
+        outer.addWidget(self.ledger_error)
+        self._fill_ledger_choices()
+        return box
+
+    def _fill_ledger_choices(self) -> None:
+        from warranty_desk.models import Project, Subcontractor
+
+        for box, everything, query in (
+            (self.ledger_project, _("全部工程"),
+             Project.select(Project.id, Project.code, Project.name).order_by(Project.code).tuples()),
+            (self.ledger_sub, _("全部维修单位"),
+             Subcontractor.select(Subcontractor.id, Subcontractor.name, Subcontractor.trade)
+             .order_by(Subcontractor.name).tuples()),
+        ):
+            current = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(everything, None)
+            for rid, a, b in query:
+                box.addItem(f"{a}  {b}", rid)
+            box.setCurrentIndex(max(box.findData(current), 0))
+            box.blockSignals(False)
+
+    def _check_ledger_dates(self, *_a) -> bool:
+        """Mark a date the clerk typed that is not a date (as typed, before exporting)."""
+        from warranty_desk.services import fields as core_fields
+
+        message = ""
+        for edit in (self.ledger_from, self.ledger_to):
+            try:
+                core_fields.date(edit.text())
+                edit.setStyleSheet("")
+            except ValueError as exc:
+                edit.setStyleSheet(forms.BAD_FIELD_STYLE)
+                message = message or str(exc)
+        self._ledger_message(message)
+        return not message
+
+    def _ledger_message(self, message: str) -> None:
+        self.ledger_error.setText(message)
+        self.ledger_error.setVisible(bool(message))
+
+    def ledger_filters(self) -> dict:
+        return {
+            "project": self.ledger_project.currentData(), "state": self.ledger_state.currentData() or None,
+            "date_from": self.ledger_from.text().strip() or None, "date_to": self.ledger_to.text().strip() or None,
+            "in_warranty": self.ledger_warranty.currentData(), "subcontractor": self.ledger_sub.currentData(),
+        }
+
     def load(self) -> None:
+        self._fill_ledger_choices()
         for panel in self.panels:
             if hasattr(panel, "refresh"):
                 panel.refresh()
@@ -108,5 +202,22 @@ class ReportsPage(Page):
                                      quarter, ask=ask, lang=current_locale())
 
     def ledger(self, ask: bool = True):
+        """Export the tickets the filters select; the core checks the filters first (a wrong date
+        range is said under the filters), then the file is written off the UI thread."""
+        if not self._check_ledger_dates():
+            return None
+        filters = self.ledger_filters()
+        from warranty_desk.errors import ValidationError
+        from warranty_desk.services import ledger
+
+        try:
+            ledger.ledger_query(**filters)  # builds the query only: checks the filters
+        except ValidationError as exc:
+            self._ledger_message(exc.message)
+            edit = {"date_from": self.ledger_from, "date_to": self.ledger_to}.get(exc.field)
+            if edit is not None:
+                edit.setStyleSheet(forms.BAD_FIELD_STYLE)
+            return None
+        self._ledger_message("")
         return documents.run_to_file(self, _("正在导出保修台账…"), self._ledger_fn(), _("保修台账.xlsx"), ask=ask,
-                                     filter_="Excel (*.xlsx)")
+                                     filter_="Excel (*.xlsx)", **filters)

@@ -121,7 +121,7 @@ class SubcontractorTickets(QWidget):
             Column(_("时限"), lambda r: r["sla_text"], 170, lambda r: RED if r["overdue"] else ORANGE),
             Column(_("报修时间"), lambda r: r["reported_at"], 120),
         ])
-        self.view = make_table(self.model, "subcontractor_tickets")
+        self.view = make_table(self.model, "subcontractor_tickets", sortable=False)  # overdue first
         self.view.activated.connect(self._open)  # double-click or Enter (doubleClicked too would open it twice)
         layout.addWidget(self.view)
         self.show_subcontractor(None)
