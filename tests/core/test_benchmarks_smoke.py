@@ -55,7 +55,7 @@ def test_runner_measures_every_target_at_tiny_size(tmp_path):
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     payload = json.loads(out.read_text(encoding="utf-8"))
     results = {r["name"]: r for r in payload["results"]}
-    for name in ("startup", "memory", "ticket_list_open", "calendar_query", "visits_due", "search",
+    for name in ("startup", "memory", "ticket_list_open", "memory_ticket_list", "calendar_query", "visits_due", "search",
                  "certificate", "cards", "quarterly", "import"):
         assert name in results, f"{name} missing from {sorted(results)}"
         assert results[name]["value"] is not None, results[name]
