@@ -20,6 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Table
 
+from ..i18n import gettext_for
 from . import data, texts
 from .style import (
     ACCENT,
@@ -66,7 +67,7 @@ def draw_qr(c, value: str, x: float, y: float, size: float) -> None:
     for r, row in enumerate(qr.modules):
         col = 0
         for dark, run in itertools.groupby(bool(v) for v in row):
-            n = sum(1 for _ in run)
+            n = sum(1 for _x in run)
             if dark:
                 path.rect(x + (col + border) * box, y + size - (r + border + 1) * box, n * box, box)
             col += n
@@ -83,6 +84,7 @@ def _text_style(size=8.0, color=INK, name="card"):
 
 def _items_table(project, width: float, height: float, lang: str) -> Table:
     """The items table at the largest font size (7 → 4.5 pt) that fits `height`."""
+    _ = gettext_for(lang)
     items = data.items_of(project)
     fractions = (0.38, 0.22, 0.17, 0.23)
     widths = [width * f for f in fractions]
@@ -90,7 +92,7 @@ def _items_table(project, width: float, height: float, lang: str) -> Table:
     while True:
         cell = _text_style(size, name=f"cell{size}")
         center = ParagraphStyle(f"cc{size}", parent=cell, alignment=1)
-        rows = [[Paragraph(h, center) for h in ("保修项目", "国家规定保修期", "公司承诺保修期", "到期日")]]
+        rows = [[Paragraph(h, center) for h in (_("保修项目"), _("国家规定保修期"), _("公司承诺保修期"), _("到期日"))]]
         for item in items:
             rows.append([
                 Paragraph(para_text(item.name), cell),
@@ -99,14 +101,14 @@ def _items_table(project, width: float, height: float, lang: str) -> Table:
                 Paragraph(para_text(fmt_date(item.end_on, lang)), center),
             ])
         if not items:
-            rows.append([Paragraph("保修项目和到期日在竣工验收交付后确定。", cell), "", "", ""])
+            rows.append([Paragraph(_("保修项目和到期日在竣工验收交付后确定。"), cell), "", "", ""])
         pad = max(1.0, size * 0.2)
         table = grid_table(rows, widths, zebra=True, extra=[
             ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
             ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
             *([("SPAN", (0, 1), (-1, 1))] if not items else []),
         ])
-        _, h = table.wrap(width, height)
+        _x, h = table.wrap(width, height)
         if h <= height or size <= 4.5:
             return table
         size -= 0.5
@@ -116,6 +118,7 @@ class _ProjectCard:
     """The per-project part of a card, drawn once as a form XObject."""
 
     def __init__(self, c, project, lang: str, index: int):
+        _ = gettext_for(lang)
         self.name = f"card_{index}"
         self.project = project
         comp = data.company()
@@ -130,13 +133,13 @@ class _ProjectCard:
         c.rect(2 * mm, CARD_H - 16 * mm, CARD_W - 4 * mm, 4 * mm, stroke=0, fill=1)
         c.setFillColor(colors.white)
         c.setFont(FONT, 15)
-        c.drawString(PAD + 1 * mm, CARD_H - 11 * mm, "住宅质量保修卡" if project.type == "住宅" else "工程质量保修卡")
+        c.drawString(PAD + 1 * mm, CARD_H - 11 * mm, _("住宅质量保修卡") if project.type == "住宅" else _("工程质量保修卡"))
         company = fit_paragraph(comp.name, _text_style(7, colors.white, "co"), 38 * mm, 8 * mm)
         company.drawOn(c, CARD_W - PAD - 38 * mm, CARD_H - 13.5 * mm)
         # labels and the project name
         c.setFillColor(GREY)
         c.setFont(FONT, 7.5)
-        labels = ("工程名称", "房　　号", "业　　主", "交付日期")
+        labels = (_("工程名称"), _('房\u3000\u3000号'), _('业\u3000\u3000主'), _("交付日期"))
         y = INFO_TOP
         heights = (2 * ROW_H, ROW_H, ROW_H, ROW_H)
         self.rows = []
@@ -156,27 +159,24 @@ class _ProjectCard:
         table_top = y - 2 * mm
         table_h = table_top - (2 * mm + FOOT_H)
         table = _items_table(project, CARD_W - 2 * PAD, table_h, lang)
-        _, th = table.wrap(CARD_W - 2 * PAD, table_h)
+        _x, th = table.wrap(CARD_W - 2 * PAD, table_h)
         table.drawOn(c, PAD, table_top - th)
         # footer: hotline, response times, note
         foot_top = 2 * mm + FOOT_H
         c.setFillColor(ACCENT)
         c.setFont(FONT, 8)
-        c.drawString(PAD, foot_top - 4.5 * mm, "报修电话")
-        hotline = fit_paragraph(comp.hotline or "（请向物业或施工单位询问）", _text_style(13, ACCENT, "hl"),
+        c.drawString(PAD, foot_top - 4.5 * mm, _("报修电话"))
+        hotline = fit_paragraph(comp.hotline or _("（请向物业或施工单位询问）"), _text_style(13, ACCENT, "hl"),
                                 CARD_W - 2 * PAD - 14 * mm, 7 * mm)
         hotline.drawOn(c, PAD + 14 * mm, foot_top - 1.5 * mm - hotline.height)
-        terms = (f"紧急报修（漏水、停电、停暖、危及安全）：{sla['emergency_respond']}内响应，"
-                 f"{sla['emergency_onsite']}内到场；一般报修：{sla['normal_respond']}内响应，"
-                 f"{sla['normal_onsite']}内到场，{sla['normal_complete']}内修复。"
-                 f"保修期自竣工验收合格之日（{fmt_date(project.accepted_on, lang) or '—'}）起计算。"
-                 "因使用不当、自行改动或不可抗力造成的损坏不在保修范围内。请妥善保管本卡，报修时出示。")
+        terms = (_("紧急报修（漏水、停电、停暖、危及安全）：{emergency_respond}内响应，{emergency_onsite}内到场；一般报修：{normal_respond}内响应，{normal_onsite}内到场，{normal_complete}内修复。保修期自竣工验收合格之日（{value}）起计算。因使用不当、自行改动或不可抗力造成的损坏不在保修范围内。请妥善保管本卡，报修时出示。").format(emergency_respond=sla["emergency_respond"], emergency_onsite=sla["emergency_onsite"], normal_respond=sla["normal_respond"], normal_onsite=sla["normal_onsite"], normal_complete=sla["normal_complete"], value=fmt_date(project.accepted_on, lang) or "—"))
         note = fit_paragraph(terms, _text_style(6.3, INK, "terms"), CARD_W - 2 * PAD, FOOT_H - 9 * mm,
                              min_size=4.5)
         note.drawOn(c, PAD, foot_top - 8.5 * mm - note.height)
         c.endForm()
 
     def draw(self, c, x: float, y: float, unit, lang: str) -> None:
+        _ = gettext_for(lang)
         project = self.project
         c.saveState()
         c.translate(x, y)
@@ -185,7 +185,7 @@ class _ProjectCard:
             label, owner = unit.label, unit.owner_name
             handed = unit.handed_over_on or project.handed_over_on
         else:
-            label = "全部"
+            label = _("全部")
             owner = project.client.name if project.client_id else ""
             handed = project.handed_over_on
         values = (label, owner, fmt_date(handed, lang))
@@ -247,6 +247,7 @@ def build_cards(project, path, lang: str = "zh_CN", layout: str | None = None, u
     from ..services import settings
 
     lang = texts.effective_lang(lang, "certificate")
+    _ = gettext_for(lang)
     project = data.get_project(project)
     layout = layout or settings.get("card_layout") or "a4_grid"
     if layout not in LAYOUTS:
@@ -257,7 +258,7 @@ def build_cards(project, path, lang: str = "zh_CN", layout: str | None = None, u
     target = Path(path)
     with atomic_pdf(target) as tmp:
         pagesize = A4 if layout == "a4_grid" else A5
-        c = make_canvas(tmp, pagesize, f"保修卡 {project.code}", comp.name)
+        c = make_canvas(tmp, pagesize, _("保修卡 {code}").format(code=project.code), comp.name)
         styles()
         card = _ProjectCard(c, project, lang, 0)
         page_w, page_h = pagesize

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from warranty_desk.i18n import _, gettext_for
+
 from ..errors import NotFound
 from ..models import Deposit, Project, Unit, WarrantyItem
 from ..rules import categories as cat
@@ -22,7 +24,7 @@ def get_project(project) -> Project:
     else:
         found = Project.get_or_none(Project.code == str(project))
     if found is None:
-        raise NotFound(f"找不到工程“{project}”")
+        raise NotFound(_("找不到工程“{project}”").format(project=project))
     return found
 
 
@@ -72,13 +74,14 @@ def item_name(item: WarrantyItem, lang: str = "zh_CN") -> str:
 
 
 def item_minimum_text(item: WarrantyItem, project: Project, lang: str = "zh_CN") -> str:
+    _ = gettext_for(lang)
     c = cat.CATEGORIES.get(item.key)
     if _zh(lang):
         if c is not None:
             return cat.minimum_text(item.key, project.design_life_years)
         if item.minimum_unit and item.minimum_amount:
             return cat.period_text(item.minimum_unit, item.minimum_amount)
-        return "由双方约定"
+        return _("由双方约定")
     if c is not None and c.minimum_unit == cat.DESIGN_LIFE:
         return f"design service life ({project.design_life_years} years)"
     if c is not None and c.minimum_unit is None:
@@ -120,7 +123,7 @@ def sla_values(lang: str = "zh_CN") -> dict:
     """Placeholders for texts: emergency_respond, emergency_onsite, emergency_complete, normal_…"""
     rules = sla()
     out = {}
-    for urgency, prefix in (("紧急", "emergency"), ("一般", "normal")):
+    for urgency, prefix in (("紧急", "emergency"), ("一般", "normal")):  # i18n: data (stored keys)
         hours = rules.get(urgency) or settings.DEFAULTS["sla"][urgency]
         out[f"{prefix}_respond"] = hours_text(hours["respond_hours"], lang)
         out[f"{prefix}_onsite"] = hours_text(hours["onsite_hours"], lang)

@@ -12,6 +12,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer
 
+from warranty_desk.i18n import N_, _, gettext_for
+
 from ..models import CostLine, Ticket, Visit, VisitFinding
 from ..rules.categories import CATEGORIES
 from . import data, texts
@@ -32,10 +34,10 @@ from .style import (
 
 MARGIN = 18 * mm
 WIDTH = A4[0] - 2 * MARGIN
-KIND_NAMES = {"periodic": "定期回访", "milestone": "节点回访", "seasonal": "季节性回访",
-              "after_repair": "维修后回访", "after_warranty": "保修期满后回访"}
-METHODS = ("电话", "短信", "邮件", "上门", "问卷")
-GRADES = ("满意", "比较满意", "一般", "不太满意", "不满意")
+KIND_NAMES = {"periodic": N_("定期回访"), "milestone": N_("节点回访"), "seasonal": N_("季节性回访"),
+              "after_repair": N_("维修后回访"), "after_warranty": N_("保修期满后回访")}
+METHODS = ("电话", "短信", "邮件", "上门", "问卷")  # i18n: data
+GRADES = (N_("满意"), N_("比较满意"), "一般", N_("不太满意"), N_("不满意"))  # i18n: data
 CHECKED, UNCHECKED = "■", "□"
 
 
@@ -50,7 +52,7 @@ class MinHeight(Flowable):
     def wrap(self, aw, ah):
         self._sizes = [f.wrap(aw, ah) for f in self.content]
         self.width = aw
-        self.height = max(self.min_height, sum(h for _, h in self._sizes))
+        self.height = max(self.min_height, sum(h for _x, h in self._sizes))
         return self.width, self.height
 
     def split(self, aw, ah):
@@ -58,7 +60,7 @@ class MinHeight(Flowable):
 
     def draw(self):
         y = self.height
-        for f, (_, h) in zip(self.content, self._sizes):
+        for f, (_w, h) in zip(self.content, self._sizes):
             y -= h
             f.drawOn(self.canv, 0, y)
 
@@ -115,14 +117,14 @@ def _grid(pairs):
 
 def _signatures(labels):
     cells = [[M(f"{label}：", "body") for label in labels],
-             [M("日期：______年____月____日", "small") for _ in labels]]
+             [M(_("日期：______年____月____日"), "small") for _x in labels]]
     return KeepTogether([Spacer(1, 6 * mm), plain_table(cells, [WIDTH / len(labels)] * len(labels),
                                                         [("BOTTOMPADDING", (0, 0), (-1, 0), 9 * mm)])])
 
 
 def _header(title: str, number: str, comp_name: str):
     return [M(para_text(comp_name), "subtitle"), M(title, "title"),
-            plain_table([[M("", "small"), M(f"编号：{para_text(number) or '__________'}", "right")]],
+            plain_table([[M("", "small"), M(_("编号：{value}").format(value=para_text(number) or "__________"), "right")]],
                         [WIDTH / 2, WIDTH / 2]),
             Spacer(1, 2 * mm)]
 
@@ -159,6 +161,7 @@ def _category(key: str) -> str:
 def build_visit_form(visit, path, project=None, lang: str = "zh_CN") -> Path:
     """回访记录表: filled from `visit` (Visit or id), or blank (visit=None, optional project)."""
     lang = texts.effective_lang(lang, "forms")
+    _ = gettext_for(lang)
     if isinstance(visit, int):
         visit = Visit.get_by_id(visit)
     proj = _project_of(visit, project)
@@ -179,26 +182,26 @@ def build_visit_form(visit, path, project=None, lang: str = "zh_CN") -> Path:
     grade = (v.grade or "") if v is not None else ""
     score = f"{v.score:.0f}分" if v is not None and v.score is not None else ""
     pairs = [
-        ("工程名称", proj.name if proj else "", True),
-        ("工程编号", proj.code if proj else ""), ("房号 / 业主", _unit_text(v.unit if v else None, proj)),
-        ("计划日期", fmt_date(v.planned_on, lang) if v else ""),
-        ("回访日期", fmt_datetime(v.done_at, lang) if v else ""),
-        ("回访类型", KIND_NAMES.get(v.kind, v.kind) if v else ""),
-        ("回访方式", ("markup", _choices(METHODS, v.method if v else None))),
-        ("回访人", (v.visitor or (v.staff.name if v.staff_id else "")) if v else ""),
-        ("被访人", v.met_person if v else ""),
-        ("联系电话", (v.unit.owner_phone if v and v.unit_id else (proj.phone if proj else ""))),
-        ("状态", {"planned": "待回访", "done": "已完成", "unreachable": "未联系上", "missed": "未完成",
-                "cancelled": "已取消"}.get(v.status, v.status) if v else ""),
-        ("回访内容", v.purposes if v else "", 22 * mm),
-        ("发现的问题", "\n".join(found), 40 * mm),
-        ("业主意见和建议", v.opinion if v else "", 30 * mm),
-        ("满意度", ("markup", _choices(GRADES, grade) + (f"　（{para_text(score)}）" if score else "")), True),
-        ("需维修事项", "\n".join(f"{t.number} {_category(t.category)} {t.description}" for t in tickets), 22 * mm),
+        (_("工程名称"), proj.name if proj else "", True),
+        (_("工程编号"), proj.code if proj else ""), (_("房号 / 业主"), _unit_text(v.unit if v else None, proj)),
+        (_("计划日期"), fmt_date(v.planned_on, lang) if v else ""),
+        (_("回访日期"), fmt_datetime(v.done_at, lang) if v else ""),
+        (_("回访类型"), KIND_NAMES.get(v.kind, v.kind) if v else ""),
+        (_("回访方式"), ("markup", _choices(METHODS, v.method if v else None))),
+        (_("回访人"), (v.visitor or (v.staff.name if v.staff_id else "")) if v else ""),
+        (_("被访人"), v.met_person if v else ""),
+        (_("联系电话"), (v.unit.owner_phone if v and v.unit_id else (proj.phone if proj else ""))),
+        (_("状态"), {"planned": _("待回访"), "done": _("已完成"), "unreachable": _("未联系上"), "missed": _("未完成"),
+                "cancelled": _("已取消")}.get(v.status, v.status) if v else ""),
+        (_("回访内容"), v.purposes if v else "", 22 * mm),
+        (_("发现的问题"), "\n".join(found), 40 * mm),
+        (_("业主意见和建议"), v.opinion if v else "", 30 * mm),
+        (_("满意度"), ("markup", _choices(GRADES, grade) + (f"　（{para_text(score)}）" if score else "")), True),
+        (_("需维修事项"), "\n".join(f"{t.number} {_category(t.category)} {t.description}" for t in tickets), 22 * mm),
     ]
-    story = _header("工程回访记录表", f"HF-{v.id:05d}" if v else "", comp.name)
-    story += [_grid(pairs), _signatures(["回访人签字", "被访人签字"])]
-    return _build(path, story, "工程回访记录表", comp)
+    story = _header(_("工程回访记录表"), f"HF-{v.id:05d}" if v else "", comp.name)
+    story += [_grid(pairs), _signatures([_("回访人签字"), _("被访人签字")])]
+    return _build(path, story, _("工程回访记录表"), comp)
 
 
 # --- 质量修理通知书 ---------------------------------------------------------------------------
@@ -213,34 +216,33 @@ def _ticket(ticket):
 def build_repair_notice(ticket, path, project=None, lang: str = "zh_CN") -> Path:
     """质量修理通知书: filled from `ticket` (Ticket or id), or blank (ticket=None, optional project)."""
     lang = texts.effective_lang(lang, "forms")
+    _ = gettext_for(lang)
     t = _ticket(ticket)
     proj = _project_of(t, project)
     comp = data.company()
     client = proj.client.name if proj and proj.client_id else ""
     urgency = t.urgency if t else None
-    in_warranty = None if t is None else ("是" if t.in_warranty else "否")
+    in_warranty = None if t is None else (_("是") if t.in_warranty else _("否"))
     pairs = [
-        ("致（承包人）", comp.name, True),
-        ("工程名称", proj.name if proj else "", True),
-        ("工程编号", proj.code if proj else ""), ("房号 / 业主", _unit_text(t.unit if t else None, proj)),
-        ("报修人", t.reporter if t else ""), ("联系电话", t.phone if t else ""),
-        ("报修时间", fmt_datetime(t.reported_at, lang) if t else ""), ("报修方式", t.channel if t else ""),
-        ("问题部位", t.location if t else ""), ("问题类别", _category(t.category) if t else ""),
-        ("紧急程度", ("markup", _choices(("紧急", "一般"), urgency))),
-        ("在保修期内", ("markup", _choices(("是", "否"), in_warranty))),
-        ("问题描述", t.description if t else "", 50 * mm),
-        ("保修期判定", (t.warranty_override_reason or t.warranty_reason) if t else "", True),
-        ("要求到场时间", fmt_datetime(t.onsite_due, lang) if t else ""),
-        ("要求修复时间", fmt_datetime(t.complete_due, lang) if t else ""),
+        (_("致（承包人）"), comp.name, True),
+        (_("工程名称"), proj.name if proj else "", True),
+        (_("工程编号"), proj.code if proj else ""), (_("房号 / 业主"), _unit_text(t.unit if t else None, proj)),
+        (_("报修人"), t.reporter if t else ""), (_("联系电话"), t.phone if t else ""),
+        (_("报修时间"), fmt_datetime(t.reported_at, lang) if t else ""), (_("报修方式"), t.channel if t else ""),
+        (_("问题部位"), t.location if t else ""), (_("问题类别"), _category(t.category) if t else ""),
+        (_("紧急程度"), ("markup", _choices(("紧急", "一般"), urgency))),  # i18n: data
+        (_("在保修期内"), ("markup", _choices((_("是"), _("否")), in_warranty))),
+        (_("问题描述"), t.description if t else "", 50 * mm),
+        (_("保修期判定"), (t.warranty_override_reason or t.warranty_reason) if t else "", True),
+        (_("要求到场时间"), fmt_datetime(t.onsite_due, lang) if t else ""),
+        (_("要求修复时间"), fmt_datetime(t.complete_due, lang) if t else ""),
     ]
     sla = data.sla_values(lang)
-    note = (f"请承包人按工程质量保修书的约定派人保修：一般问题{sla['normal_onsite']}内到达现场，"
-            f"紧急情况{sla['emergency_onsite']}内到达现场抢修。逾期不派人保修的，发包人可另行委托他人修理，"
-            "费用由造成质量缺陷的责任方承担。")
-    story = _header("质量修理通知书", t.number if t else "", comp.name)
+    note = (_("请承包人按工程质量保修书的约定派人保修：一般问题{normal_onsite}内到达现场，紧急情况{emergency_onsite}内到达现场抢修。逾期不派人保修的，发包人可另行委托他人修理，费用由造成质量缺陷的责任方承担。").format(normal_onsite=sla["normal_onsite"], emergency_onsite=sla["emergency_onsite"]))
+    story = _header(_("质量修理通知书"), t.number if t else "", comp.name)
     story += [_grid(pairs), Spacer(1, 3 * mm), P(note, "small"),
-              _signatures([f"通知单位（盖章）{para_text(client)}<br/>通知人签字", "承包人签收（签字）"])]
-    return _build(path, story, "质量修理通知书", comp)
+              _signatures([_("通知单位（盖章）{para_text}<br/>通知人签字").format(para_text=para_text(client)), _("承包人签收（签字）")])]
+    return _build(path, story, _("质量修理通知书"), comp)
 
 
 # --- 维修记录单 / 保修完成验收单 -------------------------------------------------------------------
@@ -248,16 +250,16 @@ def build_repair_notice(ticket, path, project=None, lang: str = "zh_CN") -> Path
 
 def _cost_table(t):
     lines = list(CostLine.select().where(CostLine.ticket == t).order_by(CostLine.id)) if t else []
-    head = [M(h, "head") for h in ("类别", "内容", "数量", "单价", "金额", "承担方")]
+    head = [M(h, "head") for h in (_("类别"), _("内容"), _("数量"), _("单价"), _("金额"), _("承担方"))]
     rows = [head]
     for line in lines:
         rows.append([P(line.kind, "cell_c"), P(line.description, "cell"), P(f"{line.quantity:g}", "cell_r"),
                      P(money_text(line.unit_price), "cell_r"), P(money_text(line.amount), "cell_r"),
                      P(line.borne_by, "cell_c")])
-    for _ in range(max(0, 3 - len(lines))):
+    for _i in range(max(0, 3 - len(lines))):
         rows.append(["", "", "", "", "", ""])
     total = sum((line.amount for line in lines), start=0)
-    rows.append([M("合计", "cell_c"), "", "", "", P(money_text(total) if lines else "", "cell_r"), ""])
+    rows.append([M(_("合计"), "cell_c"), "", "", "", P(money_text(total) if lines else "", "cell_r"), ""])
     fr = (0.10, 0.40, 0.10, 0.13, 0.14, 0.13)
     return grid_table(rows, [WIDTH * f for f in fr], zebra=False,
                       extra=[("SPAN", (0, len(rows) - 1), (3, len(rows) - 1)),
@@ -267,38 +269,39 @@ def _cost_table(t):
 def build_repair_record(ticket, path, project=None, lang: str = "zh_CN") -> Path:
     """维修记录单 / 保修完成验收单: filled from `ticket` (Ticket or id), or blank."""
     lang = texts.effective_lang(lang, "forms")
+    _ = gettext_for(lang)
     t = _ticket(ticket)
     proj = _project_of(t, project)
     comp = data.company()
     accepted = None
     if t is not None and t.signoff_kind:
-        accepted = "不合格" if t.signoff_kind == "refused" else "合格"
+        accepted = _("不合格") if t.signoff_kind == "refused" else _("合格")
     satisfaction = None
     if t is not None and t.satisfaction is not None:
         from ..rules.satisfaction import grade
 
         satisfaction = grade(float(t.satisfaction))
     pairs = [
-        ("工程名称", proj.name if proj else "", True),
-        ("工程编号", proj.code if proj else ""), ("房号 / 业主", _unit_text(t.unit if t else None, proj)),
-        ("报修人", t.reporter if t else ""), ("联系电话", t.phone if t else ""),
-        ("报修时间", fmt_datetime(t.reported_at, lang) if t else ""), ("问题类别", _category(t.category) if t else ""),
-        ("问题描述", t.description if t else "", 30 * mm),
-        ("维修人员", (t.assignee.name if t and t.assignee_id else "")),
-        ("分包单位", (t.subcontractor.name if t and t.subcontractor_id else "")),
-        ("到场时间", fmt_datetime(t.onsite_at, lang) if t else ""),
-        ("完成时间", fmt_datetime(t.completed_at, lang) if t else ""),
-        ("原因分类", t.cause_class if t else ""), ("费用承担", t.payer if t else ""),
+        (_("工程名称"), proj.name if proj else "", True),
+        (_("工程编号"), proj.code if proj else ""), (_("房号 / 业主"), _unit_text(t.unit if t else None, proj)),
+        (_("报修人"), t.reporter if t else ""), (_("联系电话"), t.phone if t else ""),
+        (_("报修时间"), fmt_datetime(t.reported_at, lang) if t else ""), (_("问题类别"), _category(t.category) if t else ""),
+        (_("问题描述"), t.description if t else "", 30 * mm),
+        (_("维修人员"), (t.assignee.name if t and t.assignee_id else "")),
+        (_("分包单位"), (t.subcontractor.name if t and t.subcontractor_id else "")),
+        (_("到场时间"), fmt_datetime(t.onsite_at, lang) if t else ""),
+        (_("完成时间"), fmt_datetime(t.completed_at, lang) if t else ""),
+        (_("原因分类"), t.cause_class if t else ""), (_("费用承担"), t.payer if t else ""),
     ]
-    story = _header("维修记录单 / 保修完成验收单", t.number if t else "", comp.name)
-    story += [_grid(pairs), Spacer(1, 3 * mm), M("维修内容、材料及费用", "h2"), _cost_table(t), Spacer(1, 3 * mm)]
+    story = _header(_("维修记录单 / 保修完成验收单"), t.number if t else "", comp.name)
+    story += [_grid(pairs), Spacer(1, 3 * mm), M(_("维修内容、材料及费用"), "h2"), _cost_table(t), Spacer(1, 3 * mm)]
     accept_pairs = [
-        ("验收结论", ("markup", _choices(("合格", "不合格"), accepted)), True),
-        ("满意度", ("markup", _choices(GRADES, satisfaction)), True),
-        ("验收意见", t.signoff_note if t else "", 15 * mm),
-        ("验收人", t.signoff_by if t else ""), ("验收时间", fmt_datetime(t.signoff_at, lang) if t else ""),
+        (_("验收结论"), ("markup", _choices((_("合格"), _("不合格")), accepted)), True),
+        (_("满意度"), ("markup", _choices(GRADES, satisfaction)), True),
+        (_("验收意见"), t.signoff_note if t else "", 15 * mm),
+        (_("验收人"), t.signoff_by if t else ""), (_("验收时间"), fmt_datetime(t.signoff_at, lang) if t else ""),
     ]
-    story += [M("保修完成验收", "h2"), _grid(accept_pairs),
-              P("保修完成后，请业主（使用人）逐项验收并签字认可。", "note"),
-              _signatures(["维修人签字", "业主（使用人）签字", "施工单位（盖章）"])]
-    return _build(path, story, "维修记录单", comp)
+    story += [M(_("保修完成验收"), "h2"), _grid(accept_pairs),
+              P(_("保修完成后，请业主（使用人）逐项验收并签字认可。"), "note"),
+              _signatures([_("维修人签字"), _("业主（使用人）签字"), _("施工单位（盖章）")])]
+    return _build(path, story, _("维修记录单"), comp)

@@ -113,7 +113,7 @@ def _sla(width, lang="zh_CN"):
     from .style import hours_text
 
     rows = [[P(h, "head") for h in (_("报修类别"), _("响应"), _("到达现场"), _("修复"))]]
-    for urgency, label in (("紧急", _("紧急报修（漏水、停电、停暖、危及安全）")), ("一般", _("一般报修"))):
+    for urgency, label in (("紧急", _("紧急报修（漏水、停电、停暖、危及安全）")), ("一般", _("一般报修"))):  # i18n: data (stored keys)
         hours = rules.get(urgency, {})
         rows.append([P(label, "cell")] + [P(_("{time}内").format(time=hours_text(hours[k], lang))
                                             if hours.get(k) else "—", "cell_c")

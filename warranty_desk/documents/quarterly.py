@@ -14,6 +14,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, SimpleDocTemplate, Spacer
 
+from warranty_desk.i18n import _, gettext_for
+
 from . import data, texts
 from . import quarterly_figures as qf
 from .style import (
@@ -72,12 +74,12 @@ def _step(max_value: int) -> int:
 
 def visits_chart(f: qf.VisitFigures, width=WIDTH / 2 - 4 * mm, height=62 * mm) -> Drawing:
     d = Drawing(width, height)
-    _caption(d, "各月回访：计划与完成")
+    _caption(d, _("各月回访：计划与完成"))
     chart = VerticalBarChart()
     chart.x, chart.y = 28, 30
     chart.width, chart.height = width - 40, height - 62
-    chart.data = [[p for _, p, _ in f.by_month], [done for _, _, done in f.by_month]]
-    chart.categoryAxis.categoryNames = [m for m, _, _ in f.by_month]
+    chart.data = [[p for _x, p, _x in f.by_month], [done for _x, _x, done in f.by_month]]
+    chart.categoryAxis.categoryNames = [m for m, _x, _x in f.by_month]
     _style_axes(chart)
     top = max([1] + chart.data[0] + chart.data[1])
     chart.valueAxis.valueMax = top + _step(top)
@@ -93,14 +95,14 @@ def visits_chart(f: qf.VisitFigures, width=WIDTH / 2 - 4 * mm, height=62 * mm) -
     legend.alignment = "right"
     legend.columnMaximum = 1
     legend.dx = legend.dy = 7
-    legend.colorNamePairs = [(SERIES[0], "计划"), (SERIES[1], "完成")]
+    legend.colorNamePairs = [(SERIES[0], _("计划")), (SERIES[1], _("完成"))]
     d.add(legend)
     return d
 
 
 def grades_chart(s: qf.SatisfactionFigures, width=WIDTH / 2 - 4 * mm, height=62 * mm) -> Drawing:
     d = Drawing(width, height)
-    _caption(d, "满意度等级分布（次）")
+    _caption(d, _("满意度等级分布（次）"))
     chart = VerticalBarChart()
     chart.x, chart.y = 28, 22
     chart.width, chart.height = width - 40, height - 48
@@ -122,13 +124,13 @@ def categories_chart(t: qf.TicketFigures, width=WIDTH, top_n: int = 8) -> Drawin
     rows = t.by_category[:top_n]
     height = 30 + 16 * max(1, len(rows)) + 20
     d = Drawing(width, height)
-    _caption(d, "报修问题类别（件）")
+    _caption(d, _("报修问题类别（件）"))
     chart = HorizontalBarChart()
     chart.x, chart.y = 200, 14
     chart.width, chart.height = width - 230, height - 44
     # reportlab draws the first category at the bottom; reverse so the largest is on top
-    chart.data = [[n for _, _, n in reversed(rows)]]
-    chart.categoryAxis.categoryNames = [name for _, name, _ in reversed(rows)]
+    chart.data = [[n for _x, _x, n in reversed(rows)]]
+    chart.categoryAxis.categoryNames = [name for _x, name, _x in reversed(rows)]
     _style_axes(chart)
     top = max([1] + chart.data[0])
     chart.valueAxis.valueMax = top + _step(top)
@@ -140,17 +142,18 @@ def categories_chart(t: qf.TicketFigures, width=WIDTH, top_n: int = 8) -> Drawin
 
 
 def _cover(f: qf.QuarterFigures, comp, today, lang):
+    _ = gettext_for(lang)
     st = styles()
     q = f.quarter
     return [
         Spacer(1, 50 * mm),
-        M("季度回访报告", st["title"]),
+        M(_("季度回访报告"), st["title"]),
         P(q.label, "subtitle"),
         Spacer(1, 4 * mm),
-        P(f"统计期间：{fmt_date(q.start, lang)} 至 {fmt_date(q.end, lang)}", "center"),
+        P(_("统计期间：{start} 至 {end}").format(start=fmt_date(q.start, lang), end=fmt_date(q.end, lang)), "center"),
         Spacer(1, 80 * mm),
         P(comp.name, "center"),
-        P(f"质量部 编制　{fmt_date(today, lang)}", "center"),
+        P(_('质量部 编制\u3000{today}').format(today=fmt_date(today, lang)), "center"),
         PageBreak(),
     ]
 
@@ -158,44 +161,42 @@ def _cover(f: qf.QuarterFigures, comp, today, lang):
 def _summary(f: qf.QuarterFigures):
     v, s, t = f.visits, f.satisfaction, f.tickets
     rows = [
-        [M("回访", "head"), M("数量", "head"), M("维修工单", "head"), M("数量", "head")],
-        [M("计划回访（次）", "cell"), M(str(v.planned), "cell_r"), M("本季受理（件）", "cell"), M(str(t.received), "cell_r")],
-        [M("已完成（次）", "cell"), M(f"{v.done}（{_pct(v.done, v.planned)}）", "cell_r"),
-         M("其中紧急（件）", "cell"), M(str(t.emergency), "cell_r")],
-        [M("按期完成（次）", "cell"), M(f"{v.on_time}（{_pct(v.on_time, v.judged)}）", "cell_r"),
-         M("本季关闭（件）", "cell"), M(str(t.closed), "cell_r")],
-        [M("未完成 / 错过（次）", "cell"), M(str(v.missed), "cell_r"),
-         M("在时限内修复（件）", "cell"), M(f"{t.within_sla}/{t.completed}（{_pct(t.within_sla, t.completed)}）", "cell_r")],
-        [M("未联系上（次）", "cell"), M(str(v.unreachable), "cell_r"),
-         M("平均响应时间", "cell"), M(_num(t.avg_response_hours, 1, " 小时"), "cell_r")],
-        [M("逾期未回访 / 待回访（次）", "cell"), M(f"{v.overdue} / {v.pending}", "cell_r"),
-         M("平均修复时间", "cell"), M(_num(t.avg_repair_days, 1, " 天"), "cell_r")],
-        [M("满意度平均分", "cell"), M(_num(s.average, 1, " 分"), "cell_r"),
-         M("季末未关闭（件）", "cell"), M(str(t.open_at_end), "cell_r")],
+        [M(_("回访"), "head"), M(_("数量"), "head"), M(_("维修工单"), "head"), M(_("数量"), "head")],
+        [M(_("计划回访（次）"), "cell"), M(str(v.planned), "cell_r"), M(_("本季受理（件）"), "cell"), M(str(t.received), "cell_r")],
+        [M(_("已完成（次）"), "cell"), M(f"{v.done}（{_pct(v.done, v.planned)}）", "cell_r"),
+         M(_("其中紧急（件）"), "cell"), M(str(t.emergency), "cell_r")],
+        [M(_("按期完成（次）"), "cell"), M(f"{v.on_time}（{_pct(v.on_time, v.judged)}）", "cell_r"),
+         M(_("本季关闭（件）"), "cell"), M(str(t.closed), "cell_r")],
+        [M(_("未完成 / 错过（次）"), "cell"), M(str(v.missed), "cell_r"),
+         M(_("在时限内修复（件）"), "cell"), M(f"{t.within_sla}/{t.completed}（{_pct(t.within_sla, t.completed)}）", "cell_r")],
+        [M(_("未联系上（次）"), "cell"), M(str(v.unreachable), "cell_r"),
+         M(_("平均响应时间"), "cell"), M(_num(t.avg_response_hours, 1, _(" 小时")), "cell_r")],
+        [M(_("逾期未回访 / 待回访（次）"), "cell"), M(f"{v.overdue} / {v.pending}", "cell_r"),
+         M(_("平均修复时间"), "cell"), M(_num(t.avg_repair_days, 1, _(" 天")), "cell_r")],
+        [M(_("满意度平均分"), "cell"), M(_num(s.average, 1, _(" 分")), "cell_r"),
+         M(_("季末未关闭（件）"), "cell"), M(str(t.open_at_end), "cell_r")],
     ]
     grades = "，".join(f"{name} {n}" for name, n in s.grades.items())
-    top = "、".join(f"{name}（{n}件）" for _, name, n in t.by_category[:3]) or "无"
+    top = "、".join(_("{name}（{n}件）").format(name=name, n=n) for _x, name, n in t.by_category[:3]) or _("无")
     w = WIDTH
-    story = [M("一、本季概况", "h1"),
+    story = [M(_("一、本季概况"), "h1"),
              grid_table(rows, [w * 0.30, w * 0.20, w * 0.30, w * 0.20], zebra=False), Spacer(1, 3 * mm),
-             P(f"满意度等级（{s.count}次有评分的回访）：{grades}。报修最多的问题：{top}。"
-               f"缺陷责任期已届满、待返还的质量保证金：{len(f.deposits)}笔"
-               f"（{money_text(sum(d.amount for d in f.deposits)) if f.deposits else '无'}）。", "indent")]
+             P(_("满意度等级（{count}次有评分的回访）：{grades}。报修最多的问题：{top}。缺陷责任期已届满、待返还的质量保证金：{n}笔（{value}）。").format(count=s.count, grades=grades, top=top, n=len(f.deposits), value=money_text(sum(d.amount for d in f.deposits)) if f.deposits else _("无")), "indent")]
     return story
 
 
 def _charts(f: qf.QuarterFigures):
     row = plain_table([[visits_chart(f.visits), grades_chart(f.satisfaction)]], [WIDTH / 2, WIDTH / 2])
-    story = [M("二、图表", "h1"), row, Spacer(1, 4 * mm)]
+    story = [M(_("二、图表"), "h1"), row, Spacer(1, 4 * mm)]
     if f.tickets.by_category:
         story.append(categories_chart(f.tickets))
     else:
-        story.append(P("本季没有受理维修工单。", "indent"))
+        story.append(P(_("本季没有受理维修工单。"), "indent"))
     return story
 
 
 def _projects(f: qf.QuarterFigures):
-    head = ["工程", "计划回访", "完成", "按期", "错过", "满意度", "受理工单", "关闭", "时限内修复"]
+    head = [_("工程"), _("计划回访"), _("完成"), _("按期"), _("错过"), _("满意度"), _("受理工单"), _("关闭"), _("时限内修复")]
     rows = [[M(h, "head") for h in head]]
     for r in f.projects:
         rows.append([
@@ -205,20 +206,21 @@ def _projects(f: qf.QuarterFigures):
             M(str(r.tickets_closed), "cell_r"), M(str(r.tickets_within_sla), "cell_r"),
         ])
     fr = [0.28, 0.09, 0.08, 0.08, 0.08, 0.09, 0.10, 0.08, 0.12]
-    story = [CondPageBreak(40 * mm), M("三、分项目统计", "h1")]
+    story = [CondPageBreak(40 * mm), M(_("三、分项目统计"), "h1")]
     if not f.projects:
-        story.append(P("本季没有工程安排回访或受理报修。", "indent"))
+        story.append(P(_("本季没有工程安排回访或受理报修。"), "indent"))
     else:
         story.append(grid_table(rows, [WIDTH * x for x in fr]))
     return story
 
 
 def _findings(f: qf.QuarterFigures, lang):
-    story = [CondPageBreak(40 * mm), M("四、回访发现的问题及处理", "h1")]
+    _ = gettext_for(lang)
+    story = [CondPageBreak(40 * mm), M(_("四、回访发现的问题及处理"), "h1")]
     if not f.findings:
-        story.append(P("本季回访未发现需要处理的问题。", "indent"))
+        story.append(P(_("本季回访未发现需要处理的问题。"), "indent"))
         return story
-    rows = [[M(h, "head") for h in ("日期", "工程", "发现的问题", "处理情况")]]
+    rows = [[M(h, "head") for h in (_("日期"), _("工程"), _("发现的问题"), _("处理情况"))]]
     for item in f.findings:
         rows.append([P(fmt_date(item.on, lang), "cell_c"), P(f"{item.project_code}　{item.project_name}", "cell"),
                      P(item.description, "cell"), P(item.action, "cell")])
@@ -227,31 +229,33 @@ def _findings(f: qf.QuarterFigures, lang):
 
 
 def _deposits(f: qf.QuarterFigures, lang):
-    story = [CondPageBreak(40 * mm), M("五、到期的质量保证金", "h1")]
+    _ = gettext_for(lang)
+    story = [CondPageBreak(40 * mm), M(_("五、到期的质量保证金"), "h1")]
     if not f.deposits:
-        story.append(P("本季没有缺陷责任期届满、待返还的质量保证金。", "indent"))
+        story.append(P(_("本季没有缺陷责任期届满、待返还的质量保证金。"), "indent"))
         return story
-    rows = [[M(h, "head") for h in ("工程", "金额", "缺陷责任期届满", "申请返还", "状态")]]
+    rows = [[M(h, "head") for h in (_("工程"), _("金额"), _("缺陷责任期届满"), _("申请返还"), _("状态"))]]
     for d in f.deposits:
         rows.append([P(f"{d.project_code}　{d.project_name}", "cell"), P(money_text(d.amount), "cell_r"),
-                     P(fmt_date(d.ends_on, lang), "cell_c"), P(fmt_date(d.applied_on, lang, "未申请"), "cell_c"),
-                     P("已逾期，请尽快申请返还" if d.overdue else "本季到期", "cell")])
+                     P(fmt_date(d.ends_on, lang), "cell_c"), P(fmt_date(d.applied_on, lang, _("未申请")), "cell_c"),
+                     P(_("已逾期，请尽快申请返还") if d.overdue else _("本季到期"), "cell")])
     story.append(grid_table(rows, [WIDTH * x for x in (0.34, 0.16, 0.18, 0.14, 0.18)]))
     return story
 
 
 def _empty(f: qf.QuarterFigures, lang):
+    _ = gettext_for(lang)
     q = f.quarter
-    return [M("本季概况", "h1"),
-            P(f"{q.label}（{fmt_date(q.start, lang)}至{fmt_date(q.end, lang)}）没有计划或完成的回访，"
-              "没有受理或关闭的维修工单，也没有到期的质量保证金，因此本报告没有统计数字和图表。", "indent"),
-            P("如果这与实际情况不符，请检查回访记录和维修工单是否已录入保修台。", "indent")]
+    return [M(_("本季概况"), "h1"),
+            P(_("{label}（{start}至{end}）没有计划或完成的回访，没有受理或关闭的维修工单，也没有到期的质量保证金，因此本报告没有统计数字和图表。").format(label=q.label, start=fmt_date(q.start, lang), end=fmt_date(q.end, lang)), "indent"),
+            P(_("如果这与实际情况不符，请检查回访记录和维修工单是否已录入保修台。"), "indent")]
 
 
 def build_quarterly_report(quarter, path, lang: str = "zh_CN", today: dt.date | None = None,
                            project_ids=None) -> Path:
     """Write the 季度回访报告 of `quarter` ('2026Q3' or a Quarter) to `path`."""
     lang = texts.effective_lang(lang, "certificate")
+    _ = gettext_for(lang)
     today = today or dt.date.today()
     figures = qf.compute(quarter, today=today, project_ids=project_ids)
     comp = data.company()
@@ -265,9 +269,9 @@ def build_quarterly_report(quarter, path, lang: str = "zh_CN", today: dt.date | 
         story += _findings(figures, lang)
         story += _deposits(figures, lang)
     story += [Spacer(1, 10 * mm), KeepTogether([
-        plain_table([[M("编制：", "body"), M("审核：", "body"), M("批准：", "body")]], [WIDTH / 3] * 3),
+        plain_table([[M(_("编制："), "body"), M(_("审核："), "body"), M(_("批准："), "body")]], [WIDTH / 3] * 3),
     ])]
-    title = f"季度回访报告　{figures.quarter.label}"
+    title = _('季度回访报告\u3000{label}').format(label=figures.quarter.label)
     target = Path(path)
     with atomic_pdf(target) as tmp:
         doc = SimpleDocTemplate(tmp, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=22 * mm,

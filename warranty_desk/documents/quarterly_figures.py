@@ -24,14 +24,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from warranty_desk.i18n import N_, _
+
 from ..models import Deposit, Project, Ticket, Visit, VisitFinding
 from ..rules import categories as cat
 from ..rules.periods import add_months
 from ..rules.satisfaction import GRADES, grade
 from ..services import settings
 
-GRADE_NAMES = [name for _, name in GRADES]
-QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+GRADE_NAMES = [name for _x, name in GRADES]
+QUARTER_NAMES = {1: N_("第一季度"), 2: N_("第二季度"), 3: N_("第三季度"), 4: N_("第四季度")}
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ class Quarter:
 
     @property
     def label(self) -> str:
-        return f"{self.year}年{QUARTER_NAMES[self.number]}"
+        return _("{year}年{value}").format(year=self.year, value=QUARTER_NAMES[self.number])
 
     @property
     def code(self) -> str:
@@ -72,7 +74,7 @@ def parse_quarter(text: str) -> Quarter:
     """'2026Q3', '2026-Q3', '2026q3' → Quarter(2026, 3)."""
     m = re.fullmatch(r"\s*(\d{4})\s*-?\s*[Qq]\s*([1-4])\s*", text or "")
     if not m:
-        raise ValueError(f"季度格式不对：“{text}”，请写成 2026Q3")
+        raise ValueError(_("季度格式不对：“{text}”，请写成 2026Q3").format(text=text))
     return Quarter(int(m.group(1)), int(m.group(2)))
 
 
@@ -233,7 +235,7 @@ def visit_figures(visits: list[Visit], q: Quarter, today: dt.date | None = None)
                 f.overdue += 1
             else:
                 f.pending += 1
-    f.by_month = [(f"{m}月", month_planned[(y, m)], month_done[(y, m)]) for y, m in q.months]
+    f.by_month = [(_("{m}月").format(m=m), month_planned[(y, m)], month_done[(y, m)]) for y, m in q.months]
     f.by_kind = dict(kinds)
     return f
 
@@ -282,7 +284,7 @@ def within_sla(t: Ticket) -> bool | None:
 
 def ticket_figures(received: list[Ticket], closed: list[Ticket], q: Quarter) -> TicketFigures:
     f = TicketFigures(received=len(received), closed=len(closed))
-    _, end = _bounds(q)
+    _x, end = _bounds(q)
     responses, repairs = [], []
     cats: Counter = Counter()
     for t in received:
@@ -356,13 +358,13 @@ def project_rows(visits: list[Visit], received: list[Ticket], closed: list[Ticke
     return sorted(rows.values(), key=lambda r: r.code)
 
 
-NO_PROBLEM = ("无", "无问题", "没有问题", "正常", "良好", "未发现问题", "未发现质量问题")
+NO_PROBLEM = ("无", "无问题", "没有问题", "正常", "良好", "未发现问题", "未发现质量问题")  # i18n: data (stored opinions compared)
 
 
 def is_problem(text: str) -> bool:
     """A visit's findings text that names a problem ("未发现问题" and the like do not)."""
     t = (text or "").strip().rstrip("。.")
-    return bool(t) and t not in NO_PROBLEM and not t.startswith("未发现")
+    return bool(t) and t not in NO_PROBLEM and not t.startswith("未发现")  # i18n: data (stored opinions compared)
 
 
 def findings(visits: list[Visit]) -> list[Finding]:
@@ -378,18 +380,18 @@ def findings(visits: list[Visit]) -> list[Finding]:
             seen_text.add(v.id)
             if row.ticket_id:
                 t = row.ticket
-                action = f"已立维修工单 {t.number}（{t.state}）"
+                action = _("已立维修工单 {number}（{state}）").format(number=t.number, state=t.state)
             else:
-                action = "未立维修工单"
+                action = _("未立维修工单")
             out.append(Finding(v.project.code, v.project.name, v.done_at.date() if v.done_at else v.planned_on,
                                f"[{row.area}] {row.description}" if row.area else row.description, action))
     for v in visits:
         if v.status == "done" and is_problem(v.findings) and v.id not in seen_text:
             tickets = list(v.tickets_found)
             if tickets:
-                action = "已立维修工单 " + "、".join(f"{t.number}（{t.state}）" for t in tickets)
+                action = _("已立维修工单 ") + "、".join(f"{t.number}（{t.state}）" for t in tickets)
             else:
-                action = "未立维修工单" + (f"；业主意见：{v.opinion.strip()}" if v.opinion.strip() else "")
+                action = _("未立维修工单") + (f"；业主意见：{v.opinion.strip()}" if v.opinion.strip() else "")
             out.append(Finding(v.project.code, v.project.name, v.done_at.date() if v.done_at else v.planned_on,
                                v.findings.strip(), action))
     return sorted(out, key=lambda f: (f.on or dt.date.min, f.project_code))

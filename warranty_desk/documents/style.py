@@ -30,6 +30,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
 
+from ..i18n import gettext_for
 from ..paths import resources_dir
 
 log = logging.getLogger(__name__)
@@ -264,7 +265,7 @@ def fit_paragraph(value, style: ParagraphStyle, width: float, height: float, *, 
     while True:
         st = ParagraphStyle(f"{style.name}_{size}", parent=style, fontSize=size, leading=size * 1.25)
         para = Paragraph(text, st)
-        _, h = para.wrap(width, height)
+        _x, h = para.wrap(width, height)
         if h <= height:
             return para
         if size - 0.5 >= min_size:
@@ -291,12 +292,13 @@ def fit_paragraph(value, style: ParagraphStyle, width: float, height: float, *, 
 
 def fmt_date(value, lang: str = "zh_CN", blank: str = "") -> str:
     """2026年6月15日 (or the English long date)."""
+    _ = gettext_for(lang)
     if value is None or value == "":
         return blank
     if isinstance(value, dt.datetime):
         value = value.date()
     if lang.startswith("zh"):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return _("{year}年{month}月{day}日").format(year=value.year, month=value.month, day=value.day)
     from babel.dates import format_date
 
     return format_date(value, "long", locale=lang)
@@ -353,7 +355,7 @@ def doc_kwargs(title: str, author: str = "") -> dict:
     """Arguments every DocTemplate gets: metadata, and the CJK font as the canvas base font
     (otherwise reportlab names Helvetica in every page, a font the PDF does not embed)."""
     register_fonts()
-    return {"title": title, "author": author, "creator": "保修台 Warranty Desk",
+    return {"title": title, "author": author, "creator": "保修台 Warranty Desk",  # i18n: data (PDF metadata)
             "initialFontName": FONT, "initialFontSize": 10}
 
 
@@ -362,7 +364,7 @@ def make_canvas(path, pagesize, title: str, author: str = "") -> rl_canvas.Canva
     c = rl_canvas.Canvas(str(path), pagesize=pagesize, initialFontName=FONT, initialFontSize=10)
     c.setTitle(title)
     c.setAuthor(author)
-    c.setCreator("保修台 Warranty Desk")
+    c.setCreator("保修台 Warranty Desk")  # i18n: data (PDF metadata)
     return c
 
 

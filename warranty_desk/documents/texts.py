@@ -17,6 +17,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from ..i18n import gettext_for
 from ..paths import resources_dir
 from .style import BLANK, grid_table, para_text, styles
 
@@ -130,6 +131,7 @@ def parse(text: str) -> list[Block]:
 def load(document: str, lang: str = SOURCE_LANG) -> list[TextFile]:
     """Every text file of a document (certificate, manual…), in file-name order; for each file
     missing in `lang`, the zh_CN one."""
+    _ = gettext_for(lang)
     source = texts_dir() / SOURCE_LANG / document
     names = sorted(p.name for p in source.glob("*.md"))
     wanted = texts_dir() / lang / document
@@ -142,15 +144,16 @@ def load(document: str, lang: str = SOURCE_LANG) -> list[TextFile]:
             path = source / name
         files.append(TextFile(Path(name).stem, path, parse(path.read_text(encoding="utf-8"))))
     if not files:
-        raise FileNotFoundError(f"没有找到文档文本：{source}")
+        raise FileNotFoundError(_("没有找到文档文本：{source}").format(source=source))
     return files
 
 
 def load_one(document: str, name: str, lang: str = SOURCE_LANG) -> TextFile:
+    _ = gettext_for(lang)
     for text_file in load(document, lang):
         if text_file.name == name:
             return text_file
-    raise FileNotFoundError(f"没有找到文档文本：{document}/{name}.md")
+    raise FileNotFoundError(_("没有找到文档文本：{document}/{name}.md").format(document=document, name=name))
 
 
 def fill(text: str, values: dict) -> str:
