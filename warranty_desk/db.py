@@ -8,6 +8,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
+from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect
 
@@ -112,7 +113,7 @@ def update_statistics(db) -> None:
     try:
         db.execute_sql("PRAGMA analysis_limit=400")
         db.execute_sql("ANALYZE")
-    except sqlite3.OperationalError as exc:  # busy or read-only: the statistics are only an optimisation
+    except (sqlite3.Error, PeeweeDatabaseError) as exc:  # busy or read-only: they are only an optimisation
         log.warning("could not refresh the query statistics: %s", exc)
 
 

@@ -87,3 +87,19 @@ def test_opening_a_database_gives_the_planner_statistics_so_due_visits_use_the_d
     finally:
         db.close()
         database_proxy.initialize(None)
+
+
+def test_refreshing_statistics_on_a_read_only_file_is_skipped_not_an_error(tmp_path):
+    from peewee import SqliteDatabase
+
+    from warranty_desk.db import update_statistics
+
+    path = tmp_path / "office.db"
+    generate(path, SIZES["tiny"], seed=3)
+    db = SqliteDatabase(f"file:{path}?mode=ro", uri=True)
+    db.connect()
+    try:
+        update_statistics(db)  # a damaged office is opened read-only: this must not stop the program
+        assert db.execute_sql("SELECT COUNT(*) FROM project").fetchone()[0] == SIZES["tiny"].projects
+    finally:
+        db.close()
