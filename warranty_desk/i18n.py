@@ -80,11 +80,13 @@ def gettext_for(lang: str):
         return NullTranslations().gettext
     if lang not in _catalogs:
         _catalogs[lang] = load_catalog(lang)
-    return _catalogs[lang].gettext
+    gettext = _catalogs[lang].gettext
+    return lambda message: gettext(message) if message else message
 
 
 def _(message: str) -> str:
-    return _translations.gettext(message)
+    # gettext("") would answer the catalog's header: an empty stored value stays empty
+    return _translations.gettext(message) if message else message
 
 
 def N_(message: str) -> str:

@@ -98,6 +98,13 @@ def test_missing_catalog_shows_chinese(tmp_path, monkeypatch, locale):
     assert i18n.current_locale() == "en"  # formatting still English
 
 
+def test_empty_value_stays_empty(locale):
+    """`_(stored_value)` of an empty value must not answer the catalog header."""
+    locale("en")
+    assert i18n._("") == ""
+    assert i18n.gettext_for("en")("") == ""
+
+
 def test_gettext_for_a_document_language(locale):
     msgid, msgstr = next((m.id, m.string) for m in _en_catalog() if m.id and isinstance(m.id, str) and m.string)
     locale("zh_CN")

@@ -29,8 +29,8 @@ class DashboardPage(Page):
         visit_cols = [
             Column(_("日期"), lambda r: r["date"], 90),
             Column(_("工程"), lambda r: f'{r["project_code"]} {r["project_name"]}', 230),
-            Column(_("类型"), lambda r: r["kind_name"], 90),
-            Column(_("方式"), lambda r: r["method"], 50),
+            Column(_("类型"), lambda r: _(r["kind_name"]), 90),
+            Column(_("方式"), lambda r: _(r["method"]), 50),
             Column(_("回访人"), lambda r: r["staff"], 60),
         ]
         red = [Column(c.header, c.get, c.width, lambda _r: RED) for c in visit_cols]
@@ -41,8 +41,8 @@ class DashboardPage(Page):
         self.ticket_model = RowsModel([
             Column(_("工单号"), lambda r: r["number"], 110),
             Column(_("工程"), lambda r: r["project_name"], 150),
-            Column(_("状态"), lambda r: r["state"], 60),
-            Column(_("紧急"), lambda r: r["urgency"], 40, lambda r: RED if r["urgency"] == "紧急" else None),
+            Column(_("状态"), lambda r: _(r["state"]), 60),
+            Column(_("紧急"), lambda r: _(r["urgency"]), 40, lambda r: RED if r["urgency"] == "紧急" else None),
             Column(_("时限"), lambda r: r["sla_label"], 120, lambda r: sla_color[r["sla"]]),
             Column(_("内容"), lambda r: r["description"]),
         ])
@@ -50,7 +50,7 @@ class DashboardPage(Page):
             Column(_("到期日"), lambda r: r["end_on"], 90),
             Column(_("剩余天数"), lambda r: r["days_left"], 60, lambda r: RED if r["days_left"] <= 14 else ORANGE),
             Column(_("工程"), lambda r: f'{r["project_code"]} {r["project_name"]}', 220),
-            Column(_("保修项目"), lambda r: r["name"]),
+            Column(_("保修项目"), lambda r: _(r["name"])),
         ])
         self.deposit_model = RowsModel([
             Column(_("可申请日"), lambda r: r["due_on"], 90),

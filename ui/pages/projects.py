@@ -382,7 +382,7 @@ class ProjectDetail(QWidget):
         tickets_layout = QVBoxLayout(tickets_tab)
         self.ticket_model = RowsModel([
             Column(_("工单号"), lambda t: t.number, 110), Column(_("报修时间"), lambda t: t.reported_at, 130),
-            Column(_("状态"), lambda t: t.state, 70), Column(_("紧急"), lambda t: t.urgency, 50),
+            Column(_("状态"), lambda t: _(t.state), 70), Column(_("紧急"), lambda t: _(t.urgency), 50),
             Column(_("位置"), lambda t: t.location, 120), Column(_("内容"), lambda t: t.description),
         ])
         self.ticket_view = make_table(self.ticket_model, "project_tickets")

@@ -102,6 +102,8 @@ class TicketListModel(QAbstractTableModel):
         row = self.rows[index.row()]
         key = self.COLUMNS[index.column()][1]
         if role == Qt.ItemDataRole.DisplayRole:
+            if key in ("urgency", "state", "category_name"):  # stored Chinese values, shown translated
+                return _(row[key] or "")
             return display(row[key])
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "sla_text":

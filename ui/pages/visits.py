@@ -53,10 +53,10 @@ class VisitsPage(Page):
             Column(_("日期"), lambda r: r["date"], 90),
             Column(_("工程编号"), lambda r: r["project_code"], 110),
             Column(_("工程名称"), lambda r: r["project_name"], 220),
-            Column(_("类型"), lambda r: r["kind_name"], 100),
-            Column(_("方式"), lambda r: r["method"], 50),
+            Column(_("类型"), lambda r: _(r["kind_name"]), 100),
+            Column(_("方式"), lambda r: _(r["method"]), 50),
             Column(_("回访人"), lambda r: r["staff"], 70),
-            Column(_("状态"), lambda r: r["status_name"], 70, self._color),
+            Column(_("状态"), lambda r: _(r["status_name"]), 70, self._color),
             Column(_("联系人"), lambda r: f'{r["contact"]} {r["phone"]}', 160),
             Column(_("目的"), lambda r: "；".join(r["purposes"])),
         ])

@@ -6,21 +6,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 
-WORKMANSHIP = "施工质量"  # i18n: data
-DESIGN = "设计原因"  # i18n: data
-OWNER_MATERIAL = "业主指定材料"  # i18n: data
-MISUSE = "使用不当"  # i18n: data
-THIRD_PARTY = "第三方损坏"  # i18n: data
-FORCE_MAJEURE = "不可抗力"  # i18n: data
-EXPIRED = "超出保修期"  # i18n: data
+WORKMANSHIP = N_("施工质量")  # a stored value, shown through _()
+DESIGN = N_("设计原因")  # a stored value, shown through _()
+OWNER_MATERIAL = N_("业主指定材料")  # a stored value, shown through _()
+MISUSE = N_("使用不当")  # a stored value, shown through _()
+THIRD_PARTY = N_("第三方损坏")  # a stored value, shown through _()
+FORCE_MAJEURE = N_("不可抗力")  # a stored value, shown through _()
+EXPIRED = N_("超出保修期")  # a stored value, shown through _()
 CAUSE_CLASSES = (WORKMANSHIP, DESIGN, OWNER_MATERIAL, MISUSE, THIRD_PARTY, FORCE_MAJEURE, EXPIRED)
 
-US = "我方"  # i18n: data
-SUBCONTRACTOR = "分包单位"  # i18n: data
-OWNER = "业主"  # i18n: data
-SEPARATE = "另行处理"  # i18n: data
+US = N_("我方")  # a stored value, shown through _()
+SUBCONTRACTOR = N_("分包单位")  # a stored value, shown through _()
+OWNER = N_("业主")  # a stored value, shown through _()
+SEPARATE = N_("另行处理")  # a stored value, shown through _()
 PAYERS = (US, SUBCONTRACTOR, OWNER, SEPARATE)
 BEARERS = (US, SUBCONTRACTOR, OWNER)  # who bears a cost line
 

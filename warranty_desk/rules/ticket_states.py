@@ -11,15 +11,15 @@ from dataclasses import dataclass
 
 from warranty_desk.i18n import N_, _
 
-RECEIVED = "已受理"  # i18n: data
-DISPATCHED = "已派工"  # i18n: data
-ONSITE = "已到场"  # i18n: data
-REPAIRING = "维修中"  # i18n: data
-AWAITING_CHECK = "待验收"  # i18n: data
-CLOSED = "已关闭"  # i18n: data
-PAID = "非保修/有偿"  # i18n: data
-ELSEWHERE = "业主另行委托"  # i18n: data
-CANCELLED = "已撤销"  # i18n: data
+RECEIVED = N_("已受理")  # a stored value, shown through _()
+DISPATCHED = N_("已派工")  # a stored value, shown through _()
+ONSITE = N_("已到场")  # a stored value, shown through _()
+REPAIRING = N_("维修中")  # a stored value, shown through _()
+AWAITING_CHECK = N_("待验收")  # a stored value, shown through _()
+CLOSED = N_("已关闭")  # a stored value, shown through _()
+PAID = N_("非保修/有偿")  # a stored value, shown through _()
+ELSEWHERE = N_("业主另行委托")  # a stored value, shown through _()
+CANCELLED = N_("已撤销")  # a stored value, shown through _()
 
 STATES = (RECEIVED, DISPATCHED, ONSITE, REPAIRING, AWAITING_CHECK, CLOSED, PAID, ELSEWHERE, CANCELLED)
 FINAL_STATES = (CLOSED, CANCELLED)
