@@ -45,7 +45,7 @@ def office_fixture(db):
         "designer": HOSTILE, "materials": LONG, "notes": LONG,
     })
     handover(hostile.id, dt.date(2025, 3, 1), dt.date(2025, 3, 10))
-    Unit.create(project=hostile, building=HOSTILE, entrance=RARE, room="9" * 20, owner_name=HOSTILE + RARE + LONG[:300],
+    Unit.create(project=hostile, building=HOSTILE, entrance=RARE, room="9" * 20, owner_name=(HOSTILE + RARE + LONG)[:100],  # the column holds 100 (PostgreSQL enforces it)
                 owner_phone=HOSTILE)
     bare = create_project({"code": "BARE-1", "name": "空白工程", "type": "公共建筑", "scale": "大型"})
     hostile_unit = Unit.get(Unit.project == hostile)
