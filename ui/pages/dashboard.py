@@ -73,7 +73,6 @@ class DashboardPage(Page):
             layout = QVBoxLayout(box)
             layout.setContentsMargins(4, 4, 4, 4)
             view = make_table(model, f"dashboard_{key}")
-            view.doubleClicked.connect(lambda _i, v=view, k=kind: self._open(v, k))
             view.activated.connect(lambda _i, v=view, k=kind: self._open(v, k))
             layout.addWidget(view)
             grid.addWidget(box, row, col)

@@ -136,7 +136,6 @@ class ProjectListPage(QWidget):
         self.proxy = ProjectFilter()
         self.proxy.setSourceModel(self.model)
         self.view = make_table(self.proxy, "projects")
-        self.view.doubleClicked.connect(self._open_selected)
         self.view.activated.connect(self._open_selected)
         layout.addWidget(self.view)
         self.count_label = QLabel()

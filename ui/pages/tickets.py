@@ -346,7 +346,6 @@ class TicketsPage(Page):
             for i, (_h, _k, width) in enumerate(TicketListModel.COLUMNS):
                 if width:
                     self.view.setColumnWidth(i, width)
-        self.view.doubleClicked.connect(self._open)
         self.view.activated.connect(self._open)
         layout.addWidget(self.view)
         self.count_label = QLabel()

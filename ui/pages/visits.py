@@ -61,7 +61,6 @@ class VisitsPage(Page):
             Column(_("目的"), lambda r: "；".join(r["purposes"])),
         ])
         self.view = make_table(self.model, "visits")
-        self.view.doubleClicked.connect(self._open)
         self.view.activated.connect(self._open)
         layout.addWidget(self.view)
         self.count_label = QLabel()
