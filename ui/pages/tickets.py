@@ -103,7 +103,7 @@ class TicketListModel(QAbstractTableModel):
         key = self.COLUMNS[index.column()][1]
         if role == Qt.ItemDataRole.DisplayRole:
             if key in ("urgency", "state", "category_name"):  # stored Chinese values, shown translated
-                return _(row[key] or "")
+                return _(row[key]) or ""
             return display(row[key])
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "sla_text":
