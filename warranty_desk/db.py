@@ -33,6 +33,16 @@ class NewerSchemaError(ValidationError):
     pass
 
 
+class OfficeSqliteDatabase(SqliteDatabase):
+    """SQLite whose transactions take the write lock when they begin (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads and then writes fails at once with "database is locked"
+    when another window committed in between; an immediate one waits (busy_timeout) instead."""
+
+    def transaction(self, lock_type=None):
+        return super().transaction(lock_type or "IMMEDIATE")
+
+
 def is_url(target: str) -> bool:
     return "://" in target
 
@@ -44,7 +54,7 @@ def _connect(target: str):
         return connect(target)
     path = Path(target).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    return OfficeSqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
 
 
 def current_version(db) -> int:
