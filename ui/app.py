@@ -68,6 +68,7 @@ def run(args) -> int:
     window.show()
     if not args.smoke and not bench_hook.enabled():
         backup_dialogs.start_automatic_backups(app, window)  # daily (after start) and on close
+        backup_dialogs.start_full_check(args.db or default_database(), window)  # integrity_check, off the start
     if args.smoke:
         from ui.smoke import run_smoke
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,7 +47,7 @@ FILTER = _("保修台备份 (*.wdbak)")
 ACTIONS = {"create": _("新建"), "update": _("修改"), "delete": _("删除"), "import": _("导入"),
            "transition": _("状态变更"), "handover": _("交付"), "signoff": _("验收签字")}
 
-_state = {"read_only": False, "lock": None}
+_state = {"read_only": False, "lock": None, "full_check": None}
 
 
 def read_only() -> bool:
@@ -112,7 +113,8 @@ def open_at_start(target: str) -> bool:
     if not is_url(target) and not _take_window_lock(target):
         return False
     try:
-        check = _busy(integrity.open_checked, target)
+        # quick_check at start (pages, records, keys); the full check follows in the background
+        check = _busy(integrity.open_checked, target, quick=True)
     except ValidationError as exc:
         QMessageBox.critical(None, _("保修台"), exc.message)
         return False
@@ -125,12 +127,73 @@ def open_at_start(target: str) -> bool:
     return True
 
 
+class FullCheck(QObject):
+    """The full ``integrity_check`` of the SQLite file on a worker thread (its own read-only
+    connection), started once the window shows. When it finds damage the quick check at start did
+    not (an index that no longer matches its table), the program switches to read-only at once:
+    the database is reopened read-only, the clerk is told and offered the latest good backup."""
+
+    finished = Signal(list)
+
+    def __init__(self, path: str, parent: QWidget | None = None):
+        super().__init__()
+        self.path = path
+        self.parent_widget = parent
+        self.problems: list[str] | None = None
+        self.thread: threading.Thread | None = None
+        self.finished.connect(self._finished)  # queued: emitted on the worker thread
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._run, name="integrity-check", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            problems = integrity.full_check_file(self.path)
+        except Exception as exc:  # noqa: BLE001 - reported like any damage
+            problems = [str(exc)]
+        self.finished.emit(problems)
+
+    def _finished(self, problems: list) -> None:
+        self.problems = problems
+        log.info("full integrity check: %s", "ok" if not problems else problems[:3])
+        if problems and not read_only():
+            switch_to_read_only(self.path, problems, self.parent_widget)
+
+
+def switch_to_read_only(path: str, problems: list[str], parent: QWidget | None = None) -> None:
+    """Damage found while the program runs: reopen the file read-only, tell the clerk, offer a backup."""
+    from warranty_desk.models import database_proxy
+
+    current = database_proxy.obj
+    if current is not None and not current.is_closed():
+        current.close()
+    integrity.open_read_only(path)
+    _state["read_only"] = True
+    check = integrity.StartupCheck(database_proxy.obj, list(problems), True)
+    offer_restore_when_damaged(check, path)
+    announce()  # pages reload (read-only or restored)
+
+
+def start_full_check(target: str, parent: QWidget | None = None, delay_ms: int = 1500) -> FullCheck | None:
+    """Run the full integrity check of an SQLite file shortly after the window shows (not slowing
+    the start). Nothing for PostgreSQL or a database already opened read-only."""
+    if is_url(target) or read_only() or not Path(target).expanduser().is_file():
+        return None
+    check = FullCheck(str(Path(target).expanduser()), parent)
+    _state["full_check"] = check
+    QTimer.singleShot(delay_ms, check.start)
+    return check
+
+
 def start_automatic_backups(app: QApplication, parent: QWidget | None = None) -> None:
     """The daily backup a few seconds after start (not slowing it) and one when the program closes."""
     if read_only():
         return
 
     def daily():
+        if read_only():  # damage found by the full check after start: no backup of a damaged file
+            return
         try:
             backup.auto_backup("daily")
         except (ValidationError, OSError) as exc:
@@ -141,7 +204,8 @@ def start_automatic_backups(app: QApplication, parent: QWidget | None = None) ->
 
     def on_close():
         try:
-            backup.auto_backup("close")
+            if not read_only():
+                backup.auto_backup("close")
         except Exception:  # noqa: BLE001 - closing must never fail because of a backup
             log.exception("backup on close failed")
         lock = _state.get("lock")

@@ -116,3 +116,57 @@ class _Other:
 
     def acquire(self, path):
         raise instance_lock.AlreadyRunning(instance_lock.read_holder(path))
+
+
+def test_damage_only_the_full_check_finds_switches_to_read_only(qtbot, db, make_project, monkeypatch):
+    """An index that no longer matches its table passes the quick check at start; the full check in
+    the background finds it, the database is reopened read-only and a backup is offered."""
+    if db.__class__.__name__.startswith("Postgres"):
+        pytest.skip("SQLite file")
+    import sqlite3
+
+    from peewee import OperationalError
+
+    from warranty_desk.models import database_proxy
+    from warranty_desk.services import integrity
+
+    for n in range(5):
+        make_project(code=f"F-{n}", name=f"工程{n}", phone=f"1380000000{n}")
+    path = db.database
+    db.close()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA writable_schema=ON")  # the index now claims another column: its entries are wrong
+    con.execute("UPDATE sqlite_master SET sql = 'CREATE INDEX \"project_name\" ON \"project\" (\"phone\")' "
+                "WHERE name = 'project_name'")
+    con.commit()
+    con.close()
+    offered = []
+    monkeypatch.setattr(backup_dialogs, "offer_restore_when_damaged",
+                        lambda check, target: offered.append((check.read_only, check.problems[:1])))
+
+    assert backup_dialogs.open_at_start(path)  # quick check: the pages are sound
+    assert not backup_dialogs.read_only()
+    check = backup_dialogs.start_full_check(path, delay_ms=0)
+    qtbot.waitUntil(lambda: check.problems is not None, timeout=10000)
+    assert check.problems and "project_name" in check.problems[0]
+    assert backup_dialogs.read_only()
+    assert offered and offered[0][0] is True
+    assert Project.select().count() == 5  # still readable
+    with pytest.raises(OperationalError, match="readonly|read-only"):
+        projects.create_project({"code": "NEW", "name": "新", "type": "住宅", "scale": "小型"})
+    assert integrity.full_check_file(path) and integrity.check_file(path, quick=True) == []
+    database_proxy.obj.close()
+    backup_dialogs._state["lock"].release()
+    backup_dialogs._state.update(lock=None, read_only=False, full_check=None)
+
+
+def test_full_check_of_a_sound_file_changes_nothing(qtbot, db, make_project):
+    if db.__class__.__name__.startswith("Postgres"):
+        pytest.skip("SQLite file")
+    make_project(code="OK-1")
+    check = backup_dialogs.start_full_check(db.database, delay_ms=0)
+    qtbot.waitUntil(lambda: check.problems is not None, timeout=10000)
+    assert check.problems == [] and not backup_dialogs.read_only()
+    projects.create_project({"code": "OK-2", "name": "新", "type": "住宅", "scale": "小型"})
+    assert Project.select().count() == 2
+    backup_dialogs._state.update(full_check=None)

@@ -6,6 +6,12 @@ checks its own pages; there only the foreign keys are the server's job, so nothi
 `open_checked(target)` is how the desktop program opens its database: check first, then either open
 normally (create/migrate) or, when damaged, open read-only so nothing more is written to it, and
 let the program offer `backup.latest_good_backup()`.
+
+At start the check is ``quick_check`` + ``foreign_key_check`` (every page, every record, the free
+list and the keys: 0.1 s on an 80 MB office instead of 0.5 s), so nothing is written to a file whose
+pages are damaged. The full ``integrity_check`` (index contents against their tables, UNIQUE) runs
+afterwards on its own read-only connection (`full_check_file`, started by the desktop program once
+its window shows); when it finds damage the program switches to read-only then.
 """
 
 from __future__ import annotations
@@ -101,15 +107,23 @@ def open_read_only(path: str | Path) -> SqliteDatabase:
     return db
 
 
-def open_checked(target: str) -> StartupCheck:
-    """Open the database for the program: checked first; read-only when damaged."""
+def full_check_file(path: str | Path) -> list[str]:
+    """The full ``integrity_check`` of an SQLite file on its own read-only connection (safe to run on
+    a worker thread while the program keeps using the database)."""
+    return check_file(path, quick=False)
+
+
+def open_checked(target: str, quick: bool | None = None) -> StartupCheck:
+    """Open the database for the program: checked first; read-only when damaged. `quick`: True for
+    ``quick_check`` (the desktop start, see the module text), None: the full check below
+    `QUICK_ABOVE_BYTES`."""
     start = time.perf_counter()
     if is_url(target):
         db = open_database(target)
         return StartupCheck(db, [], False, (time.perf_counter() - start) * 1000)
     path = Path(target).expanduser()
     if path.exists() and path.stat().st_size > 0:
-        problems = check_file(path)
+        problems = check_file(path, quick=quick)
         if problems:
             db = open_read_only(path)
             return StartupCheck(db, problems, True, (time.perf_counter() - start) * 1000)
