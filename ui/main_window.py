@@ -51,12 +51,75 @@ class SearchPopup(QListWidget):
         self.hide()
 
 
+def _page_class(index: int):
+    """The class of the page at sidebar position `index` (its module is imported on first use)."""
+    if index == 0:
+        from .pages.dashboard import DashboardPage as cls
+    elif index == 1:
+        from .pages.calendar import CalendarPage as cls
+    elif index == 2:
+        from .pages.projects import ProjectsPage as cls
+    elif index == 3:
+        from .pages.tickets import TicketsPage as cls
+    elif index == 4:
+        from .pages.visits import VisitsPage as cls
+    elif index == 5:
+        from .pages.deposits import DepositsPage as cls
+    elif index == 6:
+        from .pages.reports import ReportsPage as cls
+    else:
+        from .pages.settings import SettingsPage as cls
+    return cls
+
+
+class _Pages:
+    """The pages by sidebar position, each built the first time it is asked for (shown, opened by a
+    shortcut, a search hit or a link), so the start builds only 工作台. Pages not built yet do not
+    listen to data changes; they load fresh when built."""
+
+    def __init__(self, window: MainWindow, count: int):
+        self._window = window
+        self._built: list[QWidget | None] = [None] * count
+
+    def __len__(self) -> int:
+        return len(self._built)
+
+    def __getitem__(self, index: int) -> QWidget:
+        return self.build(index)
+
+    def build(self, index: int) -> QWidget:
+        page = self._built[index]
+        if page is None:
+            page = _page_class(index)()
+            self._built[index] = page
+            stack = self._window.stack
+            placeholder = stack.widget(index)
+            stack.insertWidget(index, page)
+            stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        return page
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self._built)))
+
+    def __contains__(self, widget) -> bool:
+        return widget is not None and any(p is widget for p in self._built)
+
+    def index(self, widget) -> int:
+        for i, page in enumerate(self._built):
+            if page is not None and page is widget:
+                return i
+        raise ValueError("not a page")
+
+    def built(self) -> list[QWidget]:
+        return [p for p in self._built if p is not None]
+
+
 class MainWindow(QMainWindow):
     def __init__(self):
         super().__init__()
         self.setWindowTitle(_("保修台"))
         self.resize(1366, 768)
-        self.pages: list[QWidget] = []
         self._build()
         geometry = QSettings().value("window/geometry")
         if geometry is not None:
@@ -103,25 +166,14 @@ class MainWindow(QMainWindow):
         outer.addLayout(right, 1)
         self.setCentralWidget(central)
 
-        from .pages.calendar import CalendarPage
-        from .pages.dashboard import DashboardPage
-        from .pages.deposits import DepositsPage
-        from .pages.projects import ProjectsPage
-        from .pages.reports import ReportsPage
-        from .pages.settings import SettingsPage
-        from .pages.tickets import TicketsPage
-        from .pages.visits import VisitsPage
-
-        for index, (name, cls) in enumerate(zip(PAGE_NAMES, (
-            DashboardPage, CalendarPage, ProjectsPage, TicketsPage, VisitsPage, DepositsPage, ReportsPage, SettingsPage,
-        ), strict=True)):
-            page = cls()
-            self.pages.append(page)
-            self.stack.addWidget(page)
+        self.pages = _Pages(self, len(PAGE_NAMES))
+        for index, name in enumerate(PAGE_NAMES):
+            self.stack.addWidget(QWidget())  # a placeholder until the page is first shown
             item = QListWidgetItem(_(name))
             item.setToolTip(f"Ctrl+{index + 1}")
             self.sidebar.addItem(item)
             QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self, activated=lambda i=index: self.go(i))
+        self.pages.build(0)  # 工作台: the page shown at start
         from .pages.welcome import WelcomePage
 
         self.welcome = WelcomePage()
@@ -183,7 +235,7 @@ class MainWindow(QMainWindow):
         return True
 
     def go(self, index: int) -> bool:
-        if self.stack.currentWidget() is self.pages[index]:
+        if self.stack.currentIndex() == index and self.stack.currentWidget() in self.pages:
             return True
         if not self.can_leave():
             self.sidebar.blockSignals(True)
@@ -193,7 +245,7 @@ class MainWindow(QMainWindow):
         self.sidebar.blockSignals(True)
         self.sidebar.setCurrentRow(index)
         self.sidebar.blockSignals(False)
-        self.stack.setCurrentIndex(index)
+        self.stack.setCurrentWidget(self.pages[index])  # built on first show
         self.page_title.setText(_(PAGE_NAMES[index]))
         return True
 

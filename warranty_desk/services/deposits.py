@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from ..errors import ConflictError, NotFound, ValidationError
 from ..i18n import _, format_money
@@ -271,10 +271,31 @@ def record_return(project_ref, on=None, amount=None, expected_version: int | Non
     return deposit
 
 
-def info(deposit: Deposit, today: dt.date | None = None) -> dict:
-    """A deposit with its dates, status and deductions (JSON-friendly)."""
+def _deductions_of(deposits: list[Deposit]) -> dict[int, list]:
+    """The deductions of several deposits in one query: deposit id → (amount, on, reason, ticket number)."""
+    found: dict[int, list] = {d.id: [] for d in deposits}
+    if not found:
+        return found
+    query = (DepositDeduction.select(DepositDeduction.deposit, DepositDeduction.amount, DepositDeduction.on,
+                                     DepositDeduction.reason, Ticket.number)
+             .join(Ticket, JOIN.LEFT_OUTER, on=(DepositDeduction.ticket == Ticket.id))
+             .where(DepositDeduction.deposit.in_(list(found)))
+             .order_by(DepositDeduction.on, DepositDeduction.id))
+    for deposit_id, amount, on, reason, number in query.tuples():
+        found[deposit_id].append((amount, on, reason, number))
+    return found
+
+
+def info(deposit: Deposit, today: dt.date | None = None, deductions: list | None = None) -> dict:
+    """A deposit with its dates, status and deductions (JSON-friendly). `deductions`: the rows of
+    `_deductions_of` when the caller fetched them for many deposits at once."""
     today = today or dt.date.today()
     plan = _plan(deposit)
+    if deductions is None:
+        deductions = _deductions_of([deposit])[deposit.id]
+    # the same sum the database makes in `_deducted`, without asking it again
+    deducted = Decimal(str(sum((Decimal(str(d[0])) for d in deductions), Decimal(0)))).quantize(Decimal("0.01"))
+    left = (Decimal(str(deposit.amount)) - deducted).quantize(Decimal("0.01"))
 
     def iso(d):
         return d.isoformat() if d else None
@@ -291,13 +312,12 @@ def info(deposit: Deposit, today: dt.date | None = None) -> dict:
         "deemed_agreed_on": iso(plan.deemed_agreed_on), "return_due": iso(plan.return_due),
         "returned_on": iso(deposit.returned_on),
         "returned_amount": f"{Decimal(str(deposit.returned_amount)):.2f}" if deposit.returned_amount is not None else None,
-        "deducted": f"{_deducted(deposit):.2f}", "balance": f"{balance(deposit):.2f}",
+        "deducted": f"{deducted:.2f}", "balance": f"{left:.2f}",
         "status": rules.status(plan, today, deposit.applied_on, deposit.checked_on, deposit.reminder_on,
                                deposit.returned_on),
         "deductions": [
-            {"ticket": d.ticket.number if d.ticket_id else "", "amount": f"{Decimal(str(d.amount)):.2f}",
-             "on": d.on.isoformat(), "reason": d.reason}
-            for d in deposit.deductions.order_by(DepositDeduction.on, DepositDeduction.id)
+            {"ticket": number or "", "amount": f"{Decimal(str(amount)):.2f}", "on": on.isoformat(), "reason": reason}
+            for amount, on, reason, number in deductions
         ],
     }
 
@@ -314,11 +334,10 @@ def _open_deposits():
 def to_apply(today: dt.date | None = None, within_days: int = 0) -> list[dict]:
     """Deposits whose return can be applied for (or can within `within_days`), not applied yet."""
     today = today or dt.date.today()
-    rows = []
-    for deposit in _open_deposits().where(Deposit.applied_on.is_null()):
-        plan = _plan(deposit)
-        if plan.apply_from <= today + dt.timedelta(days=within_days):
-            rows.append(info(deposit, today))
+    due = [d for d in _open_deposits().where(Deposit.applied_on.is_null())
+           if _plan(d).apply_from <= today + dt.timedelta(days=within_days)]
+    deductions = _deductions_of(due)
+    rows = [info(d, today, deductions[d.id]) for d in due]
     rows.sort(key=lambda r: r["apply_from"])
     return rows
 
@@ -327,9 +346,11 @@ def overdue_returns(today: dt.date | None = None) -> list[dict]:
     """Applied deposits the owner is late with: no answer past the check deadline (催告 due), or
     the money not back by the return deadline."""
     today = today or dt.date.today()
+    applied = list(_open_deposits().where(Deposit.applied_on.is_null(False)))
+    deductions = _deductions_of(applied)
     rows = []
-    for deposit in _open_deposits().where(Deposit.applied_on.is_null(False)):
-        row = info(deposit, today)
+    for deposit in applied:
+        row = info(deposit, today, deductions[deposit.id])
         if row["status"] in (rules.NEEDS_REMINDER, rules.OVERDUE):
             rows.append(row)
     rows.sort(key=lambda r: r["return_due"] or r["check_due"])

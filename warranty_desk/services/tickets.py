@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from peewee import JOIN, IntegrityError, fn
+from peewee import JOIN, Case, IntegrityError, fn
 
 from warranty_desk.i18n import N_
 
@@ -773,11 +773,32 @@ _LIST_COLUMNS = (
 )
 
 
-def list_tickets(project=None, state: str | None = None, overdue: bool = False, now: dt.datetime | None = None,
-                 subcontractor=None, open_only: bool = False, limit: int | None = None,
-                 offset: int = 0) -> list[dict]:
-    """Tickets for the lists, newest first, with their deadline state; only the needed columns."""
-    now = now or _now()
+def due_expression():
+    """SQL: the deadline of the next step still to do (as `sla_of` computes it), NULL when none."""
+    return Case(None, (
+        (Ticket.state.not_in(SLA_STATES), None),
+        (Ticket.completed_at.is_null(False), None),
+        (Ticket.onsite_at.is_null(False), Ticket.complete_due),
+        (Ticket.responded_at.is_null(False), Ticket.onsite_due),
+    ), Ticket.respond_due)
+
+
+# the ticket list's sortable columns (its row keys) and what the database sorts them by
+LIST_ORDERS = {
+    "reported_at": Ticket.reported_at,
+    "number": Ticket.number,
+    "project_name": Project.name,
+    "urgency": Ticket.urgency,
+    "state": Ticket.state,
+}
+
+
+def list_cursor(row: dict, order: str = "reported_at") -> tuple:
+    """The keyset cursor of a list row: pass it as `after` to get the rows that follow it."""
+    return row[order], row["id"]
+
+
+def _list_query(project, state, overdue, now, subcontractor, open_only):
     query = (
         Ticket.select(*_LIST_COLUMNS, Project.code, Project.name, Unit.building, Unit.entrance, Unit.room,
                       Staff.name.alias("assignee_name"), Subcontractor.name.alias("subcontractor_name"))
@@ -798,9 +819,10 @@ def list_tickets(project=None, state: str | None = None, overdue: bool = False, 
         query = query.where(overdue_condition(now))
     if subcontractor not in (None, ""):
         query = query.where(Ticket.subcontractor == _subcontractor(subcontractor))
-    query = query.order_by(Ticket.reported_at.desc(), Ticket.id.desc())
-    if limit:
-        query = query.limit(limit).offset(offset)
+    return query
+
+
+def _list_rows(query, now: dt.datetime) -> list[dict]:
     rows = []
     for r in query.objects():
         sla_state, sla_text = sla_of(r, now)
@@ -820,11 +842,46 @@ def list_tickets(project=None, state: str | None = None, overdue: bool = False, 
     return rows
 
 
+def list_tickets(project=None, state: str | None = None, overdue: bool = False, now: dt.datetime | None = None,
+                 subcontractor=None, open_only: bool = False, limit: int | None = None,
+                 offset: int = 0, order: str = "reported_at", descending: bool = True,
+                 after: tuple | None = None) -> list[dict]:
+    """Tickets for the lists, newest first (or by `order`, one of LIST_ORDERS), with their deadline
+    state; only the needed columns.
+
+    `after` (keyset paging): the `list_cursor` of the last row of the previous batch; the batch
+    continues after it. Each batch then costs the same at the end of the list as at its start,
+    where `offset` makes the database walk past every skipped row."""
+    now = now or _now()
+    if order not in LIST_ORDERS:
+        raise ValidationError(_("不能按“{o}”排序").format(o=order), field="order")
+    column = LIST_ORDERS[order]
+    query = _list_query(project, state, overdue, now, subcontractor, open_only)
+    if after is not None:
+        value, last_id = after
+        if descending:  # the first condition alone lets the database walk the column's index
+            query = query.where((column <= value) & ((column < value) | (Ticket.id < last_id)))
+        else:
+            query = query.where((column >= value) & ((column > value) | (Ticket.id > last_id)))
+    if descending:
+        query = query.order_by(column.desc(), Ticket.id.desc())
+    else:
+        query = query.order_by(column.asc(), Ticket.id.asc())
+    if limit:
+        query = query.limit(limit).offset(offset)
+    return _list_rows(query, now)
+
+
 def open_tickets(now: dt.datetime | None = None, project=None, limit: int | None = None) -> list[dict]:
-    """Open tickets, the most urgent deadline first (overdue ones on top)."""
-    rows = list_tickets(project=project, open_only=True, now=now)
-    rows.sort(key=lambda r: (not r["overdue"], r["due"] or dt.datetime.max, r["reported_at"]))
-    return rows[:limit] if limit else rows
+    """Open tickets, the most urgent deadline first (overdue ones on top); sorted and cut in SQL."""
+    now = now or _now()
+    due = due_expression()
+    overdue_first = Case(None, ((due.is_null(False) & (due < now), 0),), 1)
+    query = (_list_query(project, None, False, now, None, True)
+             .order_by(overdue_first, due.is_null(), due, Ticket.reported_at, Ticket.id.desc()))
+    if limit:
+        query = query.limit(limit)
+    return _list_rows(query, now)
 
 
 def overdue_tickets(now: dt.datetime | None = None, project=None, limit: int | None = None) -> list[dict]:
