@@ -16,9 +16,14 @@ def parse_args(argv):
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    from warranty_desk import early_check
+    from warranty_desk.paths import default_database
+
+    # the integrity check of the database file starts now, on its own thread, while the program loads
+    early = early_check.start(args.db or default_database())
     from ui.app import run
 
-    return run(args)
+    return run(args, early)
 
 
 if __name__ == "__main__":

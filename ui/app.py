@@ -45,12 +45,20 @@ def setup_application(app: QApplication) -> None:
     load_cjk_font(app)
 
 
-def run(args) -> int:
+def run(args, early=None) -> int:
+    """`early`: the check of the database file main.py began (warranty_desk.early_check); SQLite reads
+    the file on a worker thread while Python loads the windows below, and nothing is opened for
+    writing before its answer (backup_dialogs.open_at_start waits for it)."""
+    target = args.db or default_database()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     setup_application(app)
-    from ui import backup_dialogs  # one window per file, integrity check, offer of the latest good backup
+    from ui import (
+        backup_dialogs,  # one window per file, integrity check, offer of the latest good backup
+        main_window,  # noqa: F401 - loaded during the check (no text is translated at import)
+    )
+    from ui.pages import dashboard  # noqa: F401 - the page shown at start
 
-    if not backup_dialogs.open_at_start(args.db or default_database()):
+    if not backup_dialogs.open_at_start(target, early):
         return 2
     # the language chosen in 设置 applies from the start, before any window is built
     from ui import qt_i18n
@@ -68,7 +76,7 @@ def run(args) -> int:
     window.show()
     if not args.smoke and not bench_hook.enabled():
         backup_dialogs.start_automatic_backups(app, window)  # daily (after start) and on close
-        backup_dialogs.start_full_check(args.db or default_database(), window)  # integrity_check, off the start
+        backup_dialogs.start_full_check(target, window)  # the full integrity_check, off the start
     if args.smoke:
         from ui.smoke import run_smoke
 

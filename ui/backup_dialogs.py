@@ -108,13 +108,14 @@ def offer_restore_when_damaged(check: integrity.StartupCheck, target: str) -> No
         QMessageBox.information(None, _("已恢复"), backup.restore_summary(result))
 
 
-def open_at_start(target: str) -> bool:
-    """Open the database for the program. False: the clerk chose not to continue (or it failed)."""
+def open_at_start(target: str, early=None) -> bool:
+    """Open the database for the program. False: the clerk chose not to continue (or it failed).
+    `early`: the quick check `early_check.start` began for this file (main.py)."""
     if not is_url(target) and not _take_window_lock(target):
         return False
     try:
         # quick_check at start (pages, records, keys); the full check follows in the background
-        check = _busy(integrity.open_checked, target, quick=True)
+        check = _busy(integrity.open_checked, target, quick=True, early=early)
     except ValidationError as exc:
         QMessageBox.critical(None, _("保修台"), exc.message)
         return False

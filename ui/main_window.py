@@ -166,6 +166,9 @@ class MainWindow(QMainWindow):
         outer.addLayout(right, 1)
         self.setCentralWidget(central)
 
+        self._painted = False
+        self._reminder_due = False
+        self.reminder = None
         self.pages = _Pages(self, len(PAGE_NAMES))
         for index, name in enumerate(PAGE_NAMES):
             self.stack.addWidget(QWidget())  # a placeholder until the page is first shown
@@ -204,11 +207,23 @@ class MainWindow(QMainWindow):
         if count_projects() == 0:
             self.stack.setCurrentWidget(self.welcome)
             self.page_title.setText(_("欢迎使用保修台"))
+        elif self._painted:
+            QTimer.singleShot(0, self._show_reminder)
         else:
-            from .reminder_dialog import show_startup_reminder
-
-            self.reminder = show_startup_reminder(self)  # visits due today, overdue, next 7 days
+            self._reminder_due = True  # once the window has painted: the clerk sees it first
         self._update_status()
+
+    def paintEvent(self, event):  # noqa: N802 - Qt
+        super().paintEvent(event)
+        self._painted = True
+        if self._reminder_due:
+            self._reminder_due = False
+            QTimer.singleShot(0, self._show_reminder)
+
+    def _show_reminder(self) -> None:
+        from .reminder_dialog import show_startup_reminder
+
+        self.reminder = show_startup_reminder(self)  # visits due today, overdue, next 7 days
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

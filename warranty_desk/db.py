@@ -10,7 +10,6 @@ from pathlib import Path
 
 from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import PostgresqlDatabase, SqliteDatabase
-from playhouse.db_url import connect
 
 from warranty_desk.i18n import _
 
@@ -51,6 +50,8 @@ def _connect(target: str):
     if is_url(target):
         if not target.startswith(("postgres://", "postgresql://", "sqlite://")):
             raise ValidationError(_("不支持的数据库地址：{target}（请用文件路径或 postgresql://…）").format(target=target))
+        from playhouse.db_url import connect  # loads psycopg2 (12 ms): only for a server
+
         return connect(target)
     path = Path(target).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -158,6 +159,10 @@ def stamp_app_version() -> None:
     from .version import app_version
 
     value = json.dumps(app_version())
+    stored = dict(Setting.select(Setting.key, Setting.value)
+                  .where(Setting.key.in_(["meta.created_by_version", "meta.app_version"])).tuples())
+    if stored.get("meta.app_version") == value and "meta.created_by_version" in stored:
+        return  # the same version as last time: no write (and no fsync) at a normal start
     with database_proxy.atomic():
         Setting.insert(key="meta.created_by_version", value=value).on_conflict_ignore().execute()
         Setting.insert(key="meta.app_version", value=value).on_conflict(

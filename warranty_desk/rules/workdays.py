@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-import holidays
-
 
 @lru_cache(maxsize=64)
 def _china(year: int):
+    import holidays  # 40 ms to import: loaded on the first date asked, not at the program's start
+
     return holidays.China(years=year)
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from ..db import SQLITE_PRAGMAS, is_postgres, is_url, open_database
+from ..early_check import EarlyCheck
 from ..i18n import _
 from ..models import database_proxy
 
@@ -113,17 +114,31 @@ def full_check_file(path: str | Path) -> list[str]:
     return check_file(path, quick=False)
 
 
-def open_checked(target: str, quick: bool | None = None) -> StartupCheck:
+def early_problems(early: EarlyCheck) -> list[str]:
+    """The problems found by a check begun at start (`early_check.start`), in words."""
+    rows, fk_rows, error = early.wait()
+    if error is not None:
+        stage, exc = error
+        if stage == "open":
+            return [_("无法打开数据库文件：{err}").format(err=exc)]
+        return [_("数据库文件无法读取：{err}").format(err=exc)]
+    return _problems(rows, fk_rows)
+
+
+def open_checked(target: str, quick: bool | None = None, early: EarlyCheck | None = None) -> StartupCheck:
     """Open the database for the program: checked first; read-only when damaged. `quick`: True for
     ``quick_check`` (the desktop start, see the module text), None: the full check below
-    `QUICK_ABOVE_BYTES`."""
+    `QUICK_ABOVE_BYTES`. `early`: the check already running for this file (`early_check.start`)."""
     start = time.perf_counter()
     if is_url(target):
         db = open_database(target)
         return StartupCheck(db, [], False, (time.perf_counter() - start) * 1000)
     path = Path(target).expanduser()
     if path.exists() and path.stat().st_size > 0:
-        problems = check_file(path, quick=quick)
+        if early is not None and early.path == path and (quick is True or not early.quick):
+            problems = early_problems(early)
+        else:
+            problems = check_file(path, quick=quick)
         if problems:
             db = open_read_only(path)
             return StartupCheck(db, problems, True, (time.perf_counter() - start) * 1000)
