@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QDrag
+from PySide6.QtGui import QBrush, QColor, QDrag, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -48,6 +48,10 @@ STATE_COLORS = {
 STATE_NAMES = {"planned": N_("计划"), "soon": N_("即将到期"), "overdue": N_("逾期"), "done": N_("已完成"),
                "unreachable": N_("未联系上"), "missed": N_("未回访")}
 WEEKDAYS = [N_("周一"), N_("周二"), N_("周三"), N_("周四"), N_("周五"), N_("周六"), N_("周日")]
+MONTH_LINES = 5  # visit lines a day cell of the month grid shows; more: the first ones and "+N"
+CELL_BACKGROUND = {"selected": QColor("#bbdefb"), "today": QColor("#fff8e1"), "off": QColor("#f5f5f5"),
+                   "normal": QColor("white")}
+CELL_TEXT = {True: QColor("#212121"), False: QColor("#9e9e9e")}
 
 
 def visit_state(status: str, planned_on: dt.date, today: dt.date) -> str:
@@ -121,6 +125,8 @@ class DayCell(QFrame):
     def __init__(self, compact: bool):
         super().__init__()
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)  # the background comes from the palette (no style sheet to re-parse)
+        self._look: tuple | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 1, 2, 1)
         layout.setSpacing(0)
@@ -145,15 +151,21 @@ class DayCell(QFrame):
             text += f" {holiday[:4]}"
         self.label.setText(text)
         if selected:
-            background = "#bbdefb"
+            tone = "selected"
         elif day == today:
-            background = "#fff8e1"
+            tone = "today"
         elif not is_working_day(day):
-            background = "#f5f5f5"
+            tone = "off"
         else:
-            background = "white"
-        color = "#212121" if in_month else "#9e9e9e"
-        self.setStyleSheet(f"DayCell {{ background: {background}; }} QLabel {{ color: {color}; }}")
+            tone = "normal"
+        if self._look != (tone, in_month):  # palettes only when the look changes: cheap, no re-polish
+            self._look = (tone, in_month)
+            palette = self.palette()
+            palette.setColor(QPalette.ColorRole.Window, CELL_BACKGROUND[tone])
+            self.setPalette(palette)
+            palette = self.label.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, CELL_TEXT[in_month])
+            self.label.setPalette(palette)
         self.list.clear()
 
 
@@ -329,7 +341,12 @@ class CalendarPage(Page):
                 continue
             day = days[index]
             cell.set_day(day, self.mode == "week" or day.month == self.anchor.month, self.today, day == self.selected)
-            for visit_id, _on, status, _pid, code, name, staff, kind, method in by_day.get(day, []):
+            rows = by_day.get(day, [])
+            hidden = 0
+            if self.mode == "month" and len(rows) > MONTH_LINES:  # the day list beside shows them all
+                hidden = len(rows) - (MONTH_LINES - 1)
+                rows = rows[:MONTH_LINES - 1]
+            for visit_id, _on, status, _pid, code, name, staff, kind, method in rows:
                 state = visit_state(status, day, self.today)
                 item = QListWidgetItem(f"{code} {name}" if self.mode == "week" else code)
                 if self.mode == "week":
@@ -339,6 +356,11 @@ class CalendarPage(Page):
                                 f"{_(STATE_NAMES[state])}")
                 item.setData(Qt.ItemDataRole.UserRole, (visit_id, state))
                 cell.list.addItem(item)
+            if hidden:
+                more = QListWidgetItem(_("+{n} 次…").format(n=hidden))
+                more.setToolTip(_("这一天还有 {n} 次回访，点击这一天在右侧查看全部").format(n=hidden))
+                more.setFlags(Qt.ItemFlag.ItemIsEnabled)  # not draggable, opens nothing: selects the day
+                cell.list.addItem(more)
         for row in range(1, 7):
             self.grid.setRowStretch(row, 1 if row <= week_rows else 0)
         self._fill_day(by_day.get(self.selected, []))
