@@ -270,7 +270,7 @@ def measure_ticket_list(ctx: Context) -> list[Result]:
     app = qt_app()
     open_main(ctx)
     total = Ticket.select().count()
-    first, scroll, loaded_first, loaded_end, scroll_rss = [], [], 0, 0, []
+    first, scroll, loaded_first, loaded_end, held_end, scroll_rss = [], [], 0, 0, 0, []
     for _ in range(ctx.runs):
         started = time.perf_counter()
         page = TicketsPage()
@@ -293,6 +293,7 @@ def measure_ticket_list(ctx: Context) -> list[Result]:
         wait_painted(view.viewport())
         scroll.append(time.perf_counter() - started)
         loaded_end = model.rowCount()
+        held_end = model.resident_rows() if hasattr(model, "resident_rows") else loaded_end
         if not scroll_rss:
             from ui.bench_hook import memory_kb
 
@@ -306,7 +307,7 @@ def measure_ticket_list(ctx: Context) -> list[Result]:
     scrolled.runs = [round(s, 6) for s in scroll]
     scrolled.value = median(scroll)
     scrolled.passed = True
-    scrolled.note = f"{loaded_end} of {total} rows held in the model at the end"
+    scrolled.note = f"{loaded_end} of {total} rows reached; {held_end} of them held in memory at the end"
     memory = Result("memory_ticket_list", "memory after scrolling the ticket list", "MB", "< 400 MB")
     memory.value = scroll_rss[0]
     memory.runs = [round(scroll_rss[0], 1)]

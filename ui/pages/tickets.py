@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from collections import OrderedDict
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, QSettings, Qt
@@ -40,10 +41,34 @@ from ..table_models import GREEN, ORANGE, RED, ROW_ROLE, display, make_table
 from .base import Page
 
 BATCH = 200
+KEEP_PAGES = 10  # batches kept in memory (2,000 rows); others are fetched again when scrolled back to
+
+
+class _Rows:
+    """`model.rows[i]`: the row dict at position i, fetched again if its batch was let go."""
+
+    def __init__(self, model: TicketListModel):
+        self._model = model
+
+    def __len__(self) -> int:
+        return self._model.loaded
+
+    def __getitem__(self, index: int) -> dict:
+        if index < 0:
+            index += self._model.loaded
+        if not 0 <= index < self._model.loaded:
+            raise IndexError(index)
+        return self._model.row(index)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
 
 
 class TicketListModel(QAbstractTableModel):
-    """Lazy: fetches BATCH rows at a time from the tickets service (newest first)."""
+    """Lazy: BATCH rows at a time from the tickets service as the clerk scrolls, by keyset paging
+    (each batch continues after the last row of the one before, as fast at the end of 30,000 tickets
+    as at the start). Only the KEEP_PAGES batches used last stay in memory; a batch scrolled back to
+    is fetched again from its remembered start. Sorted by the database (`sort`)."""
 
     COLUMNS = [
         (_("工单号"), "number", 110), (_("报修时间"), "reported_at", 130), (_("工程"), "project_name", 180),
@@ -54,22 +79,63 @@ class TicketListModel(QAbstractTableModel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.rows: list[dict] = []
         self.filters: dict = {}
-        self.exhausted = False
+        self.order = "reported_at"
+        self.descending = True
         self.now = dt.datetime.now()
+        self.rows = _Rows(self)
+        self._clear()
+
+    def _clear(self) -> None:
+        self.loaded = 0  # rows known to the view
+        self.exhausted = False
+        self._starts: list[tuple | None] = [None]  # the keyset cursor each batch starts after
+        self._pages: OrderedDict[int, list[dict]] = OrderedDict()
 
     def set_filters(self, **filters) -> None:
         self.beginResetModel()
         self.filters = {k: v for k, v in filters.items() if v not in (None, "", False)}
-        self.rows = []
-        self.exhausted = False
+        self._clear()
         self.now = dt.datetime.now()
         self.endResetModel()
         self.fetchMore(QModelIndex())
 
-    def _batch(self, offset: int) -> list[dict]:
-        return ticket_service.list_tickets(now=self.now, limit=BATCH, offset=offset, **self.filters)
+    def sortable(self, column: int) -> bool:
+        return self.COLUMNS[column][1] in ticket_service.LIST_ORDERS
+
+    def sort(self, column, order=Qt.SortOrder.AscendingOrder):
+        """Sort by a column the database can sort (工单号, 报修时间, 工程, 紧急, 状态); others are ignored."""
+        if not self.sortable(column):
+            return
+        self.order = self.COLUMNS[column][1]
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.set_filters(**self.filters)
+
+    def resident_rows(self) -> int:
+        """How many rows are held in memory now."""
+        return sum(len(p) for p in self._pages.values())
+
+    def _batch(self, page: int) -> list[dict]:
+        return ticket_service.list_tickets(now=self.now, limit=BATCH, after=self._starts[page], order=self.order,
+                                           descending=self.descending, **self.filters)
+
+    def _keep(self, page: int, rows: list[dict]) -> None:
+        self._pages[page] = rows
+        self._pages.move_to_end(page)
+        while len(self._pages) > KEEP_PAGES:
+            self._pages.popitem(last=False)
+
+    def row(self, index: int) -> dict:
+        page, offset = divmod(index, BATCH)
+        rows = self._pages.get(page)
+        if rows is None:
+            rows = self._batch(page)
+            self._keep(page, rows)
+        else:
+            self._pages.move_to_end(page)
+        if offset >= len(rows):  # the tickets changed since (another clerk): the row is gone
+            return rows[-1] if rows else {}
+        return rows[offset]
 
     def canFetchMore(self, parent=QModelIndex()):  # noqa: N802 - Qt
         return not parent.isValid() and not self.exhausted
@@ -77,29 +143,38 @@ class TicketListModel(QAbstractTableModel):
     def fetchMore(self, parent=QModelIndex()):  # noqa: N802 - Qt
         if parent.isValid() or self.exhausted:
             return
-        batch = self._batch(len(self.rows))
+        page = len(self._starts) - 1
+        batch = self._batch(page)
         if len(batch) < BATCH:
             self.exhausted = True
+        else:
+            self._starts.append(ticket_service.list_cursor(batch[-1], self.order))
+        self._keep(page, batch)
         if batch:
-            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(batch) - 1)
-            self.rows.extend(batch)
+            self.beginInsertRows(QModelIndex(), self.loaded, self.loaded + len(batch) - 1)
+            self.loaded += len(batch)
             self.endInsertRows()
 
     def rowCount(self, parent=QModelIndex()):  # noqa: N802 - Qt
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else self.loaded
 
     def columnCount(self, parent=QModelIndex()):  # noqa: N802 - Qt
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section][0]
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.COLUMNS[section][0]
+            if role == Qt.ItemDataRole.ToolTipRole and self.sortable(section):
+                return _("点击按这一列排序")
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, ROW_ROLE):
             return None
-        row = self.rows[index.row()]
+        row = self.row(index.row())
+        if not row:
+            return None
         key = self.COLUMNS[index.column()][1]
         if role == Qt.ItemDataRole.DisplayRole:
             if key in ("urgency", "state", "category_name"):  # stored Chinese values, shown translated
@@ -110,9 +185,8 @@ class TicketListModel(QAbstractTableModel):
                 return QBrush(RED if row["overdue"] else (GREEN if row["state"] == "已关闭" else ORANGE))
             if key == "urgency" and row["urgency"] == "紧急":
                 return QBrush(RED)
-        if role == ROW_ROLE:
-            return row
-        return None
+            return None
+        return row
 
 
 class TicketDialog(forms.FormDialog):
@@ -346,6 +420,11 @@ class TicketsPage(Page):
             for i, (_h, _k, width) in enumerate(TicketListModel.COLUMNS):
                 if width:
                     self.view.setColumnWidth(i, width)
+        header = self.view.horizontalHeader()  # sorted by the database: a click on a sortable column
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # 报修时间, newest first
+        header.sortIndicatorChanged.connect(self._sort)
         self.view.activated.connect(self._open)
         layout.addWidget(self.view)
         self.count_label = QLabel()
@@ -380,6 +459,21 @@ class TicketsPage(Page):
         self.model.set_filters(state=self.state_filter.currentData(), project=self.project_filter.currentData(),
                                subcontractor=self.sub_filter.currentData(), overdue=self.overdue_filter.isChecked(),
                                open_only=self.open_filter.isChecked())
+        self._show_count()
+
+    def _sort(self, column: int, order) -> None:
+        header = self.view.horizontalHeader()
+        if not self.model.sortable(column):  # e.g. 内容: keep the current order and its arrow
+            current = next(i for i, c in enumerate(TicketListModel.COLUMNS) if c[1] == self.model.order)
+            header.blockSignals(True)
+            header.setSortIndicator(current, Qt.SortOrder.DescendingOrder if self.model.descending
+                                    else Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
+            return
+        self.model.sort(column, order)
+        self._show_count()
+
+    def _show_count(self) -> None:
         more = "+" if self.model.canFetchMore() else ""
         self.count_label.setText(_("已显示 {n}{more} 张工单（向下滚动加载更多）").format(n=self.model.rowCount(), more=more))
 
