@@ -37,23 +37,11 @@ def deposit_of(project_ref) -> Deposit:
 
 
 def _day(value, label: str, field: str, required: bool = True) -> dt.date | None:
-    try:
-        day = fields.date(value)
-    except ValueError as exc:
-        raise ValidationError(f"{label}：{exc}", field=field) from None
-    if day is None and required:
-        raise ValidationError(_("请填写{label}").format(label=label), field=field)
-    return day
+    return fields.checked(fields.date, value, label, field, required)
 
 
 def _amount(value, label: str, field: str) -> Decimal:
-    try:
-        amount = fields.money(value)
-    except ValueError as exc:
-        raise ValidationError(f"{label}：{exc}", field=field) from None
-    if amount is None:
-        raise ValidationError(_("请填写{label}").format(label=label), field=field)
-    return amount
+    return fields.checked(fields.money, value, label, field, required=True)
 
 
 def _save(deposit: Deposit, old: dict | None, action: str, expected_version: int | None, note: str = "") -> None:

@@ -28,7 +28,7 @@ def text(value, max_length: int | None = None, label: str = "") -> str:
     if isinstance(value, float) and value.is_integer():
         result = str(int(value))
     if max_length and len(result) > max_length:
-        raise ValueError(_("{label}太长（{n}字），最多{max_length}字").format(label=label, n=len(result), max_length=max_length))
+        raise ValueError(_("{label}太长（{n}字），最多{max_length}字，请删减").format(label=label, n=len(result), max_length=max_length))
     return result
 
 
@@ -96,4 +96,20 @@ def choice(value, options: tuple[str, ...], label: str) -> str:
     result = text(value)
     if result not in options:
         raise ValueError(_("{label}“{result}”不在可选范围内，应为：{options}").format(label=label, result=result, options=" / ".join(options)))
+    return result
+
+
+def checked(parse, value, label: str, field: str, required: bool = False):
+    """One form value parsed by `parse`; a ValidationError on `field` that names `label` when the
+    value is wrong, or missing while `required`."""
+    from ..errors import ValidationError
+    from ..i18n import _
+
+    try:
+        result = parse(value)
+    except ValueError as exc:
+        message = str(exc)
+        raise ValidationError(message if message.startswith(label) else f"{label}：{message}", field=field) from None
+    if required and result in (None, ""):
+        raise ValidationError(_("请填写{label}").format(label=label), field=field)
     return result

@@ -23,10 +23,7 @@ SATISFACTION_NAMES = {5: "满意", 4: "比较满意", 3: "一般", 2: "不太满
 
 
 def _day(value, label: str, field: str) -> dt.date | None:
-    try:
-        return fields.date(value)
-    except ValueError as exc:
-        raise ValidationError(f"{label}：{exc}", field=field) from None
+    return fields.checked(fields.date, value, label, field)
 
 
 def ledger_query(project=None, state: str | None = None, date_from=None, date_to=None,

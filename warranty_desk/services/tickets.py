@@ -81,22 +81,11 @@ def _not_future(moment: dt.datetime, label: str, field: str) -> None:
 
 
 def _text(value, max_length: int, label: str, field: str, required: bool = False) -> str:
-    try:
-        result = fields.text(value, max_length, label)
-    except ValueError as exc:
-        raise ValidationError(str(exc), field=field) from None
-    if required and not result:
-        raise ValidationError(_("请填写{label}").format(label=label), field=field)
-    return result
+    return fields.checked(lambda v: fields.text(v, max_length, label), value, label, field, required)
 
 
 def _money(value, label: str, field: str, positive: bool = True) -> Decimal:
-    try:
-        amount = fields.money(value)
-    except ValueError as exc:
-        raise ValidationError(f"{label}：{exc}", field=field) from None
-    if amount is None:
-        raise ValidationError(_("请填写{label}").format(label=label), field=field)
+    amount = fields.checked(fields.money, value, label, field, required=True)
     if positive and amount <= 0:
         raise ValidationError(_("{label}必须大于零").format(label=label), field=field)
     if amount >= Decimal("100000000000000"):

@@ -13,7 +13,7 @@ from ..errors import ConflictError, NotFound, ValidationError
 from ..models import Question, QuestionnaireTemplate, Visit, VisitAnswer, VisitFinding, database_proxy
 from ..rules import scoring
 from ..rules.workdays import next_working_day
-from . import audit, questionnaires, settings
+from . import audit, fields, questionnaires, settings
 from . import visits as visits_service
 
 METHODS = ("电话", "短信", "邮件", "上门", "问卷")  # i18n: data
@@ -89,12 +89,7 @@ def _load(visit_id: int, expected_version: int | None) -> Visit:
 
 
 def _text(value, max_length: int, label: str, field: str, required: bool = False) -> str:
-    result = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-    if required and not result:
-        raise ValidationError(_("请填写{label}").format(label=label), field=field)
-    if len(result) > max_length:
-        raise ValidationError(_("{label}太长（{n}字），最多{max_length}字，请删减").format(label=label, n=len(result), max_length=max_length), field=field)
-    return result
+    return fields.checked(lambda v: fields.text(v, max_length, label), value, label, field, required)
 
 
 def _check_done_at(visit: Visit, done_at, now: dt.datetime, label: str = "") -> dt.datetime:
