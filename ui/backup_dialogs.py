@@ -115,7 +115,7 @@ def open_at_start(target: str, early=None) -> bool:
         return False
     try:
         # quick_check at start (pages, records, keys); the full check follows in the background
-        check = _busy(integrity.open_checked, target, quick=True, early=early)
+        check = _busy(integrity.open_checked, target, quick=True, early=early, stamp=False)
     except ValidationError as exc:
         QMessageBox.critical(None, _("保修台"), exc.message)
         return False
@@ -125,7 +125,23 @@ def open_at_start(target: str, early=None) -> bool:
         offer_restore_when_damaged(check, target)
     if not read_only():
         settings_service.ensure_defaults()
+        # after the window shows (a write only when the version changed)
+        QTimer.singleShot(500, lambda db=check.db: _stamp_version(db))
     return True
+
+
+def _stamp_version(db) -> None:
+    """Record the program version in the database (meta.app_version), unless it was found damaged
+    or another database was opened meanwhile."""
+    from warranty_desk.db import stamp_app_version
+    from warranty_desk.models import database_proxy
+
+    if read_only() or database_proxy.obj is not db or db.is_closed():
+        return
+    try:
+        stamp_app_version()
+    except Exception:  # noqa: BLE001 - a busy or read-only file: the stamp waits for the next start
+        log.warning("could not record the program version", exc_info=True)
 
 
 class FullCheck(QObject):

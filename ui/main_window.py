@@ -22,7 +22,6 @@ from warranty_desk.i18n import N_, _
 from warranty_desk.services import search as search_service
 from warranty_desk.services.projects import count_projects
 
-from . import forms
 from .signals import bus
 
 SIDEBAR_STYLE = """
@@ -177,10 +176,7 @@ class MainWindow(QMainWindow):
             self.sidebar.addItem(item)
             QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self, activated=lambda i=index: self.go(i))
         self.pages.build(0)  # 工作台: the page shown at start
-        from .pages.welcome import WelcomePage
-
-        self.welcome = WelcomePage()
-        self.stack.addWidget(self.welcome)
+        self._welcome = None  # the first-start page, built only for an empty database (see `welcome`)
         self.sidebar.currentRowChanged.connect(self._sidebar_clicked)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
 
@@ -201,6 +197,16 @@ class MainWindow(QMainWindow):
         self.sidebar.blockSignals(False)
         self.page_title.setText(_(PAGE_NAMES[0]))
         self.stack.setCurrentIndex(0)
+
+    @property
+    def welcome(self):
+        """The first-start page (demo office / import), built when first needed."""
+        if self._welcome is None:
+            from .pages.welcome import WelcomePage
+
+            self._welcome = WelcomePage()
+            self.stack.addWidget(self._welcome)
+        return self._welcome
 
     def _after_show(self) -> None:
         """Cheap checks once the window is up: the welcome for an empty database, the status bar."""
@@ -244,6 +250,8 @@ class MainWindow(QMainWindow):
     def can_leave(self) -> bool:
         page = self.current_page()
         if hasattr(page, "is_dirty") and page.is_dirty():
+            from . import forms
+
             if not forms.ask_discard(self):
                 return False
             page.discard()

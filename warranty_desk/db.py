@@ -101,14 +101,17 @@ def migrate(db) -> int:
     return before
 
 
-def open_database(target: str, *, create: bool = True):
-    """Open (and create or migrate) the database at a file path or URL and bind the models."""
+def open_database(target: str, *, create: bool = True, stamp: bool = True):
+    """Open (and create or migrate) the database at a file path or URL and bind the models.
+    `stamp=False`: the caller calls `stamp_app_version()` itself later (the desktop program, once its
+    window shows: reading the installed version loads importlib.metadata, 20 ms)."""
     db = _connect(target)
     database_proxy.initialize(db)
     db.connect(reuse_if_open=True)
     if create:
         migrate(db)
-        stamp_app_version()
+        if stamp:
+            stamp_app_version()
         update_statistics(db)
     return db
 

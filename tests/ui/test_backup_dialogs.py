@@ -170,3 +170,18 @@ def test_full_check_of_a_sound_file_changes_nothing(qtbot, db, make_project):
     projects.create_project({"code": "OK-2", "name": "新", "type": "住宅", "scale": "小型"})
     assert Project.select().count() == 2
     backup_dialogs._state.update(full_check=None)
+
+
+def test_the_program_version_is_recorded_after_the_window_shows(qtbot, tmp_path):
+    import json
+
+    from warranty_desk.models import Setting
+    from warranty_desk.version import app_version
+
+    path = str(tmp_path / "office.db")
+    assert backup_dialogs.open_at_start(path)
+    qtbot.waitUntil(lambda: Setting.get_or_none(Setting.key == "meta.app_version") is not None, timeout=5000)
+    assert json.loads(Setting.get_by_id("meta.app_version").value) == app_version()
+    Setting._meta.database.close()
+    backup_dialogs._state["lock"].release()
+    backup_dialogs._state.update(lock=None, read_only=False)

@@ -125,13 +125,15 @@ def early_problems(early: EarlyCheck) -> list[str]:
     return _problems(rows, fk_rows)
 
 
-def open_checked(target: str, quick: bool | None = None, early: EarlyCheck | None = None) -> StartupCheck:
+def open_checked(target: str, quick: bool | None = None, early: EarlyCheck | None = None,
+                 stamp: bool = True) -> StartupCheck:
     """Open the database for the program: checked first; read-only when damaged. `quick`: True for
     ``quick_check`` (the desktop start, see the module text), None: the full check below
-    `QUICK_ABOVE_BYTES`. `early`: the check already running for this file (`early_check.start`)."""
+    `QUICK_ABOVE_BYTES`. `early`: the check already running for this file (`early_check.start`).
+    `stamp`: passed to `db.open_database` (False: the caller stamps the version later)."""
     start = time.perf_counter()
     if is_url(target):
-        db = open_database(target)
+        db = open_database(target, stamp=stamp)
         return StartupCheck(db, [], False, (time.perf_counter() - start) * 1000)
     path = Path(target).expanduser()
     if path.exists() and path.stat().st_size > 0:
@@ -143,5 +145,5 @@ def open_checked(target: str, quick: bool | None = None, early: EarlyCheck | Non
             db = open_read_only(path)
             return StartupCheck(db, problems, True, (time.perf_counter() - start) * 1000)
     elapsed = (time.perf_counter() - start) * 1000
-    db = open_database(str(path))
+    db = open_database(str(path), stamp=stamp)
     return StartupCheck(db, [], False, elapsed)
