@@ -207,7 +207,7 @@ class TicketDialog(forms.FormDialog):
         f.add("unit", _("房号"), forms.combo([(None, _("（整个工程 / 公共部位）"))]))
         f.add("reporter", _("报修人"), forms.line(100), required=True)
         f.add("phone", _("联系电话"), forms.line(40), check="phone")
-        f.add("channel", _("报修方式"), forms.combo(ticket_service.CHANNELS))
+        f.add("channel", _("报修方式"), forms.combo([(c, _(c)) for c in ticket_service.CHANNELS]))
         when = QDateTimeEdit(QDateTime.currentDateTime())
         when.setDisplayFormat("yyyy-MM-dd HH:mm")
         when.setCalendarPopup(True)
@@ -352,10 +352,10 @@ class TicketView(QDialog):
             self.summary_form.removeRow(0)
         rows = [
             (_("工单号"), d["number"]), (_("工程"), f'{d["project_code"]} {d["project_name"]}'), (_("房号"), d["unit"]),
-            (_("报修人"), f'{d["reporter"]}  {d["phone"]}'), (_("报修方式"), d["channel"]),
+            (_("报修人"), f'{d["reporter"]}  {d["phone"]}'), (_("报修方式"), _(d["channel"])),
             (_("报修时间"), (d["reported_at"] or "").replace("T", " ")), (_("部位"), d["location"]),
-            (_("保修项目"), d["category_name"]), (_("内容"), d["description"]), (_("紧急程度"), d["urgency"]),
-            (_("状态"), d["state"]), (_("时限"), d["sla_text"]),
+            (_("保修项目"), _(d["category_name"])), (_("内容"), d["description"]),
+            (_("紧急程度"), _(d["urgency"])), (_("状态"), _(d["state"])), (_("时限"), d["sla_text"]),
             (_("是否保修期内"), _("是") if d["in_warranty"] else _("否")), (_("保修判定"), d["warranty_reason"]),
             (_("派工"), " ".join(x for x in (d["assignee"], d["subcontractor"]) if x)),
         ]
