@@ -355,7 +355,7 @@ class TicketView(QDialog):
             (_("报修人"), f'{d["reporter"]}  {d["phone"]}'), (_("报修方式"), _(d["channel"])),
             (_("报修时间"), (d["reported_at"] or "").replace("T", " ")), (_("部位"), d["location"]),
             (_("保修项目"), _(d["category_name"])), (_("内容"), d["description"]),
-            (_("紧急程度"), _(d["urgency"])), (_("状态"), _(d["state"])), (_("时限"), d["sla_text"]),
+            (_("紧急程度"), _(d["urgency"])), (_("状态"), _(d["state"])), (_("时限"), _(d["sla_text"])),
             (_("是否保修期内"), _("是") if d["in_warranty"] else _("否")), (_("保修判定"), d["warranty_reason"]),
             (_("派工"), " ".join(x for x in (d["assignee"], d["subcontractor"]) if x)),
         ]
