@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
@@ -134,8 +134,11 @@ def make_table(model, name: str, sortable: bool = True) -> QTableView:
     state = QSettings().value(f"columns/{name}")
     if state is not None:
         header.restoreState(state)
-    header.sectionResized.connect(lambda *_: QSettings().setValue(f"columns/{name}", header.saveState()))
-    header.sectionMoved.connect(lambda *_: QSettings().setValue(f"columns/{name}", header.saveState()))
+    # saved once the widths settle (a resize sends many signals; writing QSettings costs ms each)
+    save = QTimer(view, singleShot=True, interval=400)
+    save.timeout.connect(lambda: QSettings().setValue(f"columns/{name}", header.saveState()))
+    header.sectionResized.connect(lambda *_: save.start())
+    header.sectionMoved.connect(lambda *_: save.start())
     return view
 
 
