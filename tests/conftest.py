@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import tempfile
 import uuid
 
 import pytest
@@ -14,6 +15,8 @@ from warranty_desk.models import database_proxy
 from warranty_desk.services import settings
 
 PG_URL = os.environ.get("WARRANTY_DESK_TEST_PG")  # e.g. postgresql://postgres@localhost/postgres
+# this PC's config file (the database address saved in 设置) never reaches the tests or their subprocesses
+os.environ["WARRANTY_DESK_CONFIG"] = tempfile.mkdtemp(prefix="wd-test-config-")
 
 
 def _fresh_pg_database() -> str:
@@ -28,12 +31,26 @@ def _fresh_pg_database() -> str:
     return PG_URL.rsplit("/", 1)[0] + "/" + name
 
 
+def _drop_pg_database(url: str) -> None:
+    import psycopg2
+
+    name = url.rsplit("/", 1)[1]
+    conn = psycopg2.connect(PG_URL)
+    conn.autocommit = True
+    conn.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    conn.close()
+
+
 @pytest.fixture
 def db_target(tmp_path):
     """A file path (SQLite) or URL (PostgreSQL, when WARRANTY_DESK_TEST_PG is set) for a new database."""
     if PG_URL:
-        return _fresh_pg_database()
-    return str(tmp_path / "office.db")
+        url = _fresh_pg_database()
+        yield url
+        database_proxy.obj and database_proxy.obj.close()
+        _drop_pg_database(url)  # the throw-away databases do not pile up on a developer's server
+        return
+    yield str(tmp_path / "office.db")
 
 
 @pytest.fixture

@@ -27,4 +27,14 @@ def data_dir() -> Path:
 
 
 def default_database() -> str:
-    return os.environ.get("WARRANTY_DESK_DB") or str(data_dir() / "warranty_desk.db")
+    """The database to open when no `--db` is given: the environment variable WARRANTY_DESK_DB,
+    then the address saved in 设置 → 数据安全 (this PC's config file), then the user data folder."""
+    env = os.environ.get("WARRANTY_DESK_DB")
+    if env:
+        return env
+    from . import config
+
+    saved = config.load().get("database")
+    if isinstance(saved, str) and saved.strip():
+        return saved.strip()
+    return str(data_dir() / "warranty_desk.db")

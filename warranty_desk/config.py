@@ -1,0 +1,62 @@
+"""This PC's own settings, kept outside the database: above all which database to open (a file
+path or a postgresql:// address), which cannot live in the database itself.
+
+A small JSON file in the user config folder (platformdirs), or in the folder named by the
+environment variable WARRANTY_DESK_CONFIG (tests, portable installs)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+from .fileio import atomic_path
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "config.json"
+KEYS = ("database",)
+
+
+def config_dir() -> Path:
+    override = os.environ.get("WARRANTY_DESK_CONFIG")
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    from .paths import APP_NAME
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def config_path() -> Path:
+    return config_dir() / FILE_NAME
+
+
+def load() -> dict:
+    """The saved values ({} when there is no file, or it is unreadable: the defaults apply)."""
+    path = config_path()
+    try:
+        values = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring unreadable config %s: %s", path, exc)
+        return {}
+    return values if isinstance(values, dict) else {}
+
+
+def save(values: dict) -> Path:
+    """Merge `values` into the file (a value of None or "" removes the key); written whole or not at all."""
+    current = load()
+    for key, value in values.items():
+        if value in (None, ""):
+            current.pop(key, None)
+        else:
+            current[key] = value
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(json.dumps(current, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
