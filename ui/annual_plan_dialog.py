@@ -241,7 +241,7 @@ class IcsDialog(QDialog):
 
     def export(self, path: str | Path) -> tuple[bool, int | None]:
         return perform(self, ics.export_ics, path, self.date_from.date().toPython(), self.date_to.date().toPython(),
-                       self.staff.currentData())
+                       self.staff.currentData(), writes=False)
 
 
 def export_ics_dialog(parent, today: dt.date | None = None, start: dt.date | None = None,

@@ -38,7 +38,7 @@ from warranty_desk.i18n import _
 from warranty_desk.services import audit, backup, integrity
 from warranty_desk.services import settings as settings_service
 
-from .operations import perform, show_error
+from .operations import perform, show_error, update_write_buttons
 from .signals import announce
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,12 @@ _state = {"read_only": False, "lock": None, "full_check": None}
 def read_only() -> bool:
     """True when the database was found damaged and opened read-only at start."""
     return _state["read_only"]
+
+
+def set_read_only(value: bool) -> None:
+    """Switch read-only on or off; every save/create button of the open windows follows."""
+    _state["read_only"] = bool(value)
+    update_write_buttons()
 
 
 # --- start-up -------------------------------------------------------------------------------------
@@ -104,7 +110,7 @@ def offer_restore_when_damaged(check: integrity.StartupCheck, target: str) -> No
         except ValidationError as exc:
             QMessageBox.warning(None, _("恢复失败"), exc.message)
             return
-        _state["read_only"] = False
+        set_read_only(False)
         QMessageBox.information(None, _("已恢复"), backup.restore_summary(result))
 
 
@@ -186,7 +192,7 @@ def switch_to_read_only(path: str, problems: list[str], parent: QWidget | None =
     if current is not None and not current.is_closed():
         current.close()
     integrity.open_read_only(path)
-    _state["read_only"] = True
+    set_read_only(True)
     check = integrity.StartupCheck(database_proxy.obj, list(problems), True)
     offer_restore_when_damaged(check, path)
     announce()  # pages reload (read-only or restored)
@@ -304,7 +310,7 @@ class DataSafetyTab(QWidget):
                 return False
             if not path.lower().endswith(backup.SUFFIX):
                 path += backup.SUFFIX
-        ok, manifest = perform(self, _busy, backup.backup_to, path)
+        ok, manifest = perform(self, _busy, backup.backup_to, path, writes=False)
         if ok:
             files = sum(1 for n in manifest.files if n.startswith("attachments/"))
             QMessageBox.information(self, _("备份完成"), _("已备份到 {path}\n{projects}个工程，{tickets}张工单，{files}个附件文件").format(
@@ -347,9 +353,9 @@ def restore_with_confirmation(parent: QWidget | None, path: str, confirm: bool =
         if answer != QMessageBox.StandardButton.Yes:
             return False
     # on the UI thread on purpose: the database connection is closed and reopened
-    ok, result = perform(parent, _busy, backup.restore_from, path)
+    ok, result = perform(parent, _busy, backup.restore_from, path, writes=False)
     if ok:
-        _state["read_only"] = False
+        set_read_only(False)
         announce()  # everything changed
         QMessageBox.information(parent, _("已恢复"), backup.restore_summary(result))
     return ok
@@ -382,30 +388,57 @@ def describe_change(row) -> str:
 
 
 class HistoryDialog(QDialog):
-    """修改记录 of one record: when, who, what, old → new. Read only: nobody edits the audit log."""
+    """修改记录 of one record: when, who, what, old → new. Read only: nobody edits the audit log.
+    `related`: other records shown with it, as (table, id, label) — a project's warranty items."""
 
-    def __init__(self, table: str, record_id: int, title: str = "", parent=None):
+    def __init__(self, table: str, record_id: int, title: str = "", parent=None, related=()):
         super().__init__(parent)
         self.setWindowTitle(_("修改记录") + (f" — {title}" if title else ""))
-        self.resize(820, 460)
+        self.resize(880 if related else 820, 460)
         layout = QVBoxLayout(self)
-        rows = audit.history(table, record_id)
-        self.table = QTableWidget(len(rows), 5)
+        sources = [(table, record_id, title)] + list(related)
+        rows = []
+        for source_table, source_id, label in sources:
+            rows += [(row, label) for row in audit.history(source_table, source_id)]
+        rows.sort(key=lambda pair: (pair[0].at or dt.datetime.min, pair[0].id))
+        headers = [_("时间"), _("操作人"), _("操作"), _("修改内容"), _("说明")]
+        if related:
+            headers.insert(2, _("记录"))
+        self.table = QTableWidget(len(rows), len(headers))
         self.table.setObjectName("historyTable")
-        self.table.setHorizontalHeaderLabels([_("时间"), _("操作人"), _("操作"), _("修改内容"), _("说明")])
+        self.table.setHorizontalHeaderLabels(headers)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        for i, row in enumerate(rows):
+        for i, (row, label) in enumerate(rows):
             cells = [row.at.strftime("%Y-%m-%d %H:%M") if row.at else "", row.user, ACTIONS.get(row.action, row.action),
                      describe_change(row), row.note]
+            if related:
+                cells.insert(2, label)
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(i, j, item)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(headers.index(_("修改内容")), QHeaderView.ResizeMode.Stretch)
         self.table.resizeRowsToContents()
         layout.addWidget(self.table if rows else QLabel(_("这条记录还没有修改记录")))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("关闭"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+
+def history_button(text: str | None = None) -> QPushButton:
+    button = QPushButton(text or _("修改记录…"))
+    button.setObjectName("historyButton")
+    button.setToolTip(_("谁在什么时候改了什么（只能查看，不能修改或删除）"))
+    return button
+
+
+def show_history(parent: QWidget | None, table: str, record_id: int, title: str = "", related=()) -> HistoryDialog:
+    """Open the 修改记录 window (window-modal, not blocking the caller)."""
+    dialog = HistoryDialog(table, record_id, title, parent, related)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog

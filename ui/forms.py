@@ -270,6 +270,9 @@ class FormDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("保存"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("取消"))
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
+        from .operations import mark_write  # a damaged database (read only): nothing to save
+
+        mark_write(self.buttons.button(QDialogButtonBox.StandardButton.Save))
         self.buttons.accepted.connect(self._save_clicked)
         self.buttons.rejected.connect(self.reject)
         self.result_value = None

@@ -4,10 +4,11 @@ box), announce the change, and run long work off the UI thread with a progress d
 from __future__ import annotations
 
 import logging
+import sys
 import traceback
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from warranty_desk.errors import ConflictError, ImportFailed, ValidationError
 from warranty_desk.i18n import _
@@ -34,8 +35,59 @@ def show_error(parent: QWidget | None, exc: Exception, form=None) -> None:
     QMessageBox.critical(parent, _("出错了"), _("操作没有完成：{error}").format(error=exc))
 
 
-def perform(parent: QWidget | None, fn, *args, tables=(), form=None, **kwargs):
-    """Run `fn(*args, **kwargs)`; on success announce `tables` and return (True, result)."""
+READ_ONLY_MESSAGE = _("数据库已损坏，当前为只读模式，请从备份恢复")
+
+
+def is_read_only() -> bool:
+    """The database was found damaged and is open read-only (ui.backup_dialogs decides)."""
+    module = sys.modules.get("ui.backup_dialogs")
+    return bool(module is not None and module.read_only())
+
+
+def refuse_when_read_only(parent: QWidget | None) -> bool:
+    """True (after telling the clerk) when nothing may be written now."""
+    if not is_read_only():
+        return False
+    QMessageBox.warning(parent, _("只读模式"), READ_ONLY_MESSAGE + "\n" + _("（设置 → 数据安全 → 从备份恢复）"))
+    return True
+
+
+WRITES_PROPERTY = "wdWrites"
+
+
+def mark_write(*buttons) -> None:
+    """Buttons that save, create or change a record: disabled while the database is read-only."""
+    read_only = is_read_only()
+    for button in buttons:
+        button.setProperty(WRITES_PROPERTY, True)
+        if read_only:
+            _disable(button)
+
+
+def _disable(button) -> None:
+    button.setEnabled(False)
+    button.setToolTip(READ_ONLY_MESSAGE)
+
+
+def update_write_buttons() -> None:
+    """After switching to (or out of) read-only: every marked button of every open window."""
+    read_only = is_read_only()
+    for widget in QApplication.allWidgets():
+        if widget.property(WRITES_PROPERTY):
+            if read_only:
+                _disable(widget)
+            elif widget.toolTip() == READ_ONLY_MESSAGE:
+                widget.setEnabled(True)
+                widget.setToolTip("")
+
+
+def perform(parent: QWidget | None, fn, *args, tables=(), form=None, writes: bool = True, **kwargs):
+    """Run `fn(*args, **kwargs)`; on success announce `tables` and return (True, result).
+    Every change to the database goes through here: while the database is read-only (found damaged)
+    it is refused before the core is called. `writes=False`: a call that only reads the database
+    (an export to a file, a backup, a restore from a backup)."""
+    if writes and refuse_when_read_only(parent):
+        return False, None
     if form is not None:
         form.clear_errors()
     try:
@@ -85,8 +137,11 @@ _running: set = set()
 
 
 def run_background(parent: QWidget | None, title: str, fn, *args, tables=(), on_done=None, on_failed=None,
-                   with_progress: bool = False, **kwargs) -> Task:
-    """Run `fn` off the UI thread with a progress dialog; the window stays responsive."""
+                   with_progress: bool = False, writes: bool = False, **kwargs) -> Task | None:
+    """Run `fn` off the UI thread with a progress dialog; the window stays responsive.
+    `writes=True` (an import, the demo office): refused while the database is read-only."""
+    if writes and refuse_when_read_only(parent):
+        return None
     dialog = QProgressDialog(title, None, 0, 0, parent)
     dialog.setWindowTitle(_("请稍候"))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)

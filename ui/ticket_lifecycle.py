@@ -30,7 +30,7 @@ from warranty_desk.rules import responsibility as resp
 from warranty_desk.rules import ticket_states as st
 from warranty_desk.services import tickets as service
 
-from .operations import perform
+from .operations import is_read_only, mark_write, perform
 from .signals import bus, touches
 from .signature_pad import SignaturePad
 
@@ -211,6 +211,8 @@ class LifecyclePanel(QWidget):
         layout.addWidget(box)
         layout.addStretch(1)
 
+        # every button here changes the ticket, except printing the dispatch sheet
+        mark_write(*[b for b in self.findChildren(QPushButton) if b is not self.print_dispatch_button])
         bus().changed.connect(self._changed)
         self.load()
 
@@ -225,7 +227,7 @@ class LifecyclePanel(QWidget):
         self.next_state.clear()
         for state in d["next_states"]:
             self.next_state.addItem(state, state)
-        self.move_button.setEnabled(bool(d["next_states"]))
+        self.move_button.setEnabled(bool(d["next_states"]) and not is_read_only())
         for box, rows, current in (
             (self.staff, Staff.select(Staff.id, Staff.name).where(Staff.active == True).order_by(Staff.name).tuples(),  # noqa: E712
              d["assignee"]),
@@ -242,7 +244,7 @@ class LifecyclePanel(QWidget):
             responsible = service.responsible_subcontractor(self.ticket_id)
             if responsible is not None:
                 self.sub.setCurrentIndex(max(self.sub.findData(responsible.id), 0))
-        self.dispatch_button.setEnabled(d["state"] in (st.RECEIVED, st.PAID, st.DISPATCHED))
+        self.dispatch_button.setEnabled(d["state"] in (st.RECEIVED, st.PAID, st.DISPATCHED) and not is_read_only())
         self.cause.setCurrentIndex(max(self.cause.findData(d["cause_class"]), 0))
         self.allocation.setText(d["allocation"] + (f"（{_('承担方')}：{d['payer']}）" if d["payer"] else ""))
         quote = d["quote_amount"]

@@ -36,7 +36,7 @@ from warranty_desk.services import visit_records
 from warranty_desk.services.visits import STATUS_NAMES
 
 from . import forms
-from .operations import perform, show_error
+from .operations import mark_write, perform, show_error
 
 FINDING_AREAS = (N_("屋面"), N_("外墙"), N_("卫生间"), N_("厨房"), N_("门窗"), N_("墙面/地面"), N_("给排水"), N_("电气"),
                  N_("供暖"), N_("公共部位"), N_("其他"))
@@ -246,12 +246,18 @@ class VisitDialog(forms.FormDialog):
         actions.addWidget(self.unreachable_button)
         actions.addWidget(self.missed_button)
         actions.addStretch(1)
+        from .backup_dialogs import history_button
+
+        self.history_button = history_button()
+        self.history_button.clicked.connect(self.show_history)
+        actions.addWidget(self.history_button)
         self.body.addLayout(actions)
         self.unreachable_button.clicked.connect(self.record_unreachable)
         self.missed_button.clicked.connect(self.mark_missed)
         open_visit_states = ("planned", "unreachable")
         self.unreachable_button.setEnabled(d["status"] == "planned")
         self.missed_button.setEnabled(d["status"] == "planned")
+        mark_write(self.unreachable_button, self.missed_button)
         self.finish_layout()
         self.buttons.button(self.buttons.StandardButton.Save).setText(_("保存回访记录"))
         if d["status"] not in open_visit_states + ("done",):
@@ -265,6 +271,12 @@ class VisitDialog(forms.FormDialog):
             self.findings.add_row(finding)
         f.alias("findings", "opinion")
         self.resize(860, 720)
+
+    def show_history(self):
+        """修改记录 of this visit (read only)."""
+        from .backup_dialogs import show_history
+
+        return show_history(self, "visit", self.visit_id, f'{self.data["project_code"]} {self.data["planned_on"]}')
 
     def mark_dirty(self, *_a) -> None:
         self.form.dirty = True

@@ -29,7 +29,7 @@ from warranty_desk.services import deposits as deposit_service
 from warranty_desk.services import fields as core_fields
 
 from .. import forms
-from ..operations import perform
+from ..operations import mark_write, perform
 from ..table_models import GREEN, ORANGE, RED, Column, RowsModel, make_table, selected_row
 from .base import Page, remember_splitter
 
@@ -228,6 +228,13 @@ class DepositsPage(Page):
         for b in (self.apply_button, self.check_button, self.remind_button, self.return_button):
             bar.addWidget(b)
         bar.addStretch(1)
+        from ..backup_dialogs import history_button
+
+        self.history_button = history_button()
+        self.history_button.setToolTip(_("选中的质保金的修改记录（只能查看）"))
+        bar.addWidget(self.history_button)
+        mark_write(self.edit_button, self.deduct_button, self.apply_button, self.check_button, self.remind_button,
+                   self.return_button)
         layout.addLayout(bar)
         self.model = RowsModel([
             Column(_("工程"), lambda r: f'{r["project_code"]} {r["project_name"]}', 230),
@@ -267,6 +274,7 @@ class DepositsPage(Page):
         self.check_button.clicked.connect(lambda: self._step(deposit_service.record_check, _("发包人核实日期")))
         self.remind_button.clicked.connect(lambda: self._step(deposit_service.record_reminder, _("催告日期")))
         self.return_button.clicked.connect(self._return)
+        self.history_button.clicked.connect(lambda: self.show_history())
 
     def load(self) -> None:
         today = dt.date.today()
@@ -340,6 +348,19 @@ class DepositsPage(Page):
         except ValueError as exc:
             QMessageBox.warning(self, label, str(exc))
             return None
+
+    def show_history(self):
+        """修改记录 of the selected deposit and of its deductions (read only)."""
+        from warranty_desk.models import DepositDeduction
+
+        from ..backup_dialogs import show_history
+
+        row = self._selected()
+        if not row:
+            return None
+        deductions = [("deposit_deduction", d.id, _("扣除 {amount}").format(amount=format_money(d.amount)))
+                      for d in DepositDeduction.select().where(DepositDeduction.deposit == row["id"])]
+        return show_history(self, "deposit", row["id"], row["project_code"], related=deductions)
 
     def _selected(self):
         row = selected_row(self.view)

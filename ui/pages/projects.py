@@ -33,7 +33,7 @@ from warranty_desk.services import importing
 from warranty_desk.services.visits import STATUS_NAMES
 
 from .. import documents, forms
-from ..operations import perform, run_background
+from ..operations import mark_write, perform, run_background
 from ..project_form import ProjectDialog, build_project_form, project_values, save_project
 from ..signals import bus
 from ..table_models import GREEN, GREY, RED, ROW_ROLE, Column, RowsModel, make_table, selected_row
@@ -118,6 +118,7 @@ class ProjectListPage(QWidget):
         self.template_button = QPushButton(_("导入模板…"))
         for b in (self.new_button, self.import_button, self.template_button):
             bar.addWidget(b)
+        mark_write(self.new_button, self.import_button)
         layout.addLayout(bar)
         today = dt.date.today()
         self.model = RowsModel([
@@ -196,7 +197,7 @@ class ProjectListPage(QWidget):
     def write_template(self) -> None:
         path, _f = QFileDialog.getSaveFileName(self, _("保存导入模板"), _("工程导入模板.xlsx"), "Excel (*.xlsx)")
         if path:
-            ok, _r = perform(self, importing.write_template, path, "projects")
+            ok, _r = perform(self, importing.write_template, path, "projects", writes=False)
             if ok:
                 bus().status.emit(_("已保存模板：{path}").format(path=path))
 
@@ -215,7 +216,7 @@ def import_sheet(parent, kind: str, path: str | None = None, on_done=None):
             on_done(created)
 
     return run_background(parent, _("正在导入…"), fn, path, with_progress=True,
-                          tables=("project", "unit"), on_done=done)
+                          tables=("project", "unit"), on_done=done, writes=True)
 
 
 class HandoverDialog(forms.FormDialog):
@@ -287,8 +288,12 @@ class ProjectDetail(QWidget):
         self.title.setStyleSheet("font-size: 16px; font-weight: bold;")
         self.handover_button = QPushButton(_("竣工验收/交付…"))
         self.handover_button.setObjectName("handover")
+        from ..backup_dialogs import history_button
+
+        self.history_button = history_button()
         head.addWidget(self.back_button)
         head.addWidget(self.title, 1)
+        head.addWidget(self.history_button)
         head.addWidget(self.handover_button)
         layout.addLayout(head)
         self.tabs = QTabWidget()
@@ -420,6 +425,9 @@ class ProjectDetail(QWidget):
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.revert)
         self.handover_button.clicked.connect(self.run_handover)
+        self.history_button.clicked.connect(self.show_history)
+        mark_write(self.save_button, self.handover_button, self.agreed_button, self.import_units_button,
+                   self.new_ticket_button)
 
     # data ---------------------------------------------------------------------------------
     def show_project(self, project_id: int) -> None:
@@ -463,6 +471,14 @@ class ProjectDetail(QWidget):
         bus().status.emit(_("已保存工程 {code}").format(code=project.code))
         self.load()
         return True
+
+    def show_history(self):
+        """修改记录 of the project and of its warranty items (read only)."""
+        from ..backup_dialogs import show_history
+
+        items = [("warranty_item", i.id, i.name) for i in
+                 WarrantyItem.select(WarrantyItem.id, WarrantyItem.name).where(WarrantyItem.project == self.project.id)]
+        return show_history(self, "project", self.project.id, self.project.code, related=items)
 
     def revert(self) -> None:
         self.form.dirty = False

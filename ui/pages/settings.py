@@ -30,7 +30,7 @@ from warranty_desk.services import staff as staff_service
 from warranty_desk.services import tickets as ticket_service
 
 from .. import forms
-from ..operations import perform, show_error
+from ..operations import mark_write, perform, show_error
 from ..signals import bus
 from ..table_models import GREY, ORANGE, RED, ROW_ROLE, Column, RowsModel, make_table, selected_row
 from .base import Page, remember_splitter
@@ -228,6 +228,7 @@ class SettingsPage(Page):
         company_layout.addLayout(buttons)
         self.tabs.addTab(company, _("公司与规则"))
         self.save_button.clicked.connect(self.save)
+        mark_write(self.save_button)
         self.revert_button.clicked.connect(self.discard)
 
         # 地区季节表
@@ -278,6 +279,7 @@ class SettingsPage(Page):
         row.addStretch(1)
         add = QPushButton(_("新增…"))
         change = QPushButton(_("修改…"))
+        mark_write(add, change)
         add.clicked.connect(lambda: edit(True))
         change.clicked.connect(lambda: edit(False))
         view.doubleClicked.connect(lambda _i: edit(False))

@@ -35,7 +35,7 @@ from warranty_desk.rules.ticket_states import STATES
 from warranty_desk.services import tickets as ticket_service
 
 from .. import forms
-from ..operations import perform, show_error
+from ..operations import mark_write, perform, show_error
 from ..signals import bus
 from ..table_models import GREEN, ORANGE, RED, ROW_ROLE, display, make_table
 from .base import Page
@@ -336,6 +336,11 @@ class TicketView(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("关闭"))
         buttons.rejected.connect(self.reject)
+        from ..backup_dialogs import history_button, show_history  # 修改记录 (read only)
+
+        self.history_button = history_button()
+        buttons.addButton(self.history_button, QDialogButtonBox.ButtonRole.HelpRole)
+        self.history_button.clicked.connect(lambda: show_history(self, "ticket", self.ticket_id, self.windowTitle()))
         layout.addWidget(buttons)
         bus().changed.connect(self._changed)
         self.load()
@@ -413,6 +418,7 @@ class TicketsPage(Page):
         self.new_button = QPushButton(_("报修登记…"))
         self.new_button.setObjectName("newTicket")
         bar.addWidget(self.new_button)
+        mark_write(self.new_button)
         layout.addLayout(bar)
         self.model = TicketListModel(self)
         self.view = make_table(self.model, "tickets", sortable=False)

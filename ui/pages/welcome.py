@@ -58,7 +58,8 @@ class WelcomePage(QWidget):
                 p=counts["projects"], u=counts["units"], v=counts["visits"], t=counts["tickets"]))
             self._leave()
 
-        return run_background(self, _("正在装入演示数据，请稍候…"), demo.build_demo, tables=(), on_done=done)
+        return run_background(self, _("正在装入演示数据，请稍候…"), demo.build_demo, tables=(), on_done=done,
+                              writes=True)
 
     def _leave(self) -> None:
         window = self._window()
