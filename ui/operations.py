@@ -81,11 +81,13 @@ def update_write_buttons() -> None:
                 widget.setToolTip("")
 
 
-def perform(parent: QWidget | None, fn, *args, tables=(), form=None, writes: bool = True, **kwargs):
+def perform(parent: QWidget | None, fn, *args, tables=(), form=None, writes: bool = True, on_conflict=None,
+            **kwargs):
     """Run `fn(*args, **kwargs)`; on success announce `tables` and return (True, result).
     Every change to the database goes through here: while the database is read-only (found damaged)
     it is refused before the core is called. `writes=False`: a call that only reads the database
-    (an export to a file, a backup, a restore from a backup)."""
+    (an export to a file, a backup, a restore from a backup). `on_conflict(exc)`: the form's own
+    answer to a ConflictError (someone else saved the record meanwhile) instead of a message box."""
     if writes and refuse_when_read_only(parent):
         return False, None
     if form is not None:
@@ -93,7 +95,10 @@ def perform(parent: QWidget | None, fn, *args, tables=(), form=None, writes: boo
     try:
         result = fn(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - every failure is shown to the clerk
-        show_error(parent, exc, form)
+        if on_conflict is not None and isinstance(exc, ConflictError):
+            on_conflict(exc)
+        else:
+            show_error(parent, exc, form)
         return False, None
     if tables:
         announce(*tables)

@@ -67,13 +67,16 @@ def raw_from_form(form: forms.FieldForm) -> dict:
     return raw
 
 
-def save_project(parent, form: forms.FieldForm, project_id: int | None = None, version: int | None = None):
+def save_project(parent, form: forms.FieldForm, project_id: int | None = None, version: int | None = None,
+                 on_conflict=None):
+    """Create or update the project from the form; None when refused (the reason shown). `version`:
+    the one the form was loaded from; `on_conflict(exc)` when someone else saved it since."""
     raw = raw_from_form(form)
     if project_id is None:
         ok, project = perform(parent, project_service.create_project, raw, tables=("project",), form=form)
     else:
         ok, project = perform(parent, project_service.update_project, project_id, raw, version,
-                              tables=("project",), form=form)
+                              tables=("project",), form=form, on_conflict=on_conflict)
     return project if ok else None
 
 

@@ -36,6 +36,7 @@ from warranty_desk.services import visit_records
 from warranty_desk.services.visits import STATUS_NAMES
 
 from . import forms
+from .conflicts import ConflictBar, reapply
 from .operations import mark_write, perform, show_error
 
 FINDING_AREAS = (N_("屋面"), N_("外墙"), N_("卫生间"), N_("厨房"), N_("门窗"), N_("墙面/地面"), N_("给排水"), N_("电气"),
@@ -186,6 +187,9 @@ class VisitDialog(forms.FormDialog):
         head.setText("\n".join(lines))
         head.setStyleSheet("background: #eceff1; padding: 6px;")
         self.body.insertWidget(0, head)
+        self.conflict_bar = ConflictBar()  # another clerk saved this visit meanwhile
+        self.conflict_bar.reload_requested.connect(self.reload_keeping_input)
+        self.body.insertWidget(1, self.conflict_bar)
 
         f = self.form
         f.add("method", _("回访方式"), forms.combo(visit_records.METHODS), required=True)
@@ -263,14 +267,62 @@ class VisitDialog(forms.FormDialog):
         if d["status"] not in open_visit_states + ("done",):
             self.buttons.button(self.buttons.StandardButton.Save).setEnabled(False)
 
-        done_at = d["done_at"] or dt.datetime.combine(min(d["planned_on"], dt.date.today()),
-                                                      dt.datetime.now().time()).replace(second=0, microsecond=0)
-        f.load({"method": d["method"], "done_at": QDateTime(done_at), "visitor": d["visitor"] or d["staff"],
-                "met_person": d["met_person"], "opinion": d["opinion"]})
+        f.load(self._form_values(d))
+        self.base_values = f.values()
+        self.base_findings = {(x["area"], x["description"]) for x in d["findings"]}
         for finding in d["findings"]:
             self.findings.add_row(finding)
         f.alias("findings", "opinion")
         self.resize(860, 720)
+
+    @staticmethod
+    def _form_values(d: dict) -> dict:
+        done_at = d["done_at"] or dt.datetime.combine(min(d["planned_on"], dt.date.today()),
+                                                      dt.datetime.now().time()).replace(second=0, microsecond=0)
+        return {"method": d["method"], "done_at": QDateTime(done_at), "visitor": d["visitor"] or d["staff"],
+                "met_person": d["met_person"], "opinion": d["opinion"]}
+
+    def conflict(self, exc) -> None:
+        """Someone else saved this visit since the form opened: the clerk's input stays."""
+        self.conflict_bar.show_conflict(exc.message)
+
+    def reload_keeping_input(self) -> None:
+        """重新载入: the visit as saved now, with the clerk's own changes (fields, findings, answers) on top."""
+        try:
+            current = visit_records.visit_data(self.visit_id)
+        except Exception as exc:  # noqa: BLE001 - deleted meanwhile
+            show_error(self, exc)
+            return
+        mine_findings = self.findings.rows()
+        self.base_values, clashes = reapply(self.form, self.base_values, self.form.values(),
+                                            self._form_values(current))
+        self._merge_findings(current["findings"], mine_findings)
+        self.base_findings = {(x["area"], x["description"]) for x in current["findings"]}
+        self.data = current
+        self.form.dirty = True
+        self.conflict_bar.show_reloaded(clashes)
+
+    def _merge_findings(self, current: list[dict], mine: list[dict]) -> None:
+        """The findings already turned into tickets, then the clerk's rows, then the rows the other
+        clerk added (those neither in the clerk's table nor there when the form was opened)."""
+        ticketed = [x for x in current if x["ticket_number"]]
+        ticketed_ids = {x["id"] for x in ticketed}
+        free = {(x["area"], x["description"]): x for x in current if not x["ticket_number"]}
+        mine = [row for row in mine if row["id"] not in ticketed_ids or row["id"] is None]
+        mine_keys = {(row["area"], row["description"]) for row in mine}
+        others = [x for key, x in free.items() if key not in mine_keys and key not in self.base_findings]
+        self.findings.setRowCount(0)
+        self.findings.ids = []
+        for finding in ticketed:
+            self.findings.add_row(finding)
+        for row in mine:
+            same = free.get((row["area"], row["description"]))
+            index = self.findings.add_row({**row, "id": same["id"] if same else None, "ticket_number": ""})
+            box = self.findings.cellWidget(index, 3)
+            if isinstance(box, QCheckBox):
+                box.setChecked(row["make_ticket"])
+        for finding in others:
+            self.findings.add_row(finding)
 
     def show_history(self):
         """修改记录 of this visit (read only)."""
@@ -299,7 +351,8 @@ class VisitDialog(forms.FormDialog):
             self.show_findings_error(getattr(exc, "message", str(exc)))
             return False
         ok, visit = perform(self, visit_records.record_visit, self.visit_id, self.record_data(),
-                            self.data["version"], tables=("visit", "ticket"), form=self.form)
+                            self.data["version"], tables=("visit", "ticket"), form=self.form,
+                            on_conflict=self.conflict)
         self.result_value = visit
         return ok
 

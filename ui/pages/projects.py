@@ -33,6 +33,7 @@ from warranty_desk.services import importing
 from warranty_desk.services.visits import STATUS_NAMES
 
 from .. import documents, forms
+from ..conflicts import ConflictBar, reapply
 from ..operations import mark_write, perform, run_background
 from ..project_form import ProjectDialog, build_project_form, project_values, save_project
 from ..signals import bus
@@ -304,6 +305,11 @@ class ProjectDetail(QWidget):
         basic_layout = QVBoxLayout(basic)
         self.form = forms.FieldForm()
         build_project_form(self.form)
+        self.form_version: int | None = None  # the version the form's values were loaded from
+        self.base_values: dict = {}
+        self.conflict_bar = ConflictBar()
+        self.conflict_bar.reload_requested.connect(self.reload_keeping_input)
+        basic_layout.addWidget(self.conflict_bar)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
@@ -445,6 +451,9 @@ class ProjectDetail(QWidget):
         self.title.setText(f"{project.code}  {project.name}")
         if not self.form.dirty:
             self.form.load(project_values(project))
+            self.form_version = project.version
+            self.base_values = self.form.values()
+            self.conflict_bar.hide()
         self.item_model.set_rows(handover_service.items_of(project))
         self.unit_model.set_rows(list(Unit.select().where(Unit.project == project)
                                       .order_by(Unit.building, Unit.entrance, Unit.room)))
@@ -463,11 +472,14 @@ class ProjectDetail(QWidget):
     def save(self) -> bool:
         if not self.form.check_all():
             return False
-        project = save_project(self, self.form, self.project.id, self.project.version)
+        version = self.project.version if self.form_version is None else self.form_version
+        project = save_project(self, self.form, self.project.id, version, on_conflict=self.conflict)
         if project is None:
             return False
         self.form.dirty = False
         self.project = project
+        self.form_version = None
+        self.conflict_bar.hide()
         bus().status.emit(_("已保存工程 {code}").format(code=project.code))
         self.load()
         return True
@@ -479,6 +491,23 @@ class ProjectDetail(QWidget):
         items = [("warranty_item", i.id, i.name) for i in
                  WarrantyItem.select(WarrantyItem.id, WarrantyItem.name).where(WarrantyItem.project == self.project.id)]
         return show_history(self, "project", self.project.id, self.project.code, related=items)
+
+    def conflict(self, exc) -> None:
+        """Someone else saved this project since the form was loaded: the clerk's input stays."""
+        self.tabs.setCurrentIndex(0)
+        self.conflict_bar.show_conflict(exc.message)
+
+    def reload_keeping_input(self) -> None:
+        """重新载入: the project as saved now, with the clerk's own changes put back on top."""
+        project = Project.get_or_none(Project.id == self.project.id)
+        if project is None:
+            self.owner.show_list()
+            return
+        self.project = project
+        self.base_values, clashes = reapply(self.form, self.base_values, self.form.values(), project_values(project))
+        self.form_version = project.version
+        self.title.setText(f"{project.code}  {project.name}")
+        self.conflict_bar.show_reloaded(clashes)
 
     def revert(self) -> None:
         self.form.dirty = False
