@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -18,9 +19,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -31,10 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warranty_desk import instance_lock
+from warranty_desk import db_check, instance_lock
 from warranty_desk.db import is_url
+from warranty_desk.db_check import mask_password
 from warranty_desk.errors import ValidationError
 from warranty_desk.i18n import _
+from warranty_desk.paths import data_dir, default_database
 from warranty_desk.services import audit, backup, integrity
 from warranty_desk.services import settings as settings_service
 
@@ -47,7 +52,7 @@ FILTER = _("保修台备份 (*.wdbak)")
 ACTIONS = {"create": _("新建"), "update": _("修改"), "delete": _("删除"), "import": _("导入"),
            "transition": _("状态变更"), "handover": _("交付"), "signoff": _("验收签字")}
 
-_state = {"read_only": False, "lock": None, "full_check": None}
+_state = {"read_only": False, "lock": None, "full_check": None, "target": None}
 
 
 def read_only() -> bool:
@@ -117,6 +122,7 @@ def offer_restore_when_damaged(check: integrity.StartupCheck, target: str) -> No
 def open_at_start(target: str, early=None) -> bool:
     """Open the database for the program. False: the clerk chose not to continue (or it failed).
     `early`: the quick check `early_check.start` began for this file (main.py)."""
+    _state["target"] = target
     if not is_url(target) and not _take_window_lock(target):
         return False
     try:
@@ -247,6 +253,8 @@ class DataSafetyTab(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         layout = QVBoxLayout(self)
+        self.database_box = DatabaseBox()
+        layout.addWidget(self.database_box)
         intro = QLabel(_("保修台每天自动备份一次，关闭程序时（有修改的话）再备份一次。每个备份是一个 .wdbak 文件，"
                          "包含全部数据和附件（照片、扫描件、签名）。保留最近 14 天每天一份、最近 12 个月每月一份。\n"
                          "建议定期“备份到…”U盘或网络文件夹，放在另一处保存。"))
@@ -334,6 +342,147 @@ class DataSafetyTab(QWidget):
         self.refresh()
 
 
+class _CheckSignals(QObject):
+    done = Signal(object, object)  # (TargetCheck or None, error message or None)
+
+
+class DatabaseBox(QGroupBox):
+    """Which database this PC opens: a file, or a PostgreSQL server shared by several clerks. Kept
+    in this PC's config file (warranty_desk.config), used from the next start."""
+
+    def __init__(self, parent=None):
+        super().__init__(_("数据库"), parent)
+        layout = QVBoxLayout(self)
+        self.current_label = QLabel()
+        self.current_label.setObjectName("currentDatabase")
+        self.current_label.setWordWrap(True)
+        self.current_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.current_label)
+        row = QHBoxLayout()
+        self.address = QLineEdit()
+        self.address.setObjectName("databaseAddress")
+        self.address.setMaxLength(1000)
+        self.address.setPlaceholderText(_("留空：用本机默认的数据库文件。多人共用：postgresql://用户名:密码@服务器/数据库名"))
+        self.address.textEdited.connect(self._edited)
+        choose = QPushButton(_("选择文件…"))
+        choose.clicked.connect(self.choose_file)
+        self.test_button = QPushButton(_("测试连接"))
+        self.test_button.setObjectName("testConnection")
+        self.save_button = QPushButton(_("保存（重启后生效）"))
+        self.save_button.setObjectName("saveDatabase")
+        self.test_button.clicked.connect(self.test_connection)
+        self.save_button.clicked.connect(self.save)
+        row.addWidget(QLabel(_("数据库：")))
+        row.addWidget(self.address, 1)
+        row.addWidget(choose)
+        row.addWidget(self.test_button)
+        row.addWidget(self.save_button)
+        layout.addLayout(row)
+        self.result = QLabel()
+        self.result.setObjectName("connectionResult")
+        self.result.setWordWrap(True)
+        self.result.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.result)
+        self.signals = _CheckSignals()
+        self.signals.done.connect(self._checked)  # queued: emitted on the worker thread
+        self.thread: threading.Thread | None = None
+        self.load()
+
+    # the saved address: shown with its password masked, used as is while the text is untouched
+    def load(self) -> None:
+        from warranty_desk import config
+
+        self.saved = str(config.load().get("database") or "")
+        self.address.setText(mask_password(self.saved))
+        self.result.clear()
+        target = _state.get("target") or default_database()
+        self.current_label.setText(_("本次使用：{target}（{source}）").format(
+            target=mask_password(str(target)), source=self._source(str(target))))
+
+    def _source(self, target: str) -> str:
+        if os.environ.get("WARRANTY_DESK_DB") == target:
+            return _("环境变量 WARRANTY_DESK_DB")
+        if self.saved and target == self.saved:
+            return _("这里保存的设置")
+        if target == str(data_dir() / "warranty_desk.db"):
+            return _("本机默认位置")
+        return _("启动参数 --db")
+
+    def _edited(self, *_a) -> None:
+        self.result.clear()
+
+    def value(self) -> str:
+        text = self.address.text().strip()
+        return self.saved if self.saved and text == mask_password(self.saved) else text
+
+    def choose_file(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("选择数据库文件"), self.value() or str(data_dir()), _("保修台数据库 (*.db)"),
+            options=QFileDialog.Option.DontConfirmOverwrite)
+        if path:
+            self.address.setText(path)
+            self.result.clear()
+
+    def _show(self, text: str, ok: bool) -> None:
+        self.result.setStyleSheet("color: #2e7d32;" if ok else "color: #c62828;")
+        self.result.setText(text)
+
+    # 测试连接: off the UI thread (a server that does not answer takes seconds)
+    def test_connection(self) -> None:
+        if self.thread is not None and self.thread.is_alive():
+            return
+        target = self.value()
+        self.test_button.setEnabled(False)
+        self._show(_("正在连接 {target}…").format(target=mask_password(target)), True)
+        self.result.setStyleSheet("")
+        self.thread = threading.Thread(target=self._run_check, args=(target,), name="db-check", daemon=True)
+        self.thread.start()
+
+    def _run_check(self, target: str) -> None:
+        try:
+            result = db_check.check_target(target or default_database_file())
+        except ValidationError as exc:
+            self.signals.done.emit(None, exc.message)
+        except Exception as exc:  # noqa: BLE001 - any failure is told, never a crash
+            log.warning("connection test failed", exc_info=True)
+            self.signals.done.emit(None, _("连接失败：{error}").format(error=exc))
+        else:
+            self.signals.done.emit(result, None)
+
+    def _checked(self, result, error) -> None:
+        self.test_button.setEnabled(True)
+        if error:
+            self._show(error, False)
+        else:
+            self._show(result.message(), True)
+
+    def save(self) -> bool:
+        from warranty_desk import config
+
+        target = self.value()
+        try:
+            target = db_check.normalize(target)
+        except ValidationError as exc:
+            self._show(exc.message, False)
+            return False
+        try:
+            config.save({"database": target})
+        except OSError as exc:
+            self._show(_("无法保存设置：{error}").format(error=exc), False)
+            return False
+        shown = mask_password(target) if target else _("本机默认位置（{path}）").format(path=default_database_file())
+        text = _("已保存。下次启动保修台时使用：{target}").format(target=shown)
+        if os.environ.get("WARRANTY_DESK_DB"):
+            text += "\n" + _("注意：环境变量 WARRANTY_DESK_DB 已设置，它优先于这里的设置。")
+        self.load()
+        self._show(text, True)
+        return True
+
+
+def default_database_file() -> str:
+    return str(data_dir() / "warranty_desk.db")
+
+
 def restore_with_confirmation(parent: QWidget | None, path: str, confirm: bool = True) -> bool:
     """Check the file, ask the clerk, restore (the current data is backed up first), announce."""
     try:
@@ -371,19 +520,39 @@ def _values(text: str) -> dict:
     return value if isinstance(value, dict) else {"": value}
 
 
+FIELD_LABELS = {
+    "code": _("工程编号"), "name": _("名称"), "type": _("工程类型"), "scale": _("工程规模"), "client": _("建设单位"),
+    "contact": _("联系人"), "phone": _("联系电话"), "address": _("地址"), "region": _("所在地区"),
+    "has_cooling": _("有供冷系统"), "accepted_on": _("竣工验收日期"), "handed_over_on": _("交付日期"),
+    "contract_amount": _("合同金额"), "design_life_years": _("设计使用年限"), "manager": _("项目经理"),
+    "developer": _("开发单位"), "designer": _("设计单位"), "supervisor": _("监理单位"), "notes": _("备注"),
+    "created_at": _("建立时间"), "project": _("工程"), "unit": _("住户"), "state": _("状态"), "status": _("状态"),
+    "urgency": _("紧急程度"), "description": _("内容"), "location": _("部位"), "reporter": _("报修人"),
+    "channel": _("报修方式"), "reported_at": _("报修时间"), "category": _("保修项目"), "assignee": _("维修人"),
+    "subcontractor": _("分包单位"), "cause_class": _("责任"), "quote_amount": _("报价"), "planned_on": _("计划日期"),
+    "original_planned_on": _("原计划日期"), "done_at": _("回访时间"), "method": _("回访方式"), "visitor": _("回访人"),
+    "met_person": _("被访人"), "opinion": _("业主意见"), "findings": _("发现的问题"), "score": _("满意度得分"),
+    "grade": _("满意度等级"), "answers": _("问卷答案"), "amount": _("金额"), "settled_price": _("结算价"),
+    "defect_months": _("缺陷责任期（月）"), "start_on": _("起始日"), "end_on": _("截止日"),
+    "agreed_unit": _("约定期限单位"), "agreed_amount": _("约定期限"), "applied_on": _("申请返还日"),
+    "returned_on": _("返还日"), "returned_amount": _("返还金额"), "reason": _("原因"),
+}
+
+
 def describe_change(row) -> str:
-    """One audit row in words: field: old → new, one per line."""
+    """One audit row in words: field: old → new, one per line (the field's name in words)."""
     old, new = _values(row.old), _values(row.new)
     lines = []
     for key in sorted(set(old) | set(new)):
         if key in ("id", "version"):
             continue
         before, after = old.get(key), new.get(key)
+        label = FIELD_LABELS.get(key, key)
         if row.action == "create":
             if after not in (None, "", False):
-                lines.append(f"{key}：{after}")
+                lines.append(f"{label}：{after}")
         else:
-            lines.append(f"{key}：{'' if before is None else before} → {'' if after is None else after}")
+            lines.append(f"{label}：{'' if before is None else before} → {'' if after is None else after}")
     return "\n".join(lines)
 
 
@@ -421,6 +590,7 @@ class HistoryDialog(QDialog):
                 self.table.setItem(i, j, item)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(headers.index(_("修改内容")), QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 130)
         self.table.resizeRowsToContents()
         layout.addWidget(self.table if rows else QLabel(_("这条记录还没有修改记录")))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -37,10 +37,14 @@ class ConflictBar(QFrame):
         layout.addWidget(self.reload_button)
         self.hide()
 
-    def show_conflict(self, message: str) -> None:
+    def show_conflict(self, message: str = "") -> None:
+        """`message`: the core's, when it says more than the usual 已被他人修改."""
         self.setStyleSheet(CONFLICT_STYLE)
-        self.label.setText(message + "\n" + _("您填写的内容都还在。点“重新载入”取回最新内容（您改过的栏目保留您的填写），"
-                                                 "检查后再保存。"))
+        headline = _("已被他人修改：您打开之后，别人保存了这条记录，所以您这次的修改没有保存。")
+        if message and not message.startswith(_("已被他人修改，请重新打开后再保存")):
+            headline = message
+        self.label.setText(headline + "\n" + _("您填写的内容都还在。点“重新载入”取回最新内容（您改过的栏目保留您的填写），"
+                                                  "检查后再保存。"))
         self.reload_button.show()
         self.show()
 

@@ -63,7 +63,7 @@ def test_history_dialog_shows_who_and_what(qtbot, db, make_project):
     table = dialog.table
     assert table.rowCount() == 2
     assert table.item(1, 1).text() == "测试员" and table.item(1, 2).text() == "修改"
-    assert "name：旧名 → 新名" in table.item(1, 3).text()
+    assert "名称：旧名 → 新名" in table.item(1, 3).text()
 
 
 def test_open_at_start_damaged_file_offers_latest_backup(qtbot, db, make_project, tmp_path, monkeypatch):

@@ -40,7 +40,7 @@ def test_project_history_includes_its_warranty_items_and_cannot_be_edited(app_wi
     rows = _cells(dialog)
     headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(dialog.table.columnCount())]
     assert headers[2] == "记录"
-    assert any("name：旧名 → 新名" in r[4] for r in rows)
+    assert any("名称：旧名 → 新名" in r[4] for r in rows)
     assert any(r[2] == item.name and r[3] == "修改" for r in rows)  # the warranty item's change is listed too
     # read only: no edit on double-click, only a 关闭 button
     before = AuditLog.select().count()
