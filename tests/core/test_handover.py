@@ -126,3 +126,15 @@ def test_rerun_after_date_correction_keeps_visits_done(make_project):
     assert planned.count() == len(rebuilt)
     # the one-month visit happened: not planned again
     assert all(abs((v.planned_on - first.planned_on).days) > 15 for v in planned)
+
+
+def test_audit_records_only_real_changes():
+    from decimal import Decimal
+
+    from warranty_desk.services.audit import changed
+
+    old = {"amount": Decimal("2000000"), "name": "甲", "on": dt.date(2026, 1, 1), "none": None}
+    new = {"amount": Decimal("2000000.00"), "name": "甲", "on": dt.date(2026, 1, 1), "none": Decimal("0")}
+    assert changed(old, new) == ({"none": None}, {"none": Decimal("0")})
+    assert changed({"amount": Decimal("1.00")}, {"amount": Decimal("1.50")}) == (
+        {"amount": Decimal("1.00")}, {"amount": Decimal("1.50")})

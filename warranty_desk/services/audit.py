@@ -51,9 +51,18 @@ def to_json(values) -> str:
     return json.dumps(values, ensure_ascii=False, default=_default, sort_keys=True)
 
 
+def _same(a, b) -> bool:
+    if isinstance(a, decimal.Decimal) or isinstance(b, decimal.Decimal):
+        try:  # 2000000 and 2000000.00 are the same amount
+            return a is not None and b is not None and decimal.Decimal(str(a)) == decimal.Decimal(str(b))
+        except decimal.InvalidOperation:
+            return False
+    return to_json({"v": a}) == to_json({"v": b})
+
+
 def changed(old: dict, new: dict) -> tuple[dict, dict]:
     """Only the fields that differ, for a compact record."""
-    keys = [k for k in new if k != "version" and to_json({k: old.get(k)}) != to_json({k: new.get(k)})]
+    keys = [k for k in new if k != "version" and not _same(old.get(k), new.get(k))]
     return {k: old.get(k) for k in keys}, {k: new.get(k) for k in keys}
 
 
