@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Screenshots of every page with the demo office, taken from a real X server (Xvfb) at 1366×768:
+
+    Xvfb :99 -screen 0 1366x768x24 &
+    DISPLAY=:99 .venv/bin/python packaging/page_screenshots.py
+
+writes docs/screenshots/NN-*.png. The demo office is built fresh in a temporary folder
+(today = the real date, so the dashboard and calendar have something due). The app's own fonts are
+used (resources/fonts), so the pictures do not depend on the machine's fonts.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+
+
+def main() -> int:
+    if not os.environ.get("DISPLAY"):
+        print("需要 X 显示：先启动 Xvfb :99，再以 DISPLAY=:99 运行", file=sys.stderr)
+        return 2
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    sys.path.insert(0, str(ROOT))
+    work = Path(tempfile.mkdtemp(prefix="wd-shots-"))
+    os.environ["WARRANTY_DESK_DATA"] = str(work / "data")
+    os.environ["WARRANTY_DESK_CONFIG"] = str(work / "config")
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "qsettings"))
+
+    from ui import documents
+    from ui.app import setup_application
+    from warranty_desk.db import open_database
+    from warranty_desk.models import Project, Visit
+    from warranty_desk.services import settings
+    from warranty_desk.services.demo import build_demo
+
+    setup_application(app)
+    documents.OPEN_AFTER_PRINT = False
+    screen = app.primaryScreen()
+
+    def settle(rounds: int = 20) -> None:
+        for _ in range(rounds):
+            app.processEvents()
+
+    def shoot(name: str) -> None:
+        settle()
+        screen.grabWindow(0).save(str(OUT / f"{name}.png"))
+        print("wrote", name)
+
+    from ui.main_window import MainWindow
+
+    def window_on(path: Path) -> MainWindow:
+        open_database(str(path))
+        settings.ensure_defaults()
+        window = MainWindow()
+        window.setGeometry(0, 0, 1366, 768)
+        window.show()
+        settle(40)
+        return window
+
+    empty = window_on(work / "empty.db")
+    shoot("00-welcome")
+    empty.close()
+
+    open_database(str(work / "demo.db"))
+    settings.ensure_defaults()
+    build_demo()
+    window = window_on(work / "demo.db")
+    for w in app.topLevelWidgets():  # the start-up reminder
+        if w is not window and w.isVisible():
+            w.close()
+    pages = ["01-dashboard", "02-calendar", "03-projects", "05-tickets", "07-visits", "08-deposits",
+             "09-reports", "10-settings"]
+    for index, name in enumerate(pages):
+        window.go(index)
+        shoot(name)
+        if name == "02-calendar":
+            page = window.current_page()
+            page.set_mode("week")
+            shoot("02b-calendar-week")
+            page.set_mode("month")
+        if name == "03-projects":
+            project = Project.select().where(Project.type == "住宅").order_by(Project.id.desc()).first()
+            window.page("工程项目").open_project(project.id)
+            window.page("工程项目").detail.tabs.setCurrentIndex(1)
+            shoot("04-project-items")
+            window.page("工程项目").leave_detail()
+
+    from ui.pages.tickets import TicketDialog
+    from ui.visit_form import VisitDialog
+
+    def dialog_shot(dialog, name: str) -> None:
+        dialog.move(253, 24)
+        dialog.show()
+        dialog.raise_()
+        shoot(name)
+        dialog.close()
+
+    window.go(3)
+    dialog_shot(TicketDialog(window, project_id=Project.select().first().id), "05b-ticket-intake")
+    visit = Visit.select().where((Visit.status == "done") & Visit.template.is_null(False)).order_by(Visit.id.desc()).first()
+    dialog_shot(VisitDialog(visit.id, window), "06-visit-form")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
