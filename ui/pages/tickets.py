@@ -216,7 +216,7 @@ class TicketDialog(forms.FormDialog):
         f.add("category", _("保修项目"), forms.combo([(None, _("（请选择）"))] + [(k, c.name) for k, c in CATEGORIES.items()]),
               required=True)
         description = QPlainTextEdit()
-        description.setFixedHeight(80)
+        description.setMinimumHeight(80)  # takes the dialog's spare height: descriptions run long
         f.add("description", _("报修内容"), description, required=True)
         f.add("urgency", _("紧急程度"), forms.combo([("一般", _("一般")), ("紧急", _("紧急（涉及结构安全或严重影响使用）"))]))  # i18n: data
         photo_row = QWidget()
