@@ -39,11 +39,11 @@ class DashboardPage(Page):
         self.overdue_model = RowsModel(red)
         sla_color = {"overdue": RED, "soon": ORANGE, "ok": GREEN}
         self.ticket_model = RowsModel([
-            Column(_("工单号"), lambda r: r["number"], 110),
-            Column(_("工程"), lambda r: r["project_name"], 150),
-            Column(_("状态"), lambda r: _(r["state"]), 60),
-            Column(_("紧急"), lambda r: _(r["urgency"]), 40, lambda r: RED if r["urgency"] == "紧急" else None),
-            Column(_("时限"), lambda r: r["sla_label"], 120, lambda r: sla_color[r["sla"]]),
+            Column(_("工单号"), lambda r: r["number"], 105),
+            Column(_("工程"), lambda r: r["project_name"], 130),
+            Column(_("状态"), lambda r: _(r["state"]), 65),
+            Column(_("紧急"), lambda r: _(r["urgency"]), 50, lambda r: RED if r["urgency"] == "紧急" else None),
+            Column(_("时限"), lambda r: r["sla_label"], 165, lambda r: sla_color[r["sla"]]),
             Column(_("内容"), lambda r: r["description"]),
         ])
         self.item_model = RowsModel([
@@ -53,7 +53,7 @@ class DashboardPage(Page):
             Column(_("保修项目"), lambda r: _(r["name"])),
         ])
         self.deposit_model = RowsModel([
-            Column(_("可申请日"), lambda r: r["due_on"], 90),
+            Column(_("可申请日"), lambda r: r["due_on"], 105),
             Column(_("工程"), lambda r: f'{r["project_code"]} {r["project_name"]}', 220),
             Column(_("金额"), lambda r: format_money(r["amount"])),
         ])
