@@ -113,7 +113,23 @@ def open_database(target: str, *, create: bool = True, stamp: bool = True):
         if stamp:
             stamp_app_version()
         update_statistics(db)
+        share_attachments(db)
     return db
+
+
+def share_attachments(db) -> int:
+    """PostgreSQL: this PC's attachment files the server does not hold yet go into the database (files
+    from before schema version 3). One short query when there is nothing to share; a failure is only
+    logged (the files stay on this PC and are shared at the next start)."""
+    if not is_postgres(db):
+        return 0
+    from .services import attachments
+
+    try:
+        return attachments.share_local_files()
+    except PeeweeDatabaseError as exc:
+        log.warning("could not share this PC's attachment files with the server: %s", exc)
+        return 0
 
 
 STATISTICS_TABLES = ("visit", "ticket", "unit")  # the big tables whose growth makes old statistics wrong

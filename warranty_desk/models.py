@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from peewee import (
+    BlobField,
     BooleanField,
     CharField,
     DatabaseProxy,
@@ -174,6 +175,22 @@ class Attachment(BaseModel):
 
     class Meta:
         indexes = ((("owner_table", "owner_id"), False),)
+
+
+class BytesField(BlobField):
+    """A BLOB/BYTEA column read as `bytes` on every database (psycopg2 gives memoryview objects)."""
+
+    def python_value(self, value):
+        return bytes(value) if value is not None else None
+
+
+class AttachmentBlob(BaseModel):
+    """The bytes of an attachment file, once per content hash, kept in the database itself so every
+    clerk's PC on a shared PostgreSQL server can read them (the data folder is only a local cache)."""
+
+    sha256 = CharField(primary_key=True, max_length=64)
+    size = IntegerField()
+    data = BytesField()
 
 
 class QuestionnaireTemplate(BaseModel):
@@ -384,6 +401,7 @@ ALL_MODELS = [
     Unit,
     WarrantyItem,
     Attachment,
+    AttachmentBlob,
     QuestionnaireTemplate,
     Question,
     Ticket,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sqlite3
 from pathlib import Path
@@ -10,11 +11,12 @@ import pytest
 from peewee import DatabaseError
 
 from warranty_desk import migrations
-from warranty_desk.db import current_version, open_database
-from warranty_desk.models import AuditLog, Project, WarrantyItem
-from warranty_desk.services import audit, backup, integrity, projects
+from warranty_desk.db import current_version, is_postgres, open_database
+from warranty_desk.models import Attachment, AttachmentBlob, AuditLog, Project, WarrantyItem, database_proxy
+from warranty_desk.services import attachments, audit, backup, integrity, projects
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SCAN_V2 = "验收单扫描 v2 鑫𠀀 <b>&".encode() + bytes(range(256))  # as tests/fixtures/make_fixture_db.py
 
 
 @pytest.fixture
@@ -25,9 +27,24 @@ def v1_file(tmp_path, monkeypatch):
     return target
 
 
-def test_fixture_is_the_released_version_1():
-    con = sqlite3.connect(f"file:{FIXTURES / 'schema_v1.db'}?mode=ro", uri=True)
-    assert con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 1
+@pytest.fixture
+def v2_file(tmp_path, monkeypatch):
+    """The release-2 office file with its scan in the data folder, as that PC had it."""
+    monkeypatch.setenv("WARRANTY_DESK_DATA", str(tmp_path / "data"))
+    target = tmp_path / "office.db"
+    shutil.copy(FIXTURES / "schema_v2.db", target)
+    sha = hashlib.sha256(SCAN_V2).hexdigest()
+    (tmp_path / "data" / "attachments" / sha[:2]).mkdir(parents=True)
+    (tmp_path / "data" / "attachments" / sha[:2] / sha).write_bytes(SCAN_V2)
+    return target
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_fixture_is_the_released_version(version):
+    con = sqlite3.connect(f"file:{FIXTURES / f'schema_v{version}.db'}?mode=ro", uri=True)
+    assert con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == version
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "attachment_blob" not in tables
     con.close()
 
 
@@ -49,7 +66,61 @@ def test_opening_a_version_1_file_copies_it_aside_then_migrates(v1_file):
                             expected_version=first.version)
     assert [r.action for r in audit.history("project", first.id)][-1] == "update"
     assert integrity.check_integrity(db) == []
+    assert db.table_exists("attachment_blob") and AttachmentBlob.select().count() == 0
     db.close()
+
+
+def test_opening_a_version_2_file_copies_it_aside_then_migrates_to_3(v2_file):
+    db = open_database(str(v2_file))
+    assert current_version(db) == migrations.latest_version() == 3
+    aside = list(v2_file.parent.glob("office.v2.*.bak.db"))
+    assert len(aside) == 1
+    con = sqlite3.connect(aside[0])
+    assert con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 2
+    assert con.execute("SELECT COUNT(*) FROM attachment").fetchone()[0] == 1
+    con.close()
+    # the release-2 attachment still opens from the folder; on SQLite nothing goes into the database
+    scan = Attachment.get(Attachment.kind == "scan")
+    assert attachments.read_bytes(scan) == SCAN_V2
+    assert attachments.missing() == []
+    assert AttachmentBlob.select().count() == 0
+    # the audit guard of step 2 is still there, and new attachments work
+    with pytest.raises(DatabaseError, match="审计日志"):
+        db.execute_sql("DELETE FROM audit_log")
+    att = attachments.attach("project", scan.owner_id, b"%PDF-1.4 after v3", kind="scan", filename="新.pdf")
+    assert attachments.read_bytes(att) == b"%PDF-1.4 after v3"
+    assert integrity.check_integrity(db) == []
+    db.close()
+
+
+def test_a_version_2_backup_restores_into_the_current_program(v2_file, db, tmp_path):
+    """A .wdbak of release 2 (snapshot at version 2 plus its scan file) restores on SQLite and on
+    PostgreSQL; on PostgreSQL the scan then lives on the server for every clerk's PC."""
+    import datetime as dt
+    import json
+    import zipfile
+
+    snapshot = (FIXTURES / "schema_v2.db").read_bytes()
+    sha = hashlib.sha256(SCAN_V2).hexdigest()
+    archive = tmp_path / "release2.wdbak"
+    manifest = {"app": "WarrantyDesk", "format": 1, "schema_version": 2,
+                "created_at": dt.datetime(2026, 11, 20, 18, 0).isoformat(), "source": "sqlite",
+                "files": {"database.sqlite3": hashlib.sha256(snapshot).hexdigest(),
+                          f"attachments/{sha[:2]}/{sha}": sha}, "counts": {"project": 2}}
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.writestr("database.sqlite3", snapshot)
+        zf.writestr(f"attachments/{sha[:2]}/{sha}", SCAN_V2)
+    result = backup.restore_from(archive)
+    assert result.migrated_from == 2
+    assert current_version(database_proxy.obj) == 3
+    scan = Attachment.get(Attachment.kind == "scan")
+    assert attachments.read_bytes(scan) == SCAN_V2
+    blobs = list(AttachmentBlob.select(AttachmentBlob.sha256, AttachmentBlob.data).tuples())
+    if is_postgres(database_proxy.obj):
+        assert [(s, bytes(d)) for s, d in blobs] == [(sha, SCAN_V2)]
+    else:
+        assert blobs == []
 
 
 def test_step_2_makes_the_audit_log_append_only(v1_file):

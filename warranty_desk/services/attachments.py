@@ -4,24 +4,36 @@ A file lives at ``data_dir()/attachments/<sha[:2]>/<sha>``; the ``attachment`` t
 owner (``owner_table``, ``owner_id``), kind and original file name. The same bytes attached twice
 are stored once. Photos and signatures must really be images (checked with Pillow), every file is
 limited to 20 MB, and a file missing from the folder is reported with a message, never a crash.
+
+On PostgreSQL (several clerks, each with their own data folder) the bytes are also stored in the
+database (``attachment_blob``, once per hash, in the same transaction as the ``attachment`` row), so a
+signature captured on one PC opens on every other: when the local file is missing (or damaged) it is
+read from the server and the local file re-created as a cache. On SQLite only the folder is used —
+unless the database holds blob rows anyway (a restored PostgreSQL backup): then the same fallback
+applies.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import mimetypes
 import os
 import tempfile
 from pathlib import Path
 
+from peewee import JOIN
+
 from warranty_desk.i18n import N_
 
 from ..errors import NotFound, ValidationError
 from ..i18n import _
-from ..models import ALL_MODELS, Attachment, database_proxy
+from ..models import ALL_MODELS, Attachment, AttachmentBlob, database_proxy
 from ..paths import data_dir
 from . import audit
+
+log = logging.getLogger(__name__)
 
 MAX_BYTES = 20 * 1024 * 1024
 KINDS = {"photo": N_("照片"), "scan": N_("扫描件"), "signature": N_("签名"), "file": N_("文件")}
@@ -102,10 +114,11 @@ def _image_mime(data: bytes) -> str | None:
     return _IMAGE_MIME.get(fmt or "", f"image/{(fmt or 'unknown').lower()}")
 
 
-def _store(data: bytes, sha: str) -> Path:
-    """Write the bytes under their hash (once); atomic: a crash never leaves half a file there."""
+def _store(data: bytes, sha: str, *, replace: bool = False) -> Path:
+    """Write the bytes under their hash (once; `replace`: also over a file of the same size whose
+    content is wrong); atomic: a crash never leaves half a file there."""
     target = attachments_dir() / sha[:2] / sha
-    if target.exists() and target.stat().st_size == len(data):
+    if not replace and target.exists() and target.stat().st_size == len(data):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".incoming.", dir=target.parent)
@@ -119,6 +132,49 @@ def _store(data: bytes, sha: str) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return target
+
+
+def shared_in_database() -> bool:
+    """True when new attachments also go into the database (PostgreSQL: several clerks' PCs)."""
+    from ..db import is_postgres
+
+    return is_postgres(database_proxy.obj)
+
+
+def _store_blob(data: bytes, sha: str) -> None:
+    """The bytes into `attachment_blob` once per hash (the same bytes attached again send nothing)."""
+    if AttachmentBlob.select().where(AttachmentBlob.sha256 == sha).exists():
+        return
+    AttachmentBlob.insert(sha256=sha, size=len(data), data=data).on_conflict_ignore().execute()
+
+
+def share_local_files() -> int:
+    """PostgreSQL: put every attachment file of this PC's folder that the server does not hold yet
+    into `attachment_blob` (files attached before version 3, or restored from an SQLite backup);
+    returns how many. One short query when there is nothing to do."""
+    if not shared_in_database():
+        return 0
+    blob = AttachmentBlob.alias()
+    wanted = (Attachment.select(Attachment.sha256, Attachment.size).distinct()
+              .join(blob, on=(blob.sha256 == Attachment.sha256), join_type=JOIN.LEFT_OUTER)
+              .where(blob.sha256.is_null()).tuples())
+    shared = 0
+    for sha, size in list(wanted):
+        file = attachments_dir() / sha[:2] / sha
+        try:
+            if file.stat().st_size != size:
+                continue
+            data = file.read_bytes()
+        except OSError:
+            continue  # not on this PC: another clerk's PC may share it
+        if hashlib.sha256(data).hexdigest() != sha:
+            continue
+        with database_proxy.atomic():
+            _store_blob(data, sha)
+        shared += 1
+    if shared:
+        log.info("shared %d attachment files of this PC with the server", shared)
+    return shared
 
 
 def attach(owner_table: str, owner_id: int, source, kind: str = "photo", filename: str | None = None) -> Attachment:
@@ -142,6 +198,8 @@ def attach(owner_table: str, owner_id: int, source, kind: str = "photo", filenam
         if not model.select().where(model._meta.primary_key == owner_id).exists():
             raise NotFound(_("找不到要添加附件的记录（{table} {id}），它可能已被删除").format(table=owner_table, id=owner_id))
         _store(data, sha)
+        if shared_in_database():
+            _store_blob(data, sha)
         att = Attachment.create(sha256=sha, filename=name, mime=mime, size=len(data), owner_table=owner_table,
                                 owner_id=owner_id, kind=kind, created_by=audit.current_user())
         audit.record("create", "attachment", att.id, None, audit.snapshot(att),
@@ -163,14 +221,42 @@ def get_attachment(attachment_id: int) -> Attachment:
     return att
 
 
-def status(att: Attachment) -> str:
-    """'ok', 'missing' (no file) or 'damaged' (the file's size differs from the record)."""
-    path = path_of(att)
+def _local_size(att: Attachment) -> int | None:
     try:
-        size = path.stat().st_size
+        return path_of(att).stat().st_size
     except OSError:
-        return "missing"
-    return "ok" if size == att.size else "damaged"
+        return None
+
+
+def _blob_size(sha: str) -> int | None:
+    return AttachmentBlob.select(AttachmentBlob.size).where(AttachmentBlob.sha256 == sha).scalar()
+
+
+def status(att: Attachment) -> str:
+    """'ok', 'missing' (no file) or 'damaged' (the file's size differs from the record).
+    A file that is not in this PC's folder but in the database counts as 'ok' (it is fetched when
+    opened); nothing is downloaded here."""
+    size = _local_size(att)
+    if size == att.size or _blob_size(att.sha256) == att.size:
+        return "ok"
+    return "missing" if size is None else "damaged"
+
+
+def _from_database(att: Attachment, *, replace: bool = False) -> bytes | None:
+    """The attachment's bytes from `attachment_blob` (checked against the hash), re-creating the local
+    cache file; None when the database does not hold them."""
+    raw = AttachmentBlob.select(AttachmentBlob.data).where(AttachmentBlob.sha256 == att.sha256).scalar()
+    if raw is None:
+        return None
+    data = bytes(raw)
+    if len(data) != att.size or hashlib.sha256(data).hexdigest() != att.sha256:
+        log.warning("attachment_blob %s does not match its hash", att.sha256)
+        return None
+    try:
+        _store(data, att.sha256, replace=replace)
+    except OSError as exc:  # a full disk or a read-only folder: the bytes are still usable
+        log.warning("could not re-create the attachment file %s: %s", path_of(att), exc)
+    return data
 
 
 def _missing_message(att: Attachment, why: str) -> str:
@@ -179,27 +265,50 @@ def _missing_message(att: Attachment, why: str) -> str:
 
 
 def open_attachment(att: Attachment) -> Path:
-    """The path of the stored file to show or open; AttachmentMissing when it is gone."""
-    state = status(att)
-    if state == "missing":
-        raise AttachmentMissing(_missing_message(att, _("不见了")))
-    if state == "damaged":
-        raise AttachmentMissing(_missing_message(att, _("已损坏")))
-    return path_of(att)
+    """The path of the stored file to show or open (fetched from the database into this PC's folder
+    when it is missing there); AttachmentMissing when it is gone."""
+    size = _local_size(att)
+    if size == att.size:
+        return path_of(att)
+    if _from_database(att, replace=size is not None) is not None and _local_size(att) == att.size:
+        return path_of(att)
+    if _blob_size(att.sha256) == att.size:  # in the database, but this PC's folder cannot take it
+        raise AttachmentMissing(_("附件“{name}”无法存入本机的附件文件夹（{path}）。请检查磁盘空间和文件夹的写入权限").format(
+            name=att.filename, path=path_of(att)))
+    raise AttachmentMissing(_missing_message(att, _("不见了") if size is None else _("已损坏")))
 
 
 def read_bytes(att: Attachment, verify: bool = True) -> bytes:
-    """The file's content; with `verify` its hash is checked (a changed file is reported)."""
-    path = open_attachment(att)
-    data = path.read_bytes()
-    if verify and hashlib.sha256(data).hexdigest() != att.sha256:
-        raise AttachmentMissing(_missing_message(att, _("已损坏")))
-    return data
+    """The file's content; with `verify` its hash is checked (a changed file is reported, or replaced
+    by the database's copy when there is one)."""
+    size = _local_size(att)
+    data = None
+    if size == att.size:
+        try:
+            data = path_of(att).read_bytes()
+        except OSError:
+            data = None
+        if data is not None and (not verify or hashlib.sha256(data).hexdigest() == att.sha256):
+            return data
+    fetched = _from_database(att, replace=size is not None)
+    if fetched is not None:
+        return fetched
+    raise AttachmentMissing(_missing_message(att, _("不见了") if size is None else _("已损坏")))
 
 
 def missing() -> list[Attachment]:
-    """Every attachment whose file is missing or has the wrong size (for the integrity report)."""
-    return [att for att in Attachment.select().order_by(Attachment.id) if status(att) != "ok"]
+    """Every attachment whose file is missing or has the wrong size, in this PC's folder and in the
+    database (for the integrity report)."""
+    found = []
+    in_database = None
+    for att in Attachment.select().order_by(Attachment.id):
+        if _local_size(att) == att.size:
+            continue
+        if in_database is None:  # one query, only when some local file is not there
+            in_database = dict(AttachmentBlob.select(AttachmentBlob.sha256, AttachmentBlob.size).tuples())
+        if in_database.get(att.sha256) != att.size:
+            found.append(att)
+    return found
 
 
 def remove(attachment_id: int, reason: str = "") -> None:

@@ -4,7 +4,9 @@ A backup is a zip archive with
   - ``database.sqlite3``: a snapshot of the whole database (SQLite online backup API — never a file
     copy of a live database; from PostgreSQL every table is exported through the ORM into an SQLite
     file of the same schema, so a backup moves both ways between SQLite and PostgreSQL),
-  - ``attachments/<sha[:2]>/<sha>``: every attachment file the snapshot refers to,
+  - ``attachments/<sha[:2]>/<sha>``: every attachment file the snapshot refers to (taken from this PC's
+    attachments folder, or from the database's ``attachment_blob`` when the folder lacks it; the
+    snapshot itself carries the ``attachment_blob`` rows of a PostgreSQL office too),
   - ``manifest.json``: app name, archive format, schema version, created_at, who, row counts and the
     SHA-256 of every file in the archive.
 
@@ -37,7 +39,7 @@ from ..db import current_version, is_postgres, migrate
 from ..errors import ValidationError
 from ..fileio import atomic_path
 from ..i18n import _
-from ..models import ALL_MODELS, AuditLog, database_proxy
+from ..models import ALL_MODELS, AttachmentBlob, AuditLog, database_proxy
 from ..paths import data_dir
 from . import attachments, audit
 from . import settings as settings_service
@@ -162,6 +164,10 @@ def _copy_tables(src, dst) -> dict[str, int]:
     done: set = set()
     later: list[tuple] = []
     for model in ALL_MODELS:
+        if model is AttachmentBlob:
+            counts[model._meta.table_name] = _copy_blobs(src, dst)
+            done.add(model)
+            continue
         fields = model._meta.sorted_fields
         deferred = [f for f in fields if isinstance(f, ForeignKeyField) and (f.rel_model is model or f.rel_model not in done)]
         with src.bind_ctx([model], bind_refs=False, bind_backrefs=False):
@@ -189,6 +195,56 @@ def _copy_tables(src, dst) -> dict[str, int]:
             for pk_value, ref in values:
                 model.update({f: ref}).where(pk == pk_value).execute()
     return counts
+
+
+BLOB_BATCH_BYTES = 32 * 1024 * 1024
+
+
+def _copy_blobs(src, dst) -> int:
+    """Copy `attachment_blob` in batches of at most ~32 MB, never the whole table in memory."""
+    fields = [AttachmentBlob.sha256, AttachmentBlob.size, AttachmentBlob.data]
+    with src.bind_ctx([AttachmentBlob], bind_refs=False, bind_backrefs=False):
+        sizes = list(AttachmentBlob.select(AttachmentBlob.sha256, AttachmentBlob.size)
+                     .order_by(AttachmentBlob.sha256).tuples())
+    batches: list[list[str]] = []
+    total = 0
+    for sha, size in sizes:
+        if not batches or total + size > BLOB_BATCH_BYTES or len(batches[-1]) >= 200:
+            batches.append([])
+            total = 0
+        batches[-1].append(sha)
+        total += size
+    for shas in batches:
+        with src.bind_ctx([AttachmentBlob], bind_refs=False, bind_backrefs=False):
+            rows = [(sha, size, bytes(data)) for sha, size, data in
+                    AttachmentBlob.select(*fields).where(AttachmentBlob.sha256.in_(shas)).tuples()]
+        with dst.bind_ctx([AttachmentBlob], bind_refs=False, bind_backrefs=False):
+            AttachmentBlob.insert_many(rows, fields=fields).execute()
+    return len(sizes)
+
+
+def _snapshot_blob_shas(snapshot: Path) -> set[str]:
+    con = sqlite3.connect(f"file:{snapshot}?mode=ro", uri=True)
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'attachment_blob'").fetchone():
+            return set()
+        return {r[0] for r in con.execute("SELECT sha256 FROM attachment_blob")}
+    finally:
+        con.close()
+
+
+def _blob_from_snapshot(snapshot: Path, sha: str) -> bytes | None:
+    """An attachment's bytes from the snapshot's `attachment_blob` (checked against the hash)."""
+    con = sqlite3.connect(f"file:{snapshot}?mode=ro", uri=True)
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'attachment_blob'").fetchone():
+            return None
+        row = con.execute("SELECT data FROM attachment_blob WHERE sha256 = ?", (sha,)).fetchone()
+    finally:
+        con.close()
+    if row is None or hashlib.sha256(bytes(row[0])).hexdigest() != sha:
+        return None
+    return bytes(row[0])
 
 
 def _export_to_sqlite(db, dest: Path) -> None:
@@ -257,11 +313,15 @@ def backup_to(path: str | Path, *, db=None, now: dt.datetime | None = None) -> M
         missing: list[str] = []
         folder = attachments.attachments_dir()
         present: list[tuple[str, Path]] = []
+        from_snapshot: list[str] = []  # not in this PC's folder, but in the database (another clerk's)
+        in_snapshot = _snapshot_blob_shas(snapshot) if hashes else set()
         for sha in hashes:
             file = folder / sha[:2] / sha
             if file.is_file():
                 present.append((f"attachments/{sha[:2]}/{sha}", file))
                 files[f"attachments/{sha[:2]}/{sha}"] = sha
+            elif sha in in_snapshot:
+                from_snapshot.append(sha)
             else:
                 missing.append(sha)
         manifest = Manifest(app=APP, format=FORMAT, schema_version=version, created_at=now.isoformat(),
@@ -270,10 +330,18 @@ def backup_to(path: str | Path, *, db=None, now: dt.datetime | None = None) -> M
                             missing_attachments=missing)
         with atomic_path(path) as part:
             with zipfile.ZipFile(part, "w", allowZip64=True) as zf:
-                zf.writestr(MANIFEST, json.dumps(manifest.__dict__, ensure_ascii=False, indent=1))
                 zf.write(snapshot, DB_NAME, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
                 for name, file in present:
                     zf.write(file, name, compress_type=zipfile.ZIP_STORED)
+                for sha in from_snapshot:  # one at a time (each up to 20 MB), never all in memory
+                    data = _blob_from_snapshot(snapshot, sha)
+                    if data is None:  # does not match its hash: reported like a missing file
+                        missing.append(sha)
+                        continue
+                    zf.writestr(f"attachments/{sha[:2]}/{sha}", data, compress_type=zipfile.ZIP_STORED)
+                    files[f"attachments/{sha[:2]}/{sha}"] = sha
+                # the manifest goes last: it lists what was really written
+                zf.writestr(MANIFEST, json.dumps(manifest.__dict__, ensure_ascii=False, indent=1))
             with open(part, "rb+") as fh:
                 os.fsync(fh.fileno())
     if missing:
@@ -547,6 +615,9 @@ def _import_into_postgres(snapshot: Path, db) -> None:
                         f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{pk.column_name}'), "
                         f"COALESCE(MAX(\"{pk.column_name}\"), 1), MAX(\"{pk.column_name}\") IS NOT NULL) FROM \"{table}\""
                     )
+            # a backup made on SQLite has no attachment_blob rows: its files (just put back into this
+            # PC's folder) go to the server, so every clerk's PC sees the restored attachments
+            attachments.share_local_files()
     finally:
         src.close()
 
