@@ -4,28 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from warranty_desk.i18n import _, gettext_for
+from warranty_desk.i18n import gettext_for
 
-from ..errors import NotFound
 from ..models import Deposit, Project, Unit, WarrantyItem
 from ..rules import categories as cat
 from ..services import settings
+from ..services.projects import find_project
 from .style import fmt_date, hours_text
 
 _ORDER = {key: i for i, key in enumerate(cat.CATEGORIES)}
 
 
-def get_project(project) -> Project:
-    """A Project from an instance, an id or a project code."""
-    if isinstance(project, Project):
-        return project
-    if isinstance(project, int):
-        found = Project.get_or_none(Project.id == project)
-    else:
-        found = Project.get_or_none(Project.code == str(project))
-    if found is None:
-        raise NotFound(_("找不到工程“{project}”").format(project=project))
-    return found
+get_project = find_project  # a Project from an instance, an id or a project code
 
 
 def items_of(project: Project) -> list[WarrantyItem]:

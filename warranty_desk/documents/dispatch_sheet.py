@@ -10,28 +10,16 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
-from ..errors import NotFound
-from ..i18n import _, gettext_for
+from ..i18n import gettext_for
 from ..models import Ticket, TicketEvent
 from ..rules import ticket_states as st
 from ..rules.categories import CATEGORIES
+from ..services.tickets import get_ticket
 from . import data, texts
 from .forms import WIDTH, MinHeight, _build, _choices, _grid
 from .style import M, P, fmt_datetime, para_text, plain_table
 
 TITLE = "派工单"  # the document's name in the PDF metadata and page header (i18n: data)
-
-
-def _ticket(ref) -> Ticket:
-    if isinstance(ref, Ticket):
-        return ref
-    if isinstance(ref, int):
-        found = Ticket.get_or_none(Ticket.id == ref)
-    else:
-        found = Ticket.get_or_none(Ticket.number == str(ref or "").strip().upper())
-    if found is None:
-        raise NotFound(_("找不到工单“{ref}”").format(ref=ref))
-    return found
 
 
 def _dispatched_at(t: Ticket):
@@ -50,7 +38,7 @@ def build_dispatch_sheet(ticket, path, lang: str = "zh_CN") -> Path:
     """派工单 of one ticket, written atomically to `path` (A4)."""
     lang = texts.effective_lang(lang, "forms")
     _ = gettext_for(lang)
-    t = _ticket(ticket)
+    t = get_ticket(ticket)
     proj = t.project
     comp = data.company()
     unit = t.unit if t.unit_id else None

@@ -16,20 +16,12 @@ from ..rules import deposit as rules
 from ..rules import responsibility as resp
 from ..rules import ticket_states as st
 from . import audit, fields
-
-
-def _project(ref) -> Project:
-    if isinstance(ref, Project):
-        return ref
-    project = (Project.get_or_none(Project.id == ref) if isinstance(ref, int)
-               else Project.get_or_none(Project.code == str(ref or "").strip()))
-    if project is None:
-        raise NotFound(_("找不到工程“{code}”").format(code=ref))
-    return project
+from .projects import find_project
+from .tickets import get_ticket
 
 
 def deposit_of(project_ref) -> Deposit:
-    project = _project(project_ref)
+    project = find_project(project_ref)
     deposit = Deposit.get_or_none(Deposit.project == project)
     if deposit is None:
         raise NotFound(_("工程“{code}”还没有登记质量保证金").format(code=project.code))
@@ -65,7 +57,7 @@ def set_deposit(project_ref, data: dict, expected_version: int | None = None) ->
 
     `data`: amount, settled_price (default: the project's settled or contract amount), defect_months
     (≤ 24), start_on, or owner_delayed with report_submitted_on (start 90 days later), bank_guarantee, notes."""
-    project = _project(project_ref)
+    project = find_project(project_ref)
     settled = data.get("settled_price")
     settled = _amount(settled if settled not in (None, "") else (project.settled_amount or project.contract_amount),
                       _("结算价款"), "settled_price")
@@ -135,7 +127,7 @@ def _went_elsewhere(ticket: Ticket) -> bool:
 def deduction_candidates(project_ref) -> list[dict]:
     """The project's tickets the owner had repaired elsewhere (业主另行委托, now or before), newest
     first, with whether a deduction may be linked to them and why not."""
-    project = _project(project_ref)
+    project = find_project(project_ref)
     went = TicketEvent.select(TicketEvent.ticket).where(TicketEvent.to_state == st.ELSEWHERE)
     query = (Ticket.select(Ticket.id, Ticket.number, Ticket.state, Ticket.cause_class, Ticket.description,
                            Ticket.reported_at)
@@ -161,9 +153,7 @@ def add_deduction(project_ref, ticket_number: str, amount, on=None, reason: str 
     reason = fields.text(reason, 1000, _("原因"))
     with database_proxy.atomic():
         deposit = deposit_of(project_ref)
-        ticket = Ticket.get_or_none(Ticket.number == str(ticket_number or "").strip().upper())
-        if ticket is None:
-            raise NotFound(_("找不到工单“{n}”").format(n=ticket_number))
+        ticket = get_ticket(ticket_number or "")
         if ticket.project_id != deposit.project_id:
             raise ValidationError(_("工单 {n} 不属于本工程").format(n=ticket.number), field="ticket")
         if not _went_elsewhere(ticket):

@@ -15,6 +15,7 @@ from ..models import CostLine, Project, Staff, Subcontractor, Ticket, Unit, Visi
 from ..rules import ticket_states as st
 from ..rules.categories import CATEGORIES
 from . import fields
+from .projects import find_project
 
 COLUMNS = ("工程名称", "房号", "报修日期", "报修内容", "是否保修期内", "责任类别", "维修单位", "到场时间", "完成时间",  # i18n: data
            "费用", "承担方", "验收人", "满意度")  # i18n: data
@@ -50,11 +51,7 @@ def ledger_query(project=None, state: str | None = None, date_from=None, date_to
         .order_by(Ticket.reported_at, Ticket.id)
     )
     if project not in (None, ""):
-        found = (Project.get_or_none(Project.id == project) if isinstance(project, int)
-                 else Project.get_or_none(Project.code == str(project).strip()))
-        if found is None:
-            raise ValidationError(_("找不到工程“{code}”").format(code=project), field="project")
-        query = query.where(Ticket.project == found)
+        query = query.where(Ticket.project == find_project(project))
     if state:
         if state not in st.STATES:
             raise ValidationError(_("状态“{s}”不对，应为：{all}").format(s=state, all=" / ".join(st.STATES)), field="state")

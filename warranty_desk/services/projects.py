@@ -176,6 +176,19 @@ def get_project(project_id: int) -> Project:
     return project
 
 
+def find_project(ref) -> Project:
+    """A project from an instance, an id or a project code."""
+    if isinstance(ref, Project):
+        return ref
+    if isinstance(ref, int):
+        project = Project.get_or_none(Project.id == ref)
+    else:
+        project = Project.get_or_none(Project.code == str(ref or "").strip())
+    if project is None:
+        raise NotFound(_("找不到工程“{code}”").format(code=ref), field="project")
+    return project
+
+
 def by_code(code: str) -> Project:
     project = Project.get_or_none(Project.code == code)
     if project is None:

@@ -38,6 +38,7 @@ from ..rules.categories import CATEGORIES
 from ..rules.visit_plan import AFTER_REPAIR
 from ..rules.workdays import next_working_day
 from . import attachments, audit, fields, settings
+from .projects import find_project
 
 CHANNELS = (N_("电话"), N_("来函"), N_("来访"), N_("回访发现"))
 COST_KINDS = (N_("人工"), N_("材料"), N_("其他"))
@@ -98,13 +99,7 @@ def _project(value) -> Project:
         return value
     if value is None or str(value).strip() == "":
         raise ValidationError(_("请选择工程"), field="project")
-    if isinstance(value, int):
-        project = Project.get_or_none(Project.id == value)
-    else:
-        project = Project.get_or_none(Project.code == str(value).strip())
-    if project is None:
-        raise NotFound(_("找不到工程“{code}”").format(code=value))
-    return project
+    return find_project(value)
 
 
 def _unit(project: Project, value) -> Unit | None:
