@@ -9,7 +9,7 @@ from warranty_desk.i18n import _
 from ..errors import ImportFailed, RowError, ValidationError
 from ..models import Project, Unit, database_proxy
 from . import audit, fields, sheets
-from .projects import HEADER_OF, PROJECT_FIELDS, clean_project, create_project
+from .projects import HEADER_OF, PROJECT_FIELDS, clean_project, insert_project
 
 UNIT_COLUMNS = [
     ("code", "工程编号", "code"),  # i18n: data (import sheet format)
@@ -59,7 +59,7 @@ def import_projects(path: str | Path, progress=None) -> list[Project]:
     if not rows:
         raise ValidationError(_("表格中没有数据行"))
     errors: list[RowError] = []
-    cleaned: list[tuple[int, dict]] = []
+    cleaned: list[dict] = []
     seen: dict[str, int] = {}
     existing = {code for (code,) in Project.select(Project.code).tuples()}
     for row_no, raw in rows:
@@ -74,13 +74,13 @@ def import_projects(path: str | Path, progress=None) -> list[Project]:
                 errors.append(RowError(row_no, _("工程编号"), _("“{code}”与第{value}行重复").format(code=code, value=seen[code])))
             else:
                 seen[code] = row_no
-        cleaned.append((row_no, raw))
+        cleaned.append(clean)
     if errors:
         raise ImportFailed(errors)
     created = []
     with database_proxy.atomic():
-        for index, (_row_no, raw) in enumerate(cleaned):
-            created.append(create_project(raw))
+        for index, clean in enumerate(cleaned):
+            created.append(insert_project(clean))
             if progress and index % 50 == 0:
                 progress(index + 1, len(cleaned))
         audit.record("import", "project", None, None, {"file": Path(path).name, "rows": len(created)})

@@ -136,10 +136,16 @@ def create_project(raw: dict) -> Project:
     with database_proxy.atomic():
         if Project.select().where(Project.code == clean["code"]).exists():
             raise ValidationError(_("工程编号“{code}”已存在，请换一个编号").format(code=clean["code"]), field="code")
-        project = Project()
-        _apply(project, clean)
-        project.save()
-        audit.record("create", "project", project.id, None, audit.snapshot(project))
+        return insert_project(clean)
+
+
+def insert_project(clean: dict) -> Project:
+    """Save values already checked by `clean_project` (whose code is known to be free); audited.
+    The importer calls this directly so that a sheet is not checked twice."""
+    project = Project()
+    _apply(project, clean)
+    project.save()
+    audit.record("create", "project", project.id, None, audit.snapshot(project))
     return project
 
 
