@@ -24,6 +24,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from peewee import JOIN
+
 from warranty_desk.i18n import N_, _
 
 from ..models import Deposit, Project, Ticket, Visit, VisitFinding
@@ -190,7 +192,8 @@ def _project_filter(query, model, project_ids):
 
 
 def quarter_visits(q: Quarter, project_ids=None) -> list[Visit]:
-    query = Visit.select().where((Visit.planned_on >= q.start) & (Visit.planned_on <= q.end))
+    query = (Visit.select(Visit, Project).join(Project)  # the project comes along: no query per visit
+             .where((Visit.planned_on >= q.start) & (Visit.planned_on <= q.end)))
     return list(_project_filter(query, Visit, project_ids).order_by(Visit.planned_on, Visit.id))
 
 
@@ -374,7 +377,8 @@ def findings(visits: list[Visit]) -> list[Finding]:
     out: list[Finding] = []
     seen_text = set()
     if ids:
-        query = VisitFinding.select().where(VisitFinding.visit.in_(ids)).order_by(VisitFinding.id)
+        query = (VisitFinding.select(VisitFinding, Ticket).join(Ticket, JOIN.LEFT_OUTER)
+                 .where(VisitFinding.visit.in_(ids)).order_by(VisitFinding.id))
         for row in query:
             v = by_id[row.visit_id]
             seen_text.add(v.id)
@@ -385,9 +389,14 @@ def findings(visits: list[Visit]) -> list[Finding]:
                 action = _("未立维修工单")
             out.append(Finding(v.project.code, v.project.name, v.done_at.date() if v.done_at else v.planned_on,
                                f"[{row.area}] {row.description}" if row.area else row.description, action))
+    found_by_visit: dict[int, list[Ticket]] = {}
+    if ids:
+        for t in Ticket.select(Ticket.id, Ticket.number, Ticket.state, Ticket.source_visit).where(
+                Ticket.source_visit.in_(ids)).order_by(Ticket.id):
+            found_by_visit.setdefault(t.source_visit_id, []).append(t)
     for v in visits:
         if v.status == "done" and is_problem(v.findings) and v.id not in seen_text:
-            tickets = list(v.tickets_found)
+            tickets = found_by_visit.get(v.id, [])
             if tickets:
                 action = _("已立维修工单 ") + "、".join(f"{t.number}（{t.state}）" for t in tickets)
             else:
