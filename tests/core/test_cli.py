@@ -90,7 +90,8 @@ def test_visits_due_with_dates_in_the_wrong_order(demo_db):
 def test_visits_plan_rebuilds(demo_db):
     codes = json.loads(run("visits", "due", "--from", "2026-12-01", "--to", "2027-12-31", "--json", db=demo_db).stdout)
     result = run("visits", "plan", codes[0]["project_code"], db=demo_db)
-    assert result.returncode == 0, result.stderr and "回访计划" in result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "已重新编制回访计划" in result.stdout
     assert run("visits", "plan", "NO-SUCH", db=demo_db).returncode == 2
 
 
