@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import JOIN
-
 from warranty_desk.i18n import _
 
-from ..models import Project, Staff, Visit, WarrantyItem
-from ..rules.visit_plan import KIND_NAMES
+from ..models import Project, Visit, WarrantyItem
 from .visits import OPEN_STATES as OPEN_VISIT
-from .visits import STATUS_NAMES
+from .visits import visit_rows
 
 DUE_SOON_HOURS = 4
 
@@ -23,39 +20,17 @@ def week_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
     return monday, monday + dt.timedelta(days=6)
 
 
-def _visit_rows(where, limit: int) -> list[dict]:
-    query = (
-        Visit.select(Visit.id, Visit.planned_on, Visit.kind, Visit.method, Visit.status, Visit.project,
-                     Project.id, Project.code, Project.name, Staff.id, Staff.name)
-        .join(Project)
-        .switch(Visit)
-        .join(Staff, JOIN.LEFT_OUTER)
-        .where(where)
-        .order_by(Visit.planned_on, Project.code)
-        .limit(limit)
-    )
-    rows = []
-    for v in query:
-        rows.append({
-            "id": v.id, "project_id": v.project_id, "date": v.planned_on, "project_code": v.project.code,
-            "project_name": v.project.name, "kind_name": KIND_NAMES.get(v.kind, v.kind), "method": v.method,
-            "staff": (v.staff.name if v.staff else "") or "", "status": v.status,
-            "status_name": STATUS_NAMES.get(v.status, v.status),
-        })
-    return rows
-
-
 def visits_today(today: dt.date, limit: int = 200) -> list[dict]:
-    return _visit_rows((Visit.planned_on == today) & Visit.status.in_(OPEN_VISIT), limit)
+    return visit_rows((Visit.planned_on == today) & Visit.status.in_(OPEN_VISIT), limit)
 
 
 def visits_this_week(today: dt.date, limit: int = 200) -> list[dict]:
     _monday, sunday = week_bounds(today)
-    return _visit_rows((Visit.planned_on > today) & (Visit.planned_on <= sunday) & Visit.status.in_(OPEN_VISIT), limit)
+    return visit_rows((Visit.planned_on > today) & (Visit.planned_on <= sunday) & Visit.status.in_(OPEN_VISIT), limit)
 
 
 def visits_overdue(today: dt.date, limit: int = 200) -> list[dict]:
-    return _visit_rows((Visit.planned_on < today) & Visit.status.in_(OPEN_VISIT), limit)
+    return visit_rows((Visit.planned_on < today) & Visit.status.in_(OPEN_VISIT), limit)
 
 
 def open_tickets(now: dt.datetime, limit: int = 200) -> list[dict]:

@@ -26,6 +26,32 @@ STATUS_NAMES = {
 }
 
 
+def visit_rows(where, limit: int) -> list[dict]:
+    """Visits matching `where` as rows for lists (dashboard, start-up reminder), in date order, with
+    their project and staff, at most `limit`."""
+    query = (
+        Visit.select(Visit.id, Visit.planned_on, Visit.kind, Visit.method, Visit.status, Visit.purposes,
+                     Visit.project, Project.id, Project.code, Project.name, Project.contact, Project.phone,
+                     Staff.id, Staff.name)
+        .join(Project)
+        .switch(Visit)
+        .join(Staff, JOIN.LEFT_OUTER)
+        .where(where)
+        .order_by(Visit.planned_on, Project.code, Visit.id)
+        .limit(limit)
+    )
+    return [
+        {
+            "id": v.id, "project_id": v.project_id, "date": v.planned_on, "project_code": v.project.code,
+            "project_name": v.project.name, "contact": v.project.contact, "phone": v.project.phone,
+            "kind_name": KIND_NAMES.get(v.kind, v.kind), "method": v.method,
+            "purposes": v.purposes.replace("\n", "；"), "staff": (v.staff.name if v.staff else "") or "",
+            "status": v.status, "status_name": STATUS_NAMES.get(v.status, v.status),
+        }
+        for v in query
+    ]
+
+
 def due(start: dt.date, end: dt.date, include_done: bool = False) -> list[dict]:
     """Visits planned between `start` and `end` (inclusive), with their project and staff."""
     if end < start:
