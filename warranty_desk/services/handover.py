@@ -17,6 +17,11 @@ from .projects import get_project, project_has_heating
 DONE_STATES = ("done", "unreachable", "missed")
 
 
+def _seasons(project: Project):
+    """The project's heating/cooling seasons (its region, and the settings)."""
+    return settings.season_rules(project.region if project.region_id else None, project_has_heating(project))
+
+
 def _agreed_for(key: str, project: Project, overrides: dict) -> tuple[str, int]:
     if key in overrides:
         unit, amount = overrides[key]
@@ -40,7 +45,7 @@ def compute_items(project: Project, overrides: dict | None = None) -> list[dict]
     """The items the project should have, with their dates (no writes)."""
     overrides = overrides or {}
     has_heating = project_has_heating(project)
-    seasons = settings.season_rules(project.region if project.region_id else None, has_heating)
+    seasons = _seasons(project)
     convention = settings.get("period_end_convention")
     keys = cat.categories_for(project.type, has_heating, bool(project.has_cooling))
     keys += [k for k in overrides if k not in keys]
@@ -71,15 +76,15 @@ def compute_items(project: Project, overrides: dict | None = None) -> list[dict]
 def _rebuild_items(project: Project, overrides: dict) -> list[WarrantyItem]:
     wanted = compute_items(project, overrides)
     existing = {i.key: i for i in WarrantyItem.select().where(WarrantyItem.project == project)}
+    seasons, convention = _seasons(project), settings.get("period_end_convention")
     kept = []
     for row in wanted:
         item = existing.pop(row["key"], None)
         if item is not None and row["key"] not in overrides:
             # a period agreed earlier for this project stays agreed
             row["agreed_unit"], row["agreed_amount"] = item.agreed_unit, item.agreed_amount
-            seasons = settings.season_rules(project.region if project.region_id else None, project_has_heating(project))
             row["end_on"] = cat.item_end(project.accepted_on, item.agreed_unit, item.agreed_amount, seasons,
-                                         settings.get("period_end_convention"))
+                                         convention)
         old = audit.snapshot(item) if item else None
         item = item or WarrantyItem(project=project)
         for key, value in row.items():
@@ -110,7 +115,7 @@ def rebuild_visit_plan(project: Project, items: list[WarrantyItem] | None = None
     if items is None:
         items = list(WarrantyItem.select().where(WarrantyItem.project == project))
     region = project.region if project.region_id else None
-    heating = settings.season_rules(region, project_has_heating(project)).heating
+    heating = _seasons(project).heating
     plan_rules = settings.plan_settings()
     plan = plan_visits(
         project.handed_over_on,
@@ -215,7 +220,7 @@ def set_agreed_period(item_id: int, unit: str, amount: int, expected_version: in
         except cat.PeriodTooShort as exc:
             raise ValidationError(str(exc), field="agreed_amount") from None
         old = audit.snapshot(item)
-        seasons = settings.season_rules(project.region if project.region_id else None, project_has_heating(project))
+        seasons = _seasons(project)
         item.agreed_unit, item.agreed_amount = unit, int(amount)
         item.end_on = cat.item_end(item.start_on, unit, int(amount), seasons, settings.get("period_end_convention"))
         item.version += 1
