@@ -71,9 +71,9 @@ class TicketListModel(QAbstractTableModel):
     is fetched again from its remembered start. Sorted by the database (`sort`)."""
 
     COLUMNS = [
-        (_("工单号"), "number", 110), (_("报修时间"), "reported_at", 130), (_("工程"), "project_name", 180),
-        (_("房号"), "unit", 90), (_("项目"), "category_name", 110), (_("紧急"), "urgency", 40),
-        (_("状态"), "state", 70), (_("时限"), "sla_text", 140), (_("维修单位"), "subcontractor", 120),
+        (_("工单号"), "number", 105), (_("报修时间"), "reported_at", 125), (_("工程"), "project_name", 160),
+        (_("房号"), "unit", 115), (_("项目"), "category_name", 110), (_("紧急"), "urgency", 45),
+        (_("状态"), "state", 70), (_("时限"), "sla_text", 175), (_("维修单位"), "subcontractor", 120),
         (_("内容"), "description", 0),
     ]
 
