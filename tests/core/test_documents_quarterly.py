@@ -66,3 +66,17 @@ def test_report_of_the_demo_office(demo_db, tmp_path):
     out = build_quarterly_report("2026Q3", tmp_path / "demo.pdf", today=dt.date(2026, 11, 29))
     text = squash(pdf_text(out))
     assert "各月回访：计划与完成" in text and "分项目统计" in text
+
+
+def test_a_claimed_deposit_not_returned_asks_for_a_reminder(demo_db, tmp_path):
+    import datetime as dt
+
+    from warranty_desk.documents.quarterly import build_quarterly_report
+    from warranty_desk.models import Deposit
+
+    late = Deposit.select().where(Deposit.applied_on.is_null(False) & Deposit.returned_on.is_null()).first()
+    assert late is not None, "the demo office has a claimed deposit not yet returned"
+    out = build_quarterly_report("2026Q3", tmp_path / "q.pdf", today=dt.date(2026, 11, 29))
+    text = squash(pdf_text(out))
+    assert late.project.code in text
+    assert "已申请，返还已逾期，请催告" in text

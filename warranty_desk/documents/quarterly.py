@@ -228,6 +228,13 @@ def _findings(f: qf.QuarterFigures, lang):
     return story
 
 
+def _status(d, _) -> str:
+    if not d.overdue:
+        return _("本季到期")
+    # applied for and still not returned: the owner is late, not us
+    return _("已申请，返还已逾期，请催告") if d.applied_on else _("已逾期，请尽快申请返还")
+
+
 def _deposits(f: qf.QuarterFigures, lang):
     _ = gettext_for(lang)
     story = [CondPageBreak(40 * mm), M(_("五、到期的质量保证金"), "h1")]
@@ -238,7 +245,7 @@ def _deposits(f: qf.QuarterFigures, lang):
     for d in f.deposits:
         rows.append([P(f"{d.project_code}　{d.project_name}", "cell"), P(money_text(d.amount), "cell_r"),
                      P(fmt_date(d.ends_on, lang), "cell_c"), P(fmt_date(d.applied_on, lang, _("未申请")), "cell_c"),
-                     P(_("已逾期，请尽快申请返还") if d.overdue else _("本季到期"), "cell")])
+                     P(_status(d, _), "cell")])
     story.append(grid_table(rows, [WIDTH * x for x in (0.34, 0.16, 0.18, 0.14, 0.18)]))
     return story
 
