@@ -18,16 +18,18 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Table
+from reportlab.platypus import Table
 
 from ..i18n import gettext_for
 from . import data, texts
 from .style import (
     ACCENT,
+    CELL_SHRINK,
     FONT,
     GREY,
     INK,
     LINE,
+    CJKParagraph,
     atomic_pdf,
     canvas_runs,
     fit_paragraph,
@@ -78,8 +80,10 @@ def draw_qr(c, value: str, x: float, y: float, size: float) -> None:
 
 
 def _text_style(size=8.0, color=INK, name="card"):
-    return ParagraphStyle(name, fontName=FONT, fontSize=size, leading=size * 1.25, textColor=color,
-                          wordWrap="CJK")
+    style = ParagraphStyle(name, fontName=FONT, fontSize=size, leading=size * 1.25, textColor=color,
+                           wordWrap="CJK")
+    style.shrink_to_fit = CELL_SHRINK
+    return style
 
 
 def _items_table(project, width: float, height: float, lang: str) -> Table:
@@ -92,16 +96,16 @@ def _items_table(project, width: float, height: float, lang: str) -> Table:
     while True:
         cell = _text_style(size, name=f"cell{size}")
         center = ParagraphStyle(f"cc{size}", parent=cell, alignment=1)
-        rows = [[Paragraph(h, center) for h in (_("保修项目"), _("国家规定保修期"), _("公司承诺保修期"), _("到期日"))]]
+        rows = [[CJKParagraph(h, center) for h in (_("保修项目"), _("国家规定保修期"), _("公司承诺保修期"), _("到期日"))]]
         for item in items:
             rows.append([
-                Paragraph(para_text(item.name), cell),
-                Paragraph(para_text(data.item_minimum_text(item, project)), center),
-                Paragraph(para_text(data.item_agreed_text(item)), center),
-                Paragraph(para_text(fmt_date(item.end_on, lang)), center),
+                CJKParagraph(para_text(item.name), cell),
+                CJKParagraph(para_text(data.item_minimum_text(item, project)), center),
+                CJKParagraph(para_text(data.item_agreed_text(item)), center),
+                CJKParagraph(para_text(fmt_date(item.end_on, lang)), center),
             ])
         if not items:
-            rows.append([Paragraph(_("保修项目和到期日在竣工验收交付后确定。"), cell), "", "", ""])
+            rows.append([CJKParagraph(_("保修项目和到期日在竣工验收交付后确定。"), cell), "", "", ""])
         pad = max(1.0, size * 0.2)
         table = grid_table(rows, widths, zebra=True, extra=[
             ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),

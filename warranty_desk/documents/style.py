@@ -29,9 +29,12 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus.paragraph import ParaLines, _handleBulletWidth, cjkU, makeCJKParaLine
+from reportlab.rl_config import _FUZZ
 
 from ..i18n import gettext_for
 from ..paths import resources_dir
+from . import linebreak
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +182,89 @@ def canvas_runs(value) -> list[tuple[str, str]]:
     return runs
 
 
+# --- Chinese line breaking -------------------------------------------------------------------
+
+
+class CJKParagraph(Paragraph):
+    """A Paragraph broken into lines by the Chinese rules of `linebreak` (every document's text
+    goes through this class: P, M, fit_paragraph, the texts and the cards)."""
+
+    def wrap(self, availWidth, availHeight):  # noqa: N802 - reportlab API
+        """In a table cell (a style with `shrink_to_fit`, the smallest factor allowed), a smaller
+        font size is taken when it keeps a date or number whole or saves a lonely last character."""
+        result = super().wrap(availWidth, availHeight)
+        floor = getattr(self.style, "shrink_to_fit", None)
+        report = getattr(self, "_wd_report", {})
+        if (not floor or not (report.get("cut") or report.get("lonely")) or getattr(self, "_wd_shrunk", False)
+                or getattr(self, "_splitpara", 0)):
+            return result
+        base_style, base_sizes = self.style, [getattr(f, "fontSize", None) for f in self.frags]
+        factor = 1.0
+        while factor - 0.04 >= floor - 1e-9:
+            factor -= 0.04
+            self._scale(base_style, base_sizes, factor)
+            result = super().wrap(availWidth, availHeight)
+            report = self._wd_report
+            if not report.get("cut") and not report.get("lonely"):
+                self._wd_shrunk = True
+                return result
+        self._scale(base_style, base_sizes, 1.0)  # no size helps: the rules of linebreak apply as they are
+        self._wd_shrunk = True
+        return super().wrap(availWidth, availHeight)
+
+    def _scale(self, base_style, base_sizes, factor):
+        self.style = ParagraphStyle(f"{base_style.name}~", parent=base_style, fontSize=base_style.fontSize * factor,
+                                    leading=base_style.leading * factor)
+        for frag, size in zip(self.frags, base_sizes):
+            if size is not None:
+                frag.fontSize = size * factor
+        for attr in ("blPara", "_splitpara"):
+            self.__dict__.pop(attr, None)
+
+    def breakLinesCJK(self, maxWidths):  # noqa: N802 - reportlab API
+        if not isinstance(maxWidths, (list, tuple)):
+            maxWidths = [maxWidths]
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+            return self.blPara
+        style = self.style
+        self.height = 0
+        _handleBulletWidth(self.bulletText, style, maxWidths)
+        frags = self.frags
+        if not frags:
+            return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName, textColor=style.textColor,
+                             lines=[], ascent=style.fontSize, descent=-0.2 * style.fontSize)
+        units = []
+        for f in frags:
+            text = f.text.decode("utf8") if isinstance(f.text, bytes) else f.text
+            if text:
+                units.extend(cjkU(t, f, "utf8") for t in text)
+            else:
+                units.append(cjkU(text, f, "utf8"))
+        widths = []
+        for u in units:
+            w = u.width
+            if hasattr(w, "normalizedValue"):
+                w._normalizer = maxWidths[0]
+                w = w.normalizedValue(maxWidths[0])
+            widths.append(w)
+        forced = [hasattr(u.frag, "lineBreak") for u in units]
+        auto_leading = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
+        calc_bounds = auto_leading not in ("", "off")
+        lines = []
+        self._wd_report = report = {}
+        for n, (start, end, used) in enumerate(linebreak.wrap_units(units, widths, list(maxWidths), _FUZZ, forced,
+                                                                    report)):
+            width = maxWidths[n] if n < len(maxWidths) else maxWidths[-1]
+            segment = units[start:end]
+            while segment and segment[-1] and segment[-1].isspace():
+                segment = segment[:-1]
+            lines.append(makeCJKParaLine(segment, width, used, width - used, bool(forced[end - 1]), calc_bounds))
+        return ParaLines(kind=1, lines=lines)
+
+
 # --- paragraph styles ---------------------------------------------------------------------
+
+CELL_SHRINK = 0.8  # a table cell may set its text this much smaller to keep a date whole
 
 
 @functools.cache
@@ -212,19 +297,21 @@ def styles() -> dict[str, ParagraphStyle]:
         "toc1": ParagraphStyle("toc1", parent=base, fontSize=11, leading=20, leftIndent=10),
         "toc2": ParagraphStyle("toc2", parent=base, fontSize=10, leading=16, leftIndent=28),
     }
+    for name in ("cell", "cell_c", "cell_r", "head"):
+        s[name].shrink_to_fit = CELL_SHRINK
     return s
 
 
 def P(value, style: str | ParagraphStyle = "body") -> Paragraph:  # noqa: N802 - reads like a flowable
     """A paragraph of user text (escaped, fallback font)."""
     st = styles()[style] if isinstance(style, str) else style
-    return Paragraph(para_text(value), st)
+    return CJKParagraph(para_text(value), st)
 
 
 def M(markup: str, style: str | ParagraphStyle = "body") -> Paragraph:  # noqa: N802
     """A paragraph of markup that is already safe (built from para_text pieces)."""
     st = styles()[style] if isinstance(style, str) else style
-    return Paragraph(markup, st)
+    return CJKParagraph(markup, st)
 
 
 def grid_table(rows, col_widths, *, header_rows: int = 1, zebra: bool = True, extra=()) -> Table:
@@ -264,7 +351,7 @@ def fit_paragraph(value, style: ParagraphStyle, width: float, height: float, *, 
     size = style.fontSize
     while True:
         st = ParagraphStyle(f"{style.name}_{size}", parent=style, fontSize=size, leading=size * 1.25)
-        para = Paragraph(text, st)
+        para = CJKParagraph(text, st)
         _x, h = para.wrap(width, height)
         if h <= height:
             return para
@@ -275,10 +362,10 @@ def fit_paragraph(value, style: ParagraphStyle, width: float, height: float, *, 
     # still too tall at the smallest size: cut the plain text until it fits
     raw = clean_text(value)
     lo, hi = 0, len(raw)
-    best = Paragraph("…", st)
+    best = CJKParagraph("…", st)
     while lo <= hi:
         mid = (lo + hi) // 2
-        candidate = Paragraph(para_text(raw[:mid]) + "…", st)
+        candidate = CJKParagraph(para_text(raw[:mid]) + "…", st)
         if candidate.wrap(width, height)[1] <= height:
             best, lo = candidate, mid + 1
         else:

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from ..i18n import gettext_for
 from ..paths import resources_dir
-from .style import BLANK, grid_table, para_text, styles
+from .style import BLANK, CJKParagraph, grid_table, para_text, styles
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +186,7 @@ def _table(rows: list[list[str]], values: dict, width: float):
     longest = [max(len(r[i]) for r in rows) for i in range(ncols)]
     share = [max(n, sum(longest) * 0.12) for n in longest]
     widths = [width * n / sum(share) for n in share]
-    cells = [[Paragraph(fill(cell, values), styles()["head" if n == 0 else "cell"]) for cell in row]
+    cells = [[CJKParagraph(fill(cell, values), styles()["head" if n == 0 else "cell"]) for cell in row]
              for n, row in enumerate(rows)]
     return grid_table(cells, widths)
 
@@ -218,20 +218,20 @@ def render(blocks: list[Block], values: dict, directives: dict[str, Callable[...
     for block in blocks:
         if block.kind == "h1":
             markup = fill(block.text, values)
-            para = Paragraph(markup, st[h1_style])
+            para = CJKParagraph(markup, st[h1_style])
             if bookmark:
                 bookmark(para, 0, markup)
             story.append(para)
         elif block.kind == "h2":
             markup = fill(block.text, values)
-            para = Paragraph(markup, st["h2"])
+            para = CJKParagraph(markup, st["h2"])
             if bookmark:
                 bookmark(para, 1, markup)
             story.append(para)
         elif block.kind == "para":
-            story.append(Paragraph(fill(block.text, values), st[para_style]))
+            story.append(CJKParagraph(fill(block.text, values), st[para_style]))
         elif block.kind == "bullet":
-            story.append(Paragraph(fill(block.text, values), st["bullet"], bulletText="•"))
+            story.append(CJKParagraph(fill(block.text, values), st["bullet"], bulletText="•"))
         elif block.kind == "table":
             story.append(_table(block.rows, values, width))
             story.append(Spacer(1, 4))
