@@ -57,7 +57,7 @@ def office_fixture(db):
         responded_at=dt.datetime(2026, 7, 3, 10, 0), onsite_at=dt.datetime(2026, 7, 3, 12, 0),
         completed_at=dt.datetime(2026, 7, 4, 16, 0), closed_at=dt.datetime(2026, 7, 5, 10, 0), state="已关闭",
         cause_class="施工质量", payer="我方", signoff_kind="paper", signoff_by=HOSTILE,
-        signoff_at=dt.datetime(2026, 7, 4, 17, 0), signoff_note=LONG[:300], satisfaction=95,
+        signoff_at=dt.datetime(2026, 7, 4, 17, 0), signoff_note=LONG[:300], satisfaction=5,
     )
     CostLine.create(ticket=ticket, kind="材料", description=HOSTILE + "PPR管 DN20", quantity=Decimal("2.5"),
                     unit_price=Decimal("18"), amount=Decimal("45"), borne_by="我方")

@@ -47,3 +47,21 @@ def test_filled_repair_notice_and_record(office, tmp_path):
     for value in ("BX-2026-0001", "施工质量", "我方", "PPR管DN20", "¥45.00", "■合格", "■满意",
                   "2026年7月4日16:00", "维修人签字", "业主（使用人）签字"):
         assert value in record, value
+
+
+@pytest.mark.parametrize("rating, grade", [(5, "满意"), (4, "比较满意"), (3, "一般"), (2, "不太满意"), (1, "不满意")])
+def test_repair_record_shows_the_grade_the_owner_gave_on_the_five_point_scale(office, tmp_path, rating, grade):
+    t = office["ticket"]
+    t.satisfaction = rating
+    t.save()
+    text = squash(pdf_text(forms.build_repair_record(t, tmp_path / "r.pdf")))
+    line = text[text.index("满意度"):text.index("验收意见")]
+    assert f"■{grade}" in line and line.count("■") == 1, line
+
+
+def test_a_five_of_five_repair_of_the_demo_office_prints_as_satisfied(demo_db, tmp_path):
+    from warranty_desk.models import Ticket
+
+    t = Ticket.select().where(Ticket.satisfaction == 5).order_by(Ticket.id).first()
+    text = squash(pdf_text(forms.build_repair_record(t, tmp_path / "r.pdf")))
+    assert "■满意□比较满意□一般□不太满意□不满意" in text

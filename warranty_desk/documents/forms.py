@@ -16,6 +16,7 @@ from warranty_desk.i18n import N_, _, gettext_for
 
 from ..models import CostLine, Ticket, Visit, VisitFinding
 from ..rules.categories import CATEGORIES
+from ..rules.satisfaction import rating_grade
 from . import data, texts
 from .style import (
     HEAD_BG,
@@ -276,11 +277,8 @@ def build_repair_record(ticket, path, project=None, lang: str = "zh_CN") -> Path
     accepted = None
     if t is not None and t.signoff_kind:
         accepted = _("不合格") if t.signoff_kind == "refused" else _("合格")
-    satisfaction = None
-    if t is not None and t.satisfaction is not None:
-        from ..rules.satisfaction import grade
-
-        satisfaction = grade(float(t.satisfaction))
+    # the owner's 1–5 rating of the repair (not the 0–100 score of a visit)
+    satisfaction = rating_grade(t.satisfaction) if t is not None else None
     pairs = [
         (_("工程名称"), proj.name if proj else "", True),
         (_("工程编号"), proj.code if proj else ""), (_("房号 / 业主"), _unit_text(t.unit if t else None, proj)),

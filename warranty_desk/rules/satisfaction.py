@@ -21,3 +21,17 @@ def grade(score: float) -> str:
         if score >= floor:
             return name
     raise AssertionError("unreachable")
+
+
+# a repair's sign-off asks the owner for 1–5 (tickets.satisfaction); each rating is one grade
+RATING_GRADES = {5: N_("满意"), 4: N_("比较满意"), 3: N_("一般"), 2: N_("不太满意"), 1: N_("不满意")}
+
+
+def rating_grade(rating: int | None) -> str | None:
+    """The grade of a 1–5 rating (5 满意 … 1 不满意); None when there is no rating."""
+    if rating is None or rating == "":
+        return None
+    rating = int(rating)
+    if rating not in RATING_GRADES:
+        raise ValueError(f"rating must be 1–5: {rating}")
+    return RATING_GRADES[rating]

@@ -14,13 +14,13 @@ from ..i18n import _
 from ..models import CostLine, Project, Staff, Subcontractor, Ticket, Unit, Visit
 from ..rules import ticket_states as st
 from ..rules.categories import CATEGORIES
+from ..rules.satisfaction import rating_grade
 from . import fields
 from .projects import find_project
 
 COLUMNS = ("工程名称", "房号", "报修日期", "报修内容", "是否保修期内", "责任类别", "维修单位", "到场时间", "完成时间",  # i18n: data
            "费用", "承担方", "验收人", "满意度")  # i18n: data
 WIDTHS = (28, 18, 12, 40, 12, 12, 28, 17, 17, 12, 10, 10, 10)
-SATISFACTION_NAMES = {5: "满意", 4: "比较满意", 3: "一般", 2: "不太满意", 1: "不满意"}  # i18n: data (the ledger is a Chinese sheet)
 
 
 def _day(value, label: str, field: str) -> dt.date | None:
@@ -87,7 +87,7 @@ def _row(r) -> dict:
     category = CATEGORIES[r["category"]].name if r["category"] in CATEGORIES else r["category"]
     if category:
         content = f"【{category}】{content}"
-    satisfaction = SATISFACTION_NAMES.get(r["satisfaction"], "") or (r["visit_grade"] or "")
+    satisfaction = rating_grade(r["satisfaction"]) or (r["visit_grade"] or "")
     cost = Decimal(str(r["cost"])).quantize(Decimal("0.01")) if r["cost"] is not None else Decimal("0.00")
     checker = r["signoff_by"] or (_("拒签") if r["signoff_kind"] == "refused" else "")
     return {
