@@ -28,7 +28,7 @@ CANNOT_END = frozenset("（《「『【〔〖〈［｛“‘([{¥￥$＄#＃№"
 # pairs that stay together: ……, ——
 NO_SPLIT_PAIRS = frozenset("…—─")
 
-_UNIT_CHARS = "年月日天时分秒个元号楼层户次件期项条款栋单室米度倍岁周"
+_UNIT_CHARS = "年月日天时分秒个元号楼层户次件期项条款栋单室米度倍岁周"  # i18n: data (characters, not text)
 KEEP_WHOLE = re.compile(
     "|".join([
         # dates: 2023年12月24日, 2023年12月, 12月24日, 2026-06-15, 2026/6/15, times 09:30
