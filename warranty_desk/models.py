@@ -355,7 +355,7 @@ class Deposit(BaseModel):
     amount = Money()
     settled_price = Money()
     bank_guarantee = BooleanField(default=False)
-    defect_months = IntegerField(default=24)
+    defect_months = IntegerField(default=12)  # 一般为1年, at most 2 (rules/deposit.py)
     start_on = DateField()
     applied_on = DateField(null=True)
     checked_on = DateField(null=True)

@@ -147,3 +147,26 @@ def test_cli_deposit_show(project, db_target, capsys):
     assert "质量保证金 60000.00" in out and "2026-06-16 起可申请返还" in out
     assert cli.main(["--db", db_target, "deposit", "show", "NOPE"]) == 2
     assert "找不到工程" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("given, expected_months, expected_end", [
+    # 《建设工程质量保证金管理办法》第二条: 缺陷责任期一般为1年，最长不超过2年 (RULES.md §5)
+    ({}, 12, "2025-06-15"),
+    ({"defect_months": None}, 12, "2025-06-15"),
+    ({"defect_months": ""}, 12, "2025-06-15"),
+    ({"defect_months": 18}, 18, "2025-12-15"),
+    ({"defect_months": 24}, 24, "2026-06-15"),
+])
+def test_a_deposit_entered_without_a_period_gets_twelve_months(project, given, expected_months, expected_end):
+    dep = deposits.set_deposit("DP-1", {"amount": 30000, **given})
+    assert dep.defect_months == expected_months
+    assert deposits.show("DP-1")["period_end"] == expected_end
+    assert Deposit.get_by_id(dep.id).defect_months == expected_months
+
+
+def test_changing_a_deposit_without_a_period_keeps_its_period(project):
+    """RULES.md §5: the default applies to a new deposit; a correction of the amount keeps the
+    period agreed before."""
+    deposits.set_deposit("DP-1", {"amount": 30000, "defect_months": 24})
+    dep = deposits.set_deposit("DP-1", {"amount": 20000})
+    assert (dep.amount, dep.defect_months) == (Decimal("20000"), 24)

@@ -70,8 +70,8 @@ def test_one_visit_a_month_before_each_distinct_warranty_end():
     ends = sorted({D(2029, 6, 15), D(2026, 3, 15), D(2026, 6, 15)})
     assert len(before_end) == len(ends)
     for visit, end in zip(before_end, ends):
-        target = add_months(end, -1)
-        assert 0 <= (visit.on - target).days <= 10
+        target = add_months(end, -1)  # seed: 保修期结束前1个月 — at least a month before the end
+        assert -10 <= (visit.on - target).days <= 0
         assert end.isoformat() in " ".join(visit.purposes)
     assert visits[-1].kind == AFTER_WARRANTY
 

@@ -89,7 +89,7 @@ class DepositDialog(forms.FormDialog):
         f = self.form
         pid = f.value("project")
         self.version = None
-        values = {"settled_price": "", "amount": "", "bank_guarantee": False, "defect_months": 24, "start_on": "",
+        values = {"settled_price": "", "amount": "", "bank_guarantee": False, "defect_months": deposit_rules.DEFAULT_MONTHS, "start_on": "",
                   "owner_delayed": False, "report_submitted_on": "", "notes": ""}
         if not pid:
             self.state_label.setText("")

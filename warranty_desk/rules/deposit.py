@@ -12,7 +12,8 @@ from warranty_desk.i18n import N_, _
 from .periods import CIVIL_CODE, period_end
 
 MAX_RATE = Decimal("0.03")  # 第七条: at most 3% of the settled price
-MAX_MONTHS = 24  # 第二条: 缺陷责任期 at most 2 years
+DEFAULT_MONTHS = 12  # 第二条: 缺陷责任期 一般为1年 …
+MAX_MONTHS = 24  # … 最长不超过2年
 DELAYED_START_DAYS = 90  # 第八条: owner delayed acceptance → 90 days after the report was submitted
 CHECK_DAYS = 14  # 第十条: the owner checks within 14 days of the application
 RETURN_DAYS = 14  # … and returns within 14 days after the check

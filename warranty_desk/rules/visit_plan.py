@@ -14,7 +14,7 @@ from warranty_desk.i18n import N_, _
 from .categories import CATEGORIES
 from .periods import add_months
 from .seasons import Season, _on, parse_month_day
-from .workdays import next_working_day
+from .workdays import working_day_within
 
 CADENCE_MONTHS = {"小型": 3, "中型": 6, "大型": 12}
 
@@ -42,9 +42,15 @@ class ItemEnd:
 
 @dataclass
 class PlannedVisit:
+    """A visit of the plan. `due_by`: the last day that keeps the visit's deadline (within a month of
+    handover, a month before a warranty ends, before a season starts, within the warranty);
+    `after`: the visit must fall after this day (handover; the warranty's end for the visit after it)."""
+
     on: dt.date
     kind: str
     purposes: list[str] = field(default_factory=list)
+    due_by: dt.date | None = None
+    after: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,7 @@ def _raw_visits(
     rainy_start: str | None,
     settings: PlanSettings,
 ) -> list[PlannedVisit]:
+    """The visits the seed asks for, on their nominal days, each with its window."""
     if scale not in CADENCE_MONTHS:
         raise ValueError(f"unknown project scale: {scale}")
     non_structural = [i for i in items if not _structural(i.key)]
@@ -74,34 +81,42 @@ def _raw_visits(
     last_end = max(i.end_on for i in non_structural)
     visits: list[PlannedVisit] = []
 
+    def add(day: dt.date, kind: str, purpose: str, due_by: dt.date, bring_inside: bool = False) -> None:
+        # every visit of the warranty falls within it: none after the last non-structural end (a
+        # visit aimed past it is not made; the one-month visit, due "within a month", is brought inside)
+        if day > last_end and not bring_inside:
+            return
+        visits.append(PlannedVisit(day, kind, [purpose], min(due_by, last_end), handover))
+
     step = CADENCE_MONTHS[scale]
     k = 1
     while (day := add_months(handover, step * k)) <= last_end:
-        visits.append(PlannedVisit(day, PERIODIC, [_("{scale}项目定期回访（每{step}个月）").format(scale=scale, step=step)]))
+        add(day, PERIODIC, _("{scale}项目定期回访（每{step}个月）").format(scale=scale, step=step), last_end)
         k += 1
 
-    visits.append(PlannedVisit(add_months(handover, 1), MILESTONE, [_("交付后一个月回访")]))
-    visits.append(PlannedVisit(add_months(handover, 6), MILESTONE, [_("交付后半年回访")]))
+    one_month = add_months(handover, 1)
+    add(one_month, MILESTONE, _("交付后一个月回访"), one_month, bring_inside=True)  # seed: 在工程保修期1个月内
+    add(add_months(handover, 6), MILESTONE, _("交付后半年回访"), last_end)
     by_end: dict[dt.date, list[str]] = {}
     for item in non_structural:
         by_end.setdefault(item.end_on, []).append(CATEGORIES[item.key].name if item.key in CATEGORIES else item.key)
     for end_on, names in sorted(by_end.items()):
         day = add_months(end_on, -1)
-        if day > handover:
-            visits.append(
-                PlannedVisit(day, MILESTONE, [_("保修期满前交代回访：{names}（{isoformat}到期）").format(names="、".join(names), isoformat=end_on.isoformat())])
-            )
+        if day > handover:  # seed: 保修期结束前1个月进行交代回访 — at least a month before the end
+            add(day, MILESTONE, _("保修期满前交代回访：{names}（{isoformat}到期）").format(
+                names="、".join(names), isoformat=end_on.isoformat()), day)
 
     lead = dt.timedelta(days=settings.seasonal_lead_days)
+    before = dt.timedelta(days=1)
     heating_end = max((i.end_on for i in items if i.key == "heating"), default=None)
     if heating is not None and heating_end is not None:
         for first, _last in heating.seasons_from(handover):
             if first > heating_end:
                 break
             if first - lead > handover:
-                visits.append(
-                    PlannedVisit(first - lead, SEASONAL, [_("采暖期前检查（{isoformat}开始供暖）：供热、新风、门窗、保温").format(isoformat=first.isoformat())])
-                )
+                add(first - lead, SEASONAL,
+                    _("采暖期前检查（{isoformat}开始供暖）：供热、新风、门窗、保温").format(isoformat=first.isoformat()),
+                    min(first - before, heating_end))
 
     water_end = max((i.end_on for i in items if CATEGORIES.get(i.key) and CATEGORIES[i.key].waterproofing), default=None)
     if rainy_start and water_end is not None:
@@ -111,15 +126,16 @@ def _raw_visits(
             if start > water_end:
                 break
             if start - lead > handover:
-                visits.append(
-                    PlannedVisit(start - lead, SEASONAL, [_("雨季前检查：屋面、天沟、落水管、外墙、排水、防雷")])
-                )
+                add(start - lead, SEASONAL, _("雨季前检查：屋面、天沟、落水管、外墙、排水、防雷"),
+                    min(start - before, water_end))
 
+    after_warranty = add_months(last_end, settings.after_warranty_months)
     visits.append(
         PlannedVisit(
-            add_months(last_end, settings.after_warranty_months),
+            max(after_warranty, last_end + before),
             AFTER_WARRANTY,
             [_("保修期满后回访：介绍有偿维修和保养服务")],
+            after=max(last_end, handover),
         )
     )
     return visits
@@ -127,18 +143,23 @@ def _raw_visits(
 
 def merge_close(visits: list[PlannedVisit], merge_days: int) -> list[PlannedVisit]:
     """Visits within `merge_days` of the first visit of a group become one visit on the
-    group's earliest day, with all their purposes."""
+    group's earliest day, with all their purposes. A visit that must fall after that day (the one
+    after the warranty) is not pulled into it."""
     merged: list[PlannedVisit] = []
     for visit in sorted(visits, key=lambda v: (v.on, _KIND_RANK[v.kind])):
-        if merged and (visit.on - merged[-1].on).days <= merge_days:
+        if merged and (visit.on - merged[-1].on).days <= merge_days and (
+            visit.after is None or merged[-1].on > visit.after
+        ):
             group = merged[-1]
             for purpose in visit.purposes:
                 if purpose not in group.purposes:
                     group.purposes.append(purpose)
             if _KIND_RANK[visit.kind] < _KIND_RANK[group.kind]:
                 group.kind = visit.kind
+            if visit.due_by is not None and (group.due_by is None or visit.due_by < group.due_by):
+                group.due_by = visit.due_by
         else:
-            merged.append(PlannedVisit(visit.on, visit.kind, list(visit.purposes)))
+            merged.append(PlannedVisit(visit.on, visit.kind, list(visit.purposes), visit.due_by, visit.after))
     return merged
 
 
@@ -150,8 +171,15 @@ def plan_visits(
     rainy_start: str | None = "06-01",
     settings: PlanSettings = PlanSettings(),
 ) -> list[PlannedVisit]:
-    """Every visit of the project's plan, on working days, close visits merged."""
-    raw = _raw_visits(handover, scale, items, heating, rainy_start, settings)
-    for visit in raw:
-        visit.on = next_working_day(visit.on)
-    return merge_close(raw, settings.merge_days)
+    """Every visit of the project's plan, on working days, close visits merged.
+
+    A visit on a weekend or holiday moves to the next working day, or to the last one before it
+    when the next would miss its deadline (RULES.md §6); a visit whose window holds no working day
+    at all is left out."""
+    placed = []
+    for visit in _raw_visits(handover, scale, items, heating, rainy_start, settings):
+        day = working_day_within(visit.on, visit.after, visit.due_by)
+        if day is not None:
+            visit.on = day
+            placed.append(visit)
+    return merge_close(placed, settings.merge_days)

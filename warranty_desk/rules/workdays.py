@@ -33,3 +33,33 @@ def next_working_day(day: dt.date) -> dt.date:
     while not is_working_day(day):
         day += dt.timedelta(days=1)
     return day
+
+
+def previous_working_day(day: dt.date) -> dt.date:
+    """`day` itself when it is a working day, else the last working day before it."""
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def working_day_within(day: dt.date, after: dt.date | None = None, until: dt.date | None = None) -> dt.date | None:
+    """The working day a visit aimed at `day` moves to when it must fall after `after` and on or
+    before `until` (its deadline; RULES.md §6: visits fall on working days, and one that has a
+    deadline keeps it).
+
+    `day` itself when it is a working day inside the window; else the first working day after it,
+    or — when that would miss the deadline — the last working day before it. None when the window
+    holds no working day at all."""
+    if after is not None and day <= after:
+        day = after + dt.timedelta(days=1)
+    if until is not None and day > until:
+        day = until
+    if after is not None and until is not None and until <= after:
+        return None
+    later = next_working_day(day)
+    if until is None or later <= until:
+        return later
+    earlier = previous_working_day(day)
+    if after is not None and earlier <= after:
+        return None
+    return earlier

@@ -56,7 +56,7 @@ def set_deposit(project_ref, data: dict, expected_version: int | None = None) ->
     """Create or change a project's deposit.
 
     `data`: amount, settled_price (default: the project's settled or contract amount), defect_months
-    (≤ 24), start_on, or owner_delayed with report_submitted_on (start 90 days later), bank_guarantee, notes."""
+    (default 12 — 办法第二条: 一般为1年; at most 24), start_on, or owner_delayed with report_submitted_on (start 90 days later), bank_guarantee, notes."""
     project = find_project(project_ref)
     settled = data.get("settled_price")
     settled = _amount(settled if settled not in (None, "") else (project.settled_amount or project.contract_amount),
@@ -70,12 +70,10 @@ def set_deposit(project_ref, data: dict, expected_version: int | None = None) ->
             _("保证金 {a} 超过结算价款 {s} 的3%（最多 {m}，《建设工程质量保证金管理办法》第七条），请改小").format(
                 a=format_money(amount), s=format_money(settled), m=format_money(limit)), field="amount")
     try:
-        months = fields.integer(data.get("defect_months", 24), 1, 1000)
+        months = fields.integer(data.get("defect_months"), 1, 1000)  # None: not given
     except ValueError as exc:
         raise ValidationError(_("缺陷责任期：{e}").format(e=exc), field="defect_months") from None
-    if months is None:
-        raise ValidationError(_("请填写缺陷责任期（月）"), field="defect_months")
-    if months > rules.MAX_MONTHS:
+    if months is not None and months > rules.MAX_MONTHS:
         raise ValidationError(
             _("缺陷责任期最长24个月（办法第二条），您填的是{m}个月").format(m=months), field="defect_months")
     delayed = bool(data.get("owner_delayed"))
@@ -99,6 +97,8 @@ def set_deposit(project_ref, data: dict, expected_version: int | None = None) ->
         if amount < deducted:
             raise ValidationError(
                 _("保证金不能少于已扣除的 {d}").format(d=format_money(deducted)), field="amount")
+        if months is None:  # not given: a new deposit gets the usual year, a registered one keeps its period
+            months = deposit.defect_months if deposit.id else rules.DEFAULT_MONTHS
         deposit.amount, deposit.settled_price, deposit.defect_months = amount, settled, months
         deposit.start_on = start
         deposit.bank_guarantee = bool(data.get("bank_guarantee", deposit.bank_guarantee or False))
