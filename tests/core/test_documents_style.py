@@ -111,3 +111,18 @@ def test_every_shipped_text_file_parses():
 
 def test_squash_helper():
     assert squash("a b\nc") == "abc"
+
+
+def test_if_blocks_print_only_for_the_projects_they_name():
+    blocks = texts.parse("甲\n\n@if residential public\n乙\n@if item:heating\n丙\n@else\n丁\n@endif\n@else\n戊\n"
+                         "@endif\n@if !municipal\n己\n@endif\n")
+
+    def shown(*facts):
+        return "".join(b.text for b in texts.select(blocks, set(facts)))
+
+    assert shown("residential", "item:heating") == "甲乙丙己"
+    assert shown("public") == "甲乙丁己"
+    assert shown("decoration") == "甲戊己"
+    assert shown("municipal") == "甲戊"
+    assert texts.heading_number(1) == "一、" and texts.heading_number(12) == "十二、"
+    assert texts.heading_number(20) == "二十、" and texts.heading_number(3, "en") == "3. "

@@ -15,8 +15,10 @@ from ..i18n import gettext_for
 from . import data, texts
 from .style import (
     BLANK,
+    LINE,
     M,
     P,
+    RuledLines,
     atomic_pdf,
     doc_kwargs,
     fmt_date,
@@ -40,7 +42,8 @@ def _parties(project, comp, lang):
 
 
 def items_table(project, width: float, lang: str = "zh_CN"):
-    """保修项目 | 国家规定最低保修期 | 约定保修期 | 起算日 | 保修期至."""
+    """保修项目 | 国家规定最低保修期 | 约定保修期 | 起算日 | 保修期至; a housing estate also gets the
+    model text's row for its infrastructure (配套工程) when the project has no such item."""
     _ = gettext_for(lang)
     items = data.items_of(project)
     head = [P(h, "head") for h in (_("序号"), _("保修项目"), _("国家规定最低保修期"), _("约定保修期"), _("起算日"),
@@ -55,6 +58,10 @@ def items_table(project, width: float, lang: str = "zh_CN"):
             P(fmt_date(item.start_on, lang), "cell_c"),
             P(fmt_date(item.end_on, lang), "cell_c"),
         ])
+    if items and "residential" in data.project_facts(project) and not any("配套" in i.name for i in items):  # i18n: data
+        rows.append([M(str(len(items) + 1), "cell_c"), P(_(data.RESIDENTIAL_ESTATE_WORKS), "cell"),
+                     P(_("由双方约定"), "cell"), P(_("____年"), "cell_c"), P(fmt_date(project.accepted_on, lang), "cell_c"),
+                     P("", "cell_c")])
     if not items:
         rows.append([M("—", "cell_c"), P(_("本工程尚未办理竣工验收交付，保修项目和保修期待交付时确定。"), "cell"),
                      "", "", "", ""])
@@ -65,30 +72,76 @@ def items_table(project, width: float, lang: str = "zh_CN"):
     return grid_table(rows, [width * f for f in fractions], extra=extra)
 
 
+def _notes(project, width):
+    """§六: what the parties agreed, or ruled lines to write it in by hand."""
+    if project.notes.strip():
+        return [P(project.notes, "indent")]
+    return [RuledLines(3, width)]
+
+
 def _signatures(project, comp, width, lang="zh_CN"):
+    """The two parties' blocks of GF-2017-0201: seal, address, the two signatures (with room to
+    sign), phone, fax, bank, account, postcode; values printed where known, lines to fill where not."""
     _ = gettext_for(lang)
-
-    def block(role, name, address, phone):
-        lines = [
-            P(role, "body"),
-            P(name or "", "body"),
-            Spacer(1, 14 * mm),
-            P(_("地址：") + (address or ""), "small"),
-            P(_("法定代表人（签字）："), "small"),
-            P(_("委托代理人（签字）："), "small"),
-            P(_("电话：") + (phone or ""), "small"),
-            P(_("开户银行："), "small"),
-            P(_("账号："), "small"),
-            P(_("日期：______年____月____日"), "small"),
-        ]
-        return lines
-
     client = project.client if project.client_id else None
-    left = block(_("发包人（公章）："), client.name if client else "", client.address if client else "",
-                 project.phone or (client.phone if client else ""))
-    right = block(_("承包人（公章）："), comp.name, comp.address, comp.hotline)
-    table = plain_table([[left, right]], [width / 2, width / 2], [("RIGHTPADDING", (0, 0), (-1, -1), 8 * mm)])
-    return [Spacer(1, 8 * mm), KeepTogether([table])]
+    label_w = 33 * mm
+    col_w = (width - 8 * mm) / 2
+
+    def block(role, name, fields):
+        rows = [[P(role, "body"), ""], [P(name or "", "body"), ""]]
+        heights = [None, 22 * mm]  # the seal goes over the name
+        for label, value, height in fields:
+            rows.append([P(label, "small"), P(value or "", "small")])
+            heights.append(height)
+        style = [("SPAN", (0, 0), (1, 0)), ("SPAN", (0, 1), (1, 1)), ("VALIGN", (0, 1), (-1, 1), "TOP"),
+                 ("VALIGN", (0, 2), (-1, -1), "BOTTOM"), ("LINEBELOW", (1, 2), (1, -1), 0.4, LINE),
+                 ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+        return plain_table(rows, [label_w, col_w - label_w], style, rowHeights=heights)
+
+    sign = 11 * mm  # room for a handwritten signature
+    line = 7 * mm
+    left = block(_("发包人（公章）："), client.name if client else "", [
+        (_("地址："), client.address if client else "", line),
+        (_("法定代表人（签字）："), "", sign),
+        (_("委托代理人（签字）："), "", sign),
+        (_("电话："), project.phone or (client.phone if client else ""), line),
+        (_("传真："), "", line),
+        (_("开户银行："), "", line),
+        (_("账号："), "", line),
+        (_("邮政编码："), "", line),
+        (_("日期："), "", line),
+    ])
+    right = block(_("承包人（公章）："), comp.name, [
+        (_("地址："), comp.address, line),
+        (_("法定代表人（签字）："), "", sign),
+        (_("委托代理人（签字）："), "", sign),
+        (_("电话："), comp.hotline, line),
+        (_("传真："), comp.fax, line),
+        (_("开户银行："), comp.bank, line),
+        (_("账号："), comp.account, line),
+        (_("邮政编码："), comp.postcode, line),
+        (_("日期："), "", line),
+    ])
+    table = plain_table([[left, "", right]], [col_w, 8 * mm, col_w])
+    return [Spacer(1, 6 * mm), _SignatureBlock(table)]
+
+
+class _SignatureBlock(KeepTogether):
+    """The signatures; `build_certificate` keeps them on one page with §六's text."""
+
+
+def _keep_signatures_with_their_clause(story: list) -> list:
+    """The signature block never stands alone on a page: it goes with the section it closes
+    (from that section's heading), or at least with the paragraph before it."""
+    for i, flowable in enumerate(story):
+        if isinstance(flowable, _SignatureBlock):
+            start = i - 1
+            while start > 0 and not getattr(story[start], "_wd_heading", False):
+                start -= 1
+            if not getattr(story[start], "_wd_heading", False):
+                start = max(0, i - 2)
+            return story[:start] + [KeepTogether(story[start:i] + list(flowable._content))] + story[i + 1:]
+    return story
 
 
 def build_certificate(project, path, lang: str = "zh_CN") -> Path:
@@ -97,7 +150,6 @@ def build_certificate(project, path, lang: str = "zh_CN") -> Path:
     project = data.get_project(project)
     comp = data.company()
     values = data.project_values(project, lang)
-    values["notes"] = project.notes or texts.Markup("<br/>".join([BLANK * 5] * 3))
     if not values["defect_months"]:
         values["defect_months"] = texts.Markup("______")
     width = A4[0] - 2 * MARGIN
@@ -106,7 +158,9 @@ def build_certificate(project, path, lang: str = "zh_CN") -> Path:
         "parties": lambda *a: _parties(project, comp, lang),
         "items": lambda *a: [items_table(project, width, lang)],
         "signatures": lambda *a: _signatures(project, comp, width, lang),
+        "notes": lambda *a: _notes(project, width),
     }
+    facts = data.project_facts(project)
     _ = gettext_for(lang)
     story = [
         Spacer(1, 4 * mm),
@@ -115,7 +169,8 @@ def build_certificate(project, path, lang: str = "zh_CN") -> Path:
         Spacer(1, 6 * mm),
     ]
     for text_file in texts.load("certificate", lang):
-        story.extend(texts.render(text_file.blocks, values, directives))
+        story.extend(texts.render(text_file.blocks, values, directives, facts=facts, width=width))
+    story = _keep_signatures_with_their_clause(story)
 
     target = Path(path)
     with atomic_pdf(target) as tmp:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from warranty_desk.i18n import gettext_for
+from warranty_desk.i18n import N_, gettext_for
 
 from ..models import Deposit, Project, Unit, WarrantyItem
 from ..rules import categories as cat
@@ -93,6 +93,11 @@ class Company:
     address: str
     hotline: str
     clerk: str
+    fax: str = ""
+    postcode: str = ""
+    bank: str = ""
+    account: str = ""
+    website: str = ""
 
 
 def company() -> Company:
@@ -102,6 +107,11 @@ def company() -> Company:
         address=values.get("company_address") or "",
         hotline=values.get("hotline") or "",
         clerk=values.get("clerk_name") or "",
+        fax=values.get("company_fax") or "",
+        postcode=values.get("company_postcode") or "",
+        bank=values.get("company_bank") or "",
+        account=values.get("company_account") or "",
+        website=values.get("company_website") or "",
     )
 
 
@@ -119,6 +129,54 @@ def sla_values(lang: str = "zh_CN") -> dict:
         out[f"{prefix}_onsite"] = hours_text(hours["onsite_hours"], lang)
         out[f"{prefix}_complete"] = hours_text(hours["complete_hours"], lang)
     return out
+
+
+# the project types as the keys the document texts test with `@if` (resources/texts/README.md)
+TYPE_KEYS = {"住宅": "residential", "公共建筑": "public", "工业建筑": "industrial",  # i18n: data (stored types)
+             "市政工程": "municipal", "装饰装修": "decoration"}  # i18n: data (stored types)
+RESIDENTIAL_ESTATE_WORKS = N_("住宅小区内的给排水设施、道路等配套工程")
+
+
+def project_facts(project: Project, unit: Unit | None = None) -> frozenset[str]:
+    """What the `@if` lines of the document texts test: the project's type (residential, public,
+    industrial, municipal, decoration), `building` (a house building: every type but municipal),
+    `item:<key>` for each warranty item it has, `deposit` / `bank_guarantee`, `unit` (printed
+    for one unit)."""
+    facts = {TYPE_KEYS.get(project.type, "other")}
+    if project.type != "市政工程":  # i18n: data (stored type)
+        facts.add("building")
+    items = items_of(project)
+    facts.update(f"item:{item.key}" for item in items)
+    if items:
+        facts.add("handed_over")
+    deposit = deposit_of(project)
+    if deposit is not None:
+        facts.add("deposit")
+        if deposit.bank_guarantee:
+            facts.add("bank_guarantee")
+    if unit is not None:
+        facts.add("unit")
+    return frozenset(facts)
+
+
+def scope_text(project: Project, lang: str = "zh_CN") -> str:
+    """The warranty scope of this project: its own items (and, for housing, the estate's
+    infrastructure the model text names), e.g. 装修工程、电气管线、给排水管道."""
+    _ = gettext_for(lang)
+    names = [item_name(item, lang) for item in items_of(project) if item.key != "other"]
+    if project.type == "住宅" and not any("配套" in item.name for item in items_of(project)):  # i18n: data
+        names.append(_(RESIDENTIAL_ESTATE_WORKS))
+    sep = "、" if _zh(lang) else ", "  # i18n: data (list separator)
+    return sep.join(names)
+
+
+def deposit_ratio(deposit: Deposit, project: Project) -> str:
+    """The deposit as a share of the settled price: 3%, 2.5% ("" when the price is unknown)."""
+    base = deposit.settled_price or project.settled_amount or project.contract_amount
+    if not base:
+        return ""
+    share = float(deposit.amount) / float(base) * 100
+    return f"{share:.0f}%" if abs(share - round(share)) < 0.005 else f"{share:.2f}".rstrip("0").rstrip(".") + "%"
 
 
 def project_values(project: Project, lang: str = "zh_CN") -> dict:
@@ -145,6 +203,9 @@ def project_values(project: Project, lang: str = "zh_CN") -> dict:
         "design_life": f"{project.design_life_years}",
         "defect_months": str(deposit.defect_months) if deposit else "",
         "deposit_amount": f"{deposit.amount:,.2f}" if deposit else "",
+        "deposit_ratio": deposit_ratio(deposit, project) if deposit else "",
+        "settled_price": f"{deposit.settled_price:,.2f}" if deposit and deposit.settled_price else "",
+        "scope": scope_text(project, lang),
     }
     values.update(sla_values(lang))
     return values

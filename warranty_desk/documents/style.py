@@ -28,7 +28,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from reportlab.platypus.paragraph import ParaLines, _handleBulletWidth, cjkU, makeCJKParaLine
 from reportlab.rl_config import _FUZZ
 
@@ -283,9 +283,9 @@ def styles() -> dict[str, ParagraphStyle]:
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=12, leading=18, alignment=TA_CENTER,
                                    textColor=GREY),
         "h1": ParagraphStyle("h1", parent=base, fontSize=15, leading=22, spaceBefore=10, spaceAfter=6,
-                             textColor=ACCENT),
+                             textColor=ACCENT, keepWithNext=1),
         "h2": ParagraphStyle("h2", parent=base, fontSize=12, leading=18, spaceBefore=8, spaceAfter=3,
-                             textColor=ACCENT),
+                             textColor=ACCENT, keepWithNext=1),
         "bullet": ParagraphStyle("bullet", parent=base, leftIndent=14, bulletIndent=3),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=12),
         "cell_c": ParagraphStyle("cell_c", parent=base, fontSize=9, leading=12, alignment=TA_CENTER),
@@ -414,6 +414,26 @@ def money_text(value, blank: str = "") -> str:
 
 
 BLANK = "__________"
+
+
+class RuledLines(Flowable):
+    """`count` full-width lines to write on by hand (even, unlike a row of underscores)."""
+
+    def __init__(self, count: int, width: float, gap: float = 9 * mm):
+        super().__init__()
+        self.count, self.line_width, self.gap = count, width, gap
+
+    def wrap(self, aw, ah):
+        return min(self.line_width, aw), self.count * self.gap
+
+    def draw(self):
+        self.canv.saveState()
+        self.canv.setStrokeColor(LINE)
+        self.canv.setLineWidth(0.5)
+        for n in range(self.count):
+            y = self.count * self.gap - (n + 1) * self.gap + 1
+            self.canv.line(0, y, min(self.line_width, self.width or self.line_width), y)
+        self.canv.restoreState()
 
 
 # --- files and canvases ---------------------------------------------------------------------

@@ -77,8 +77,9 @@ def effective_lang(lang: str | None, document: str) -> str:
 
 def parse(text: str) -> list[Block]:
     """The tiny format: `# h1`, `## h2`, `- bullet`, `@directive args`, `---` page break,
-    `| a | b` table rows (the first row is the header), `%` comment lines; other lines join
-    into paragraphs separated by blank lines."""
+    `| a | b` table rows (the first row is the header), `%` comment lines, `@if fact …` /
+    `@else` / `@endif` around lines that only some projects get; other lines join into
+    paragraphs separated by blank lines."""
     blocks: list[Block] = []
     para: list[str] = []
 
@@ -115,7 +116,10 @@ def parse(text: str) -> list[Block]:
         elif stripped.startswith("@"):
             flush()
             name, *args = stripped[1:].split()
-            blocks.append(Block("directive", name, args))
+            if name in ("if", "else", "endif"):
+                blocks.append(Block(name, args=args))
+            else:
+                blocks.append(Block("directive", name, args))
         elif stripped == "---":
             flush()
             blocks.append(Block("pagebreak"))
@@ -206,19 +210,73 @@ class Markup(str):
         return str(self)
 
 
+def holds(args: list[str], facts) -> bool:
+    """`@if a b !c`: true when any of the words holds (a word with ! holds when the fact does not)."""
+    return any((arg[1:] not in facts) if arg.startswith("!") else (arg in facts) for arg in args)
+
+
+def select(blocks: list[Block], facts) -> list[Block]:
+    """The blocks whose `@if` conditions hold for these facts (nested ifs allowed)."""
+    out: list[Block] = []
+    stack: list[tuple[bool, bool]] = []  # (active before the if, its condition)
+    active = True
+    for block in blocks:
+        if block.kind == "if":
+            cond = holds(block.args, facts)
+            stack.append((active, cond))
+            active = active and cond
+        elif block.kind == "else":
+            if not stack:
+                log.warning("@else without @if in a document text")
+                continue
+            outer, cond = stack[-1]
+            active = outer and not cond
+        elif block.kind == "endif":
+            if not stack:
+                log.warning("@endif without @if in a document text")
+                continue
+            active = stack.pop()[0]
+        elif active:
+            out.append(block)
+    if stack:
+        log.warning("@if without @endif in a document text")
+    return out
+
+
+def heading_number(n: int, lang: str = SOURCE_LANG) -> str:
+    """一、 二、 … 十二、 for Chinese; 1. 2. … otherwise."""
+    if not lang.startswith("zh"):
+        return f"{n}. "
+    digits = "〇一二三四五六七八九"  # i18n: data (numerals)
+    if n < 10:
+        text = digits[n]
+    elif n < 20:
+        text = "十" + (digits[n % 10] if n % 10 else "")  # i18n: data (numerals)
+    else:
+        text = digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")  # i18n: data (numerals)
+    return text + "、"
+
+
 def render(blocks: list[Block], values: dict, directives: dict[str, Callable[..., list[Flowable]]] | None = None,
            *, h1_style="h1", para_style="indent", bookmark: Callable | None = None,
-           width: float = 170 * mm) -> list[Flowable]:
-    """Flowables of a parsed text. `directives` maps @name → function(*args) → flowables."""
+           width: float = 170 * mm, facts=frozenset(), numbering: dict | None = None,
+           lang: str = SOURCE_LANG) -> list[Flowable]:
+    """Flowables of a parsed text. `directives` maps @name → function(*args) → flowables;
+    `facts` decide the `@if` parts; `numbering` (a dict shared by the files of one document)
+    numbers the `#` headings 一、二、… in the order they print."""
     from reportlab.platypus import PageBreak
 
     st = styles()
     directives = directives or {}
     story: list[Flowable] = []
-    for block in blocks:
+    for block in select(blocks, facts):
         if block.kind == "h1":
             markup = fill(block.text, values)
+            if numbering is not None:
+                numbering["h1"] = numbering.get("h1", 0) + 1
+                markup = para_text(heading_number(numbering["h1"], lang)) + markup
             para = CJKParagraph(markup, st[h1_style])
+            para._wd_heading = True  # a section starts here (the certificate keeps its last one together)
             if bookmark:
                 bookmark(para, 0, markup)
             story.append(para)

@@ -19,6 +19,13 @@ DEFAULTS: dict = {
     "company_name": "",
     "company_address": "",
     "hotline": "",
+    # the contractor's block of the 保修书 (GF-2017-0201): 传真, 邮政编码, 开户银行, 账号
+    "company_fax": "",
+    "company_postcode": "",
+    "company_bank": "",
+    "company_account": "",
+    # the office's web page for owners; the 保修卡's QR code opens it when set
+    "company_website": "",
     "logo_path": "",
     "period_end_convention": "civil_code",
     "count_season_under_way": False,
