@@ -23,7 +23,7 @@ def test_one_card_per_unit_four_per_a4_sheet(office, tmp_path):
     assert text.count("住宅质量保修卡") == 6
     for label, owner in (("1-1-101", "业主1101"), ("2-1-201", "业主2201")):
         assert label in text and owner in text
-    for value in ("阳光花园二期", "2024年7月1日", HOTLINE, "国家规定保修期", "公司承诺保修期", "到期日",
+    for value in ("阳光花园二期", "2024年7月1日", HOTLINE, "国家规定保修期", "公司承诺保修期", "保修期至",
                   "屋面防水工程", "2029年6月15日", "2个采暖期", "2小时内响应"):
         assert value in text, value
     assert "WenQuanYiMicroHei" in pdf_fonts(out)
@@ -39,7 +39,8 @@ def test_a5_layout_one_card_per_page(office, tmp_path):
 def test_project_without_units_gets_one_card(office, tmp_path):
     out = build_cards("BARE-1", tmp_path / "bare.pdf")
     text = squash(pdf_text(out))
-    assert text.count("工程质量保修卡") == 1 and "全部" in text and "空白工程" in text
+    assert text.count("工程质量保修卡") == 1 and "空白工程" in text
+    assert "全部" not in text and "房号" not in text and "建设单位" in text  # a project's card, not a unit's
 
 
 def test_hostile_owner_is_literal_and_fits_the_card(office, tmp_path):
@@ -49,6 +50,38 @@ def test_hostile_owner_is_literal_and_fits_the_card(office, tmp_path):
     assert "…" in text  # the 300-character owner name is cut to fit its line, not drawn over the table
 
 
-def test_qr_payload():
-    assert qr_payload("ZZ-2024-01", "1-2-301") == "WD:ZZ-2024-01:1-2-301"
-    assert qr_payload("ZZ-2024-01", None) == "WD:ZZ-2024-01"
+def test_each_card_has_the_deadline_column_number_issue_date_and_seal(office, tmp_path):
+    import datetime as dt
+
+    from warranty_desk.models import Unit
+
+    out = build_cards("ZZ-2024-01", tmp_path / "c.pdf", issued_on=dt.date(2026, 3, 2))
+    text = squash(pdf_text(out))
+    assert text.count("问题处理期限") == 6
+    # one deadline per item row: the normal on-site and repair times of the settings
+    from warranty_desk.documents.data import items_of
+
+    assert text.count("3天内到场，15天内修复") == 6 * len(items_of(office["home"]))
+    assert text.count("发卡日期：2026年3月2日") == 6 and text.count("施工单位（盖章）") == 6
+    for unit in Unit.select().where(Unit.project == office["home"]):
+        assert f"ZZ-2024-01-{unit.id:05d}" in text
+
+
+def test_the_qr_code_tells_the_owner_something_readable(office):
+    from warranty_desk.documents import data
+    from warranty_desk.models import Unit
+    from warranty_desk.services import settings
+
+    unit = Unit.select().where(Unit.project == office["home"]).first()
+    payload = qr_payload(office["home"], unit, data.company())
+    assert not payload.startswith("WD:")
+    for value in ("阳光花园二期", unit.label, f"报修电话：{HOTLINE}", "保修期至", "2029年6月15日 屋面防水、卫生间防水、外墙防渗",
+                  "2074年6月15日 主体结构"):
+        assert value in payload, value
+    settings.set_many({"company_website": "https://baoxiu.example.cn/"})
+    assert qr_payload(office["home"], unit, data.company()) == "https://baoxiu.example.cn/"
+
+
+def test_a_one_card_project_prints_on_one_page(office, tmp_path):
+    out = build_cards("BARE-1", tmp_path / "one.pdf")
+    assert len(PdfReader(out).pages) == 1

@@ -20,10 +20,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Table
 
-from ..i18n import gettext_for
+from ..i18n import N_, gettext_for
 from . import data, texts
 from .style import (
     ACCENT,
+    BOLD_FONT,
     CELL_SHRINK,
     FONT,
     GREY,
@@ -45,21 +46,51 @@ CARD_H = 135 * mm
 PAD = 5 * mm
 COLS, ROWS = 2, 2
 LABEL_W = 15 * mm
-QR_SIZE = 21 * mm
+QR_SIZE = 24 * mm
 INFO_TOP = CARD_H - 19 * mm  # below the title band
 ROW_H = 5.2 * mm
-FOOT_H = 25 * mm
+FOOT_H = 31 * mm
+SEAL = 21 * mm  # the square for the company's seal
 LAYOUTS = ("a4_grid", "a5")
 
+# short item names for the QR text (a phone shows it as plain text)
+SHORT_NAMES = {"foundation_structure": N_("主体结构"), "roof_waterproofing": N_("屋面防水"),
+               "wet_room_waterproofing": N_("卫生间防水"), "exterior_wall_seepage": N_("外墙防渗"),
+               "heating": N_("供暖"), "cooling": N_("供冷"), "electrical": N_("电气"), "plumbing": N_("给排水"),
+               "equipment": N_("设备"), "decoration": N_("装修")}
 
-def qr_payload(project_code: str, unit_label: str | None) -> str:
-    """What the card's QR code says: WD:<project code>[:<unit label>]."""
-    return f"WD:{project_code}:{unit_label}" if unit_label else f"WD:{project_code}"
+
+def card_number(project, unit) -> str:
+    """The card's own number: the project code and the unit's record number (stable when units
+    are added), or the project code alone for a project's one card."""
+    return f"{project.code}-{unit.id:05d}" if unit is not None else project.code
+
+
+def qr_payload(project, unit, comp, lang: str = "zh_CN") -> str:
+    """What an owner's phone shows when it scans the card: the office's web page when the office
+    set one, otherwise readable text — the card number, the unit, the hotline and until when each
+    item is covered."""
+    _ = gettext_for(lang)
+    if comp.website:
+        return comp.website
+    where = f"{project.name} {unit.label}" if unit is not None else project.name
+    lines = [_("保修卡 {number}").format(number=card_number(project, unit)), where]
+    if comp.hotline:
+        lines.append(_("报修电话：{tel}").format(tel=comp.hotline))
+    ends: dict = {}
+    for item in data.items_of(project):
+        name = _(SHORT_NAMES[item.key]) if item.key in SHORT_NAMES else item.name
+        ends.setdefault(item.end_on, []).append(name)
+    if ends:
+        sep = "、" if lang.startswith("zh") else ", "  # i18n: data (list separator)
+        lines.append(_("保修期至："))
+        lines += [f"{fmt_date(day, lang)} {sep.join(names)}" for day, names in sorted(ends.items(), reverse=True)]
+    return "\n".join(lines)
 
 
 def draw_qr(c, value: str, x: float, y: float, size: float) -> None:
     """A QR code as one filled path (much faster than a Drawing of many rectangles)."""
-    widget = QrCodeWidget(value, barLevel="M")
+    widget = QrCodeWidget(value, barLevel="L")
     qr = widget.qr
     qr.make()
     count = qr.getModuleCount()
@@ -87,25 +118,30 @@ def _text_style(size=8.0, color=INK, name="card"):
 
 
 def _items_table(project, width: float, height: float, lang: str) -> Table:
-    """The items table at the largest font size (7 → 4.5 pt) that fits `height`."""
+    """保修项目 | 国家规定保修期 | 公司承诺保修期 | 保修期至 | 问题处理期限 (RULES.md §3), at the
+    largest font size (7 → 4.5 pt) that fits `height`."""
     _ = gettext_for(lang)
     items = data.items_of(project)
-    fractions = (0.38, 0.22, 0.17, 0.23)
+    sla = data.sla_values(lang)
+    deadline = _("{onsite}内到场，{complete}内修复").format(onsite=sla["normal_onsite"], complete=sla["normal_complete"])
+    fractions = (0.29, 0.19, 0.14, 0.19, 0.19)
     widths = [width * f for f in fractions]
     size = 7.0
     while True:
         cell = _text_style(size, name=f"cell{size}")
         center = ParagraphStyle(f"cc{size}", parent=cell, alignment=1)
-        rows = [[CJKParagraph(h, center) for h in (_("保修项目"), _("国家规定保修期"), _("公司承诺保修期"), _("到期日"))]]
+        rows = [[CJKParagraph(h, center) for h in (_("保修项目"), _("国家规定保修期"), _("公司承诺保修期"),
+                                                    _("保修期至"), _("问题处理期限"))]]
         for item in items:
             rows.append([
-                CJKParagraph(para_text(item.name), cell),
-                CJKParagraph(para_text(data.item_minimum_text(item, project)), center),
-                CJKParagraph(para_text(data.item_agreed_text(item)), center),
+                CJKParagraph(para_text(data.item_name(item, lang)), cell),
+                CJKParagraph(para_text(data.item_minimum_text(item, project, lang)), center),
+                CJKParagraph(para_text(data.item_agreed_text(item, lang)), center),
                 CJKParagraph(para_text(fmt_date(item.end_on, lang)), center),
+                CJKParagraph(para_text(deadline), center),
             ])
         if not items:
-            rows.append([CJKParagraph(_("保修项目和到期日在竣工验收交付后确定。"), cell), "", "", ""])
+            rows.append([CJKParagraph(_("保修项目和到期日在竣工验收交付后确定。"), cell), "", "", "", ""])
         pad = max(1.0, size * 0.2)
         table = grid_table(rows, widths, zebra=True, extra=[
             ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
@@ -121,11 +157,12 @@ def _items_table(project, width: float, height: float, lang: str) -> Table:
 class _ProjectCard:
     """The per-project part of a card, drawn once as a form XObject."""
 
-    def __init__(self, c, project, lang: str, index: int):
+    def __init__(self, c, project, lang: str, index: int, issued_on):
         _ = gettext_for(lang)
         self.name = f"card_{index}"
         self.project = project
-        comp = data.company()
+        self.home = project.type == "住宅"  # i18n: data (stored type)
+        comp = self.comp = data.company()
         sla = data.sla_values(lang)
         c.beginForm(self.name, 0, 0, CARD_W, CARD_H)
         # frame and title band
@@ -136,14 +173,17 @@ class _ProjectCard:
         c.roundRect(2 * mm, CARD_H - 16 * mm, CARD_W - 4 * mm, 14 * mm, 3 * mm, stroke=0, fill=1)
         c.rect(2 * mm, CARD_H - 16 * mm, CARD_W - 4 * mm, 4 * mm, stroke=0, fill=1)
         c.setFillColor(colors.white)
-        c.setFont(FONT, 15)
-        c.drawString(PAD + 1 * mm, CARD_H - 11 * mm, _("住宅质量保修卡") if project.type == "住宅" else _("工程质量保修卡"))
-        company = fit_paragraph(comp.name, _text_style(7, colors.white, "co"), 38 * mm, 8 * mm)
-        company.drawOn(c, CARD_W - PAD - 38 * mm, CARD_H - 13.5 * mm)
-        # labels and the project name
+        c.setFont(BOLD_FONT, 15)
+        c.drawString(PAD + 1 * mm, CARD_H - 11 * mm, _("住宅质量保修卡") if self.home else _("工程质量保修卡"))
+        company = fit_paragraph(comp.name, _text_style(7, colors.white, "co"), 36 * mm, 8 * mm)
+        company.drawOn(c, CARD_W - PAD - 36 * mm, CARD_H - 13.5 * mm)
+        # labels: a unit's card names the unit and its owner; a project's card the client and address
         c.setFillColor(GREY)
         c.setFont(FONT, 7.5)
-        labels = (_("工程名称"), _('房\u3000\u3000号'), _('业\u3000\u3000主'), _("交付日期"))
+        if self.home:
+            labels = (_("工程名称"), _("房\u3000\u3000号"), _("业\u3000\u3000主"), _("交付日期"))
+        else:
+            labels = (_("工程名称"), _("建设单位"), _("工程地址"), _("交付日期"))
         y = INFO_TOP
         heights = (2 * ROW_H, ROW_H, ROW_H, ROW_H)
         self.rows = []
@@ -151,52 +191,74 @@ class _ProjectCard:
             c.drawString(PAD, y - 3.6 * mm, label)
             self.rows.append((y, h))
             y -= h
-        value_w = CARD_W - 2 * PAD - LABEL_W - QR_SIZE - 2 * mm
+        value_w = CARD_W - 2 * PAD - LABEL_W - QR_SIZE - 1 * mm
         self.value_w = value_w
-        proj = fit_paragraph(project.name, _text_style(8.5, name="pn"), value_w, 2 * ROW_H - 1 * mm)
+        proj = fit_paragraph(project.name, _text_style(8.5, name="pn"), value_w, 2 * ROW_H - 1 * mm, min_size=6.5)
         proj.drawOn(c, PAD + LABEL_W, INFO_TOP - 0.6 * mm - proj.height)
         c.setStrokeColor(LINE)
         c.setLineWidth(0.3)
         for (row_y, h) in self.rows:
             c.line(PAD + LABEL_W, row_y - h + 0.6 * mm, PAD + LABEL_W + value_w, row_y - h + 0.6 * mm)
+        # card number and issue date (the number is drawn per card)
+        c.setFillColor(GREY)
+        c.setFont(FONT, 6.5)
+        self.number_y = y - 3.2 * mm
+        c.drawString(PAD, self.number_y, _("卡号"))
+        issued = _("发卡日期：{date}").format(date=fmt_date(issued_on, lang))
+        c.drawRightString(CARD_W - PAD, self.number_y, issued)
         # the items table between the info block and the footer
-        table_top = y - 2 * mm
+        table_top = self.number_y - 2 * mm
         table_h = table_top - (2 * mm + FOOT_H)
         table = _items_table(project, CARD_W - 2 * PAD, table_h, lang)
         _x, th = table.wrap(CARD_W - 2 * PAD, table_h)
         table.drawOn(c, PAD, table_top - th)
-        # footer: hotline, response times, note
+        # footer: emergencies, hotline, the seal, the terms
         foot_top = 2 * mm + FOOT_H
+        urgent = fit_paragraph(_("紧急报修（漏水、停电、停暖、危及安全）：{respond}内响应，{onsite}内到场抢修。").format(
+            respond=sla["emergency_respond"], onsite=sla["emergency_onsite"]), _text_style(7, INK, "urgent"),
+            CARD_W - 2 * PAD, 6 * mm, min_size=5.5)
+        urgent.drawOn(c, PAD, foot_top - urgent.height)
+        text_w = CARD_W - 2 * PAD - SEAL - 2 * mm
         c.setFillColor(ACCENT)
         c.setFont(FONT, 8)
-        c.drawString(PAD, foot_top - 4.5 * mm, _("报修电话"))
+        c.drawString(PAD, foot_top - 10.5 * mm, _("报修电话"))
         hotline = fit_paragraph(comp.hotline or _("（请向物业或施工单位询问）"), _text_style(13, ACCENT, "hl"),
-                                CARD_W - 2 * PAD - 14 * mm, 7 * mm)
-        hotline.drawOn(c, PAD + 14 * mm, foot_top - 1.5 * mm - hotline.height)
-        terms = (_("紧急报修（漏水、停电、停暖、危及安全）：{emergency_respond}内响应，{emergency_onsite}内到场；一般报修：{normal_respond}内响应，{normal_onsite}内到场，{normal_complete}内修复。保修期自竣工验收合格之日（{value}）起计算。因使用不当、自行改动或不可抗力造成的损坏不在保修范围内。请妥善保管本卡，报修时出示。").format(emergency_respond=sla["emergency_respond"], emergency_onsite=sla["emergency_onsite"], normal_respond=sla["normal_respond"], normal_onsite=sla["normal_onsite"], normal_complete=sla["normal_complete"], value=fmt_date(project.accepted_on, lang) or "—"))
-        note = fit_paragraph(terms, _text_style(6.3, INK, "terms"), CARD_W - 2 * PAD, FOOT_H - 9 * mm,
-                             min_size=4.5)
-        note.drawOn(c, PAD, foot_top - 8.5 * mm - note.height)
+                                text_w - 13 * mm, 7 * mm)
+        hotline.drawOn(c, PAD + 13 * mm, foot_top - 7.5 * mm - hotline.height)
+        terms = _("保修期自竣工验收合格之日（{date}）起计算。因使用不当、自行改动或不可抗力造成的损坏不在保修范围内。请妥善保管本卡，报修时出示。").format(
+            date=fmt_date(project.accepted_on, lang) or "—")
+        note = fit_paragraph(terms, _text_style(6.5, INK, "terms"), text_w, FOOT_H - 16 * mm, min_size=5)
+        note.drawOn(c, PAD, foot_top - 14 * mm - note.height)
+        # the seal: a dashed square with its caption
+        seal_x, seal_y = CARD_W - PAD - SEAL, 4 * mm
+        c.setStrokeColor(GREY)
+        c.setDash(2, 1.5)
+        c.rect(seal_x, seal_y + 3 * mm, SEAL, SEAL - 3 * mm, stroke=1, fill=0)
+        c.setDash()
+        c.setFillColor(GREY)
+        c.setFont(FONT, 6)
+        c.drawCentredString(seal_x + SEAL / 2, seal_y + 0.6 * mm, _("施工单位（盖章）"))
         c.endForm()
 
     def draw(self, c, x: float, y: float, unit, lang: str) -> None:
-        _ = gettext_for(lang)
         project = self.project
         c.saveState()
         c.translate(x, y)
         c.doForm(self.name)
-        if unit is not None:
-            label, owner = unit.label, unit.owner_name
-            handed = unit.handed_over_on or project.handed_over_on
+        if self.home and unit is not None:
+            values = (unit.label, unit.owner_name, fmt_date(unit.handed_over_on or project.handed_over_on, lang))
+        elif self.home:
+            values = ("", "", fmt_date(project.handed_over_on, lang))
         else:
-            label = _("全部")
-            owner = project.client.name if project.client_id else ""
-            handed = project.handed_over_on
-        values = (label, owner, fmt_date(handed, lang))
+            values = (project.client.name if project.client_id else "", project.address,
+                      fmt_date(project.handed_over_on, lang))
         for (row_y, h), value in zip(self.rows[1:], values):
             _draw_value(c, value, PAD + LABEL_W, row_y, self.value_w, h)
-        draw_qr(c, qr_payload(project.code, unit.label if unit is not None else None),
-                CARD_W - PAD - QR_SIZE, INFO_TOP - QR_SIZE - 0.5 * mm, QR_SIZE)
+        c.setFillColor(INK)
+        c.setFont(FONT, 7)
+        c.drawString(PAD + 7 * mm, self.number_y, card_number(project, unit))
+        draw_qr(c, qr_payload(project, unit, self.comp, lang), CARD_W - PAD - QR_SIZE + 1 * mm,
+                INFO_TOP - QR_SIZE + 1 * mm, QR_SIZE)
         c.restoreState()
 
 
@@ -225,29 +287,42 @@ def _draw_value(c, value, x, top, width, height) -> None:
     para.drawOn(c, x, top - 0.4 * mm - para.height)
 
 
-def _cut_marks(c, page_w, page_h, x0, y0) -> None:
+def _cut_marks(c, x0, y0, cells) -> None:
+    """Crop marks at the corners of the cards on this sheet only (not around empty places)."""
     c.saveState()
     c.setStrokeColor(colors.black)
     c.setLineWidth(0.3)
-    xs = [x0 + i * CARD_W for i in range(COLS + 1)]
-    ys = [y0 + j * CARD_H for j in range(ROWS + 1)]
     length = 5 * mm
     gap = 1.5 * mm
-    for x in xs:
-        c.line(x, y0 + ROWS * CARD_H + gap, x, y0 + ROWS * CARD_H + gap + length)
-        c.line(x, y0 - gap, x, y0 - gap - length)
-    for y in ys:
-        c.line(x0 - gap, y, x0 - gap - length, y)
-        c.line(x0 + COLS * CARD_W + gap, y, x0 + COLS * CARD_W + gap + length, y)
+    used = set(cells)
+    for col, row in cells:
+        left, bottom = x0 + col * CARD_W, y0 + (ROWS - 1 - row) * CARD_H
+        right, top = left + CARD_W, bottom + CARD_H
+        # outside corners get marks pointing outwards; inner edges shared with a used card need none
+        if (col, row - 1) not in used:
+            c.line(left, top + gap, left, top + gap + length)
+            c.line(right, top + gap, right, top + gap + length)
+        if (col, row + 1) not in used:
+            c.line(left, bottom - gap, left, bottom - gap - length)
+            c.line(right, bottom - gap, right, bottom - gap - length)
+        if (col - 1, row) not in used:
+            c.line(left - gap, top, left - gap - length, top)
+            c.line(left - gap, bottom, left - gap - length, bottom)
+        if (col + 1, row) not in used:
+            c.line(right + gap, top, right + gap + length, top)
+            c.line(right + gap, bottom, right + gap + length, bottom)
     c.restoreState()
 
 
 def build_cards(project, path, lang: str = "zh_CN", layout: str | None = None, units=None,
-                progress=None) -> Path:
+                progress=None, issued_on=None) -> Path:
     """Write the 保修卡 of `project` (instance, id or code): one per unit, or one for the project.
 
     `layout`: 'a4_grid' or 'a5' (default: the setting 'card_layout'); `units`: a subset of the
-    project's units (default all); `progress(done, total)` is called after each card."""
+    project's units (default all); `progress(done, total)` is called after each card;
+    `issued_on`: the 发卡日期 printed on every card (default today)."""
+    import datetime as dt
+
     from ..services import settings
 
     lang = texts.effective_lang(lang, "certificate")
@@ -264,7 +339,7 @@ def build_cards(project, path, lang: str = "zh_CN", layout: str | None = None, u
         pagesize = A4 if layout == "a4_grid" else A5
         c = make_canvas(tmp, pagesize, _("保修卡 {code}").format(code=project.code), comp.name)
         styles()
-        card = _ProjectCard(c, project, lang, 0)
+        card = _ProjectCard(c, project, lang, 0, issued_on or dt.date.today())
         page_w, page_h = pagesize
         total = len(cards)
         if layout == "a4_grid":
@@ -272,8 +347,9 @@ def build_cards(project, path, lang: str = "zh_CN", layout: str | None = None, u
             y0 = (page_h - ROWS * CARD_H) / 2
             per_page = COLS * ROWS
             for start in range(0, total, per_page):
-                _cut_marks(c, page_w, page_h, x0, y0)
-                for k, unit in enumerate(cards[start:start + per_page]):
+                on_sheet = cards[start:start + per_page]
+                _cut_marks(c, x0, y0, [(k % COLS, k // COLS) for k in range(len(on_sheet))])
+                for k, unit in enumerate(on_sheet):
                     col, row = k % COLS, k // COLS
                     card.draw(c, x0 + col * CARD_W, y0 + (ROWS - 1 - row) * CARD_H, unit, lang)
                     if progress:

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 FONT = "WDSans"
 RARE_FONT = "WDRare"
+BOLD_FONT = FONT  # headings; a real bold face comes with the Song family
 MAIN_FONT_FILE = ("wqy-microhei.ttc", 0)
 RARE_FONT_FILE = ("HanaMinA-rare.ttf", 0)
 
