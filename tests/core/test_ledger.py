@@ -22,7 +22,7 @@ def test_demo_ledger_opens_with_one_row_per_ticket_and_real_types(demo_db, tmp_p
     assert len(rows) == count + 1
     body = rows[1:]
     assert all(isinstance(r[2], dt.datetime) for r in body)  # 报修日期: a real date cell
-    assert all(isinstance(r[9], (int, float)) for r in body)  # 费用: a number
+    assert all(r[9] is None or isinstance(r[9], (int, float)) for r in body)  # 费用: a number, or empty
     assert all(r[7] is None or isinstance(r[7], dt.datetime) for r in body)
     assert {r[4] for r in body} <= {"是", "否"}
     closed = [r for r in body if r[8] is not None and r[11]]
@@ -63,3 +63,64 @@ def test_cli_export_ledger(demo_db, tmp_path, capsys):
     target = tmp_path / "l.xlsx"
     assert cli.main(["--db", demo_db.database, "export", "ledger", "-o", str(target)]) == 0
     assert target.exists() and "已导出保修台账" in capsys.readouterr().out
+
+
+def test_a_ticket_without_cost_lines_has_an_empty_cost_cell(demo_db, tmp_path):
+    from warranty_desk.models import CostLine
+
+    export_ledger(tmp_path / "l.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "l.xlsx").active
+    costed = {t.ticket_id for t in CostLine.select(CostLine.ticket)}
+    numbers = {ws.cell(row=n, column=1).row: ws.cell(row=n, column=10).value for n in range(2, ws.max_row + 1)}
+    rows = ledger.ledger_rows()
+    for n, row in enumerate(rows, start=2):
+        if row["id"] in costed:
+            assert isinstance(numbers[n], (int, float)), row["number"]
+        else:
+            assert numbers[n] is None, row["number"]  # not 0.00: nothing was entered
+    assert any(r["id"] not in costed for r in rows) and any(r["id"] in costed for r in rows)
+
+
+def test_the_ledger_is_set_up_to_print_as_a_list(demo_db, tmp_path):
+    export_ledger(tmp_path / "l.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "l.xlsx")
+    ws = wb.active
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.auto_filter.ref == f"A1:M{ws.max_row}"
+    # a long 报修内容 gets a row tall enough for all its lines
+    longest = max(range(2, ws.max_row + 1), key=lambda n: len(ws.cell(row=n, column=4).value or ""))
+    text = ws.cell(row=longest, column=4).value
+    lines = -(-sum(2 if ord(c) > 0x2E7F else 1 for c in text) // (ws.column_dimensions["D"].width - 1))
+    assert ws.row_dimensions[longest].height >= lines * 14
+
+
+def test_the_ledger_printed_by_libreoffice_fits_the_page_width_with_its_header_on_every_page(demo_db, tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI installs LibreOffice (.ci/run): the ledger's print layout is checked with it")
+        pytest.skip("LibreOffice is not installed")
+    export_ledger(tmp_path / "台账.xlsx")
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run([office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(tmp_path / "台账.xlsx")], check=True, capture_output=True,
+                   timeout=180)
+    pdf = tmp_path / "台账.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    width, height = (float(x) for x in next(line for line in info.splitlines()
+                                            if line.startswith("Page size:")).split()[2:5:2])
+    assert width > height  # landscape
+    assert 1 < pages <= 6  # 95 tickets: a few pages down, never strips across
+    for page in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], check=True,
+                              capture_output=True, text=True).stdout
+        flat = "".join(text.split())
+        # the first and the last column's headings on every page: the width fits, the header repeats
+        assert "工程名称" in flat and "满意度" in flat and "报修内容" in flat, page

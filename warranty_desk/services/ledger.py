@@ -20,7 +20,30 @@ from .projects import find_project
 
 COLUMNS = ("工程名称", "房号", "报修日期", "报修内容", "是否保修期内", "责任类别", "维修单位", "到场时间", "完成时间",  # i18n: data
            "费用", "承担方", "验收人", "满意度")  # i18n: data
-WIDTHS = (28, 18, 12, 40, 12, 12, 28, 17, 17, 12, 10, 10, 10)
+# column widths in Excel's units (about one Latin character; a Chinese character takes two);
+# together they fit an A4 landscape page at about 85 %
+WIDTHS = (22, 13, 11, 38, 7, 9, 20, 16, 16, 10, 8, 9, 9)
+WRAPPED = (0, 1, 3, 5, 6, 10, 11, 12)  # columns whose text wraps (the others are dates, numbers, 是/否)
+LINE_POINTS = 15  # one line of 10.5 pt text (Chinese glyphs are a little taller than Latin ones)
+
+
+def _text_units(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def row_height(values, widths=WIDTHS) -> float:
+    """A height (points) that shows every wrapped cell of the row whole, so a long 报修内容 never
+    runs over the next row in print."""
+    import math
+
+    lines = 1
+    for index in WRAPPED:
+        text = values[index]
+        if not isinstance(text, str) or not text:
+            continue
+        room = max(1, widths[index] - 1)
+        lines = max(lines, sum(max(1, math.ceil(_text_units(part) / room)) for part in text.split("\n")))
+    return lines * LINE_POINTS + 3
 
 
 def _day(value, label: str, field: str) -> dt.date | None:
@@ -88,7 +111,8 @@ def _row(r) -> dict:
     if category:
         content = f"【{category}】{content}"
     satisfaction = rating_grade(r["satisfaction"]) or (r["visit_grade"] or "")
-    cost = Decimal(str(r["cost"])).quantize(Decimal("0.01")) if r["cost"] is not None else Decimal("0.00")
+    # no cost line entered: an empty cell, not 0.00 (a free repair is a line of 0 the clerk entered)
+    cost = Decimal(str(r["cost"])).quantize(Decimal("0.01")) if r["cost"] is not None else None
     checker = r["signoff_by"] or (_("拒签") if r["signoff_kind"] == "refused" else "")
     return {
         "id": r["id"], "number": r["number"], "工程名称": r["project_name"], "房号": unit or r["location"],
@@ -104,9 +128,31 @@ def ledger_rows(**filters) -> list[dict]:
     return [_row(r) for r in ledger_query(**filters).dicts()]
 
 
+def _page_setup(ws, rows: int) -> None:
+    """Print as a list: A4 landscape, every column on the page width, the header row on every
+    page, page numbers in the footer, a filter on the header."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the list needs
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    ws.page_margins.header = ws.page_margins.footer = 0.25
+    ws.print_title_rows = "1:1"
+    ws.oddHeader.center.text = _("保修台账")
+    ws.oddFooter.center.text = _("第 &P 页，共 &N 页")
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(rows, 1) + 1}"
+
+
 def export_ledger(path, **filters) -> int:
     """Write the ledger to an .xlsx file (atomically); returns the number of tickets written."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -114,43 +160,39 @@ def export_ledger(path, **filters) -> int:
     if not target.lower().endswith(".xlsx"):
         raise ValidationError(_("台账只能导出为 .xlsx 文件，请把文件名改为 …xlsx"), field="path")
     query = ledger_query(**filters)
+    rows = [_row(r) for r in query.dicts()]
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("保修台账"))
     for index, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
-    from openpyxl.cell import WriteOnlyCell
+    _page_setup(ws, len(rows))
 
-    bold = Font(bold=True)
+    bold = Font(bold=True, size=10.5)
+    body = Font(size=10.5)
+    head_align = Alignment(wrap_text=True, horizontal="center", vertical="center")
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
 
-    def cell(value, fmt=None, font=None, alignment=None):
+    def cell(value, fmt=None, font=body, alignment=top):
         c = WriteOnlyCell(ws, value=value)
         if isinstance(value, str) and value.startswith("="):
-            c.data_type = "s"
+            c.data_type = "s"  # text a clerk typed is never a formula
         if fmt:
             c.number_format = fmt
-        if font is not None:
-            c.font = font
-        if alignment is not None:
-            c.alignment = alignment
+        c.font = font
+        c.alignment = alignment
         return c
 
-    def text(value):
-        # text a clerk typed is never a formula
-        return cell(value) if isinstance(value, str) and value.startswith("=") else value
-
-    ws.append([cell(name, font=bold) for name in COLUMNS])
-    count = 0
-    for r in query.dicts():
-        row = _row(r)
-        ws.append([
-            text(row["工程名称"]), text(row["房号"]), cell(row["报修日期"], "yyyy-mm-dd"),
-            cell(row["报修内容"], alignment=wrap), row["是否保修期内"], row["责任类别"], text(row["维修单位"]),
-            cell(row["到场时间"], "yyyy-mm-dd hh:mm"), cell(row["完成时间"], "yyyy-mm-dd hh:mm"),
-            cell(float(row["费用"]), "#,##0.00"), row["承担方"], text(row["验收人"]), row["满意度"],
-        ])
-        count += 1
+    ws.row_dimensions[1].height = 2 * LINE_POINTS + 3
+    ws.append([cell(name, font=bold, alignment=head_align) for name in COLUMNS])
+    for n, row in enumerate(rows, start=2):
+        values = [row["工程名称"], row["房号"], row["报修日期"], row["报修内容"], row["是否保修期内"], row["责任类别"],
+                  row["维修单位"], row["到场时间"], row["完成时间"],
+                  float(row["费用"]) if row["费用"] is not None else None, row["承担方"], row["验收人"], row["满意度"]]
+        ws.row_dimensions[n].height = row_height(values)
+        formats = {2: "yyyy-mm-dd", 7: "yyyy-mm-dd hh:mm", 8: "yyyy-mm-dd hh:mm", 9: "#,##0.00"}
+        ws.append([cell(v, formats.get(i), alignment=wrap if i in WRAPPED else top) for i, v in enumerate(values)])
     with atomic_path(target) as tmp:
         wb.save(str(tmp))
-    return count
+    return len(rows)
