@@ -370,12 +370,13 @@ ORDER BY v.planned_on, p.code
 
 
 def measure_visits_due(ctx: Context) -> list[Result]:
+    from warranty_desk.rules.visit_states import OPEN_STATES
     from warranty_desk.services import visits
 
     open_main(ctx)
     start, end = quarter_bounds(TODAY)
     rows = len(visits.due(start, end))
-    states = getattr(visits, "OPEN_STATES", ("planned", "unreachable"))  # what the service counts as due
+    states = OPEN_STATES  # what the service counts as due
     sql = DUE_SQL.format(states=", ".join("?" * len(states)))
     params = (start.isoformat(), end.isoformat(), *states)
     con = sqlite3.connect(str(ctx.db_path))

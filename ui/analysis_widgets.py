@@ -7,7 +7,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
-from warranty_desk.i18n import N_, _
+from warranty_desk.i18n import _
+from warranty_desk.rules.satisfaction import GRADES
 
 BAR = QColor("#4f81bd")
 BAR_EMPTY = QColor("#d0d7de")
@@ -15,8 +16,9 @@ LINE = QColor("#c0504d")
 GRID = QColor("#e3e6ea")
 TEXT = QColor("#333333")
 # grade bands (RULES.md §7) drawn faintly behind the bars
-BANDS = ((90, 100, "#e8f5e9", N_("满意")), (80, 90, "#f1f8e9", N_("比较满意")), (60, 80, "#fffde7", N_("一般")),
-         (40, 60, "#fff3e0", N_("不太满意")), (0, 40, "#ffebee", N_("不满意")))
+BAND_COLORS = ("#e8f5e9", "#f1f8e9", "#fffde7", "#fff3e0", "#ffebee")  # best grade first, as rules/satisfaction.py
+BANDS = tuple((floor, upper, color, name) for (floor, name), upper, color in
+              zip(GRADES, (100,) + tuple(f for f, _n in GRADES[:-1]), BAND_COLORS))
 
 
 class QuarterChart(QWidget):

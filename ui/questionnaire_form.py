@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 
 from warranty_desk.i18n import _
 from warranty_desk.rules import scoring
+from warranty_desk.rules.satisfaction import GRADES
 
-GRADE_COLORS = {"满意": "#2e7d32", "比较满意": "#558b2f", "一般": "#f9a825", "不太满意": "#ef6c00", "不满意": "#c62828"}
+# the grades of rules/satisfaction.py, best first, each with its colour
+GRADE_COLORS = dict(zip((name for _floor, name in GRADES), ("#2e7d32", "#558b2f", "#f9a825", "#ef6c00", "#c62828")))
 SKIP = ("-", "—", "/", "x", "X")
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from warranty_desk.i18n import _, current_locale
 from warranty_desk.models import Staff, Subcontractor
 from warranty_desk.rules import responsibility as resp
+from warranty_desk.rules import satisfaction
 from warranty_desk.rules import ticket_states as st
 from warranty_desk.services import tickets as service
 
@@ -187,7 +188,7 @@ class LifecyclePanel(QWidget):
         self.satisfaction = QComboBox()
         self.satisfaction.setObjectName("satisfaction")
         self.satisfaction.addItem(_("满意度（可不选）"), None)
-        for score, name in ((5, _("满意")), (4, _("比较满意")), (3, _("一般")), (2, _("不太满意")), (1, _("不满意"))):
+        for score, name in satisfaction.RATING_GRADES.items():
             self.satisfaction.addItem(f"{score} {_(name)}", score)
         clear = QPushButton(_("重签"))
         clear.clicked.connect(self.pad.clear)
@@ -244,7 +245,7 @@ class LifecyclePanel(QWidget):
             responsible = service.responsible_subcontractor(self.ticket_id)
             if responsible is not None:
                 self.sub.setCurrentIndex(max(self.sub.findData(responsible.id), 0))
-        self.dispatch_button.setEnabled(d["state"] in (st.RECEIVED, st.PAID, st.DISPATCHED) and not is_read_only())
+        self.dispatch_button.setEnabled(st.can_dispatch(d["state"]) and not is_read_only())
         self.cause.setCurrentIndex(max(self.cause.findData(d["cause_class"]), 0))
         self.allocation.setText(d["allocation"] + (f"（{_('承担方')}：{d['payer']}）" if d["payer"] else ""))
         quote = d["quote_amount"]

@@ -30,10 +30,12 @@ from PySide6.QtWidgets import (
 
 from warranty_desk.i18n import N_, _
 from warranty_desk.models import Staff
+from warranty_desk.rules import sla
+from warranty_desk.rules import visit_states as vs
 from warranty_desk.rules.categories import CATEGORIES
+from warranty_desk.rules.visit_methods import METHODS
 from warranty_desk.rules.visit_plan import KIND_NAMES
 from warranty_desk.services import visit_records
-from warranty_desk.services.visits import STATUS_NAMES
 
 from . import forms
 from .conflicts import ConflictBar, reapply
@@ -176,7 +178,7 @@ class VisitDialog(forms.FormDialog):
             f'{d["project_code"]}  {d["project_name"]}  {d["unit"]}',
             _("计划日期：{date}　类型：{kind}　状态：{status}").format(
                 date=d["planned_on"], kind=KIND_NAMES.get(d["kind"], d["kind"]),
-                status=STATUS_NAMES.get(d["status"], d["status"])),
+                status=vs.name(d["status"])),
             _("联系人：{contact} {phone}　地址：{address}").format(contact=d["contact"], phone=d["phone"],
                                                                  address=d["address"]),
         ]
@@ -192,7 +194,7 @@ class VisitDialog(forms.FormDialog):
         self.body.insertWidget(1, self.conflict_bar)
 
         f = self.form
-        f.add("method", _("回访方式"), forms.combo(visit_records.METHODS), required=True)
+        f.add("method", _("回访方式"), forms.combo(METHODS), required=True)
         when = QDateTimeEdit()
         when.setDisplayFormat("yyyy-MM-dd HH:mm")
         when.setCalendarPopup(True)
@@ -258,13 +260,12 @@ class VisitDialog(forms.FormDialog):
         self.body.addLayout(actions)
         self.unreachable_button.clicked.connect(self.record_unreachable)
         self.missed_button.clicked.connect(self.mark_missed)
-        open_visit_states = ("planned", "unreachable")
-        self.unreachable_button.setEnabled(d["status"] == "planned")
-        self.missed_button.setEnabled(d["status"] == "planned")
+        self.unreachable_button.setEnabled(d["status"] == vs.PLANNED)
+        self.missed_button.setEnabled(d["status"] == vs.PLANNED)
         mark_write(self.unreachable_button, self.missed_button)
         self.finish_layout()
         self.buttons.button(self.buttons.StandardButton.Save).setText(_("保存回访记录"))
-        if d["status"] not in open_visit_states + ("done",):
+        if d["status"] not in vs.RECORDABLE_STATES:
             self.buttons.button(self.buttons.StandardButton.Save).setEnabled(False)
 
         f.load(self._form_values(d))
@@ -359,7 +360,7 @@ class VisitDialog(forms.FormDialog):
     def make_ticket(self, row: int) -> None:
         """生成维修工单 for a saved finding, in one click (its warranty item chosen in the row)."""
         data = self.findings.row_data(row)
-        ok, ticket = perform(self, visit_records.finding_to_ticket, data["id"], "一般", data["category"] or None,  # i18n: data (urgency)
+        ok, ticket = perform(self, visit_records.finding_to_ticket, data["id"], sla.NORMAL, data["category"] or None,
                              tables=("ticket", "visit"))
         if ok:
             self.findings.setCellWidget(row, 3, QLabel(ticket.number))

@@ -59,10 +59,10 @@ def cmd_import(args) -> int:
 def cmd_project_show(args) -> int:
     from .rules.categories import minimum_text, period_text
     from .services.handover import items_of
-    from .services.projects import by_code
+    from .services.projects import find_project
 
     _open(args)
-    project = by_code(args.code)
+    project = find_project(args.code)
     items = items_of(project)
     data = {
         "code": project.code,

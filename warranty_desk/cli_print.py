@@ -24,9 +24,9 @@ def _pdf_path(text: str) -> Path:
 
 
 def _project(code: str):
-    from .services.projects import by_code
+    from .services.projects import find_project
 
-    return by_code(code)
+    return find_project(code)
 
 
 def _unit(project, label: str | None):

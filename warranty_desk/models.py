@@ -25,6 +25,9 @@ from peewee import (
     TextField,
 )
 
+from .rules import ticket_states, visit_states
+from .rules.seasons import DEFAULT_COOLING, DEFAULT_RAINY_START
+
 database_proxy = DatabaseProxy()
 
 
@@ -60,9 +63,9 @@ class Region(BaseModel):
     name = CharField(unique=True, max_length=40)
     heating_start = CharField(max_length=5, null=True)  # None: no district heating
     heating_end = CharField(max_length=5, null=True)
-    cooling_start = CharField(max_length=5, default="06-01")
-    cooling_end = CharField(max_length=5, default="09-30")
-    rainy_start = CharField(max_length=5, default="06-01")
+    cooling_start = CharField(max_length=5, default=DEFAULT_COOLING.start)
+    cooling_end = CharField(max_length=5, default=DEFAULT_COOLING.end)
+    rainy_start = CharField(max_length=5, default=DEFAULT_RAINY_START)
     note = TextField(default="")
 
 
@@ -230,7 +233,7 @@ class Ticket(BaseModel):
     description = TextField()
     urgency = CharField(max_length=10, default="一般")  # 紧急 / 一般  (i18n: data)
     reported_at = DateTimeField(index=True)
-    state = CharField(max_length=20, default="已受理", index=True)  # i18n: data
+    state = CharField(max_length=20, default=ticket_states.RECEIVED, index=True)
     in_warranty = BooleanField(default=True)
     warranty_reason = TextField(default="")
     warranty_override_reason = TextField(default="")
@@ -271,7 +274,7 @@ class Visit(BaseModel):
     purposes = TextField(default="")  # one purpose per line
     method = CharField(max_length=10, default="电话")  # 电话 / 短信 / 邮件 / 上门 / 问卷  (i18n: data)
     staff = ForeignKeyField(Staff, null=True, backref="visits")
-    status = CharField(max_length=12, default="planned", index=True)  # planned / done / unreachable / missed / cancelled
+    status = CharField(max_length=12, default=visit_states.PLANNED, index=True)  # rules/visit_states.py
     done_at = DateTimeField(null=True)
     visitor = CharField(max_length=100, default="")
     met_person = CharField(max_length=100, default="")

@@ -14,3 +14,12 @@ def test_find_project_by_instance_id_and_code(make_project):
     with pytest.raises(NotFound, match="NOPE") as info:
         find_project("NOPE")
     assert info.value.field == "project"
+
+
+def test_one_message_whether_named_by_id_or_code(db):
+    messages = []
+    for ref in (987654, "GC-NONE"):
+        with pytest.raises(NotFound) as info:
+            find_project(ref)
+        messages.append(info.value.message)
+    assert messages == ["找不到工程“987654”", "找不到工程“GC-NONE”"]

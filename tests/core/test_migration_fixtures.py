@@ -61,7 +61,7 @@ def test_opening_a_version_1_file_copies_it_aside_then_migrates(v1_file):
     # the data came through, and the program works on it
     assert [p.code for p in Project.select().order_by(Project.code)] == ["V1-001", "V1-002"]
     assert WarrantyItem.select().count() > 0
-    first = projects.by_code("V1-001")
+    first = projects.find_project("V1-001")
     projects.update_project(first.id, {"code": "V1-001", "name": "升级后修改", "type": "住宅", "scale": "中型"},
                             expected_version=first.version)
     assert [r.action for r in audit.history("project", first.id)][-1] == "update"

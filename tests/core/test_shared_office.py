@@ -27,7 +27,7 @@ def _run_clerk(target: str, code: str, name: str, version: int) -> subprocess.Co
         from warranty_desk.services import audit, projects
         open_database({target!r})
         audit.set_clerk("李文员")
-        p = projects.by_code({code!r})
+        p = projects.find_project({code!r})
         data = {{"code": p.code, "name": {name!r}, "type": p.type, "scale": p.scale}}
         projects.update_project(p.id, data, expected_version={version})
         print("SAVED")

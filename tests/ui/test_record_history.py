@@ -28,7 +28,7 @@ def _cells(dialog) -> list[list[str]]:
 def test_project_history_includes_its_warranty_items_and_cannot_be_edited(app_window, qtbot, make_project):
     project = make_project(code="HX-1", name="旧名")
     handover.handover(project.id)
-    project = projects.get_project(project.id)
+    project = projects.find_project(project.id)
     projects.update_project(project.id, {**{"code": "HX-1", "type": "住宅", "scale": "中型"}, "name": "新名"},
                             project.version)
     item = WarrantyItem.select().where(WarrantyItem.project == project.id).first()

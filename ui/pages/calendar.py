@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from warranty_desk.i18n import N_, _
 from warranty_desk.models import Project, Staff
+from warranty_desk.rules import visit_states as vs
 from warranty_desk.rules.visit_plan import KIND_NAMES
 from warranty_desk.rules.workdays import holiday_name, is_working_day
 from warranty_desk.services import visits as visit_service
@@ -37,16 +38,18 @@ from .base import Page, remember_splitter
 
 MIME = "application/x-warranty-desk-visit"
 DUE_SOON_DAYS = 7
+# the calendar's own states of a visit: the stored ones, and "soon" / "overdue" for planned visits
+SOON, OVERDUE = "soon", "overdue"
 STATE_COLORS = {
-    "planned": QColor("#1565c0"),
-    "soon": QColor("#e65100"),
-    "overdue": QColor("#c62828"),
-    "done": QColor("#2e7d32"),
-    "unreachable": QColor("#6a1b9a"),
-    "missed": QColor("#757575"),
+    vs.PLANNED: QColor("#1565c0"),
+    SOON: QColor("#e65100"),
+    OVERDUE: QColor("#c62828"),
+    vs.DONE: QColor("#2e7d32"),
+    vs.UNREACHABLE: QColor("#6a1b9a"),
+    vs.MISSED: QColor("#757575"),
 }
-STATE_NAMES = {"planned": N_("计划"), "soon": N_("即将到期"), "overdue": N_("逾期"), "done": N_("已完成"),
-               "unreachable": N_("未联系上"), "missed": N_("未回访")}
+STATE_NAMES = {vs.PLANNED: vs.NAMES[vs.PLANNED], SOON: N_("即将到期"), OVERDUE: N_("逾期"), vs.DONE: vs.NAMES[vs.DONE],
+               vs.UNREACHABLE: vs.NAMES[vs.UNREACHABLE], vs.MISSED: vs.NAMES[vs.MISSED]}
 WEEKDAYS = [N_("周一"), N_("周二"), N_("周三"), N_("周四"), N_("周五"), N_("周六"), N_("周日")]
 MONTH_LINES = 5  # visit lines a day cell of the month grid shows; more: the first ones and "+N"
 CELL_BACKGROUND = {"selected": QColor("#bbdefb"), "today": QColor("#fff8e1"), "off": QColor("#f5f5f5"),
@@ -55,15 +58,15 @@ CELL_TEXT = {True: QColor("#212121"), False: QColor("#9e9e9e")}
 
 
 def visit_state(status: str, planned_on: dt.date, today: dt.date) -> str:
-    if status in ("done", "missed"):
+    if status in (vs.DONE, vs.MISSED):
         return status
     if planned_on < today:
-        return "overdue"
-    if status == "unreachable":
-        return "unreachable"
+        return OVERDUE
+    if status == vs.UNREACHABLE:
+        return vs.UNREACHABLE
     if (planned_on - today).days <= DUE_SOON_DAYS:
-        return "soon"
-    return "planned"
+        return SOON
+    return vs.PLANNED
 
 
 class VisitList(QListWidget):
@@ -89,7 +92,7 @@ class VisitList(QListWidget):
         if item is None or item.data(Qt.ItemDataRole.UserRole) is None:
             return
         visit_id, state = item.data(Qt.ItemDataRole.UserRole)
-        if state in ("done", "missed"):
+        if state in (vs.DONE, vs.MISSED):
             return
         mime = QMimeData()
         mime.setData(MIME, str(visit_id).encode())

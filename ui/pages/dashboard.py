@@ -8,6 +8,7 @@ import datetime as dt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout
 
 from warranty_desk.i18n import _, format_money
+from warranty_desk.rules import sla
 from warranty_desk.services import dashboard
 
 from ..signals import bus
@@ -42,7 +43,7 @@ class DashboardPage(Page):
             Column(_("工单号"), lambda r: r["number"], 105),
             Column(_("工程"), lambda r: r["project_name"], 130),
             Column(_("状态"), lambda r: _(r["state"]), 65),
-            Column(_("紧急"), lambda r: _(r["urgency"]), 50, lambda r: RED if r["urgency"] == "紧急" else None),
+            Column(_("紧急"), lambda r: _(r["urgency"]), 50, lambda r: RED if r["urgency"] == sla.URGENT else None),
             Column(_("时限"), lambda r: r["sla_label"], 165, lambda r: sla_color[r["sla"]]),
             Column(_("内容"), lambda r: r["description"]),
         ])

@@ -33,7 +33,8 @@ from ..operations import mark_write, perform
 from ..table_models import GREEN, ORANGE, RED, Column, RowsModel, make_table, selected_row
 from .base import Page, remember_splitter
 
-URGENT = ("可申请返还", "发包人未答复，应催告", "逾期未返还")  # i18n: data (stage values compared)
+# stages that ask the clerk to act: the first may be applied for, the others are late
+URGENT = (deposit_rules.CAN_APPLY, deposit_rules.NEEDS_REMINDER, deposit_rules.OVERDUE)
 
 
 NOTE_STYLE = "color: #555555;"
@@ -100,7 +101,7 @@ class DepositDialog(forms.FormDialog):
             except NotFound:
                 deposit = None
             if deposit is None:
-                settled = project.settled_amount or project.contract_amount
+                settled = deposit_rules.settled_price(project.settled_amount, project.contract_amount)
                 values.update(settled_price=f"{settled:.2f}" if settled is not None else "",
                               start_on=project.accepted_on or "")
                 self.state_label.setText(_("本工程还没有登记质保金，保存后新建。"))
@@ -128,10 +129,10 @@ class DepositDialog(forms.FormDialog):
         except ValueError:
             settled = None
         if not settled:
-            self.limit_label.setText(_("保证金不得超过结算价款的3%"))
+            self.limit_label.setText(_("保证金不得超过结算价款的{rate}").format(rate=deposit_rules.rate_text()))
             return
-        self.limit_label.setText(_("不得超过结算价款的3%：最多 {m}").format(
-            m=format_money(deposit_rules.max_amount(settled))))
+        self.limit_label.setText(_("不得超过结算价款的{rate}：最多 {m}").format(
+            rate=deposit_rules.rate_text(), m=format_money(deposit_rules.max_amount(settled))))
 
     def save(self) -> bool:
         v = self.form.values()
@@ -247,7 +248,7 @@ class DepositsPage(Page):
             Column(_("已扣除"), lambda r: format_money(Decimal(r["deducted"])), 90),
             Column(_("状态"), lambda r: r["status"], 130,
                    lambda r: RED if r["status"] in URGENT[1:] else (ORANGE if r["status"] == URGENT[0] else
-                                                                    (GREEN if r["status"] == "已返还" else None))),
+                                                                    (GREEN if r["status"] == deposit_rules.RETURNED else None))),
             Column(_("已返还"), lambda r: format_money(Decimal(r["returned_amount"])) if r["returned_amount"] else ""),
         ])
         splitter = QSplitter()

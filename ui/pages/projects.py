@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 from warranty_desk.i18n import _
 from warranty_desk.models import Project, Region, Ticket, Unit, Visit, WarrantyItem
 from warranty_desk.rules import categories as cat
+from warranty_desk.rules import visit_states as vs
 from warranty_desk.rules.categories import PROJECT_SCALES, PROJECT_TYPES
 from warranty_desk.rules.visit_plan import KIND_NAMES
 from warranty_desk.services import handover as handover_service
 from warranty_desk.services import importing
-from warranty_desk.services.visits import STATUS_NAMES
 
 from .. import documents, forms
 from ..conflicts import ConflictBar, reapply
@@ -375,8 +375,8 @@ class ProjectDetail(QWidget):
             Column(_("计划日期"), lambda v: v.planned_on, 90),
             Column(_("类型"), lambda v: KIND_NAMES.get(v.kind, v.kind), 100),
             Column(_("方式"), lambda v: v.method, 50),
-            Column(_("状态"), lambda v: STATUS_NAMES.get(v.status, v.status), 70,
-                   lambda v: GREEN if v.status == "done" else (RED if v.status == "planned" and v.planned_on < today
+            Column(_("状态"), lambda v: vs.name(v.status), 70,
+                   lambda v: GREEN if v.status == vs.DONE else (RED if v.status == vs.PLANNED and v.planned_on < today
                                                                 else None)),
             Column(_("回访人"), lambda v: v.visitor or (v.staff.name if v.staff_id else ""), 70),
             Column(_("满意度"), lambda v: "" if v.score is None else f"{v.score:.0f} {v.grade}", 80),

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 
 from warranty_desk.i18n import _
 from warranty_desk.models import Region
+from warranty_desk.rules import sla as sla_rules
+from warranty_desk.rules.seasons import DEFAULT_COOLING, DEFAULT_RAINY_START
 from warranty_desk.services import settings as settings_service
 from warranty_desk.services import staff as staff_service
 from warranty_desk.services import tickets as ticket_service
@@ -37,7 +39,7 @@ from .base import Page, remember_splitter
 
 CONVENTIONS = [("civil_code", _("民法典：起始日不计入，到期月的对应日截止（默认）")),
                ("day_before", _("前一日：到期月对应日的前一天截止（“至…止”的习惯写法）"))]
-SLA_STEPS = [("respond_hours", _("响应")), ("onsite_hours", _("到场")), ("complete_hours", _("完成"))]
+SLA_STEPS = [(key, _(sla_rules.STEP_NAMES[step])) for key, step in zip(sla_rules.HOUR_KEYS, sla_rules.STEPS)]
 
 
 class RegionDialog(forms.FormDialog):
@@ -56,7 +58,8 @@ class RegionDialog(forms.FormDialog):
             f.load({k: getattr(region, k) or "" for k in ("name", "heating_start", "heating_end", "cooling_start",
                                                            "cooling_end", "rainy_start")})
         else:
-            f.load({"cooling_start": "06-01", "cooling_end": "09-30", "rainy_start": "06-01"})
+            f.load({"cooling_start": DEFAULT_COOLING.start, "cooling_end": DEFAULT_COOLING.end,
+                    "rainy_start": DEFAULT_RAINY_START})
         self.finish_layout()
 
     def save(self) -> bool:
@@ -116,7 +119,7 @@ class SubcontractorTickets(QWidget):
             Column(_("工程"), lambda r: f'{r["project_code"]} {r["project_name"]}', 200),
             Column(_("房号"), lambda r: r["unit"], 110),
             Column(_("保修项目"), lambda r: r["category_name"], 110),
-            Column(_("紧急程度"), lambda r: _(r["urgency"]), 60, lambda r: RED if r["urgency"] == "紧急" else None),
+            Column(_("紧急程度"), lambda r: _(r["urgency"]), 60, lambda r: RED if r["urgency"] == sla_rules.URGENT else None),
             Column(_("状态"), lambda r: _(r["state"]), 80),
             Column(_("时限"), lambda r: r["sla_text"], 170, lambda r: RED if r["overdue"] else ORANGE),
             Column(_("报修时间"), lambda r: r["reported_at"], 120),
@@ -197,7 +200,7 @@ class SettingsPage(Page):
         grid = QGridLayout(sla)
         for col, (_key, name) in enumerate(SLA_STEPS, 1):
             grid.addWidget(QLabel(name), 0, col)
-        for row, urgency in enumerate(("紧急", "一般"), 1):  # i18n: data (the stored keys; shown through _())
+        for row, urgency in enumerate(sla_rules.URGENCIES, 1):
             grid.addWidget(QLabel(_(urgency)), row, 0)
             for col, (key, _name) in enumerate(SLA_STEPS, 1):
                 box = QSpinBox()

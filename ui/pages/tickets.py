@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 
 from warranty_desk.i18n import _
 from warranty_desk.models import Project, Subcontractor, Unit
+from warranty_desk.rules import sla
+from warranty_desk.rules import ticket_states as st
 from warranty_desk.rules.categories import CATEGORIES
-from warranty_desk.rules.ticket_states import STATES
 from warranty_desk.services import tickets as ticket_service
 
 from .. import forms
@@ -182,8 +183,8 @@ class TicketListModel(QAbstractTableModel):
             return display(row[key])
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "sla_text":
-                return QBrush(RED if row["overdue"] else (GREEN if row["state"] == "已关闭" else ORANGE))
-            if key == "urgency" and row["urgency"] == "紧急":
+                return QBrush(RED if row["overdue"] else (GREEN if row["state"] == st.CLOSED else ORANGE))
+            if key == "urgency" and row["urgency"] == sla.URGENT:
                 return QBrush(RED)
             return None
         return row
@@ -218,7 +219,7 @@ class TicketDialog(forms.FormDialog):
         description = QPlainTextEdit()
         description.setMinimumHeight(80)  # takes the dialog's spare height: descriptions run long
         f.add("description", _("报修内容"), description, required=True)
-        f.add("urgency", _("紧急程度"), forms.combo([("一般", _("一般")), ("紧急", _("紧急（涉及结构安全或严重影响使用）"))]))  # i18n: data
+        f.add("urgency", _("紧急程度"), forms.combo([(sla.NORMAL, _(sla.NORMAL)), (sla.URGENT, _("紧急（涉及结构安全或严重影响使用）"))]))
         photo_row = QWidget()
         photo_layout = QHBoxLayout(photo_row)
         photo_layout.setContentsMargins(0, 0, 0, 0)
@@ -404,7 +405,7 @@ class TicketsPage(Page):
         bar = QHBoxLayout()
         self.state_filter = QComboBox()
         self.state_filter.addItem(_("全部状态"), "")
-        for state in STATES:
+        for state in st.STATES:
             self.state_filter.addItem(state, state)
         self.project_filter = QComboBox()
         self.project_filter.setMinimumWidth(220)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from warranty_desk.i18n import _
+from warranty_desk.rules import visit_states as vs
 from warranty_desk.services import visits as visit_service
 
 from ..signals import bus
@@ -31,7 +32,7 @@ class VisitsPage(Page):
             w.setDisplayFormat("yyyy-MM-dd")
         self.status_filter = QComboBox()
         self.status_filter.addItem(_("全部状态"), "")
-        for key, name in visit_service.STATUS_NAMES.items():
+        for key, name in vs.NAMES.items():
             self.status_filter.addItem(_(name), key)
         bar.addWidget(QLabel(_("从")))
         bar.addWidget(self.date_from)
@@ -73,9 +74,9 @@ class VisitsPage(Page):
 
     @staticmethod
     def _color(row):
-        if row["status"] == "done":
+        if row["status"] == vs.DONE:
             return GREEN
-        if row["status"] in ("missed", "cancelled"):
+        if row["status"] in (vs.MISSED, vs.CANCELLED):
             return GREY
         if row["date"] < dt.date.today().isoformat():
             return RED

@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Table
 
 from ..i18n import N_, gettext_for
+from ..services.projects import find_project
 from . import data, texts
 from .style import (
     ACCENT,
@@ -327,7 +328,7 @@ def build_cards(project, path, lang: str = "zh_CN", layout: str | None = None, u
 
     lang = texts.effective_lang(lang, "certificate")
     _ = gettext_for(lang)
-    project = data.get_project(project)
+    project = find_project(project)
     layout = layout or settings.get("card_layout") or "a4_grid"
     if layout not in LAYOUTS:
         raise ValueError(f"unknown card layout: {layout}")

@@ -12,6 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer
 
 from ..i18n import gettext_for
+from ..services.projects import find_project
 from . import data, texts
 from .style import (
     BLANK,
@@ -147,7 +148,7 @@ def _keep_signatures_with_their_clause(story: list) -> list:
 def build_certificate(project, path, lang: str = "zh_CN") -> Path:
     """Write the 工程质量保修书 of `project` (instance, id or code) to `path`."""
     lang = texts.effective_lang(lang, "certificate")
-    project = data.get_project(project)
+    project = find_project(project)
     comp = data.company()
     values = data.project_values(project, lang)
     if not values["defect_months"]:

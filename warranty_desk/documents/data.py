@@ -8,14 +8,13 @@ from warranty_desk.i18n import N_, gettext_for
 
 from ..models import Deposit, Project, Unit, WarrantyItem
 from ..rules import categories as cat
+from ..rules import sla as sla_rules
 from ..services import settings
-from ..services.projects import find_project
 from .style import fmt_date, hours_text
 
 _ORDER = {key: i for i, key in enumerate(cat.CATEGORIES)}
 
 
-get_project = find_project  # a Project from an instance, an id or a project code
 
 
 def items_of(project: Project) -> list[WarrantyItem]:
@@ -116,15 +115,15 @@ def company() -> Company:
 
 
 def sla() -> dict:
-    return settings.get("sla") or settings.DEFAULTS["sla"]
+    return settings.get("sla") or sla_rules.DEFAULT_SLA
 
 
 def sla_values(lang: str = "zh_CN") -> dict:
     """Placeholders for texts: emergency_respond, emergency_onsite, emergency_complete, normal_…"""
     rules = sla()
     out = {}
-    for urgency, prefix in (("紧急", "emergency"), ("一般", "normal")):  # i18n: data (stored keys)
-        hours = rules.get(urgency) or settings.DEFAULTS["sla"][urgency]
+    for urgency, prefix in ((sla_rules.URGENT, "emergency"), (sla_rules.NORMAL, "normal")):
+        hours = rules.get(urgency) or sla_rules.DEFAULT_SLA[urgency]
         out[f"{prefix}_respond"] = hours_text(hours["respond_hours"], lang)
         out[f"{prefix}_onsite"] = hours_text(hours["onsite_hours"], lang)
         out[f"{prefix}_complete"] = hours_text(hours["complete_hours"], lang)

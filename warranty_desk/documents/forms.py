@@ -15,8 +15,13 @@ from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer
 from warranty_desk.i18n import N_, _, gettext_for
 
 from ..models import CostLine, Ticket, Visit, VisitFinding
+from ..rules import satisfaction
+from ..rules import visit_states as vs
 from ..rules.categories import CATEGORIES
 from ..rules.satisfaction import rating_grade
+from ..rules.visit_methods import METHODS
+from ..rules.visit_plan import KIND_NAMES
+from ..services.projects import find_project
 from . import data, texts
 from .style import (
     HEAD_BG,
@@ -35,10 +40,10 @@ from .style import (
 
 MARGIN = 18 * mm
 WIDTH = A4[0] - 2 * MARGIN
-KIND_NAMES = {"periodic": N_("定期回访"), "milestone": N_("节点回访"), "seasonal": N_("季节性回访"),
-              "after_repair": N_("维修后回访"), "after_warranty": N_("保修期满后回访")}
-METHODS = ("电话", "短信", "邮件", "上门", "问卷")  # i18n: data
-GRADES = (N_("满意"), N_("比较满意"), "一般", N_("不太满意"), N_("不满意"))  # i18n: data
+GRADES = tuple(name for _floor, name in satisfaction.GRADES)
+# the printed form's own words for a visit's state
+STATUS_TEXTS = {vs.PLANNED: N_("待回访"), vs.DONE: N_("已完成"), vs.UNREACHABLE: N_("未联系上"), vs.MISSED: N_("未完成"),
+                vs.CANCELLED: N_("已取消")}
 CHECKED, UNCHECKED = "■", "□"
 
 
@@ -142,7 +147,7 @@ def _build(path, story, title, comp):
 def _project_of(record, project):
     if record is not None:
         return record.project
-    return data.get_project(project) if project is not None else None
+    return find_project(project) if project is not None else None
 
 
 def _unit_text(unit, project) -> str:
@@ -192,8 +197,7 @@ def build_visit_form(visit, path, project=None, lang: str = "zh_CN") -> Path:
         (_("回访人"), (v.visitor or (v.staff.name if v.staff_id else "")) if v else ""),
         (_("被访人"), v.met_person if v else ""),
         (_("联系电话"), (v.unit.owner_phone if v and v.unit_id else (proj.phone if proj else ""))),
-        (_("状态"), {"planned": _("待回访"), "done": _("已完成"), "unreachable": _("未联系上"), "missed": _("未完成"),
-                "cancelled": _("已取消")}.get(v.status, v.status) if v else ""),
+        (_("状态"), _(STATUS_TEXTS.get(v.status, v.status)) if v else ""),
         (_("回访内容"), v.purposes if v else "", 22 * mm),
         (_("发现的问题"), "\n".join(found), 40 * mm),
         (_("业主意见和建议"), v.opinion if v else "", 30 * mm),

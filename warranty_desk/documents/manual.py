@@ -20,6 +20,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from ..i18n import gettext_for
+from ..services.projects import find_project
 from . import data, texts
 from .certificate import items_table
 from .style import (
@@ -162,7 +163,7 @@ def _cover(project, comp, unit, lang):
 def build_manual(project, path, lang: str = "zh_CN", unit=None) -> Path:
     """Write the 用户手册 of `project` (instance, id or code), for one `unit` (a Unit) if given."""
     lang = texts.effective_lang(lang, "manual")
-    project = data.get_project(project)
+    project = find_project(project)
     comp = data.company()
     values = data.project_values(project, lang)
     width = A4[0] - 2 * MARGIN

@@ -30,6 +30,7 @@ from warranty_desk.i18n import N_, _
 
 from ..models import Deposit, Project, Ticket, Visit, VisitFinding
 from ..rules import categories as cat
+from ..rules import visit_states as vs
 from ..rules.periods import add_months
 from ..rules.satisfaction import GRADES, grade
 from ..services import settings
@@ -202,7 +203,7 @@ def on_time_days() -> int:
 
 
 def is_on_time(visit: Visit, grace_days: int | None = None) -> bool:
-    if visit.status != "done" or visit.done_at is None:
+    if visit.status != vs.DONE or visit.done_at is None:
         return False
     grace = on_time_days() if grace_days is None else grace_days
     done_on = visit.done_at.date() if isinstance(visit.done_at, dt.datetime) else visit.done_at
@@ -217,23 +218,23 @@ def visit_figures(visits: list[Visit], q: Quarter, today: dt.date | None = None)
     month_done: Counter = Counter()
     kinds: Counter = Counter()
     for v in visits:
-        if v.status == "cancelled":
+        if v.status == vs.CANCELLED:
             f.cancelled += 1
             continue
         f.planned += 1
         kinds[v.kind] += 1
         key = (v.planned_on.year, v.planned_on.month)
         month_planned[key] += 1
-        if v.status == "done":
+        if v.status == vs.DONE:
             f.done += 1
             month_done[key] += 1
             if is_on_time(v, grace):
                 f.on_time += 1
-        elif v.status == "missed":
+        elif v.status == vs.MISSED:
             f.missed += 1
-        elif v.status == "unreachable":
+        elif v.status == vs.UNREACHABLE:
             f.unreachable += 1
-        elif v.status == "planned":
+        elif v.status == vs.PLANNED:
             if v.planned_on + dt.timedelta(days=grace) < today:
                 f.overdue += 1
             else:
@@ -255,7 +256,7 @@ def satisfaction_figures(visits: list[Visit]) -> SatisfactionFigures:
     f = SatisfactionFigures()
     scores = []
     for v in visits:
-        if v.status != "done":
+        if v.status != vs.DONE:
             continue
         g = visit_grade(v)
         if v.score is not None:
@@ -339,16 +340,16 @@ def project_rows(visits: list[Visit], received: list[Ticket], closed: list[Ticke
         p = names[pid]
         rows[pid] = ProjectRow(p.code, p.name)
     for v in visits:
-        if v.status == "cancelled":
+        if v.status == vs.CANCELLED:
             continue
         r = rows[v.project_id]
         r.visits_planned += 1
-        if v.status == "done":
+        if v.status == vs.DONE:
             r.visits_done += 1
             r.visits_on_time += is_on_time(v)
             if v.score is not None:
                 scores.setdefault(v.project_id, []).append(float(v.score))
-        elif v.status == "missed":
+        elif v.status == vs.MISSED:
             r.visits_missed += 1
     for t in received:
         r = rows[t.project_id]
@@ -372,7 +373,7 @@ def is_problem(text: str) -> bool:
 
 def findings(visits: list[Visit]) -> list[Finding]:
     """Problems found on the quarter's visits and what was done about them."""
-    ids = [v.id for v in visits if v.status == "done"]
+    ids = [v.id for v in visits if v.status == vs.DONE]
     by_id = {v.id: v for v in visits}
     out: list[Finding] = []
     seen_text = set()
@@ -395,7 +396,7 @@ def findings(visits: list[Visit]) -> list[Finding]:
                 Ticket.source_visit.in_(ids)).order_by(Ticket.id):
             found_by_visit.setdefault(t.source_visit_id, []).append(t)
     for v in visits:
-        if v.status == "done" and is_problem(v.findings) and v.id not in seen_text:
+        if v.status == vs.DONE and is_problem(v.findings) and v.id not in seen_text:
             tickets = found_by_visit.get(v.id, [])
             if tickets:
                 action = _("已立维修工单 ") + "、".join(f"{t.number}（{t.state}）" for t in tickets)

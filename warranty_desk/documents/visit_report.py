@@ -15,10 +15,10 @@ from ..errors import ValidationError
 from ..i18n import _, gettext_for
 from ..models import Project, Visit
 from ..rules import scoring
+from ..rules import visit_states as vs
 from ..rules.satisfaction import grade
 from ..rules.visit_plan import KIND_NAMES
 from ..services import questionnaires, visit_records
-from ..services.visits import STATUS_NAMES
 from . import data
 from .style import (
     BLANK,
@@ -76,7 +76,7 @@ def _visit_story(visit: Visit, lang: str) -> list:
         (_('回访时间'), fmt_datetime(visit.done_at, lang) or "—"),
         (_('回访人'), visit.visitor or (visit.staff.name if visit.staff_id else "")),
         (_('被访人'), visit.met_person),
-        (_('状态'), STATUS_NAMES.get(visit.status, visit.status)),
+        (_('状态'), vs.name(visit.status)),
         (_('满意度'), _('{score:.1f} 分\u3000{grade}').format(score=visit.score, grade=visit.grade) if visit.score is not None else "—"),
     ]))
     purposes = [p for p in (visit.purposes or "").split("\n") if p.strip()]
@@ -150,18 +150,18 @@ def build_round_report(project_id: int, start: dt.date, end: dt.date, path, lang
     if project is None:
         raise ValidationError(_('找不到该工程，请刷新'), field="project")
     visits = list(Visit.select().where((Visit.project == project) & Visit.planned_on.between(start, end)
-                                       & (Visit.status != "cancelled")).order_by(Visit.planned_on, Visit.id))
+                                       & (Visit.status != vs.CANCELLED)).order_by(Visit.planned_on, Visit.id))
     if not visits:
         raise ValidationError(_('工程“{code}”在 {start} 至 {end} 之间没有回访').format(code=project.code, start=start, end=end), field="from")
     comp = data.company()
     scores = [v.score for v in visits if v.score is not None]
     average = round(sum(scores) / len(scores), 2) if scores else None
-    done = sum(1 for v in visits if v.status == "done")
+    done = sum(1 for v in visits if v.status == vs.DONE)
     story = [M(_('工程回访报告（本轮汇总）'), "title"), P(f"{project.code}　{project.name}", "subtitle"),
              P(_('{fmt_date} 至 {fmt_date2}').format(fmt_date=fmt_date(start, lang), fmt_date2=fmt_date(end, lang)), "subtitle"), Spacer(1, 4 * mm),
              _kv_table([(_('计划回访'), _('{len} 次').format(len=len(visits))), (_('已完成'), _('{done} 次').format(done=done)),
                         (_('平均满意度'), _('{average:.1f} 分\u3000{grade}').format(average=average, grade=grade(average)) if average is not None else "—"),
-                        (_('未联系上/未回访'), _('{status_in} 次').format(status_in=sum(1 for v in visits if v.status in ('unreachable', 'missed'))))])]
+                        (_('未联系上/未回访'), _('{status_in} 次').format(status_in=sum(1 for v in visits if v.status in (vs.UNREACHABLE, vs.MISSED))))])]
     rows = [[M(h, "head") for h in (_('日期'), _('房号/对象'), _('被访人'), _('状态'), _('得分'), _('发现的问题及处理'))]]
     for v in visits:
         findings = visit_records.findings_of(v)
@@ -171,9 +171,9 @@ def build_round_report(project_id: int, start: dt.date, end: dt.date, path, lang
             P((v.done_at.date() if v.done_at else v.planned_on).isoformat(), "cell_c"),
             P(v.unit.label if v.unit_id else _('工程'), "cell_c"),
             P(v.met_person, "cell_c"),
-            P(STATUS_NAMES.get(v.status, v.status), "cell_c"),
+            P(vs.name(v.status), "cell_c"),
             P(f"{v.score:.0f} {v.grade}" if v.score is not None else "", "cell_c"),
-            P("\n".join(lines) or (_short(v.findings) if v.status != "done" else _('未发现问题')), "cell"),
+            P("\n".join(lines) or (_short(v.findings) if v.status != vs.DONE else _('未发现问题')), "cell"),
         ])
     story += [M(_('回访明细'), "h2"), grid_table(rows, [WIDTH * f for f in (0.13, 0.14, 0.12, 0.10, 0.12, 0.39)])]
     opinions = [_short(v.opinion, 200) for v in visits if v.opinion]

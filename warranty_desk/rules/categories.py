@@ -114,6 +114,15 @@ def minimum_period(key: str, design_life_years: int) -> tuple[str, int] | None:
     return cat.minimum_unit, cat.minimum_amount
 
 
+# 其他项目 has no statutory minimum: two years unless the parties agree otherwise
+OTHER_DEFAULT_PERIOD = (YEARS, 2)
+
+
+def default_period(key: str, design_life_years: int) -> tuple[str, int]:
+    """The period an item gets unless one is agreed: its statutory minimum, or two years for 其他项目."""
+    return minimum_period(key, design_life_years) or OTHER_DEFAULT_PERIOD
+
+
 def _in_months(unit: str, amount: int) -> int:
     return amount * 12 if unit == YEARS else amount
 

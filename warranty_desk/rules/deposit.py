@@ -20,6 +20,16 @@ RETURN_DAYS = 14  # … and returns within 14 days after the check
 REMINDER_DAYS = 14  # 第十一条: 14 more days of silence after a reminder counts as agreement
 
 
+def rate_text() -> str:
+    """The limit as the clerk reads it: 3%."""
+    return f"{(MAX_RATE * 100).normalize():f}%"
+
+
+def settled_price(settled_amount: Decimal | None, contract_amount: Decimal | None) -> Decimal | None:
+    """The price the deposit is measured against: the settled price, else the contract amount."""
+    return settled_amount or contract_amount
+
+
 def max_amount(settled_price: Decimal) -> Decimal:
     """The largest deposit allowed: 3% of the settled price, rounded down to the fen."""
     return (Decimal(settled_price) * MAX_RATE).quantize(Decimal("0.01"), rounding=ROUND_DOWN)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from warranty_desk.i18n import N_
+
 
 def parse_month_day(text: str) -> tuple[int, int]:
     """'11-15' → (11, 15); raises ValueError with the offending text."""
@@ -52,6 +54,31 @@ class Season:
             year += 1
             if first >= day or (count_under_way and first < day <= last):
                 yield first, last
+
+
+# RULES.md §2.2: 供冷期 has no official dates; the rainy season's start where a region gives none
+DEFAULT_COOLING = Season("06-01", "09-30")
+DEFAULT_RAINY_START = "06-01"
+
+# the region table a new database starts with (RULES.md §2.2): name, 采暖期 start and end, rainy season start; regions without district heating have no heating season
+DEFAULT_REGIONS = [
+    (N_("北京"), "11-15", "03-15", "07-01"),
+    (N_("天津"), "11-15", "03-15", "07-01"),
+    (N_("哈尔滨"), "10-20", "04-20", "07-01"),
+    (N_("大连"), "11-05", "04-05", "07-01"),
+    (N_("乌鲁木齐"), "10-15", "04-15", "06-15"),
+    (N_("沈阳"), "11-01", "03-31", "07-01"),
+    (N_("济南"), "11-15", "03-15", "07-01"),
+    (N_("郑州"), "11-15", "03-15", "07-01"),
+    (N_("西安"), "11-15", "03-15", "07-01"),
+    (N_("上海"), None, None, "06-01"),
+    (N_("杭州"), None, None, "06-01"),
+    (N_("南京"), None, None, "06-01"),
+    (N_("武汉"), None, None, "06-01"),
+    (N_("成都"), None, None, "06-01"),
+    (N_("广州"), None, None, "04-15"),
+    (N_("深圳"), None, None, "04-15"),
+]
 
 
 def seasons_end(accepted_on: dt.date, season: Season, count: int, count_under_way: bool = False) -> dt.date:

@@ -16,6 +16,7 @@ NORMAL = "一般"  # i18n: data
 URGENCIES = (URGENT, NORMAL)
 
 STEPS = ("respond", "onsite", "complete")
+HOUR_KEYS = ("respond_hours", "onsite_hours", "complete_hours")  # a step's hours in the settings, in STEPS order
 STEP_NAMES = {"respond": N_("响应"), "onsite": N_("到场"), "complete": N_("完成")}
 
 DEFAULT_SLA = {

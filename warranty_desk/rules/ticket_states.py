@@ -24,6 +24,8 @@ CANCELLED = N_("已撤销")  # a stored value, shown through _()
 STATES = (RECEIVED, DISPATCHED, ONSITE, REPAIRING, AWAITING_CHECK, CLOSED, PAID, ELSEWHERE, CANCELLED)
 FINAL_STATES = (CLOSED, CANCELLED)
 OPEN_STATES = tuple(s for s in STATES if s not in FINAL_STATES)
+# someone may be dispatched (or re-assigned) in these states
+DISPATCHABLE_STATES = (RECEIVED, PAID, DISPATCHED)
 
 # guards the service checks before a transition
 NEEDS_ASSIGNEE = "assignee"  # someone (staff or subcontractor) is dispatched
@@ -102,3 +104,7 @@ def check(source: str, target: str, reason: str = "") -> Transition:
 
 def is_open(state: str) -> bool:
     return state in OPEN_STATES
+
+
+def can_dispatch(state: str) -> bool:
+    return state in DISPATCHABLE_STATES

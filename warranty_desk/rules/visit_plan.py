@@ -13,7 +13,7 @@ from warranty_desk.i18n import N_, _
 
 from .categories import CATEGORIES
 from .periods import add_months
-from .seasons import Season, _on, parse_month_day
+from .seasons import DEFAULT_RAINY_START, Season, _on, parse_month_day
 from .workdays import working_day_within
 
 CADENCE_MONTHS = {"小型": 3, "中型": 6, "大型": 12}
@@ -168,7 +168,7 @@ def plan_visits(
     scale: str,
     items: list[ItemEnd],
     heating: Season | None = None,
-    rainy_start: str | None = "06-01",
+    rainy_start: str | None = DEFAULT_RAINY_START,
     settings: PlanSettings = PlanSettings(),
 ) -> list[PlannedVisit]:
     """Every visit of the project's plan, on working days, close visits merged.

@@ -25,6 +25,7 @@ from warranty_desk.i18n import _
 
 from ..errors import ValidationError
 from ..models import Project, Question, Staff, Ticket, Visit, VisitAnswer, VisitFinding, database_proxy
+from ..rules import visit_states as vs
 from ..rules.categories import CATEGORIES
 from ..rules.satisfaction import grade
 from . import settings
@@ -95,7 +96,7 @@ def _range(start: dt.date, end: dt.date):
 
 
 def _scored(start: dt.date, end: dt.date):
-    return (Visit.status == "done") & Visit.score.is_null(False) & _range(start, end)
+    return (Visit.status == vs.DONE) & Visit.score.is_null(False) & _range(start, end)
 
 
 def _avg(total, count) -> float | None:
@@ -212,13 +213,13 @@ def on_time(start: dt.date, end: dt.date, as_of: dt.date, days: int | None = Non
     days = int(settings.get("visit_on_time_days") if days is None else days)
     late_days = _days_after(Visit.done_at, Visit.planned_on)
     deadline_passed = dt.timedelta(days=days)
-    on_time_case = Case(None, [(((Visit.status == "done") & (late_days <= days)), 1)], 0)
-    late_case = Case(None, [(((Visit.status == "done") & (late_days > days)), 1)], 0)
-    missed_case = Case(None, [((Visit.status == "missed"), 1)], 0)
-    overdue_case = Case(None, [(((Visit.status == "planned") & (Visit.planned_on < as_of - deadline_passed)), 1)], 0)
+    on_time_case = Case(None, [(((Visit.status == vs.DONE) & (late_days <= days)), 1)], 0)
+    late_case = Case(None, [(((Visit.status == vs.DONE) & (late_days > days)), 1)], 0)
+    missed_case = Case(None, [((Visit.status == vs.MISSED), 1)], 0)
+    overdue_case = Case(None, [(((Visit.status == vs.PLANNED) & (Visit.planned_on < as_of - deadline_passed)), 1)], 0)
     query = (Visit.select(fn.SUM(on_time_case), fn.SUM(late_case), fn.SUM(missed_case), fn.SUM(overdue_case),
                           fn.SUM(Case(None, [(Visit.original_planned_on.is_null(False), 1)], 0)))
-             .where(Visit.planned_on.between(start, end) & Visit.status.in_(("done", "missed", "planned"))))
+             .where(Visit.planned_on.between(start, end) & Visit.status.in_((vs.DONE, vs.MISSED, vs.PLANNED))))
     if project_id:
         query = query.where(Visit.project == project_id)
     if staff_id:

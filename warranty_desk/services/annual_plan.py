@@ -14,9 +14,9 @@ from warranty_desk.i18n import N_, _
 from ..errors import ValidationError
 from ..fileio import atomic_path
 from ..models import Project, Staff, Visit, VisitPlanApproval, database_proxy
+from ..rules import visit_states as vs
 from ..rules.visit_plan import KIND_NAMES
 from . import audit
-from .visits import STATUS_NAMES
 
 STEPS = ("compiled", "reviewed", "approved")
 STEP_NAMES = {"compiled": N_("编制"), "reviewed": N_("审核"), "approved": N_("审批")}
@@ -48,7 +48,7 @@ def plan_rows(year: int, month: int | None = None, staff_id: int | None = None) 
                      Project.id, Project.code, Project.name, Project.contact, Project.phone, Project.address,
                      Staff.id, Staff.name)
         .join(Project).switch(Visit).join(Staff, JOIN.LEFT_OUTER)
-        .where(Visit.planned_on.between(start, end) & (Visit.status != "cancelled"))
+        .where(Visit.planned_on.between(start, end) & (Visit.status != vs.CANCELLED))
         .order_by(Visit.planned_on, Project.code, Visit.id)
     )
     if staff_id:
@@ -63,7 +63,7 @@ def plan_rows(year: int, month: int | None = None, staff_id: int | None = None) 
             "kind": kind, "kind_name": KIND_NAMES.get(kind, kind),
             "purposes": [p for p in (purposes or "").split("\n") if p.strip()],
             "method": method, "staff_id": staff_id, "staff": staff_name or "",
-            "status": status, "status_name": STATUS_NAMES.get(status, status),
+            "status": status, "status_name": vs.name(status),
         })
     return rows
 
@@ -171,7 +171,7 @@ def assign_staff(visit_ids: list[int], staff_id: int) -> int:
                       .where(Visit.id.in_(list(visit_ids))))
         if len(visits) != len(set(visit_ids)):
             raise ValidationError(_("有的回访已不存在，请刷新后重选"), field="visits")
-        changed = [v for v in visits if v.status == "planned" and v.staff_id != staff.id]
+        changed = [v for v in visits if v.status == vs.PLANNED and v.staff_id != staff.id]
         if not changed:
             return 0
         ids = [v.id for v in changed]
@@ -198,7 +198,7 @@ def balance_month(year: int, month: int, staff_ids: list[int] | None = None) -> 
         start = dt.date(year, month, 1)
         end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
         visits = list(Visit.select(Visit.id, Visit.project, Visit.staff, Visit.planned_on)
-                      .where(Visit.planned_on.between(start, end) & (Visit.status == "planned"))
+                      .where(Visit.planned_on.between(start, end) & (Visit.status == vs.PLANNED))
                       .order_by(Visit.planned_on, Visit.id))
         if not visits:
             return {p.name: 0 for p in people}
@@ -299,6 +299,6 @@ def staff_counts(year: int, month: int) -> list[tuple[str, int]]:
     start = dt.date(year, month, 1)
     end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
     query = (Visit.select(Staff.name, fn.COUNT(Visit.id)).join(Staff, JOIN.LEFT_OUTER)
-             .where(Visit.planned_on.between(start, end) & (Visit.status == "planned"))
+             .where(Visit.planned_on.between(start, end) & (Visit.status == vs.PLANNED))
              .group_by(Staff.name).order_by(Staff.name))
     return [(name or _("未指派"), n) for name, n in query.tuples()]

@@ -9,7 +9,7 @@ import datetime as dt
 from warranty_desk.i18n import _
 
 from ..models import Project, Visit, WarrantyItem
-from .visits import OPEN_STATES as OPEN_VISIT
+from ..rules.visit_states import OPEN_STATES as OPEN_VISIT
 from .visits import visit_rows
 
 DUE_SOON_HOURS = 4

@@ -18,6 +18,7 @@ from ..models import (
     WarrantyItem,
     database_proxy,
 )
+from ..rules import visit_states as vs
 from ..rules.satisfaction import grade
 from ..rules.workdays import next_working_day
 from . import audit, settings
@@ -129,21 +130,21 @@ def _record_past_visits(rng: random.Random, project: Project, today: dt.date, st
         roll = rng.random()
         visit.staff = visit.staff or rng.choice(staff)
         if roll < 0.06:
-            visit.status = "missed"
+            visit.status = vs.MISSED
         elif roll < 0.12:
-            visit.status = "unreachable"
+            visit.status = vs.UNREACHABLE
             visit.done_at = dt.datetime.combine(visit.planned_on, dt.time(10, 0))
             visit.findings = "未联系上：电话无人接听"
             retry_on = next_working_day(visit.planned_on + dt.timedelta(days=2))
             if retry_on < today:
                 retry = Visit.create(project=project, planned_on=retry_on, kind=visit.kind, purposes=visit.purposes,
-                             method=visit.method, staff=visit.staff, retry_of=visit, status="done",
+                             method=visit.method, staff=visit.staff, retry_of=visit, status=vs.DONE,
                              done_at=dt.datetime.combine(retry_on, dt.time(15, 0)), visitor=visit.staff.name,
                              met_person=project.contact, findings="未发现问题", opinion="无意见")
                 fill_demo_record(retry)
         else:
             late = rng.choice((0, 0, 0, 1, 2, 5, 12))
-            visit.status = "done"
+            visit.status = vs.DONE
             visit.done_at = dt.datetime.combine(visit.planned_on + dt.timedelta(days=late), dt.time(rng.randint(9, 16), 0))
             visit.visitor = visit.staff.name
             visit.met_person = project.contact
@@ -152,7 +153,7 @@ def _record_past_visits(rng: random.Random, project: Project, today: dt.date, st
             visit.opinion = rng.choice(["对工程质量总体满意", "希望维修响应再快一些", "服务态度好", "无意见", "屋面需定期清理落叶"])
             visit.findings = rng.choice(["未发现问题", "未发现问题", "个别窗户密封条老化", "地下室有轻微潮湿"])
         visit.save()
-        if visit.status == "done":
+        if visit.status == vs.DONE:
             fill_demo_record(visit)  # questionnaire answers, score and grade, finding rows
 
 
@@ -269,7 +270,7 @@ def _tickets(rng: random.Random, project: Project, today: dt.date, staff: list[S
             satisfaction=rng.choice((5, 5, 4, 4, 3)) if kind != "refused" else 2, close=True, by=worker.name,
         )
         for visit in Visit.select().where((Visit.ticket == t) & (Visit.planned_on < today)):
-            visit.status = "done"
+            visit.status = vs.DONE
             visit.staff = worker
             visit.visitor = worker.name
             visit.met_person = owner

@@ -59,16 +59,18 @@ def set_deposit(project_ref, data: dict, expected_version: int | None = None) ->
     (default 12 — 办法第二条: 一般为1年; at most 24), start_on, or owner_delayed with report_submitted_on (start 90 days later), bank_guarantee, notes."""
     project = find_project(project_ref)
     settled = data.get("settled_price")
-    settled = _amount(settled if settled not in (None, "") else (project.settled_amount or project.contract_amount),
-                      _("结算价款"), "settled_price")
+    if settled in (None, ""):
+        settled = rules.settled_price(project.settled_amount, project.contract_amount)
+    settled = _amount(settled, _("结算价款"), "settled_price")
     if settled <= 0:
         raise ValidationError(_("结算价款必须大于零"), field="settled_price")
     amount = _amount(data.get("amount"), _("保证金金额"), "amount")
     limit = rules.max_amount(settled)
     if amount > limit:
         raise ValidationError(
-            _("保证金 {a} 超过结算价款 {s} 的3%（最多 {m}，《建设工程质量保证金管理办法》第七条），请改小").format(
-                a=format_money(amount), s=format_money(settled), m=format_money(limit)), field="amount")
+            _("保证金 {a} 超过结算价款 {s} 的{rate}（最多 {m}，《建设工程质量保证金管理办法》第七条），请改小").format(
+                a=format_money(amount), s=format_money(settled), rate=rules.rate_text(), m=format_money(limit)),
+            field="amount")
     try:
         months = fields.integer(data.get("defect_months"), 1, 1000)  # None: not given
     except ValueError as exc:

@@ -10,11 +10,12 @@ from warranty_desk.i18n import _
 from ..errors import ValidationError
 from ..models import Project, Visit, WarrantyItem, database_proxy
 from ..rules import categories as cat
+from ..rules import visit_states as vs
+from ..rules.seasons import DEFAULT_RAINY_START
+from ..rules.visit_methods import planned_method
 from ..rules.visit_plan import AFTER_REPAIR, ItemEnd, plan_visits
 from . import audit, settings
-from .projects import get_project, project_has_heating
-
-DONE_STATES = ("done", "unreachable", "missed")
+from .projects import find_project, project_has_heating
 
 
 def _seasons(project: Project):
@@ -27,7 +28,6 @@ def _agreed_for(key: str, project: Project, overrides: dict) -> tuple[str, int]:
         unit, amount = overrides[key]
         return unit, int(amount)
     company = settings.get("agreed_periods") or {}
-    minimum = cat.minimum_period(key, project.design_life_years)
     if key in company:
         unit, amount = company[key]
         candidate = (unit, int(amount))
@@ -36,9 +36,7 @@ def _agreed_for(key: str, project: Project, overrides: dict) -> tuple[str, int]:
             return candidate
         except cat.PeriodTooShort:
             pass  # a company default may not undercut a longer design life
-    if minimum is None:
-        return cat.YEARS, 2  # 其他项目: no statutory minimum; two years unless agreed
-    return minimum
+    return cat.default_period(key, project.design_life_years)
 
 
 def compute_items(project: Project, overrides: dict | None = None) -> list[dict]:
@@ -122,11 +120,11 @@ def rebuild_visit_plan(project: Project, items: list[WarrantyItem] | None = None
         project.scale,
         [ItemEnd(i.key, i.end_on) for i in items],
         heating=heating,
-        rainy_start=region.rainy_start if region else "06-01",
+        rainy_start=region.rainy_start if region else DEFAULT_RAINY_START,
         settings=plan_rules,
     )
     stale = Visit.select().where(
-        (Visit.project == project) & (Visit.status == "planned") & (Visit.kind != AFTER_REPAIR)
+        (Visit.project == project) & (Visit.status == vs.PLANNED) & (Visit.kind != AFTER_REPAIR)
         & (Visit.unit.is_null())
     )
     removed = [v.id for v in stale]
@@ -134,7 +132,7 @@ def rebuild_visit_plan(project: Project, items: list[WarrantyItem] | None = None
         Visit.delete().where(Visit.id.in_(removed)).execute()
     happened = [
         v.planned_on
-        for v in Visit.select(Visit.planned_on).where((Visit.project == project) & (Visit.status.in_(DONE_STATES)))
+        for v in Visit.select(Visit.planned_on).where((Visit.project == project) & (Visit.status.in_(vs.RECORDED_STATES)))
     ]
     window = dt.timedelta(days=plan_rules.merge_days)
     staff = _default_staff(project)
@@ -148,7 +146,7 @@ def rebuild_visit_plan(project: Project, items: list[WarrantyItem] | None = None
                 planned_on=planned.on,
                 kind=planned.kind,
                 purposes="\n".join(planned.purposes),
-                method="上门" if planned.kind in ("milestone", "seasonal") else "电话",  # i18n: data
+                method=planned_method(planned.kind),
                 staff=staff,
             )
         )
@@ -182,7 +180,7 @@ def handover(
     `agreed` maps item key → (unit, amount) for periods the contract sets longer than the law.
     """
     with database_proxy.atomic():
-        project = get_project(project_id)
+        project = find_project(project_id)
         old = audit.snapshot(project)
         project.accepted_on = accepted_on or project.accepted_on
         project.handed_over_on = handed_over_on or project.handed_over_on or project.accepted_on

@@ -20,8 +20,9 @@ from warranty_desk.i18n import _
 from ..errors import ValidationError
 from ..fileio import atomic_path
 from ..models import Project, Staff, Unit, Visit
+from ..rules import visit_states as vs
+from ..rules.visit_methods import ONSITE
 from ..rules.visit_plan import KIND_NAMES
-from .visits import STATUS_NAMES
 
 TZ = ZoneInfo("Asia/Shanghai")
 DEFAULT_TIME = dt.time(9, 0)
@@ -34,7 +35,7 @@ def visit_uid(visit: Visit) -> str:
 
 
 def _start(visit: Visit) -> dt.datetime:
-    if visit.done_at is not None and visit.status in ("done", "unreachable"):
+    if visit.done_at is not None and visit.status in (vs.DONE, vs.UNREACHABLE):
         return visit.done_at.replace(tzinfo=TZ)
     return dt.datetime.combine(visit.planned_on, DEFAULT_TIME, tzinfo=TZ)
 
@@ -47,7 +48,7 @@ def _query(start: dt.date, end: dt.date, staff_id: int | None):
         .join(Staff, JOIN.LEFT_OUTER)
         .switch(Visit)
         .join(Unit, JOIN.LEFT_OUTER)
-        .where(Visit.planned_on.between(start, end) & (Visit.status != "cancelled"))
+        .where(Visit.planned_on.between(start, end) & (Visit.status != vs.CANCELLED))
         .order_by(Visit.planned_on, Project.code, Visit.id)
     )
     if staff_id:
@@ -76,7 +77,7 @@ def build_calendar(start: dt.date, end: dt.date, staff_id: int | None = None,
         unit = visit.unit if visit.unit_id else None
         kind = KIND_NAMES.get(visit.kind, visit.kind)
         begin = _start(visit)
-        minutes = 60 if visit.method == "上门" else 30
+        minutes = 60 if visit.method == ONSITE else 30
         contact = (unit.owner_name if unit and unit.owner_name else "") or project.contact
         phone = (unit.owner_phone if unit and unit.owner_phone else "") or project.phone
         purposes = [p for p in (visit.purposes or "").split("\n") if p.strip()]
@@ -89,7 +90,7 @@ def build_calendar(start: dt.date, end: dt.date, staff_id: int | None = None,
             _('回访类型：{kind}\u3000方式：{method}').format(kind=kind, method=visit.method),
             _("负责人：{name}").format(name=visit.staff.name) if visit.staff_id else _("负责人：未指派"),
             _("回访目的：") + "；".join(purposes) if purposes else "",
-            f"状态：{STATUS_NAMES.get(visit.status, visit.status)}" if visit.status != "planned" else "",
+            f"状态：{vs.name(visit.status)}" if visit.status != vs.PLANNED else "",
         ]
         event = Event()
         event.add("uid", visit_uid(visit))
@@ -102,8 +103,8 @@ def build_calendar(start: dt.date, end: dt.date, staff_id: int | None = None,
             event.add("location", project.address)
         event.add("description", "\n".join(line for line in lines if line))
         event.add("categories", [_("回访")])
-        if visit.status in ("done", "unreachable", "missed"):
-            event.add("status", "CONFIRMED" if visit.status == "done" else "CANCELLED")
+        if visit.status in vs.RECORDED_STATES:
+            event.add("status", "CONFIRMED" if visit.status == vs.DONE else "CANCELLED")
         cal.add_component(event)
         count += 1
     cal.add_missing_timezones()

@@ -13,6 +13,7 @@ from ..fileio import atomic_path
 from ..i18n import _
 from ..models import CostLine, Project, Staff, Subcontractor, Ticket, Unit, Visit
 from ..rules import ticket_states as st
+from ..rules import visit_states as vs
 from ..rules.categories import CATEGORIES
 from ..rules.satisfaction import rating_grade
 from . import fields
@@ -58,7 +59,7 @@ def ledger_query(project=None, state: str | None = None, date_from=None, date_to
         raise ValidationError(_("结束日期（{e}）早于开始日期（{s}）").format(e=end, s=start), field="date_to")
     costs = (CostLine.select(CostLine.ticket, fn.SUM(CostLine.amount).alias("total"))
              .group_by(CostLine.ticket).alias("costs"))
-    visit_grade = (Visit.select(fn.MAX(Visit.grade)).where((Visit.ticket == Ticket.id) & (Visit.status == "done")))
+    visit_grade = (Visit.select(fn.MAX(Visit.grade)).where((Visit.ticket == Ticket.id) & (Visit.status == vs.DONE)))
     query = (
         Ticket.select(Ticket.id, Ticket.number, Ticket.reported_at, Ticket.description, Ticket.category,
                       Ticket.location, Ticket.in_warranty, Ticket.cause_class, Ticket.payer, Ticket.state,

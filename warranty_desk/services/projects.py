@@ -154,7 +154,7 @@ def update_project(project_id: int, raw: dict, expected_version: int) -> Project
     _raise_first(problems)
     _extra(raw, clean)
     with database_proxy.atomic():
-        project = get_project(project_id)
+        project = find_project(project_id)
         if project.version != expected_version:
             raise ConflictError()
         clash = Project.select().where((Project.code == clean["code"]) & (Project.id != project_id)).exists()
@@ -175,15 +175,9 @@ def update_project(project_id: int, raw: dict, expected_version: int) -> Project
     return project
 
 
-def get_project(project_id: int) -> Project:
-    project = Project.get_or_none(Project.id == project_id)
-    if project is None:
-        raise NotFound(_("找不到工程（编号 {project_id}）").format(project_id=project_id))
-    return project
-
-
 def find_project(ref) -> Project:
-    """A project from an instance, an id or a project code."""
+    """A project from an instance, an id or a project code: the one way to look a project up, with the
+    one message when there is none."""
     if isinstance(ref, Project):
         return ref
     if isinstance(ref, int):
@@ -192,13 +186,6 @@ def find_project(ref) -> Project:
         project = Project.get_or_none(Project.code == str(ref or "").strip())
     if project is None:
         raise NotFound(_("找不到工程“{code}”").format(code=ref), field="project")
-    return project
-
-
-def by_code(code: str) -> Project:
-    project = Project.get_or_none(Project.code == code)
-    if project is None:
-        raise NotFound(_("找不到工程编号为“{code}”的工程").format(code=code))
     return project
 
 

@@ -1,20 +1,24 @@
-"""Company settings and the region season table, with their defaults."""
+"""Company settings and the region season table. A setting that a rule reads takes its default
+from that rule's own constant (rules/sla.py, rules/visit_plan.py, rules/seasons.py), so the
+default lives in one place."""
 
 from __future__ import annotations
 
 import copy
 import json
 
-from warranty_desk.i18n import N_, _
+from warranty_desk.i18n import _
 
 from ..errors import ValidationError
 from ..models import Region, Setting, database_proxy
+from ..rules import sla
 from ..rules.categories import SeasonRules
-from ..rules.periods import CONVENTIONS
-from ..rules.seasons import Season, parse_month_day
+from ..rules.periods import CIVIL_CODE, CONVENTIONS
+from ..rules.seasons import DEFAULT_COOLING, DEFAULT_REGIONS, Season, parse_month_day
 from ..rules.visit_plan import PlanSettings
 from . import audit
 
+_PLAN = PlanSettings()
 DEFAULTS: dict = {
     "company_name": "",
     "company_address": "",
@@ -27,17 +31,14 @@ DEFAULTS: dict = {
     # the office's web page for owners; the 保修卡's QR code opens it when set
     "company_website": "",
     "logo_path": "",
-    "period_end_convention": "civil_code",
+    "period_end_convention": CIVIL_CODE,
     "count_season_under_way": False,
     # response / on-site / completion deadlines in hours (RULES.md §4)
-    "sla": {
-        "紧急": {"respond_hours": 2, "onsite_hours": 4, "complete_hours": 72},
-        "一般": {"respond_hours": 24, "onsite_hours": 72, "complete_hours": 360},
-    },
+    "sla": copy.deepcopy(sla.DEFAULT_SLA),
     # the company's own commitments where longer than the law: key → [unit, amount]
     "agreed_periods": {},
-    "visit_merge_days": 15,
-    "seasonal_lead_days": 30,
+    "visit_merge_days": _PLAN.merge_days,
+    "seasonal_lead_days": _PLAN.seasonal_lead_days,
     "visit_on_time_days": 7,  # a visit done within N days of its planned day counts as on time
     "visit_retry_days": 1,  # 未联系上: try again on the first working day at least N days later
     "card_layout": "a4_grid",  # a4_grid (cards with cut marks) / a5 (one per page)
@@ -45,27 +46,6 @@ DEFAULTS: dict = {
     "clerk_name": "",
     "backup_folder": "",
 }
-
-# RULES.md §2.2; regions without district heating have no heating season
-DEFAULT_REGIONS = [
-    (N_("北京"), "11-15", "03-15", "07-01"),
-    (N_("天津"), "11-15", "03-15", "07-01"),
-    (N_("哈尔滨"), "10-20", "04-20", "07-01"),
-    (N_("大连"), "11-05", "04-05", "07-01"),
-    (N_("乌鲁木齐"), "10-15", "04-15", "06-15"),
-    (N_("沈阳"), "11-01", "03-31", "07-01"),
-    (N_("济南"), "11-15", "03-15", "07-01"),
-    (N_("郑州"), "11-15", "03-15", "07-01"),
-    (N_("西安"), "11-15", "03-15", "07-01"),
-    (N_("上海"), None, None, "06-01"),
-    (N_("杭州"), None, None, "06-01"),
-    (N_("南京"), None, None, "06-01"),
-    (N_("武汉"), None, None, "06-01"),
-    (N_("成都"), None, None, "06-01"),
-    (N_("广州"), None, None, "04-15"),
-    (N_("深圳"), None, None, "04-15"),
-]
-
 
 def ensure_defaults() -> None:
     """Fill an empty database with the default region table (once)."""
@@ -99,11 +79,11 @@ def _validate(key: str, value) -> None:
     if key == "period_end_convention" and value not in CONVENTIONS:
         raise ValidationError(_("保修期截止日算法只能是 civil_code（民法典）或 day_before（前一日）"), field=key)
     if key == "sla":
-        for urgency in ("紧急", "一般"):  # i18n: data
+        for urgency in sla.URGENCIES:
             hours = value.get(urgency) if isinstance(value, dict) else None
             if not isinstance(hours, dict):
                 raise ValidationError(_("缺少“{urgency}”报修的时限设置").format(urgency=urgency), field=key)
-            steps = [hours.get(k) for k in ("respond_hours", "onsite_hours", "complete_hours")]
+            steps = [hours.get(k) for k in sla.HOUR_KEYS]
             if any(not isinstance(h, (int, float)) or h <= 0 for h in steps):
                 raise ValidationError(_("“{urgency}”报修的时限必须是大于零的小时数").format(urgency=urgency), field=key)
             if not steps[0] <= steps[1] <= steps[2]:
@@ -132,8 +112,8 @@ def season_rules(region: Region | None, has_heating: bool) -> SeasonRules:
     heating = None
     if region is not None and has_heating and region.heating_start and region.heating_end:
         heating = Season(region.heating_start, region.heating_end)
-    cooling_start = region.cooling_start if region else "06-01"
-    cooling_end = region.cooling_end if region else "09-30"
+    cooling_start = region.cooling_start if region else DEFAULT_COOLING.start
+    cooling_end = region.cooling_end if region else DEFAULT_COOLING.end
     return SeasonRules(heating, Season(cooling_start, cooling_end), bool(get("count_season_under_way")))
 
 

@@ -34,18 +34,18 @@ from ..models import (
 from ..rules import responsibility as resp
 from ..rules import sla as sla_rules
 from ..rules import ticket_states as st
+from ..rules import visit_states as vs
 from ..rules.categories import CATEGORIES
+from ..rules.repairs import REPEAT_DAYS, after_repair_date, repeat_since
+from ..rules.visit_methods import PHONE
 from ..rules.visit_plan import AFTER_REPAIR
-from ..rules.workdays import next_working_day
 from . import attachments, audit, fields, settings
 from .projects import find_project
 
 CHANNELS = (N_("电话"), N_("来函"), N_("来访"), N_("回访发现"))
 COST_KINDS = (N_("人工"), N_("材料"), N_("其他"))
 SIGNOFF_KINDS = {"screen": N_("屏幕签字"), "paper": N_("纸质签字"), "refused": N_("业主拒签")}
-REPEAT_DAYS = 90
 MAX_DESCRIPTION = 2000
-AFTER_REPAIR_DAYS = 7
 # states in which the deadlines run (the owner decides in 非保修/有偿 and 业主另行委托)
 SLA_STATES = (st.RECEIVED, st.DISPATCHED, st.ONSITE, st.REPAIRING, st.AWAITING_CHECK)
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -210,7 +210,7 @@ def find_repeat(project: Project, unit: Unit | None, category: str, location: st
         query = query.where(Ticket.unit.is_null() & (Ticket.location == location))
     if exclude_id:
         query = query.where(Ticket.id != exclude_id)
-    since = reported_at - dt.timedelta(days=REPEAT_DAYS)
+    since = repeat_since(reported_at)
     query = query.where(
         Ticket.state.in_(st.OPEN_STATES) | ((Ticket.closed_at >= since) & (Ticket.closed_at <= reported_at)))
     earlier = query.order_by(Ticket.reported_at.desc()).first()
@@ -501,7 +501,7 @@ def dispatch(ticket_ref, staff=None, subcontractor=None, *, to_responsible_subco
             raise ValidationError(_("{name}已停用，请选择其他人员").format(name=person.name), field="assignee")
         if sub is not None and not sub.active:
             raise ValidationError(_("{name}已停用，请选择其他分包单位").format(name=sub.name), field="subcontractor")
-        if ticket.state not in (st.RECEIVED, st.PAID, st.DISPATCHED):
+        if not st.can_dispatch(ticket.state):
             raise ValidationError(_("工单当前为“{s}”，不能派工").format(s=ticket.state), field="state")
         old = audit.snapshot(ticket)
         ticket.assignee = person
@@ -703,22 +703,14 @@ def attach_file(ticket_ref, source, kind: str = "photo", filename: str | None = 
     return attachments.attach("ticket", ticket.id, source, kind=kind, filename=filename)
 
 
-def after_repair_date(closed_on: dt.date) -> dt.date:
-    """A working day within 7 days after closing (two days after, moved past weekends and holidays)."""
-    planned = next_working_day(closed_on + dt.timedelta(days=2))
-    if planned > closed_on + dt.timedelta(days=AFTER_REPAIR_DAYS):
-        planned = next_working_day(closed_on + dt.timedelta(days=1))
-    return planned
-
-
 def _schedule_after_repair_visit(ticket: Ticket, closed_on: dt.date) -> Visit:
-    existing = Visit.get_or_none((Visit.ticket == ticket) & (Visit.kind == AFTER_REPAIR) & (Visit.status == "planned"))
+    existing = Visit.get_or_none((Visit.ticket == ticket) & (Visit.kind == AFTER_REPAIR) & (Visit.status == vs.PLANNED))
     if existing is not None:
         return existing
     summary = ticket.description if len(ticket.description) <= 40 else ticket.description[:40] + "…"
     visit = Visit.create(
         project=ticket.project, unit=ticket.unit, planned_on=after_repair_date(closed_on), kind=AFTER_REPAIR,
-        purposes=_("维修后满意度回访：{n}（{s}）").format(n=ticket.number, s=summary), method="电话",  # i18n: data
+        purposes=_("维修后满意度回访：{n}（{s}）").format(n=ticket.number, s=summary), method=PHONE,
         staff=ticket.assignee, ticket=ticket,
     )
     audit.record("create", "visit", visit.id, None, audit.snapshot(visit), _("关闭工单 {n} 后安排").format(n=ticket.number))

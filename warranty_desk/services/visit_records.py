@@ -12,11 +12,12 @@ from warranty_desk.i18n import _
 from ..errors import ConflictError, NotFound, ValidationError
 from ..models import Question, QuestionnaireTemplate, Visit, VisitAnswer, VisitFinding, database_proxy
 from ..rules import scoring
+from ..rules import visit_states as vs
+from ..rules.visit_methods import METHODS
 from ..rules.workdays import next_working_day
 from . import audit, fields, questionnaires, settings
 from . import visits as visits_service
 
-METHODS = ("电话", "短信", "邮件", "上门", "问卷")  # i18n: data
 FINDING_CHANNEL = "回访发现"  # i18n: data
 TEXT_MAX = 2000
 
@@ -177,8 +178,8 @@ def record_visit(visit_id: int, data: dict, expected_version: int | None = None,
     findings = _clean_findings(data.get("findings"))
     with database_proxy.atomic():
         visit = _load(visit_id, expected_version)
-        if visit.status in ("missed", "cancelled"):
-            name = visits_service.STATUS_NAMES.get(visit.status, visit.status)
+        if visit.status not in vs.RECORDABLE_STATES:
+            name = vs.name(visit.status)
             raise ValidationError(_("该回访已标记为“{name}”，不能再记录；请新建一次回访").format(name=name), field="status")
         done_at = _check_done_at(visit, data.get("done_at"), now)
         template_id = data.get("template_id") or visit.template_id or questionnaires.active_template().id
@@ -192,7 +193,7 @@ def record_visit(visit_id: int, data: dict, expected_version: int | None = None,
         visit.visitor = visitor
         visit.met_person = met_person
         visit.opinion = opinion
-        visit.status = "done"
+        visit.status = vs.DONE
         visit.template = template
         visit.score = result.score
         visit.grade = result.grade
@@ -275,7 +276,7 @@ def finding_to_ticket(finding_id: int, urgency: str = "一般", category: str | 
             finding.save()
         if not finding.category:
             raise ValidationError(_("请先选择该问题对应的保修项目，再生成工单"), field="category")
-        if finding.visit.status != "done":
+        if finding.visit.status != vs.DONE:
             raise ValidationError(_("回访记录尚未保存为已完成，不能生成工单"), field="ticket")
         return _finding_ticket(finding, urgency, now)
 
@@ -295,12 +296,12 @@ def record_unreachable(visit_id: int, tried_at, visitor: str, note: str = "", *,
         raise ValidationError(_("再次联系的间隔必须是 1 到 90 天"), field="retry_days")
     with database_proxy.atomic():
         visit = _load(visit_id, expected_version)
-        if visit.status not in visits_service.OPEN_STATES:
-            name = visits_service.STATUS_NAMES.get(visit.status, visit.status)
+        if visit.status not in vs.OPEN_STATES:
+            name = vs.name(visit.status)
             raise ValidationError(_("该回访已是“{name}”，不能再记为未联系上").format(name=name), field="status")
         tried_at = _check_done_at(visit, tried_at, now, _("联系时间"))
         old = audit.snapshot(visit)
-        visit.status = "unreachable"
+        visit.status = vs.UNREACHABLE
         visit.done_at = tried_at
         visit.visitor = visitor
         visit.findings = f"未联系上：{note}" if note else "未联系上"  # i18n: data
@@ -325,14 +326,14 @@ def mark_missed(visit_id: int, reason: str, *, expected_version: int | None = No
     reason = _text(reason, 500, _("未回访原因"), "reason", required=True)
     with database_proxy.atomic():
         visit = _load(visit_id, expected_version)
-        if visit.status != "planned":
-            name = visits_service.STATUS_NAMES.get(visit.status, visit.status)
+        if visit.status != vs.PLANNED:
+            name = vs.name(visit.status)
             raise ValidationError(_("该回访已是“{name}”，只有计划中的回访可以标记为未回访").format(name=name), field="status")
         if visit.planned_on > today:
             raise ValidationError(
                 _("该回访计划在{planned_on}，还没到期；如不再进行，请改期或取消").format(planned_on=visit.planned_on), field="status")
         old = audit.snapshot(visit)
-        visit.status = "missed"
+        visit.status = vs.MISSED
         visit.findings = f"未回访：{reason}"  # i18n: data
         visit.version += 1
         visit.save()

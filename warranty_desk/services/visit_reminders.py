@@ -8,7 +8,7 @@ import datetime as dt
 from peewee import fn
 
 from ..models import Visit
-from .visits import OPEN_STATES as OPEN
+from ..rules.visit_states import OPEN_STATES as OPEN
 from .visits import visit_rows
 
 AHEAD_DAYS = 7

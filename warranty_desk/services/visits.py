@@ -6,24 +6,14 @@ import datetime as dt
 
 from peewee import JOIN
 
-from warranty_desk.i18n import N_, _
+from warranty_desk.i18n import _
 
 from ..errors import ValidationError
 from ..models import Project, Staff, Visit, database_proxy
+from ..rules import visit_states as vs
 from ..rules.visit_plan import KIND_NAMES
 from . import handover as handover_service
-from .projects import by_code
-
-# a visit still to be made; 未联系上 is a recorded attempt whose next try is a new planned visit
-OPEN_STATES = ("planned",)
-
-STATUS_NAMES = {
-    "planned": N_("计划"),
-    "done": N_("已完成"),
-    "unreachable": N_("未联系上"),
-    "missed": N_("未回访"),
-    "cancelled": N_("已取消"),
-}
+from .projects import find_project
 
 
 def visit_rows(where, limit: int) -> list[dict]:
@@ -46,7 +36,7 @@ def visit_rows(where, limit: int) -> list[dict]:
             "project_name": v.project.name, "contact": v.project.contact, "phone": v.project.phone,
             "kind_name": KIND_NAMES.get(v.kind, v.kind), "method": v.method,
             "purposes": v.purposes.replace("\n", "；"), "staff": (v.staff.name if v.staff else "") or "",
-            "status": v.status, "status_name": STATUS_NAMES.get(v.status, v.status),
+            "status": v.status, "status_name": vs.name(v.status),
         }
         for v in query
     ]
@@ -68,7 +58,7 @@ def due(start: dt.date, end: dt.date, include_done: bool = False) -> list[dict]:
         .order_by(Visit.planned_on, Project.code)
     )
     if not include_done:
-        query = query.where(Visit.status.in_(OPEN_STATES))
+        query = query.where(Visit.status.in_(vs.OPEN_STATES))
     return [
         {
             "id": vid,
@@ -84,7 +74,7 @@ def due(start: dt.date, end: dt.date, include_done: bool = False) -> list[dict]:
             "method": method,
             "staff": staff or "",
             "status": status,
-            "status_name": STATUS_NAMES.get(status, status),
+            "status_name": vs.name(status),
         }
         for vid, planned_on, code, name, address, contact, phone, kind, purposes, method, staff, status
         in database_proxy.execute(query).fetchall()
@@ -92,7 +82,7 @@ def due(start: dt.date, end: dt.date, include_done: bool = False) -> list[dict]:
 
 
 def plan_project(code: str) -> list[Visit]:
-    project = by_code(code)
+    project = find_project(code)
     if project.handed_over_on is None:
         raise ValidationError(_("工程“{code}”尚未交付，请先办理竣工验收/交付").format(code=code))
     return handover_service.rebuild_visit_plan(project)
@@ -124,8 +114,8 @@ def reschedule_visit(visit_id: int, new_date: dt.date, reason: str, *, allow_non
             from ..errors import ConflictError
 
             raise ConflictError()
-        if visit.status not in OPEN_STATES:
-            raise ValidationError(_("该回访已{status}，不能改期").format(status=STATUS_NAMES.get(visit.status, visit.status)), field="planned_on")
+        if visit.status not in vs.OPEN_STATES:
+            raise ValidationError(_("该回访已{status}，不能改期").format(status=vs.name(visit.status)), field="planned_on")
         if visit.project.handed_over_on and new_date < visit.project.handed_over_on:
             raise ValidationError(
                 _("新日期（{new_date}）早于工程交付日期（{handed_over_on}），请另选日期").format(new_date=new_date, handed_over_on=visit.project.handed_over_on), field="planned_on")
@@ -154,7 +144,7 @@ def month_visits(start: dt.date, end: dt.date, staff_id: int | None = None, proj
         .join(Project)
         .switch(Visit)
         .join(Staff, JOIN.LEFT_OUTER)
-        .where(Visit.planned_on.between(start, end) & (Visit.status != "cancelled"))
+        .where(Visit.planned_on.between(start, end) & (Visit.status != vs.CANCELLED))
         .order_by(Visit.planned_on, Project.code)
     )
     if staff_id:
