@@ -393,6 +393,50 @@ class AuditLog(BaseModel):
         indexes = ((("table", "record_id"), False),)
 
 
+class PhoneDevice(BaseModel):
+    """A phone paired to a staff member (手机端). The token is kept only as its SHA-256: whoever reads
+    the database (or a backup) cannot act as the phone."""
+
+    staff = ForeignKeyField(Staff, backref="phones")
+    name = CharField(max_length=40)  # named by the clerk or the phone's owner: 张师傅的红米
+    token_hash = CharField(max_length=64, unique=True)
+    paired_at = DateTimeField(default=_now)
+    paired_by = CharField(max_length=100, default="")  # the clerk who made the pairing code
+    user_agent = CharField(max_length=200, default="")
+    last_seen_at = DateTimeField(null=True)
+    last_seen_ip = CharField(max_length=64, default="")
+    revoked_at = DateTimeField(null=True)
+    revoked_by = CharField(max_length=100, default="")
+
+
+class PairingCode(BaseModel):
+    """A one-time pairing code (the QR code the clerk shows), valid a few minutes, kept hashed."""
+
+    code_hash = CharField(max_length=64, unique=True)
+    staff = ForeignKeyField(Staff, backref="pairing_codes")
+    created_at = DateTimeField(default=_now)
+    created_by = CharField(max_length=100, default="")
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+    device = ForeignKeyField(PhoneDevice, null=True, backref="pairing_codes")
+
+
+class PhoneSubmission(BaseModel):
+    """One submission from a phone, by its idempotency key: a submission sent again (a weak network,
+    a retry) is answered with the stored result and never applied twice."""
+
+    device = ForeignKeyField(PhoneDevice, backref="submissions")
+    key = CharField(max_length=64)
+    kind = CharField(max_length=20)  # arrive / report / visit
+    record_table = CharField(max_length=40)
+    record_id = IntegerField(null=True)
+    received_at = DateTimeField(default=_now)
+    result = TextField(default="")  # JSON: what the phone was told
+
+    class Meta:
+        indexes = ((("device", "key"), True),)
+
+
 ALL_MODELS = [
     SchemaVersion,
     Setting,
@@ -418,4 +462,7 @@ ALL_MODELS = [
     Deposit,
     DepositDeduction,
     AuditLog,
+    PhoneDevice,
+    PairingCode,
+    PhoneSubmission,
 ]

@@ -72,7 +72,7 @@ def test_opening_a_version_1_file_copies_it_aside_then_migrates(v1_file):
 
 def test_opening_a_version_2_file_copies_it_aside_then_migrates_to_3(v2_file):
     db = open_database(str(v2_file))
-    assert current_version(db) == migrations.latest_version() == 3
+    assert current_version(db) == migrations.latest_version() >= 3
     aside = list(v2_file.parent.glob("office.v2.*.bak.db"))
     assert len(aside) == 1
     con = sqlite3.connect(aside[0])
@@ -113,7 +113,7 @@ def test_a_version_2_backup_restores_into_the_current_program(v2_file, db, tmp_p
         zf.writestr(f"attachments/{sha[:2]}/{sha}", SCAN_V2)
     result = backup.restore_from(archive)
     assert result.migrated_from == 2
-    assert current_version(database_proxy.obj) == 3
+    assert current_version(database_proxy.obj) == migrations.latest_version()
     scan = Attachment.get(Attachment.kind == "scan")
     assert attachments.read_bytes(scan) == SCAN_V2
     blobs = list(AttachmentBlob.select(AttachmentBlob.sha256, AttachmentBlob.data).tuples())

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import decimal
 import getpass
 import json
 import os
+import threading
+import weakref
+from collections import deque
 
 from playhouse.shortcuts import model_to_dict
 
-from ..models import AuditLog
+from ..models import AuditLog, database_proxy
 
 _clerk_name: str | None = None
+# who acts in this request or thread when it is not this PC's clerk: a paired phone's person and device
+_acting: contextvars.ContextVar[str | None] = contextvars.ContextVar("wd_acting_as", default=None)
+# ids of the audit rows this process wrote, so a desktop's change poll skips its own writes (services.changes)
+_WRITTEN_KEPT = 20000
+_written_order: deque = deque()
+_written_ids: set[int] = set()
+_written_lock = threading.Lock()
+_written_in = [lambda: None]  # (a weak reference to) the database those ids belong to
 
 
 def set_clerk(name: str | None) -> None:
@@ -21,7 +34,20 @@ def set_clerk(name: str | None) -> None:
     _clerk_name = (name or "").strip() or None
 
 
+@contextlib.contextmanager
+def acting_as(name: str):
+    """Record `name` as the user of every audit row and event written inside (this thread or task only)."""
+    token = _acting.set((name or "").strip() or None)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
 def current_user() -> str:
+    acting = _acting.get()
+    if acting:
+        return acting
     if _clerk_name:
         return _clerk_name
     env = os.environ.get("WARRANTY_DESK_USER")
@@ -66,8 +92,28 @@ def changed(old: dict, new: dict) -> tuple[dict, dict]:
     return {k: old.get(k) for k in keys}, {k: new.get(k) for k in keys}
 
 
+def written_here(ids) -> set[int]:
+    """Those of `ids` that are audit rows this process wrote (it remembers the latest 20,000)."""
+    with _written_lock:
+        if _written_in[0]() is not database_proxy.obj:
+            return set()
+        return {i for i in ids if i in _written_ids}
+
+
+def _remember_written(row_id: int) -> None:
+    with _written_lock:
+        if _written_in[0]() is not database_proxy.obj:  # another database opened: other ids
+            _written_order.clear()
+            _written_ids.clear()
+            _written_in[0] = weakref.ref(database_proxy.obj)
+        _written_order.append(row_id)
+        _written_ids.add(row_id)
+        if len(_written_order) > _WRITTEN_KEPT:
+            _written_ids.discard(_written_order.popleft())
+
+
 def record(action: str, table: str, record_id: int | None, old=None, new=None, note: str = "") -> AuditLog:
-    return AuditLog.create(
+    row = AuditLog.create(
         at=dt.datetime.now().replace(microsecond=0),
         user=current_user(),
         action=action,
@@ -77,6 +123,8 @@ def record(action: str, table: str, record_id: int | None, old=None, new=None, n
         new=to_json(new),
         note=note,
     )
+    _remember_written(row.id)
+    return row
 
 
 def history(table: str, record_id: int) -> list[AuditLog]:

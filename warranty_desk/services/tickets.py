@@ -774,7 +774,7 @@ def list_cursor(row: dict, order: str = "reported_at") -> tuple:
     return row[order], row["id"]
 
 
-def _list_query(project, state, overdue, now, subcontractor, open_only):
+def _list_query(project, state, overdue, now, subcontractor, open_only, assignee=None):
     query = (
         Ticket.select(*_LIST_COLUMNS, Project.code, Project.name, Unit.building, Unit.entrance, Unit.room,
                       Staff.name.alias("assignee_name"), Subcontractor.name.alias("subcontractor_name"))
@@ -795,6 +795,8 @@ def _list_query(project, state, overdue, now, subcontractor, open_only):
         query = query.where(overdue_condition(now))
     if subcontractor not in (None, ""):
         query = query.where(Ticket.subcontractor == _subcontractor(subcontractor))
+    if assignee not in (None, ""):
+        query = query.where(Ticket.assignee == _staff(assignee))
     return query
 
 
@@ -848,12 +850,14 @@ def list_tickets(project=None, state: str | None = None, overdue: bool = False, 
     return _list_rows(query, now)
 
 
-def open_tickets(now: dt.datetime | None = None, project=None, limit: int | None = None) -> list[dict]:
-    """Open tickets, the most urgent deadline first (overdue ones on top); sorted and cut in SQL."""
+def open_tickets(now: dt.datetime | None = None, project=None, limit: int | None = None,
+                 assignee=None) -> list[dict]:
+    """Open tickets (of one staff member with `assignee`), the most urgent deadline first (overdue
+    ones on top); sorted and cut in SQL."""
     now = now or _now()
     due = due_expression()
     overdue_first = Case(None, ((due.is_null(False) & (due < now), 0),), 1)
-    query = (_list_query(project, None, False, now, None, True)
+    query = (_list_query(project, None, False, now, None, True, assignee)
              .order_by(overdue_first, due.is_null(), due, Ticket.reported_at, Ticket.id.desc()))
     if limit:
         query = query.limit(limit)

@@ -1,0 +1,415 @@
+"""Work in the field, from a paired phone (手机端): the crew's work list, a repair and a visit as the
+phone shows them, and the phone's submissions — arrival, the repair report (work, materials and
+costs, photos, the owner's signature or refusal), the visit record (questionnaire, signature).
+
+Nothing here decides a rule of its own: every step goes through the ticket, visit-record and
+attachment services (the same validation, optimistic locking, audit and attachment checks as the
+desktop). What this module adds is the phone's side of it:
+- a submission is applied once: its idempotency key is claimed in the same transaction as its
+  effects (a resent submission gets the stored answer; a failed one leaves nothing, not even the key);
+- a submission is all or nothing: one transaction around every service call it makes;
+- the history names the person and the phone (audit.acting_as).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+
+from peewee import IntegrityError, fn
+
+from ..errors import ConflictError, NotFound, ValidationError
+from ..i18n import N_, _
+from ..models import AuditLog, PhoneDevice, PhoneSubmission, Visit, database_proxy
+from ..rules import responsibility as resp
+from ..rules import scoring
+from ..rules import ticket_states as st
+from ..rules.satisfaction import GRADES
+from ..rules.visit_plan import KIND_NAMES
+from . import attachments, audit, fields, questionnaires, tickets, visit_records
+from . import visits as visits_service
+from .phones import actor_name
+
+KINDS = ("arrive", "report", "visit")
+OUTCOMES = {
+    "signed": N_("维修完成，业主验收签字"),
+    "refused": N_("维修完成，业主拒签"),
+    "done": N_("维修完成，业主稍后验收"),
+    "progress": N_("还没修完，下次继续"),
+}
+MAX_PHOTOS = 12  # per submission; each photo within the attachment rules' size limit
+MAX_COST_LINES = 20
+_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# the states in which the phone may report work, and in which the owner may sign
+REPORT_STATES = (st.DISPATCHED, st.ONSITE, st.REPAIRING, st.AWAITING_CHECK)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def week_end(today: dt.date) -> dt.date:
+    """The Sunday of `today`'s week (the crew sees this week's visits, and any still open before)."""
+    return today + dt.timedelta(days=6 - today.weekday())
+
+
+def work_list(staff_id: int, now: dt.datetime | None = None) -> list[dict]:
+    """A crew member's open repairs and this week's visits, the nearest deadline first."""
+    now = now or _now()
+    items = []
+    for row in tickets.open_tickets(now=now, assignee=staff_id):
+        items.append({
+            "kind": "ticket", "id": row["id"], "title": f'{row["number"]} {_(row["category_name"])}',
+            "place": " ".join(x for x in (row["project_name"], row["unit"]) if x), "text": row["description"],
+            "due": row["due"], "overdue": row["overdue"], "due_text": row["sla_text"], "state": _(row["state"]),
+            "urgent": row["urgency"] == "紧急",
+        })
+    end = week_end(now.date())
+    where = (Visit.staff == staff_id) & Visit.status.in_(visits_service.OPEN_STATES) & (Visit.planned_on <= end)
+    for row in visits_service.visit_rows(where, 200):
+        day = row["date"] if isinstance(row["date"], dt.date) else dt.date.fromisoformat(str(row["date"]))
+        items.append({
+            "kind": "visit", "id": row["id"], "title": _(row["kind_name"]), "place": row["project_name"],
+            "text": row["purposes"], "due": dt.datetime.combine(day, dt.time(18, 0)), "overdue": day < now.date(),
+            "due_text": _("计划 {day}").format(day=day.isoformat()), "state": _(row["status_name"]),
+            "urgent": False,
+        })
+    items.sort(key=lambda i: (not i["overdue"], i["due"] is None, i["due"] or dt.datetime.max))
+    return items
+
+
+def _mine_ticket(ticket_id: int, staff_id: int):
+    ticket = tickets.get_ticket(int(ticket_id))
+    if ticket.assignee_id != staff_id:
+        raise NotFound(_("工单 {number} 没有派给您（可能已改派），请回到任务列表").format(number=ticket.number))
+    return ticket
+
+
+def _mine_visit(visit_id: int, staff_id: int) -> Visit:
+    visit = visit_records.get_visit(int(visit_id))
+    if visit.staff_id != staff_id:
+        raise NotFound(_("这次回访没有安排给您（可能已改派），请回到任务列表"))
+    return visit
+
+
+def last_audit_id(table: str, record_id: int) -> int:
+    """The newest audit row of a record: the phone remembers it with the version it loaded, so a
+    conflict can list what the office changed since."""
+    return (AuditLog.select(fn.MAX(AuditLog.id))
+            .where((AuditLog.table == table) & (AuditLog.record_id == record_id)).scalar() or 0)
+
+
+def _images(table: str, record_id: int) -> list[dict]:
+    return [{"id": a.id, "kind": a.kind, "kind_name": _(attachments.KINDS.get(a.kind, a.kind)), "filename": a.filename,
+             "created_by": a.created_by, "created_at": a.created_at}
+            for a in attachments.list_for(table, record_id) if a.mime.startswith("image/")]
+
+
+def ticket_view(ticket_id: int, staff_id: int, now: dt.datetime | None = None) -> dict:
+    """A repair as the crew's phone shows it: who, where, the verdict, what to do next."""
+    ticket = _mine_ticket(ticket_id, staff_id)
+    d = tickets.ticket_detail(ticket, now=now)
+    project, unit = ticket.project, (ticket.unit if ticket.unit_id else None)
+    owner = d["reporter"] or (unit.owner_name if unit else "") or project.contact
+    phone = d["phone"] or (unit.owner_phone if unit else "") or project.phone
+    bearer = ticket.payer if ticket.payer in resp.BEARERS else ""
+    return dict(
+        d,
+        owner=owner, owner_phone=phone, tel=re.sub(r"[^0-9+]", "", phone.split("转")[0]) if phone else "",  # i18n: data
+        address=" ".join(x for x in (project.address, d["unit"], d["location"]) if x),
+        photos=_images("ticket", ticket.id), audit_mark=last_audit_id("ticket", ticket.id),
+        can_arrive=ticket.state == st.DISPATCHED,
+        can_report=ticket.state in REPORT_STATES,
+        needs_work=ticket.state in (st.DISPATCHED, st.ONSITE, st.REPAIRING),
+        default_bearer=bearer, bearers=list(resp.BEARERS), cost_kinds=list(tickets.COST_KINDS),
+        outcomes=[(k, _(v)) for k, v in OUTCOMES.items()],
+    )
+
+
+def score_table(template: dict) -> dict:
+    """For the live score on the phone: each question's weight and the points of each possible answer,
+    computed here by the scoring rules (the page only adds them up), and the grade bands."""
+    questions = []
+    for q in template["questions"]:
+        spec = scoring.QuestionSpec(key=q["id"], kind=q["kind"], weight=float(q["weight"]), area=q["area"],
+                                    text=q["text"], choices=tuple((c[0], float(c[1])) for c in q["choices"]))
+        if q["kind"] == scoring.SCALE:
+            options = [str(n) for n in range(1, 6)]
+        elif q["kind"] == scoring.YESNO:
+            options = ["是", "否"]  # i18n: data (the stored answers)
+        elif q["kind"] == scoring.CHOICE:
+            options = [c[0] for c in q["choices"]]
+        else:
+            options = []
+        questions.append({"id": q["id"], "weight": spec.weight,
+                          "points": {o: scoring.answer_score(spec, o) for o in options}})
+    return {"questions": questions, "grades": [[floor, _(name)] for floor, name in GRADES]}
+
+
+def visit_view(visit_id: int, staff_id: int) -> dict:
+    """A visit as the phone shows it: the project, the purposes, the questionnaire of its version."""
+    visit = _mine_visit(visit_id, staff_id)
+    data = visit_records.visit_data(visit.id)
+    unit = visit.unit if visit.unit_id else None
+    phone = (unit.owner_phone if unit else "") or data["phone"]
+    return dict(
+        data,
+        owner=(unit.owner_name if unit else "") or data["contact"], owner_phone=phone,
+        tel=re.sub(r"[^0-9+]", "", phone.split("转")[0]) if phone else "",  # i18n: data
+        kind_name=_(KIND_NAMES.get(visit.kind, visit.kind)),
+        status_name=_(visits_service.STATUS_NAMES.get(visit.status, visit.status)),
+        methods=list(visit_records.METHODS), scores=score_table(data["template"]),
+        photos=_images("visit", visit.id), audit_mark=last_audit_id("visit", visit.id),
+        can_record=visit.status in ("planned", "done", "unreachable"),
+    )
+
+
+def attachment_for(attachment_id: int, staff_id: int):
+    """An image of a ticket or visit of this crew member (a phone sees only its own work)."""
+    att = attachments.get_attachment(int(attachment_id))
+    if att.owner_table == "ticket":
+        _mine_ticket(att.owner_id, staff_id)
+    elif att.owner_table == "visit":
+        _mine_visit(att.owner_id, staff_id)
+    else:
+        raise NotFound(_("找不到附件（编号 {id}）").format(id=attachment_id))
+    return att
+
+
+def office_version(table: str, record_id: int, since_audit_id: int) -> dict:
+    """For a conflict: the record as the office has it now, and what was changed since the phone
+    loaded it (who, when, what)."""
+    if table == "ticket":
+        d = tickets.ticket_detail(int(record_id))
+        rows = [(_("状态"), _(d["state"])), (_("维修人"), d["assignee"] or d["subcontractor"]),
+                (_("报修内容"), d["description"]), (_("紧急程度"), _(d["urgency"])),
+                (_("责任"), _(d["cause_class"]) if d["cause_class"] else ""),
+                (_("验收"), d["signoff_by"] or d["signoff_note"])]
+        version = d["version"]
+    else:
+        d = visit_records.visit_data(int(record_id))
+        rows = [(_("状态"), _(visits_service.STATUS_NAMES.get(d["status"], d["status"]))),
+                (_("计划日期"), str(d["planned_on"])), (_("回访人"), d["visitor"]), (_("被访人"), d["met_person"]),
+                (_("业主意见"), d["opinion"]), (_("满意度"), _(d["grade"]) if d["grade"] else "")]
+        version = d["version"]
+    changes = [
+        {"at": r.at.strftime("%Y-%m-%d %H:%M") if r.at else "", "user": r.user, "note": r.note or r.action,
+         "fields": sorted(set(json.loads(r.new or "{}") or {}) - {"id", "version"}) if (r.new or "").startswith("{") else []}
+        for r in AuditLog.select().where((AuditLog.table == table) & (AuditLog.record_id == int(record_id))
+                                         & (AuditLog.id > int(since_audit_id or 0))).order_by(AuditLog.id)
+    ]
+    return {"version": version, "rows": [[a, b or ""] for a, b in rows], "changes": changes,
+            "audit_mark": last_audit_id(table, int(record_id))}
+
+
+# --- submissions --------------------------------------------------------------------------------
+
+@dataclass
+class Upload:
+    filename: str
+    data: bytes
+
+
+@dataclass
+class Submission:
+    """What a phone sent: the kind, the record, its fields and files."""
+
+    key: str
+    kind: str
+    record_id: int
+    expected_version: int | None
+    fields: dict = field(default_factory=dict)
+    photos: list[Upload] = field(default_factory=list)
+    signature: bytes | None = None
+
+
+def _check_key(key: str) -> str:
+    if not key or not _KEY.match(key):
+        raise ValidationError(_("提交缺少有效的编号，请刷新页面后重新提交"), field="key")
+    return key
+
+
+def _moment(value, label: str) -> dt.datetime | None:
+    """A time the phone stamped (its clock, ISO text like 2026-11-29T14:30:05), None when not given."""
+    if value in (None, ""):
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(value).strip()).replace(microsecond=0, tzinfo=None)
+    except ValueError:
+        raise ValidationError(_("{label}“{raw}”看不懂，请重新填写").format(label=label, raw=value), field="at") from None
+
+
+def _satisfaction(value) -> int | None:
+    if value in (None, ""):
+        return None
+    if str(value).strip() not in ("1", "2", "3", "4", "5"):
+        raise ValidationError(_("满意度请选 1 到 5 分"), field="satisfaction")
+    return int(value)
+
+
+def _text(value, max_length: int, label: str, name: str) -> str:
+    return fields.checked(lambda v: fields.text(v, max_length, label), value, label, name, False)
+
+
+def _stored(device: PhoneDevice, key: str) -> dict | None:
+    row = PhoneSubmission.get_or_none((PhoneSubmission.device == device.id) & (PhoneSubmission.key == key))
+    if row is None or not row.result:
+        return None
+    result = json.loads(row.result)
+    result["duplicate"] = True
+    return result
+
+
+def submit(device: PhoneDevice, sub: Submission, now: dt.datetime | None = None) -> dict:
+    """Apply a phone's submission once. Returns what the phone is told (status, message, the
+    record's new version). A submission whose key was applied before gets the stored answer
+    (`duplicate`) and changes nothing. ValidationError / ConflictError: nothing was written."""
+    _check_key(sub.key)
+    if sub.kind not in KINDS:
+        raise ValidationError(_("未知的提交类型“{kind}”").format(kind=sub.kind), field="kind")
+    if device.revoked_at is not None:
+        raise ValidationError(_("本手机已被撤销配对，不能再提交"), field="device")
+    stored = _stored(device, sub.key)
+    if stored is not None:
+        return stored
+    if len(sub.photos) > MAX_PHOTOS:
+        raise ValidationError(_("一次最多上传{n}张照片，请分几次提交").format(n=MAX_PHOTOS), field="photos")
+    now = now or _now()
+    staff = device.staff
+    actor = actor_name(staff.name, device.name)
+    table = "visit" if sub.kind == "visit" else "ticket"
+    try:
+        with audit.acting_as(actor), database_proxy.atomic():
+            # the key first: a second copy of this submission waits here, then finds it taken
+            claim = PhoneSubmission.create(device=device.id, key=sub.key, kind=sub.kind, record_table=table,
+                                           record_id=sub.record_id, received_at=now)
+            if sub.kind == "arrive":
+                result = _arrive(sub, staff, actor, now)
+            elif sub.kind == "report":
+                result = _report(sub, staff, actor, now)
+            else:
+                result = _visit(sub, staff, now)
+            result.update(status="saved", key=sub.key, kind=sub.kind, record_id=sub.record_id,
+                          version_before=sub.expected_version)
+            PhoneSubmission.update(result=json.dumps(result, ensure_ascii=False, default=str)).where(
+                PhoneSubmission.id == claim.id).execute()
+    except IntegrityError:
+        stored = _stored(device, sub.key)
+        if stored is None:
+            raise
+        return stored
+    result["duplicate"] = False
+    return result
+
+
+def _check_version(record, expected: int | None) -> None:
+    if expected is not None and record.version != expected:
+        raise ConflictError(_("办公室在您填写期间修改了这条记录。请对照两边的内容，确认后重新提交（您的输入已保留）"))
+
+
+def _arrive(sub: Submission, staff, actor: str, now: dt.datetime) -> dict:
+    ticket = _mine_ticket(sub.record_id, staff.id)
+    _check_version(ticket, sub.expected_version)
+    at = _moment(sub.fields.get("at"), _("到场时间")) or now
+    if ticket.state != st.DISPATCHED:
+        raise ValidationError(
+            _("工单当前为“{s}”，不能再签到“已到场”").format(s=_(ticket.state)), field="state")
+    ticket = tickets.transition(ticket.id, st.ONSITE, _("手机签到"), by=actor, at=at)
+    return {"message": _("已记录到场：{at}").format(at=at.strftime("%H:%M")), "version": ticket.version,
+            "state": ticket.state}
+
+
+def _cost_lines(raw) -> list[dict]:
+    if raw in (None, ""):
+        return []
+    lines = json.loads(raw) if isinstance(raw, str) else raw
+    if not isinstance(lines, list):
+        raise ValidationError(_("材料和费用的格式不对，请重新填写"), field="costs")
+    lines = [c for c in lines if isinstance(c, dict) and any(str(c.get(k) or "").strip()
+                                                            for k in ("description", "amount", "unit_price"))]
+    if len(lines) > MAX_COST_LINES:
+        raise ValidationError(_("材料和费用最多{n}行").format(n=MAX_COST_LINES), field="costs")
+    return lines
+
+
+def _report(sub: Submission, staff, actor: str, now: dt.datetime) -> dict:
+    """The repair report, step by step through the ticket service, in one transaction."""
+    f = sub.fields
+    outcome = f.get("outcome") or ""
+    if outcome not in OUTCOMES:
+        raise ValidationError(_("请选择维修结果"), field="outcome")
+    work = _text(f.get("work"), 1000, _("维修情况"), "work")
+    at = _moment(f.get("done_at"), _("完成时间")) or now
+    arrived = _moment(f.get("arrived_at"), _("到场时间")) or at
+    ticket = _mine_ticket(sub.record_id, staff.id)
+    _check_version(ticket, sub.expected_version)
+    if ticket.state not in REPORT_STATES:
+        raise ValidationError(_("工单当前为“{s}”，不能在手机上登记维修").format(s=_(ticket.state)), field="state")
+    finished = outcome in ("signed", "refused", "done")
+    if finished and ticket.state != st.AWAITING_CHECK and not work:
+        raise ValidationError(_("请填写维修情况（做了什么）"), field="work")
+    if ticket.state == st.DISPATCHED:
+        ticket = tickets.transition(ticket.id, st.ONSITE, _("手机签到"), by=actor, at=min(arrived, at))
+    if ticket.state == st.ONSITE:
+        ticket = tickets.transition(ticket.id, st.REPAIRING, "" if finished else work, by=actor, at=at)
+    elif outcome == "progress" and work:
+        audit.record("progress", "ticket", ticket.id, None, {"work": work}, work)
+    for n, line in enumerate(_cost_lines(f.get("costs")), 1):
+        try:
+            tickets.add_cost_line(ticket.id, line.get("kind") or "材料", line.get("description"),  # i18n: data
+                                  line.get("amount"), quantity=line.get("quantity") or 1,
+                                  unit_price=line.get("unit_price"), borne_by=line.get("borne_by") or None)
+        except ValidationError as exc:
+            raise ValidationError(_("第{n}行费用：{m}").format(n=n, m=exc.message), field="costs") from None
+    for photo in sub.photos:
+        tickets.attach_file(ticket.id, photo.data, "photo", photo.filename)
+    ticket = tickets.get_ticket(ticket.id)
+    if finished and ticket.state == st.REPAIRING:
+        ticket = tickets.transition(ticket.id, st.AWAITING_CHECK, work, by=actor, at=at)
+    satisfaction = _satisfaction(f.get("satisfaction"))
+    if outcome == "signed":
+        ticket = tickets.sign_off(ticket.id, "screen", f.get("signer") or "", at=at, signature_png=sub.signature,
+                                  note=f.get("remark") or "", satisfaction=satisfaction, close=True, by=actor)
+    elif outcome == "refused":
+        ticket = tickets.sign_off(ticket.id, "refused", f.get("signer") or "", at=at,
+                                  note=f.get("refusal") or "", satisfaction=satisfaction, close=True, by=actor)
+    ticket = tickets.get_ticket(ticket.id)
+    return {"message": _("已提交：工单 {number} 现为“{s}”").format(number=ticket.number, s=_(ticket.state)),
+            "version": ticket.version, "state": ticket.state}
+
+
+def _visit(sub: Submission, staff, now: dt.datetime) -> dict:
+    f = sub.fields
+    visit = _mine_visit(sub.record_id, staff.id)
+    answers = f.get("answers") or {}
+    if isinstance(answers, str):
+        answers = json.loads(answers or "{}")
+    data = {
+        "method": f.get("method") or "上门",  # i18n: data
+        "done_at": _moment(f.get("done_at"), _("回访时间")) or now,
+        "visitor": f.get("visitor") or staff.name,
+        "met_person": f.get("met_person"),
+        "opinion": f.get("opinion"),
+        "answers": answers,
+        "template_id": f.get("template_id") or None,
+    }
+    record = visit_records.record_visit(visit.id, data, expected_version=sub.expected_version, now=now)
+    if sub.signature:
+        attachments.attach("visit", visit.id, sub.signature, kind="signature",
+                           filename=_("回访签名-{id}.png").format(id=visit.id))
+    for photo in sub.photos:
+        attachments.attach("visit", visit.id, photo.data, kind="photo", filename=photo.filename)
+    grade = _(record.grade) if record.grade else _("未评分")
+    return {"message": _("回访已记录：{grade}").format(grade=grade), "version": record.version,
+            "state": record.status, "score": record.score}
+
+
+def questionnaire_of(visit_id: int) -> dict:
+    """The questionnaire a visit is answered with (its own version once recorded)."""
+    visit = visit_records.get_visit(int(visit_id))
+    template = visit.template if visit.template_id else questionnaires.active_template()
+    return questionnaires.template_data(template)
