@@ -194,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_print import register as register_print
 
     register_print(sub)
+    from .cli_phone import register as register_phone
+
+    register_phone(sub)
     return parser
 
 

@@ -179,6 +179,8 @@ def test_a_backup_from_the_older_schema_is_migrated(office, db, tmp_path):
         con.execute("DROP TRIGGER audit_log_no_update")
         con.execute("DROP TRIGGER audit_log_no_delete")
         con.execute("DROP TABLE attachment_blob")  # step 3
+        for table in ("phone_submission", "pairing_code", "phone_device"):  # step 4
+            con.execute(f"DROP TABLE {table}")
         con.execute("DELETE FROM schema_version WHERE version > 1")
 
     old = tmp_path / "v1.wdbak"

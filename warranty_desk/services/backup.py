@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from peewee import AutoField, ForeignKeyField, SqliteDatabase
+from peewee import DatabaseError as PeeweeDatabaseError
 
 from .. import migrations
 from ..db import current_version, is_postgres, migrate
@@ -89,7 +90,11 @@ class RestoreResult:
 # --- where backups go ---------------------------------------------------------------------------
 
 def backup_folder() -> Path:
-    configured = (settings_service.get("backup_folder") or "").strip()
+    try:
+        configured = (settings_service.get("backup_folder") or "").strip()
+    except PeeweeDatabaseError as exc:  # a damaged database must still find its backups
+        log.warning("backup folder setting unreadable, using the default folder: %s", exc)
+        configured = ""
     folder = Path(configured).expanduser() if configured else data_dir() / "backups"
     folder.mkdir(parents=True, exist_ok=True)
     return folder

@@ -39,6 +39,8 @@ OUTCOMES = {
     "done": N_("维修完成，业主稍后验收"),
     "progress": N_("还没修完，下次继续"),
 }
+ON_SITE = "上门"  # i18n: data (the visit method a phone records by default)
+YES_NO = ("是", "否")  # i18n: data (the stored answers of a yes/no question)
 MAX_PHOTOS = 12  # per submission; each photo within the attachment rules' size limit
 MAX_COST_LINES = 20
 _KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -122,6 +124,8 @@ def ticket_view(ticket_id: int, staff_id: int, now: dt.datetime | None = None) -
         owner=owner, owner_phone=phone, tel=re.sub(r"[^0-9+]", "", phone.split("转")[0]) if phone else "",  # i18n: data
         address=" ".join(x for x in (project.address, d["unit"], d["location"]) if x),
         photos=_images("ticket", ticket.id), audit_mark=last_audit_id("ticket", ticket.id),
+        urgent=ticket.urgency == "紧急", awaiting_check=ticket.state == st.AWAITING_CHECK,
+        default_cost_kind=tickets.COST_KINDS[1],
         can_arrive=ticket.state == st.DISPATCHED,
         can_report=ticket.state in REPORT_STATES,
         needs_work=ticket.state in (st.DISPATCHED, st.ONSITE, st.REPAIRING),
@@ -140,7 +144,7 @@ def score_table(template: dict) -> dict:
         if q["kind"] == scoring.SCALE:
             options = [str(n) for n in range(1, 6)]
         elif q["kind"] == scoring.YESNO:
-            options = ["是", "否"]  # i18n: data (the stored answers)
+            options = list(YES_NO)
         elif q["kind"] == scoring.CHOICE:
             options = [c[0] for c in q["choices"]]
         else:
@@ -162,7 +166,8 @@ def visit_view(visit_id: int, staff_id: int) -> dict:
         tel=re.sub(r"[^0-9+]", "", phone.split("转")[0]) if phone else "",  # i18n: data
         kind_name=_(KIND_NAMES.get(visit.kind, visit.kind)),
         status_name=_(visits_service.STATUS_NAMES.get(visit.status, visit.status)),
-        methods=list(visit_records.METHODS), scores=score_table(data["template"]),
+        methods=list(visit_records.METHODS), default_method=ON_SITE, yes_no=list(YES_NO),
+        scores=score_table(data["template"]),
         photos=_images("visit", visit.id), audit_mark=last_audit_id("visit", visit.id),
         can_record=visit.status in ("planned", "done", "unreachable"),
     )
@@ -294,7 +299,7 @@ def submit(device: PhoneDevice, sub: Submission, now: dt.datetime | None = None)
             else:
                 result = _visit(sub, staff, now)
             result.update(status="saved", key=sub.key, kind=sub.kind, record_id=sub.record_id,
-                          version_before=sub.expected_version)
+                          version_before=sub.expected_version, audit_mark=last_audit_id(table, sub.record_id))
             PhoneSubmission.update(result=json.dumps(result, ensure_ascii=False, default=str)).where(
                 PhoneSubmission.id == claim.id).execute()
     except IntegrityError:
@@ -389,7 +394,7 @@ def _visit(sub: Submission, staff, now: dt.datetime) -> dict:
     if isinstance(answers, str):
         answers = json.loads(answers or "{}")
     data = {
-        "method": f.get("method") or "上门",  # i18n: data
+        "method": f.get("method") or ON_SITE,
         "done_at": _moment(f.get("done_at"), _("回访时间")) or now,
         "visitor": f.get("visitor") or staff.name,
         "met_person": f.get("met_person"),
