@@ -11,9 +11,11 @@ from pathlib import Path
 CHROMIUM = os.environ.get("WARRANTY_DESK_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("WARRANTY_DESK_CHROMEDRIVER", "/usr/bin/chromedriver")
 PHONE = {"width": 360, "height": 780, "deviceScaleFactor": 1, "mobile": True}
+USER_AGENT = ("Mozilla/5.0 (Linux; Android 14; 23078RKD5C Build/UP1A.231005.007) AppleWebKit/537.36 "
+              "(KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=360,780")
+         "--disable-dev-shm-usage")
 # Chrome DevTools' "Slow 3G" preset: 400 kbit/s with 400 ms × 5 of latency per request, and the
 # classic slow-3G profile of web performance budgets (WebPageTest "3G Slow"): 400 kbit/s, 400 ms RTT
 SLOW_3G_DEVTOOLS = {"offline": False, "latency": 2000, "downloadThroughput": 500 * 1000 / 8 * 0.8,
@@ -43,14 +45,14 @@ class Phone:
         options.add_argument(f"--user-data-dir={self.profile}")
         options.add_argument("--lang=zh-CN")
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        # chromedriver's own phone emulation: the viewport, touch and a phone's user agent
+        options.add_experimental_option("mobileEmulation", {
+            "deviceMetrics": {"width": PHONE["width"], "height": PHONE["height"], "pixelRatio": PHONE["deviceScaleFactor"],
+                              "touch": True},
+            "userAgent": USER_AGENT})
         self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
         self.driver.set_page_load_timeout(60)
         self.cdp("Network.enable", {})
-        self.cdp("Emulation.setDeviceMetricsOverride", PHONE)
-        self.cdp("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
-        self.cdp("Emulation.setUserAgentOverride", {"userAgent": (
-            "Mozilla/5.0 (Linux; Android 14; 23078RKD5C Build/UP1A.231005.007) AppleWebKit/537.36 "
-            "(KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36")})
 
     def cdp(self, command: str, args: dict):
         return self.driver.execute_cdp_cmd(command, args)

@@ -354,18 +354,21 @@
         return line;
       });
     }
-    function save() {
+    function saveNow() {
       clearTimeout(saveTimer);
-      saveTimer = setTimeout(function () {
-        draft.values = values();
-        draft.costs = costs();
-        put('drafts', draft).then(function () { if (state) state.textContent = T.saved_locally; });
-      }, 250);
+      draft.values = values();
+      draft.costs = costs();
+      return put('drafts', draft).then(function () { if (state) state.textContent = T.saved_locally; });
+    }
+    // typing is kept a quarter second after the last key; a choice, a photo or a stroke at once
+    function save(now) {
+      clearTimeout(saveTimer);
+      if (now === true) saveNow(); else saveTimer = setTimeout(saveNow, 250);
     }
     function addCost(line) {
       var row = document.getElementById('cost-row').content.firstElementChild.cloneNode(true);
       Object.keys(line || {}).forEach(function (k) { var e = row.querySelector('[name="' + k + '"]'); if (e) e.value = line[k]; });
-      row.querySelector('.remove').onclick = function () { row.remove(); save(); };
+      row.querySelector('.remove').onclick = function () { row.remove(); save(true); };
       costRows.appendChild(row);
     }
     function showPhotos() {
@@ -378,7 +381,7 @@
         var x = el('button', '', '✕');
         x.type = 'button';
         x.setAttribute('aria-label', T.remove);
-        x.onclick = function () { draft.photos.splice(n, 1); showPhotos(); save(); };
+        x.onclick = function () { draft.photos.splice(n, 1); showPhotos(); save(true); };
         box.appendChild(img);
         box.appendChild(x);
         previews.appendChild(box);
@@ -391,7 +394,7 @@
       });
     }
     var canvas = document.getElementById('signature');
-    if (canvas) pad = signaturePad(canvas, function (blob) { draft.signature = blob; save(); });
+    if (canvas) pad = signaturePad(canvas, function (blob) { draft.signature = blob; save(true); });
     var clear = document.getElementById('sig-clear');
     if (clear) clear.onclick = function () { pad.clear(); };
     var add = document.getElementById('add-cost');
@@ -404,10 +407,11 @@
         return p.then(function () {
           return compress(file, maxBytes).then(function (blob) { draft.photos.push(blob); }, function (err) { alert(err.message); });
         });
-      }, Promise.resolve()).then(function () { showPhotos(); save(); });
+      }, Promise.resolve()).then(function () { showPhotos(); save(true); });
     };
     form.addEventListener('input', save);
-    form.addEventListener('change', function () { showOutcome(); score(form); save(); });
+    form.addEventListener('change', function () { showOutcome(); score(form); save(true); });
+    window.addEventListener('pagehide', function () { if (saveTimer) saveNow(); });
 
     get('drafts', draftId).then(function (saved) {
       if (saved) {
