@@ -75,6 +75,9 @@ def run(args, early=None) -> int:
         bench_hook.install(app, window)
     window.show()
     if not args.smoke and not bench_hook.enabled():
+        from ui import phone_link  # changes made by phones (or other PCs) refresh the open screens
+
+        phone_link.watch_changes(window)
         backup_dialogs.start_automatic_backups(app, window)  # daily (after start) and on close
         backup_dialogs.start_full_check(target, window)  # the full integrity_check, off the start
     if args.smoke:

@@ -277,6 +277,10 @@ class SettingsPage(Page):
 
         self.data_safety = DataSafetyTab()
         self.tabs.addTab(self.data_safety, _("数据安全"))
+        from ..phone_settings import PhoneTab  # 手机端: the phone service, pairing, paired phones
+
+        self.phone = PhoneTab()
+        self.tabs.addTab(self.phone, _("手机端"))
         self._sla_dirty = False
 
     def _table_tab(self, view, edit) -> QWidget:

@@ -326,6 +326,10 @@ class TicketView(QDialog):
         self.tabs.addTab(self.summary, _("工单"))
         self.history = QListWidget()
         self.tabs.addTab(self.history, _("处理记录"))
+        from ..attachment_list import AttachmentList  # photos, signature, scans (from the office or a phone)
+
+        self.attachments = AttachmentList("ticket", ticket_id)
+        self.tabs.addTab(self.attachments, _("照片和签字"))
         self.lifecycle = None
         try:
             module = importlib.import_module("ui.ticket_lifecycle")
