@@ -26,6 +26,8 @@ from ..models import AuditLog, PhoneDevice, PhoneSubmission, Visit, database_pro
 from ..rules import responsibility as resp
 from ..rules import scoring
 from ..rules import ticket_states as st
+from ..rules import visit_methods as vm
+from ..rules import visit_states as vs
 from ..rules.satisfaction import GRADES
 from ..rules.visit_plan import KIND_NAMES
 from . import attachments, audit, fields, questionnaires, tickets, visit_records
@@ -39,7 +41,7 @@ OUTCOMES = {
     "done": N_("维修完成，业主稍后验收"),
     "progress": N_("还没修完，下次继续"),
 }
-ON_SITE = "上门"  # i18n: data (the visit method a phone records by default)
+ON_SITE = vm.ONSITE  # the visit method a phone records by default
 YES_NO = ("是", "否")  # i18n: data (the stored answers of a yes/no question)
 MAX_PHOTOS = 12  # per submission; each photo within the attachment rules' size limit
 MAX_COST_LINES = 20
@@ -71,7 +73,7 @@ def work_list(staff_id: int, now: dt.datetime | None = None) -> list[dict]:
             "urgent": row["urgency"] == "紧急",
         })
     end = week_end(now.date())
-    where = (Visit.staff == staff_id) & Visit.status.in_(visits_service.OPEN_STATES) & (Visit.planned_on <= end)
+    where = (Visit.staff == staff_id) & Visit.status.in_(vs.OPEN_STATES) & (Visit.planned_on <= end)
     for row in visits_service.visit_rows(where, 200):
         day = row["date"] if isinstance(row["date"], dt.date) else dt.date.fromisoformat(str(row["date"]))
         items.append({
@@ -165,11 +167,11 @@ def visit_view(visit_id: int, staff_id: int) -> dict:
         owner=(unit.owner_name if unit else "") or data["contact"], owner_phone=phone,
         tel=re.sub(r"[^0-9+]", "", phone.split("转")[0]) if phone else "",  # i18n: data
         kind_name=_(KIND_NAMES.get(visit.kind, visit.kind)),
-        status_name=_(visits_service.STATUS_NAMES.get(visit.status, visit.status)),
-        methods=list(visit_records.METHODS), default_method=ON_SITE, yes_no=list(YES_NO),
+        status_name=_(vs.NAMES.get(visit.status, visit.status)),
+        methods=list(vm.METHODS), default_method=ON_SITE, yes_no=list(YES_NO),
         scores=score_table(data["template"]),
         photos=_images("visit", visit.id), audit_mark=last_audit_id("visit", visit.id),
-        can_record=visit.status in ("planned", "done", "unreachable"),
+        can_record=visit.status in vs.RECORDABLE_STATES,
     )
 
 
@@ -197,7 +199,7 @@ def office_version(table: str, record_id: int, since_audit_id: int) -> dict:
         version = d["version"]
     else:
         d = visit_records.visit_data(int(record_id))
-        rows = [(_("状态"), _(visits_service.STATUS_NAMES.get(d["status"], d["status"]))),
+        rows = [(_("状态"), _(vs.NAMES.get(d["status"], d["status"]))),
                 (_("计划日期"), str(d["planned_on"])), (_("回访人"), d["visitor"]), (_("被访人"), d["met_person"]),
                 (_("业主意见"), d["opinion"]), (_("满意度"), _(d["grade"]) if d["grade"] else "")]
         version = d["version"]
