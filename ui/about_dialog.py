@@ -12,20 +12,16 @@ from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from warranty_desk import i18n
-from warranty_desk.db import current_version, is_url
 from warranty_desk.i18n import _
-from warranty_desk.models import database_proxy
 from warranty_desk.paths import data_dir, resources_dir
+from warranty_desk.services import session
 from warranty_desk.version import app_version
 
 
 def about_facts() -> list[tuple[str, str]]:
     """(label, value) pairs shown in the box and copied by its button."""
-    db = database_proxy.obj
-    target = getattr(db, "database", "") if db is not None else ""
-    if db is not None and not is_url(str(target)) and getattr(db, "connect_params", {}).get("host"):
-        target = f"postgresql://{db.connect_params.get('host')}/{target}"
-    schema = str(current_version(db)) if db is not None else ""
+    target = session.location(with_server=True)
+    schema = session.schema_version()
     language = {"zh_CN": _("中文"), "en": _("英文")}.get(i18n.current_locale(), i18n.current_locale())
     return [
         (_("版本"), app_version()),

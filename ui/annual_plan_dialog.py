@@ -27,16 +27,16 @@ from PySide6.QtWidgets import (
 )
 
 from warranty_desk.i18n import _
-from warranty_desk.models import Staff
 from warranty_desk.services import annual_plan, ics
+from warranty_desk.services import staff as staff_service
 
 from . import documents
 from .analysis_widgets import fill_table, make_table
 from .operations import perform
 
 
-def _active_staff() -> list[Staff]:
-    return list(Staff.select().where(Staff.active == True).order_by(Staff.name))  # noqa: E712
+def _active_staff() -> list[staff_service.StaffRef]:
+    return staff_service.staff_choices(active_only=True)
 
 
 class AnnualPlanDialog(QDialog):

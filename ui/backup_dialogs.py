@@ -40,7 +40,7 @@ from warranty_desk.db_check import mask_password
 from warranty_desk.errors import ValidationError
 from warranty_desk.i18n import _
 from warranty_desk.paths import data_dir, default_database
-from warranty_desk.services import audit, backup, integrity
+from warranty_desk.services import audit, backup, integrity, session
 from warranty_desk.services import settings as settings_service
 
 from .operations import perform, show_error, update_write_buttons
@@ -146,9 +146,8 @@ def _stamp_version(db) -> None:
     """Record the program version in the database (meta.app_version), unless it was found damaged
     or another database was opened meanwhile."""
     from warranty_desk.db import stamp_app_version
-    from warranty_desk.models import database_proxy
 
-    if read_only() or database_proxy.obj is not db or db.is_closed():
+    if read_only() or not session.is_current(db):
         return
     try:
         stamp_app_version()
@@ -192,14 +191,10 @@ class FullCheck(QObject):
 
 def switch_to_read_only(path: str, problems: list[str], parent: QWidget | None = None) -> None:
     """Damage found while the program runs: reopen the file read-only, tell the clerk, offer a backup."""
-    from warranty_desk.models import database_proxy
-
-    current = database_proxy.obj
-    if current is not None and not current.is_closed():
-        current.close()
+    session.close()
     integrity.open_read_only(path)
     set_read_only(True)
-    check = integrity.StartupCheck(database_proxy.obj, list(problems), True)
+    check = integrity.StartupCheck(session.current(), list(problems), True)
     offer_restore_when_damaged(check, path)
     announce()  # pages reload (read-only or restored)
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from warranty_desk.i18n import N_, _
 from warranty_desk.services import search as search_service
+from warranty_desk.services import session
 from warranty_desk.services.projects import count_projects
 
 from .signals import bus
@@ -238,10 +239,7 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _update_status(self) -> None:
-        from warranty_desk.models import database_proxy
-
-        target = getattr(database_proxy.obj, "database", "")
-        self.db_label.setText(_("数据库：{path}").format(path=target))
+        self.db_label.setText(_("数据库：{path}").format(path=session.location()))
 
     # navigation ---------------------------------------------------------------------------
     def current_page(self):

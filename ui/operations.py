@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidge
 
 from warranty_desk.errors import ConflictError, ImportFailed, ValidationError
 from warranty_desk.i18n import _
-from warranty_desk.models import database_proxy
+from warranty_desk.services import session
 
 from .signals import announce
 
@@ -130,12 +130,7 @@ class Task(QRunnable):
         else:
             self.signals.finished.emit(result)
         finally:
-            # peewee keeps one connection per thread: close this pool thread's own
-            try:
-                if not database_proxy.obj.is_closed():
-                    database_proxy.obj.close()
-            except Exception:  # noqa: BLE001 - a closed or in-memory database
-                pass
+            session.close_thread_connection()  # this pool thread's own
 
 
 _running: set = set()

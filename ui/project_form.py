@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QPlainTextEdit
 
 from warranty_desk.i18n import _
-from warranty_desk.models import Project, Region
 from warranty_desk.rules.categories import PROJECT_SCALES, PROJECT_TYPES
 from warranty_desk.services import projects as project_service
+from warranty_desk.services import settings as settings_service
 
 from . import forms
 from .operations import perform
@@ -29,7 +29,7 @@ def build_project_form(form: forms.FieldForm) -> None:
     add("contact", _("联系人"), forms.line(100))
     add("phone", _("联系电话"), forms.line(40, "010-12345678"), check="phone")
     add("address", _("工程地址"), forms.line(500))
-    regions = [("", _("（无）"))] + [(r.name, r.name) for r in Region.select().order_by(Region.id)]
+    regions = [("", _("（无）"))] + [(name, name) for name in settings_service.region_names()]
     add("heating_region", _("所在地区"), forms.combo(regions))
     add("has_cooling", _("有供冷系统"), QCheckBox(_("有（中央空调等）")))
     add("accepted_on", _("竣工验收日期"), forms.date_line(), check="date")
@@ -43,21 +43,6 @@ def build_project_form(form: forms.FieldForm) -> None:
     notes = QPlainTextEdit()
     notes.setFixedHeight(56)
     add("notes", _("备注"), notes)
-
-
-def project_values(project: Project) -> dict:
-    return {
-        "code": project.code, "name": project.name, "type": project.type, "scale": project.scale,
-        "client": project.client.name if project.client_id else "", "contact": project.contact,
-        "phone": project.phone, "address": project.address,
-        "heating_region": project.region.name if project.region_id else "",
-        "has_cooling": bool(project.has_cooling),
-        "accepted_on": project.accepted_on, "handed_over_on": project.handed_over_on,
-        "contract_amount": "" if project.contract_amount is None else str(project.contract_amount),
-        "design_life_years": str(project.design_life_years or ""), "manager": project.manager,
-        "developer": project.developer, "designer": project.designer, "supervisor": project.supervisor,
-        "notes": project.notes,
-    }
 
 
 def raw_from_form(form: forms.FieldForm) -> dict:

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from warranty_desk.i18n import N_, _
-from warranty_desk.models import Project
 from warranty_desk.services import analysis
+from warranty_desk.services import projects as project_service
 
 from .analysis_widgets import QuarterChart, fill_table, make_table
 from .operations import show_error
@@ -167,7 +167,7 @@ class ReportPanel(QWidget):
 
         from . import documents
 
-        projects = list(Project.select(Project.id, Project.code, Project.name).order_by(Project.code))
+        projects = project_service.project_choices()
         if not projects:
             return
         labels = [f"{p.code}  {p.name}" for p in projects]

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from ui import qt_i18n
 from warranty_desk import i18n, selfcheck
-from warranty_desk.models import database_proxy
+from warranty_desk.services import session
 from warranty_desk.version import app_version
 
 
@@ -43,7 +43,7 @@ def run_smoke(window) -> int:
         formats = "?"
     print(f"保修台 {app_version()} smoke: locale={i18n.current_locale()} formats='{formats}' "  # i18n: data (a log line)
           f"qt_translation={qt_i18n.loaded_catalogs()} "
-          f"database={getattr(database_proxy.obj, 'database', '?')} window='{window.windowTitle()}' "
+          f"database={session.location() or '?'} window='{window.windowTitle()}' "
           f"certificate={size} bytes in {time.perf_counter() - started:.1f}s resources={report}", flush=True)
     for problem in problems:
         print(f"smoke FAILED: {problem}", file=sys.stderr, flush=True)

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from warranty_desk.i18n import _, current_locale
-from warranty_desk.models import Staff, Subcontractor
 from warranty_desk.rules import responsibility as resp
 from warranty_desk.rules import satisfaction
 from warranty_desk.rules import ticket_states as st
+from warranty_desk.services import staff as staff_service
 from warranty_desk.services import tickets as service
 
 from .operations import is_read_only, mark_write, perform
@@ -230,10 +230,9 @@ class LifecyclePanel(QWidget):
             self.next_state.addItem(state, state)
         self.move_button.setEnabled(bool(d["next_states"]) and not is_read_only())
         for box, rows, current in (
-            (self.staff, Staff.select(Staff.id, Staff.name).where(Staff.active == True).order_by(Staff.name).tuples(),  # noqa: E712
-             d["assignee"]),
-            (self.sub, Subcontractor.select(Subcontractor.id, Subcontractor.name)
-             .where(Subcontractor.active == True).order_by(Subcontractor.name).tuples(), d["subcontractor"]),  # noqa: E712
+            (self.staff, staff_service.staff_choices(active_only=True), d["assignee"]),
+            (self.sub, [(s.id, s.name) for s in staff_service.subcontractor_choices(active_only=True)],
+             d["subcontractor"]),
         ):
             box.clear()
             box.addItem(_("（不指派）"), None)

@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from warranty_desk.i18n import N_, _
-from warranty_desk.models import Staff
 from warranty_desk.rules import sla
 from warranty_desk.rules import visit_states as vs
 from warranty_desk.rules.categories import CATEGORIES
 from warranty_desk.rules.visit_methods import METHODS
 from warranty_desk.rules.visit_plan import KIND_NAMES
+from warranty_desk.services import staff as staff_service
 from warranty_desk.services import visit_records
 
 from . import forms
@@ -201,7 +201,7 @@ class VisitDialog(forms.FormDialog):
         f.add("done_at", _("回访时间"), when)
         staff = QComboBox()
         staff.setEditable(True)
-        staff.addItems([""] + [s.name for s in Staff.select().where(Staff.active == True).order_by(Staff.name)])  # noqa: E712
+        staff.addItems([""] + [s.name for s in staff_service.staff_choices(active_only=True)])
         f.add("visitor", _("回访人"), staff, required=True)
         f.add("met_person", _("被访人（接待人）"), forms.line(100), required=True)
         self.findings = FindingsTable(self)

@@ -52,3 +52,32 @@ def app_window(db, qtbot, tmp_path, answers):
     window.show()
     qtbot.waitExposed(window)
     return window
+
+
+UI_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "ui") + os.sep
+
+
+@pytest.fixture(autouse=True)
+def ui_does_not_query(monkeypatch):
+    """Every query a UI test runs comes from the core: a query whose nearest caller outside peewee is
+    in ui/ (a select written there, or a foreign key read off a model instance) fails the test."""
+    import sys
+
+    import peewee
+
+    skip = (os.path.dirname(peewee.__file__) + os.sep,)
+    found: list[str] = []
+    original = peewee.Database.execute_sql
+
+    def execute_sql(self, sql, params=None, *args, **kwargs):
+        frame = sys._getframe(1)
+        while frame is not None and (frame.f_code.co_filename.startswith(skip)
+                                     or frame.f_code.co_filename.endswith(("peewee.py", "playhouse"))):
+            frame = frame.f_back
+        if frame is not None and frame.f_code.co_filename.startswith(UI_DIR):
+            found.append(f"{frame.f_code.co_filename[len(UI_DIR) - 3:]}:{frame.f_lineno} {sql[:60]}")
+        return original(self, sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(peewee.Database, "execute_sql", execute_sql)
+    yield found
+    assert not found, "ui/ queried the database itself (read through a service):\n" + "\n".join(dict.fromkeys(found))

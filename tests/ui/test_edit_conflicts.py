@@ -12,10 +12,8 @@ from warranty_desk.services import handover, projects, visit_records
 
 
 def _other_clerk_saves(project_id: int, **changes) -> Project:
-    from ui.project_form import project_values
-
     project = projects.find_project(project_id)
-    values = project_values(project)
+    values = projects.form_values(project)
     values.update(changes)
     return projects.update_project(project_id, values, project.version)
 

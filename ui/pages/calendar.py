@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from warranty_desk.i18n import N_, _
-from warranty_desk.models import Project, Staff
 from warranty_desk.rules import visit_states as vs
 from warranty_desk.rules.visit_plan import KIND_NAMES
 from warranty_desk.rules.workdays import holiday_name, is_working_day
+from warranty_desk.services import projects as project_service
+from warranty_desk.services import staff as staff_service
 from warranty_desk.services import visits as visit_service
 
 from ..operations import perform
@@ -308,10 +309,9 @@ class CalendarPage(Page):
     def load(self) -> None:
         self._filling = True
         for box, everything, rows in (
-            (self.staff_filter, _("全部"), Staff.select(Staff.id, Staff.name).order_by(Staff.name).tuples()),
+            (self.staff_filter, _("全部"), staff_service.staff_choices()),
             (self.project_filter, _("全部工程"),
-             [(pid, f"{code} {name}") for pid, code, name in
-              Project.select(Project.id, Project.code, Project.name).order_by(Project.code).tuples()]),
+             [(pid, f"{code} {name}") for pid, code, name in project_service.project_choices()]),
         ):
             current = box.currentData()
             box.clear()

@@ -21,9 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warranty_desk.errors import NotFound
 from warranty_desk.i18n import _, format_money
-from warranty_desk.models import Deposit, Project
 from warranty_desk.rules import deposit as deposit_rules
 from warranty_desk.services import deposits as deposit_service
 from warranty_desk.services import fields as core_fields
@@ -48,10 +46,9 @@ class DepositDialog(forms.FormDialog):
         super().__init__(_("登记/修改质保金"), parent)
         self.version: int | None = None
         f = self.form
-        registered = {pid for (pid,) in Deposit.select(Deposit.project).tuples()}
         projects = [(None, _("（请选择工程）"))] + [
-            (pid, f"{code}  {name}" + (_("（已登记）") if pid in registered else ""))
-            for pid, code, name in Project.select(Project.id, Project.code, Project.name).order_by(Project.code).tuples()
+            (pid, f"{code}  {name}" + (_("（已登记）") if registered else ""))
+            for pid, code, name, registered in deposit_service.project_choices()
         ]
         f.add("project", _("工程"), forms.combo(projects), required=True)
         self.state_label = QLabel()
@@ -89,30 +86,16 @@ class DepositDialog(forms.FormDialog):
     def _project_changed(self, *_a) -> None:
         f = self.form
         pid = f.value("project")
-        self.version = None
-        values = {"settled_price": "", "amount": "", "bank_guarantee": False, "defect_months": deposit_rules.DEFAULT_MONTHS, "start_on": "",
-                  "owner_delayed": False, "report_submitted_on": "", "notes": ""}
+        shown = deposit_service.deposit_form(pid)
+        values, self.version = shown["values"], shown["version"]
         if not pid:
             self.state_label.setText("")
         else:
-            project = Project.get_by_id(pid)
-            try:
-                deposit = deposit_service.deposit_of(pid)
-            except NotFound:
-                deposit = None
-            if deposit is None:
-                settled = deposit_rules.settled_price(project.settled_amount, project.contract_amount)
-                values.update(settled_price=f"{settled:.2f}" if settled is not None else "",
-                              start_on=project.accepted_on or "")
+            if self.version is None:
                 self.state_label.setText(_("本工程还没有登记质保金，保存后新建。"))
             else:
-                self.version = deposit.version
-                values.update(settled_price=f"{deposit.settled_price:.2f}", amount=f"{deposit.amount:.2f}",
-                              bank_guarantee=deposit.bank_guarantee, defect_months=deposit.defect_months,
-                              start_on=deposit.start_on, notes=deposit.notes)
-                info = deposit_service.info(deposit)
                 self.state_label.setText(_("修改已登记的质保金：已扣除 {d}，状态“{s}”。").format(
-                    d=format_money(Decimal(info["deducted"])), s=_(info["status"])))
+                    d=format_money(Decimal(shown["deducted"])), s=_(shown["status"])))
         dirty = f.dirty
         f.load(values)
         f.dirty = dirty
@@ -278,9 +261,7 @@ class DepositsPage(Page):
         self.history_button.clicked.connect(lambda: self.show_history())
 
     def load(self) -> None:
-        today = dt.date.today()
-        query = Deposit.select(Deposit, Project).join(Project).order_by(Project.code)
-        rows = [deposit_service.info(d, today) for d in query]
+        rows = deposit_service.deposit_rows(dt.date.today())
         current = selected_row(self.view)
         self.model.set_rows(rows)
         if current is not None:
@@ -303,7 +284,7 @@ class DepositsPage(Page):
                 return True
         return False
 
-    def edit_deposit(self) -> Deposit | None:
+    def edit_deposit(self):
         """登记/修改质保金: the selected row's project, or any project chosen in the dialog."""
         row = selected_row(self.view)
         dialog = DepositDialog(self, row["project_id"] if row else None)
@@ -352,15 +333,13 @@ class DepositsPage(Page):
 
     def show_history(self):
         """修改记录 of the selected deposit and of its deductions (read only)."""
-        from warranty_desk.models import DepositDeduction
-
         from ..backup_dialogs import show_history
 
         row = self._selected()
         if not row:
             return None
-        deductions = [("deposit_deduction", d.id, _("扣除 {amount}").format(amount=format_money(d.amount)))
-                      for d in DepositDeduction.select().where(DepositDeduction.deposit == row["id"])]
+        deductions = [("deposit_deduction", d["id"], _("扣除 {amount}").format(amount=format_money(Decimal(d["amount"]))))
+                      for d in row["deductions"]]
         return show_history(self, "deposit", row["id"], row["project_code"], related=deductions)
 
     def _selected(self):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import JOIN, fn
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,51 +22,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from warranty_desk.errors import NotFound
 from warranty_desk.i18n import _
-from warranty_desk.models import Project, Region, Ticket, Unit, Visit, WarrantyItem
 from warranty_desk.rules import categories as cat
 from warranty_desk.rules import visit_states as vs
 from warranty_desk.rules.categories import PROJECT_SCALES, PROJECT_TYPES
 from warranty_desk.rules.visit_plan import KIND_NAMES
 from warranty_desk.services import handover as handover_service
 from warranty_desk.services import importing
+from warranty_desk.services import projects as project_service
+from warranty_desk.services import settings as settings_service
+from warranty_desk.services import tickets as ticket_service
+from warranty_desk.services import visits as visit_service
 
 from .. import documents, forms
 from ..conflicts import ConflictBar, reapply
 from ..operations import mark_write, perform, run_background
-from ..project_form import ProjectDialog, build_project_form, project_values, save_project
+from ..project_form import ProjectDialog, build_project_form, save_project
 from ..signals import bus
 from ..table_models import GREEN, GREY, RED, ROW_ROLE, Column, RowsModel, make_table, selected_row
 from .base import Page
-
-
-def project_rows(today: dt.date) -> list[dict]:
-    """Every project with its region and the last day any of its items is covered."""
-    last_end = fn.MAX(WarrantyItem.end_on).alias("last_end")
-    query = (
-        Project.select(Project.id, Project.code, Project.name, Project.type, Project.scale, Project.accepted_on,
-                       Project.handed_over_on, Project.manager, Region.name.alias("region"), last_end)
-        .join(Region, JOIN.LEFT_OUTER)
-        .switch(Project)
-        .join(WarrantyItem, JOIN.LEFT_OUTER)
-        .group_by(Project.id, Region.name)
-        .order_by(Project.code)
-        .dicts()
-    )
-    rows = []
-    for row in query:
-        end = row["last_end"]
-        if isinstance(end, str):
-            end = dt.date.fromisoformat(end)
-        row["last_end"] = end
-        if end is None:
-            row["warranty"] = _("未交付")
-        elif end >= today:
-            row["warranty"] = _("保修期内")
-        else:
-            row["warranty"] = _("已过保修期")
-        rows.append(row)
-    return rows
 
 
 class ProjectFilter(QSortFilterProxyModel):
@@ -170,12 +144,12 @@ class ProjectListPage(QWidget):
                                                                         total=self.model.rowCount()))
 
     def load(self) -> None:
-        self.model.set_rows(project_rows(dt.date.today()))
+        self.model.set_rows(project_service.project_rows(dt.date.today()))
         current = self.filter_region.currentData()
         self.filter_region.blockSignals(True)
         self.filter_region.clear()
         self.filter_region.addItem(_("全部地区"), "")
-        for (name,) in Region.select(Region.name).order_by(Region.id).tuples():
+        for name in settings_service.region_names():
             self.filter_region.addItem(name, name)
         index = self.filter_region.findData(current)
         self.filter_region.setCurrentIndex(max(index, 0))
@@ -223,7 +197,7 @@ def import_sheet(parent, kind: str, path: str | None = None, on_done=None):
 class HandoverDialog(forms.FormDialog):
     """竣工验收/交付: the two dates, then the core creates the items and the visit plan."""
 
-    def __init__(self, project: Project, parent=None):
+    def __init__(self, project: project_service.ProjectView, parent=None):
         super().__init__(_("竣工验收/交付 — {name}").format(name=project.name), parent)
         self.project_id = project.id
         self.form.add("accepted_on", _("竣工验收合格日期"), forms.date_line(), required=True, check="date")
@@ -253,10 +227,10 @@ class HandoverDialog(forms.FormDialog):
 
 
 class AgreedPeriodDialog(forms.FormDialog):
-    def __init__(self, item: WarrantyItem, parent=None):
+    def __init__(self, item, design_life_years: int | None, parent=None):
         super().__init__(_("约定保修期 — {name}").format(name=item.name), parent)
         self.item = item
-        minimum = cat.minimum_text(item.key, item.project.design_life_years)
+        minimum = cat.minimum_text(item.key, design_life_years)
         self.body.insertWidget(0, QLabel(_("法定最低保修期：{text}").format(text=minimum)))
         units = [(k, v) for k, v in cat.UNIT_NAMES.items()]
         self.form.add("agreed_unit", _("单位"), forms.combo([(k, v) for k, v in units]))
@@ -280,7 +254,7 @@ class ProjectDetail(QWidget):
     def __init__(self, owner):
         super().__init__()
         self.owner = owner
-        self.project: Project | None = None
+        self.project: project_service.ProjectView | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
@@ -437,29 +411,34 @@ class ProjectDetail(QWidget):
 
     # data ---------------------------------------------------------------------------------
     def show_project(self, project_id: int) -> None:
-        self.project = Project.get_by_id(project_id)
+        self.project = project_service.project_view(project_id)
         self.load()
+
+    def _fresh(self) -> project_service.ProjectView | None:
+        """The shown project as saved now; None (back to the list) when it is gone."""
+        try:
+            return project_service.project_view(self.project.id)
+        except NotFound:
+            self.owner.show_list()
+            return None
 
     def load(self) -> None:
         if self.project is None:
             return
-        project = Project.get_or_none(Project.id == self.project.id)
+        project = self._fresh()
         if project is None:
-            self.owner.show_list()
             return
         self.project = project
         self.title.setText(f"{project.code}  {project.name}")
         if not self.form.dirty:
-            self.form.load(project_values(project))
+            self.form.load(project.values)
             self.form_version = project.version
             self.base_values = self.form.values()
             self.conflict_bar.hide()
-        self.item_model.set_rows(handover_service.items_of(project))
-        self.unit_model.set_rows(list(Unit.select().where(Unit.project == project)
-                                      .order_by(Unit.building, Unit.entrance, Unit.room)))
-        self.visit_model.set_rows(list(Visit.select().where(Visit.project == project).order_by(Visit.planned_on)))
-        self.ticket_model.set_rows(list(Ticket.select().where(Ticket.project == project)
-                                        .order_by(Ticket.reported_at.desc())))
+        self.item_model.set_rows(handover_service.items_of(project.id))
+        self.unit_model.set_rows(project_service.units_of(project.id))
+        self.visit_model.set_rows(visit_service.project_visits(project.id))
+        self.ticket_model.set_rows(ticket_service.project_tickets(project.id))
         handed = project.handed_over_on is not None
         self.handover_button.setText(_("重新办理交付…") if handed else _("竣工验收/交付…"))
         self.docs_note.setText("" if handed else _("工程办理交付后才有保修项目；保修书和保修卡在交付后打印。"))
@@ -477,7 +456,6 @@ class ProjectDetail(QWidget):
         if project is None:
             return False
         self.form.dirty = False
-        self.project = project
         self.form_version = None
         self.conflict_bar.hide()
         bus().status.emit(_("已保存工程 {code}").format(code=project.code))
@@ -488,8 +466,7 @@ class ProjectDetail(QWidget):
         """修改记录 of the project and of its warranty items (read only)."""
         from ..backup_dialogs import show_history
 
-        items = [("warranty_item", i.id, i.name) for i in
-                 WarrantyItem.select(WarrantyItem.id, WarrantyItem.name).where(WarrantyItem.project == self.project.id)]
+        items = [("warranty_item", i.id, i.name) for i in handover_service.items_of(self.project.id)]
         return show_history(self, "project", self.project.id, self.project.code, related=items)
 
     def conflict(self, exc) -> None:
@@ -499,12 +476,11 @@ class ProjectDetail(QWidget):
 
     def reload_keeping_input(self) -> None:
         """重新载入: the project as saved now, with the clerk's own changes put back on top."""
-        project = Project.get_or_none(Project.id == self.project.id)
+        project = self._fresh()
         if project is None:
-            self.owner.show_list()
             return
         self.project = project
-        self.base_values, clashes = reapply(self.form, self.base_values, self.form.values(), project_values(project))
+        self.base_values, clashes = reapply(self.form, self.base_values, self.form.values(), project.values)
         self.form_version = project.version
         self.title.setText(f"{project.code}  {project.name}")
         self.conflict_bar.show_reloaded(clashes)
@@ -540,7 +516,7 @@ class ProjectDetail(QWidget):
         if item is None:
             QMessageBox.information(self, _("修改约定保修期"), _("请先在表中选择一个保修项目"))
             return
-        AgreedPeriodDialog(item, self).exec()
+        AgreedPeriodDialog(item, self.project.design_life_years, self).exec()
 
     def print_document(self, doc, ask: bool = False):
         return documents.print_project_document(self, doc, self.project.id, self.project.code, ask=ask)

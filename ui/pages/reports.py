@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushBu
 import ui
 from warranty_desk.i18n import _, current_locale
 from warranty_desk.rules import ticket_states
+from warranty_desk.services import projects as project_service
+from warranty_desk.services import staff as staff_service
 
 from .. import documents, forms
 from .base import Page
@@ -146,14 +148,9 @@ class ReportsPage(Page):
         return box
 
     def _fill_ledger_choices(self) -> None:
-        from warranty_desk.models import Project, Subcontractor
-
         for box, everything, query in (
-            (self.ledger_project, _("全部工程"),
-             Project.select(Project.id, Project.code, Project.name).order_by(Project.code).tuples()),
-            (self.ledger_sub, _("全部维修单位"),
-             Subcontractor.select(Subcontractor.id, Subcontractor.name, Subcontractor.trade)
-             .order_by(Subcontractor.name).tuples()),
+            (self.ledger_project, _("全部工程"), project_service.project_choices()),
+            (self.ledger_sub, _("全部维修单位"), staff_service.subcontractor_choices()),
         ):
             current = box.currentData()
             box.blockSignals(True)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from warranty_desk.i18n import _
-from warranty_desk.models import Region
 from warranty_desk.rules import sla as sla_rules
 from warranty_desk.rules.seasons import DEFAULT_COOLING, DEFAULT_RAINY_START
 from warranty_desk.services import settings as settings_service
@@ -43,7 +42,7 @@ SLA_STEPS = [(key, _(sla_rules.STEP_NAMES[step])) for key, step in zip(sla_rules
 
 
 class RegionDialog(forms.FormDialog):
-    def __init__(self, region: Region | None, parent=None):
+    def __init__(self, region=None, parent=None):
         super().__init__(_("地区与季节"), parent)
         self.region = region
         f = self.form
@@ -320,7 +319,7 @@ class SettingsPage(Page):
                 box.setValue(int(values["sla"][urgency][key]))
             self._loading_sla = False
             self._sla_dirty = False
-        self.region_model.set_rows(list(Region.select().order_by(Region.id)))
+        self.region_model.set_rows(settings_service.regions())
         self.staff_model.set_rows(staff_service.list_staff())
         current = selected_row(self.sub_view)
         self.sub_model.set_rows(staff_service.list_subcontractors())

@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from warranty_desk.i18n import _
-from warranty_desk.models import Project, Subcontractor, Unit
 from warranty_desk.rules import sla
 from warranty_desk.rules import ticket_states as st
 from warranty_desk.rules.categories import CATEGORIES
+from warranty_desk.services import projects as project_service
+from warranty_desk.services import staff as staff_service
 from warranty_desk.services import tickets as ticket_service
 
 from .. import forms
@@ -199,10 +200,10 @@ class TicketDialog(forms.FormDialog):
         super().__init__(_("报修登记"), parent)
         self.source_visit = source_visit
         self.photos: list[str] = []
+        self.units: dict[int, project_service.UnitRef] = {}  # the chosen project's units by id
         f = self.form
         projects = [(None, _("（请选择工程）"))] + [
-            (pid, f"{code}  {name}") for pid, code, name in
-            Project.select(Project.id, Project.code, Project.name).order_by(Project.code).tuples()
+            (pid, f"{code}  {name}") for pid, code, name in project_service.project_choices()
         ]
         f.add("project", _("工程"), forms.combo(projects), required=True)
         f.add("unit", _("房号"), forms.combo([(None, _("（整个工程 / 公共部位）"))]))
@@ -253,17 +254,16 @@ class TicketDialog(forms.FormDialog):
         box.clear()
         box.addItem(_("（整个工程 / 公共部位）"), None)
         pid = self.form.value("project")
-        if pid:
-            for unit in Unit.select().where(Unit.project == pid).order_by(Unit.building, Unit.entrance, Unit.room):
-                owner = f"  {unit.owner_name}" if unit.owner_name else ""
-                box.addItem(unit.label + owner, unit.id)
+        self.units = {u.id: u for u in project_service.unit_choices(pid)} if pid else {}
+        for unit in self.units.values():
+            owner = f"  {unit.owner_name}" if unit.owner_name else ""
+            box.addItem(unit.label + owner, unit.id)
         box.blockSignals(False)
         self._show_decision()
 
     def _unit_changed(self, *_a) -> None:
-        unit_id = self.form.value("unit")
-        if unit_id:
-            unit = Unit.get_by_id(unit_id)
+        unit = self.units.get(self.form.value("unit"))
+        if unit is not None:
             if not self.form.value("reporter"):
                 self.form.widgets["reporter"].setText(unit.owner_name)
             if not self.form.value("phone"):
@@ -275,7 +275,7 @@ class TicketDialog(forms.FormDialog):
             self.decision_label.setText("")
             return
         try:
-            decision = ticket_service.warranty_decision(Project.get_by_id(pid), key, dt.date.today())
+            decision = ticket_service.warranty_decision(pid, key, dt.date.today())
         except Exception as exc:  # noqa: BLE001 - shown, not raised, while the clerk is still typing
             self.decision_label.setText(getattr(exc, "message", str(exc)))
             return
@@ -450,10 +450,8 @@ class TicketsPage(Page):
     def load(self) -> None:
         self._loading = True
         for box, everything, query in (
-            (self.project_filter, _("全部工程"), Project.select(Project.id, Project.code, Project.name)
-             .order_by(Project.code).tuples()),
-            (self.sub_filter, _("全部维修单位"), Subcontractor.select(Subcontractor.id, Subcontractor.name, Subcontractor.trade)
-             .order_by(Subcontractor.name).tuples()),
+            (self.project_filter, _("全部工程"), project_service.project_choices()),
+            (self.sub_filter, _("全部维修单位"), staff_service.subcontractor_choices()),
         ):
             current = box.currentData()
             box.clear()

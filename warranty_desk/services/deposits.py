@@ -252,17 +252,17 @@ def record_return(project_ref, on=None, amount=None, expected_version: int | Non
 
 
 def _deductions_of(deposits: list[Deposit]) -> dict[int, list]:
-    """The deductions of several deposits in one query: deposit id → (amount, on, reason, ticket number)."""
+    """The deductions of several deposits in one query: deposit id → (amount, on, reason, ticket number, id)."""
     found: dict[int, list] = {d.id: [] for d in deposits}
     if not found:
         return found
     query = (DepositDeduction.select(DepositDeduction.deposit, DepositDeduction.amount, DepositDeduction.on,
-                                     DepositDeduction.reason, Ticket.number)
+                                     DepositDeduction.reason, Ticket.number, DepositDeduction.id)
              .join(Ticket, JOIN.LEFT_OUTER, on=(DepositDeduction.ticket == Ticket.id))
              .where(DepositDeduction.deposit.in_(list(found)))
              .order_by(DepositDeduction.on, DepositDeduction.id))
-    for deposit_id, amount, on, reason, number in query.tuples():
-        found[deposit_id].append((amount, on, reason, number))
+    for deposit_id, amount, on, reason, number, row_id in query.tuples():
+        found[deposit_id].append((amount, on, reason, number, row_id))
     return found
 
 
@@ -296,8 +296,9 @@ def info(deposit: Deposit, today: dt.date | None = None, deductions: list | None
         "status": rules.status(plan, today, deposit.applied_on, deposit.checked_on, deposit.reminder_on,
                                deposit.returned_on),
         "deductions": [
-            {"ticket": number or "", "amount": f"{Decimal(str(amount)):.2f}", "on": on.isoformat(), "reason": reason}
-            for amount, on, reason, number in deductions
+            {"id": row_id, "ticket": number or "", "amount": f"{Decimal(str(amount)):.2f}", "on": on.isoformat(),
+             "reason": reason}
+            for amount, on, reason, number, row_id in deductions
         ],
     }
 
@@ -335,3 +336,41 @@ def overdue_returns(today: dt.date | None = None) -> list[dict]:
             rows.append(row)
     rows.sort(key=lambda r: r["return_due"] or r["check_due"])
     return rows
+
+
+# --- what the window reads ---------------------------------------------------------------------
+
+def deposit_rows(today: dt.date | None = None) -> list[dict]:
+    """Every deposit as `info` gives it, by project code (the 质保金 page); deductions in one query."""
+    today = today or dt.date.today()
+    deposits = list(Deposit.select(Deposit, Project).join(Project).order_by(Project.code))
+    deductions = _deductions_of(deposits)
+    return [info(d, today, deductions[d.id]) for d in deposits]
+
+
+def project_choices() -> list[tuple[int, str, str, bool]]:
+    """Every project as (id, code, name, has a deposit already), by code: the deposit form's picker."""
+    registered = {pid for (pid,) in Deposit.select(Deposit.project).tuples()}
+    query = Project.select(Project.id, Project.code, Project.name).order_by(Project.code).tuples()
+    return [(pid, code, name, pid in registered) for pid, code, name in query]
+
+
+def deposit_form(project_ref) -> dict:
+    """What the deposit form shows for a project (None: no project chosen yet): `values` (its fields),
+    the `version` to save against (None: no deposit yet, saving creates one), and for an existing
+    deposit its `deducted` and `status`."""
+    values = {"settled_price": "", "amount": "", "bank_guarantee": False, "defect_months": rules.DEFAULT_MONTHS,
+              "start_on": "", "owner_delayed": False, "report_submitted_on": "", "notes": ""}
+    if project_ref in (None, ""):
+        return {"version": None, "values": values, "deducted": None, "status": None}
+    project = find_project(project_ref)
+    deposit = Deposit.get_or_none(Deposit.project == project)
+    if deposit is None:
+        settled = rules.settled_price(project.settled_amount, project.contract_amount)
+        values.update(settled_price=f"{settled:.2f}" if settled is not None else "", start_on=project.accepted_on or "")
+        return {"version": None, "values": values, "deducted": None, "status": None}
+    row = info(deposit)
+    values.update(settled_price=f"{deposit.settled_price:.2f}", amount=f"{deposit.amount:.2f}",
+                  bank_guarantee=deposit.bank_guarantee, defect_months=deposit.defect_months,
+                  start_on=deposit.start_on, notes=deposit.notes)
+    return {"version": deposit.version, "values": values, "deducted": row["deducted"], "status": row["status"]}

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from peewee import JOIN
+
 from warranty_desk.i18n import _
 
 from ..errors import ValidationError
-from ..models import Project, Visit, WarrantyItem, database_proxy
+from ..models import Project, Subcontractor, Visit, WarrantyItem, database_proxy
 from ..rules import categories as cat
 from ..rules import visit_states as vs
 from ..rules.seasons import DEFAULT_RAINY_START
@@ -230,7 +232,9 @@ def set_agreed_period(item_id: int, unit: str, amount: int, expected_version: in
     return item
 
 
-def items_of(project: Project) -> list[WarrantyItem]:
+def items_of(project) -> list[WarrantyItem]:
+    """A project's (instance or id) items in the order of the law's list, each with its subcontractor."""
     order = {key: i for i, key in enumerate(cat.CATEGORIES)}
-    items = list(WarrantyItem.select().where(WarrantyItem.project == project))
+    items = list(WarrantyItem.select(WarrantyItem, Subcontractor)
+                 .join(Subcontractor, JOIN.LEFT_OUTER).where(WarrantyItem.project == project))
     return sorted(items, key=lambda i: order.get(i.key, 99))

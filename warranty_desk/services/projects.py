@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from warranty_desk.i18n import N_, _
 
 from ..errors import ConflictError, NotFound, ValidationError
-from ..models import Client, Project, Region, database_proxy
+from ..models import Client, Project, Region, Unit, WarrantyItem, database_proxy
 from ..rules.categories import PROJECT_SCALES, PROJECT_TYPES
 from . import audit, fields
 
@@ -197,3 +198,103 @@ def project_has_heating(project: Project) -> bool:
 
 def count_projects() -> int:
     return Project.select(fn.COUNT(Project.id)).scalar()
+
+
+# --- what the window reads ---------------------------------------------------------------------
+
+class ProjectRef(NamedTuple):
+    """A project as a picker lists it."""
+
+    id: int
+    code: str
+    name: str
+
+
+def project_choices() -> list[ProjectRef]:
+    """Every project as (id, code, name), by code: the project pickers and filters."""
+    query = Project.select(Project.id, Project.code, Project.name).order_by(Project.code).tuples()
+    return [ProjectRef(*row) for row in query]
+
+
+def project_rows(today: dt.date) -> list[dict]:
+    """Every project with its region and the last day any of its items is covered (the project list)."""
+    last_end = fn.MAX(WarrantyItem.end_on).alias("last_end")
+    query = (
+        Project.select(Project.id, Project.code, Project.name, Project.type, Project.scale, Project.accepted_on,
+                       Project.handed_over_on, Project.manager, Region.name.alias("region"), last_end)
+        .join(Region, JOIN.LEFT_OUTER)
+        .switch(Project)
+        .join(WarrantyItem, JOIN.LEFT_OUTER)
+        .group_by(Project.id, Region.name)
+        .order_by(Project.code)
+        .dicts()
+    )
+    rows = []
+    for row in query:
+        end = row["last_end"]
+        if isinstance(end, str):
+            end = dt.date.fromisoformat(end)
+        row["last_end"] = end
+        if end is None:
+            row["warranty"] = _("未交付")
+        elif end >= today:
+            row["warranty"] = _("保修期内")
+        else:
+            row["warranty"] = _("已过保修期")
+        rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    """One project as its page shows it: the dates and numbers the page needs, and the form's values."""
+
+    id: int
+    code: str
+    name: str
+    version: int
+    accepted_on: dt.date | None
+    handed_over_on: dt.date | None
+    design_life_years: int | None
+    values: dict  # the project form's fields (text as the form shows it)
+
+
+def form_values(project: Project) -> dict:
+    """The project form's fields of a project."""
+    return {
+        "code": project.code, "name": project.name, "type": project.type, "scale": project.scale,
+        "client": project.client.name if project.client_id else "", "contact": project.contact,
+        "phone": project.phone, "address": project.address,
+        "heating_region": project.region.name if project.region_id else "",
+        "has_cooling": bool(project.has_cooling),
+        "accepted_on": project.accepted_on, "handed_over_on": project.handed_over_on,
+        "contract_amount": "" if project.contract_amount is None else str(project.contract_amount),
+        "design_life_years": str(project.design_life_years or ""), "manager": project.manager,
+        "developer": project.developer, "designer": project.designer, "supervisor": project.supervisor,
+        "notes": project.notes,
+    }
+
+
+def project_view(ref) -> ProjectView:
+    """A project (id, code or instance) as its page shows it; NotFound when it is gone."""
+    project = find_project(ref)
+    return ProjectView(project.id, project.code, project.name, project.version, project.accepted_on,
+                       project.handed_over_on, project.design_life_years, form_values(project))
+
+
+class UnitRef(NamedTuple):
+    """A unit as the intake form's 房号 picker lists it, with the owner to prefill."""
+
+    id: int
+    label: str
+    owner_name: str
+    owner_phone: str
+
+
+def units_of(project_id: int) -> list[Unit]:
+    """A project's units (楼栋-单元-房号 order)."""
+    return list(Unit.select().where(Unit.project == project_id).order_by(Unit.building, Unit.entrance, Unit.room))
+
+
+def unit_choices(project_id: int) -> list[UnitRef]:
+    return [UnitRef(u.id, u.label, u.owner_name, u.owner_phone) for u in units_of(project_id)]

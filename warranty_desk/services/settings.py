@@ -151,3 +151,12 @@ def save_region(name: str, heating_start: str | None, heating_end: str | None, c
         region.save()
         audit.record("update" if region_id else "create", "region", region.id, old, audit.snapshot(region))
     return region
+
+
+def regions() -> list[Region]:
+    """The region season table, in the order it was entered."""
+    return list(Region.select().order_by(Region.id))
+
+
+def region_names() -> list[str]:
+    return [name for (name,) in Region.select(Region.name).order_by(Region.id).tuples()]

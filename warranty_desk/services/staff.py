@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from warranty_desk.i18n import _
 
 from ..errors import ConflictError, ValidationError
@@ -81,3 +83,30 @@ def list_subcontractors(active_only: bool = False) -> list[Subcontractor]:
     if active_only:
         query = query.where(Subcontractor.active == True)  # noqa: E712
     return list(query)
+
+
+class StaffRef(NamedTuple):
+    id: int
+    name: str
+
+
+class SubcontractorRef(NamedTuple):
+    id: int
+    name: str
+    trade: str
+
+
+def staff_choices(active_only: bool = False) -> list[StaffRef]:
+    """Staff as (id, name) by name: the pickers (only those still working with `active_only`)."""
+    query = Staff.select(Staff.id, Staff.name).order_by(Staff.name)
+    if active_only:
+        query = query.where(Staff.active == True)  # noqa: E712
+    return [StaffRef(*row) for row in query.tuples()]
+
+
+def subcontractor_choices(active_only: bool = False) -> list[SubcontractorRef]:
+    """Subcontractors as (id, name, trade) by name: the pickers and filters."""
+    query = Subcontractor.select(Subcontractor.id, Subcontractor.name, Subcontractor.trade).order_by(Subcontractor.name)
+    if active_only:
+        query = query.where(Subcontractor.active == True)  # noqa: E712
+    return [SubcontractorRef(*row) for row in query.tuples()]

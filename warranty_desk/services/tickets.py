@@ -850,6 +850,11 @@ def list_tickets(project=None, state: str | None = None, overdue: bool = False, 
     return _list_rows(query, now)
 
 
+def project_tickets(project_id: int) -> list[Ticket]:
+    """A project's tickets, newest first (the project page's 工单 tab)."""
+    return list(Ticket.select().where(Ticket.project == project_id).order_by(Ticket.reported_at.desc(), Ticket.id.desc()))
+
+
 def open_tickets(now: dt.datetime | None = None, project=None, limit: int | None = None,
                  assignee=None) -> list[dict]:
     """Open tickets (of one staff member with `assignee`), the most urgent deadline first (overdue

@@ -152,3 +152,9 @@ def month_visits(start: dt.date, end: dt.date, staff_id: int | None = None, proj
     if project_id:
         query = query.where(Visit.project == project_id)
     return list(query.tuples())
+
+
+def project_visits(project_id: int) -> list[Visit]:
+    """A project's visits by planned day, each with its staff (the project page's 回访 tab)."""
+    return list(Visit.select(Visit, Staff).join(Staff, JOIN.LEFT_OUTER)
+                .where(Visit.project == project_id).order_by(Visit.planned_on, Visit.id))
