@@ -167,20 +167,20 @@ class AnnualPlanDialog(QDialog):
     # actions ---------------------------------------------------------------------------------
     def sign(self, step: str) -> None:
         ok, _r = perform(self, annual_plan.sign, self.year.value(), step, self.sign_names[step].text(),
-                         self.sign_dates[step].date().toPython(), tables=("visit_plan_approval",))
+                         self.sign_dates[step].date().toPython())
         if ok:
             self.load()
 
     def withdraw(self) -> None:
         reason, ok = QInputDialog.getText(self, _("撤回签字"), _("撤回原因："))
         if ok:
-            done, _r = perform(self, annual_plan.withdraw, self.year.value(), reason, tables=("visit_plan_approval",))
+            done, _r = perform(self, annual_plan.withdraw, self.year.value(), reason)
             if done:
                 self.load()
 
     def assign(self) -> None:
         ids = self.selected_ids()
-        ok, n = perform(self, annual_plan.assign_staff, ids, self.staff.currentData(), tables=("visit",))
+        ok, n = perform(self, annual_plan.assign_staff, ids, self.staff.currentData())
         if ok:
             self.load()
             QMessageBox.information(self, _("已指派"), _("已把 {n} 次计划回访指派给 {name}").format(
@@ -193,7 +193,7 @@ class AnnualPlanDialog(QDialog):
             _("把 {y}年{m}月 的计划回访平均分给所有在职人员（同一工程尽量由同一人负责）？").format(y=year, m=month))
         if answer != QMessageBox.StandardButton.Yes:
             return
-        ok, counts = perform(self, annual_plan.balance_month, year, month, tables=("visit",))
+        ok, counts = perform(self, annual_plan.balance_month, year, month)
         if ok:
             self.load()
             QMessageBox.information(self, _("均衡分配"), "　".join(f"{k} {v}" for k, v in counts.items()))

@@ -302,7 +302,7 @@ class DataSafetyTab(QWidget):
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, _("选择备份文件夹"), str(backup.backup_folder()))
         if folder:
-            perform(self, settings_service.set, "backup_folder", folder, tables=("setting",))
+            perform(self, settings_service.set, "backup_folder", folder)
             self.refresh()
 
     def backup_to(self, path: str | None = None) -> bool:

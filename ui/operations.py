@@ -1,5 +1,7 @@
-"""Running a service call from the UI: show a ValidationError beside its field (or in a message
-box), announce the change, and run long work off the UI thread with a progress dialog."""
+"""Running a service call from the UI (like Anki's operations): show a ValidationError beside its
+field (or in a message box), announce exactly what the call changed — the database layer collects
+it (warranty_desk/op_changes.py), no caller names tables — and run long work off the UI thread
+with a progress dialog through the same machinery."""
 
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ import traceback
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
+from warranty_desk import op_changes
 from warranty_desk.errors import ConflictError, ImportFailed, ValidationError
 from warranty_desk.i18n import _
 from warranty_desk.services import session
 
-from .signals import announce
+from .signals import announce_changes
 
 log = logging.getLogger(__name__)
 
@@ -81,38 +84,57 @@ def update_write_buttons() -> None:
                 widget.setToolTip("")
 
 
-def perform(parent: QWidget | None, fn, *args, tables=(), form=None, writes: bool = True, on_conflict=None,
-            **kwargs):
-    """Run `fn(*args, **kwargs)`; on success announce `tables` and return (True, result).
-    Every change to the database goes through here: while the database is read-only (found damaged)
-    it is refused before the core is called. `writes=False`: a call that only reads the database
-    (an export to a file, a backup, a restore from a backup). `on_conflict(exc)`: the form's own
-    answer to a ConflictError (someone else saved the record meanwhile) instead of a message box."""
+def call(fn, *args, **kwargs):
+    """Run a service call and announce exactly what it changed (as the database saw it), also when it
+    fails after committing part of its work; its errors reach the caller. `perform` below adds the
+    read-only refusal and shows the errors; use `call` where the caller answers an error itself."""
+    with op_changes.collect() as collected:
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            changes = collected.changes()
+            if changes:
+                announce_changes(changes)
+
+
+def _no_tables(kwargs: dict) -> None:
+    if "tables" in kwargs:  # the changes are collected by the database layer now
+        raise TypeError("perform()/run_background() no longer take tables=: what a call changed is announced by itself")
+
+
+def perform(parent: QWidget | None, fn, *args, form=None, writes: bool = True, on_conflict=None, **kwargs):
+    """Run `fn(*args, **kwargs)` on the UI thread; on success return (True, result), else show why
+    and return (False, None). What the call changed is announced on the one "changed" signal.
+    Every change to the database goes through here (or `run_background` for long work): while the
+    database is read-only (found damaged) it is refused before the core is called. `writes=False`: a
+    call that only reads the database (an export to a file, a backup, a restore from a backup).
+    `on_conflict(exc)`: the form's own answer to a ConflictError (someone else saved the record
+    meanwhile) instead of a message box."""
+    _no_tables(kwargs)
     if writes and refuse_when_read_only(parent):
         return False, None
     if form is not None:
         form.clear_errors()
     try:
-        result = fn(*args, **kwargs)
+        result = call(fn, *args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - every failure is shown to the clerk
         if on_conflict is not None and isinstance(exc, ConflictError):
             on_conflict(exc)
         else:
             show_error(parent, exc, form)
         return False, None
-    if tables:
-        announce(*tables)
     return True, result
 
 
 class _TaskSignals(QObject):
     progress = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(object)
+    finished = Signal(object, object)  # result, OpChanges
+    failed = Signal(object, object)  # exception, OpChanges (what was committed before it failed)
 
 
 class Task(QRunnable):
-    """A service call on a pool thread. `fn` may take a `progress(done, total)` keyword."""
+    """A service call on a pool thread, its changes collected there. `fn` may take a
+    `progress(done, total)` keyword."""
 
     def __init__(self, fn, *args, with_progress: bool = False, **kwargs):
         super().__init__()
@@ -122,24 +144,27 @@ class Task(QRunnable):
             self.kwargs["progress"] = lambda done, total: self.signals.progress.emit(done, total)
 
     def run(self):
-        try:
-            result = self.fn(*self.args, **self.kwargs)
-        except Exception as exc:  # noqa: BLE001 - reported on the UI thread
-            exc.trace = traceback.format_exc()
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.finished.emit(result)
-        finally:
-            session.close_thread_connection()  # this pool thread's own
+        with op_changes.collect() as collected:
+            try:
+                result = self.fn(*self.args, **self.kwargs)
+            except Exception as exc:  # noqa: BLE001 - reported on the UI thread
+                exc.trace = traceback.format_exc()
+                self.signals.failed.emit(exc, collected.changes())
+            else:
+                self.signals.finished.emit(result, collected.changes())
+            finally:
+                session.close_thread_connection()  # this pool thread's own
 
 
 _running: set = set()
 
 
-def run_background(parent: QWidget | None, title: str, fn, *args, tables=(), on_done=None, on_failed=None,
+def run_background(parent: QWidget | None, title: str, fn, *args, on_done=None, on_failed=None,
                    with_progress: bool = False, writes: bool = False, **kwargs) -> Task | None:
-    """Run `fn` off the UI thread with a progress dialog; the window stays responsive.
+    """`perform` for long work: `fn` runs off the UI thread with a progress dialog; the window stays
+    responsive. What it changed is announced when it ends (before `on_done(result)`).
     `writes=True` (an import, the demo office): refused while the database is read-only."""
+    _no_tables(kwargs)
     if writes and refuse_when_read_only(parent):
         return None
     dialog = QProgressDialog(title, None, 0, 0, parent)
@@ -155,17 +180,19 @@ def run_background(parent: QWidget | None, title: str, fn, *args, tables=(), on_
         dialog.setMaximum(max(total, 1))
         dialog.setValue(done)
 
-    def finished(result):
+    def finished(result, changes):
         _running.discard(task)
         dialog.close()
-        if tables:
-            announce(*tables)
+        if changes:
+            announce_changes(changes)
         if on_done:
             on_done(result)
 
-    def failed(exc):
+    def failed(exc, changes):
         _running.discard(task)
         dialog.close()
+        if changes:
+            announce_changes(changes)
         if on_failed:
             on_failed(exc)
         else:

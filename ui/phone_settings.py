@@ -32,7 +32,7 @@ from warranty_desk.services import staff as staff_service
 from warranty_desk.web.server import DEFAULT_PORT, ServeOptions, local_addresses
 
 from . import phone_link
-from .operations import mark_write, perform, show_error
+from .operations import call, mark_write, perform, show_error
 from .signals import bus, touches
 from .table_models import GREY, Column, RowsModel, make_table, selected_row
 
@@ -238,7 +238,7 @@ class PhoneTab(QWidget):
         if base is None:
             QMessageBox.warning(self, _("手机端"), _("请先开启手机端服务（或在服务器上运行 warranty-desk serve），再生成配对二维码。"))
             return
-        ok, info = perform(self, phones.create_pairing, self.staff.currentData(), tables=("pairing_code",))
+        ok, info = perform(self, phones.create_pairing, self.staff.currentData())
         if not ok:
             return
         link = pairing_link(base, info["code"])
@@ -269,8 +269,7 @@ class PhoneTab(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            phones.revoke(row["id"])
+            call(phones.revoke, row["id"])
         except Exception as exc:  # noqa: BLE001 - shown to the clerk
             show_error(self, exc)
             return
-        bus().changed.emit({"phone_device"})

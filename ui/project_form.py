@@ -58,10 +58,9 @@ def save_project(parent, form: forms.FieldForm, project_id: int | None = None, v
     the one the form was loaded from; `on_conflict(exc)` when someone else saved it since."""
     raw = raw_from_form(form)
     if project_id is None:
-        ok, project = perform(parent, project_service.create_project, raw, tables=("project",), form=form)
+        ok, project = perform(parent, project_service.create_project, raw, form=form)
     else:
-        ok, project = perform(parent, project_service.update_project, project_id, raw, version,
-                              tables=("project",), form=form, on_conflict=on_conflict)
+        ok, project = perform(parent, project_service.update_project, project_id, raw, version, form=form, on_conflict=on_conflict)
     return project if ok else None
 
 

@@ -32,8 +32,11 @@ from warranty_desk.services import staff as staff_service
 from warranty_desk.services import tickets as service
 
 from .operations import is_read_only, mark_write, perform
-from .signals import bus, touches
+from .signals import bus
 from .signature_pad import SignaturePad
+
+# what a ticket's window shows besides the ticket's own row: it reloads when one of these changed
+TICKET_PARTS = ("ticket_event", "cost_line", "payment", "attachment", "staff", "subcontractor", "unit", "project")
 
 
 def _when_edit() -> QDateTimeEdit:
@@ -218,8 +221,8 @@ class LifecyclePanel(QWidget):
         self.load()
 
     # --- data -------------------------------------------------------------------------------
-    def _changed(self, tables) -> None:
-        if touches(tables, "ticket", "staff", "subcontractor"):
+    def _changed(self, changes) -> None:
+        if changes.touches_record("ticket", self.ticket_id) or changes.touches(*TICKET_PARTS):
             self.load()
 
     def load(self) -> None:
@@ -268,7 +271,7 @@ class LifecyclePanel(QWidget):
             self.signer.setText(d["reporter"])
 
     def _run(self, fn, *args, **kwargs) -> bool:
-        ok, _result = perform(self, fn, *args, tables=("ticket", "visit", "attachment"), **kwargs)
+        ok, _result = perform(self, fn, *args, **kwargs)
         return ok
 
     # --- actions ----------------------------------------------------------------------------

@@ -352,7 +352,7 @@ class VisitDialog(forms.FormDialog):
             self.show_findings_error(getattr(exc, "message", str(exc)))
             return False
         ok, visit = perform(self, visit_records.record_visit, self.visit_id, self.record_data(),
-                            self.data["version"], tables=("visit", "ticket"), form=self.form,
+                            self.data["version"], form=self.form,
                             on_conflict=self.conflict)
         self.result_value = visit
         return ok
@@ -360,8 +360,7 @@ class VisitDialog(forms.FormDialog):
     def make_ticket(self, row: int) -> None:
         """生成维修工单 for a saved finding, in one click (its warranty item chosen in the row)."""
         data = self.findings.row_data(row)
-        ok, ticket = perform(self, visit_records.finding_to_ticket, data["id"], sla.NORMAL, data["category"] or None,
-                             tables=("ticket", "visit"))
+        ok, ticket = perform(self, visit_records.finding_to_ticket, data["id"], sla.NORMAL, data["category"] or None)
         if ok:
             self.findings.setCellWidget(row, 3, QLabel(ticket.number))
             QMessageBox.information(self, _("已生成工单"), _("已生成维修工单 {number}").format(number=ticket.number))
@@ -372,7 +371,7 @@ class VisitDialog(forms.FormDialog):
         if not ok:
             return
         done, retry = perform(self, visit_records.record_unreachable, self.visit_id, v["done_at"], v["visitor"], note,
-                              expected_version=self.data["version"], tables=("visit",), form=self.form)
+                              expected_version=self.data["version"], form=self.form)
         if done:
             QMessageBox.information(self, _("未联系上"), _("已记录；{date} 再次联系。").format(date=retry.planned_on))
             self.form.dirty = False
@@ -383,7 +382,7 @@ class VisitDialog(forms.FormDialog):
         if not ok:
             return
         done, _v = perform(self, visit_records.mark_missed, self.visit_id, reason,
-                           expected_version=self.data["version"], tables=("visit",))
+                           expected_version=self.data["version"])
         if done:
             self.form.dirty = False
             self.accept()

@@ -13,7 +13,6 @@ from peewee import (
     BlobField,
     BooleanField,
     CharField,
-    DatabaseProxy,
     DateField,
     DateTimeField,
     DecimalField,
@@ -25,10 +24,12 @@ from peewee import (
     TextField,
 )
 
+from .op_changes import TrackingProxy
 from .rules import ticket_states, visit_states
 from .rules.seasons import DEFAULT_COOLING, DEFAULT_RAINY_START
 
-database_proxy = DatabaseProxy()
+# the database, bound at run time; it notes every write for the change reports (op_changes.py)
+database_proxy = TrackingProxy()
 
 
 def _now() -> dt.datetime:
@@ -43,6 +44,10 @@ class BaseModel(Model):
     class Meta:
         database = database_proxy
         legacy_table_names = False
+
+    def save(self, *args, **kwargs):
+        with database_proxy.saving(self):
+            return super().save(*args, **kwargs)
 
 
 class SchemaVersion(BaseModel):

@@ -469,3 +469,21 @@ def test_cli_ticket_verbs(office, db_target, capsys):
     assert err.strip() == "请填写报修人"
     assert cli.main(base + ["ticket", "show", "BX-2000-0001"]) == 2
     assert "找不到工单" in capsys.readouterr().err
+
+
+def _png() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 10), (30, 90, 200)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def test_intake_photos_are_attached_in_the_tickets_transaction(office):
+    from warranty_desk.models import Attachment
+
+    data = {"project": "YG-1", "unit": office["unit"].id, "category": "roof_waterproofing",
+            "description": "屋面渗水", "reported_at": D(2025, 5, 1, 9, 0)}
+    with pytest.raises(ValidationError, match="不是可以打开的图片"):
+        tickets.create_ticket(data, photos=[_png(), b"not a picture"])
+    assert Ticket.select().count() == 0 and Attachment.select().count() == 0  # nothing half-written
+    intake = tickets.create_ticket(data, photos=[_png()])
+    assert [a.kind for a in Attachment.select().where(Attachment.owner_id == intake.ticket.id)] == ["photo"]

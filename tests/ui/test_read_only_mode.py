@@ -20,7 +20,7 @@ def read_only():
 
 def test_perform_refuses_writes_without_calling_the_core(qtbot, db, make_project, answers, read_only):
     called = []
-    ok, result = operations.perform(None, lambda: called.append(1), tables=("project",))
+    ok, result = operations.perform(None, lambda: called.append(1))
     assert (ok, result, called) == (False, None, [])
     assert answers["shown"][-1][0] == "warning"
     assert "数据库已损坏，当前为只读模式，请从备份恢复" in answers["shown"][-1][2]

@@ -63,7 +63,7 @@ def test_open_tickets_and_overdue_count_of_a_subcontractor(app_window, qtbot, ma
     _select(page, roofer.name)
     from ui.operations import perform
 
-    perform(page, tickets.cancel, fresh.id, "重复登记", tables=("ticket",))
+    perform(page, tickets.cancel, fresh.id, "重复登记")
     assert "未完成工单 1 张，其中超时 1 张" in panel.summary.text()
     assert panel.model.rows[0]["number"] == late.number
 

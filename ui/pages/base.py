@@ -16,8 +16,8 @@ class Page(QWidget):
         self._stale = True
         bus().changed.connect(self._on_changed)
 
-    def _on_changed(self, tables) -> None:
-        if self.tables and not touches(tables, *self.tables):
+    def _on_changed(self, changes) -> None:
+        if self.tables and not touches(changes, *self.tables):
             return
         if self.isVisible():
             self.refresh()

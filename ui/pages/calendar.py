@@ -33,7 +33,7 @@ from warranty_desk.services import projects as project_service
 from warranty_desk.services import staff as staff_service
 from warranty_desk.services import visits as visit_service
 
-from ..operations import perform
+from ..operations import call, perform
 from ..signals import bus
 from .base import Page, remember_splitter
 
@@ -418,12 +418,12 @@ class CalendarPage(Page):
         reason = self.ask_reason(visit_id, new_date)
         while reason is not None:
             try:
-                visit_service.reschedule_visit(visit_id, new_date, reason)
+                call(visit_service.reschedule_visit, visit_id, new_date, reason)
             except visit_service.NonWorkingDay as exc:
                 if not self.confirm_non_working(exc.message):
                     return False
                 ok, _v = perform(self, visit_service.reschedule_visit, visit_id, new_date, reason,
-                                 allow_non_working=True, tables=("visit",))
+                                 allow_non_working=True)
                 return ok
             except Exception as exc:  # noqa: BLE001 - shown to the clerk, who may give a reason and retry
                 message = getattr(exc, "message", str(exc))
@@ -433,7 +433,6 @@ class CalendarPage(Page):
                 QMessageBox.warning(self, _("不能改期"), message)
                 return False
             else:
-                bus().changed.emit({"visit"})
                 bus().status.emit(_("回访已改到 {date}").format(date=new_date.isoformat()))
                 return True
         return False

@@ -21,7 +21,7 @@ def _today() -> dt.date:
 
 
 class DashboardPage(Page):
-    tables = ("visit", "ticket", "project", "warranty_item", "deposit")
+    tables = ("visit", "ticket", "project", "warranty_item", "deposit", "staff")
 
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -124,7 +124,7 @@ class DepositDialog(forms.FormDialog):
             v.pop("start_on")
         else:
             v.pop("report_submitted_on")
-        ok, deposit = perform(self, deposit_service.set_deposit, pid, v, self.version, tables=("deposit",),
+        ok, deposit = perform(self, deposit_service.set_deposit, pid, v, self.version,
                               form=self.form)
         if ok:
             self.result_value = deposit
@@ -183,14 +183,14 @@ class DeductionDialog(forms.FormDialog):
     def save(self) -> bool:
         v = self.form.values()
         ok, row = perform(self, deposit_service.add_deduction, self.project_id, v["ticket"], v["amount"], v["on"],
-                          v["reason"], tables=("deposit",), form=self.form)
+                          v["reason"], form=self.form)
         if ok:
             self.result_value = row
         return ok
 
 
 class DepositsPage(Page):
-    tables = ("deposit", "project", "ticket")
+    tables = ("deposit", "deposit_deduction", "project", "ticket")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -354,7 +354,7 @@ class DepositsPage(Page):
             return
         day = self._ask_date(label)
         if day is not None:
-            perform(self, fn, row["project_id"], day, row["version"], tables=("deposit",))
+            perform(self, fn, row["project_id"], day, row["version"])
 
     def _return(self) -> None:
         row = self._selected()
@@ -365,5 +365,4 @@ class DepositsPage(Page):
             return
         amount, ok = QInputDialog.getText(self, _("返还金额"), _("实际返还金额（元）："), text=row["balance"])
         if ok:
-            perform(self, deposit_service.record_return, row["project_id"], day, amount, row["version"],
-                    tables=("deposit",))
+            perform(self, deposit_service.record_return, row["project_id"], day, amount, row["version"])

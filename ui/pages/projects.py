@@ -190,8 +190,7 @@ def import_sheet(parent, kind: str, path: str | None = None, on_done=None):
         if on_done:
             on_done(created)
 
-    return run_background(parent, _("正在导入…"), fn, path, with_progress=True,
-                          tables=("project", "unit"), on_done=done, writes=True)
+    return run_background(parent, _("正在导入…"), fn, path, with_progress=True, on_done=done, writes=True)
 
 
 class HandoverDialog(forms.FormDialog):
@@ -220,8 +219,7 @@ class HandoverDialog(forms.FormDialog):
         except ValueError as exc:
             self.form.show_error("accepted_on", str(exc))
             return False
-        ok, result = perform(self, handover_service.handover, self.project_id, accepted, handed,
-                             tables=("project", "warranty_item", "visit"), form=self.form)
+        ok, result = perform(self, handover_service.handover, self.project_id, accepted, handed, form=self.form)
         self.result_value = result
         return ok
 
@@ -243,7 +241,7 @@ class AgreedPeriodDialog(forms.FormDialog):
     def save(self) -> bool:
         values = self.form.values()
         ok, _r = perform(self, handover_service.set_agreed_period, self.item.id, values["agreed_unit"],
-                         values["agreed_amount"], self.item.version, tables=("warranty_item", "visit"),
+                         values["agreed_amount"], self.item.version,
                          form=self.form)
         return ok
 
@@ -538,7 +536,7 @@ class ProjectDetail(QWidget):
 
 
 class ProjectsPage(Page):
-    tables = ("project", "warranty_item", "unit", "visit", "ticket", "region")
+    tables = ("project", "client", "warranty_item", "unit", "visit", "ticket", "region", "staff", "subcontractor")
 
     def __init__(self, parent=None):
         super().__init__(parent)

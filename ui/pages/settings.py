@@ -31,7 +31,7 @@ from warranty_desk.services import staff as staff_service
 from warranty_desk.services import tickets as ticket_service
 
 from .. import forms
-from ..operations import mark_write, perform, show_error
+from ..operations import call, mark_write, perform, show_error
 from ..signals import bus
 from ..table_models import GREY, ORANGE, RED, ROW_ROLE, Column, RowsModel, make_table, selected_row
 from .base import Page, remember_splitter
@@ -65,7 +65,7 @@ class RegionDialog(forms.FormDialog):
         v = self.form.values()
         ok, _r = perform(self, settings_service.save_region, v["name"], v["heating_start"] or None,
                          v["heating_end"] or None, v["cooling_start"], v["cooling_end"], v["rainy_start"],
-                         self.region.id if self.region else None, tables=("region",), form=self.form)
+                         self.region.id if self.region else None, form=self.form)
         return ok
 
 
@@ -94,8 +94,7 @@ class PersonDialog(forms.FormDialog):
     def save(self) -> bool:
         fn = staff_service.save_staff if self.kind == "staff" else staff_service.save_subcontractor
         ok, _r = perform(self, fn, self.form.values(), self.row.id if self.row else None,
-                         self.row.version if self.row else None,
-                         tables=("staff" if self.kind == "staff" else "subcontractor",), form=self.form)
+                         self.row.version if self.row else None, form=self.form)
         return ok
 
 
@@ -356,7 +355,7 @@ class SettingsPage(Page):
 
         self.form.clear_errors()
         try:
-            write()
+            call(write)
         except Exception as exc:  # noqa: BLE001 - the core's message beside the field
             field = getattr(exc, "field", None)
             message = getattr(exc, "message", str(exc))
@@ -367,7 +366,6 @@ class SettingsPage(Page):
             return False
         self.form.dirty = False
         self._sla_dirty = False
-        bus().changed.emit({"setting"})
         bus().status.emit(_("设置已保存"))
         if values.get("language", old_language) != old_language:
             QMessageBox.information(self, _("界面语言"), _("新的界面语言在重新启动保修台后生效。"))

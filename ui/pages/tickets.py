@@ -40,6 +40,7 @@ from .. import forms
 from ..operations import mark_write, perform, show_error
 from ..signals import bus
 from ..table_models import GREEN, ORANGE, RED, ROW_ROLE, display, make_table
+from ..ticket_lifecycle import TICKET_PARTS
 from .base import Page
 
 BATCH = 200
@@ -297,13 +298,10 @@ class TicketDialog(forms.FormDialog):
         return data
 
     def save(self) -> bool:
-        ok, intake = perform(self, ticket_service.create_ticket, self.intake_data(), tables=("ticket",),
-                             form=self.form)
+        ok, intake = perform(self, ticket_service.create_ticket, self.intake_data(), self.photos, form=self.form)
         if not ok:
             return False
         self.result_value = intake
-        for path in self.photos:
-            perform(self, ticket_service.attach_file, intake.ticket.id, path, "photo", tables=("attachment",))
         message = _("已登记工单 {number}。\n{reason}").format(number=intake.ticket.number, reason=intake.decision.reason)
         if intake.warning:
             message += "\n\n" + intake.warning
@@ -351,9 +349,25 @@ class TicketView(QDialog):
         self.load()
         self.resize(680, 560)
 
-    def _changed(self, tables) -> None:
-        if not tables or "ticket" in tables:
+    def _changed(self, changes) -> None:
+        if changes.touches_record("ticket", self.ticket_id) or changes.touches(*TICKET_PARTS):
             self.load()
+
+    def _stop_following(self) -> None:
+        """Closed: the window (and its 处理 tab) no longer reload on changes."""
+        if getattr(self, "_followed", True):
+            self._followed = False
+            bus().changed.disconnect(self._changed)
+            if self.lifecycle is not None:
+                bus().changed.disconnect(self.lifecycle._changed)
+
+    def done(self, result) -> None:
+        self._stop_following()
+        super().done(result)
+
+    def closeEvent(self, event):  # noqa: N802 - Qt
+        self._stop_following()
+        super().closeEvent(event)
 
     def load(self) -> None:
         d = ticket_service.ticket_detail(self.ticket_id)
@@ -394,13 +408,16 @@ def new_ticket(parent, project_id: int | None = None, source_visit: int | None =
 
 def open_ticket(parent, ticket_id: int) -> None:
     try:
-        TicketView(ticket_id, parent).exec()
+        view = TicketView(ticket_id, parent)
     except Exception as exc:  # noqa: BLE001 - e.g. deleted meanwhile
         show_error(parent, exc)
+        return
+    view.exec()
+    view.deleteLater()  # closed: it no longer follows the changes
 
 
 class TicketsPage(Page):
-    tables = ("ticket", "project", "subcontractor")
+    tables = ("ticket", "project", "unit", "staff", "subcontractor")
 
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -17,7 +17,7 @@ from .base import Page
 
 
 class VisitsPage(Page):
-    tables = ("visit", "project")
+    tables = ("visit", "project", "staff")
 
     def __init__(self, parent=None):
         super().__init__(parent)

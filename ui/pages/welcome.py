@@ -53,12 +53,11 @@ class WelcomePage(QWidget):
 
     def load_demo(self):
         def done(counts):
-            bus().changed.emit(set())
             QMessageBox.information(self, _("演示数据"), _("已装入演示数据：{p} 个工程、{u} 户、{v} 次回访、{t} 张工单。").format(
                 p=counts["projects"], u=counts["units"], v=counts["visits"], t=counts["tickets"]))
             self._leave()
 
-        return run_background(self, _("正在装入演示数据，请稍候…"), demo.build_demo, tables=(), on_done=done,
+        return run_background(self, _("正在装入演示数据，请稍候…"), demo.build_demo, on_done=done,
                               writes=True)
 
     def _leave(self) -> None:

@@ -294,8 +294,10 @@ def clean_intake(data: dict) -> dict:
     }
 
 
-def create_ticket(data: dict) -> Intake:
-    """Register a repair request. Returns the ticket, the warranty decision and any repeat warning.
+def create_ticket(data: dict, photos=()) -> Intake:
+    """Register a repair request with its `photos` (paths or bytes), all in one transaction: a photo
+    that is not an image refuses the whole request. Returns the ticket, the warranty decision and
+    any repeat warning.
 
     `data` keys: project (code or id), unit (id or 1号楼-1单元-101), reporter, phone, channel
     (电话/来函/来访/回访发现), location, category (warranty item key or name), description,
@@ -339,6 +341,8 @@ def create_ticket(data: dict) -> Intake:
         if override_reason:
             note = (note + "；" if note else "") + _("更改保修判定：{r}").format(r=override_reason)
         audit.record("create", "ticket", ticket.id, None, audit.snapshot(ticket), note)
+        for photo in photos:
+            attachments.attach("ticket", ticket.id, photo, kind="photo")
     return Intake(ticket, decision, warning)
 
 
