@@ -43,7 +43,8 @@ from warranty_desk.paths import data_dir, default_database
 from warranty_desk.services import audit, backup, integrity, session
 from warranty_desk.services import settings as settings_service
 
-from .operations import perform, show_error, update_write_buttons
+from . import operations
+from .operations import is_read_only, perform, show_error
 from .signals import announce
 
 log = logging.getLogger(__name__)
@@ -52,18 +53,17 @@ FILTER = _("保修台备份 (*.wdbak)")
 ACTIONS = {"create": _("新建"), "update": _("修改"), "delete": _("删除"), "import": _("导入"),
            "transition": _("状态变更"), "handover": _("交付"), "signoff": _("验收签字")}
 
-_state = {"read_only": False, "lock": None, "full_check": None, "target": None}
+_state = {"lock": None, "full_check": None, "target": None}
 
 
 def read_only() -> bool:
     """True when the database was found damaged and opened read-only at start."""
-    return _state["read_only"]
+    return is_read_only()
 
 
 def set_read_only(value: bool) -> None:
     """Switch read-only on or off; every save/create button of the open windows follows."""
-    _state["read_only"] = bool(value)
-    update_write_buttons()
+    operations.set_read_only(value)
 
 
 # --- start-up -------------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ def open_at_start(target: str, early=None) -> bool:
         QMessageBox.critical(None, _("保修台"), exc.message)
         return False
     log.info("database opened and checked in %.1f ms", check.elapsed_ms)
-    _state["read_only"] = check.read_only
+    operations.set_read_only(check.read_only, update_buttons=False)
     if check.read_only:
         offer_restore_when_damaged(check, target)
     if not read_only():

@@ -1,13 +1,12 @@
 """Printing a document: the core's build function runs off the UI thread, writes a PDF, and the
-PDF opens in the system viewer (QDesktopServices). Documents whose module is not installed yet
-are simply not offered."""
+PDF opens in the system viewer (QDesktopServices). A document module (and reportlab with it) is
+imported when the first one is printed, not at start."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,40 +23,42 @@ OPEN_AFTER_PRINT = True  # tests switch this off
 LAST_OUTPUT: list[Path] = []
 
 
+def _build_certificate(*args, **kwargs):
+    from warranty_desk.documents.certificate import build_certificate
+
+    return build_certificate(*args, **kwargs)
+
+
+def _build_cards(*args, **kwargs):
+    from warranty_desk.documents.cards import build_cards
+
+    return build_cards(*args, **kwargs)
+
+
+def _build_manual(*args, **kwargs):
+    from warranty_desk.documents.manual import build_manual
+
+    return build_manual(*args, **kwargs)
+
+
 @dataclass(frozen=True)
 class Document:
     key: str
     title: str
-    module: str
-    function: str
+    build: Callable  # build(project_id, path, lang=…, [progress=…]) → the PDF's path
     progress: bool = False
 
 
 PROJECT_DOCUMENTS = [
-    Document("certificate", N_("工程质量保修书"), "warranty_desk.documents.certificate", "build_certificate"),
-    Document("cards", N_("保修卡"), "warranty_desk.documents.cards", "build_cards", progress=True),
-    Document("manual", N_("用户手册"), "warranty_desk.documents.manual", "build_manual"),
+    Document("certificate", N_("工程质量保修书"), _build_certificate),
+    Document("cards", N_("保修卡"), _build_cards, progress=True),
+    Document("manual", N_("用户手册"), _build_manual),
 ]
 
 
-def builder(doc: Document):
-    try:
-        module = importlib.import_module(doc.module)
-    except ImportError:
-        return None
-    return getattr(module, doc.function, None)
-
-
-def installed(module: str) -> bool:
-    """Whether a document module exists, without importing it (reportlab loads only when printing)."""
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ImportError:
-        return False
-
-
 def available(docs=PROJECT_DOCUMENTS) -> list[Document]:
-    return [d for d in docs if installed(d.module)]
+    """The documents a project page offers (all of them)."""
+    return list(docs)
 
 
 def _safe(name: str) -> str:
@@ -82,9 +83,6 @@ def open_file(path: Path) -> None:
 
 def print_project_document(parent: QWidget | None, doc: Document, project_id: int, code: str,
                            ask: bool = False, on_done=None):
-    fn = builder(doc)
-    if fn is None:
-        return None
     path = output_path(f"{_(doc.title)}_{code}.pdf", parent, ask)
     if path is None:
         return None
@@ -95,7 +93,7 @@ def print_project_document(parent: QWidget | None, doc: Document, project_id: in
             on_done(Path(result or path))
 
     kwargs = {"lang": current_locale()}
-    return run_background(parent, _("正在生成{title}…").format(title=_(doc.title)), fn, project_id, str(path),
+    return run_background(parent, _("正在生成{title}…").format(title=_(doc.title)), doc.build, project_id, str(path),
                           with_progress=doc.progress, on_done=done, **kwargs)
 
 

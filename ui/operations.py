@@ -6,7 +6,6 @@ with a progress dialog through the same machinery."""
 from __future__ import annotations
 
 import logging
-import sys
 import traceback
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
@@ -41,10 +40,19 @@ def show_error(parent: QWidget | None, exc: Exception, form=None) -> None:
 READ_ONLY_MESSAGE = _("数据库已损坏，当前为只读模式，请从备份恢复")
 
 
+_read_only = {"on": False}
+
+
 def is_read_only() -> bool:
-    """The database was found damaged and is open read-only (ui.backup_dialogs decides)."""
-    module = sys.modules.get("ui.backup_dialogs")
-    return bool(module is not None and module.read_only())
+    """The database was found damaged and is open read-only (the start-up check decides, ui.backup_dialogs)."""
+    return _read_only["on"]
+
+
+def set_read_only(value: bool, update_buttons: bool = True) -> None:
+    """Switch read-only on or off; every save/create button of the open windows follows."""
+    _read_only["on"] = bool(value)
+    if update_buttons:
+        update_write_buttons()
 
 
 def refuse_when_read_only(parent: QWidget | None) -> bool:

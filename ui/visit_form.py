@@ -4,7 +4,6 @@ owner's opinion, the questionnaire, and "生成维修工单" for a finding in on
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
@@ -12,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -40,60 +38,14 @@ from warranty_desk.services import visit_records
 from . import forms
 from .conflicts import ConflictBar, reapply
 from .operations import mark_write, perform, show_error
+from .questionnaire_form import QuestionnaireForm
 
 FINDING_AREAS = (N_("屋面"), N_("外墙"), N_("卫生间"), N_("厨房"), N_("门窗"), N_("墙面/地面"), N_("给排水"), N_("电气"),
                  N_("供暖"), N_("公共部位"), N_("其他"))
 
 
-class SimpleQuestionnaire(QWidget):
-    """The questionnaire as plain fields (one per question). ui/questionnaire_form.py, when the
-    visits issue installs it, replaces this with its own widget (same `answers()` method)."""
-
-    def __init__(self, template: dict, answers: dict, parent=None):
-        super().__init__(parent)
-        self.template = template
-        self.inputs: dict[int, QWidget] = {}
-        layout = QFormLayout(self)
-        for q in template.get("questions", []):
-            if q["kind"] == "text":
-                box = QLineEdit()
-                box.setMaxLength(2000)
-                box.setText(answers.get(q["id"], ""))
-            else:
-                box = QComboBox()
-                box.addItem(_("（未答）"), "")
-                if q["kind"] == "scale":
-                    for n in range(5, 0, -1):
-                        box.addItem(str(n), str(n))
-                elif q["kind"] == "yesno":
-                    box.addItem(_("是"), "是")  # i18n: data (the stored answer)
-                    box.addItem(_("否"), "否")  # i18n: data
-                else:
-                    for label, _score in q["choices"]:
-                        box.addItem(label, label)
-                index = box.findData(answers.get(q["id"], ""))
-                box.setCurrentIndex(max(index, 0))
-            label = QLabel(q["text"])
-            label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            layout.addRow(label, box)
-            self.inputs[q["id"]] = box
-
-    def answers(self) -> dict[int, str]:
-        result = {}
-        for qid, box in self.inputs.items():
-            result[qid] = box.text().strip() if isinstance(box, QLineEdit) else box.currentData()
-        return result
-
-
-def questionnaire_widget(template: dict, answers: dict, parent=None) -> QWidget:
-    try:
-        module = importlib.import_module("ui.questionnaire_form")
-    except ImportError:
-        module = None
-    if module is not None and hasattr(module, "QuestionnaireForm"):
-        return module.QuestionnaireForm(template, answers, parent)
-    return SimpleQuestionnaire(template, answers, parent)
+def questionnaire_widget(template: dict, answers: dict, parent=None) -> QuestionnaireForm:
+    return QuestionnaireForm(template, answers, parent)
 
 
 class FindingsTable(QTableWidget):

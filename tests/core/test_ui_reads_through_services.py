@@ -69,3 +69,20 @@ def test_the_guard_sees_each_kind_of_orm_use():
         ".where(…)", "Project.select(…)", ".get_by_id(…)", "database_proxy", "Ticket.update(…)",
     ])
     assert not violations("'、'.join(names)\nself.update()\npath.exists()\nQItemSelectionModel.select(a, b)\n", "ok.py")
+
+
+def test_ui_imports_plainly():
+    """No module looked up by name (importlib, pkgutil, sys.modules): what the window uses is imported."""
+    found = []
+    for path in sorted((ROOT / "ui").rglob("*.py")) + [ROOT / "main.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Attribute) and node.attr == "modules" and getattr(node.value, "id", "") == "sys":
+                names = ["sys.modules"]
+            found += [f"{path.relative_to(ROOT)}:{node.lineno}: {n}" for n in names
+                      if n.split(".")[0] in ("importlib", "pkgutil") or n == "sys.modules"]
+    assert not found, "\n".join(found)

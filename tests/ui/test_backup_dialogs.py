@@ -91,7 +91,8 @@ def test_open_at_start_damaged_file_offers_latest_backup(qtbot, db, make_project
     assert backup_dialogs.read_only()
     assert backup.latest_good_backup() is not None
     backup_dialogs._state["lock"].release()
-    backup_dialogs._state.update(lock=None, read_only=False)
+    backup_dialogs._state.update(lock=None)
+    backup_dialogs.set_read_only(False)
 
 
 def test_second_window_told_already_running(qtbot, tmp_path, monkeypatch):
@@ -157,7 +158,8 @@ def test_damage_only_the_full_check_finds_switches_to_read_only(qtbot, db, make_
     assert integrity.full_check_file(path) and integrity.check_file(path, quick=True) == []
     database_proxy.obj.close()
     backup_dialogs._state["lock"].release()
-    backup_dialogs._state.update(lock=None, read_only=False, full_check=None)
+    backup_dialogs._state.update(lock=None, full_check=None)
+    backup_dialogs.set_read_only(False)
 
 
 def test_full_check_of_a_sound_file_changes_nothing(qtbot, db, make_project):
@@ -184,4 +186,5 @@ def test_the_program_version_is_recorded_after_the_window_shows(qtbot, tmp_path)
     assert json.loads(Setting.get_by_id("meta.app_version").value) == app_version()
     Setting._meta.database.close()
     backup_dialogs._state["lock"].release()
-    backup_dialogs._state.update(lock=None, read_only=False)
+    backup_dialogs._state.update(lock=None)
+    backup_dialogs.set_read_only(False)

@@ -132,12 +132,8 @@ def test_project_page_handover_items_and_visits(app_window, qtbot, make_project,
 
 
 def test_record_visit_with_a_finding_that_becomes_a_ticket(app_window, qtbot, make_project, monkeypatch):
-    from ui import visit_form
     from ui.visit_form import VisitDialog
     from warranty_desk.services.handover import handover
-
-    # the form's own plain questionnaire (ui/questionnaire_form.py has its own tests)
-    monkeypatch.setattr(visit_form, "questionnaire_widget", visit_form.SimpleQuestionnaire)
 
     project = make_project(code="V-1", accepted_on=dt.date(2025, 6, 15), handed_over_on=dt.date(2025, 7, 1))
     handover(project.id)
@@ -162,7 +158,7 @@ def test_record_visit_with_a_finding_that_becomes_a_ticket(app_window, qtbot, ma
     dialog.findings.cellWidget(second, 0).setEditText("门窗")
     dialog.findings.cellWidget(second, 2).setText("窗户关不严")
     first_question = next(iter(dialog.questionnaire.inputs.values()))
-    first_question.setCurrentIndex(first_question.findData("5"))
+    first_question.set_value("5")
     dialog._save_clicked()
     saved = Visit.get_by_id(visit.id)
     assert saved.score == 100 and saved.grade == "满意"

@@ -4,12 +4,9 @@ charts through ui/reports_*.py modules that provide `ReportPanel` widgets."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import pkgutil
 
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-import ui
 from warranty_desk.i18n import _, current_locale
 from warranty_desk.rules import ticket_states
 from warranty_desk.services import projects as project_service
@@ -31,15 +28,10 @@ def quarters(today: dt.date, count: int = 8) -> list[str]:
 
 
 def report_panels() -> list[tuple[str, type]]:
-    """(title, widget class) from every ui/reports_*.py that defines ReportPanel."""
-    panels = []
-    for info in pkgutil.iter_modules(ui.__path__):
-        if info.name.startswith("reports_"):
-            module = importlib.import_module(f"ui.{info.name}")
-            panel = getattr(module, "ReportPanel", None)
-            if panel is not None:
-                panels.append((getattr(module, "TITLE", info.name), panel))
-    return panels
+    """(title, widget class) of the report tabs below the prints."""
+    from .. import reports_analysis
+
+    return [(_(reports_analysis.TITLE), reports_analysis.ReportPanel)]
 
 
 class ReportsPage(Page):
@@ -70,33 +62,22 @@ class ReportsPage(Page):
             panel = cls()
             self.panels.append(panel)
             self.tabs.addTab(panel, title)
-        if self.panels:
-            layout.addWidget(self.tabs, 1)
-        else:
-            note = QLabel(_("季度回访报告包括：回访完成情况、满意度、发现的问题及处理结果。\n"
-                            "保修台账包括每一张维修工单：工程、房号、报修日期、内容、是否保修期内、责任类别、维修单位、费用和满意度。"))
-            note.setWordWrap(True)
-            layout.addWidget(note)
-            layout.addStretch(1)
+        layout.addWidget(self.tabs, 1)
         # lambdas: clicked(bool) would arrive as ask=False and skip the 保存为 dialog
         self.quarterly_button.clicked.connect(lambda: self.quarterly())
         self.ledger_button.clicked.connect(lambda: self.ledger())
-        self.quarterly_button.setEnabled(documents.installed("warranty_desk.documents.quarterly"))
-        self.ledger_button.setEnabled(documents.installed("warranty_desk.services.ledger"))
 
     @staticmethod
     def _quarterly_fn():
-        try:
-            return importlib.import_module("warranty_desk.documents.quarterly").build_quarterly_report
-        except (ImportError, AttributeError):
-            return None
+        from warranty_desk.documents.quarterly import build_quarterly_report  # reportlab: when first printed
+
+        return build_quarterly_report
 
     @staticmethod
     def _ledger_fn():
-        try:
-            return importlib.import_module("warranty_desk.services.ledger").export_ledger
-        except (ImportError, AttributeError):
-            return None
+        from warranty_desk.services.ledger import export_ledger
+
+        return export_ledger
 
     def _ledger_box(self) -> QGroupBox:
         """保修台账: the filters (project, state, report dates, in/out of warranty, repairer) and the export."""

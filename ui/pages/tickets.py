@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections import OrderedDict
 from pathlib import Path
 
@@ -40,7 +39,7 @@ from .. import forms
 from ..operations import mark_write, perform, show_error
 from ..signals import bus
 from ..table_models import GREEN, ORANGE, RED, ROW_ROLE, display, make_table
-from ..ticket_lifecycle import TICKET_PARTS
+from ..ticket_lifecycle import TICKET_PARTS, LifecyclePanel
 from .base import Page
 
 BATCH = 200
@@ -193,8 +192,7 @@ class TicketListModel(QAbstractTableModel):
 
 
 class TicketDialog(forms.FormDialog):
-    """报修登记 (intake). An existing ticket opens read-only here with its history; the lifecycle
-    actions come from ui/ticket_lifecycle.py (the ticket issue) when it is installed."""
+    """报修登记 (intake)."""
 
     def __init__(self, parent=None, project_id: int | None = None, source_visit: int | None = None,
                  prefill: dict | None = None):
@@ -328,14 +326,8 @@ class TicketView(QDialog):
 
         self.attachments = AttachmentList("ticket", ticket_id)
         self.tabs.addTab(self.attachments, _("照片和签字"))
-        self.lifecycle = None
-        try:
-            module = importlib.import_module("ui.ticket_lifecycle")
-        except ImportError:
-            module = None
-        if module is not None and hasattr(module, "LifecyclePanel"):
-            self.lifecycle = module.LifecyclePanel(ticket_id, self)
-            self.tabs.insertTab(1, self.lifecycle, _("处理"))
+        self.lifecycle = LifecyclePanel(ticket_id, self)
+        self.tabs.insertTab(1, self.lifecycle, _("处理"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("关闭"))
         buttons.rejected.connect(self.reject)
@@ -358,8 +350,7 @@ class TicketView(QDialog):
         if getattr(self, "_followed", True):
             self._followed = False
             bus().changed.disconnect(self._changed)
-            if self.lifecycle is not None:
-                bus().changed.disconnect(self.lifecycle._changed)
+            bus().changed.disconnect(self.lifecycle._changed)
 
     def done(self, result) -> None:
         self._stop_following()
