@@ -515,12 +515,15 @@ def _values(text: str) -> dict:
     return value if isinstance(value, dict) else {"": value}
 
 
+from warranty_desk.services.projects import MANUAL_FACTS  # noqa: E402 - the labels of the project form
+
 FIELD_LABELS = {
     "code": _("工程编号"), "name": _("名称"), "type": _("工程类型"), "scale": _("工程规模"), "client": _("建设单位"),
     "contact": _("联系人"), "phone": _("联系电话"), "address": _("地址"), "region": _("所在地区"),
     "has_cooling": _("有供冷系统"), "accepted_on": _("竣工验收日期"), "handed_over_on": _("交付日期"),
     "contract_amount": _("合同金额"), "design_life_years": _("设计使用年限"), "manager": _("项目经理"),
     "developer": _("开发单位"), "designer": _("设计单位"), "supervisor": _("监理单位"), "notes": _("备注"),
+    **{key: _(label) for key, label in MANUAL_FACTS.items()}, "layout": _("户型"), "area": _("建筑面积"),
     "created_at": _("建立时间"), "project": _("工程"), "unit": _("住户"), "state": _("状态"), "status": _("状态"),
     "urgency": _("紧急程度"), "description": _("内容"), "location": _("部位"), "reporter": _("报修人"),
     "channel": _("报修方式"), "reported_at": _("报修时间"), "category": _("保修项目"), "assignee": _("维修人"),

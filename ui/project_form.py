@@ -40,6 +40,14 @@ def build_project_form(form: forms.FieldForm) -> None:
     add("developer", _("开发单位"), forms.line(200))
     add("designer", _("设计单位"), forms.line(200))
     add("supervisor", _("监理单位"), forms.line(200))
+    # what the 住宅使用说明书 (用户手册) states; left empty, the manual leaves the part out
+    hints = {"structure_type": _("如 框架-剪力墙结构"), "seismic_intensity": _("如 7度（0.10g）"),
+             "power_load": _("如 每户8千瓦"), "gas_supply": _("如 管道天然气（供气：XX燃气 96777）；无燃气留空"),
+             "telecom": _("如 光纤到户，每户一个弱电箱"), "fire_safety": _("如 室内消火栓、烟感报警、应急照明"),
+             "insulation": _("如 外墙外保温，岩棉板80毫米"), "property_company": "", "property_phone": ""}
+    for key, label in project_service.MANUAL_FACTS.items():
+        add(key, _(label), forms.line(project_service.MANUAL_FACT_SIZES[key], hints[key]),
+            check="phone" if key == "property_phone" else None)
     notes = QPlainTextEdit()
     notes.setFixedHeight(56)
     add("notes", _("备注"), notes)

@@ -124,6 +124,16 @@ class Project(BaseModel):
     developer = CharField(max_length=200, default="")
     materials = TextField(default="")  # 主要材料设备清单, one per line
     notes = TextField(default="")
+    # what the 住宅使用说明书 states (schema step 5); free text as typed, "" = not known
+    structure_type = CharField(max_length=100, default="")  # 结构类型, e.g. 框架-剪力墙结构
+    seismic_intensity = CharField(max_length=40, default="")  # 抗震设防烈度, e.g. 7度（0.10g）
+    power_load = CharField(max_length=100, default="")  # 配电负荷, e.g. 每户8千瓦
+    gas_supply = CharField(max_length=200, default="")  # 燃气; "" = no gas (or not known)
+    telecom = CharField(max_length=200, default="")  # 通讯
+    fire_safety = CharField(max_length=300, default="")  # 消防设施
+    insulation = CharField(max_length=200, default="")  # 外墙保温, e.g. 外墙外保温 岩棉板80毫米
+    property_company = CharField(max_length=200, default="")  # 物业管理单位
+    property_phone = CharField(max_length=40, default="")
     created_at = DateTimeField(default=_now)
     version = IntegerField(default=1)
 
@@ -138,6 +148,8 @@ class Unit(BaseModel):
     owner_name = CharField(max_length=100, default="", index=True)  # indexed for the global search
     owner_phone = CharField(max_length=40, default="", index=True)
     handed_over_on = DateField(null=True)
+    layout = CharField(max_length=40, default="")  # 户型, e.g. 三室两厅一卫 (schema step 5)
+    area = DecimalField(max_digits=10, decimal_places=2, null=True)  # 建筑面积, m²
     version = IntegerField(default=1)
 
     class Meta:

@@ -55,3 +55,40 @@ def test_a_database_from_a_newer_program_is_refused(tmp_path):
     db.close()
     with pytest.raises(NewerSchemaError, match="请先升级"):
         open_database(path)
+
+
+def test_step_5_adds_the_manual_facts_and_keeps_every_row(db_target):
+    """An office's version-4 database (SQLite, or PostgreSQL when WARRANTY_DESK_TEST_PG is set)
+    gets the 用户手册 columns; its projects and units stay, with nothing known yet."""
+    from warranty_desk.db import _connect
+
+    db = _connect(db_target)
+    db.connect(reuse_if_open=True)
+    for version, step in migrations.steps():
+        if version > 4:
+            break
+        with db.atomic():
+            step.apply(db)
+            db.execute_sql("INSERT INTO schema_version (version, applied_at) VALUES (%s, '2026-01-01')"
+                           .replace("%s", "?" if "sqlite" in type(db).__name__.lower() else "%s"), (version,))
+    param = "?" if "sqlite" in type(db).__name__.lower() else "%s"
+    db.execute_sql(
+        'INSERT INTO "project" ("code", "name", "contact", "phone", "address", "type", "scale", "has_cooling", '
+        '"design_life_years", "manager", "designer", "supervisor", "developer", "materials", "notes", "created_at", '
+        f'"version") VALUES ({", ".join([param] * 17)})',
+        ("V3-1", "旧工程", "", "", "", "住宅", "小型", False, 50, "", "", "", "", "", "", "2026-01-01 00:00:00", 1))
+    pid = db.execute_sql('SELECT "id" FROM "project"').fetchone()[0]
+    db.execute_sql(f'INSERT INTO "unit" ("project_id", "building", "entrance", "room", "owner_name", "owner_phone", '
+                   f'"version") VALUES ({", ".join([param] * 7)})', (pid, "1", "1", "101", "张三", "", 1))
+    db.close()
+    reopened = open_database(db_target)
+    from warranty_desk.models import Project, Unit
+
+    project = Project.get(Project.code == "V3-1")
+    assert project.name == "旧工程" and project.structure_type == "" and project.gas_supply == ""
+    unit = Unit.get(Unit.project == project)
+    assert unit.owner_name == "张三" and unit.layout == "" and unit.area is None
+    unit.area = 89.62
+    unit.save()
+    assert float(Unit.get_by_id(unit.id).area) == 89.62
+    reopened.close()

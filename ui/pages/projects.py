@@ -329,6 +329,8 @@ class ProjectDetail(QWidget):
             Column(_("楼栋"), lambda u: u.building, 80), Column(_("单元"), lambda u: u.entrance, 70),
             Column(_("房号"), lambda u: u.room, 70), Column(_("业主"), lambda u: u.owner_name, 120),
             Column(_("电话"), lambda u: u.owner_phone, 130), Column(_("交付日期"), lambda u: u.handed_over_on),
+            Column(_("户型"), lambda u: u.layout, 110),
+            Column(_("建筑面积（㎡）"), lambda u: "" if u.area is None else f"{u.area:g}", 90),
         ])
         self.unit_view = make_table(self.unit_model, "project_units")
         units_layout.addWidget(self.unit_view)

@@ -10,6 +10,7 @@ from ..models import Deposit, Project, Unit, WarrantyItem
 from ..rules import categories as cat
 from ..rules import sla as sla_rules
 from ..services import settings
+from ..services.projects import MANUAL_FACTS
 from .style import fmt_date, hours_text
 
 _ORDER = {key: i for i, key in enumerate(cat.CATEGORIES)}
@@ -140,7 +141,8 @@ def project_facts(project: Project, unit: Unit | None = None) -> frozenset[str]:
     """What the `@if` lines of the document texts test: the project's type (residential, public,
     industrial, municipal, decoration), `building` (a house building: every type but municipal),
     `item:<key>` for each warranty item it has, `deposit` / `bank_guarantee`, `unit` (printed
-    for one unit)."""
+    for one unit), and what is known of the building: `gas`, `telecom`, `fire_safety`,
+    `insulation`, `power_load`, `property`."""
     facts = {TYPE_KEYS.get(project.type, "other")}
     if project.type != "市政工程":  # i18n: data (stored type)
         facts.add("building")
@@ -155,6 +157,12 @@ def project_facts(project: Project, unit: Unit | None = None) -> frozenset[str]:
             facts.add("bank_guarantee")
     if unit is not None:
         facts.add("unit")
+    # what the manual knows about the building: a part about gas only where there is gas, …
+    for fact, column in (("gas", "gas_supply"), ("telecom", "telecom"), ("fire_safety", "fire_safety"),
+                         ("insulation", "insulation"), ("power_load", "power_load"),
+                         ("property", "property_company")):
+        if (getattr(project, column) or "").strip():
+            facts.add(fact)
     return frozenset(facts)
 
 
@@ -205,6 +213,7 @@ def project_values(project: Project, lang: str = "zh_CN") -> dict:
         "deposit_ratio": deposit_ratio(deposit, project) if deposit else "",
         "settled_price": f"{deposit.settled_price:,.2f}" if deposit and deposit.settled_price else "",
         "scope": scope_text(project, lang),
+        **{key: getattr(project, key) for key in MANUAL_FACTS},
     }
     values.update(sla_values(lang))
     return values

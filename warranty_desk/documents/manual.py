@@ -97,6 +97,27 @@ def _parties(project, comp, width, lang="zh_CN"):
     ], width)]
 
 
+def _facts(project, unit, width, lang="zh_CN"):
+    """结构类型, 抗震设防烈度, 配电负荷, 燃气, 通讯, 消防, 外墙保温, 物业 — and the unit's 户型 and
+    面积 when printed for one unit. Structure and seismic intensity always show (a line to fill
+    in when not known); the others only when known."""
+    _ = gettext_for(lang)
+    pairs = []
+    if unit is not None:
+        pairs.append((_("房号"), unit.label))
+        if unit.layout:
+            pairs.append((_("户型"), unit.layout))
+        if unit.area is not None:
+            pairs.append((_("建筑面积"), _("{area}平方米").format(area=f"{unit.area:g}")))
+    pairs += [(_("结构类型"), project.structure_type or BLANK), (_("抗震设防烈度"), project.seismic_intensity or BLANK),
+              (_("设计使用年限"), _("{n}年").format(n=project.design_life_years))]
+    optional = [(_("配电负荷"), project.power_load), (_("燃气"), project.gas_supply), (_("通讯"), project.telecom),
+                (_("消防设施"), project.fire_safety), (_("外墙保温"), project.insulation),
+                (_("物业管理单位"), " ".join(x for x in (project.property_company, project.property_phone) if x))]
+    pairs += [(label, value) for label, value in optional if value]
+    return [_kv_table(pairs, width)]
+
+
 def _materials(project, width, lang="zh_CN"):
     _ = gettext_for(lang)
     lines = [line.strip() for line in (project.materials or "").splitlines() if line.strip()]
@@ -130,6 +151,8 @@ def _contacts(project, comp, width, lang="zh_CN"):
         (_("施工单位地址"), comp.address),
         (_("项目经理"), project.manager),
         (_("建设单位联系人"), " ".join(x for x in (project.contact, project.phone) if x)),
+        *([(_("物业管理单位"), " ".join(x for x in (project.property_company, project.property_phone) if x))]
+          if project.property_company or project.property_phone else []),
         (_("火警 / 急救 / 报警"), "119 / 120 / 110"),
     ]
     return [_kv_table(pairs, width)]
@@ -173,7 +196,10 @@ def build_manual(project, path, lang: str = "zh_CN", unit=None) -> Path:
         "items": lambda *a: [items_table(project, width, lang)],
         "sla": lambda *a: _sla(width, lang),
         "contacts": lambda *a: _contacts(project, comp, width, lang),
+        "facts": lambda *a: _facts(project, unit, width, lang),
     }
+    facts = data.project_facts(project, unit)
+    numbering: dict = {}
     story = _cover(project, comp, unit, lang)
     _ = gettext_for(lang)
     story += [NextPageTemplate("body"), PageBreak(), P(_("目　录"), "title"), Spacer(1, 6 * mm)]
@@ -183,7 +209,8 @@ def build_manual(project, path, lang: str = "zh_CN", unit=None) -> Path:
     story += [toc, PageBreak()]
     chapters = texts.load("manual", lang)
     for n, chapter in enumerate(chapters):
-        story.extend(texts.render(chapter.blocks, values, directives, bookmark=_mark, width=width))
+        story.extend(texts.render(chapter.blocks, values, directives, bookmark=_mark, width=width, facts=facts,
+                                  numbering=numbering, lang=lang))
         if n < len(chapters) - 1:
             story.append(Spacer(1, 6 * mm))
 

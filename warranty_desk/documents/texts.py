@@ -237,7 +237,11 @@ def select(blocks: list[Block], facts) -> list[Block]:
                 continue
             active = stack.pop()[0]
         elif active:
-            out.append(block)
+            if block.kind == "table" and out and out[-1].kind == "table":
+                # rows around an @if belong to the table above it (its header stays the header)
+                out[-1] = Block("table", rows=out[-1].rows + block.rows)
+            else:
+                out.append(block)
     if stack:
         log.warning("@if without @endif in a document text")
     return out

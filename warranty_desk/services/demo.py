@@ -105,9 +105,27 @@ def _projects(rng: random.Random, today: dt.date) -> list[dict]:
             "supervisor": "华信工程监理有限公司",
             "developer": CLIENTS[index % len(CLIENTS)],
             "materials": "外墙保温：岩棉板\n屋面防水：SBS改性沥青防水卷材\n外窗：断桥铝合金中空玻璃窗\n给水管：PPR管\n排水管：PVC-U管",
+            **_manual_facts(ptype, index),
         })
     rows.sort(key=lambda r: r["accepted_on"])
     return rows
+
+
+def _manual_facts(ptype: str, index: int) -> dict:
+    """What the 用户手册 states about the building (no random draws: the rest of the demo stays as it was)."""
+    if ptype == "市政工程":
+        return {"structure_type": "沥青混凝土路面、钢筋混凝土管道", "seismic_intensity": "7度（0.10g）"}
+    facts = {"structure_type": {"住宅": "钢筋混凝土剪力墙结构", "工业建筑": "钢结构门式刚架"}.get(ptype, "钢筋混凝土框架结构"),
+             "seismic_intensity": ("7度（0.10g）", "8度（0.20g）", "7度（0.15g）")[index % 3],
+             "telecom": "光纤到户，每户设弱电箱" if ptype == "住宅" else "综合布线，每层设弱电间",
+             "fire_safety": "室内消火栓、火灾自动报警、应急照明和疏散指示"}
+    if ptype == "住宅":
+        facts.update({"power_load": "每户8千瓦", "gas_supply": "管道天然气（燃气公司抢修电话 96777）",
+                      "insulation": "外墙外保温，岩棉板80毫米", "property_company": "安居物业服务有限公司",
+                      "property_phone": "400-660-8899"})
+    elif ptype != "装饰装修":
+        facts.update({"power_load": "按设计文件，总装机容量见配电系统图", "insulation": "外墙外保温，岩棉板60毫米"})
+    return facts
 
 
 def _add_units(rng: random.Random, project: Project) -> None:
@@ -121,6 +139,8 @@ def _add_units(rng: random.Random, project: Project) -> None:
                         "project": project, "building": f"{b}号楼", "entrance": f"{entrance}单元",
                         "room": f"{floor}0{door}", "owner_name": _person(rng), "owner_phone": _phone(rng),
                         "handed_over_on": project.handed_over_on,
+                        "layout": "三室两厅两卫" if door == 1 else "两室两厅一卫",
+                        "area": Decimal("128.56") if door == 1 else Decimal("89.62"),
                     })
     Unit.insert_many(rows).execute()
 

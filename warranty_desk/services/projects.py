@@ -88,6 +88,14 @@ def _client_for(name: str, contact: str = "", phone: str = "", address: str = ""
     return client
 
 
+# optional free-text fields: kept when the form (or import) does not send them
+MANUAL_FACTS = {"structure_type": N_("结构类型"), "seismic_intensity": N_("抗震设防烈度"), "power_load": N_("配电负荷"),
+                "gas_supply": N_("燃气"), "telecom": N_("通讯"), "fire_safety": N_("消防设施"),
+                "insulation": N_("外墙保温"), "property_company": N_("物业管理单位"), "property_phone": N_("物业电话")}
+MANUAL_FACT_SIZES = {key: Project._meta.fields[key].max_length for key in MANUAL_FACTS}
+EXTRA_TEXT = ("designer", "supervisor", "developer", "materials", "notes", *MANUAL_FACTS)
+
+
 def _apply(project: Project, clean: dict) -> None:
     project.code = clean["code"]
     project.name = clean["name"]
@@ -110,7 +118,7 @@ def _apply(project: Project, clean: dict) -> None:
         project.has_cooling = bool(clean["has_cooling"])
     elif project.id is None:
         project.has_cooling = project.type == "公共建筑"
-    for extra in ("designer", "supervisor", "developer", "materials", "notes"):
+    for extra in EXTRA_TEXT:
         if extra in clean:
             setattr(project, extra, clean[extra])
 
@@ -122,9 +130,13 @@ def _raise_first(problems):
 
 
 def _extra(raw: dict, clean: dict) -> None:
-    for key in ("designer", "supervisor", "developer", "materials", "notes"):
+    for key in EXTRA_TEXT:
         if key in raw:
             clean[key] = fields.text(raw[key])
+    problems = [(key, _("{label}太长（{n}字），最多{max_length}字，请删减").format(
+                    label=_(MANUAL_FACTS[key]), n=len(clean[key]), max_length=MANUAL_FACT_SIZES[key]))
+                for key in MANUAL_FACTS if key in clean and len(clean[key]) > MANUAL_FACT_SIZES[key]]
+    _raise_first(problems)
     for key in ("has_heating", "has_cooling"):
         if key in raw:
             clean[key] = raw[key]
@@ -272,6 +284,7 @@ def form_values(project: Project) -> dict:
         "design_life_years": str(project.design_life_years or ""), "manager": project.manager,
         "developer": project.developer, "designer": project.designer, "supervisor": project.supervisor,
         "notes": project.notes,
+        **{key: getattr(project, key) for key in MANUAL_FACTS},
     }
 
 
