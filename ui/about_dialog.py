@@ -55,7 +55,7 @@ class AboutDialog(QDialog):
         details.setObjectName("aboutDetails")
         details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         details.setWordWrap(True)
-        fonts = QLabel(_("文档字体：文泉驿微米黑（Apache 2.0）、花園明朝 A（Hanazono Font License）。"))
+        fonts = QLabel(_("文档字体：WD Serif SC（思源宋体 Noto Serif CJK 的子集，SIL OFL 1.1）、花園明朝 A（Hanazono Font License）；界面字体：文泉驿微米黑（Apache 2.0）。"))
         fonts.setWordWrap(True)
         fonts.setStyleSheet("color:#666")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from warranty_desk.i18n import N_, _, current_locale
 
@@ -21,6 +21,28 @@ from .signals import bus
 
 OPEN_AFTER_PRINT = True  # tests switch this off
 LAST_OUTPUT: list[Path] = []
+WARN = QMessageBox.warning  # tests replace it to see the message
+
+
+def _collecting_missing(fn):
+    """The build, reporting the characters no shipped font has (printed as □) along with its result."""
+    def run(*args, **kwargs):
+        from warranty_desk.documents.style import missing_characters  # reportlab loads at the first print
+
+        with missing_characters() as found:
+            result = fn(*args, **kwargs)
+        return result, frozenset(found)
+    return run
+
+
+def _told(parent, result, then) -> None:
+    """Tell the clerk about unprintable characters before the PDF opens for printing."""
+    built, missing = result
+    if missing:
+        from warranty_desk.documents.style import missing_note
+
+        WARN(parent, _("有字符无法印出"), missing_note(missing, current_locale()))
+    then(built)
 
 
 def _build_certificate(*args, **kwargs):
@@ -93,8 +115,9 @@ def print_project_document(parent: QWidget | None, doc: Document, project_id: in
             on_done(Path(result or path))
 
     kwargs = {"lang": current_locale()}
-    return run_background(parent, _("正在生成{title}…").format(title=_(doc.title)), doc.build, project_id, str(path),
-                          with_progress=doc.progress, on_done=done, **kwargs)
+    return run_background(parent, _("正在生成{title}…").format(title=_(doc.title)), _collecting_missing(doc.build),
+                          project_id, str(path), with_progress=doc.progress,
+                          on_done=lambda result: _told(parent, result, done), **kwargs)
 
 
 def run_to_file(parent: QWidget | None, title: str, fn, filename: str, *args, ask: bool = True,
@@ -107,6 +130,9 @@ def run_to_file(parent: QWidget | None, title: str, fn, filename: str, *args, as
         path = Path(chosen)
     else:
         path = output_path(filename)
-    return run_background(parent, title, fn, *args, str(path), with_progress=with_progress,
-                          on_done=lambda result: open_file(Path(result) if isinstance(result, (str, Path)) else path),
-                          **kwargs)
+
+    def done(built):
+        open_file(Path(built) if isinstance(built, (str, Path)) else path)
+
+    return run_background(parent, title, _collecting_missing(fn), *args, str(path), with_progress=with_progress,
+                          on_done=lambda result: _told(parent, result, done), **kwargs)

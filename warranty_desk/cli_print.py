@@ -45,6 +45,23 @@ def _done(path: Path, what: str) -> int:
     return 0
 
 
+def _reporting_missing(func):
+    """A print verb that also names, on stderr, the characters no font has (printed as □)."""
+    import functools
+    import sys
+
+    from .documents.style import missing_characters, missing_note
+
+    @functools.wraps(func)
+    def run(args) -> int:
+        with missing_characters() as found:
+            code = func(args)
+        if found:
+            print(missing_note(found, getattr(args, "lang", "zh_CN")), file=sys.stderr)
+        return code
+    return run
+
+
 def cmd_print_certificate(args) -> int:
     from .documents.certificate import build_certificate
 
@@ -136,36 +153,36 @@ def register(sub) -> None:
     cert = verbs.add_parser("certificate", help="工程质量保修书")
     cert.add_argument("code")
     common(cert)
-    cert.set_defaults(func=cmd_print_certificate)
+    cert.set_defaults(func=_reporting_missing(cmd_print_certificate))
 
     cards = verbs.add_parser("cards", help="保修卡（每户一张，或每个工程一张）")
     cards.add_argument("code")
     cards.add_argument("--unit", help="只打印一户，如 1号楼-2单元-301")
     cards.add_argument("--layout", choices=("a4_grid", "a5"), help="A4 多张带裁切线，或 A5 每页一张（默认按设置）")
     common(cards)
-    cards.set_defaults(func=cmd_print_cards)
+    cards.set_defaults(func=_reporting_missing(cmd_print_cards))
 
     manual = verbs.add_parser("manual", help="用户手册 / 住宅使用说明书")
     manual.add_argument("code")
     manual.add_argument("--unit", help="按户打印，如 1号楼-2单元-301")
     common(manual)
-    manual.set_defaults(func=cmd_print_manual)
+    manual.set_defaults(func=_reporting_missing(cmd_print_manual))
 
     form = verbs.add_parser("form", help="空白或已填写的表格：回访记录表、质量修理通知书、维修记录单")
     form.add_argument("form", choices=("visit", "notice", "record"))
     form.add_argument("--visit", type=int, help="回访记录编号（不填则打印空白表）")
     form.add_argument("--ticket", help="工单号，如 BX-2026-0042（不填则打印空白表）")
     common(form)
-    form.set_defaults(func=cmd_print_form)
+    form.set_defaults(func=_reporting_missing(cmd_print_form))
 
     dispatch = verbs.add_parser("dispatch", help=_("派工单（交维修人员带到现场）"))
     dispatch.add_argument("number", help=_("工单号，如 BX-2026-0042"))
     common(dispatch)
-    dispatch.set_defaults(func=cmd_print_dispatch)
+    dispatch.set_defaults(func=_reporting_missing(cmd_print_dispatch))
 
     report = sub.add_parser("report", help="报表")
     report_verbs = report.add_subparsers(dest="report", required=True)
     quarterly = report_verbs.add_parser("quarterly", help="季度回访报告，如 2026Q3")
     quarterly.add_argument("quarter")
     common(quarterly)
-    quarterly.set_defaults(func=cmd_report_quarterly)
+    quarterly.set_defaults(func=_reporting_missing(cmd_report_quarterly))

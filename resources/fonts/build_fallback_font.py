@@ -1,4 +1,6 @@
-"""Rebuild HanaMinA-rare.ttf: the CJK characters HanaMinA has and WenQuanYi Micro Hei lacks.
+"""Rebuild HanaMinA-rare.ttf: the CJK characters HanaMinA has and the documents' Song face
+(WDSerifSC-Regular.ttf, see build_serif_fonts.py) lacks — a Ming face too, so a rare character in a
+name matches the text around it.
 
 Needs fontTools (a build-time tool only, not a dependency of the program):
     pip install fonttools
@@ -11,7 +13,7 @@ import sys
 from pathlib import Path
 
 from fontTools import subset
-from fontTools.ttLib import TTCollection, TTFont
+from fontTools.ttLib import TTFont
 
 HERE = Path(__file__).resolve().parent
 
@@ -23,8 +25,7 @@ def is_cjk(code: int) -> bool:
 
 
 def main(source: str) -> None:
-    main_font = TTCollection(str(HERE / "wqy-microhei.ttc")).fonts[0]
-    have = set(main_font.getBestCmap())
+    have = set(TTFont(str(HERE / "WDSerifSC-Regular.ttf")).getBestCmap())
     font = TTFont(source)
     wanted = [c for c in font.getBestCmap() if c not in have and is_cjk(c)]
     options = subset.Options()

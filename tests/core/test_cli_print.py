@@ -77,3 +77,24 @@ def test_bad_input_exits_2_and_writes_nothing(office, tmp_path, args, words):
     result = run(db, *args, "-o", str(out))
     assert result.returncode == 2 and words in result.stderr
     assert not out.exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_a_character_no_font_has_is_printed_as_a_mark_and_named_on_stderr(tmp_path):
+    db = tmp_path / "e.db"
+    from warranty_desk.db import open_database
+    from warranty_desk.services import settings
+    from warranty_desk.services.handover import handover
+    from warranty_desk.services.projects import create_project
+
+    database = open_database(str(db))
+    settings.ensure_defaults()
+    import datetime as dt
+
+    project = create_project({"code": "E-1", "name": "笑脸😀花园", "type": "住宅", "scale": "小型"})
+    handover(project.id, dt.date(2025, 6, 1), dt.date(2025, 6, 10))
+    database.close()
+    out = tmp_path / "c.pdf"
+    result = run(db, "print", "certificate", "E-1", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "U+1F600" in result.stderr and "□" in result.stderr
+    assert "笑脸□花园" in _text(out)

@@ -26,7 +26,7 @@ def test_one_card_per_unit_four_per_a4_sheet(office, tmp_path):
     for value in ("阳光花园二期", "2024年7月1日", HOTLINE, "国家规定保修期", "公司承诺保修期", "保修期至",
                   "屋面防水工程", "2029年6月15日", "2个采暖期", "2小时内响应"):
         assert value in text, value
-    assert "WenQuanYiMicroHei" in pdf_fonts(out)
+    assert "WDSerifSC-Regular" in pdf_fonts(out)
 
 
 def test_a5_layout_one_card_per_page(office, tmp_path):

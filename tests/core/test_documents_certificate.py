@@ -27,7 +27,7 @@ def test_certificate_shows_the_projects_own_values(office, tmp_path):
                   "另行委托", "法定代表人（签字）", "第1页共"):
         assert value in text, value
     fonts = pdf_fonts(out)
-    assert "WenQuanYiMicroHei" in fonts and "Helvetica" not in fonts
+    assert "WDSerifSC-Regular" in fonts and "Helvetica" not in fonts
 
 
 def test_certificate_with_hostile_text_builds_and_prints_it_literally(office, tmp_path):

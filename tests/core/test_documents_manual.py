@@ -34,7 +34,7 @@ def test_manual_has_cover_contents_with_page_numbers_and_the_projects_data(offic
     reader = PdfReader(out)
     assert len(reader.pages) >= 5
     assert [o.title for o in reader.outline if not isinstance(o, list)][:2] == ["一、房屋概况", "二、结构与不得擅自改动的部位"]
-    assert "WenQuanYiMicroHei" in pdf_fonts(out) and "Helvetica" not in pdf_fonts(out)
+    assert "WDSerifSC-Regular" in pdf_fonts(out) and "Helvetica" not in pdf_fonts(out)
 
 
 def test_manual_for_one_unit_names_the_unit_and_owner(office, tmp_path):

@@ -27,7 +27,7 @@ def test_para_text_escapes_markup_and_switches_font_for_rare_characters():
     markup = para_text(HOSTILE + "𠀀鑫㐂\n下一行")
     assert "&lt;b&gt;张三 &amp; 李四&lt;/b&gt;" in markup
     assert f'<font name="{RARE_FONT}">𠀀</font>' in markup
-    assert "鑫" in markup and f'<font name="{RARE_FONT}">鑫' not in markup  # Micro Hei has 鑫
+    assert "鑫" in markup and f'<font name="{RARE_FONT}">鑫' not in markup  # the Song face has 鑫
     assert f'<font name="{RARE_FONT}">㐂</font>' in markup
     assert "<br/>" in markup
     assert para_text(None) == "" and para_text("a\x00b\tc") == "ab c"
@@ -43,7 +43,7 @@ def test_rare_characters_are_embedded_and_extractable(tmp_path):
     for ch in "𠀀鑫㐂":
         assert ch in text
     fonts = pdf_fonts(out)
-    assert "WenQuanYiMicroHei" in fonts and "HanaMinA" in fonts
+    assert "WDSerifSC-Regular" in fonts and "HanaMinA" in fonts
     for line in fonts.splitlines()[2:]:
         assert " yes yes yes " in line, line  # embedded, subset, with a ToUnicode map
     assert "Helvetica" not in fonts
@@ -51,9 +51,11 @@ def test_rare_characters_are_embedded_and_extractable(tmp_path):
 
 def test_shipped_fonts_and_licences_are_in_resources():
     folder = fonts_dir()
-    for name in ("wqy-microhei.ttc", "HanaMinA-rare.ttf", "LICENSE-wqy-microhei.txt", "LICENSE-hanazono.txt"):
+    for name in ("WDSerifSC-Regular.ttf", "WDSerifSC-Bold.ttf", "wqy-microhei.ttc", "HanaMinA-rare.ttf",
+                 "LICENSE-noto-serif-cjk.txt", "LICENSE-wqy-microhei.txt", "LICENSE-hanazono.txt"):
         assert (folder / name).is_file(), name
-    assert sum(p.stat().st_size for p in folder.iterdir()) < 20_000_000
+    # the Song family (22,700 + 8,400 glyphs), the Ming fallback and the UI's sans face
+    assert sum(p.stat().st_size for p in folder.iterdir()) < 25_000_000
     assert FONT and RARE_FONT
 
 
@@ -126,3 +128,38 @@ def test_if_blocks_print_only_for_the_projects_they_name():
     assert shown("municipal") == "甲戊"
     assert texts.heading_number(1) == "一、" and texts.heading_number(12) == "十二、"
     assert texts.heading_number(20) == "二十、" and texts.heading_number(3, "en") == "3. "
+
+
+def test_every_document_is_set_in_one_song_family_with_a_real_bold(tmp_path):
+    from reportlab.pdfbase import pdfmetrics
+
+    from warranty_desk.documents.style import BOLD_FONT, FONT, styles
+
+    for name in ("title", "h1", "h2", "head"):
+        assert styles()[name].fontName == BOLD_FONT, name
+    for name in ("body", "indent", "cell", "small", "note"):
+        assert styles()[name].fontName == FONT, name
+    regular, bold = pdfmetrics.getFont(FONT), pdfmetrics.getFont(BOLD_FONT)
+    assert regular.face.name.startswith(b"WDSerifSC") and bold.face.name != regular.face.name
+    out = tmp_path / "b.pdf"
+    with atomic_pdf(out) as tmp:
+        doc = SimpleDocTemplate(tmp, pagesize=A4, **doc_kwargs("t"))
+        doc.build([P("标题 堃 喆", "h1"), P("正文 𠀀 한", "body")])
+    fonts = pdf_fonts(out)
+    assert "WDSerifSC-Bold" in fonts and "WDSerifSC-Regular" in fonts and "HanaMinA" in fonts
+    text = pdf_text(out)
+    for value in ("标题", "堃", "喆", "𠀀", "한"):
+        assert value in text, value
+
+
+def test_a_character_no_font_has_prints_as_a_visible_mark_and_is_reported(tmp_path):
+    from warranty_desk.documents.style import MISSING_MARK, describe_missing, missing_characters
+
+    with missing_characters() as found:
+        markup = para_text("业主😀张三")
+        out = tmp_path / "e.pdf"
+        with atomic_pdf(out) as tmp:
+            SimpleDocTemplate(tmp, pagesize=A4, **doc_kwargs("t")).build([P("业主😀张三")])
+    assert markup == f"业主{MISSING_MARK}张三"
+    assert found == {"😀"} and "U+1F600" in describe_missing(found)
+    assert f"业主{MISSING_MARK}张三" in pdf_text(out)

@@ -1,10 +1,15 @@
 """The one style sheet of every printed document: fonts, paragraph styles, colours, helpers.
 
-Fonts (resources/fonts/, see its README):
-- ``WDSans``: WenQuanYi Micro Hei (TrueType outlines, Apache-2.0), the text of every document.
-- ``WDRare``: a subset of HanaMinA (Hanazono font licence) with the CJK characters Micro Hei lacks
-  (Ext-A such as 㐂, part of Ext-B such as 𠀀). `para_text` switches to it per character.
-Both are embedded as subsets in every PDF; registration happens once per process.
+Fonts (resources/fonts/, see its README), one Song (Ming) family for everything:
+- ``WDSerif``: WD Serif SC Regular, a TrueType subset of Noto Serif CJK SC (OFL): the text.
+- ``WDSerifBold``: its Bold (GB2312): titles, headings, table heads. A character it lacks is
+  taken from the Regular face (CJKParagraph does that per character).
+- ``WDRare``: a subset of HanaMinA (Hanazono, a Ming face too) with the CJK characters the Regular
+  face lacks (Ext-A such as 㐂, part of Ext-B such as 𠀀).
+- ``WDSans``: WenQuanYi Micro Hei, the program's UI font, for the few non-Chinese letters the
+  others lack (Hangul, rare Latin and Cyrillic letters).
+A character none of them has prints as "□" and is reported (`missing_characters`), never dropped.
+All are embedded as subsets in every PDF; registration happens once per process.
 
 Every user value that reaches a PDF goes through `para_text` (escape + font fallback).
 """
@@ -16,6 +21,7 @@ import datetime as dt
 import functools
 import logging
 import os
+import re
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -38,11 +44,14 @@ from . import linebreak
 
 log = logging.getLogger(__name__)
 
-FONT = "WDSans"
+FONT = "WDSerif"
+BOLD_FONT = "WDSerifBold"
 RARE_FONT = "WDRare"
-BOLD_FONT = FONT  # headings; a real bold face comes with the Song family
-MAIN_FONT_FILE = ("wqy-microhei.ttc", 0)
-RARE_FONT_FILE = ("HanaMinA-rare.ttf", 0)
+SANS_FONT = "WDSans"
+FONT_FILES = {FONT: ("WDSerifSC-Regular.ttf", 0), BOLD_FONT: ("WDSerifSC-Bold.ttf", 0),
+              RARE_FONT: ("HanaMinA-rare.ttf", 0), SANS_FONT: ("wqy-microhei.ttc", 0)}
+FALLBACKS = (RARE_FONT, SANS_FONT)  # tried in this order for a character the text font lacks
+MISSING_MARK = "□"  # what prints for a character no shipped font has
 
 INK = colors.HexColor("#1a1a1a")
 GREY = colors.HexColor("#666666")
@@ -91,19 +100,17 @@ def fonts_dir() -> Path:
 
 
 @functools.cache
-def register_fonts() -> tuple[frozenset, frozenset]:
-    """Register both fonts once; return the code points each one covers."""
+def register_fonts() -> dict[str, frozenset]:
+    """Register the fonts once; return the code points each one covers."""
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-    main_file, main_index = MAIN_FONT_FILE
-    rare_file, rare_index = RARE_FONT_FILE
-    main = TTFont(FONT, str(fonts_dir() / main_file), subfontIndex=main_index)
-    pdfmetrics.registerFont(main)
-    # there is no bold face: <b> in our own markup maps to the same font (headings use size)
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT, italic=FONT, boldItalic=FONT)
-    rare = TTFont(RARE_FONT, str(fonts_dir() / rare_file), subfontIndex=rare_index)
-    pdfmetrics.registerFont(rare)
-    pdfmetrics.registerFontFamily(RARE_FONT, normal=RARE_FONT, bold=RARE_FONT, italic=RARE_FONT,
-                                  boldItalic=RARE_FONT)
+    cover = {}
+    for name, (file, index) in FONT_FILES.items():
+        font = TTFont(name, str(fonts_dir() / file), subfontIndex=index)
+        pdfmetrics.registerFont(font)
+        cover[name] = frozenset(font.face.charToGlyph)
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD_FONT, italic=FONT, boldItalic=BOLD_FONT)
+    for name in (BOLD_FONT, *FALLBACKS):
+        pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
     # reportlab's own tables (e.g. the table of contents) default to Helvetica, which a PDF names
     # but does not embed; every PDF of this program uses only the shipped fonts
     from reportlab.platypus import tables
@@ -112,22 +119,57 @@ def register_fonts() -> tuple[frozenset, frozenset]:
     from reportlab.graphics import shapes
 
     shapes.STATE_DEFAULTS["fontName"] = FONT  # charts start every drawing with this font
-    return frozenset(main.face.charToGlyph), frozenset(rare.face.charToGlyph)
+    return cover
+
+
+_collectors: list[set] = []
+
+
+@contextlib.contextmanager
+def missing_characters():
+    """Collect the characters no shipped font has while documents are built (they print as □),
+    so the program can tell the clerk which ones before the paper is printed."""
+    found: set[str] = set()
+    _collectors.append(found)
+    try:
+        yield found
+    finally:
+        _collectors.remove(found)
+
+
+def font_for(ch: str) -> str | None:
+    """The font that draws `ch`: the text font, else the first fallback that has it; None when
+    no shipped font has it (reported to `missing_characters` and logged once)."""
+    cover = register_fonts()
+    code = ord(ch)
+    if code in cover[FONT] or ch in "\n ":
+        return FONT
+    for name in FALLBACKS:
+        if code in cover[name]:
+            return name
+    if unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return FONT  # joiners and combining marks (e.g. an emoji's variation selector) draw nothing
+    for found in _collectors:
+        found.add(ch)
+    if ch not in _warned:
+        _warned.add(ch)
+        log.warning("no shipped font has a glyph for U+%04X %r", code, ch)
+    return None
 
 
 _warned: set[str] = set()
 
 
-def _needs_rare(ch: str, main: frozenset, rare: frozenset) -> bool:
-    code = ord(ch)
-    if code in main:
-        return False
-    if code in rare:
-        return True
-    if ch not in _warned:
-        _warned.add(ch)
-        log.warning("no shipped font has a glyph for U+%04X %r", code, ch)
-    return False
+def describe_missing(chars) -> str:
+    """😀 (U+1F600), … for a message to the clerk."""
+    return "、".join(f"{ch}（U+{ord(ch):04X}）" for ch in sorted(chars))  # i18n: data (list separator)
+
+
+def missing_note(chars, lang: str = "zh_CN") -> str:
+    """What the clerk is told before printing a document with characters no font has."""
+    _ = gettext_for(lang)
+    return _("这些字符没有可用的字体，在文件中印为“□”：{chars}。请核对；需要时把它们改成文字后再打印。").format(
+        chars=describe_missing(chars))
 
 
 def clean_text(value) -> str:
@@ -139,21 +181,22 @@ def clean_text(value) -> str:
 
 
 def para_text(value, *, newlines: bool = True) -> str:
-    """Escape user text for Paragraph markup and switch to the rare-character font per character.
+    """Escape user text for Paragraph markup and switch fonts per character where the text font
+    lacks one.
 
-    `<b>张三 & 李四</b>` prints literally; 𠀀 and 㐂 print from the fallback font; a newline
-    becomes a line break (or a space with newlines=False)."""
-    main, rare = register_fonts()
+    `<b>张三 & 李四</b>` prints literally; 𠀀 and 㐂 print from the Ming fallback; a character no
+    shipped font has prints as □ (see `missing_characters`); a newline becomes a line break (or a
+    space with newlines=False)."""
     text = clean_text(value)
     out: list[str] = []
     run: list[str] = []
-    run_rare = False
+    run_font = FONT
 
     def flush():
         if not run:
             return
         chunk = escape("".join(run))
-        out.append(f'<font name="{RARE_FONT}">{chunk}</font>' if run_rare else chunk)
+        out.append(chunk if run_font == FONT else f'<font name="{run_font}">{chunk}</font>')
         run.clear()
 
     for ch in text:
@@ -161,10 +204,12 @@ def para_text(value, *, newlines: bool = True) -> str:
             flush()
             out.append("<br/>" if newlines else " ")
             continue
-        is_rare = _needs_rare(ch, main, rare)
-        if is_rare != run_rare:
+        font = font_for(ch)
+        if font is None:
+            ch, font = MISSING_MARK, FONT
+        if font != run_font:
             flush()
-            run_rare = is_rare
+            run_font = font
         run.append(ch)
     flush()
     return "".join(out)
@@ -172,10 +217,11 @@ def para_text(value, *, newlines: bool = True) -> str:
 
 def canvas_runs(value) -> list[tuple[str, str]]:
     """User text split into (font, text) runs for direct canvas drawing."""
-    main, rare = register_fonts()
     runs: list[tuple[str, str]] = []
     for ch in clean_text(value).replace("\n", " "):
-        font = RARE_FONT if _needs_rare(ch, main, rare) else FONT
+        font = font_for(ch)
+        if font is None:
+            ch, font = MISSING_MARK, FONT
         if runs and runs[-1][0] == font:
             runs[-1] = (font, runs[-1][1] + ch)
         else:
@@ -235,12 +281,21 @@ class CJKParagraph(Paragraph):
             return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName, textColor=style.textColor,
                              lines=[], ascent=style.fontSize, descent=-0.2 * style.fontSize)
         units = []
+        bold_cover = register_fonts()[BOLD_FONT]
+        regular: dict[int, object] = {}
         for f in frags:
             text = f.text.decode("utf8") if isinstance(f.text, bytes) else f.text
-            if text:
-                units.extend(cjkU(t, f, "utf8") for t in text)
-            else:
+            if not text:
                 units.append(cjkU(text, f, "utf8"))
+                continue
+            for t in text:
+                if f.fontName == BOLD_FONT and ord(t) not in bold_cover and not t.isspace():
+                    # the Bold face has GB2312 only: other characters come from the Regular one
+                    if id(f) not in regular:
+                        regular[id(f)] = f.clone(fontName=FONT)
+                    units.append(cjkU(t, regular[id(f)], "utf8"))
+                else:
+                    units.append(cjkU(t, f, "utf8"))
         widths = []
         for u in units:
             w = u.width
@@ -279,19 +334,20 @@ def styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=12),
         "tiny": ParagraphStyle("tiny", parent=base, fontSize=7, leading=9),
         "note": ParagraphStyle("note", parent=base, fontSize=8.5, leading=12, textColor=GREY),
-        "title": ParagraphStyle("title", parent=base, fontSize=22, leading=30, alignment=TA_CENTER,
-                                spaceAfter=6),
+        "title": ParagraphStyle("title", parent=base, fontName=BOLD_FONT, fontSize=22, leading=30,
+                                alignment=TA_CENTER, spaceAfter=6),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=12, leading=18, alignment=TA_CENTER,
                                    textColor=GREY),
-        "h1": ParagraphStyle("h1", parent=base, fontSize=15, leading=22, spaceBefore=10, spaceAfter=6,
-                             textColor=ACCENT, keepWithNext=1),
-        "h2": ParagraphStyle("h2", parent=base, fontSize=12, leading=18, spaceBefore=8, spaceAfter=3,
-                             textColor=ACCENT, keepWithNext=1),
+        "h1": ParagraphStyle("h1", parent=base, fontName=BOLD_FONT, fontSize=15, leading=22, spaceBefore=10,
+                             spaceAfter=6, textColor=ACCENT, keepWithNext=1),
+        "h2": ParagraphStyle("h2", parent=base, fontName=BOLD_FONT, fontSize=12, leading=18, spaceBefore=8,
+                             spaceAfter=3, textColor=ACCENT, keepWithNext=1),
         "bullet": ParagraphStyle("bullet", parent=base, leftIndent=14, bulletIndent=3),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=12),
         "cell_c": ParagraphStyle("cell_c", parent=base, fontSize=9, leading=12, alignment=TA_CENTER),
         "cell_r": ParagraphStyle("cell_r", parent=base, fontSize=9, leading=12, alignment=TA_RIGHT),
-        "head": ParagraphStyle("head", parent=base, fontSize=9, leading=12, alignment=TA_CENTER),
+        "head": ParagraphStyle("head", parent=base, fontName=BOLD_FONT, fontSize=9, leading=12,
+                               alignment=TA_CENTER),
         "left": ParagraphStyle("left", parent=base, alignment=TA_LEFT),
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
         "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
@@ -390,6 +446,21 @@ def fmt_date(value, lang: str = "zh_CN", blank: str = "") -> str:
     from babel.dates import format_date
 
     return format_date(value, "long", locale=lang)
+
+
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def long_dates(text: str, lang: str = "zh_CN") -> str:
+    """Stored text with dates written 2027-01-01 (a warranty decision) in the documents' one date
+    format: 2027年1月1日."""
+    def one(m):
+        try:
+            return fmt_date(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), lang)
+        except ValueError:
+            return m.group(0)
+
+    return _ISO_DATE.sub(one, text or "")
 
 
 def fmt_datetime(value, lang: str = "zh_CN", blank: str = "") -> str:
