@@ -181,6 +181,12 @@ def test_a_backup_from_the_older_schema_is_migrated(office, db, tmp_path):
         con.execute("DROP TABLE attachment_blob")  # step 3
         for table in ("phone_submission", "pairing_code", "phone_device"):  # step 4
             con.execute(f"DROP TABLE {table}")
+        from warranty_desk.migrations import m005_manual_facts as step5
+
+        for column, _size in step5.PROJECT_TEXT:  # step 5
+            con.execute(f'ALTER TABLE "project" DROP COLUMN "{column}"')
+        con.execute('ALTER TABLE "unit" DROP COLUMN "layout"')
+        con.execute('ALTER TABLE "unit" DROP COLUMN "area"')
         con.execute("DELETE FROM schema_version WHERE version > 1")
 
     old = tmp_path / "v1.wdbak"
