@@ -8,6 +8,7 @@ from warranty_desk.i18n import N_, gettext_for
 
 from ..models import Deposit, Project, Unit, WarrantyItem
 from ..rules import categories as cat
+from ..rules import deposit as deposit_rules
 from ..rules import sla as sla_rules
 from ..services import settings
 from ..services.projects import MANUAL_FACTS
@@ -179,7 +180,7 @@ def scope_text(project: Project, lang: str = "zh_CN") -> str:
 
 def deposit_ratio(deposit: Deposit, project: Project) -> str:
     """The deposit as a share of the settled price: 3%, 2.5% ("" when the price is unknown)."""
-    base = deposit.settled_price or project.settled_amount or project.contract_amount
+    base = deposit.settled_price or deposit_rules.settled_price(project.settled_amount, project.contract_amount)
     if not base:
         return ""
     share = float(deposit.amount) / float(base) * 100
