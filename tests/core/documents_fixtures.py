@@ -89,3 +89,10 @@ def pdf_fonts(path) -> str:
     import subprocess
 
     return subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+
+
+
+def holds_all_of(text: str, long_text: str, unit: str = "地漏返味") -> bool:
+    """Every repetition of `unit` in a long text is in the PDF's text (a long text may be split
+    over rows and pages, which pdftotext may read in another order: count, do not search)."""
+    return squash(text).count(unit) >= long_text.count(unit) > 0

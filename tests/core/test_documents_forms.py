@@ -7,6 +7,7 @@ from documents_fixtures import (
     COMPANY,
     HOSTILE,
     LONG,
+    holds_all_of,
     office_fixture,  # noqa: F401  (the `office` fixture)
     pdf_fonts,
     pdf_text,
@@ -39,9 +40,11 @@ def test_filled_visit_form(office, tmp_path):
 
 def test_filled_repair_notice_and_record(office, tmp_path):
     t = office["ticket"]
-    notice = squash(pdf_text(forms.build_repair_notice(t, tmp_path / "n.pdf")))
+    raw = pdf_text(forms.build_repair_notice(t, tmp_path / "n.pdf"))
+    notice = squash(raw)
+    assert holds_all_of(raw, LONG)
     for value in ("BX-2026-0001", "■紧急", "■是", "给排水管道", "2026年7月3日09:30", "2026年7月3日13:30",
-                  squash(HOSTILE) + "𠀀鑫㐂", LONG[:1500]):
+                  squash(HOSTILE) + "𠀀鑫㐂", LONG[:300]):
         assert squash(value) in notice, value
     record = squash(pdf_text(forms.build_repair_record(t.id, tmp_path / "r.pdf")))
     for value in ("BX-2026-0001", "施工质量", "我方", "PPR管DN20", "¥45.00", "■合格", "■满意",
@@ -65,3 +68,41 @@ def test_a_five_of_five_repair_of_the_demo_office_prints_as_satisfied(demo_db, t
     t = Ticket.select().where(Ticket.satisfaction == 5).order_by(Ticket.id).first()
     text = squash(pdf_text(forms.build_repair_record(t, tmp_path / "r.pdf")))
     assert "■满意□比较满意□一般□不太满意□不满意" in text
+
+
+def test_visit_form_prints_each_finding_once_the_exact_score_and_the_questionnaire(demo_db, tmp_path):
+    from warranty_desk.models import Visit, VisitFinding
+    from warranty_desk.services import questionnaires, visit_records
+
+    visit = (Visit.select().join(VisitFinding).where(Visit.status == "done", Visit.template.is_null(False))
+             .order_by(Visit.id).first())
+    visit.score = 44.5
+    visit.save()
+    text = squash(pdf_text(forms.build_visit_form(visit, tmp_path / "v.pdf")))
+    for finding in visit_records.findings_of(visit):
+        assert text.count(squash(finding.description)) == 1, finding.description
+    assert "（44.5分）" in text and "（44分）" not in text
+    answers = visit_records.answers_of(visit)
+    questions = questionnaires.questions_of(visit.template_id)
+    assert "回访问卷" in text and answers
+    for q in questions:
+        assert squash(q.text)[:20] in text, q.text
+    for value in answers.values():
+        assert squash(value) in text, value
+
+
+def test_a_blank_visit_form_carries_the_questionnaire_to_fill_in(demo_db, tmp_path):
+    from warranty_desk.services import questionnaires
+
+    text = squash(pdf_text(forms.build_visit_form(None, tmp_path / "b.pdf")))
+    current = questionnaires.questions_of(questionnaires.active_template())
+    assert "回访问卷" in text and all(squash(q.text)[:20] in text for q in current)
+
+
+def test_repair_record_names_the_subcontractor_or_says_it_is_not_named(office, tmp_path):
+    t = office["ticket"]
+    t.payer = "分包单位"
+    t.subcontractor = None
+    t.save()
+    text = squash(pdf_text(forms.build_repair_record(t, tmp_path / "r.pdf")))
+    assert "分包单位未指定" in text

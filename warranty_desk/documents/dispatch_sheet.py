@@ -17,7 +17,7 @@ from ..rules.categories import CATEGORIES
 from ..services.tickets import get_ticket
 from . import data, texts
 from .forms import WIDTH, MinHeight, _build, _choices, _grid
-from .style import M, P, fmt_datetime, para_text, plain_table
+from .style import M, P, fmt_datetime, long_dates, para_text, plain_table
 
 TITLE = "派工单"  # the document's name in the PDF metadata and page header (i18n: data)
 
@@ -43,9 +43,9 @@ def build_dispatch_sheet(ticket, path, lang: str = "zh_CN") -> Path:
     comp = data.company()
     unit = t.unit if t.unit_id else None
     category = CATEGORIES[t.category].name if t.category in CATEGORIES else t.category
-    decision = (_("保修期内") if t.in_warranty else _("保修期外（有偿维修）")) + "：" + (t.warranty_reason or "")
+    decision = (_("保修期内") if t.in_warranty else _("保修期外（有偿维修）")) + "：" + long_dates(t.warranty_reason, lang)
     if t.warranty_override_reason:
-        decision += "\n" + _("更改判定的原因：{r}").format(r=t.warranty_override_reason)
+        decision += "\n" + _("更改判定的原因：{r}").format(r=long_dates(t.warranty_override_reason, lang))
     staff = _person(t.assignee.name, t.assignee.phone) if t.assignee_id else ""
     sub = ""
     if t.subcontractor_id:

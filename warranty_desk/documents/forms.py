@@ -32,6 +32,7 @@ from .style import (
     fmt_date,
     fmt_datetime,
     grid_table,
+    long_dates,
     money_text,
     numbered_canvas_class,
     para_text,
@@ -62,7 +63,7 @@ class MinHeight(Flowable):
         return self.width, self.height
 
     def split(self, aw, ah):
-        return []  # the cell does not split; long text makes the row taller instead
+        return []  # the cell does not split: a long text comes in pieces (see _pieces)
 
     def draw(self):
         y = self.height
@@ -106,8 +107,12 @@ def _grid(pairs):
                 spans.append(("SPAN", (1, len(rows) - 1), (3, len(rows) - 1)))
                 pending = []
             min_h = rest[0] if not isinstance(rest[0], bool) else None
-            rows.append([M(label, "cell"), cell(value, min_h), "", ""])
-            spans.append(("SPAN", (1, len(rows) - 1), (3, len(rows) - 1)))
+            for n, piece in enumerate(_pieces(value, WIDTH - lw - 8, PIECE_HEIGHT) if value else [None]):
+                # a long text goes on in rows of its own (续), so the table breaks between them at
+                # the page end instead of moving the whole text to the next page
+                content = cell(value, min_h) if piece is None else (MinHeight([piece], min_h) if min_h else piece)
+                rows.append([M(label if n == 0 else _("（续）"), "cell"), content, "", ""])
+                spans.append(("SPAN", (1, len(rows) - 1), (3, len(rows) - 1)))
             continue
         pending += [M(label, "cell"), cell(value)]
         if len(pending) == 4:
@@ -119,6 +124,26 @@ def _grid(pairs):
         spans.append(("SPAN", (1, len(rows) - 1), (3, len(rows) - 1)))
     extra = [("BACKGROUND", (0, 0), (0, -1), HEAD_BG), *shade, *spans]
     return grid_table(rows, [lw, vw, lw, vw], header_rows=0, zebra=False, extra=extra)
+
+
+PIECE_HEIGHT = 60 * mm  # the longest piece of a long text in one row of a form
+
+
+def _pieces(value, width: float, height: float) -> list:
+    """A text as paragraphs of at most `height` each (one when it is short)."""
+    para = M(value[1], "cell") if isinstance(value, tuple) else P(value, "cell")
+    pieces = []
+    while True:
+        _w, h = para.wrap(width, height * 10)
+        if h <= height:
+            pieces.append(para)
+            return pieces
+        parts = para.split(width, height)
+        if len(parts) < 2:
+            pieces.append(para)
+            return pieces
+        pieces.append(parts[0])
+        para = parts[1]
 
 
 def _signatures(labels):
@@ -175,10 +200,12 @@ def build_visit_form(visit, path, project=None, lang: str = "zh_CN") -> Path:
     v = visit
     found = []
     if v is not None:
-        found = [f"[{r.area}] {r.description}" if r.area else r.description
-                 for r in VisitFinding.select().where(VisitFinding.visit == v).order_by(VisitFinding.id)]
-        if v.findings.strip():
-            found.insert(0, v.findings.strip())
+        rows = list(VisitFinding.select().where(VisitFinding.visit == v).order_by(VisitFinding.id))
+        found = [f"[{r.area}] {r.description}" if r.area else r.description for r in rows]
+        summary = v.findings.strip()
+        # the visit's own summary only when it says more than its findings (often it is one of them)
+        if summary and not any(r.description.strip() and r.description.strip() in summary for r in rows):
+            found.insert(0, summary)
     tickets = []
     if v is not None:
         tickets = list(v.tickets_found)
@@ -186,7 +213,7 @@ def build_visit_form(visit, path, project=None, lang: str = "zh_CN") -> Path:
                                                                   & VisitFinding.ticket.is_null(False))]
         tickets = list({t.id: t for t in tickets}.values())
     grade = (v.grade or "") if v is not None else ""
-    score = f"{v.score:.0f}分" if v is not None and v.score is not None else ""
+    score = _("{score}分").format(score=_score_text(v.score)) if v is not None and v.score is not None else ""
     pairs = [
         (_("工程名称"), proj.name if proj else "", True),
         (_("工程编号"), proj.code if proj else ""), (_("房号 / 业主"), _unit_text(v.unit if v else None, proj)),
@@ -205,8 +232,42 @@ def build_visit_form(visit, path, project=None, lang: str = "zh_CN") -> Path:
         (_("需维修事项"), "\n".join(f"{t.number} {_category(t.category)} {t.description}" for t in tickets), 22 * mm),
     ]
     story = _header(_("工程回访记录表"), f"HF-{v.id:05d}" if v else "", comp.name)
-    story += [_grid(pairs), _signatures([_("回访人签字"), _("被访人签字")])]
+    story += [_grid(pairs), *_questionnaire(v, lang), _signatures([_("回访人签字"), _("被访人签字")])]
     return _build(path, story, _("工程回访记录表"), comp)
+
+
+def _score_text(score) -> str:
+    """44.5 → 44.5, 86.0 → 86 (a score is never rounded on a signed form)."""
+    return f"{float(score):.2f}".rstrip("0").rstrip(".")
+
+
+def _questionnaire(visit, lang: str) -> list:
+    """The questionnaire with the owner's answers (a recorded visit), or its questions with room
+    for the answers (a visit still to be made, or a blank form: the office's current questionnaire)."""
+    from ..rules import scoring
+    from ..services import questionnaires, visit_records
+
+    _ = gettext_for(lang)
+    template = visit.template_id if visit is not None and visit.template_id else None
+    if template is None:
+        current = questionnaires._active(questionnaires.DEFAULT_FAMILY)  # read only: printing writes nothing
+        template = current.id if current is not None else None
+    if template is None:
+        return []
+    answers = visit_records.answers_of(visit) if visit is not None and visit.template_id else {}
+    rows = [[M(h, "head") for h in (_("序号"), _("类别"), _("题目"), _("回答"), _("得分"))]]
+    for n, q in enumerate(questionnaires.questions_of(template), 1):
+        value = answers.get(q.id, "")
+        try:
+            points = scoring.answer_score(questionnaires.spec_of(q), value) if value else None
+        except scoring.AnswerError:
+            points = None
+        shown = _("{value} 分").format(value=value) if q.kind == scoring.SCALE and value else value
+        rows.append([M(str(n), "cell_c"), P(q.area, "cell_c"), P(q.text, "cell"),
+                     MinHeight([P(shown, "cell")], 0 if value else 6 * mm),
+                     P("" if points is None else _score_text(points), "cell_c")])
+    return [Spacer(1, 3 * mm), M(_("回访问卷"), "h2"),
+            grid_table(rows, [WIDTH * f for f in (0.07, 0.13, 0.44, 0.26, 0.10)], zebra=False)]
 
 
 # --- 质量修理通知书 ---------------------------------------------------------------------------
@@ -238,7 +299,7 @@ def build_repair_notice(ticket, path, project=None, lang: str = "zh_CN") -> Path
         (_("紧急程度"), ("markup", _choices(("紧急", "一般"), urgency))),  # i18n: data
         (_("在保修期内"), ("markup", _choices((_("是"), _("否")), in_warranty))),
         (_("问题描述"), t.description if t else "", 50 * mm),
-        (_("保修期判定"), (t.warranty_override_reason or t.warranty_reason) if t else "", True),
+        (_("保修期判定"), long_dates(t.warranty_override_reason or t.warranty_reason, lang) if t else "", True),
         (_("要求到场时间"), fmt_datetime(t.onsite_due, lang) if t else ""),
         (_("要求修复时间"), fmt_datetime(t.complete_due, lang) if t else ""),
     ]
@@ -271,6 +332,17 @@ def _cost_table(t):
                              ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None])])
 
 
+def _subcontractor_text(t, _) -> str:
+    """The subcontractor; 未指定 when the cost falls on a subcontractor the ticket does not name."""
+    if t is None:
+        return ""
+    if t.subcontractor_id:
+        return t.subcontractor.name
+    if t.payer == "分包单位":  # i18n: data (stored payer)
+        return _("未指定（费用由分包单位承担，请在工单上指定）")
+    return ""
+
+
 def build_repair_record(ticket, path, project=None, lang: str = "zh_CN") -> Path:
     """维修记录单 / 保修完成验收单: filled from `ticket` (Ticket or id), or blank."""
     lang = texts.effective_lang(lang, "forms")
@@ -290,7 +362,7 @@ def build_repair_record(ticket, path, project=None, lang: str = "zh_CN") -> Path
         (_("报修时间"), fmt_datetime(t.reported_at, lang) if t else ""), (_("问题类别"), _category(t.category) if t else ""),
         (_("问题描述"), t.description if t else "", 30 * mm),
         (_("维修人员"), (t.assignee.name if t and t.assignee_id else "")),
-        (_("分包单位"), (t.subcontractor.name if t and t.subcontractor_id else "")),
+        (_("分包单位"), _subcontractor_text(t, _)),
         (_("到场时间"), fmt_datetime(t.onsite_at, lang) if t else ""),
         (_("完成时间"), fmt_datetime(t.completed_at, lang) if t else ""),
         (_("原因分类"), t.cause_class if t else ""), (_("费用承担"), t.payer if t else ""),

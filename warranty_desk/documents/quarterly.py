@@ -16,19 +16,26 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, SimpleDoc
 
 from warranty_desk.i18n import _, gettext_for
 
+from ..services import settings
 from . import data, texts
 from . import quarterly_figures as qf
 from .style import (
     ACCENT,
+    BLANK,
     FONT,
+    HEAD_BG,
+    INK,
+    CJKParagraph,
     M,
     P,
+    RuledLines,
     atomic_pdf,
     doc_kwargs,
     fmt_date,
     grid_table,
     money_text,
     numbered_canvas_class,
+    para_text,
     plain_table,
     styles,
 )
@@ -62,6 +69,11 @@ def _style_axes(chart) -> None:
     chart.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
     chart.barLabels.fontName = FONT
     chart.barLabels.fontSize = 7
+    chart.barLabels.fillColor = INK
+    # the value sits just beyond the end of its bar (never half over a dark bar)
+    chart.barLabels.nudge = 6
+    chart.barLabels.boxAnchor = "w" if isinstance(chart, HorizontalBarChart) else "s"
+    chart.barLabels.dy = 0
     chart.barLabelFormat = "%d"
 
 
@@ -151,6 +163,8 @@ def _cover(f: qf.QuarterFigures, comp, today, lang):
         P(q.label, "subtitle"),
         Spacer(1, 4 * mm),
         P(_("统计期间：{start} 至 {end}").format(start=fmt_date(q.start, lang), end=fmt_date(q.end, lang)), "center"),
+        *([P(_("（本季度尚未结束，数字截至{today}）").format(today=fmt_date(today, lang)), "center")]
+          if f.unfinished else []),
         Spacer(1, 80 * mm),
         P(comp.name, "center"),
         P(_('质量部 编制\u3000{today}').format(today=fmt_date(today, lang)), "center"),
@@ -158,17 +172,19 @@ def _cover(f: qf.QuarterFigures, comp, today, lang):
     ]
 
 
-def _summary(f: qf.QuarterFigures):
+def _summary(f: qf.QuarterFigures, lang="zh_CN"):
+    _ = gettext_for(lang)
     v, s, t = f.visits, f.satisfaction, f.tickets
     rows = [
         [M(_("回访"), "head"), M(_("数量"), "head"), M(_("维修工单"), "head"), M(_("数量"), "head")],
         [M(_("计划回访（次）"), "cell"), M(str(v.planned), "cell_r"), M(_("本季受理（件）"), "cell"), M(str(t.received), "cell_r")],
-        [M(_("已完成（次）"), "cell"), M(f"{v.done}（{_pct(v.done, v.planned)}）", "cell_r"),
+        [M(_("已完成（次，占计划）"), "cell"), M(f"{v.done}（{_pct(v.done, v.planned)}）", "cell_r"),
          M(_("其中紧急（件）"), "cell"), M(str(t.emergency), "cell_r")],
-        [M(_("按期完成（次）"), "cell"), M(f"{v.on_time}（{_pct(v.on_time, v.judged)}）", "cell_r"),
+        [M(_("按期完成（次，占应完成*）"), "cell"), M(f"{v.on_time}（{_pct(v.on_time, v.judged)}）", "cell_r"),
          M(_("本季关闭（件）"), "cell"), M(str(t.closed), "cell_r")],
         [M(_("未完成 / 错过（次）"), "cell"), M(str(v.missed), "cell_r"),
-         M(_("在时限内修复（件）"), "cell"), M(f"{t.within_sla}/{t.completed}（{_pct(t.within_sla, t.completed)}）", "cell_r")],
+         M(_("在时限内修复（件，占已修复**）"), "cell"),
+         M(f"{t.within_sla}/{t.completed}（{_pct(t.within_sla, t.completed)}）", "cell_r")],
         [M(_("未联系上（次）"), "cell"), M(str(v.unreachable), "cell_r"),
          M(_("平均响应时间"), "cell"), M(_num(t.avg_response_hours, 1, _(" 小时")), "cell_r")],
         [M(_("逾期未回访 / 待回访（次）"), "cell"), M(f"{v.overdue} / {v.pending}", "cell_r"),
@@ -179,15 +195,22 @@ def _summary(f: qf.QuarterFigures):
     grades = "，".join(f"{name} {n}" for name, n in s.grades.items())
     top = "、".join(_("{name}（{n}件）").format(name=name, n=n) for _x, name, n in t.by_category[:3]) or _("无")
     w = WIDTH
-    story = [M(_("一、本季概况"), "h1"),
-             grid_table(rows, [w * 0.30, w * 0.20, w * 0.30, w * 0.20], zebra=False), Spacer(1, 3 * mm),
+    story = [_heading(_("本季概况"), lang)]
+    if f.unfinished:
+        story.append(P(_("本季度尚未结束：以下数字截至{today}，待回访和未关闭的工单还会变化。").format(
+            today=fmt_date(f.today, lang)), "note"))
+    story += [grid_table(rows, [w * 0.30, w * 0.20, w * 0.30, w * 0.20], zebra=False),
+             P(_("* 应完成 = 已完成 + 错过 + 逾期未回访（计划日期加{days}天已过）；完成率的基数是全部计划回访。"
+                 "** 基数是本季受理且已修复的工单。").format(days=qf.on_time_days()), "note"),
+             Spacer(1, 3 * mm),
              P(_("满意度等级（{count}次有评分的回访）：{grades}。报修最多的问题：{top}。缺陷责任期已届满、待返还的质量保证金：{n}笔（{value}）。").format(count=s.count, grades=grades, top=top, n=len(f.deposits), value=money_text(sum(d.amount for d in f.deposits)) if f.deposits else _("无")), "indent")]
     return story
 
 
-def _charts(f: qf.QuarterFigures):
+def _charts(f: qf.QuarterFigures, lang="zh_CN"):
+    _ = gettext_for(lang)
     row = plain_table([[visits_chart(f.visits), grades_chart(f.satisfaction)]], [WIDTH / 2, WIDTH / 2])
-    story = [M(_("二、图表"), "h1"), row, Spacer(1, 4 * mm)]
+    story = [_heading(_("图表"), lang), row, Spacer(1, 4 * mm)]
     if f.tickets.by_category:
         story.append(categories_chart(f.tickets))
     else:
@@ -195,7 +218,8 @@ def _charts(f: qf.QuarterFigures):
     return story
 
 
-def _projects(f: qf.QuarterFigures):
+def _projects(f: qf.QuarterFigures, lang="zh_CN"):
+    _ = gettext_for(lang)
     head = [_("工程"), _("计划回访"), _("完成"), _("按期"), _("错过"), _("满意度"), _("受理工单"), _("关闭"), _("时限内修复")]
     rows = [[M(h, "head") for h in head]]
     for r in f.projects:
@@ -206,7 +230,7 @@ def _projects(f: qf.QuarterFigures):
             M(str(r.tickets_closed), "cell_r"), M(str(r.tickets_within_sla), "cell_r"),
         ])
     fr = [0.28, 0.09, 0.08, 0.08, 0.08, 0.09, 0.10, 0.08, 0.12]
-    story = [CondPageBreak(40 * mm), M(_("三、分项目统计"), "h1")]
+    story = [CondPageBreak(40 * mm), _heading(_("分项目统计"), lang)]
     if not f.projects:
         story.append(P(_("本季没有工程安排回访或受理报修。"), "indent"))
     else:
@@ -216,7 +240,7 @@ def _projects(f: qf.QuarterFigures):
 
 def _findings(f: qf.QuarterFigures, lang):
     _ = gettext_for(lang)
-    story = [CondPageBreak(40 * mm), M(_("四、回访发现的问题及处理"), "h1")]
+    story = [CondPageBreak(40 * mm), _heading(_("回访发现的问题及处理"), lang)]
     if not f.findings:
         story.append(P(_("本季回访未发现需要处理的问题。"), "indent"))
         return story
@@ -225,6 +249,129 @@ def _findings(f: qf.QuarterFigures, lang):
         rows.append([P(fmt_date(item.on, lang), "cell_c"), P(f"{item.project_code}　{item.project_name}", "cell"),
                      P(item.description, "cell"), P(item.action, "cell")])
     story.append(grid_table(rows, [WIDTH * x for x in (0.15, 0.25, 0.35, 0.25)]))
+    return story
+
+
+_numbering: dict = {}
+
+
+def _heading(title: str, lang: str):
+    """一、二、… in the order the sections print (a report without data leaves some out)."""
+    _numbering["n"] = _numbering.get("n", 0) + 1
+    return M(para_text(texts.heading_number(_numbering["n"], lang) + title), "h1")
+
+
+def _rate(part, whole) -> str:
+    return _pct(part, whole)
+
+
+def _trend(f: qf.QuarterFigures, lang):
+    """The report's quarter beside the four before it."""
+    _ = gettext_for(lang)
+    rows_data = f.trend
+    head = [M(_("指标"), "head")] + [P(r.label, "head") for r in rows_data]
+    lines = [
+        (_("计划回访（次）"), [str(r.planned) for r in rows_data]),
+        (_("完成率（占计划）"), [_rate(r.done, r.planned) for r in rows_data]),
+        (_("按期率（占应完成）"), [_rate(r.on_time, r.judged) for r in rows_data]),
+        (_("满意度平均分"), [_num(r.average, 1) for r in rows_data]),
+        (_("受理工单（件）"), [str(r.received) for r in rows_data]),
+        (_("时限内修复率"), [_rate(r.within_sla, r.completed) for r in rows_data]),
+    ]
+    rows = [head] + [[M(label, "cell")] + [M(v, "cell_r") for v in values] for label, values in lines]
+    n = len(rows_data)
+    widths = [WIDTH * 0.25] + [WIDTH * 0.75 / n] * n
+    story = [CondPageBreak(50 * mm), _heading(_("与前四个季度比较"), lang),
+             grid_table(rows, widths, zebra=True, extra=[("BACKGROUND", (n, 1), (n, -1), HEAD_BG)])]
+    if f.unfinished:
+        story.append(P(_("{label}的数字截至{today}。").format(label=rows_data[-1].label, today=fmt_date(f.today, lang)),
+                       "note"))
+    return story
+
+
+def _items(f: qf.QuarterFigures, lang):
+    """RULES.md §7: satisfaction per warranty item — the owners' ratings of the closed repairs."""
+    _ = gettext_for(lang)
+    story = [CondPageBreak(40 * mm), _heading(_("分保修项目的满意度"), lang)]
+    if not f.items:
+        story.append(P(_("本季关闭的维修工单没有业主评分。"), "indent"))
+        return story
+    rows = [[M(h, "head") for h in (_("保修项目"), _("评分（件）"), _("平均分（5分制）"), _("满意率（4—5分）"),
+                                    _("等级"))]]
+    for r in f.items:
+        rows.append([P(r.name, "cell"), M(str(r.rated), "cell_r"), M(f"{r.average:.1f}", "cell_r"),
+                     M(_pct(r.satisfied, r.rated), "cell_r"), P(_(r.grade), "cell_c")])
+    story += [grid_table(rows, [WIDTH * x for x in (0.34, 0.14, 0.18, 0.18, 0.16)]),
+              P(_("依据：本季关闭的维修工单上业主验收时给出的评分（1—5分）。"), "note")]
+    return story
+
+
+def _change(now, before, unit="", digits=0, lang="zh_CN") -> str:
+    _ = gettext_for(lang)
+    if now is None or before is None:
+        return ""
+    diff = now - before
+    if abs(diff) < 10 ** -digits / 2:
+        return _("，与上季度持平")
+    text = f"{abs(diff):.{digits}f}{unit}"
+    return _("，比上季度提高{value}").format(value=text) if diff > 0 else _("，比上季度下降{value}").format(value=text)
+
+
+def _conclusions(f: qf.QuarterFigures, lang):
+    """The seed asks every visit report for conclusions and 改进措施: the figures say what went
+    well or not; the measures follow from them, with lines for the quality department's own."""
+    _ = gettext_for(lang)
+    v, s, t = f.visits, f.satisfaction, f.tickets
+    before = f.trend[-2] if len(f.trend) >= 2 else None
+    done_rate = v.done / v.planned * 100 if v.planned else None
+    before_rate = before.done / before.planned * 100 if before and before.planned else None
+    sla_rate = t.within_sla / t.completed * 100 if t.completed else None
+    before_sla = before.within_sla / before.completed * 100 if before and before.completed else None
+    points = []
+    if v.planned:
+        points.append(_("回访：计划{planned}次，完成{done}次（{rate}）{change}。").format(
+            planned=v.planned, done=v.done, rate=_pct(v.done, v.planned), change=_change(done_rate, before_rate, "%", 0, lang)))
+    if s.average is not None:
+        low = s.grades.get("不太满意", 0) + s.grades.get("不满意", 0)  # i18n: data (grade keys)
+        points.append(_("满意度：平均{avg}分{change}；“不太满意”和“不满意”共{low}次。").format(
+            avg=_num(s.average, 1), change=_change(s.average, before.average if before else None, _("分"), 1, lang), low=low))
+    if t.received:
+        top = "、".join(_("{name}（{n}件）").format(name=name, n=n) for _k, name, n in t.by_category[:2])
+        points.append(_("报修：受理{n}件，最多的是{top}；时限内修复率{rate}{change}。").format(
+            n=t.received, top=top, rate=_pct(t.within_sla, t.completed), change=_change(sla_rate, before_sla, "%", 0, lang)))
+    open_findings = [x for x in f.findings if not x.action.startswith(_("已立维修工单"))]
+    if f.findings:
+        points.append(_("回访发现问题{n}项，其中{open}项未立维修工单，记录在案待复查。").format(
+            n=len(f.findings), open=len(open_findings)))
+    if f.deposits:
+        points.append(_("质量保证金：{n}笔缺陷责任期已届满待返还。").format(n=len(f.deposits)))
+    measures = []
+    if v.planned and v.done < 0.9 * v.planned:
+        measures.append(_("回访完成率不足九成：每月初核对回访计划，未联系上的回访在{days}个工作日内再次联系。").format(
+            days=settings.get("visit_retry_days") or 1))
+    if v.judged and v.on_time < 0.9 * v.judged:
+        measures.append(_("按期率不足九成：回访提前一周通知负责人，逾期未回访的由项目经理督办。"))
+    if t.completed and t.within_sla < 0.9 * t.completed:
+        measures.append(_("时限内修复率不足九成：对超时工单逐件分析原因，紧急报修安排值班人员。"))
+    if t.by_category:
+        _k, name, n = t.by_category[0]
+        measures.append(_("{name}报修最多（{n}件）：组织责任单位对同类部位排查，并在下个季节性回访中重点检查。").format(
+            name=name, n=n))
+    low = [r for r in f.items if r.average < 4]
+    if low:
+        measures.append(_("{names}的维修评分偏低：逐件回访了解原因，改进维修质量和沟通。").format(
+            names="、".join(r.name for r in low)))
+    if open_findings:
+        measures.append(_("回访发现、尚未立单的{n}项问题：由项目部在一个月内复查，需要维修的立维修工单。").format(
+            n=len(open_findings)))
+    if f.deposits:
+        measures.append(_("到期的质量保证金：按期申请返还，逾期未返还的发出催告。"))
+    story = [CondPageBreak(60 * mm), _heading(_("结论与改进措施"), lang), M(_("结论"), "h2")]
+    story += [CJKParagraph(para_text(p), styles()["bullet"], bulletText="•") for p in points] or [
+        P(_("本季没有可比较的数字。"), "indent")]
+    story += [M(_("改进措施"), "h2")]
+    story += [P(f"{n}. {m}", "body") for n, m in enumerate(measures, 1)]
+    story += [P(_("其他改进措施（质量部填写）："), "body"), RuledLines(3, WIDTH)]
     return story
 
 
@@ -237,7 +384,7 @@ def _status(d, _) -> str:
 
 def _deposits(f: qf.QuarterFigures, lang):
     _ = gettext_for(lang)
-    story = [CondPageBreak(40 * mm), M(_("五、到期的质量保证金"), "h1")]
+    story = [CondPageBreak(40 * mm), _heading(_("到期的质量保证金"), lang)]
     if not f.deposits:
         story.append(P(_("本季没有缺陷责任期届满、待返还的质量保证金。"), "indent"))
         return story
@@ -253,7 +400,7 @@ def _deposits(f: qf.QuarterFigures, lang):
 def _empty(f: qf.QuarterFigures, lang):
     _ = gettext_for(lang)
     q = f.quarter
-    return [M(_("本季概况"), "h1"),
+    return [_heading(_("本季概况"), lang),
             P(_("{label}（{start}至{end}）没有计划或完成的回访，没有受理或关闭的维修工单，也没有到期的质量保证金，因此本报告没有统计数字和图表。").format(label=q.label, start=fmt_date(q.start, lang), end=fmt_date(q.end, lang)), "indent"),
             P(_("如果这与实际情况不符，请检查回访记录和维修工单是否已录入保修台。"), "indent")]
 
@@ -267,16 +414,22 @@ def build_quarterly_report(quarter, path, lang: str = "zh_CN", today: dt.date | 
     figures = qf.compute(quarter, today=today, project_ids=project_ids)
     comp = data.company()
     story = _cover(figures, comp, today, lang)
+    _numbering.clear()
     if figures.empty:
         story += _empty(figures, lang)
     else:
-        story += _summary(figures)
-        story += _charts(figures)
-        story += _projects(figures)
+        story += _summary(figures, lang)
+        story += _charts(figures, lang)
+        story += _trend(figures, lang)
+        story += _projects(figures, lang)
+        story += _items(figures, lang)
         story += _findings(figures, lang)
         story += _deposits(figures, lang)
+        story += _conclusions(figures, lang)
+    sign = [[M(f"{label}{BLANK}", "body") for label in (_("编制："), _("审核："), _("批准："))],
+            [M(_("日期：____年__月__日"), "small") for _x in range(3)]]
     story += [Spacer(1, 10 * mm), KeepTogether([
-        plain_table([[M(_("编制："), "body"), M(_("审核："), "body"), M(_("批准："), "body")]], [WIDTH / 3] * 3),
+        plain_table(sign, [WIDTH / 3] * 3, [("BOTTOMPADDING", (0, 0), (-1, 0), 8 * mm)]),
     ])]
     title = _('季度回访报告\u3000{label}').format(label=figures.quarter.label)
     target = Path(path)

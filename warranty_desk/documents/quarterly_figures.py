@@ -15,6 +15,9 @@ Definitions (written down so the report, the screens and a reader agree):
   complete) met. Average response time: reported → responded (hours); repair time: reported →
   completed (days).
 - Deposits due: 缺陷责任期 ending within the quarter (or before it and not yet returned).
+- Trend: the same visit and ticket figures for the quarter and the four before it.
+- Satisfaction per item: the owners' 1–5 ratings of the repairs closed in the quarter, by the
+  ticket's warranty item (satisfied = 4 or 5).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from ..models import Deposit, Project, Ticket, Visit, VisitFinding
 from ..rules import categories as cat
 from ..rules import visit_states as vs
 from ..rules.periods import add_months
-from ..rules.satisfaction import GRADES, grade
+from ..rules.satisfaction import GRADES, grade, rating_grade
 from ..services import settings
 
 GRADE_NAMES = [name for _x, name in GRADES]
@@ -173,6 +176,38 @@ class Finding:
 
 
 @dataclass
+class TrendRow:
+    """One quarter of the trend table (the report's quarter and the four before it)."""
+    label: str
+    planned: int = 0
+    done: int = 0
+    on_time: int = 0
+    judged: int = 0  # done + missed + overdue: what should have been done by the report day
+    scores: list = field(default_factory=list)
+    received: int = 0
+    completed: int = 0
+    within_sla: int = 0
+
+    @property
+    def average(self) -> float | None:
+        return sum(self.scores) / len(self.scores) if self.scores else None
+
+
+@dataclass
+class ItemSatisfaction:
+    """The owners' 1–5 ratings of the repairs of one warranty item (RULES.md §7: per item)."""
+    key: str
+    name: str
+    rated: int
+    average: float  # 1–5
+    satisfied: int  # rated 4 or 5
+
+    @property
+    def grade(self) -> str:
+        return rating_grade(round(self.average))
+
+
+@dataclass
 class QuarterFigures:
     quarter: Quarter
     visits: VisitFigures
@@ -181,6 +216,14 @@ class QuarterFigures:
     deposits: list[DepositDue]
     projects: list[ProjectRow]
     findings: list[Finding]
+    trend: list[TrendRow] = field(default_factory=list)
+    items: list[ItemSatisfaction] = field(default_factory=list)
+    today: dt.date | None = None
+
+    @property
+    def unfinished(self) -> bool:
+        """The report is made before the quarter ended: its figures are 截至 the report day."""
+        return self.today is not None and self.today < self.quarter.end
 
     @property
     def empty(self) -> bool:
@@ -377,6 +420,12 @@ def findings(visits: list[Visit]) -> list[Finding]:
     by_id = {v.id: v for v in visits}
     out: list[Finding] = []
     seen_text = set()
+    found_by_visit: dict[int, list[Ticket]] = {}
+    if ids:
+        for t in Ticket.select(Ticket.id, Ticket.number, Ticket.state, Ticket.source_visit).where(
+                Ticket.source_visit.in_(ids)).order_by(Ticket.id):
+            found_by_visit.setdefault(t.source_visit_id, []).append(t)
+
     if ids:
         query = (VisitFinding.select(VisitFinding, Ticket).join(Ticket, JOIN.LEFT_OUTER)
                  .where(VisitFinding.visit.in_(ids)).order_by(VisitFinding.id))
@@ -387,24 +436,85 @@ def findings(visits: list[Visit]) -> list[Finding]:
                 t = row.ticket
                 action = _("已立维修工单 {number}（{state}）").format(number=t.number, state=t.state)
             else:
-                action = _("未立维修工单")
+                tickets = found_by_visit.get(row.visit_id, [])
+                action = (_("已立维修工单 ") + "、".join(f"{t.number}（{t.state}）" for t in tickets) if tickets
+                          else _("未立维修工单：记录在案，下次回访复查"))
             out.append(Finding(v.project.code, v.project.name, v.done_at.date() if v.done_at else v.planned_on,
                                f"[{row.area}] {row.description}" if row.area else row.description, action))
-    found_by_visit: dict[int, list[Ticket]] = {}
-    if ids:
-        for t in Ticket.select(Ticket.id, Ticket.number, Ticket.state, Ticket.source_visit).where(
-                Ticket.source_visit.in_(ids)).order_by(Ticket.id):
-            found_by_visit.setdefault(t.source_visit_id, []).append(t)
     for v in visits:
         if v.status == vs.DONE and is_problem(v.findings) and v.id not in seen_text:
             tickets = found_by_visit.get(v.id, [])
             if tickets:
                 action = _("已立维修工单 ") + "、".join(f"{t.number}（{t.state}）" for t in tickets)
             else:
-                action = _("未立维修工单") + (f"；业主意见：{v.opinion.strip()}" if v.opinion.strip() else "")
+                action = _("未立维修工单：记录在案，下次回访复查") + (
+                    _("；业主意见：{opinion}").format(opinion=v.opinion.strip()) if v.opinion.strip() else "")
             out.append(Finding(v.project.code, v.project.name, v.done_at.date() if v.done_at else v.planned_on,
                                v.findings.strip(), action))
     return sorted(out, key=lambda f: (f.on or dt.date.min, f.project_code))
+
+
+def previous(q: Quarter, n: int = 1) -> Quarter:
+    index = q.year * 4 + (q.number - 1) - n
+    return Quarter(index // 4, index % 4 + 1)
+
+
+def trend(q: Quarter, today: dt.date | None = None, project_ids=None, count: int = 5) -> list[TrendRow]:
+    """The headline figures of `q` and the quarters before it, oldest first — two narrow queries
+    over the whole span (not one report's worth of queries per quarter)."""
+    today = today or dt.date.today()
+    grace = on_time_days()
+    quarters = [previous(q, n) for n in range(count - 1, -1, -1)]
+    rows = {(x.year, x.number): TrendRow(x.code) for x in quarters}
+    first, last = quarters[0].start, q.end
+
+    def row_of(day):
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        return rows.get((day.year, (day.month - 1) // 3 + 1))
+
+    visits = Visit.select(Visit.planned_on, Visit.status, Visit.done_at, Visit.score).where(
+        (Visit.planned_on >= first) & (Visit.planned_on <= last))
+    for planned_on, status, done_at, score in _project_filter(visits, Visit, project_ids).tuples():
+        r = row_of(planned_on)
+        if r is None or status == vs.CANCELLED:
+            continue
+        r.planned += 1
+        late = planned_on + dt.timedelta(days=grace)
+        if status == vs.DONE:
+            r.done += 1
+            r.judged += 1
+            done_on = done_at.date() if isinstance(done_at, dt.datetime) else done_at
+            r.on_time += bool(done_on and done_on <= late)
+            if score is not None:
+                r.scores.append(float(score))
+        elif status == vs.MISSED or (status == vs.PLANNED and late < today):
+            r.judged += 1
+    start, end = dt.datetime.combine(first, dt.time.min), dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min)
+    tickets = Ticket.select(Ticket.reported_at, Ticket.completed_at, Ticket.respond_due, Ticket.responded_at,
+                            Ticket.onsite_due, Ticket.onsite_at, Ticket.complete_due).where(
+        (Ticket.reported_at >= start) & (Ticket.reported_at < end))
+    for t in _project_filter(tickets, Ticket, project_ids):
+        r = row_of(t.reported_at)
+        if r is None:
+            continue
+        r.received += 1
+        if t.completed_at is not None:
+            r.completed += 1
+            r.within_sla += bool(within_sla(t))
+    return [rows[(x.year, x.number)] for x in quarters]
+
+
+def item_satisfaction(closed: list[Ticket]) -> list[ItemSatisfaction]:
+    """Per warranty item: how the owners rated the repairs closed in the quarter (1–5)."""
+    ratings: dict[str, list[int]] = {}
+    for t in closed:
+        if t.satisfaction is not None:
+            ratings.setdefault(t.category, []).append(int(t.satisfaction))
+    out = [ItemSatisfaction(key, category_name(key), len(values), sum(values) / len(values),
+                            sum(1 for v in values if v >= 4)) for key, values in ratings.items()]
+    order = {key: n for n, key in enumerate(cat.CATEGORIES)}
+    return sorted(out, key=lambda r: (order.get(r.key, 99), r.key))
 
 
 def compute(q: Quarter | str, today: dt.date | None = None, project_ids=None) -> QuarterFigures:
@@ -421,4 +531,7 @@ def compute(q: Quarter | str, today: dt.date | None = None, project_ids=None) ->
         deposits=deposits_due(q, today, project_ids),
         projects=project_rows(visits, received, closed),
         findings=findings(visits),
+        trend=trend(q, today, project_ids),
+        items=item_satisfaction(closed),
+        today=today or dt.date.today(),
     )

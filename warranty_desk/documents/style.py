@@ -554,9 +554,10 @@ def numbered_canvas_class(company: str, doc_title: str, lang: str = "zh_CN", ski
     def header_paragraphs(w):
         if not fitted:
             note = styles()["note"]
-            fitted["left"] = fit_paragraph(company, note, w / 2 - 20 * mm, 5 * mm)
+            # a long name is cut with "…" at a readable size, never shrunk to fine print over the rule
+            fitted["left"] = fit_paragraph(company, note, w / 2 - 20 * mm, 5 * mm, min_size=7.5)
             fitted["right"] = fit_paragraph(doc_title, ParagraphStyle("hr", parent=note, alignment=TA_RIGHT),
-                                            w / 2 - 20 * mm, 5 * mm)
+                                            w / 2 - 20 * mm, 5 * mm, min_size=7.5)
         return fitted["left"], fitted["right"]
 
     class NumberedCanvas(rl_canvas.Canvas):

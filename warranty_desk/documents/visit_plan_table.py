@@ -31,9 +31,9 @@ def build_visit_plan(year: int, path, lang: str = "zh_CN") -> Path:
 
     table_rows = [[P(_(h), "head") for h, _w in COLUMNS]]
     for n, r in enumerate(rows, 1):
-        date_text = r["date"].isoformat()
+        date_text = fmt_date(r["date"], lang)
         if r["original_date"]:
-            date_text += "\n" + _("（原{date}）").format(date=r["original_date"].isoformat())
+            date_text += "\n" + _("（原{date}）").format(date=fmt_date(r["original_date"], lang))
         table_rows.append([
             M(str(n), "cell_c"),
             P(date_text, "cell_c"),

@@ -168,7 +168,7 @@ def build_round_report(project_id: int, start: dt.date, end: dt.date, path, lang
         lines = [f"{f.area}：{_short(f.description)}" + (f"（工单 {f.ticket.number}）" if f.ticket_id else "")
                  for f in findings]
         rows.append([
-            P((v.done_at.date() if v.done_at else v.planned_on).isoformat(), "cell_c"),
+            P(fmt_date(v.done_at.date() if v.done_at else v.planned_on, lang), "cell_c"),
             P(v.unit.label if v.unit_id else _('工程'), "cell_c"),
             P(v.met_person, "cell_c"),
             P(vs.name(v.status), "cell_c"),
