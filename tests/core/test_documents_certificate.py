@@ -124,3 +124,37 @@ def test_party_blocks_have_fax_postcode_and_room_to_sign(office, tmp_path):
     pages = pdf_text(out).split("\f")
     last = next(p for p in pages if "发包人（公章）" in p)
     assert "六、双方约定的其他工程质量保修事项" in last
+
+
+def _word_x(path, page: int, word: str) -> float:
+    import re
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(path), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    for m in re.finditer(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', out):
+        if m.group(2).startswith(word):
+            return float(m.group(1))
+    raise AssertionError(f"{word} not on page {page}")
+
+
+def test_the_signature_block_starts_at_the_text_margin(office, tmp_path):
+    from pypdf import PdfReader
+
+    out = build_certificate("ZZ-2024-01", tmp_path / "c.pdf")
+    last = len(PdfReader(out).pages)
+    assert abs(_word_x(out, last, "发包人（公章）") - _word_x(out, last, "六、")) < 0.5
+
+
+def test_a_long_project_name_in_the_running_header_is_cut_at_a_readable_size(office, tmp_path):
+    import re
+    import subprocess
+
+    out = build_certificate(office["hostile"].id, tmp_path / "h.pdf")
+    xml = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(out), "-"], check=True, capture_output=True,
+                         text=True).stdout
+    header = [(float(a), float(b), w) for a, b, w in
+              re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', xml)
+              if float(a) < 45]  # the running header above the rule (14 mm from the top)
+    assert header and any(w.endswith("…") for _a, _b, w in header)
+    assert min(b - a for a, b, _w in header) >= 7.4  # not shrunk to fine print

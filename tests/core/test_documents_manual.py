@@ -129,3 +129,11 @@ def test_the_manual_facts_are_kept_by_the_project_service_and_checked(office):
     assert fresh.designer == "北京市建筑设计研究院"  # a field the form did not send stays
     with pytest.raises(ValidationError, match="抗震设防烈度太长"):
         update_project(project.id, {**raw, "seismic_intensity": "七" * 41}, fresh.version)
+
+
+def test_tables_line_up_with_the_text(office, tmp_path):
+    """A table's rule is on the text margin: its first cell's text is one cell padding (4 pt) in."""
+    from test_documents_certificate import _word_x
+
+    out = build_manual("ZZ-2024-01", tmp_path / "m.pdf")
+    assert abs(_word_x(out, 3, "工程名称") - _word_x(out, 3, "一、房屋概况") - 4) < 0.5

@@ -26,6 +26,7 @@ from .style import (
     grid_table,
     numbered_canvas_class,
     plain_table,
+    text_width,
 )
 
 MARGIN = 20 * mm
@@ -153,7 +154,7 @@ def build_certificate(project, path, lang: str = "zh_CN") -> Path:
     values = data.project_values(project, lang)
     if not values["defect_months"]:
         values["defect_months"] = texts.Markup("______")
-    width = A4[0] - 2 * MARGIN
+    width = text_width(A4[0], MARGIN)
 
     directives = {
         "parties": lambda *a: _parties(project, comp, lang),

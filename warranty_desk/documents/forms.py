@@ -37,10 +37,11 @@ from .style import (
     numbered_canvas_class,
     para_text,
     plain_table,
+    text_width,
 )
 
 MARGIN = 18 * mm
-WIDTH = A4[0] - 2 * MARGIN
+WIDTH = text_width(A4[0], MARGIN)
 GRADES = tuple(name for _floor, name in satisfaction.GRADES)
 # the printed form's own words for a visit's state
 STATUS_TEXTS = {vs.PLANNED: N_("待回访"), vs.DONE: N_("已完成"), vs.UNREACHABLE: N_("未联系上"), vs.MISSED: N_("未完成"),

@@ -35,6 +35,7 @@ from .style import (
     grid_table,
     numbered_canvas_class,
     styles,
+    text_width,
 )
 
 MARGIN = 20 * mm
@@ -189,7 +190,7 @@ def build_manual(project, path, lang: str = "zh_CN", unit=None) -> Path:
     project = find_project(project)
     comp = data.company()
     values = data.project_values(project, lang)
-    width = A4[0] - 2 * MARGIN
+    width = text_width(A4[0], MARGIN)
     directives = {
         "parties": lambda *a: _parties(project, comp, width, lang),
         "materials": lambda *a: _materials(project, width, lang),

@@ -38,10 +38,11 @@ from .style import (
     para_text,
     plain_table,
     styles,
+    text_width,
 )
 
 MARGIN = 18 * mm
-WIDTH = A4[0] - 2 * MARGIN
+WIDTH = text_width(A4[0], MARGIN)
 SERIES = [colors.HexColor("#9db4cf"), ACCENT, colors.HexColor("#e0a030"), colors.HexColor("#c0504d")]
 GRADE_COLOURS = ["#2e7d32", "#7cb342", "#fbc02d", "#f57c00", "#c62828"]
 

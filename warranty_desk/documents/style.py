@@ -486,6 +486,13 @@ def money_text(value, blank: str = "") -> str:
 
 
 BLANK = "__________"
+# reportlab's page frames keep 6 pt inside each margin: what is left between them is the width a
+# table may take so that its rules stand on the text margin (not 2 mm out on either side)
+FRAME_PADDING = 6
+
+
+def text_width(page_width: float, margin: float) -> float:
+    return page_width - 2 * margin - 2 * FRAME_PADDING
 
 
 class RuledLines(Flowable):

@@ -11,7 +11,18 @@ from reportlab.platypus import SimpleDocTemplate, Spacer
 from ..i18n import N_, gettext_for
 from ..services import annual_plan
 from . import data
-from .style import M, P, atomic_pdf, doc_kwargs, fmt_date, grid_table, numbered_canvas_class, para_text, plain_table
+from .style import (
+    M,
+    P,
+    atomic_pdf,
+    doc_kwargs,
+    fmt_date,
+    grid_table,
+    numbered_canvas_class,
+    para_text,
+    plain_table,
+    text_width,
+)
 
 MARGIN = 14 * mm
 COLUMNS = [(N_("序号"), 0.04), (N_("计划日期"), 0.09), (N_("工程编号"), 0.09), (N_("工程名称"), 0.15),
@@ -26,7 +37,7 @@ def build_visit_plan(year: int, path, lang: str = "zh_CN") -> Path:
     signed = annual_plan.approval(year)
     comp = data.company()
     pagesize = landscape(A4)
-    width = pagesize[0] - 2 * MARGIN
+    width = text_width(pagesize[0], MARGIN)
     title = _("{year}年度工程回访计划表").format(year=year)
 
     table_rows = [[P(_(h), "head") for h, _w in COLUMNS]]

@@ -31,10 +31,11 @@ from .style import (
     grid_table,
     numbered_canvas_class,
     para_text,
+    text_width,
 )
 
 MARGIN = 18 * mm
-WIDTH = A4[0] - 2 * MARGIN
+WIDTH = text_width(A4[0], MARGIN)
 
 
 def _kv_table(pairs: list[tuple[str, str]]):
