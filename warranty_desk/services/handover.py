@@ -4,6 +4,7 @@ visit plan. Re-running it after a date correction rebuilds what has not happened
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from peewee import JOIN
 
@@ -15,7 +16,7 @@ from ..rules import categories as cat
 from ..rules import visit_states as vs
 from ..rules.seasons import DEFAULT_RAINY_START
 from ..rules.visit_methods import planned_method
-from ..rules.visit_plan import AFTER_REPAIR, ItemEnd, plan_visits
+from ..rules.visit_plan import AFTER_REPAIR, ItemEnd, PlannedVisit, plan_visits
 from . import audit, settings
 from .projects import find_project, project_has_heating
 
@@ -106,61 +107,141 @@ def _rebuild_items(project: Project, overrides: dict) -> list[WarrantyItem]:
 
 
 def rebuild_visit_plan(project: Project, items: list[WarrantyItem] | None = None) -> list[Visit]:
-    """Replace the project's planned (not yet happened) visits with a fresh plan.
+    """Bring the project's planned visits in line with a fresh plan, in one transaction.
 
-    Visits already recorded (done, 未联系上, missed) stay; a planned visit within the merge
-    window of one of them is not created again."""
+    A visit still planned for the same purpose is updated, not replaced, so it keeps its id (and its
+    calendar UID on the staff's phones), the staff assigned to it and a date the clerk moved it to.
+    Visits already recorded (done, 未联系上, missed) stay as they are, and a plan visit within the merge
+    window of one of them is not planned again. A planned visit the new plan no longer has is cancelled,
+    not deleted, so that the next calendar export removes it from the phones. Returns the visits of
+    the plan (kept, updated and new), in date order."""
     if project.handed_over_on is None:
         raise ValidationError(_("工程尚未交付，不能编制回访计划（请先填写交付日期）"), field="handed_over_on")
-    if items is None:
-        items = list(WarrantyItem.select().where(WarrantyItem.project == project))
-    region = project.region if project.region_id else None
-    heating = _seasons(project).heating
-    plan_rules = settings.plan_settings()
-    plan = plan_visits(
-        project.handed_over_on,
-        project.scale,
-        [ItemEnd(i.key, i.end_on) for i in items],
-        heating=heating,
-        rainy_start=region.rainy_start if region else DEFAULT_RAINY_START,
-        settings=plan_rules,
-    )
-    stale = Visit.select().where(
-        (Visit.project == project) & (Visit.status == vs.PLANNED) & (Visit.kind != AFTER_REPAIR)
-        & (Visit.unit.is_null())
-    )
-    removed = [v.id for v in stale]
-    if removed:
-        Visit.delete().where(Visit.id.in_(removed)).execute()
-    happened = [
-        v.planned_on
-        for v in Visit.select(Visit.planned_on).where((Visit.project == project) & (Visit.status.in_(vs.RECORDED_STATES)))
-    ]
-    window = dt.timedelta(days=plan_rules.merge_days)
-    staff = _default_staff(project)
-    created = []
-    for planned in plan:
-        if any(abs(planned.on - day) <= window for day in happened):
-            continue
-        created.append(
-            Visit.create(
-                project=project,
-                planned_on=planned.on,
-                kind=planned.kind,
-                purposes="\n".join(planned.purposes),
-                method=planned_method(planned.kind),
-                staff=staff,
-            )
+    with database_proxy.atomic():
+        if items is None:
+            items = list(WarrantyItem.select().where(WarrantyItem.project == project))
+        region = project.region if project.region_id else None
+        plan_rules = settings.plan_settings()
+        plan = plan_visits(
+            project.handed_over_on,
+            project.scale,
+            [ItemEnd(i.key, i.end_on) for i in items],
+            heating=_seasons(project).heating,
+            rainy_start=region.rainy_start if region else DEFAULT_RAINY_START,
+            settings=plan_rules,
         )
-    audit.record(
-        "plan",
-        "project",
-        project.id,
-        {"removed_planned_visits": len(removed)},
-        {"planned_visits": [v.planned_on for v in created]},
-        _("回访计划重新编制"),
-    )
-    return created
+        happened = [
+            v.planned_on
+            for v in Visit.select(Visit.planned_on).where((Visit.project == project) & (Visit.status.in_(vs.RECORDED_STATES)))
+        ]
+        window = dt.timedelta(days=plan_rules.merge_days)
+        plan = [p for p in plan if not any(abs(p.on - day) <= window for day in happened)]
+        # the plan's own visits; a visit after a repair, a unit's visit and the next try after
+        # 未联系上 (retry_of) are not the plan's and stay as they are
+        current = list(
+            Visit.select().where(
+                (Visit.project == project) & (Visit.status == vs.PLANNED) & (Visit.kind != AFTER_REPAIR)
+                & (Visit.unit.is_null()) & (Visit.retry_of.is_null())
+            ).order_by(Visit.planned_on, Visit.id)
+        )
+        pairs = match_plan(current, plan)
+        staff = _default_staff(project)
+        before: dict[str, dict] = {}
+        after: dict[str, dict] = {}
+        result = []
+        for planned, visit in pairs:
+            if visit is None:
+                visit = Visit.create(project=project, staff=staff, **_plan_fields(planned))
+                after[str(visit.id)] = _plan_audit_values(visit)  # new visits: in the plan entry only
+            else:
+                old = audit.snapshot(visit)
+                _update_from_plan(visit, planned, project, staff)
+                changed_old, changed_new = audit.changed(old, audit.snapshot(visit))
+                if changed_new:
+                    visit.version += 1
+                    visit.save()
+                    before[str(visit.id)], after[str(visit.id)] = changed_old, changed_new
+                    audit.record("update", "visit", visit.id, changed_old, changed_new, _("回访计划重新编制"))
+            result.append(visit)
+        kept = {v.id for v in result}
+        for visit in current:
+            if visit.id in kept:
+                continue
+            visit.status = vs.CANCELLED
+            visit.version += 1
+            visit.save()
+            before[str(visit.id)] = {"status": vs.PLANNED, "planned_on": visit.planned_on, "purposes": visit.purposes}
+            after[str(visit.id)] = {"status": vs.CANCELLED}
+            audit.record("cancel", "visit", visit.id, {"status": vs.PLANNED}, {"status": vs.CANCELLED},
+                         _("回访计划重新编制后不再需要"))
+        audit.record("plan", "project", project.id, before, after, _("回访计划重新编制"))
+    return sorted(result, key=lambda v: (v.planned_on, v.id))
+
+# a purpose line without its numbers: "保修期满前交代回访：屋面防水（2029-06-30到期）" is the same purpose
+# after a date correction moved that end date
+_NUMBERS = re.compile(r"\d+")
+# a planned visit whose purposes read differently (another language, another project scale) may still
+# be the plan's visit of the same kind within this many days
+SAME_KIND_DAYS = 31
+
+
+def _purpose_keys(purposes) -> set[str]:
+    return {_NUMBERS.sub("#", line.strip()) for line in purposes if line.strip()}
+
+
+def match_plan(current: list[Visit], plan: list[PlannedVisit]) -> list[tuple[PlannedVisit, Visit | None]]:
+    """Pair each visit of the new plan with the still-planned visit it continues, if any: one that
+    shares a purpose (the most purposes, then the same kind, then the nearest by the day the plan had
+    set), else the nearest of the same kind within SAME_KIND_DAYS. Each visit continues at most one
+    plan visit; when two planned visits merge into one, the other is cancelled. In plan order."""
+    old_keys = [_purpose_keys(v.purposes.split("\n")) for v in current]
+    candidates = []
+    for j, planned in enumerate(plan):
+        new_keys = _purpose_keys(planned.purposes)
+        for i, visit in enumerate(current):
+            days = abs(((visit.original_planned_on or visit.planned_on) - planned.on).days)
+            shared = len(old_keys[i] & new_keys)
+            if shared:
+                candidates.append((0, -shared, visit.kind != planned.kind, days, i, j))
+            elif visit.kind == planned.kind and days <= SAME_KIND_DAYS:
+                candidates.append((1, 0, False, days, i, j))
+    candidates.sort()
+    taken: dict[int, int] = {}
+    used: set[int] = set()
+    for *_rank, i, j in candidates:
+        if j not in taken and i not in used:
+            taken[j] = i
+            used.add(i)
+    return [(planned, current[taken[j]] if j in taken else None) for j, planned in enumerate(plan)]
+
+
+def _plan_fields(planned: PlannedVisit) -> dict:
+    """What the plan decides about a visit."""
+    return {"planned_on": planned.on, "kind": planned.kind, "purposes": "\n".join(planned.purposes),
+            "method": planned_method(planned.kind)}
+
+
+def _update_from_plan(visit: Visit, planned: PlannedVisit, project: Project, default_staff) -> None:
+    """Apply the plan to a visit it continues, keeping what the clerk decided: the day the visit was
+    moved to (the plan's day becomes the day it was moved from), a method other than the kind's
+    default, the staff assigned."""
+    fields = _plan_fields(planned)
+    if visit.original_planned_on is not None:
+        if visit.planned_on >= project.handed_over_on:
+            fields["original_planned_on"] = fields.pop("planned_on")
+        else:  # moved to a day before the (corrected) handover: no longer a possible day
+            fields["original_planned_on"], fields["reschedule_reason"] = None, ""
+    if visit.method != planned_method(visit.kind):
+        del fields["method"]
+    if visit.staff_id is None and default_staff is not None:
+        fields["staff"] = default_staff
+    for key, value in fields.items():
+        setattr(visit, key, value)
+
+
+def _plan_audit_values(visit: Visit) -> dict:
+    return {"planned_on": visit.planned_on, "kind": visit.kind, "purposes": visit.purposes, "method": visit.method,
+            "staff": visit.staff_id}
 
 
 def _default_staff(project: Project):
