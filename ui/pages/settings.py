@@ -193,6 +193,13 @@ class SettingsPage(Page):
         f.add("card_layout", _("保修卡版式"), forms.combo([("a4_grid", _("A4 多张（带裁切线）")), ("a5", _("A5 每页一张"))]))
         # each language by its own name, whatever the current one is
         f.add("language", _("界面语言"), forms.combo([("zh_CN", "中文"), ("en", "English")]))  # i18n: data
+        f.add("calendar_reminder", _("日历提醒"), QCheckBox(_("导出的回访日历（.ics）在手机上提前提醒")))
+        days = QSpinBox()
+        days.setRange(0, 30)
+        days.setSpecialValueText(_("回访当天"))
+        days.setSuffix(_(" 个工作日前"))
+        f.add("calendar_reminder_days", _("提醒提前"), days)
+        f.add("calendar_reminder_time", _("提醒时间"), forms.line(5, "09:00"))
         self.sla_boxes: dict[tuple[str, str], QSpinBox] = {}
         sla = QGroupBox(_("报修处理时限（小时）"))
         grid = QGridLayout(sla)

@@ -1,9 +1,12 @@
 """Visits as an iCalendar (.ics) file for the staff's phones.
 
-One VEVENT per visit (cancelled ones left out), with the project, address, contact, phone and
-purposes. Times are Asia/Shanghai local time with a VTIMEZONE: a recorded visit at the time it
-was done, a planned one at 09:00 (setting-free default) on its planned day. The UID is stable per
-visit, so importing a newer export updates the events instead of duplicating them.
+One VEVENT per visit, with the project, address, contact, phone and purposes. Times are
+Asia/Shanghai local time with a VTIMEZONE: a recorded visit at the time it was done, a planned one at
+09:00 on its planned day. The UID is stable per visit (a re-planned visit keeps its row, see
+services/handover.py) and SEQUENCE follows the visit's version, so importing a newer export updates
+the events instead of duplicating them; cancelled and missed visits are exported as CANCELLED so
+that the phones remove them. A planned visit carries a reminder (VALARM) at the time set in 设置
+(default 09:00 on the working day before). DTSTAMP is the export time in UTC.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 from peewee import JOIN
 
 from warranty_desk.i18n import _
@@ -23,10 +26,32 @@ from ..models import Project, Staff, Unit, Visit
 from ..rules import visit_states as vs
 from ..rules.visit_methods import ONSITE
 from ..rules.visit_plan import KIND_NAMES
+from ..rules.workdays import is_working_day
+from . import settings
 
 TZ = ZoneInfo("Asia/Shanghai")
 DEFAULT_TIME = dt.time(9, 0)
 MAX_DAYS = 3 * 366
+# what the phones should show: a visit to be made, one that happened, one that will not happen
+CANCELLED_STATES = (vs.CANCELLED, vs.MISSED)
+
+
+def reminder_at(day: dt.date, working_days_before: int, at: dt.time) -> dt.datetime:
+    """The reminder of a visit on `day`: `at` o'clock, `working_days_before` working days earlier
+    (0: the same day), Asia/Shanghai time."""
+    remind = day
+    for _step in range(working_days_before):
+        remind -= dt.timedelta(days=1)
+        while not is_working_day(remind):
+            remind -= dt.timedelta(days=1)
+    return dt.datetime.combine(remind, at, tzinfo=TZ)
+
+
+def _reminder_setting() -> tuple[int, dt.time] | None:
+    if not settings.get("calendar_reminder"):
+        return None
+    hour, minute = settings.parse_clock(settings.get("calendar_reminder_time"))
+    return int(settings.get("calendar_reminder_days")), dt.time(hour, minute)
 
 
 def visit_uid(visit: Visit) -> str:
@@ -48,7 +73,7 @@ def _query(start: dt.date, end: dt.date, staff_id: int | None):
         .join(Staff, JOIN.LEFT_OUTER)
         .switch(Visit)
         .join(Unit, JOIN.LEFT_OUTER)
-        .where(Visit.planned_on.between(start, end) & (Visit.status != vs.CANCELLED))
+        .where(Visit.planned_on.between(start, end))
         .order_by(Visit.planned_on, Project.code, Visit.id)
     )
     if staff_id:
@@ -64,11 +89,14 @@ def build_calendar(start: dt.date, end: dt.date, staff_id: int | None = None,
         raise ValidationError(_("结束日期（{end}）早于开始日期（{start}），请调换").format(end=end, start=start), field="to")
     if (end - start).days > MAX_DAYS:
         raise ValidationError(_("一次最多导出三年的回访，请缩短日期范围"), field="to")
-    stamp = (now or dt.datetime.now()).replace(microsecond=0, tzinfo=TZ)
+    # now: naive means this PC's local time; the stamp is written in UTC (…Z), as RFC 5545 asks
+    stamp = (now or dt.datetime.now()).astimezone(dt.UTC).replace(microsecond=0)
+    reminder = _reminder_setting()
     cal = Calendar()
     cal.add("prodid", "-//Warranty Desk//保修台//ZH")  # i18n: data (the calendar file's product id)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", _("保修台 回访"))
     cal.add("x-wr-timezone", "Asia/Shanghai")
     count = 0
@@ -95,6 +123,7 @@ def build_calendar(start: dt.date, end: dt.date, staff_id: int | None = None,
         event = Event()
         event.add("uid", visit_uid(visit))
         event.add("dtstamp", stamp)
+        event.add("sequence", max(int(visit.version or 1) - 1, 0))  # a changed visit replaces the phone's copy
         event.add("dtstart", begin)
         event.add("dtend", begin + dt.timedelta(minutes=minutes))
         summary = _("回访：{name}").format(name=project.name) + (f" {unit.label}" if unit else "") + f"（{kind}）"
@@ -103,17 +132,26 @@ def build_calendar(start: dt.date, end: dt.date, staff_id: int | None = None,
             event.add("location", project.address)
         event.add("description", "\n".join(line for line in lines if line))
         event.add("categories", [_("回访")])
-        if visit.status in vs.RECORDED_STATES:
-            event.add("status", "CONFIRMED" if visit.status == vs.DONE else "CANCELLED")
+        if visit.status in CANCELLED_STATES:
+            event.add("status", "CANCELLED")
+        else:
+            event.add("status", "CONFIRMED")
+            count += 1
+        if visit.status == vs.PLANNED and reminder is not None:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", summary)
+            alarm.add("trigger", reminder_at(visit.planned_on, *reminder).astimezone(dt.UTC))
+            event.add_component(alarm)
         cal.add_component(event)
-        count += 1
     cal.add_missing_timezones()
     return cal, count
 
 
 def export_ics(path: str | Path, start: dt.date, end: dt.date, staff_id: int | None = None,
                now: dt.datetime | None = None) -> int:
-    """Write the visits planned between `start` and `end` (inclusive) to `path`; returns the count."""
+    """Write the visits planned between `start` and `end` (inclusive) to `path`, cancelled ones as
+    cancellations; returns how many visits are to be made or were made."""
     target = Path(path)
     if target.suffix.lower() != ".ics":
         raise ValidationError(_("日历文件的扩展名应为 .ics"), field="file")

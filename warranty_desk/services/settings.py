@@ -45,6 +45,10 @@ DEFAULTS: dict = {
     "language": "zh_CN",
     "clerk_name": "",
     "backup_folder": "",
+    # the reminder each planned visit carries in the exported calendar file (.ics)
+    "calendar_reminder": True,
+    "calendar_reminder_days": 1,  # working days before the visit (0: on the day)
+    "calendar_reminder_time": "09:00",
 }
 
 def ensure_defaults() -> None:
@@ -90,13 +94,32 @@ def _validate(key: str, value) -> None:
                 raise ValidationError(_("“{urgency}”报修的时限须满足：响应 ≤ 到场 ≤ 完成").format(urgency=urgency), field=key)
     if key in ("visit_merge_days", "seasonal_lead_days", "visit_on_time_days", "visit_retry_days") and (not isinstance(value, int) or not 0 <= value <= 90):
         raise ValidationError(_("天数必须是 0 到 90 之间的整数"), field=key)
+    if key == "calendar_reminder" and not isinstance(value, bool):
+        raise ValidationError(_("日历提醒只能是开或关"), field=key)
+    if key == "calendar_reminder_days" and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 30):
+        raise ValidationError(_("提前的工作日数必须是 0 到 30 之间的整数"), field=key)
+    if key == "calendar_reminder_time":
+        parse_clock(value)
+
+
+def parse_clock(text) -> tuple[int, int]:
+    """'9:00' / '09:30' → (hour, minute); a clear message otherwise."""
+    parts = str(text or "").strip().replace("：", ":").split(":")
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        hour, minute = int(parts[0]), int(parts[1])
+        if 0 <= hour <= 23 and 0 <= minute <= 59:
+            return hour, minute
+    raise ValidationError(_("时间“{text}”无效，请写成 时:分，例如 09:00").format(text=text), field="calendar_reminder_time")
 
 
 def set_many(values: dict) -> None:
     with database_proxy.atomic():
         old = {}
+        values = dict(values)
         for key, value in values.items():
             _validate(key, value)
+            if key == "calendar_reminder_time":  # 9:00 and 9：00 are kept as 09:00
+                value = values[key] = "{:02d}:{:02d}".format(*parse_clock(value))
             old[key] = get(key)
             Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False)).on_conflict(
                 conflict_target=[Setting.key], update={Setting.value: json.dumps(value, ensure_ascii=False)}
