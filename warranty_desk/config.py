@@ -11,7 +11,7 @@ import logging
 import os
 from pathlib import Path
 
-from .fileio import atomic_path
+from .fileio import private_file
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,6 @@ def save(values: dict) -> Path:
             current[key] = value
     path = config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path) as tmp:
+    with private_file(path) as tmp:
         Path(tmp).write_text(json.dumps(current, ensure_ascii=False, indent=2), encoding="utf-8")
     return path

@@ -15,6 +15,7 @@ from warranty_desk.i18n import _
 
 from . import migrations
 from .errors import ValidationError
+from .fileio import make_private
 from .models import SchemaVersion, Setting, database_proxy
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ def copy_aside(db, version: int) -> Path | None:
         db.connection().backup(dest)
     finally:
         dest.close()
+        make_private(target)
     log.info("copied %s aside to %s before migrating", source, target)
     return target
 
@@ -108,6 +110,7 @@ def open_database(target: str, *, create: bool = True, stamp: bool = True):
     db = _connect(target)
     database_proxy.initialize(db)
     db.connect(reuse_if_open=True)
+    protect_files(db)
     if create:
         migrate(db)
         if stamp:
@@ -115,6 +118,13 @@ def open_database(target: str, *, create: bool = True, stamp: bool = True):
         update_statistics(db)
         share_attachments(db)
     return db
+
+
+def protect_files(db) -> None:
+    """The database file and its -wal/-shm hold the office's data: owner-only, like the backups
+    (SQLite creates a later -wal/-shm with the database file's mode)."""
+    if isinstance(db, SqliteDatabase) and db.database not in (":memory:", ""):
+        make_private(db.database, f"{db.database}-wal", f"{db.database}-shm", f"{db.database}-journal")
 
 
 def share_attachments(db) -> int:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from .fileio import private_folder
+
 APP_NAME = "WarrantyDesk"
 
 
@@ -22,8 +24,7 @@ def resources_dir() -> Path:
 def data_dir() -> Path:
     override = os.environ.get("WARRANTY_DESK_DATA")
     path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_folder(path)  # the office's data: a folder this creates is owner-only
 
 
 def default_database() -> str:

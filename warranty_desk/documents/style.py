@@ -20,9 +20,7 @@ import contextlib
 import datetime as dt
 import functools
 import logging
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -38,6 +36,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from reportlab.platypus.paragraph import ParaLines, _handleBulletWidth, cjkU, makeCJKParaLine
 from reportlab.rl_config import _FUZZ
 
+from ..fileio import shared_file
 from ..i18n import gettext_for
 from ..paths import resources_dir
 from . import linebreak
@@ -521,20 +520,8 @@ class RuledLines(Flowable):
 @contextlib.contextmanager
 def atomic_pdf(path):
     """Yield a temp file path in the target folder; move it over `path` only on success."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".part", dir=str(target.parent))
-    os.close(fd)
-    try:
-        yield tmp
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a printed PDF is an ordinary file
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with shared_file(path) as tmp:  # a printed paper is handed on: readable as the umask allows
+        yield str(tmp)
 
 
 def doc_kwargs(title: str, author: str = "") -> dict:

@@ -12,7 +12,7 @@ from peewee import JOIN, fn
 from warranty_desk.i18n import N_, _
 
 from ..errors import ValidationError
-from ..fileio import atomic_path
+from ..fileio import shared_file
 from ..models import Project, Staff, Visit, VisitPlanApproval, database_proxy
 from ..rules import visit_states as vs
 from ..rules.visit_plan import KIND_NAMES
@@ -289,7 +289,7 @@ def export_xlsx(year: int, path: str | Path) -> int:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A3"
-    with atomic_path(target) as tmp:
+    with shared_file(target) as tmp:
         book.save(tmp)
     return len(rows)
 

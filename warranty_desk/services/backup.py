@@ -38,7 +38,7 @@ from peewee import DatabaseError as PeeweeDatabaseError
 from .. import migrations
 from ..db import current_version, is_postgres, migrate
 from ..errors import ValidationError
-from ..fileio import atomic_path
+from ..fileio import make_private, private_file
 from ..i18n import _
 from ..models import ALL_MODELS, AttachmentBlob, AuditLog, database_proxy
 from ..paths import data_dir
@@ -333,7 +333,7 @@ def backup_to(path: str | Path, *, db=None, now: dt.datetime | None = None) -> M
                             source="postgresql" if is_postgres(db) else "sqlite", files=files, counts=counts,
                             created_by=audit.current_user(), last_audit_id=last_audit,
                             missing_attachments=missing)
-        with atomic_path(path) as part:
+        with private_file(path) as part:
             with zipfile.ZipFile(part, "w", allowZip64=True) as zf:
                 zf.write(snapshot, DB_NAME, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
                 for name, file in present:
@@ -588,6 +588,7 @@ def _set_aside_damaged(db) -> Path:
     for extra in ("-wal", "-shm"):
         if os.path.exists(str(source) + extra):
             shutil.copy2(str(source) + extra, str(target) + extra)
+    make_private(target, f"{target}-wal", f"{target}-shm")  # the office's data, like the database
     return target
 
 

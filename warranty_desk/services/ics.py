@@ -21,7 +21,7 @@ from peewee import JOIN
 from warranty_desk.i18n import _
 
 from ..errors import ValidationError
-from ..fileio import atomic_path
+from ..fileio import shared_file
 from ..models import Project, Staff, Unit, Visit
 from ..rules import visit_states as vs
 from ..rules.visit_methods import ONSITE
@@ -157,6 +157,6 @@ def export_ics(path: str | Path, start: dt.date, end: dt.date, staff_id: int | N
         raise ValidationError(_("日历文件的扩展名应为 .ics"), field="file")
     cal, count = build_calendar(start, end, staff_id, now)
     data = cal.to_ical()
-    with atomic_path(target) as tmp:
+    with shared_file(target) as tmp:
         Path(tmp).write_bytes(data)
     return count

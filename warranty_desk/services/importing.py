@@ -157,13 +157,11 @@ def import_units(path: str | Path, progress=None) -> list[Unit]:
 
 def write_template(path: str | Path, kind: str = "projects") -> Path:
     """An empty import sheet with the headers, an example row and a notes sheet."""
-    import os
-    import tempfile
-
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from ..fileio import shared_file
     from ..rules.categories import PROJECT_SCALES, PROJECT_TYPES
 
     path = Path(path)
@@ -200,12 +198,6 @@ def write_template(path: str | Path, kind: str = "projects") -> Path:
     notes.append(["日期写成 2024-06-15，或使用 Excel 日期单元格。"])  # i18n: data (import sheet format)
     notes.append(["工程类型：" + " / ".join(PROJECT_TYPES) + "；工程规模：" + " / ".join(PROJECT_SCALES)])  # i18n: data (import sheet format)
     notes.append(["任何一行有错误时，整张表都不会导入，并逐行列出错误。"])  # i18n: data (import sheet format)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent if path.parent.exists() else None)
-    os.close(fd)
-    try:
+    with shared_file(path) as tmp:
         book.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path

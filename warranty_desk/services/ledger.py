@@ -9,7 +9,7 @@ from decimal import Decimal
 from peewee import JOIN, fn
 
 from ..errors import ValidationError
-from ..fileio import atomic_path
+from ..fileio import shared_file
 from ..i18n import _
 from ..models import CostLine, Project, Staff, Subcontractor, Ticket, Unit, Visit
 from ..rules import ticket_states as st
@@ -194,6 +194,6 @@ def export_ledger(path, **filters) -> int:
         ws.row_dimensions[n].height = row_height(values)
         formats = {2: "yyyy-mm-dd", 7: "yyyy-mm-dd hh:mm", 8: "yyyy-mm-dd hh:mm", 9: "#,##0.00"}
         ws.append([cell(v, formats.get(i), alignment=wrap if i in WRAPPED else top) for i, v in enumerate(values)])
-    with atomic_path(target) as tmp:
+    with shared_file(target) as tmp:
         wb.save(str(tmp))
     return len(rows)
