@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 import os
-import sys
 from pathlib import Path
 
 import platformdirs
@@ -13,12 +14,13 @@ from .fileio import private_folder
 APP_NAME = "WarrantyDesk"
 
 
+@functools.cache
 def resources_dir() -> Path:
-    # a PyInstaller bundle unpacks data beside the executable (sys._MEIPASS)
-    base = getattr(sys, "_MEIPASS", None)
-    if base:
-        return Path(base) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    """The shipped resources (fonts, icons, translations, document texts): the package data of
+    `warranty_desk.resources`, wherever the program is installed — a wheel in site-packages, the
+    PyInstaller bundle, or (installed editable for development) the source tree's resources/ folder,
+    which pyproject.toml maps to that package."""
+    return Path(str(importlib.resources.files("warranty_desk.resources")))
 
 
 def data_dir() -> Path:
