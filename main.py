@@ -11,6 +11,7 @@ def parse_args(argv):
     parser.add_argument("--db", help="数据库文件路径或 postgresql:// 地址")
     parser.add_argument("--smoke", action="store_true", help="打开主窗口后立即退出（自检）")
     parser.add_argument("--lang", choices=("zh_CN", "en"), help="界面语言（只对本次运行有效，默认用设置里的语言）")
+    parser.add_argument("file", nargs="?", help="要打开的文件：备份（.wdbak）打开恢复对话框，表格（.xlsx/.csv）打开导入")
     return parser.parse_args(argv)
 
 

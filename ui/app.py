@@ -80,6 +80,10 @@ def run(args, early=None) -> int:
         phone_link.watch_changes(window)
         backup_dialogs.start_automatic_backups(app, window)  # daily (after start) and on close
         backup_dialogs.start_full_check(target, window)  # the full integrity_check, off the start
+    if getattr(args, "file", None) and not args.smoke:
+        from ui.open_file import open_file  # a file handed over by the desktop: once the window shows
+
+        QTimer.singleShot(0, lambda: open_file(window, args.file))
     if args.smoke:
         from ui.smoke import run_smoke
 
