@@ -1,4 +1,4 @@
-﻿; 保修台 Warranty Desk — Windows installer (Inno Setup 6.3 or newer).
+﻿; 保修台 Warranty Desk — Windows installer (Inno Setup 6.5 or newer).
 ; Build on a Windows PC (see README, "Building the Windows installer"):
 ;   packaging\windows\build.ps1            (PyInstaller bundle, then this script)
 ; or by hand, after the bundle exists in dist\WarrantyDesk-<version>-windows\:
@@ -14,6 +14,17 @@
 #endif
 #define AppName "保修台 Warranty Desk"
 #define AppExe "warranty-desk-gui.exe"
+#define CliExe "warranty-desk.exe"
+
+; The installer speaks Chinese first. Its screens come from ChineseSimplified.isl beside this script
+; (Inno Setup's own translation, see LICENSE-InnoSetup.txt; its messages are those of 6.5.0 and later).
+; Without it the build stops: it never quietly makes an English-only installer.
+#if Ver < EncodeVer(6, 5, 0)
+  #error Inno Setup 6.5 or newer is needed (ChineseSimplified.isl has the messages of 6.5.0)
+#endif
+#if !FileExists(AddBackslash(SourcePath) + "ChineseSimplified.isl")
+  #error packaging\windows\ChineseSimplified.isl is missing: the installer would have no Chinese screens
+#endif
 #define BundleDir "..\..\dist\WarrantyDesk-" + AppVersion + "-windows"
 
 [Setup]
@@ -42,20 +53,23 @@ WizardStyle=modern
 ; close a running 保修台 before replacing its files, start it again afterwards
 CloseApplications=yes
 RestartApplications=no
+ChangesAssociations=yes
+; the Chinese screens without asking; an English Windows still gets them unless the clerk picks English
+ShowLanguageDialog=auto
 
 [Languages]
+Name: "chinesesimp"; MessagesFile: "ChineseSimplified.isl"
 Name: "english"; MessagesFile: "compiler:Default.isl"
-#if FileExists(AddBackslash(CompilerPath) + "Languages\ChineseSimplified.isl")
-Name: "chinesesimp"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
-#endif
 
 [CustomMessages]
-english.DesktopIcon=Create a desktop shortcut
-english.LaunchApp=Start Warranty Desk now
-#if FileExists(AddBackslash(CompilerPath) + "Languages\ChineseSimplified.isl")
 chinesesimp.DesktopIcon=在桌面创建快捷方式
 chinesesimp.LaunchApp=立即启动保修台
-#endif
+chinesesimp.CliShortcut=保修台命令行
+chinesesimp.BackupFile=保修台备份
+english.DesktopIcon=Create a desktop shortcut
+english.LaunchApp=Start Warranty Desk now
+english.CliShortcut=Warranty Desk command line
+english.BackupFile=Warranty Desk backup
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:DesktopIcon}"
@@ -71,6 +85,15 @@ Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs 
 [Icons]
 Name: "{group}\保修台"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"; Comment: "工程回访与保修管理"
 Name: "{autodesktop}\保修台"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"; Tasks: desktopicon
+; the command line ({#CliExe}, a console program beside the window): a console window in the program folder
+Name: "{group}\{cm:CliShortcut}"; Filename: "{cmd}"; Parameters: "/K ""{app}\{#CliExe}"" --help"; WorkingDir: "{userdocs}"
+
+[Registry]
+; a double-clicked backup (.wdbak) opens 保修台's restore dialog (warranty-desk-gui.exe FILE)
+Root: HKA; Subkey: "Software\Classes\.wdbak\OpenWithProgids"; ValueType: string; ValueName: "WarrantyDesk.Backup"; ValueData: ""; Flags: uninsdeletevalue
+Root: HKA; Subkey: "Software\Classes\WarrantyDesk.Backup"; ValueType: string; ValueName: ""; ValueData: "{cm:BackupFile}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\WarrantyDesk.Backup\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"
+Root: HKA; Subkey: "Software\Classes\WarrantyDesk.Backup\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
 
 [Run]
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchApp}"; Flags: nowait postinstall skipifsilent
