@@ -12,7 +12,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 start=$(date +%s)
 
-"$PY" -m pip wheel -q --no-deps "$root" -w "$work/wheel"
+# (setuptools warns about each resources folder that looks like a package: the folders are data,
+# the warning text only shows when the build fails)
+"$PY" -m pip wheel -q --no-deps "$root" -w "$work/wheel" 2> "$work/build.log" || { cat "$work/build.log" >&2; exit 1; }
 wheel="$(ls "$work"/wheel/warranty_desk-*.whl)"
 "$PY" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install -q "$wheel"
