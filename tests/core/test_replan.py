@@ -141,6 +141,20 @@ def test_done_visits_stay_and_visits_no_longer_planned_are_cancelled(make_projec
             assert status[ics.visit_uid(Visit.get_by_id(v.id))] == "CANCELLED"
 
 
+def test_the_next_try_after_an_unreachable_visit_stays(make_project):
+    from warranty_desk.services.visit_records import record_unreachable
+
+    project = make_project()
+    handover(project.id)
+    first = _planned(project)[0]
+    tried = dt.datetime.combine(first.planned_on, dt.time(10))
+    retry = record_unreachable(first.id, tried, "王芳", now=tried + dt.timedelta(hours=1))
+    before = {v.id for v in _planned(project)}
+    plan_project(project.code)
+    assert Visit.get_by_id(retry.id).status == "planned"
+    assert {v.id for v in _planned(project)} == before  # nothing cancelled, nothing planned twice
+
+
 def test_calendar_uids_survive_a_replan(make_project):
     """Re-importing the calendar after a re-plan creates no duplicate: the same UIDs."""
     project = make_project()
