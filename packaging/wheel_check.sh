@@ -53,6 +53,21 @@ for form in visit notice record; do run print form "$form" -o "$out/form-$form.p
 run print form record --ticket "$ticket" -o "$out/form-record-ticket.pdf"
 run print dispatch "$ticket" -o "$out/dispatch.pdf"
 run report quarterly 2026Q3 -o "$out/quarterly.pdf"
+# every print verb the installed program has was run above (a new verb must be added here)
+"$work/venv/bin/python" - <<'PY'
+import argparse
+from warranty_desk.cli import build_parser
+
+def verbs(parser, name):
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    inner = sub.choices[name]
+    return set(next(a for a in inner._actions if isinstance(a, argparse._SubParsersAction)).choices)
+
+parser = build_parser()
+missing = verbs(parser, "print") - {"certificate", "cards", "manual", "form", "dispatch"}
+missing |= {f"report {v}" for v in verbs(parser, "report") - {"quarterly"}}
+assert not missing, f"packaging/wheel_check.sh does not try: {sorted(missing)}"
+PY
 for pdf in "$out"/*.pdf; do
   head -c 5 "$pdf" | grep -q '%PDF-' || { echo "not a PDF: $pdf" >&2; exit 1; }
 done
