@@ -120,6 +120,10 @@ def rebuild_visit_plan(project: Project, items: list[WarrantyItem] | None = None
     with database_proxy.atomic():
         if items is None:
             items = list(WarrantyItem.select().where(WarrantyItem.project == project))
+        # in the categories' order, whatever order the database returns them in: the plan's purpose
+        # texts list item names, and the same plan must read the same (or every visit would change)
+        order = {key: i for i, key in enumerate(cat.CATEGORIES)}
+        items = sorted(items, key=lambda i: (order.get(i.key, len(order)), i.key))
         region = project.region if project.region_id else None
         plan_rules = settings.plan_settings()
         plan = plan_visits(
