@@ -13,6 +13,7 @@ from documents_fixtures import pdf_text
 from warranty_desk.documents import linebreak
 
 CLOSING = "，。、；：？！）》」』】"
+OPENING = "（《「『【“"
 DATE_HEAD = re.compile(r"(\d{4}年(\d{1,2}月?)?|\d{4}年\d{1,2}月\d{1,2}|\d{4}-\d{1,2}-?)$")
 DATE_TAIL = re.compile(r"^(\d{1,2}月|\d{1,2}日|月|日|\d{1,2}-\d{1,2}|-\d{1,2})")
 
@@ -24,6 +25,8 @@ def typesetting_problems(text: str) -> list[str]:
     for n, line in enumerate(lines):
         if line and line[0] in CLOSING:
             problems.append(f"line starts with {line[:1]!r}: {lines[n - 1][-20:]!r} / {line[:20]!r}")
+        if len(line) > 1 and line[-1] in OPENING and n + 1 < len(lines) and lines[n + 1]:
+            problems.append(f"line ends with {line[-1]!r}: {line[-20:]!r} / {lines[n + 1][:20]!r}")
         if n and lines[n - 1] and DATE_HEAD.search(lines[n - 1]) and DATE_TAIL.match(line):
             problems.append(f"date split: {lines[n - 1][-20:]!r} / {line[:20]!r}")
     return problems
@@ -33,7 +36,8 @@ def test_the_check_itself_finds_what_it_looks_for():
     assert typesetting_problems("承包人在质量保修期内\n，按照约定") != []
     assert typesetting_problems("竣工验收合格之日（2023年12月24\n日）起计算") != []
     assert typesetting_problems("竣工验收合格之日（2023年12\n月24日）起计算") != []
-    assert typesetting_problems("竣工验收合格之日（\n2023年12月24日）起计算") == []
+    assert typesetting_problems("竣工验收合格之日（\n2023年12月24日）起计算") != []  # 避尾
+    assert typesetting_problems("竣工验收合格之日\n（2023年12月24日）起计算") == []
 
 
 def _marks(text: str) -> str:
