@@ -394,6 +394,25 @@ class DepositDeduction(BaseModel):
     reason = TextField()
 
 
+class SafetyReport(BaseModel):
+    """A ticket marked as a structural-safety defect (涉及结构安全, RULES.md §4; 《房屋建筑工程质量保修
+    办法》第十条): the duty to report it at once to the local construction authority and make it safe,
+    and the report once it is recorded as sent."""
+
+    ticket = ForeignKeyField(Ticket, unique=True, backref="safety_reports")
+    marked_at = DateTimeField(default=_now)
+    marked_by = CharField(max_length=100, default="")
+    reason = TextField(default="")  # what makes it a structural-safety defect
+    measures = TextField(default="")  # what was done to make it safe (警戒、疏散、临时支护)
+    authority = CharField(max_length=200, default="")  # the authority reported to
+    sent_at = DateTimeField(null=True)  # the report recorded as sent
+    sent_by = CharField(max_length=100, default="")
+    sent_how = CharField(max_length=20, default="")  # 书面 / 电话 / 当面 / 网上  (i18n: data)
+    sent_ref = CharField(max_length=100, default="")  # 文号、回执号 or the official spoken to
+    note = TextField(default="")
+    version = IntegerField(default=1)
+
+
 class AuditLog(BaseModel):
     """Append-only: nothing in the program updates or deletes a row here."""
 
@@ -478,6 +497,7 @@ ALL_MODELS = [
     Payment,
     Deposit,
     DepositDeduction,
+    SafetyReport,
     AuditLog,
     PhoneDevice,
     PairingCode,

@@ -187,6 +187,7 @@ def test_a_backup_from_the_older_schema_is_migrated(office, db, tmp_path):
             con.execute(f'ALTER TABLE "project" DROP COLUMN "{column}"')
         con.execute('ALTER TABLE "unit" DROP COLUMN "layout"')
         con.execute('ALTER TABLE "unit" DROP COLUMN "area"')
+        con.execute("DROP TABLE safety_report")  # step 6
         con.execute("DELETE FROM schema_version WHERE version > 1")
 
     old = tmp_path / "v1.wdbak"

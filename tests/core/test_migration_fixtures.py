@@ -159,3 +159,30 @@ def test_a_version_1_backup_restores_into_the_current_program(v1_file, db, tmp_p
     result = backup.restore_from(archive)
     assert result.migrated_from == 1
     assert Project.select().count() == 2
+
+
+def test_step_6_adds_the_safety_report_table_to_a_version_2_file(v2_file):
+    """Schema step 6 (RULES.md §4, 办法第十条): an office file of an earlier release gets the table of
+    structural-safety reports; its tickets can then be marked and the report recorded."""
+    import datetime as dt
+
+    from warranty_desk.models import SafetyReport
+    from warranty_desk.services import safety, tickets
+
+    db = open_database(str(v2_file))
+    assert db.table_exists("safety_report") and SafetyReport.select().count() == 0
+    intake = tickets.create_ticket({"project": "V1-001", "reporter": "业主", "category": "foundation_structure",
+                                    "description": "地下室墙体出现贯通裂缝", "reported_at": dt.datetime(2026, 11, 2, 9)})
+    safety.mark(intake.ticket.number, "贯通裂缝", at=dt.datetime(2026, 11, 2, 9, 30))
+    assert [r["number"] for r in safety.pending()] == [intake.ticket.number]
+    assert integrity.check_integrity(db) == []
+    db.close()
+
+
+def test_the_safety_report_table_has_every_column_of_the_model(db):
+    """Step 6's frozen DDL matches models.SafetyReport on both databases."""
+    from warranty_desk.models import SafetyReport
+
+    columns = {c.name for c in db.get_columns("safety_report")}
+    assert columns == {f.column_name for f in SafetyReport._meta.sorted_fields}
+    assert any(i.unique and i.columns == ["ticket_id"] for i in db.get_indexes("safety_report"))

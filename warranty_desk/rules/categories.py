@@ -18,6 +18,23 @@ COOLING_SEASONS = "cooling_seasons"
 DESIGN_LIFE = "design_life"  # the minimum is the project's design service life, in years
 
 UNIT_NAMES = {YEARS: N_("年"), MONTHS: N_("个月"), HEATING_SEASONS: N_("个采暖期"), COOLING_SEASONS: N_("个供冷期")}
+# how a period's unit may be written (command line, settings): the key, its Chinese name, short forms
+UNIT_ALIASES = {
+    YEARS: (YEARS, "year", "y", "年"),  # i18n: data
+    MONTHS: (MONTHS, "month", "m", "个月", "月"),  # i18n: data
+    HEATING_SEASONS: (HEATING_SEASONS, "heating_season", "个采暖期", "采暖期"),  # i18n: data
+    COOLING_SEASONS: (COOLING_SEASONS, "cooling_season", "个供冷期", "供冷期"),  # i18n: data
+}
+
+
+def unit_key(text: str) -> str:
+    """A period unit from its key or name (years / 年, months / 个月, heating_seasons / 个采暖期 …)."""
+    raw = (text or "").strip().lower()
+    for key, aliases in UNIT_ALIASES.items():
+        if raw in aliases:
+            return key
+    names = " / ".join(f"{key}（{_(UNIT_NAMES[key])}）" for key in UNIT_NAMES)
+    raise ValueError(_("期限单位“{text}”不对，应为：{names}").format(text=text, names=names))
 
 PROJECT_TYPES = (N_("住宅"), N_("公共建筑"), N_("工业建筑"), N_("市政工程"), N_("装饰装修"))
 PROJECT_SCALES = (N_("小型"), N_("中型"), N_("大型"))

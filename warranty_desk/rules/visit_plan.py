@@ -14,7 +14,7 @@ from warranty_desk.i18n import N_, _
 from .categories import CATEGORIES
 from .periods import add_months
 from .seasons import DEFAULT_RAINY_START, Season, _on, parse_month_day
-from .workdays import working_day_within
+from .workdays import next_working_day, working_day_within
 
 CADENCE_MONTHS = {"小型": 3, "中型": 6, "大型": 12}
 
@@ -23,15 +23,22 @@ MILESTONE = "milestone"
 SEASONAL = "seasonal"
 AFTER_REPAIR = "after_repair"
 AFTER_WARRANTY = "after_warranty"
+AFTER_STORM = "after_storm"
 KIND_NAMES = {
     PERIODIC: N_("定期回访"),
     MILESTONE: N_("节点回访"),
     SEASONAL: N_("季节性回访"),
     AFTER_REPAIR: N_("维修后回访"),
     AFTER_WARRANTY: N_("保修期满后回访"),
+    AFTER_STORM: N_("雨后回访"),
 }
+# the kinds `plan_visits` makes: rebuilding a plan replaces only these (never an after-repair or
+# after-storm visit, which the plan does not know about)
+PLAN_KINDS = (PERIODIC, MILESTONE, SEASONAL, AFTER_WARRANTY)
 # when visits merge, the merged visit is named after the most specific kind
-_KIND_RANK = {MILESTONE: 0, SEASONAL: 1, AFTER_WARRANTY: 2, PERIODIC: 3, AFTER_REPAIR: 4}
+_KIND_RANK = {MILESTONE: 0, SEASONAL: 1, AFTER_WARRANTY: 2, PERIODIC: 3, AFTER_REPAIR: 4, AFTER_STORM: 5}
+# seed, 雨期和汛期服务: 于每次雨后进行现场回访或电话回访 — for the items rain reaches
+STORM_ITEMS = ("roof_waterproofing", "exterior_wall_seepage")
 
 
 @dataclass(frozen=True)
@@ -183,3 +190,25 @@ def plan_visits(
             visit.on = day
             placed.append(visit)
     return merge_close(placed, settings.merge_days)
+
+
+def after_storm_visit(storm_on: dt.date, accepted_on: dt.date | None, items: list[ItemEnd],
+                      not_before: dt.date | None = None) -> PlannedVisit | None:
+    """The call or visit after heavy rain (RULES.md §6; the seed: 每次雨后进行现场回访或电话回访) of a
+    project whose roof or exterior-wall waterproofing is under warranty on the storm day: on the
+    first working day after the storm (and not before `not_before`, e.g. today). None when neither
+    item covers that day."""
+    if accepted_on is None or storm_on < accepted_on:
+        return None
+    covered = sorted((i for i in items if i.key in STORM_ITEMS and storm_on <= i.end_on),
+                     key=lambda i: STORM_ITEMS.index(i.key))
+    if not covered:
+        return None
+    day = storm_on + dt.timedelta(days=1)
+    if not_before is not None and not_before > day:
+        day = not_before
+    names = "、".join(CATEGORIES[i.key].name for i in covered)
+    ends = "、".join(sorted({i.end_on.isoformat() for i in covered}))
+    purpose = _("{storm}暴雨后回访：询问并检查屋面、外墙有无渗漏（{names}保修至{ends}）").format(
+        storm=storm_on.isoformat(), names=names, ends=ends)
+    return PlannedVisit(next_working_day(day), AFTER_STORM, [purpose], after=storm_on)

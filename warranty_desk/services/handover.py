@@ -16,7 +16,7 @@ from ..rules import categories as cat
 from ..rules import visit_states as vs
 from ..rules.seasons import DEFAULT_RAINY_START
 from ..rules.visit_methods import planned_method
-from ..rules.visit_plan import AFTER_REPAIR, ItemEnd, PlannedVisit, plan_visits
+from ..rules.visit_plan import PLAN_KINDS, ItemEnd, PlannedVisit, plan_visits
 from . import audit, settings
 from .projects import find_project, project_has_heating
 
@@ -140,11 +140,11 @@ def rebuild_visit_plan(project: Project, items: list[WarrantyItem] | None = None
         ]
         window = dt.timedelta(days=plan_rules.merge_days)
         plan = [p for p in plan if not any(abs(p.on - day) <= window for day in happened)]
-        # the plan's own visits; a visit after a repair, a unit's visit and the next try after
-        # 未联系上 (retry_of) are not the plan's and stay as they are
+        # the plan's own visits (PLAN_KINDS); a visit after a repair or a storm, a unit's visit and the
+        # next try after 未联系上 (retry_of) are not the plan's and stay as they are
         current = list(
             Visit.select().where(
-                (Visit.project == project) & (Visit.status == vs.PLANNED) & (Visit.kind != AFTER_REPAIR)
+                (Visit.project == project) & (Visit.status == vs.PLANNED) & Visit.kind.in_(PLAN_KINDS)
                 & (Visit.unit.is_null()) & (Visit.retry_of.is_null())
             ).order_by(Visit.planned_on, Visit.id)
         )

@@ -7,10 +7,11 @@ from __future__ import annotations
 import copy
 import json
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 
-from ..errors import ValidationError
+from ..errors import NotFound, ValidationError
 from ..models import Region, Setting, database_proxy
+from ..rules import categories as cat
 from ..rules import sla
 from ..rules.categories import SeasonRules
 from ..rules.periods import CIVIL_CODE, CONVENTIONS
@@ -51,6 +52,37 @@ DEFAULTS: dict = {
     "calendar_reminder_time": "09:00",
 }
 
+
+# what each setting is, for `settings show` (a key added later without a line here shows its key)
+SETTING_NAMES = {
+    "company_name": N_("公司名称"),
+    "company_address": N_("公司地址"),
+    "hotline": N_("报修电话"),
+    "company_fax": N_("公司传真（保修书）"),
+    "company_postcode": N_("公司邮政编码（保修书）"),
+    "company_bank": N_("公司开户银行（保修书）"),
+    "company_account": N_("公司银行账号（保修书）"),
+    "company_website": N_("公司网页（保修卡二维码打开它）"),
+    "logo_path": N_("公司标志图片的位置"),
+    "period_end_convention": N_("保修期截止日算法：civil_code（民法典，默认）/ day_before（前一日）"),
+    "count_season_under_way": N_("竣工时正在进行的采暖期也计入（true / false）"),
+    "sla": N_("报修处理时限（小时）：紧急 / 一般 的 respond_hours 响应、onsite_hours 到场、complete_hours 完成"),
+    "agreed_periods": N_("公司承诺的保修期（长于法定）：保修项目 → [单位, 数量]"),
+    "visit_merge_days": N_("相距几天以内的回访合并为一次（0–90）"),
+    "seasonal_lead_days": N_("季节性回访在采暖期、雨季开始前几天（0–90）"),
+    "visit_on_time_days": N_("在计划日期后几天内完成的回访算按时（0–90）"),
+    "visit_retry_days": N_("未联系上时，至少隔几天再联系（0–90）"),
+    "card_layout": N_("保修卡版式：a4_grid（A4 多张带裁切线）/ a5（每页一张）"),
+    "language": N_("界面语言：zh_CN / en"),
+    "clerk_name": N_("当前操作员"),
+    "backup_folder": N_("备份文件夹（空：数据文件夹中的 backups）"),
+}
+REGION_FIELDS = ("heating_start", "heating_end", "cooling_start", "cooling_end", "rainy_start")
+CARD_LAYOUTS = ("a4_grid", "a5")
+DAY_SETTINGS = ("visit_merge_days", "seasonal_lead_days", "visit_on_time_days", "visit_retry_days")
+TEXT_MAX = 500
+URGENCY_ALIASES = {"urgent": "紧急", "emergency": "紧急", "normal": "一般"}  # i18n: data (the stored SLA keys)
+
 def ensure_defaults() -> None:
     """Fill an empty database with the default region table (once)."""
     if Region.select().exists():
@@ -77,7 +109,27 @@ def get_all() -> dict:
 
 def _validate(key: str, value) -> None:
     if key not in DEFAULTS:
-        raise ValidationError(_("未知的设置项：{key}").format(key=key), field=key)
+        raise ValidationError(_("未知的设置项：{key}（可设置：{keys}）").format(key=key, keys="、".join(DEFAULTS)),
+                              field=key)
+    default = DEFAULTS[key]
+    # the value has the kind of its default: a bool is not a number, text is text, a table is a table
+    kind_ok = (isinstance(value, bool) if isinstance(default, bool)
+               else isinstance(value, int) and not isinstance(value, bool) if isinstance(default, int)
+               else isinstance(value, str) if isinstance(default, str)
+               else isinstance(value, dict) if isinstance(default, dict)
+               else True)
+    if not kind_ok:
+        kind = (_("true 或 false") if isinstance(default, bool) else _("整数") if isinstance(default, int)
+                else _("文字") if isinstance(default, str) else _("一个表（JSON 对象）"))
+        raise ValidationError(_("设置项 {key} 应为{kind}，而不是“{value}”").format(key=key, kind=kind, value=value),
+                              field=key)
+    if isinstance(value, str) and len(value) > TEXT_MAX:
+        raise ValidationError(_("设置项 {key} 太长（{n}字），最多{m}字").format(key=key, n=len(value), m=TEXT_MAX),
+                              field=key)
+    if key == "card_layout" and value not in CARD_LAYOUTS:
+        raise ValidationError(_("保修卡版式只能是 a4_grid 或 a5"), field=key)
+    if key == "agreed_periods":
+        _validate_agreed(value)
     if key == "language" and value not in ("zh_CN", "en"):
         raise ValidationError(_("界面语言只能是中文（zh_CN）或英文（en）"), field=key)
     if key == "period_end_convention" and value not in CONVENTIONS:
@@ -92,7 +144,7 @@ def _validate(key: str, value) -> None:
                 raise ValidationError(_("“{urgency}”报修的时限必须是大于零的小时数").format(urgency=urgency), field=key)
             if not steps[0] <= steps[1] <= steps[2]:
                 raise ValidationError(_("“{urgency}”报修的时限须满足：响应 ≤ 到场 ≤ 完成").format(urgency=urgency), field=key)
-    if key in ("visit_merge_days", "seasonal_lead_days", "visit_on_time_days", "visit_retry_days") and (not isinstance(value, int) or not 0 <= value <= 90):
+    if key in DAY_SETTINGS and (not isinstance(value, int) or not 0 <= value <= 90):
         raise ValidationError(_("天数必须是 0 到 90 之间的整数"), field=key)
     if key == "calendar_reminder" and not isinstance(value, bool):
         raise ValidationError(_("日历提醒只能是开或关"), field=key)
@@ -110,6 +162,24 @@ def parse_clock(text) -> tuple[int, int]:
         if 0 <= hour <= 23 and 0 <= minute <= 59:
             return hour, minute
     raise ValidationError(_("时间“{text}”无效，请写成 时:分，例如 09:00").format(text=text), field="calendar_reminder_time")
+
+
+def _validate_agreed(value: dict) -> None:
+    """Company periods: known items, a known unit, whole numbers, never shorter than the law
+    (办法 第六条; the structure's design life is checked per project at handover)."""
+    for key, period in value.items():
+        if key not in cat.CATEGORIES:
+            raise ValidationError(_("没有保修项目“{key}”（可选：{keys}）").format(key=key, keys="、".join(cat.CATEGORIES)),
+                                  field="agreed_periods")
+        if (not isinstance(period, (list, tuple)) or len(period) != 2 or period[0] not in cat.UNIT_NAMES
+                or not isinstance(period[1], int) or isinstance(period[1], bool)):
+            raise ValidationError(
+                _("“{name}”的承诺保修期应写成 [单位, 数量]，例如 [\"years\", 8]").format(name=cat.CATEGORIES[key].name),
+                field="agreed_periods")
+        try:
+            cat.check_agreed(key, period[0], period[1], 0)
+        except cat.PeriodTooShort as exc:
+            raise ValidationError(str(exc), field="agreed_periods") from None
 
 
 def set_many(values: dict) -> None:
@@ -183,3 +253,144 @@ def regions() -> list[Region]:
 
 def region_names() -> list[str]:
     return [name for (name,) in Region.select(Region.name).order_by(Region.id).tuples()]
+
+
+# --- the command line's view: every setting by name, read and written as text ---------------------
+
+def region_rows() -> list[dict]:
+    """The region season table as plain rows."""
+    return [{"name": r.name, **{f: getattr(r, f) for f in REGION_FIELDS}} for r in Region.select().order_by(Region.id)]
+
+
+def describe() -> dict:
+    """Every setting with its value, and the region season table (JSON-friendly)."""
+    values = get_all()
+    return {
+        "settings": values,
+        "descriptions": {key: _(SETTING_NAMES[key]) if key in SETTING_NAMES else key for key in values},
+        "regions": region_rows(),
+    }
+
+
+def _parse(default, text: str, key: str):
+    """A setting's value from text, by the kind of its default."""
+    raw = (text or "").strip()
+    if isinstance(default, bool):
+        lowered = raw.lower()
+        if lowered in ("true", "yes", "on", "1", "是"):  # i18n: data
+            return True
+        if lowered in ("false", "no", "off", "0", "否"):  # i18n: data
+            return False
+        raise ValidationError(_("设置项 {key} 应为 true 或 false，而不是“{text}”").format(key=key, text=text), field=key)
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValidationError(_("设置项 {key} 应为整数，而不是“{text}”").format(key=key, text=text), field=key) from None
+    if isinstance(default, (dict, list)):
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise ValidationError(
+                _("设置项 {key} 应写成 JSON，例如 {example}").format(key=key, example=json.dumps(default, ensure_ascii=False)),
+                field=key) from None
+    return text if text is not None else ""
+
+
+def _period(text: str, key: str) -> list | None:
+    """'8 years' / '8年' / '3个采暖期' / '["years", 8]' → [unit, amount]; '' or none → None (removed)."""
+    raw = (text or "").strip()
+    if raw.lower() in ("", "none", "null", "无"):  # i18n: data
+        return None
+    if raw.startswith("["):
+        value = _parse([], raw, key)
+        return list(value) if isinstance(value, list) else value
+    number = ""
+    while raw and raw[0].isdigit():
+        number, raw = number + raw[0], raw[1:]
+    if not number:
+        raise ValidationError(_("承诺保修期写成 数量 单位，例如 8 years 或 8年"), field=key)
+    try:
+        unit = cat.unit_key(raw.strip())
+    except ValueError as exc:
+        raise ValidationError(str(exc), field=key) from None
+    return [unit, int(number)]
+
+
+def set_text(key: str, text: str) -> dict:
+    """Set one setting from the command line: `KEY VALUE`, where KEY is a setting
+    (visit_merge_days, sla, …), a part of one (sla.紧急.respond_hours, agreed_periods.roof_waterproofing)
+    or a region's season (region.北京.heating_start, region.北京.heating = 11-15~03-15 or none,
+    region.太原 = a JSON object: a new region). Returns {key, old, new}."""
+    key = (key or "").strip()
+    parts = key.split(".")
+    if parts[0] == "region":
+        return _set_region(parts, text)
+    top = parts[0]
+    if top not in DEFAULTS:
+        raise ValidationError(_("未知的设置项：{key}（可设置：{keys}，或 region.地区名.字段）").format(
+            key=key, keys="、".join(DEFAULTS)), field=top)
+    old = get(top)
+    if len(parts) == 1:
+        new = _parse(DEFAULTS[top], text, top)
+    elif top == "agreed_periods" and len(parts) == 2:
+        new = copy.deepcopy(old) or {}
+        period = _period(text, key)
+        if period is None:
+            new.pop(parts[1], None)
+        else:
+            new[parts[1]] = period
+    elif top == "sla" and len(parts) == 3:
+        urgency = URGENCY_ALIASES.get(parts[1].lower(), parts[1])
+        new = copy.deepcopy(old)
+        if urgency not in new or parts[2] not in new[urgency]:
+            raise ValidationError(
+                _("没有设置项 {key}：应为 sla.紧急.respond_hours 这样的写法（紧急 / 一般；respond_hours / onsite_hours / "
+                  "complete_hours）").format(key=key), field=top)
+        try:
+            hours = float(text)
+        except (TypeError, ValueError):
+            raise ValidationError(_("{key} 应为小时数，而不是“{text}”").format(key=key, text=text), field=top) from None
+        new[urgency][parts[2]] = int(hours) if hours.is_integer() else hours
+    else:
+        raise ValidationError(_("没有设置项 {key}").format(key=key), field=top)
+    set_many({top: new})
+    return {"key": key, "old": old, "new": get(top)}
+
+
+def _set_region(parts: list[str], text: str) -> dict:
+    if len(parts) < 2 or not parts[1].strip():
+        raise ValidationError(_("地区设置写成 region.地区名.字段，例如 region.北京.heating_start"), field="region")
+    name = parts[1].strip()
+    region = Region.get_or_none(Region.name == name)
+    old = {f: getattr(region, f) for f in REGION_FIELDS} if region else None
+    values = dict(old) if old else {"heating_start": None, "heating_end": None, "cooling_start": "06-01",
+                                    "cooling_end": "09-30", "rainy_start": "06-01"}
+    if len(parts) == 2:
+        given = _parse({}, text, "region")
+        if not isinstance(given, dict) or not given.keys() <= frozenset(REGION_FIELDS):  # (`set` is this module's)
+            raise ValidationError(_("地区的设置应为 JSON 对象，字段：{fields}").format(fields="、".join(REGION_FIELDS)),
+                                  field="region")
+        values.update({k: (v or None) for k, v in given.items()})
+    elif len(parts) == 3 and parts[2] == "heating":
+        raw = (text or "").strip()
+        if raw.lower() in ("", "none", "无"):  # i18n: data
+            values["heating_start"] = values["heating_end"] = None
+        else:
+            start, sep, end = raw.replace("→", "~").partition("~")
+            if not sep:
+                raise ValidationError(_("采暖期写成 开始~结束，例如 11-15~03-15，或 none（无集中供暖）"), field="region")
+            values["heating_start"], values["heating_end"] = start.strip(), end.strip()
+    elif len(parts) == 3 and parts[2] in REGION_FIELDS:
+        if region is None:
+            raise NotFound(_("没有名为“{name}”的地区；新建地区请写 region.{name} 加 JSON，例如 "
+                             "{{\"heating_start\": \"11-01\", \"heating_end\": \"03-31\"}}").format(name=name))
+        values[parts[2]] = (text or "").strip() or None
+    else:
+        raise ValidationError(_("地区字段只能是：{fields}、heating").format(fields="、".join(REGION_FIELDS)), field="region")
+    for field in ("cooling_start", "cooling_end", "rainy_start"):
+        if not values.get(field):
+            raise ValidationError(_("地区的 {field} 不能为空（写成 月-日，例如 06-01）").format(field=field), field=field)
+    saved = save_region(name, values["heating_start"], values["heating_end"], values["cooling_start"],
+                        values["cooling_end"], values["rainy_start"], region.id if region else None)
+    return {"key": ".".join(parts), "old": old, "new": {f: getattr(saved, f) for f in REGION_FIELDS}}

@@ -34,13 +34,14 @@ from ..models import (
 from ..rules import responsibility as resp
 from ..rules import sla as sla_rules
 from ..rules import ticket_states as st
+from ..rules import urgency as urgency_rules
 from ..rules import visit_states as vs
 from ..rules.categories import CATEGORIES
 from ..rules.repairs import REPEAT_DAYS, after_repair_date, repeat_since
 from ..rules.visit_methods import PHONE
 from ..rules.visit_plan import AFTER_REPAIR
 from . import attachments, audit, fields, settings
-from .projects import find_project
+from .projects import find_project, project_has_heating
 
 CHANNELS = (N_("电话"), N_("来函"), N_("来访"), N_("回访发现"))
 COST_KINDS = (N_("人工"), N_("材料"), N_("其他"))
@@ -235,6 +236,8 @@ class Intake:
     ticket: Ticket
     decision: resp.WarrantyDecision
     warning: str  # the repeat-defect warning, '' when none
+    suggestion: urgency_rules.UrgencySuggestion | None = None  # the urgency the rules suggested
+    urgency_note: str = ""  # how the urgency was decided (also in the ticket's history)
 
 
 def next_number(year: int) -> str:
@@ -265,9 +268,11 @@ def clean_intake(data: dict) -> dict:
     if channel not in CHANNELS:
         raise ValidationError(
             _("报修方式“{c}”不对，应为：{all}").format(c=channel, all=" / ".join(CHANNELS)), field="channel")
-    urgency = _text(data.get("urgency") or sla_rules.NORMAL, 10, _("紧急程度"), "urgency")
-    if urgency not in sla_rules.URGENCIES:
+    urgency = _text(data.get("urgency"), 10, _("紧急程度"), "urgency")  # empty: as the rules suggest
+    if urgency and urgency not in sla_rules.URGENCIES:
         raise ValidationError(_("紧急程度“{u}”不对，应为：紧急 / 一般").format(u=urgency), field="urgency")
+    urgency_reason = _text(data.get("urgency_reason"), 500, _("更改紧急程度的原因"), "urgency_reason")
+    structural = bool(data.get("structural_safety"))
     description = _text(data.get("description"), MAX_DESCRIPTION, _("报修内容"), "description", required=True)
     location = _text(data.get("location"), 200, _("报修部位"), "location")
     category = category_key(data.get("category"))
@@ -287,11 +292,47 @@ def clean_intake(data: dict) -> dict:
             channel = "回访发现"  # i18n: data
     else:
         source_visit = None
+    suggestion = suggest_urgency(project, category, description, reported_at, structural)
+    if structural and urgency == sla_rules.NORMAL:
+        raise ValidationError(
+            _("涉及结构安全的报修须按紧急处理，须立即到场抢修（《房屋建筑工程质量保修办法》第九条）"), field="urgency")
     return {
         "project": project, "unit": unit, "reporter": reporter, "phone": phone, "channel": channel,
-        "location": location, "category": category, "description": description, "urgency": urgency,
-        "reported_at": reported_at, "source_visit": source_visit,
+        "location": location, "category": category, "description": description,
+        "urgency": urgency or suggestion.urgency, "reported_at": reported_at, "source_visit": source_visit,
+        # not ticket columns: what create_ticket records beside the ticket
+        "suggestion": suggestion, "urgency_given": bool(urgency), "urgency_reason": urgency_reason,
+        "structural_safety": structural, "safety_reason": _text(data.get("safety_reason"), 2000,
+                                                                _("结构安全隐患的情况"), "safety_reason"),
     }
+
+
+def suggest_urgency(project, category, description: str, reported_at=None,
+                    structural_safety: bool = False) -> urgency_rules.UrgencySuggestion:
+    """The urgency the rules suggest for a request (RULES.md §4): from the category, the words of the
+    description and the date against the project's heating season. The clerk confirms or overrides."""
+    project = _project(project)
+    key = category_key(category) if category else ""
+    moment = _moment(reported_at) or _now()
+    heating = settings.season_rules(project.region if project.region_id else None,
+                                    project_has_heating(project)).heating
+    return urgency_rules.suggest(key, description or "", moment.date(), heating, structural_safety)
+
+
+def urgency_history(suggestion: urgency_rules.UrgencySuggestion, urgency: str, given: bool, reason: str) -> str:
+    """How the urgency was decided, for the ticket's history: the suggestion confirmed, followed, or
+    overridden (with the clerk's reason). Empty when both say 一般."""
+    why = "；".join(suggestion.reasons)
+    if urgency == suggestion.urgency:
+        if urgency != sla_rules.URGENT:
+            return ""
+        if not given:
+            return _("按系统建议登记为紧急（{why}）").format(why=why)
+        return _("系统建议紧急（{why}），已确认").format(why=why)
+    reason = reason or _("未说明原因")
+    if suggestion.urgency == sla_rules.URGENT:
+        return _("系统建议紧急（{why}），登记人改为一般：{reason}").format(why=why, reason=reason)
+    return _("系统建议一般，登记人改为紧急：{reason}").format(reason=reason)
 
 
 def create_ticket(data: dict, photos=()) -> Intake:
@@ -301,9 +342,15 @@ def create_ticket(data: dict, photos=()) -> Intake:
 
     `data` keys: project (code or id), unit (id or 1号楼-1单元-101), reporter, phone, channel
     (电话/来函/来访/回访发现), location, category (warranty item key or name), description,
-    urgency (紧急/一般), reported_at, optional source_visit; optional in_warranty with
-    override_reason to overrule the decision at intake."""
+    urgency (紧急/一般; empty: as `suggest_urgency` suggests; a different one is an override, with
+    urgency_reason, kept in the history), reported_at, optional source_visit; optional in_warranty with
+    override_reason to overrule the decision at intake; structural_safety (with safety_reason) marks a
+    structural-safety defect: 紧急, and the duty to report it (services/safety.py)."""
     clean = clean_intake(data)
+    suggestion, given = clean.pop("suggestion"), clean.pop("urgency_given")
+    urgency_reason = clean.pop("urgency_reason")
+    structural, safety_reason = clean.pop("structural_safety"), clean.pop("safety_reason")
+    urgency_note = urgency_history(suggestion, clean["urgency"], given, urgency_reason)
     project, reported_at = clean["project"], clean["reported_at"]
     decision = warranty_decision(project, clean["category"], reported_at.date())
     in_warranty, override_reason = decision.in_warranty, ""
@@ -335,15 +382,44 @@ def create_ticket(data: dict, photos=()) -> Intake:
                 # another clerk took the number in the meantime: take the next one
                 if not Ticket.select().where(Ticket.number == number).exists() or attempt == 7:
                     raise
+        first = _("{channel}报修").format(channel=clean["channel"])
         TicketEvent.create(ticket=ticket, from_state="", to_state=st.RECEIVED, at=reported_at, by=by,
-                           reason=_("{channel}报修").format(channel=clean["channel"]))
-        note = warning
+                           reason="；".join(x for x in (first, urgency_note) if x))
+        note = "；".join(x for x in (warning, urgency_note) if x)
         if override_reason:
             note = (note + "；" if note else "") + _("更改保修判定：{r}").format(r=override_reason)
         audit.record("create", "ticket", ticket.id, None, audit.snapshot(ticket), note)
         for photo in photos:
             attachments.attach("ticket", ticket.id, photo, kind="photo")
-    return Intake(ticket, decision, warning)
+        if structural:
+            from . import safety
+
+            safety.mark(ticket, safety_reason or clean["description"], by=by, at=reported_at)
+    return Intake(ticket, decision, warning, suggestion, urgency_note)
+
+
+def change_urgency(ticket_ref, urgency: str, reason: str = "", expected_version: int | None = None) -> Ticket:
+    """Change an open ticket's urgency; its deadlines are counted again from the report time. A
+    structural-safety defect stays 紧急."""
+    if urgency not in sla_rules.URGENCIES:
+        raise ValidationError(_("紧急程度“{u}”不对，应为：紧急 / 一般").format(u=urgency), field="urgency")
+    reason = _text(reason, 500, _("原因"), "reason")
+    with database_proxy.atomic():
+        ticket = _fresh(ticket_ref, expected_version)
+        if ticket.urgency == urgency:
+            return ticket
+        if not st.is_open(ticket.state):
+            raise ValidationError(_("工单已“{s}”，不能再更改紧急程度").format(s=ticket.state), field="urgency")
+        from ..models import SafetyReport
+
+        if urgency != sla_rules.URGENT and SafetyReport.select().where(SafetyReport.ticket == ticket).exists():
+            raise ValidationError(_("该工单涉及结构安全，须按紧急处理"), field="urgency")
+        old = audit.snapshot(ticket)
+        limits = sla_rules.deadlines(ticket.reported_at, urgency, settings.get("sla"))
+        ticket.urgency = urgency
+        ticket.respond_due, ticket.onsite_due, ticket.complete_due = limits.respond, limits.onsite, limits.complete
+        _save(ticket, old, "urgency", reason or _("紧急程度改为{u}").format(u=urgency))
+    return ticket
 
 
 def override_warranty(ticket_ref, in_warranty: bool, reason: str, expected_version: int | None = None) -> Ticket:
