@@ -197,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_phone import register as register_phone
 
     register_phone(sub)
+    from .cli_rules import register as register_rules  # project agree, deposit …, visits record, settings …
+
+    register_rules(sub)
     return parser
 
 

@@ -33,9 +33,14 @@ def cmd_ticket_add(args) -> int:
         "project": args.project, "unit": args.unit, "reporter": args.reporter, "phone": args.phone,
         "channel": args.channel, "location": args.location, "category": args.category,
         "description": args.description, "urgency": args.urgency, "reported_at": args.at,
+        "urgency_reason": args.urgency_reason, "structural_safety": args.structural_safety,
+        "safety_reason": args.safety_reason,
     })
     t = intake.ticket
     print(f"已受理工单 {t.number}：{'保修期内' if t.in_warranty else '保修期外'}（{intake.decision.reason}）")
+    print(f"紧急程度：{t.urgency}" + (f"（{intake.urgency_note}）" if intake.urgency_note else ""))
+    if args.structural_safety:
+        print("涉及结构安全：须立即报告当地建设行政主管部门并采取安全措施（ticket safety show / print safety-report）")
     print(f"响应时限 {t.respond_due:%Y-%m-%d %H:%M}，到场时限 {t.onsite_due:%Y-%m-%d %H:%M}，"
           f"完成时限 {t.complete_due:%Y-%m-%d %H:%M}")
     if intake.warning:
@@ -139,7 +144,10 @@ def register(sub) -> None:
     add.add_argument("--location", help="报修部位")
     add.add_argument("--category", required=True, help="保修项目：" + " / ".join(CATEGORIES))
     add.add_argument("--description", required=True, help="报修内容")
-    add.add_argument("--urgency", default="一般", help="紧急 / 一般")
+    add.add_argument("--urgency", help="紧急 / 一般（不填：按类别、内容和日期建议，见 ticket suggest）")
+    add.add_argument("--urgency-reason", help="不按建议的紧急程度登记时的原因（记入处理记录）")
+    add.add_argument("--structural-safety", action="store_true", help="涉及结构安全：按紧急处理并须立即报告")
+    add.add_argument("--safety-reason", help="结构安全隐患的情况")
     add.add_argument("--at", type=_dt, help="报修时间，例如 2026-11-29 14:30（默认现在）")
     add.set_defaults(func=cmd_ticket_add)
 
