@@ -41,7 +41,7 @@ def _safety_lines(d: dict | None, number: str):
     if d["sent"]:
         yield f"已报送：{d['sent_at']}  {d['authority']}  {d['sent_how_name']}  {d['sent_ref']}"
     else:
-        yield f"尚未报送（已等待 {d['hours_waiting']} 小时）：报告对象 {d['authority'] or '未填写'}"
+        yield f"尚未报送（已等待 {d['waiting']}）：报告对象 {d['authority'] or '未填写'}"
 
 
 def _show(args, number: str, done: str | None = None) -> int:
@@ -60,7 +60,7 @@ def cmd_safety(args) -> int:
     if args.action == "list":
         rows = safety.pending()
         return emit(args, rows, lambda: [*(f"  {r['number']}  {r['project_code']} {r['project_name']}  {r['where']}  "
-                                           f"已等待{r['hours_waiting']}小时  {r['reason']}" for r in rows),
+                                           f"已等待{r['waiting']}  {r['reason']}" for r in rows),
                                          f"共{len(rows)}份结构安全隐患报告尚未报送"])
     if args.action == "mark":
         safety.mark(args.number, args.reason or "", measures=args.measures or "", by=args.by, at=args.at)

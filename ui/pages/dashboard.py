@@ -1,5 +1,6 @@
-"""工作台: today's and this week's visits, overdue visits, open tickets with their deadline,
-warranty items ending in 60 days, deposits whose return can be applied for."""
+"""工作台: structural-safety reports not yet sent (on top, while there are any), today's and this
+week's visits, overdue visits, open tickets with their deadline, warranty items ending in 60 days,
+deposits whose return can be applied for."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout
 from warranty_desk.i18n import _, format_money
 from warranty_desk.rules import sla
 from warranty_desk.services import dashboard
+from warranty_desk.services import safety as safety_service
 
 from ..signals import bus
 from ..table_models import GREEN, ORANGE, RED, Column, RowsModel, make_table, selected_row
@@ -21,7 +23,7 @@ def _today() -> dt.date:
 
 
 class DashboardPage(Page):
-    tables = ("visit", "ticket", "project", "warranty_item", "deposit", "staff")
+    tables = ("visit", "ticket", "project", "warranty_item", "deposit", "staff", "safety_report")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -58,14 +60,23 @@ class DashboardPage(Page):
             Column(_("工程"), lambda r: f'{r["project_code"]} {r["project_name"]}', 220),
             Column(_("金额"), lambda r: format_money(r["amount"])),
         ])
+        # RULES.md §4, 办法第十条: a structural-safety defect stays here until its report is recorded as sent
+        self.safety_model = RowsModel([
+            Column(_("工单号"), lambda r: r["number"], 105, lambda _r: RED),
+            Column(_("工程"), lambda r: f'{r["project_code"]} {r["project_name"]}', 220),
+            Column(_("部位"), lambda r: r["where"], 120),
+            Column(_("已等待"), lambda r: r["waiting"], 80, lambda _r: RED),
+            Column(_("隐患情况"), lambda r: r["reason"]),
+        ])
         self.boxes = {}
         specs = [
-            ("today", _("今日回访"), self.today_model, "visit", 0, 0),
-            ("week", _("本周回访"), self.week_model, "visit", 0, 1),
-            ("overdue", _("逾期回访"), self.overdue_model, "visit", 1, 0),
-            ("tickets", _("未完成工单"), self.ticket_model, "ticket", 1, 1),
-            ("items", _("60天内到期的保修项目"), self.item_model, "project", 2, 0),
-            ("deposits", _("可申请返还的质保金"), self.deposit_model, "deposit", 2, 1),
+            ("safety", _("结构安全隐患：须立即报告当地建设行政主管部门"), self.safety_model, "ticket", 0, 0),
+            ("today", _("今日回访"), self.today_model, "visit", 1, 0),
+            ("week", _("本周回访"), self.week_model, "visit", 1, 1),
+            ("overdue", _("逾期回访"), self.overdue_model, "visit", 2, 0),
+            ("tickets", _("未完成工单"), self.ticket_model, "ticket", 2, 1),
+            ("items", _("60天内到期的保修项目"), self.item_model, "project", 3, 0),
+            ("deposits", _("可申请返还的质保金"), self.deposit_model, "deposit", 3, 1),
         ]
         self.views = {}
         for key, title, model, kind, row, col in specs:
@@ -76,9 +87,13 @@ class DashboardPage(Page):
             view = make_table(model, f"dashboard_{key}")
             view.activated.connect(lambda _i, v=view, k=kind: self._open(v, k))
             layout.addWidget(view)
-            grid.addWidget(box, row, col)
+            grid.addWidget(box, row, col, 1, 2 if key == "safety" else 1)
             self.boxes[key] = (box, title)
             self.views[key] = view
+        safety_box = self.boxes["safety"][0]
+        safety_box.setStyleSheet("QGroupBox#dash_safety { color: #c62828; font-weight: bold; }")
+        safety_box.setMaximumHeight(150)
+        safety_box.hide()  # shown while there is a report to send
 
     def _open(self, view, kind: str) -> None:
         row = selected_row(view)
@@ -93,6 +108,7 @@ class DashboardPage(Page):
         today = _today()
         now = dt.datetime.now()
         data = {
+            "safety": safety_service.pending(now),
             "today": dashboard.visits_today(today),
             "week": dashboard.visits_this_week(today),
             "overdue": dashboard.visits_overdue(today),
@@ -100,9 +116,10 @@ class DashboardPage(Page):
             "items": dashboard.items_ending(today, 60),
             "deposits": dashboard.deposits_to_apply(today),
         }
-        models = {"today": self.today_model, "week": self.week_model, "overdue": self.overdue_model,
+        models = {"safety": self.safety_model, "today": self.today_model, "week": self.week_model, "overdue": self.overdue_model,
                   "tickets": self.ticket_model, "items": self.item_model, "deposits": self.deposit_model}
         for key, rows in data.items():
             models[key].set_rows(rows)
             box, title = self.boxes[key]
             box.setTitle(f"{title}（{len(rows)}）")
+        self.boxes["safety"][0].setVisible(bool(data["safety"]))

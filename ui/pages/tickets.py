@@ -6,7 +6,7 @@ import datetime as dt
 from collections import OrderedDict
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -219,7 +219,22 @@ class TicketDialog(forms.FormDialog):
         description = QPlainTextEdit()
         description.setMinimumHeight(80)  # takes the dialog's spare height: descriptions run long
         f.add("description", _("报修内容"), description, required=True)
+        f.add("structural_safety", _("结构安全"),
+              QCheckBox(_("涉及结构安全（地基基础、主体结构）：按紧急处理，并须立即报告当地建设行政主管部门")))
         f.add("urgency", _("紧急程度"), forms.combo([(sla.NORMAL, _(sla.NORMAL)), (sla.URGENT, _("紧急（涉及结构安全或严重影响使用）"))]))
+        # the rules' suggestion (RULES.md §4), the clerk confirms or overrides it; an override asks why
+        self.suggestion_label = QLabel()
+        self.suggestion_label.setObjectName("urgencySuggestion")
+        self.suggestion_label.setWordWrap(True)
+        self.suggestion_label.setTextFormat(Qt.TextFormat.PlainText)
+        f.layout_.addRow("", self.suggestion_label)
+        f.add("urgency_reason", _("不按建议的原因"), forms.line(500, _("例如：业主已关闭总阀，明天上午处理即可")))
+        self.suggestion = None
+        self.urgency_chosen = False  # the clerk picked an urgency: no longer follow the suggestion
+        self._suggest_timer = QTimer(self)
+        self._suggest_timer.setSingleShot(True)
+        self._suggest_timer.setInterval(250)
+        self._suggest_timer.timeout.connect(self._suggest)
         photo_row = QWidget()
         photo_layout = QHBoxLayout(photo_row)
         photo_layout.setContentsMargins(0, 0, 0, 0)
@@ -236,6 +251,12 @@ class TicketDialog(forms.FormDialog):
         f.widgets["project"].currentIndexChanged.connect(self._project_changed)
         f.widgets["unit"].currentIndexChanged.connect(self._unit_changed)
         f.widgets["category"].currentIndexChanged.connect(self._show_decision)
+        f.widgets["category"].currentIndexChanged.connect(self._suggest)
+        f.widgets["structural_safety"].toggled.connect(self._suggest)
+        f.widgets["reported_at"].dateTimeChanged.connect(self._suggest_soon)
+        description.textChanged.connect(self._suggest_soon)
+        f.widgets["urgency"].activated.connect(self._urgency_picked)
+        f.widgets["urgency"].currentIndexChanged.connect(self._show_reason)
         self.finish_layout()
         self.resize(600, 640)
         values = dict(prefill or {})
@@ -259,6 +280,7 @@ class TicketDialog(forms.FormDialog):
             box.addItem(unit.label + owner, unit.id)
         box.blockSignals(False)
         self._show_decision()
+        self._suggest()
 
     def _unit_changed(self, *_a) -> None:
         unit = self.units.get(self.form.value("unit"))
@@ -280,6 +302,41 @@ class TicketDialog(forms.FormDialog):
             return
         self.decision_label.setText(decision.reason)
 
+    def _suggest_soon(self, *_a) -> None:
+        self._suggest_timer.start()  # after a pause in the typing, not on every key
+
+    def _urgency_picked(self, *_a) -> None:
+        self.urgency_chosen = True
+        self._show_reason()
+
+    def _suggest(self, *_a) -> None:
+        """Ask the rules which urgency the request looks like; follow it until the clerk picks one."""
+        self._suggest_timer.stop()
+        f = self.form
+        pid = f.value("project")
+        self.suggestion = None
+        if pid and f.value("category"):
+            try:
+                self.suggestion = ticket_service.suggest_urgency(pid, f.value("category"), f.value("description"),
+                                                                 f.value("reported_at"), f.value("structural_safety"))
+            except Exception:  # noqa: BLE001 - while the clerk is still typing, the intake's own check will say
+                self.suggestion = None
+        label = self.suggestion_label
+        if self.suggestion is None:
+            label.setText("")
+        else:
+            label.setText(self.suggestion.text)
+            label.setStyleSheet("color: #c62828;" if self.suggestion.urgency == sla.URGENT else "color: #555555;")
+            if not self.urgency_chosen:
+                box = f.widgets["urgency"]
+                box.setCurrentIndex(box.findData(self.suggestion.urgency))
+        self._show_reason()
+
+    def _show_reason(self, *_a) -> None:
+        differs = self.suggestion is not None and self.form.value("urgency") != self.suggestion.urgency
+        holder = self.form.widgets["urgency_reason"].parentWidget()
+        self.form.layout_.setRowVisible(holder, differs)
+
     def add_photos(self) -> None:
         paths, _f = QFileDialog.getOpenFileNames(self, _("选择照片"), "", _("图片 (*.jpg *.jpeg *.png *.heic *.bmp)"))
         if paths:
@@ -290,7 +347,9 @@ class TicketDialog(forms.FormDialog):
     def intake_data(self) -> dict:
         v = self.form.values()
         data = {key: v[key] for key in ("project", "unit", "reporter", "phone", "channel", "location", "category",
-                                        "description", "urgency", "reported_at")}
+                                        "description", "urgency", "reported_at", "structural_safety")}
+        if self.suggestion is not None and v["urgency"] != self.suggestion.urgency:
+            data["urgency_reason"] = v["urgency_reason"]
         if self.source_visit:
             data["source_visit"] = self.source_visit
         return data
@@ -301,6 +360,10 @@ class TicketDialog(forms.FormDialog):
             return False
         self.result_value = intake
         message = _("已登记工单 {number}。\n{reason}").format(number=intake.ticket.number, reason=intake.decision.reason)
+        if intake.urgency_note:
+            message += "\n" + _("紧急程度：{note}").format(note=intake.urgency_note)
+        if self.form.value("structural_safety"):
+            message += "\n\n" + _("涉及结构安全：请立即报告当地建设行政主管部门，并在工单中打印隐患报告、登记报送。")
         if intake.warning:
             message += "\n\n" + intake.warning
         QMessageBox.information(self, _("已登记"), message)
@@ -315,6 +378,10 @@ class TicketView(QDialog):
         self.ticket_id = ticket_id
         self.setWindowTitle(_("维修工单"))
         layout = QVBoxLayout(self)
+        from ..safety_panel import SafetyPanel  # structural safety: the duty, the report, sent or not
+
+        self.safety = SafetyPanel(ticket_id, self)
+        layout.addWidget(self.safety)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)
         self.summary = QWidget()
@@ -342,7 +409,8 @@ class TicketView(QDialog):
         self.resize(680, 560)
 
     def _changed(self, changes) -> None:
-        if changes.touches_record("ticket", self.ticket_id) or changes.touches(*TICKET_PARTS):
+        if (changes.touches_record("ticket", self.ticket_id) or changes.touches(*TICKET_PARTS)
+                or changes.touches("safety_report")):
             self.load()
 
     def _stop_following(self) -> None:
@@ -384,6 +452,7 @@ class TicketView(QDialog):
             if label == _("时限") and d["overdue"]:
                 text.setStyleSheet("color: #c62828; font-weight: bold;")
             self.summary_form.addRow(label, text)
+        self.safety.load(d["description"], d["state"] != st.CANCELLED)
         self.history.clear()
         for e in d["events"]:
             arrow = f'{e["from"]} → {e["to"]}' if e["from"] else e["to"]

@@ -11,6 +11,7 @@ from warranty_desk.i18n import _
 from warranty_desk.rules import visit_states as vs
 from warranty_desk.services import visits as visit_service
 
+from ..operations import mark_write
 from ..signals import bus
 from ..table_models import GREEN, GREY, RED, Column, RowsModel, make_table, selected_row
 from .base import Page
@@ -49,6 +50,11 @@ class VisitsPage(Page):
         self.ics_button.setObjectName("visitsIcs")
         self.ics_button.setToolTip(_("把所选日期范围内的回访导出为手机日历文件"))
         bar.addWidget(self.ics_button)
+        self.storm_button = QPushButton(_("暴雨后回访…"))
+        self.storm_button.setObjectName("visitsStorm")
+        self.storm_button.setToolTip(_("大雨或暴雨后，给某地区屋面、外墙防水仍在保修期内的工程安排回访"))
+        bar.addWidget(self.storm_button)
+        mark_write(self.storm_button)
         layout.addLayout(bar)
         self.model = RowsModel([
             Column(_("日期"), lambda r: r["date"], 90),
@@ -71,6 +77,7 @@ class VisitsPage(Page):
         self.status_filter.currentIndexChanged.connect(lambda _i: self.load())
         self.open_button.clicked.connect(self._open)
         self.ics_button.clicked.connect(self._export_ics)
+        self.storm_button.clicked.connect(self._storm)
 
     @staticmethod
     def _color(row):
@@ -100,6 +107,11 @@ class VisitsPage(Page):
         row = selected_row(self.view)
         if row:
             bus().open_record.emit("visit", row["id"])
+
+    def _storm(self) -> None:
+        from ..storm_dialog import plan_storm_calls
+
+        plan_storm_calls(self)
 
     def _export_ics(self) -> None:
         from ..annual_plan_dialog import export_ics_dialog

@@ -180,6 +180,7 @@ def info(ticket_ref, now: dt.datetime | None = None) -> dict | None:
         "sent_how_name": _(SENT_HOW[row.sent_how]) if row.sent_how in SENT_HOW else "",
         "sent_ref": row.sent_ref, "sent_by": row.sent_by, "note": row.note,
         "hours_waiting": None if row.sent_at else round((now - row.marked_at).total_seconds() / 3600, 1),
+        "waiting": "" if row.sent_at else sla_rules.duration_text(now - row.marked_at),
     }
 
 
@@ -197,5 +198,6 @@ def pending(now: dt.datetime | None = None, limit: int = 200) -> list[dict]:
         unit = "-".join(p for p in (building, entrance, room) if p)
         rows.append({"id": ticket_id, "number": number, "state": state, "project_code": code, "project_name": name,
                      "where": unit or location, "reason": reason, "marked_at": marked_at,
-                     "hours_waiting": round((now - marked_at).total_seconds() / 3600, 1)})
+                     "hours_waiting": round((now - marked_at).total_seconds() / 3600, 1),
+                     "waiting": sla_rules.duration_text(now - marked_at)})
     return rows
