@@ -12,11 +12,11 @@ def cmd_project_agree(args) -> int:
     from .models import WarrantyItem
     from .rules.categories import minimum_text, period_text, unit_key
     from .services import handover as handover_service
-    from .services.projects import by_code
+    from .services.projects import find_project
     from .services.tickets import category_key
 
     open_db(args)
-    project = by_code(args.code)
+    project = find_project(args.code)
     key = category_key(args.category)
     try:
         unit = unit_key(args.unit)

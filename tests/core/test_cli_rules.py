@@ -124,7 +124,8 @@ def test_every_deposit_step_scripted(wd, office):
     d = ok_json(wd("deposit", "deduct", "CLI-1", number, "8000", "--on", "2026-07-21", "--reason", "业主另请维修",
                    "--json"))
     assert (d["deducted"], d["balance"]) == ("8000.00", "42000.00")
-    assert d["deductions"] == [{"ticket": number, "amount": "8000.00", "on": "2026-07-21", "reason": "业主另请维修"}]
+    assert [{k: row[k] for k in ("ticket", "amount", "on", "reason")} for row in d["deductions"]] == [
+        {"ticket": number, "amount": "8000.00", "on": "2026-07-21", "reason": "业主另请维修"}]
     d = ok_json(wd("deposit", "return", "CLI-1", "--on", "2026-08-01", "--json"))
     assert (d["returned_on"], d["returned_amount"], d["status"]) == ("2026-08-01", "42000.00", "已返还")
     refused(wd("deposit", "return", "CLI-1", "--on", "2026-08-02"), "已于 2026-08-01 返还")

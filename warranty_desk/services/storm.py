@@ -11,11 +11,13 @@ from warranty_desk.i18n import _
 
 from ..errors import NotFound, ValidationError
 from ..models import Project, Region, Staff, Visit, WarrantyItem, database_proxy
+from ..rules import visit_states as vs
+from ..rules.visit_methods import ONSITE, PHONE, SMS
 from ..rules.visit_plan import AFTER_STORM, STORM_ITEMS, ItemEnd, after_storm_visit
 from ..rules.workdays import holiday_name, is_working_day
 from . import audit, fields
 
-METHODS = ("电话", "上门", "短信")  # i18n: data (stored visit methods, as services/visit_records.py)
+METHODS = (PHONE, ONSITE, SMS)  # a call, or a look on site after the rain
 
 
 def find_region(ref) -> Region:
@@ -60,7 +62,7 @@ def _candidates(region: Region, storm_on: dt.date) -> list[tuple[Project, list[I
 def _already(project: Project, storm_on: dt.date) -> Visit | None:
     """The storm visit already planned (or made) for this storm."""
     return (Visit.select().where((Visit.project == project) & (Visit.kind == AFTER_STORM)
-                                 & (Visit.status != "cancelled")
+                                 & (Visit.status != vs.CANCELLED)
                                  & Visit.purposes.contains(storm_on.isoformat())).first())
 
 
@@ -86,7 +88,7 @@ def _staff_of(project: Project) -> Staff | None:
     return None
 
 
-def plan_storm_calls(region_ref, storm_on, method: str = "电话", planned_on=None,  # i18n: data
+def plan_storm_calls(region_ref, storm_on, method: str = PHONE, planned_on=None,
                      today: dt.date | None = None) -> dict:
     """Plan a 雨后回访 for every project of the region whose roof or exterior-wall waterproofing is
     under warranty on `storm_on`, on the first working day after the storm (not before today), or
