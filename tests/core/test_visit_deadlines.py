@@ -3,6 +3,7 @@ keeps it — it moves to the next working day, or to the last one before when th
 the deadline. No regular visit falls after the last non-structural warranty end."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -151,3 +152,25 @@ def test_a_warranty_shorter_than_the_cadence_gets_no_regular_visit_after_it():
     assert all(v.on <= D(2025, 6, 30) for v in visits if v.kind != AFTER_WARRANTY)
     assert not _with(visits, HALF_YEAR)  # 2025-07-01 is past the end
     assert [v.kind for v in visits][-1] == AFTER_WARRANTY
+
+
+def test_the_issue_case_through_handover_and_the_command_line(db, db_target, make_project, capsys):
+    """The same case as the office meets it: a small project handed over on 2025-01-01 — the visits
+    saved, and `visits due --json`, keep the deadlines of RULES.md §6."""
+    from warranty_desk import cli
+    from warranty_desk.models import Visit, WarrantyItem
+    from warranty_desk.services.handover import handover
+
+    project = make_project(code="NY-2025", scale="小型", heating_region="北京", accepted_on=D(2025, 1, 1),
+                           handed_over_on=D(2025, 1, 1))
+    handover(project.id)
+    last_end = max(i.end_on for i in WarrantyItem.select().where(WarrantyItem.project == project)
+                   if i.key != "foundation_structure")
+    visits = list(Visit.select().where(Visit.project == project).order_by(Visit.planned_on))
+    first = next(v for v in visits if ONE_MONTH in v.purposes)
+    assert D(2025, 1, 1) < first.planned_on <= D(2025, 2, 1) and is_working_day(first.planned_on)
+    assert all(v.planned_on <= last_end for v in visits if v.kind != AFTER_WARRANTY)
+    assert [v.kind for v in visits if v.planned_on > last_end] == [AFTER_WARRANTY]
+    assert cli.main(["--db", db_target, "visits", "due", "--from", "2025-01-01", "--to", "2025-02-28", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["date"] == first.planned_on.isoformat() and "交付后一个月回访" in rows[0]["purposes"]

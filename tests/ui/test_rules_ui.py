@@ -201,3 +201,19 @@ def test_storm_dialog_needs_a_region(db, qtbot, answers):
     assert dialog.form.error_text("region") == "地区不能为空"
     assert Visit.select().count() == 0
     assert dialog.result() != dialog.DialogCode.Accepted  # the dialog stays for the clerk to fix
+
+
+def test_a_new_deposit_in_the_form_starts_with_twelve_months(db, make_project, qtbot, answers):
+    """《建设工程质量保证金管理办法》第二条: 缺陷责任期一般为1年 — the form's default, saved as such."""
+    from decimal import Decimal
+
+    from ui.pages.deposits import DepositDialog
+    from warranty_desk.models import Deposit
+
+    project = make_project(code="DEP-12", contract_amount=Decimal("1000000"))
+    dialog = DepositDialog(None, project_id=project.id)
+    qtbot.addWidget(dialog)
+    assert dialog.form.value("defect_months") == 12
+    dialog.form.widgets["amount"].setText("20000")
+    dialog._save_clicked()
+    assert Deposit.get().defect_months == 12
