@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from typing import Any
 
 from .errors import ImportFailed, ValidationError
 
@@ -48,11 +49,9 @@ def cmd_import(args) -> int:
         return 0
     _open(args)
     if args.what == "projects":
-        created = importing.import_projects(args.file)
-        print(f"已导入{len(created)}个工程")
+        print(f"已导入{len(importing.import_projects(args.file))}个工程")
     else:
-        created = importing.import_units(args.file)
-        print(f"已导入{len(created)}户房号和业主")
+        print(f"已导入{len(importing.import_units(args.file))}户房号和业主")
     return 0
 
 
@@ -64,13 +63,13 @@ def cmd_project_show(args) -> int:
     _open(args)
     project = find_project(args.code)
     items = items_of(project)
-    data = {
+    data: dict[str, Any] = {
         "code": project.code,
         "name": project.name,
-        "client": project.client.name if project.client_id else "",
+        "client": project.client.name if project.client else "",
         "type": project.type,
         "scale": project.scale,
-        "region": project.region.name if project.region_id else "",
+        "region": project.region.name if project.region else "",
         "accepted_on": project.accepted_on.isoformat() if project.accepted_on else None,
         "handed_over_on": project.handed_over_on.isoformat() if project.handed_over_on else None,
         "design_life_years": project.design_life_years,

@@ -4,11 +4,14 @@ Each prints the deposit as `deposit show --json` does after the step."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from .cli_rules import date_arg, emit, open_db, verbs_of
 from .errors import NotFound, ValidationError
 
 
-def _lines(d: dict):
+def _lines(d: Mapping[str, Any]):
     yield (f"{d['project_code']} {d['project_name']}  质量保证金 {d['amount']}（结算价 {d['settled_price']}，"
            f"上限 {d['max_amount']}）  状态：{d['status']}")
     yield f"缺陷责任期：{d['defect_months']}个月，{d['start_on']} 起，至 {d['period_end']}；{d['apply_from']} 起可申请返还"

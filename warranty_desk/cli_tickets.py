@@ -16,7 +16,7 @@ def _open(args):
     return open_db(args)
 
 
-def _dt(text: str) -> dt.datetime:
+def _dt(text: str) -> dt.datetime | None:
     from .services.tickets import _moment
 
     try:
@@ -118,11 +118,12 @@ def cmd_deposit_show(args) -> int:
     print(f"{d['project_code']} {d['project_name']}  质量保证金 {d['amount']}（结算价 {d['settled_price']}，"
           f"上限 {d['max_amount']}）  状态：{d['status']}")
     print(f"缺陷责任期：{d['defect_months']}个月，{d['start_on']} 起，至 {d['period_end']}；{d['apply_from']} 起可申请返还")
-    for label, key in (("申请返还", "applied_on"), ("核实期限", "check_due"), ("已核实", "checked_on"),
-                       ("可催告", "reminder_from"), ("已催告", "reminder_on"), ("视同认可", "deemed_agreed_on"),
-                       ("返还期限", "return_due"), ("已返还", "returned_on")):
-        if d[key]:
-            print(f"  {label}：{d[key]}")
+    for label, value in (("申请返还", d["applied_on"]), ("核实期限", d["check_due"]), ("已核实", d["checked_on"]),
+                         ("可催告", d["reminder_from"]), ("已催告", d["reminder_on"]),
+                         ("视同认可", d["deemed_agreed_on"]), ("返还期限", d["return_due"]),
+                         ("已返还", d["returned_on"])):
+        if value:
+            print(f"  {label}：{value}")
     for row in d["deductions"]:
         print(f"  扣除 {row['amount']}  {row['on']}  {row['ticket']}  {row['reason']}")
     print(f"已扣除 {d['deducted']}，余额 {d['balance']}" + (f"，已返还 {d['returned_amount']}" if d['returned_amount'] else ""))

@@ -11,7 +11,7 @@ from .cli_rules import date_arg, emit, open_db, verbs_of
 from .errors import ValidationError
 
 
-def _moment(text: str) -> dt.datetime:
+def _moment(text: str) -> dt.datetime | None:
     from .services.tickets import _moment as parse
 
     try:
@@ -105,7 +105,7 @@ def cmd_visits_record(args) -> int:
     open_db(args)
     visit = visit_records.get_visit(args.visit_id)
     template = (questionnaires.get_template(args.template) if args.template
-                else visit.template if visit.template_id else questionnaires.active_template())
+                else visit.template or questionnaires.active_template())
     questions = questionnaires.template_data(template)["questions"]
     data = {
         "method": args.method, "done_at": args.at or dt.datetime.now().replace(microsecond=0),

@@ -16,7 +16,7 @@ from warranty_desk.i18n import _
 from . import migrations
 from .errors import ValidationError
 from .fileio import make_private
-from .models import SchemaVersion, Setting, database_proxy
+from .models import SchemaVersion, Setting, database_proxy, tuples
 
 log = logging.getLogger(__name__)
 
@@ -188,8 +188,8 @@ def stamp_app_version() -> None:
     from .version import app_version
 
     value = json.dumps(app_version())
-    stored = dict(Setting.select(Setting.key, Setting.value)
-                  .where(Setting.key.in_(["meta.created_by_version", "meta.app_version"])).tuples())
+    stored = dict(tuples(Setting.select(Setting.key, Setting.value)
+                  .where(Setting.key.in_(["meta.created_by_version", "meta.app_version"]))))
     if stored.get("meta.app_version") == value and "meta.created_by_version" in stored:
         return  # the same version as last time: no write (and no fsync) at a normal start
     with database_proxy.atomic():

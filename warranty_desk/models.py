@@ -8,8 +8,11 @@ Tables whose rows a clerk edits carry a `version` column for optimistic locking.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from peewee import (
+    AutoField,
     BlobField,
     BooleanField,
     CharField,
@@ -21,6 +24,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    ModelSelect,
     TextField,
 )
 
@@ -30,6 +34,17 @@ from .rules.seasons import DEFAULT_COOLING, DEFAULT_RAINY_START
 
 # the database, bound at run time; it notes every write for the change reports (op_changes.py)
 database_proxy = TrackingProxy()
+
+
+def tuples(query) -> Iterator[tuple[Any, ...]]:
+    """A query's rows as plain tuples (peewee's type stubs call every row of a model query a model
+    instance; this says what `.tuples()` gives)."""
+    return iter(query.tuples())
+
+
+def dicts(query) -> Iterator[dict[str, Any]]:
+    """A query's rows as dicts (see `tuples`)."""
+    return iter(query.dicts())
 
 
 def _now() -> dt.datetime:
@@ -44,6 +59,9 @@ class BaseModel(Model):
     class Meta:
         database = database_proxy
         legacy_table_names = False
+
+    if TYPE_CHECKING:  # peewee adds this primary key to every model that declares none
+        id: AutoField
 
     def save(self, *args, **kwargs):
         with database_proxy.saving(self):
@@ -65,6 +83,9 @@ class Setting(BaseModel):
 class Region(BaseModel):
     """A city or region with its heating, cooling and rainy season dates (MM-DD), editable."""
 
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        projects: ModelSelect[Project]  # Project.region
+
     name = CharField(unique=True, max_length=40)
     heating_start = CharField(max_length=5, null=True)  # None: no district heating
     heating_end = CharField(max_length=5, null=True)
@@ -77,6 +98,9 @@ class Region(BaseModel):
 class Client(BaseModel):
     """建设单位 / 发包人."""
 
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        projects: ModelSelect[Project]  # Project.client
+
     name = CharField(unique=True, max_length=200)
     contact = CharField(max_length=100, default="")
     phone = CharField(max_length=40, default="")
@@ -85,6 +109,12 @@ class Client(BaseModel):
 
 
 class Staff(BaseModel):
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        tickets: ModelSelect[Ticket]  # Ticket.assignee
+        visits: ModelSelect[Visit]  # Visit.staff
+        phones: ModelSelect[PhoneDevice]  # PhoneDevice.staff
+        pairing_codes: ModelSelect[PairingCode]  # PairingCode.staff
+
     name = CharField(max_length=60)
     phone = CharField(max_length=40, default="")
     role = CharField(max_length=60, default="")
@@ -93,6 +123,10 @@ class Staff(BaseModel):
 
 
 class Subcontractor(BaseModel):
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        items: ModelSelect[WarrantyItem]  # WarrantyItem.subcontractor
+        tickets: ModelSelect[Ticket]  # Ticket.subcontractor
+
     name = CharField(unique=True, max_length=200)
     trade = CharField(max_length=100, default="")  # e.g. 防水, 水电, 门窗
     contact = CharField(max_length=100, default="")
@@ -102,6 +136,15 @@ class Subcontractor(BaseModel):
 
 
 class Project(BaseModel):
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        client_id: int | None
+        region_id: int | None
+        units: ModelSelect[Unit]  # Unit.project
+        items: ModelSelect[WarrantyItem]  # WarrantyItem.project
+        tickets: ModelSelect[Ticket]  # Ticket.project
+        visits: ModelSelect[Visit]  # Visit.project
+        deposit_rows: ModelSelect[Deposit]  # Deposit.project
+
     code = CharField(unique=True, max_length=40)
     name = CharField(max_length=200, index=True)
     client = ForeignKeyField(Client, null=True, backref="projects")
@@ -141,6 +184,11 @@ class Project(BaseModel):
 class Unit(BaseModel):
     """A residential unit (楼栋-单元-房号) with its owner."""
 
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        project_id: int
+        tickets: ModelSelect[Ticket]  # Ticket.unit
+        visits: ModelSelect[Visit]  # Visit.unit
+
     project = ForeignKeyField(Project, backref="units", on_delete="CASCADE")
     building = CharField(max_length=20)
     entrance = CharField(max_length=20, default="")
@@ -163,6 +211,10 @@ class Unit(BaseModel):
 
 class WarrantyItem(BaseModel):
     """One 保修项目 of a project: statutory minimum beside the agreed period, and its dates."""
+
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        project_id: int
+        subcontractor_id: int | None
 
     project = ForeignKeyField(Project, backref="items", on_delete="CASCADE")
     key = CharField(max_length=40)
@@ -216,6 +268,10 @@ class AttachmentBlob(BaseModel):
 class QuestionnaireTemplate(BaseModel):
     """A versioned 回访问卷; a change makes a new version so old answers keep their meaning."""
 
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        questions: ModelSelect[Question]  # Question.template
+        visits: ModelSelect[Visit]  # Visit.template
+
     family = CharField(max_length=60)
     version_no = IntegerField(default=1)
     name = CharField(max_length=200)
@@ -227,6 +283,10 @@ class QuestionnaireTemplate(BaseModel):
 
 
 class Question(BaseModel):
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        template_id: int
+        answers: ModelSelect[VisitAnswer]  # VisitAnswer.question
+
     template = ForeignKeyField(QuestionnaireTemplate, backref="questions", on_delete="CASCADE")
     position = IntegerField()
     area = CharField(max_length=40)  # 工程质量 / 使用功能 / 维修及时性 / 服务态度 / 沟通 / 意见和建议
@@ -238,6 +298,21 @@ class Question(BaseModel):
 
 class Ticket(BaseModel):
     """维修工单: a repair request from intake to the owner's sign-off."""
+
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        project_id: int
+        unit_id: int | None
+        repeat_of_id: int | None
+        assignee_id: int | None
+        subcontractor_id: int | None
+        source_visit_id: int | None
+        repeats: ModelSelect[Ticket]  # Ticket.repeat_of
+        followup_visits: ModelSelect[Visit]  # Visit.ticket
+        from_findings: ModelSelect[VisitFinding]  # VisitFinding.ticket
+        events: ModelSelect[TicketEvent]  # TicketEvent.ticket
+        cost_lines: ModelSelect[CostLine]  # CostLine.ticket
+        payments: ModelSelect[Payment]  # Payment.ticket
+        deductions: ModelSelect[DepositDeduction]  # DepositDeduction.ticket
 
     number = CharField(unique=True, max_length=20)  # BX-2026-0042
     project = ForeignKeyField(Project, backref="tickets")
@@ -284,6 +359,18 @@ class Ticket(BaseModel):
 class Visit(BaseModel):
     """回访: planned by the rules, then recorded (done / 未联系上 / missed)."""
 
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        project_id: int
+        unit_id: int | None
+        staff_id: int | None
+        template_id: int | None
+        ticket_id: int | None
+        retry_of_id: int | None
+        retries: ModelSelect[Visit]  # Visit.retry_of
+        tickets_found: ModelSelect[Ticket]  # Ticket.source_visit
+        finding_rows: ModelSelect[VisitFinding]  # VisitFinding.visit
+        answers: ModelSelect[VisitAnswer]  # VisitAnswer.visit
+
     project = ForeignKeyField(Project, backref="visits", on_delete="CASCADE")
     unit = ForeignKeyField(Unit, null=True, backref="visits")
     planned_on = DateField(index=True)
@@ -311,6 +398,10 @@ class Visit(BaseModel):
 class VisitFinding(BaseModel):
     """A problem found on a visit, per area; may become a ticket."""
 
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        visit_id: int
+        ticket_id: int | None
+
     visit = ForeignKeyField(Visit, backref="finding_rows", on_delete="CASCADE")
     area = CharField(max_length=40)
     description = TextField()
@@ -319,6 +410,10 @@ class VisitFinding(BaseModel):
 
 
 class VisitAnswer(BaseModel):
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        visit_id: int
+        question_id: int
+
     visit = ForeignKeyField(Visit, backref="answers", on_delete="CASCADE")
     question = ForeignKeyField(Question, backref="answers")
     value = TextField(default="")
@@ -340,6 +435,9 @@ class VisitPlanApproval(BaseModel):
 class TicketEvent(BaseModel):
     """Every state change of a ticket: who, when, why."""
 
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        ticket_id: int
+
     ticket = ForeignKeyField(Ticket, backref="events")
     from_state = CharField(max_length=20, default="")
     to_state = CharField(max_length=20)
@@ -349,6 +447,9 @@ class TicketEvent(BaseModel):
 
 
 class CostLine(BaseModel):
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        ticket_id: int
+
     ticket = ForeignKeyField(Ticket, backref="cost_lines")
     kind = CharField(max_length=10)  # 人工 / 材料 / 其他
     description = CharField(max_length=200)
@@ -361,6 +462,9 @@ class CostLine(BaseModel):
 class Payment(BaseModel):
     """Money received from an owner for a paid repair."""
 
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        ticket_id: int
+
     ticket = ForeignKeyField(Ticket, backref="payments")
     amount = Money()
     received_on = DateField()
@@ -370,6 +474,10 @@ class Payment(BaseModel):
 
 class Deposit(BaseModel):
     """质量保证金 of a project and its 缺陷责任期."""
+
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        project_id: int
+        deductions: ModelSelect[DepositDeduction]  # DepositDeduction.deposit
 
     project = ForeignKeyField(Project, unique=True, backref="deposit_rows")
     amount = Money()
@@ -387,6 +495,10 @@ class Deposit(BaseModel):
 
 
 class DepositDeduction(BaseModel):
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        deposit_id: int
+        ticket_id: int | None
+
     deposit = ForeignKeyField(Deposit, backref="deductions")
     ticket = ForeignKeyField(Ticket, null=True, backref="deductions")
     amount = Money()
@@ -433,6 +545,11 @@ class PhoneDevice(BaseModel):
     """A phone paired to a staff member (手机端). The token is kept only as its SHA-256: whoever reads
     the database (or a backup) cannot act as the phone."""
 
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        staff_id: int
+        pairing_codes: ModelSelect[PairingCode]  # PairingCode.device
+        submissions: ModelSelect[PhoneSubmission]  # PhoneSubmission.device
+
     staff = ForeignKeyField(Staff, backref="phones")
     name = CharField(max_length=40)  # named by the clerk or the phone's owner: 张师傅的红米
     token_hash = CharField(max_length=64, unique=True)
@@ -448,6 +565,10 @@ class PhoneDevice(BaseModel):
 class PairingCode(BaseModel):
     """A one-time pairing code (the QR code the clerk shows), valid a few minutes, kept hashed."""
 
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        staff_id: int
+        device_id: int | None
+
     code_hash = CharField(max_length=64, unique=True)
     staff = ForeignKeyField(Staff, backref="pairing_codes")
     created_at = DateTimeField(default=_now)
@@ -460,6 +581,9 @@ class PairingCode(BaseModel):
 class PhoneSubmission(BaseModel):
     """One submission from a phone, by its idempotency key: a submission sent again (a weak network,
     a retry) is answered with the stored result and never applied twice."""
+
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' ids and the back-references
+        device_id: int
 
     device = ForeignKeyField(PhoneDevice, backref="submissions")
     key = CharField(max_length=64)

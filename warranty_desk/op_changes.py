@@ -195,6 +195,10 @@ def _ids(where, pk: Field) -> set[int] | None:
     return None
 
 
+def _saving() -> bool:
+    return getattr(_local, "saving", 0) > 0
+
+
 def note_query(query, in_transaction: bool) -> None:
     """Note the table (and records) of an executed INSERT / UPDATE / DELETE of a model."""
     model = getattr(query, "model", None)
@@ -205,7 +209,7 @@ def note_query(query, in_transaction: bool) -> None:
     if not hasattr(query, "_insert"):  # an update or a delete
         pk = meta.primary_key
         ids = _ids(getattr(query, "_where", None), pk) if isinstance(pk, Field) else None
-    elif isinstance(query._insert, dict) and getattr(_local, "saving", 0):
+    elif isinstance(query._insert, dict) and _saving():
         return  # an instance being saved: `TrackingProxy.saved` notes it with its new id
     note(meta.table_name, ids, in_transaction=in_transaction)
 

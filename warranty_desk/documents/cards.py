@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib import colors
@@ -131,7 +132,7 @@ def _items_table(project, width: float, height: float, lang: str) -> Table:
     while True:
         cell = _text_style(size, name=f"cell{size}")
         center = ParagraphStyle(f"cc{size}", parent=cell, alignment=1)
-        rows = [[CJKParagraph(h, center) for h in (_("保修项目"), _("国家规定保修期"), _("公司承诺保修期"),
+        rows: list[list[Any]] = [[CJKParagraph(h, center) for h in (_("保修项目"), _("国家规定保修期"), _("公司承诺保修期"),
                                                     _("保修期至"), _("问题处理期限"))]]
         for item in items:
             rows.append([
@@ -251,7 +252,7 @@ class _ProjectCard:
         elif self.home:
             values = ("", "", fmt_date(project.handed_over_on, lang))
         else:
-            values = (project.client.name if project.client_id else "", project.address,
+            values = (project.client.name if project.client else "", project.address,
                       fmt_date(project.handed_over_on, lang))
         for (row_y, h), value in zip(self.rows[1:], values):
             _draw_value(c, value, PAD + LABEL_W, row_y, self.value_w, h)

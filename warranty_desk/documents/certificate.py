@@ -34,7 +34,7 @@ MARGIN = 20 * mm
 
 def _parties(project, comp, lang):
     _ = gettext_for(lang)
-    client = project.client.name if project.client_id else ""
+    client = project.client.name if project.client else ""
     rows = [
         [P(_("发包人（全称）："), "body"), P(client or BLANK, "body")],
         [P(_("承包人（全称）："), "body"), P(comp.name or BLANK, "body")],

@@ -67,20 +67,22 @@ def item_name(item: WarrantyItem, lang: str = "zh_CN") -> str:
 def item_minimum_text(item: WarrantyItem, project: Project, lang: str = "zh_CN") -> str:
     _ = gettext_for(lang)
     c = cat.CATEGORIES.get(item.key)
+    unit, amount = item.minimum_unit, item.minimum_amount
     if _zh(lang):
         if c is not None:
             return cat.minimum_text(item.key, project.design_life_years)
-        if item.minimum_unit and item.minimum_amount:
-            return cat.period_text(item.minimum_unit, item.minimum_amount)
+        if unit and amount:
+            return cat.period_text(unit, amount)
         return _("由双方约定")
     if c is not None and c.minimum_unit == cat.DESIGN_LIFE:
         return f"design service life ({project.design_life_years} years)"
     if c is not None and c.minimum_unit is None:
         return "as agreed"
     if c is not None:
+        assert c.minimum_unit is not None and c.minimum_amount is not None  # a statutory minimum with its amount
         return period_text(c.minimum_unit, c.minimum_amount, lang)
-    if item.minimum_unit and item.minimum_amount:
-        return period_text(item.minimum_unit, item.minimum_amount, lang)
+    if unit and amount:
+        return period_text(unit, amount, lang)
     return "as agreed"
 
 
@@ -196,10 +198,10 @@ def project_values(project: Project, lang: str = "zh_CN") -> dict:
         "project_code": project.code,
         "project_address": project.address,
         "project_type": project.type,
-        "client": project.client.name if project.client_id else "",
+        "client": project.client.name if project.client else "",
         "client_contact": project.contact,
         "client_phone": project.phone,
-        "developer": project.developer or (project.client.name if project.client_id else ""),
+        "developer": project.developer or (project.client.name if project.client else ""),
         "designer": project.designer,
         "supervisor": project.supervisor,
         "manager": project.manager,

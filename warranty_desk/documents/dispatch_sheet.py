@@ -46,10 +46,10 @@ def build_dispatch_sheet(ticket, path, lang: str = "zh_CN") -> Path:
     decision = (_("保修期内") if t.in_warranty else _("保修期外（有偿维修）")) + "：" + long_dates(t.warranty_reason, lang)
     if t.warranty_override_reason:
         decision += "\n" + _("更改判定的原因：{r}").format(r=long_dates(t.warranty_override_reason, lang))
-    staff = _person(t.assignee.name, t.assignee.phone) if t.assignee_id else ""
+    staff = _person(t.assignee.name, t.assignee.phone) if t.assignee else ""
     sub = ""
-    if t.subcontractor_id:
-        s = t.subcontractor
+    s = t.subcontractor
+    if s is not None:
         sub = _person(s.name, s.contact, s.phone)
     dispatched_at, dispatched_by = _dispatched_at(t)
     owner = ""

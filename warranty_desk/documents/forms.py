@@ -7,6 +7,7 @@ carry a project (instance, id or code) so the clerk prints it with the project's
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -99,7 +100,7 @@ def _grid(pairs):
             min_h = 6 * mm  # room to write by hand
         return MinHeight([para], min_h) if min_h else para
 
-    pending = []
+    pending: list[Any] = []
     for pair in pairs:
         label, value, *rest = pair
         if rest:
@@ -222,7 +223,7 @@ def build_visit_form(visit, path, project=None, lang: str = "zh_CN") -> Path:
         (_("回访日期"), fmt_datetime(v.done_at, lang) if v else ""),
         (_("回访类型"), KIND_NAMES.get(v.kind, v.kind) if v else ""),
         (_("回访方式"), ("markup", _choices(METHODS, v.method if v else None))),
-        (_("回访人"), (v.visitor or (v.staff.name if v.staff_id else "")) if v else ""),
+        (_("回访人"), (v.visitor or (v.staff.name if v.staff else "")) if v else ""),
         (_("被访人"), v.met_person if v else ""),
         (_("联系电话"), (v.unit.owner_phone if v and v.unit_id else (proj.phone if proj else ""))),
         (_("状态"), _(STATUS_TEXTS.get(v.status, v.status)) if v else ""),

@@ -88,7 +88,7 @@ def _parties(project, comp, width, lang="zh_CN"):
     return [_kv_table([
         (_("工程名称"), project.name),
         (_("工程地址"), project.address),
-        (_("建设单位（开发单位）"), project.developer or (project.client.name if project.client_id else "")),
+        (_("建设单位（开发单位）"), project.developer or (project.client.name if project.client else "")),
         (_("设计单位"), project.designer),
         (_("施工单位"), comp.name),
         (_("监理单位"), project.supervisor),

@@ -91,8 +91,8 @@ def visits_chart(f: qf.VisitFigures, width=WIDTH / 2 - 4 * mm, height=62 * mm) -
     chart = VerticalBarChart()
     chart.x, chart.y = 28, 30
     chart.width, chart.height = width - 40, height - 62
-    chart.data = [[p for _x, p, _x in f.by_month], [done for _x, _x, done in f.by_month]]
-    chart.categoryAxis.categoryNames = [m for m, _x, _x in f.by_month]
+    chart.data = [[p for _m, p, _d in f.by_month], [done for _m, _p, done in f.by_month]]
+    chart.categoryAxis.categoryNames = [m for m, _p, _d in f.by_month]
     _style_axes(chart)
     top = max([1] + chart.data[0] + chart.data[1])
     chart.valueAxis.valueMax = top + _step(top)
@@ -142,8 +142,8 @@ def categories_chart(t: qf.TicketFigures, width=WIDTH, top_n: int = 8) -> Drawin
     chart.x, chart.y = 200, 14
     chart.width, chart.height = width - 230, height - 44
     # reportlab draws the first category at the bottom; reverse so the largest is on top
-    chart.data = [[n for _x, _x, n in reversed(rows)]]
-    chart.categoryAxis.categoryNames = [name for _x, name, _x in reversed(rows)]
+    chart.data = [[n for _k, _name, n in reversed(rows)]]
+    chart.categoryAxis.categoryNames = [name for _k, name, _n in reversed(rows)]
     _style_axes(chart)
     top = max([1] + chart.data[0])
     chart.valueAxis.valueMax = top + _step(top)
@@ -358,10 +358,10 @@ def _conclusions(f: qf.QuarterFigures, lang):
         _k, name, n = t.by_category[0]
         measures.append(_("{name}报修最多（{n}件）：组织责任单位对同类部位排查，并在下个季节性回访中重点检查。").format(
             name=name, n=n))
-    low = [r for r in f.items if r.average < 4]
-    if low:
+    low_rated = [r for r in f.items if r.average < 4]
+    if low_rated:
         measures.append(_("{names}的维修评分偏低：逐件回访了解原因，改进维修质量和沟通。").format(
-            names="、".join(r.name for r in low)))
+            names="、".join(r.name for r in low_rated)))
     if open_findings:
         measures.append(_("回访发现、尚未立单的{n}项问题：由项目部在一个月内复查，需要维修的立维修工单。").format(
             n=len(open_findings)))

@@ -31,7 +31,7 @@ from peewee import JOIN
 
 from warranty_desk.i18n import N_, _
 
-from ..models import Deposit, Project, Ticket, Visit, VisitFinding
+from ..models import Deposit, Project, Ticket, Visit, VisitFinding, tuples
 from ..rules import categories as cat
 from ..rules import visit_states as vs
 from ..rules.periods import add_months
@@ -204,7 +204,7 @@ class ItemSatisfaction:
 
     @property
     def grade(self) -> str:
-        return rating_grade(round(self.average))
+        return rating_grade(round(self.average)) or ""  # an item here has ratings
 
 
 @dataclass
@@ -424,7 +424,8 @@ def findings(visits: list[Visit]) -> list[Finding]:
     if ids:
         for t in Ticket.select(Ticket.id, Ticket.number, Ticket.state, Ticket.source_visit).where(
                 Ticket.source_visit.in_(ids)).order_by(Ticket.id):
-            found_by_visit.setdefault(t.source_visit_id, []).append(t)
+            if t.source_visit_id is not None:  # the query asked for tickets found by these visits
+                found_by_visit.setdefault(t.source_visit_id, []).append(t)
 
     if ids:
         query = (VisitFinding.select(VisitFinding, Ticket).join(Ticket, JOIN.LEFT_OUTER)
@@ -432,9 +433,8 @@ def findings(visits: list[Visit]) -> list[Finding]:
         for row in query:
             v = by_id[row.visit_id]
             seen_text.add(v.id)
-            if row.ticket_id:
-                t = row.ticket
-                action = _("已立维修工单 {number}（{state}）").format(number=t.number, state=t.state)
+            if row.ticket is not None:
+                action = _("已立维修工单 {number}（{state}）").format(number=row.ticket.number, state=row.ticket.state)
             else:
                 tickets = found_by_visit.get(row.visit_id, [])
                 action = (_("已立维修工单 ") + "、".join(f"{t.number}（{t.state}）" for t in tickets) if tickets
@@ -475,7 +475,7 @@ def trend(q: Quarter, today: dt.date | None = None, project_ids=None, count: int
 
     visits = Visit.select(Visit.planned_on, Visit.status, Visit.done_at, Visit.score).where(
         (Visit.planned_on >= first) & (Visit.planned_on <= last))
-    for planned_on, status, done_at, score in _project_filter(visits, Visit, project_ids).tuples():
+    for planned_on, status, done_at, score in tuples(_project_filter(visits, Visit, project_ids)):
         r = row_of(planned_on)
         if r is None or status == vs.CANCELLED:
             continue

@@ -40,7 +40,7 @@ def build_safety_report(ticket, path, lang: str = "zh_CN") -> Path:
     structure = WarrantyItem.get_or_none((WarrantyItem.project == proj) & (WarrantyItem.key == "foundation_structure"))
     category = CATEGORIES[t.category].name if t.category in CATEGORIES else t.category
     authority = report.authority or _("____________（当地建设行政主管部门）")
-    client = proj.client.name if proj.client_id else ""
+    client = proj.client.name if proj.client else ""
     where = "  ".join(x for x in (unit.label if unit else "", t.location) if x) or _("公共部位")
     intro = _("我单位承建的“{project}”于 {reported} 接到报修（工单 {number}），经初步判断涉及结构安全。"
               "根据《房屋建筑工程质量保修办法》第十条，现将有关情况报告如下，并已通知建设单位。").format(

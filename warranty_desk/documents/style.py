@@ -23,6 +23,7 @@ import logging
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -270,7 +271,7 @@ class CJKParagraph(Paragraph):
     def breakLinesCJK(self, maxWidths):  # noqa: N802 - reportlab API
         if not isinstance(maxWidths, (list, tuple)):
             maxWidths = [maxWidths]
-        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
             return self.blPara
         style = self.style
         self.height = 0
@@ -306,7 +307,8 @@ class CJKParagraph(Paragraph):
         auto_leading = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
         calc_bounds = auto_leading not in ("", "off")
         lines = []
-        self._wd_report = report = {}
+        report: dict[str, Any] = {}
+        self._wd_report = report
         for n, (start, end, used) in enumerate(linebreak.wrap_units(units, widths, list(maxWidths), _FUZZ, forced,
                                                                     report)):
             width = maxWidths[n] if n < len(maxWidths) else maxWidths[-1]

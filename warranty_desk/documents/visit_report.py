@@ -66,7 +66,7 @@ def _visit_story(visit: Visit, lang: str) -> list:
     story.append(_kv_table([
         (_('工程名称'), project.name),
         (_('工程编号'), project.code),
-        (_('建设单位'), project.client.name if project.client_id else ""),
+        (_('建设单位'), project.client.name if project.client else ""),
         (_('工程地址'), project.address),
         (_('房号'), unit.label if unit else "—"),
         (_('联系人/电话'), "　".join(x for x in ((unit.owner_name if unit else project.contact),
@@ -75,7 +75,7 @@ def _visit_story(visit: Visit, lang: str) -> list:
         (_('回访方式'), visit.method),
         (_('计划日期'), fmt_date(visit.planned_on, lang)),
         (_('回访时间'), fmt_datetime(visit.done_at, lang) or "—"),
-        (_('回访人'), visit.visitor or (visit.staff.name if visit.staff_id else "")),
+        (_('回访人'), visit.visitor or (visit.staff.name if visit.staff else "")),
         (_('被访人'), visit.met_person),
         (_('状态'), vs.name(visit.status)),
         (_('满意度'), _('{score:.1f} 分\u3000{grade}').format(score=visit.score, grade=visit.grade) if visit.score is not None else "—"),
@@ -110,7 +110,7 @@ def _visit_story(visit: Visit, lang: str) -> list:
     story.append(M(_('发现的问题及处理'), "h2"))
     if findings:
         for n, f in enumerate(findings, 1):
-            action = _('已生成维修工单 {number}（{state}）').format(number=f.ticket.number, state=f.ticket.state) if f.ticket_id else _('记录在案，跟踪观察')
+            action = _('已生成维修工单 {number}（{state}）').format(number=f.ticket.number, state=f.ticket.state) if f.ticket else _('记录在案，跟踪观察')
             story.append(M(f"{n}. 【{para_text(f.area)}】{para_text(f.description)}", "body"))
             story.append(M(_('处理措施：{para_text}').format(para_text=para_text(action)), "note"))
     else:
@@ -166,11 +166,11 @@ def build_round_report(project_id: int, start: dt.date, end: dt.date, path, lang
     rows = [[M(h, "head") for h in (_('日期'), _('房号/对象'), _('被访人'), _('状态'), _('得分'), _('发现的问题及处理'))]]
     for v in visits:
         findings = visit_records.findings_of(v)
-        lines = [f"{f.area}：{_short(f.description)}" + (f"（工单 {f.ticket.number}）" if f.ticket_id else "")
+        lines = [f"{f.area}：{_short(f.description)}" + (f"（工单 {f.ticket.number}）" if f.ticket else "")
                  for f in findings]
         rows.append([
             P(fmt_date(v.done_at.date() if v.done_at else v.planned_on, lang), "cell_c"),
-            P(v.unit.label if v.unit_id else _('工程'), "cell_c"),
+            P(v.unit.label if v.unit else _('工程'), "cell_c"),
             P(v.met_person, "cell_c"),
             P(vs.name(v.status), "cell_c"),
             P(f"{v.score:.0f} {v.grade}" if v.score is not None else "", "cell_c"),

@@ -20,7 +20,8 @@ def ddl(db) -> list[str]:
     database_proxy.initialize(db)
     statements = []
     for model in ALL_MODELS:
-        for query in [model._schema._create_table(safe=False), *model._schema._create_indexes(safe=False)]:
+        schema = model._schema  # type: ignore[attr-defined]  # peewee's schema manager (not in its stubs)
+        for query in [schema._create_table(safe=False), *schema._create_indexes(safe=False)]:
             sql, params = db.get_sql_context().sql(query).query()
             assert not params, params
             statements.append(sql)

@@ -128,6 +128,7 @@ def minimum_period(key: str, design_life_years: int) -> tuple[str, int] | None:
         return None
     if cat.minimum_unit == DESIGN_LIFE:
         return YEARS, design_life_years
+    assert cat.minimum_amount is not None  # every statutory minimum but the design life has an amount
     return cat.minimum_unit, cat.minimum_amount
 
 

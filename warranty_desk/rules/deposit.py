@@ -90,8 +90,10 @@ def status(plan: DepositSchedule, today: dt.date, applied_on: dt.date | None,
         return RETURNED
     if applied_on is None:
         return CAN_APPLY if today >= plan.apply_from else IN_PERIOD
+    assert plan.check_due is not None  # an application sets it
     if checked_on is None and reminder_on is None:
         return NEEDS_REMINDER if today > plan.check_due else WAITING_CHECK
+    assert plan.return_due is not None  # a check or a reminder sets it
     if checked_on is None and plan.deemed_agreed_on and today <= plan.deemed_agreed_on:
         return REMINDED
     return OVERDUE if today > plan.return_due else WAITING_RETURN

@@ -77,6 +77,7 @@ class SlaState:
                 return _("已完成（{steps}超时）").format(steps=steps)
             return _("已完成（未超时）")
         name = _(STEP_NAMES[self.step])
+        assert self.left is not None  # a step still to do has its time left
         if self.overdue:
             return _("{name}已超时{duration}").format(name=name, duration=duration_text(self.left))
         return _("距{name}时限还剩{duration}").format(name=name, duration=duration_text(self.left))
@@ -96,7 +97,7 @@ def state_at(
         done["onsite"] = completed_at
     if done["onsite"] and not responded_at:
         done["respond"] = done["onsite"]
-    late = tuple(s for s in STEPS if done[s] is not None and done[s] > limits.of(s))
+    late = tuple(s for s in STEPS if (at := done[s]) is not None and at > limits.of(s))
     for step in STEPS:
         if done[step] is None:
             due = limits.of(step)

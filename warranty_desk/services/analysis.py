@@ -18,13 +18,14 @@ Definitions
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from peewee import JOIN, Case, PostgresqlDatabase, fn
 
 from warranty_desk.i18n import _
 
 from ..errors import ValidationError
-from ..models import Project, Question, Staff, Ticket, Visit, VisitAnswer, VisitFinding, database_proxy
+from ..models import Project, Question, Staff, Ticket, Visit, VisitAnswer, VisitFinding, database_proxy, tuples
 from ..rules import visit_states as vs
 from ..rules.categories import CATEGORIES
 from ..rules.satisfaction import grade
@@ -124,7 +125,7 @@ def satisfaction_by_quarter(start_quarter: tuple[int, int], end_quarter: tuple[i
     if staff_id:
         query = query.where(Visit.staff == staff_id)
     totals: dict[tuple[int, int], list[float]] = {}
-    for m, n, s in query.tuples():
+    for m, n, s in tuples(query):
         year, mon = int(m[:4]), int(m[5:7])
         key = (year, (mon - 1) // 3 + 1)
         acc = totals.setdefault(key, [0, 0.0])
@@ -160,7 +161,7 @@ def satisfaction_by_project(start: dt.date, end: dt.date) -> list[dict]:
     query = (_grouped(start, end, [Project.id, Project.code, Project.name]).join(Project)
              .group_by(Project.id, Project.code, Project.name).order_by(fn.AVG(Visit.score), Project.code))
     rows = []
-    for pid, code, name, n, avg, low in query.tuples():
+    for pid, code, name, n, avg, low in tuples(query):
         average = round(float(avg), 2)
         rows.append({"project_id": pid, "code": code, "name": name, "count": n, "average": average,
                      "lowest": float(low), "grade": _grade(average)})
@@ -171,7 +172,7 @@ def satisfaction_by_staff(start: dt.date, end: dt.date) -> list[dict]:
     query = (_grouped(start, end, [Staff.id, Staff.name]).join(Staff, JOIN.LEFT_OUTER)
              .group_by(Staff.id, Staff.name).order_by(Staff.name))
     rows = []
-    for sid, name, n, avg, low in query.tuples():
+    for sid, name, n, avg, low in tuples(query):
         average = round(float(avg), 2)
         rows.append({"staff_id": sid, "name": name or _("未指派"), "count": n, "average": average,
                      "lowest": float(low), "grade": _grade(average)})
@@ -187,7 +188,7 @@ def satisfaction_by_area(start: dt.date, end: dt.date, project_id: int | None = 
     if project_id:
         query = query.where(Visit.project == project_id)
     rows = [{"area": area, "count": n, "average": round(float(avg), 2), "grade": _grade(round(float(avg), 2))}
-            for area, n, avg in query.tuples()]
+            for area, n, avg in tuples(query)]
     rows.sort(key=lambda r: r["average"])
     return rows
 
@@ -195,7 +196,7 @@ def satisfaction_by_area(start: dt.date, end: dt.date, project_id: int | None = 
 def grade_counts(start: dt.date, end: dt.date) -> dict[str, int]:
     query = (Visit.select(Visit.grade, fn.COUNT(Visit.id)).where(_scored(start, end)).group_by(Visit.grade))
     counts = {name: 0 for name in ("满意", "比较满意", "一般", "不太满意", "不满意")}  # i18n: data (stored grades)
-    for name, n in query.tuples():
+    for name, n in tuples(query):
         if name in counts:
             counts[name] = n
     return counts
@@ -224,7 +225,7 @@ def on_time(start: dt.date, end: dt.date, as_of: dt.date, days: int | None = Non
         query = query.where(Visit.project == project_id)
     if staff_id:
         query = query.where(Visit.staff == staff_id)
-    ok, late, missed, overdue, rescheduled = (int(v or 0) for v in query.tuples()[0])
+    ok, late, missed, overdue, rescheduled = (int(v or 0) for v in next(tuples(query)))
     judged = ok + late + missed + overdue
     return {"days": days, "judged": judged, "on_time": ok, "late": late, "missed": missed,
             "overdue": overdue, "rescheduled": rescheduled,
@@ -251,7 +252,7 @@ def problems_by_category(start: dt.date, end: dt.date) -> list[dict]:
              .join(Visit).where(_range(start, end))
              .group_by(VisitFinding.area, VisitFinding.category))
     rows = []
-    for area, category, n, ticketed in query.tuples():
+    for area, category, n, ticketed in tuples(query):
         rows.append({"area": area, "category": category or "",
                      "category_name": CATEGORIES[category].name if category in CATEGORIES else "",
                      "count": n, "tickets": ticketed})
@@ -267,7 +268,9 @@ def findings_list(start: dt.date, end: dt.date, limit: int = 500) -> list[dict]:
     rows = []
     for f in query:
         ticket = f.ticket if f.ticket_id else None
-        rows.append({"date": f.visit.done_at.date(), "project_code": f.visit.project.code,
+        done_at = f.visit.done_at
+        assert done_at is not None  # the range is of visits done
+        rows.append({"date": done_at.date(), "project_code": f.visit.project.code,
                      "project_name": f.visit.project.name, "area": f.area, "description": f.description,
                      "ticket_number": ticket.number if ticket else "", "ticket_state": ticket.state if ticket else ""})
     return rows
@@ -286,13 +289,13 @@ def falling_projects(year: int, quarter: int, lookback: int = 4) -> list[dict]:
     query = (Visit.select(Visit.project, month, fn.COUNT(Visit.id), fn.SUM(Visit.score))
              .where(_scored(start, end)).group_by(Visit.project, month))
     per: dict[int, dict[tuple[int, int], list[float]]] = {}
-    for pid, m, n, s in query.tuples():
+    for pid, m, n, s in tuples(query):
         key = quarter_of(dt.date(int(m[:4]), int(m[5:7]), 1))
         acc = per.setdefault(pid, {}).setdefault(key, [0, 0.0])
         acc[0] += n
         acc[1] += float(s or 0)
     current = (year, quarter)
-    drops = []
+    drops: list[dict[str, Any]] = []
     for pid, quarters in per.items():
         if current not in quarters:
             continue
@@ -302,6 +305,8 @@ def falling_projects(year: int, quarter: int, lookback: int = 4) -> list[dict]:
         prev_key = earlier[0]
         now_avg = _avg(quarters[current][1], quarters[current][0])
         prev_avg = _avg(quarters[prev_key][1], quarters[prev_key][0])
+        if now_avg is None or prev_avg is None:  # a quarter is kept only with a scored visit in it
+            continue
         if now_avg < prev_avg:
             drops.append({"project_id": pid, "previous_quarter": quarter_label(*prev_key),
                           "previous": prev_avg, "current": now_avg, "drop": round(prev_avg - now_avg, 2),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any, TypedDict
 
 from peewee import JOIN, fn
 
@@ -13,7 +14,7 @@ from warranty_desk.i18n import N_, _
 
 from ..errors import ValidationError
 from ..fileio import shared_file
-from ..models import Project, Staff, Visit, VisitPlanApproval, database_proxy
+from ..models import Project, Staff, Visit, VisitPlanApproval, database_proxy, tuples
 from ..rules import visit_states as vs
 from ..rules.visit_plan import KIND_NAMES
 from . import audit
@@ -35,7 +36,30 @@ def _check_year(year) -> int:
 
 # --- the plan -------------------------------------------------------------------------------
 
-def plan_rows(year: int, month: int | None = None, staff_id: int | None = None) -> list[dict]:
+class PlanRow(TypedDict):
+    """A visit of the annual plan."""
+
+    id: int
+    version: int
+    date: dt.date
+    original_date: dt.date | None
+    project_id: int
+    project_code: str
+    project_name: str
+    contact: str
+    phone: str
+    address: str
+    kind: str
+    kind_name: str
+    purposes: list[str]
+    method: str
+    staff_id: int | None
+    staff: str
+    status: str
+    status_name: str
+
+
+def plan_rows(year: int, month: int | None = None, staff_id: int | None = None) -> list[PlanRow]:
     """The year's visits (cancelled ones left out), in date order, as plain rows."""
     year = _check_year(year)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -53,9 +77,9 @@ def plan_rows(year: int, month: int | None = None, staff_id: int | None = None) 
     )
     if staff_id:
         query = query.where(Visit.staff == staff_id)
-    rows = []
+    rows: list[PlanRow] = []
     for (vid, version, planned_on, kind, purposes, method, status, staff_id, project_id, original,
-         _pid, code, name, contact, phone, address, _sid, staff_name) in query.tuples():
+         _pid, code, name, contact, phone, address, _sid, staff_name) in tuples(query):
         rows.append({
             "id": vid, "version": version, "date": planned_on, "original_date": original,
             "project_id": project_id, "project_code": code, "project_name": name,
@@ -81,7 +105,7 @@ def month_counts(year: int) -> dict[int, Counter]:
 def approval(year: int) -> dict:
     year = _check_year(year)
     row = VisitPlanApproval.get_or_none(VisitPlanApproval.year == year)
-    data = {"year": year}
+    data: dict[str, Any] = {"year": year}
     for step in STEPS:
         data[f"{step}_by"] = getattr(row, f"{step}_by") if row else ""
         data[f"{step}_on"] = getattr(row, f"{step}_on") if row else None
@@ -301,4 +325,4 @@ def staff_counts(year: int, month: int) -> list[tuple[str, int]]:
     query = (Visit.select(Staff.name, fn.COUNT(Visit.id)).join(Staff, JOIN.LEFT_OUTER)
              .where(Visit.planned_on.between(start, end) & (Visit.status == vs.PLANNED))
              .group_by(Staff.name).order_by(Staff.name))
-    return [(name or _("未指派"), n) for name, n in query.tuples()]
+    return [(name or _("未指派"), n) for name, n in tuples(query)]

@@ -29,7 +29,7 @@ from warranty_desk.i18n import N_
 
 from ..errors import NotFound, ValidationError
 from ..i18n import _
-from ..models import ALL_MODELS, Attachment, AttachmentBlob, database_proxy
+from ..models import ALL_MODELS, Attachment, AttachmentBlob, database_proxy, tuples
 from ..paths import data_dir
 from . import audit
 
@@ -157,9 +157,9 @@ def share_local_files() -> int:
     blob = AttachmentBlob.alias()
     wanted = (Attachment.select(Attachment.sha256, Attachment.size).distinct()
               .join(blob, on=(blob.sha256 == Attachment.sha256), join_type=JOIN.LEFT_OUTER)
-              .where(blob.sha256.is_null()).tuples())
+              .where(blob.sha256.is_null()))
     shared = 0
-    for sha, size in list(wanted):
+    for sha, size in list(tuples(wanted)):
         file = attachments_dir() / sha[:2] / sha
         try:
             if file.stat().st_size != size:
@@ -305,7 +305,7 @@ def missing() -> list[Attachment]:
         if _local_size(att) == att.size:
             continue
         if in_database is None:  # one query, only when some local file is not there
-            in_database = dict(AttachmentBlob.select(AttachmentBlob.sha256, AttachmentBlob.size).tuples())
+            in_database = dict(tuples(AttachmentBlob.select(AttachmentBlob.sha256, AttachmentBlob.size)))
         if in_database.get(att.sha256) != att.size:
             found.append(att)
     return found

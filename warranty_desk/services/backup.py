@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -40,7 +41,7 @@ from ..db import current_version, is_postgres, migrate
 from ..errors import ValidationError
 from ..fileio import make_private, private_file
 from ..i18n import _
-from ..models import ALL_MODELS, AttachmentBlob, AuditLog, database_proxy
+from ..models import ALL_MODELS, AttachmentBlob, AuditLog, database_proxy, tuples
 from ..paths import data_dir
 from . import attachments, audit
 from . import settings as settings_service
@@ -123,6 +124,13 @@ def _stamp_of(path: Path) -> dt.datetime | None:
         return None
 
 
+def _stamp(backup: Path) -> dt.datetime:
+    """The time in the name of one of `list_backups`' files (each has one)."""
+    stamp = _stamp_of(backup)
+    assert stamp is not None
+    return stamp
+
+
 def list_backups(folder: Path | None = None) -> list[Path]:
     """Our backups in the folder, newest first."""
     folder = Path(folder) if folder else backup_folder()
@@ -176,7 +184,7 @@ def _copy_tables(src, dst) -> dict[str, int]:
         fields = model._meta.sorted_fields
         deferred = [f for f in fields if isinstance(f, ForeignKeyField) and (f.rel_model is model or f.rel_model not in done)]
         with src.bind_ctx([model], bind_refs=False, bind_backrefs=False):
-            rows = list(model.select(*fields).order_by(model._meta.primary_key).tuples())
+            rows = list(tuples(model.select(*fields).order_by(model._meta.primary_key)))
         counts[model._meta.table_name] = len(rows)
         if deferred:
             # peewee fields overload ==, so positions are found by identity, never list.index()
@@ -209,8 +217,8 @@ def _copy_blobs(src, dst) -> int:
     """Copy `attachment_blob` in batches of at most ~32 MB, never the whole table in memory."""
     fields = [AttachmentBlob.sha256, AttachmentBlob.size, AttachmentBlob.data]
     with src.bind_ctx([AttachmentBlob], bind_refs=False, bind_backrefs=False):
-        sizes = list(AttachmentBlob.select(AttachmentBlob.sha256, AttachmentBlob.size)
-                     .order_by(AttachmentBlob.sha256).tuples())
+        sizes = list(tuples(AttachmentBlob.select(AttachmentBlob.sha256, AttachmentBlob.size)
+                     .order_by(AttachmentBlob.sha256)))
     batches: list[list[str]] = []
     total = 0
     for sha, size in sizes:
@@ -222,7 +230,7 @@ def _copy_blobs(src, dst) -> int:
     for shas in batches:
         with src.bind_ctx([AttachmentBlob], bind_refs=False, bind_backrefs=False):
             rows = [(sha, size, bytes(data)) for sha, size, data in
-                    AttachmentBlob.select(*fields).where(AttachmentBlob.sha256.in_(shas)).tuples()]
+                    tuples(AttachmentBlob.select(*fields).where(AttachmentBlob.sha256.in_(shas)))]
         with dst.bind_ctx([AttachmentBlob], bind_refs=False, bind_backrefs=False):
             AttachmentBlob.insert_many(rows, fields=fields).execute()
     return len(sizes)
@@ -390,7 +398,7 @@ def verify(path: str | Path) -> Manifest:
                     raise NotABackup(damaged(name=Path(path).name, what=name))
                 h = hashlib.sha256()
                 with zf.open(name) as fh:
-                    for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    for chunk in iter(functools.partial(fh.read, 1 << 20), b""):
                         h.update(chunk)
                 if h.hexdigest() != sha:
                     raise NotABackup(damaged(name=Path(path).name, what=name))
@@ -426,7 +434,7 @@ def auto_backup(reason: str = "daily", *, now: dt.datetime | None = None, folder
     existing = list_backups(folder)
     newest = existing[0] if existing else None
     if newest is not None:
-        if reason == "daily" and _stamp_of(newest).date() == now.date():
+        if reason == "daily" and _stamp(newest).date() == now.date():
             return None
         if reason == "close":
             with contextlib.suppress(NotABackup):
@@ -448,7 +456,7 @@ def prune(folder: Path | None = None, *, now: dt.datetime | None = None,
     days: dict[dt.date, Path] = {}
     months: dict[tuple[int, int], Path] = {}
     for path in backups:
-        stamp = _stamp_of(path)
+        stamp = _stamp(path)
         days.setdefault(stamp.date(), path)
         months.setdefault((stamp.year, stamp.month), path)
     keep.update(list(days.values())[:daily])
@@ -546,10 +554,10 @@ def restore_from(path: str | Path, *, db=None, safety_backup: bool = True) -> Re
         target = db_path(db)
         # a work folder beside the database (same disk, so os.replace is one atomic step)
         work = Path(tempfile.mkdtemp(prefix=f".{target.name}.restoring.", dir=target.parent))
-        tmp = work / DB_NAME
+        work_copy = work / DB_NAME
         try:
-            _extract(zf, DB_NAME, tmp)
-            migrated = _prepare_snapshot(tmp)
+            _extract(zf, DB_NAME, work_copy)
+            migrated = _prepare_snapshot(work_copy)
             restored = _restore_attachments(zf, manifest)
             with contextlib.suppress(Exception):  # a damaged or read-only file cannot checkpoint
                 db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -557,7 +565,7 @@ def restore_from(path: str | Path, *, db=None, safety_backup: bool = True) -> Re
             for extra in ("-wal", "-shm", "-journal"):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(str(target) + extra)
-            os.replace(tmp, target)
+            os.replace(work_copy, target)
             _fsync_dir(target.parent)
         finally:
             shutil.rmtree(work, ignore_errors=True)

@@ -18,7 +18,7 @@ import threading
 
 from peewee import fn
 
-from ..models import AuditLog
+from ..models import AuditLog, tuples
 from . import audit
 
 log = logging.getLogger(__name__)
@@ -46,9 +46,9 @@ class Watcher:
     def poll(self, now: dt.datetime | None = None) -> set[str] | None:
         now = now or dt.datetime.now()
         window = now - dt.timedelta(seconds=LATE_COMMIT_SECONDS)
-        rows = list(AuditLog.select(AuditLog.id, AuditLog.table, AuditLog.at)
+        rows = list(tuples(AuditLog.select(AuditLog.id, AuditLog.table, AuditLog.at)
                     .where((AuditLog.id > self.last) | (AuditLog.at >= window))
-                    .order_by(AuditLog.id).limit(MAX_ROWS + 1).tuples())
+                    .order_by(AuditLog.id).limit(MAX_ROWS + 1)))
         fresh = [(i, table, at) for i, table, at in rows if i > self.last or i not in self._recent]
         if len(rows) > MAX_ROWS:
             self.last = max(i for i, _t, _a in rows)

@@ -10,7 +10,7 @@ from warranty_desk.i18n import _
 
 from ..models import Project, Visit, WarrantyItem
 from ..rules.visit_states import OPEN_STATES as OPEN_VISIT
-from .visits import visit_rows
+from .visits import VisitRow, visit_rows
 
 DUE_SOON_HOURS = 4
 
@@ -20,16 +20,16 @@ def week_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
     return monday, monday + dt.timedelta(days=6)
 
 
-def visits_today(today: dt.date, limit: int = 200) -> list[dict]:
+def visits_today(today: dt.date, limit: int = 200) -> list[VisitRow]:
     return visit_rows((Visit.planned_on == today) & Visit.status.in_(OPEN_VISIT), limit)
 
 
-def visits_this_week(today: dt.date, limit: int = 200) -> list[dict]:
+def visits_this_week(today: dt.date, limit: int = 200) -> list[VisitRow]:
     _monday, sunday = week_bounds(today)
     return visit_rows((Visit.planned_on > today) & (Visit.planned_on <= sunday) & Visit.status.in_(OPEN_VISIT), limit)
 
 
-def visits_overdue(today: dt.date, limit: int = 200) -> list[dict]:
+def visits_overdue(today: dt.date, limit: int = 200) -> list[VisitRow]:
     return visit_rows((Visit.planned_on < today) & Visit.status.in_(OPEN_VISIT), limit)
 
 
@@ -75,5 +75,6 @@ def deposits_to_apply(today: dt.date, limit: int = 200) -> list[dict]:
         rows.append(dict(d, due_on=dt.date.fromisoformat(d["apply_from"]), what=_("可申请返还")))
     for d in deposits.overdue_returns(today):
         due = d["return_due"] or d["check_due"]
+        assert due is not None  # an overdue return was applied for: its check is due
         rows.append(dict(d, due_on=dt.date.fromisoformat(due), what=_("返还逾期")))
     return rows[:limit]

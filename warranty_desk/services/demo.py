@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from typing import cast
 
 from ..errors import ValidationError
 from ..models import (
@@ -107,7 +108,7 @@ def _projects(rng: random.Random, today: dt.date) -> list[dict]:
             "materials": "外墙保温：岩棉板\n屋面防水：SBS改性沥青防水卷材\n外窗：断桥铝合金中空玻璃窗\n给水管：PPR管\n排水管：PVC-U管",
             **_manual_facts(ptype, index),
         })
-    rows.sort(key=lambda r: r["accepted_on"])
+    rows.sort(key=lambda r: cast(dt.date, r["accepted_on"]))
     return rows
 
 
@@ -206,16 +207,18 @@ def _tickets(rng: random.Random, project: Project, today: dt.date, staff: list[S
 
     items = {i.key: i for i in WarrantyItem.select().where(WarrantyItem.project == project)}
     units = list(Unit.select().where(Unit.project == project).limit(60))
+    handed_over_on = project.handed_over_on
+    assert handed_over_on is not None  # the demo's projects are all handed over
     count = rng.randint(1, 4) + len(units) // 15
     limit = dt.datetime.combine(today, dt.time(0, 0))  # nothing after the start of today
     for _ in range(count):
         key, location, text = rng.choice(DEFECTS)
         if key not in items:
             continue
-        span = max(11, (today - project.handed_over_on).days)
+        span = max(11, (today - handed_over_on).days)
         back = rng.randint(1, 30) if rng.random() < 0.2 else None  # some reported in the last month
         day = today - dt.timedelta(days=back) if back and back < span - 10 else (
-            project.handed_over_on + dt.timedelta(days=rng.randint(10, span)))
+            handed_over_on + dt.timedelta(days=rng.randint(10, span)))
         reported = dt.datetime.combine(day, dt.time(rng.randint(8, 18), rng.choice((0, 15, 30, 45))))
         if reported >= limit:
             continue
@@ -306,10 +309,12 @@ def _deposit(rng: random.Random, project: Project, today: dt.date, elsewhere: li
     from . import deposits
 
     settled = project.contract_amount
+    accepted_on = project.accepted_on
+    assert settled is not None and accepted_on is not None  # the demo's projects all have both
     months = rng.choice((12, 24))
     deposits.set_deposit(project, {"amount": deposit_rules.max_amount(settled), "settled_price": settled,
                                    "defect_months": months, "start_on": project.accepted_on})
-    plan = deposit_rules.schedule(project.accepted_on, months)
+    plan = deposit_rules.schedule(accepted_on, months)
     for ticket in elsewhere:
         if ticket.project_id == project.id and ticket.closed_at.date() <= plan.period_end:
             cost = sum((c.amount for c in ticket.cost_lines), Decimal("0"))
@@ -320,7 +325,9 @@ def _deposit(rng: random.Random, project: Project, today: dt.date, elsewhere: li
         return
     deposits.apply_for_return(project, applied)
     checked = applied + dt.timedelta(days=rng.randint(3, 20))
-    if checked > deposit_rules.schedule(project.accepted_on, months, applied).check_due:
+    check_due = deposit_rules.schedule(accepted_on, months, applied).check_due
+    assert check_due is not None  # applied: the check is due
+    if checked > check_due:
         reminder = applied + dt.timedelta(days=deposit_rules.CHECK_DAYS + rng.randint(1, 5))
         if reminder > today:
             return

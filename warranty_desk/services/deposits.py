@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TypedDict
 
 from peewee import JOIN, fn
 
 from ..errors import ConflictError, NotFound, ValidationError
 from ..i18n import _, format_money
-from ..models import Deposit, DepositDeduction, Project, Ticket, TicketEvent, database_proxy
+from ..models import Deposit, DepositDeduction, Project, Ticket, TicketEvent, database_proxy, tuples
 from ..rules import deposit as rules
 from ..rules import responsibility as resp
 from ..rules import ticket_states as st
@@ -126,7 +127,20 @@ def _went_elsewhere(ticket: Ticket) -> bool:
         (TicketEvent.ticket == ticket) & (TicketEvent.to_state == st.ELSEWHERE)).exists()
 
 
-def deduction_candidates(project_ref) -> list[dict]:
+class DeductionCandidate(TypedDict):
+    """A ticket the owner had repaired elsewhere, and whether a deduction may be linked to it."""
+
+    id: int
+    number: str
+    state: str
+    cause_class: str
+    description: str
+    reported_at: dt.datetime
+    deductible: bool
+    why_not: str
+
+
+def deduction_candidates(project_ref) -> list[DeductionCandidate]:
     """The project's tickets the owner had repaired elsewhere (业主另行委托, now or before), newest
     first, with whether a deduction may be linked to them and why not."""
     project = find_project(project_ref)
@@ -135,7 +149,7 @@ def deduction_candidates(project_ref) -> list[dict]:
                            Ticket.reported_at)
              .where((Ticket.project == project) & ((Ticket.state == st.ELSEWHERE) | Ticket.id.in_(went)))
              .order_by(Ticket.reported_at.desc(), Ticket.id.desc()))
-    rows = []
+    rows: list[DeductionCandidate] = []
     for t in query:
         deductible = t.cause_class == resp.WORKMANSHIP
         why = "" if deductible else _("责任类别为“{c}”，不是我方施工质量问题，不能扣除").format(
@@ -206,6 +220,7 @@ def _step(project_ref, field: str, day, expected_version: int | None, note: str 
                 raise ValidationError(_("请先登记返还申请"), field=field)
             if deposit.checked_on is not None:
                 raise ValidationError(_("发包人已核实，不需要催告"), field=field)
+            assert plan.check_due is not None and plan.reminder_from is not None  # applied: both are set
             if day < plan.reminder_from:
                 raise ValidationError(
                     _("发包人的核实期限到 {due} 为止，{start} 起才能催告").format(
@@ -261,12 +276,60 @@ def _deductions_of(deposits: list[Deposit]) -> dict[int, list]:
              .join(Ticket, JOIN.LEFT_OUTER, on=(DepositDeduction.ticket == Ticket.id))
              .where(DepositDeduction.deposit.in_(list(found)))
              .order_by(DepositDeduction.on, DepositDeduction.id))
-    for deposit_id, amount, on, reason, number, row_id in query.tuples():
+    for deposit_id, amount, on, reason, number, row_id in tuples(query):
         found[deposit_id].append((amount, on, reason, number, row_id))
     return found
 
 
-def info(deposit: Deposit, today: dt.date | None = None, deductions: list | None = None) -> dict:
+class DeductionRow(TypedDict):
+    id: int
+    ticket: str
+    amount: str
+    on: str
+    reason: str
+
+
+class DepositInfo(TypedDict):
+    """A deposit with its dates, status and deductions (JSON-friendly: `deposit show --json`, the page)."""
+
+    id: int
+    project_id: int
+    project_code: str
+    project_name: str
+    version: int
+    amount: str
+    settled_price: str
+    max_amount: str
+    bank_guarantee: bool
+    defect_months: int
+    start_on: str
+    period_end: str
+    apply_from: str
+    applied_on: str | None
+    check_due: str | None
+    checked_on: str | None
+    reminder_from: str | None
+    reminder_on: str | None
+    deemed_agreed_on: str | None
+    return_due: str | None
+    returned_on: str | None
+    returned_amount: str | None
+    deducted: str
+    balance: str
+    status: str  # a stage of rules/deposit.py (untranslated)
+    deductions: list[DeductionRow]
+
+
+class DepositForm(TypedDict):
+    """What the deposit form shows for a project."""
+
+    version: int | None  # None: no deposit yet, saving creates one
+    values: dict
+    deducted: str | None
+    status: str | None
+
+
+def info(deposit: Deposit, today: dt.date | None = None, deductions: list | None = None) -> DepositInfo:
     """A deposit with its dates, status and deductions (JSON-friendly). `deductions`: the rows of
     `_deductions_of` when the caller fetched them for many deposits at once."""
     today = today or dt.date.today()
@@ -286,7 +349,8 @@ def info(deposit: Deposit, today: dt.date | None = None, deductions: list | None
         "amount": f"{Decimal(str(deposit.amount)):.2f}", "settled_price": f"{Decimal(str(deposit.settled_price)):.2f}",
         "max_amount": f"{rules.max_amount(Decimal(str(deposit.settled_price))):.2f}",
         "bank_guarantee": deposit.bank_guarantee, "defect_months": deposit.defect_months,
-        "start_on": iso(deposit.start_on), "period_end": iso(plan.period_end), "apply_from": iso(plan.apply_from),
+        "start_on": deposit.start_on.isoformat(), "period_end": plan.period_end.isoformat(),
+        "apply_from": plan.apply_from.isoformat(),
         "applied_on": iso(deposit.applied_on), "check_due": iso(plan.check_due), "checked_on": iso(deposit.checked_on),
         "reminder_from": iso(plan.reminder_from), "reminder_on": iso(deposit.reminder_on),
         "deemed_agreed_on": iso(plan.deemed_agreed_on), "return_due": iso(plan.return_due),
@@ -303,7 +367,7 @@ def info(deposit: Deposit, today: dt.date | None = None, deductions: list | None
     }
 
 
-def show(project_ref, today: dt.date | None = None) -> dict:
+def show(project_ref, today: dt.date | None = None) -> DepositInfo:
     return info(deposit_of(project_ref), today)
 
 
@@ -312,7 +376,7 @@ def _open_deposits():
             .where(Deposit.returned_on.is_null()))
 
 
-def to_apply(today: dt.date | None = None, within_days: int = 0) -> list[dict]:
+def to_apply(today: dt.date | None = None, within_days: int = 0) -> list[DepositInfo]:
     """Deposits whose return can be applied for (or can within `within_days`), not applied yet."""
     today = today or dt.date.today()
     due = [d for d in _open_deposits().where(Deposit.applied_on.is_null())
@@ -323,24 +387,24 @@ def to_apply(today: dt.date | None = None, within_days: int = 0) -> list[dict]:
     return rows
 
 
-def overdue_returns(today: dt.date | None = None) -> list[dict]:
+def overdue_returns(today: dt.date | None = None) -> list[DepositInfo]:
     """Applied deposits the owner is late with: no answer past the check deadline (催告 due), or
     the money not back by the return deadline."""
     today = today or dt.date.today()
     applied = list(_open_deposits().where(Deposit.applied_on.is_null(False)))
     deductions = _deductions_of(applied)
-    rows = []
+    rows: list[DepositInfo] = []
     for deposit in applied:
         row = info(deposit, today, deductions[deposit.id])
         if row["status"] in (rules.NEEDS_REMINDER, rules.OVERDUE):
             rows.append(row)
-    rows.sort(key=lambda r: r["return_due"] or r["check_due"])
+    rows.sort(key=lambda r: r["return_due"] or r["check_due"] or "")  # applied: one of them is set
     return rows
 
 
 # --- what the window reads ---------------------------------------------------------------------
 
-def deposit_rows(today: dt.date | None = None) -> list[dict]:
+def deposit_rows(today: dt.date | None = None) -> list[DepositInfo]:
     """Every deposit as `info` gives it, by project code (the 质保金 page); deductions in one query."""
     today = today or dt.date.today()
     deposits = list(Deposit.select(Deposit, Project).join(Project).order_by(Project.code))
@@ -350,12 +414,12 @@ def deposit_rows(today: dt.date | None = None) -> list[dict]:
 
 def project_choices() -> list[tuple[int, str, str, bool]]:
     """Every project as (id, code, name, has a deposit already), by code: the deposit form's picker."""
-    registered = {pid for (pid,) in Deposit.select(Deposit.project).tuples()}
-    query = Project.select(Project.id, Project.code, Project.name).order_by(Project.code).tuples()
-    return [(pid, code, name, pid in registered) for pid, code, name in query]
+    registered = {pid for (pid,) in tuples(Deposit.select(Deposit.project))}
+    query = Project.select(Project.id, Project.code, Project.name).order_by(Project.code)
+    return [(pid, code, name, pid in registered) for pid, code, name in tuples(query)]
 
 
-def deposit_form(project_ref) -> dict:
+def deposit_form(project_ref) -> DepositForm:
     """What the deposit form shows for a project (None: no project chosen yet): `values` (its fields),
     the `version` to save against (None: no deposit yet, saving creates one), and for an existing
     deposit its `deducted` and `status`."""

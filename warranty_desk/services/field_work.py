@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from peewee import IntegrityError, fn
 
@@ -74,12 +76,12 @@ def work_list(staff_id: int, now: dt.datetime | None = None) -> list[dict]:
         })
     end = week_end(now.date())
     where = (Visit.staff == staff_id) & Visit.status.in_(vs.OPEN_STATES) & (Visit.planned_on <= end)
-    for row in visits_service.visit_rows(where, 200):
-        day = row["date"] if isinstance(row["date"], dt.date) else dt.date.fromisoformat(str(row["date"]))
+    for visit in visits_service.visit_rows(where, 200):
+        day = visit["date"] if isinstance(visit["date"], dt.date) else dt.date.fromisoformat(str(visit["date"]))
         items.append({
-            "kind": "visit", "id": row["id"], "title": _(row["kind_name"]), "place": row["project_name"],
-            "text": row["purposes"], "due": dt.datetime.combine(day, dt.time(18, 0)), "overdue": day < now.date(),
-            "due_text": _("计划 {day}").format(day=day.isoformat()), "state": _(row["status_name"]),
+            "kind": "visit", "id": visit["id"], "title": _(visit["kind_name"]), "place": visit["project_name"],
+            "text": visit["purposes"], "due": dt.datetime.combine(day, dt.time(18, 0)), "overdue": day < now.date(),
+            "due_text": _("计划 {day}").format(day=day.isoformat()), "state": _(visit["status_name"]),
             "urgent": False,
         })
     items.sort(key=lambda i: (not i["overdue"], i["due"] is None, i["due"] or dt.datetime.max))
@@ -190,6 +192,7 @@ def attachment_for(attachment_id: int, staff_id: int):
 def office_version(table: str, record_id: int, since_audit_id: int) -> dict:
     """For a conflict: the record as the office has it now, and what was changed since the phone
     loaded it (who, when, what)."""
+    d: Mapping[str, Any]
     if table == "ticket":
         d = tickets.ticket_detail(int(record_id))
         rows = [(_("状态"), _(d["state"])), (_("维修人"), d["assignee"] or d["subcontractor"]),
@@ -418,5 +421,5 @@ def _visit(sub: Submission, staff, now: dt.datetime) -> dict:
 def questionnaire_of(visit_id: int) -> dict:
     """The questionnaire a visit is answered with (its own version once recorded)."""
     visit = visit_records.get_visit(int(visit_id))
-    template = visit.template if visit.template_id else questionnaires.active_template()
+    template = visit.template or questionnaires.active_template()
     return questionnaires.template_data(template)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TypedDict
 
 from peewee import JOIN
 
@@ -42,20 +43,36 @@ def _agreed_for(key: str, project: Project, overrides: dict) -> tuple[str, int]:
     return cat.default_period(key, project.design_life_years)
 
 
-def compute_items(project: Project, overrides: dict | None = None) -> list[dict]:
+class ItemPlan(TypedDict):
+    """A warranty item as a handover gives it (before it is saved)."""
+
+    key: str
+    name: str
+    minimum_unit: str | None
+    minimum_amount: int | None
+    agreed_unit: str
+    agreed_amount: int
+    start_on: dt.date
+    end_on: dt.date
+
+
+def compute_items(project: Project, overrides: dict | None = None) -> list[ItemPlan]:
     """The items the project should have, with their dates (no writes)."""
     overrides = overrides or {}
     has_heating = project_has_heating(project)
     seasons = _seasons(project)
     convention = settings.get("period_end_convention")
+    accepted_on = project.accepted_on
+    if accepted_on is None:  # items run from 竣工验收
+        raise ValidationError(_("请填写竣工验收日期"), field="accepted_on")
     keys = cat.categories_for(project.type, has_heating, bool(project.has_cooling))
     keys += [k for k in overrides if k not in keys]
-    rows = []
+    rows: list[ItemPlan] = []
     for key in keys:
         unit, amount = _agreed_for(key, project, overrides)
         try:
             cat.check_agreed(key, unit, amount, project.design_life_years)
-            end = cat.item_end(project.accepted_on, unit, amount, seasons, convention)
+            end = cat.item_end(accepted_on, unit, amount, seasons, convention)
         except ValueError as exc:
             raise ValidationError(str(exc), field=key) from None
         minimum = cat.minimum_period(key, project.design_life_years)
@@ -67,7 +84,7 @@ def compute_items(project: Project, overrides: dict | None = None) -> list[dict]
                 "minimum_amount": minimum[1] if minimum else None,
                 "agreed_unit": unit,
                 "agreed_amount": amount,
-                "start_on": project.accepted_on,
+                "start_on": accepted_on,
                 "end_on": end,
             }
         )
@@ -84,8 +101,7 @@ def _rebuild_items(project: Project, overrides: dict) -> list[WarrantyItem]:
         if item is not None and row["key"] not in overrides:
             # a period agreed earlier for this project stays agreed
             row["agreed_unit"], row["agreed_amount"] = item.agreed_unit, item.agreed_amount
-            row["end_on"] = cat.item_end(project.accepted_on, item.agreed_unit, item.agreed_amount, seasons,
-                                         convention)
+            row["end_on"] = cat.item_end(row["start_on"], item.agreed_unit, item.agreed_amount, seasons, convention)
         old = audit.snapshot(item) if item else None
         item = item or WarrantyItem(project=project)
         for key, value in row.items():
@@ -230,8 +246,10 @@ def _update_from_plan(visit: Visit, planned: PlannedVisit, project: Project, def
     moved to (the plan's day becomes the day it was moved from), a method other than the kind's
     default, the staff assigned."""
     fields = _plan_fields(planned)
+    handed_over_on = project.handed_over_on
+    assert handed_over_on is not None  # only a handed-over project has a plan
     if visit.original_planned_on is not None:
-        if visit.planned_on >= project.handed_over_on:
+        if visit.planned_on >= handed_over_on:
             fields["original_planned_on"] = fields.pop("planned_on")
         else:  # moved to a day before the (corrected) handover: no longer a possible day
             fields["original_planned_on"], fields["reschedule_reason"] = None, ""
@@ -271,14 +289,15 @@ def handover(
         old = audit.snapshot(project)
         project.accepted_on = accepted_on or project.accepted_on
         project.handed_over_on = handed_over_on or project.handed_over_on or project.accepted_on
-        if project.accepted_on is None:
+        accepted, handed = project.accepted_on, project.handed_over_on
+        if accepted is None or handed is None:
             raise ValidationError(_("请填写竣工验收日期"), field="accepted_on")
-        if project.handed_over_on < project.accepted_on:
+        if handed < accepted:
             raise ValidationError(
                 _("交付日期（{handed_over_on}）早于竣工验收日期（{accepted_on}），请核对").format(handed_over_on=project.handed_over_on, accepted_on=project.accepted_on),
                 field="handed_over_on",
             )
-        if project.accepted_on > dt.date.today() + dt.timedelta(days=366):
+        if accepted > dt.date.today() + dt.timedelta(days=366):
             raise ValidationError(_("竣工验收日期在一年以后，请核对"), field="accepted_on")
         project.version += 1
         project.save()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from warranty_desk.i18n import _
 
 from ..errors import ImportFailed, RowError, ValidationError
-from ..models import Project, Unit, database_proxy
+from ..models import Project, Unit, database_proxy, tuples
 from . import audit, fields, sheets
 from .projects import HEADER_OF, PROJECT_FIELDS, clean_project, insert_project
 
@@ -61,7 +62,7 @@ def import_projects(path: str | Path, progress=None) -> list[Project]:
     errors: list[RowError] = []
     cleaned: list[dict] = []
     seen: dict[str, int] = {}
-    existing = {code for (code,) in Project.select(Project.code).tuples()}
+    existing = {code for (code,) in tuples(Project.select(Project.code))}
     for row_no, raw in rows:
         clean, problems = clean_project(raw)
         for key, message in problems:
@@ -96,12 +97,12 @@ def import_units(path: str | Path, progress=None) -> list[Unit]:
     projects = {p.code: p for p in Project.select()}
     existing = {
         (p, b, e, r)
-        for p, b, e, r in Unit.select(Unit.project, Unit.building, Unit.entrance, Unit.room).tuples()
+        for p, b, e, r in tuples(Unit.select(Unit.project, Unit.building, Unit.entrance, Unit.room))
     }
     seen: dict[tuple, int] = {}
     clean_rows = []
     for row_no, raw in rows:
-        clean = {}
+        clean: dict[str, Any] = {}
         for key, header, _alias in UNIT_COLUMNS:
             value = raw.get(key)
             try:
@@ -172,7 +173,7 @@ def write_template(path: str | Path, kind: str = "projects") -> Path:
     if kind == "units":
         sheet.title = "房号业主"  # i18n: data (import sheet format)
         headers = [h for _, h, _ in UNIT_COLUMNS]
-        example = [EXAMPLE_UNIT[k] for k, _, _ in UNIT_COLUMNS]
+        example: list[Any] = [EXAMPLE_UNIT[k] for k, _, _ in UNIT_COLUMNS]
     else:
         sheet.title = "工程项目"  # i18n: data (import sheet format)
         headers = [f.header for f in PROJECT_FIELDS]

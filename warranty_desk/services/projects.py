@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict
 
 from peewee import JOIN, fn
 
 from warranty_desk.i18n import N_, _
 
 from ..errors import ConflictError, NotFound, ValidationError
-from ..models import Client, Project, Region, Unit, WarrantyItem, database_proxy
+from ..models import Client, Project, Region, Unit, WarrantyItem, database_proxy, dicts, tuples
 from ..rules.categories import PROJECT_SCALES, PROJECT_TYPES
 from . import audit, fields
 
@@ -205,7 +205,7 @@ def find_project(ref) -> Project:
 def project_has_heating(project: Project) -> bool:
     if project.has_heating is not None:
         return bool(project.has_heating)
-    return bool(project.region_id and project.region.heating_start)
+    return bool(project.region and project.region.heating_start)
 
 
 def count_projects() -> int:
@@ -224,11 +224,27 @@ class ProjectRef(NamedTuple):
 
 def project_choices() -> list[ProjectRef]:
     """Every project as (id, code, name), by code: the project pickers and filters."""
-    query = Project.select(Project.id, Project.code, Project.name).order_by(Project.code).tuples()
-    return [ProjectRef(*row) for row in query]
+    query = Project.select(Project.id, Project.code, Project.name).order_by(Project.code)
+    return [ProjectRef(*row) for row in tuples(query)]
 
 
-def project_rows(today: dt.date) -> list[dict]:
+class ProjectRow(TypedDict):
+    """A project as the project list shows it."""
+
+    id: int
+    code: str
+    name: str
+    type: str
+    scale: str
+    accepted_on: dt.date | None
+    handed_over_on: dt.date | None
+    manager: str
+    region: str | None
+    last_end: dt.date | None  # the last day any of its items is covered; None before handover
+    warranty: str  # 保修期内 / 已过保修期 / 未交付, in the active language
+
+
+def project_rows(today: dt.date) -> list[ProjectRow]:
     """Every project with its region and the last day any of its items is covered (the project list)."""
     last_end = fn.MAX(WarrantyItem.end_on).alias("last_end")
     query = (
@@ -239,21 +255,21 @@ def project_rows(today: dt.date) -> list[dict]:
         .join(WarrantyItem, JOIN.LEFT_OUTER)
         .group_by(Project.id, Region.name)
         .order_by(Project.code)
-        .dicts()
     )
-    rows = []
-    for row in query:
+    rows: list[ProjectRow] = []
+    for row in dicts(query):
         end = row["last_end"]
         if isinstance(end, str):
             end = dt.date.fromisoformat(end)
-        row["last_end"] = end
         if end is None:
-            row["warranty"] = _("未交付")
+            warranty = _("未交付")
         elif end >= today:
-            row["warranty"] = _("保修期内")
+            warranty = _("保修期内")
         else:
-            row["warranty"] = _("已过保修期")
-        rows.append(row)
+            warranty = _("已过保修期")
+        rows.append(ProjectRow(id=row["id"], code=row["code"], name=row["name"], type=row["type"], scale=row["scale"],
+                               accepted_on=row["accepted_on"], handed_over_on=row["handed_over_on"],
+                               manager=row["manager"], region=row["region"], last_end=end, warranty=warranty))
     return rows
 
 
@@ -275,9 +291,9 @@ def form_values(project: Project) -> dict:
     """The project form's fields of a project."""
     return {
         "code": project.code, "name": project.name, "type": project.type, "scale": project.scale,
-        "client": project.client.name if project.client_id else "", "contact": project.contact,
+        "client": project.client.name if project.client else "", "contact": project.contact,
         "phone": project.phone, "address": project.address,
-        "heating_region": project.region.name if project.region_id else "",
+        "heating_region": project.region.name if project.region else "",
         "has_cooling": bool(project.has_cooling),
         "accepted_on": project.accepted_on, "handed_over_on": project.handed_over_on,
         "contract_amount": "" if project.contract_amount is None else str(project.contract_amount),

@@ -15,7 +15,7 @@ from peewee import JOIN
 from warranty_desk.i18n import N_, _
 
 from ..errors import ConflictError, NotFound, ValidationError
-from ..models import Project, SafetyReport, Ticket, Unit, database_proxy
+from ..models import Project, SafetyReport, Ticket, Unit, database_proxy, tuples
 from ..rules import sla as sla_rules
 from ..rules import ticket_states as st
 from ..rules.urgency import SAFETY_DUTY
@@ -194,7 +194,7 @@ def pending(now: dt.datetime | None = None, limit: int = 200) -> list[dict]:
              .where(SafetyReport.sent_at.is_null() & (Ticket.state != st.CANCELLED))
              .order_by(SafetyReport.marked_at, SafetyReport.id).limit(limit))
     rows = []
-    for marked_at, reason, ticket_id, number, state, location, code, name, building, entrance, room in query.tuples():
+    for marked_at, reason, ticket_id, number, state, location, code, name, building, entrance, room in tuples(query):
         unit = "-".join(p for p in (building, entrance, room) if p)
         rows.append({"id": ticket_id, "number": number, "state": state, "project_code": code, "project_name": name,
                      "where": unit or location, "reason": reason, "marked_at": marked_at,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..models import Project, Ticket, Unit
+from ..models import Project, Ticket, Unit, tuples
 
 _HIGH = "\U0010ffff"
 
@@ -42,19 +42,19 @@ def search(text: str, limit: int = 12) -> list[Hit]:
     project_cols = (Project.id, Project.code, Project.name, Project.address)
     for field in (Project.code, Project.name, Project.phone):
         for pid, code, name, address in (
-            Project.select(*project_cols).where(_prefix(field, text)).order_by(field).limit(limit).tuples()
+            tuples(Project.select(*project_cols).where(_prefix(field, text)).order_by(field).limit(limit))
         ):
             add(Hit("project", pid, pid, f"{code}  {name}", address or ""))
     ticket_cols = (Ticket.id, Ticket.project, Ticket.number, Ticket.description, Ticket.state, Ticket.reporter)
     number = text.upper()
     for field, value in ((Ticket.number, number), (Ticket.number, "BX-" + number), (Ticket.phone, text)):
         for tid, pid, num, description, state, reporter in (
-            Ticket.select(*ticket_cols).where(_prefix(field, value)).order_by(field).limit(limit).tuples()
+            tuples(Ticket.select(*ticket_cols).where(_prefix(field, value)).order_by(field).limit(limit))
         ):
             add(Hit("ticket", tid, pid, f"{num}  {reporter}", f"{state} · {description[:40]}"))
     unit_cols = (Unit.id, Unit.project, Unit.building, Unit.entrance, Unit.room, Unit.owner_name, Unit.owner_phone)
     for field in (Unit.owner_name, Unit.owner_phone):
-        rows = list(Unit.select(*unit_cols).where(_prefix(field, text)).order_by(field).limit(limit).tuples())
+        rows = list(tuples(Unit.select(*unit_cols).where(_prefix(field, text)).order_by(field).limit(limit)))
         codes = _project_codes({r[1] for r in rows})
         for uid, pid, building, entrance, room, owner, phone in rows:
             label = "-".join(p for p in (building, entrance, room) if p)
@@ -65,4 +65,4 @@ def search(text: str, limit: int = 12) -> list[Hit]:
 def _project_codes(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(Project.select(Project.id, Project.code).where(Project.id.in_(list(ids))).tuples())
+    return dict(tuples(Project.select(Project.id, Project.code).where(Project.id.in_(list(ids)))))

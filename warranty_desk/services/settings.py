@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import copy
 import json
+from typing import Any
 
 from warranty_desk.i18n import N_, _
 
 from ..errors import NotFound, ValidationError
-from ..models import Region, Setting, database_proxy
+from ..models import Region, Setting, database_proxy, tuples
 from ..rules import categories as cat
 from ..rules import sla
 from ..rules.categories import SeasonRules
 from ..rules.periods import CIVIL_CODE, CONVENTIONS
-from ..rules.seasons import DEFAULT_COOLING, DEFAULT_REGIONS, Season, parse_month_day
+from ..rules.seasons import DEFAULT_COOLING, DEFAULT_RAINY_START, DEFAULT_REGIONS, Season, parse_month_day
 from ..rules.visit_plan import PlanSettings
 from . import audit
 
@@ -139,7 +140,7 @@ def _validate(key: str, value) -> None:
             hours = value.get(urgency) if isinstance(value, dict) else None
             if not isinstance(hours, dict):
                 raise ValidationError(_("缺少“{urgency}”报修的时限设置").format(urgency=urgency), field=key)
-            steps = [hours.get(k) for k in sla.HOUR_KEYS]
+            steps: list[Any] = [hours.get(k) for k in sla.HOUR_KEYS]
             if any(not isinstance(h, (int, float)) or h <= 0 for h in steps):
                 raise ValidationError(_("“{urgency}”报修的时限必须是大于零的小时数").format(urgency=urgency), field=key)
             if not steps[0] <= steps[1] <= steps[2]:
@@ -252,7 +253,7 @@ def regions() -> list[Region]:
 
 
 def region_names() -> list[str]:
-    return [name for (name,) in Region.select(Region.name).order_by(Region.id).tuples()]
+    return [name for (name,) in tuples(Region.select(Region.name).order_by(Region.id))]
 
 
 # --- the command line's view: every setting by name, read and written as text ---------------------
@@ -364,8 +365,9 @@ def _set_region(parts: list[str], text: str) -> dict:
     name = parts[1].strip()
     region = Region.get_or_none(Region.name == name)
     old = {f: getattr(region, f) for f in REGION_FIELDS} if region else None
-    values = dict(old) if old else {"heating_start": None, "heating_end": None, "cooling_start": "06-01",
-                                    "cooling_end": "09-30", "rainy_start": "06-01"}
+    values: dict[str, Any] = dict(old) if old else {
+        "heating_start": None, "heating_end": None, "cooling_start": DEFAULT_COOLING.start,
+        "cooling_end": DEFAULT_COOLING.end, "rainy_start": DEFAULT_RAINY_START}
     if len(parts) == 2:
         given = _parse({}, text, "region")
         if not isinstance(given, dict) or not given.keys() <= frozenset(REGION_FIELDS):  # (`set` is this module's)

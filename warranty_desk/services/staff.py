@@ -7,7 +7,7 @@ from typing import NamedTuple
 from warranty_desk.i18n import _
 
 from ..errors import ConflictError, ValidationError
-from ..models import Staff, Subcontractor, database_proxy
+from ..models import Staff, Subcontractor, database_proxy, tuples
 from . import audit, fields
 
 
@@ -101,7 +101,7 @@ def staff_choices(active_only: bool = False) -> list[StaffRef]:
     query = Staff.select(Staff.id, Staff.name).order_by(Staff.name)
     if active_only:
         query = query.where(Staff.active == True)  # noqa: E712
-    return [StaffRef(*row) for row in query.tuples()]
+    return [StaffRef(*row) for row in tuples(query)]
 
 
 def subcontractor_choices(active_only: bool = False) -> list[SubcontractorRef]:
@@ -109,4 +109,4 @@ def subcontractor_choices(active_only: bool = False) -> list[SubcontractorRef]:
     query = Subcontractor.select(Subcontractor.id, Subcontractor.name, Subcontractor.trade).order_by(Subcontractor.name)
     if active_only:
         query = query.where(Subcontractor.active == True)  # noqa: E712
-    return [SubcontractorRef(*row) for row in query.tuples()]
+    return [SubcontractorRef(*row) for row in tuples(query)]

@@ -10,7 +10,7 @@ import datetime as dt
 from warranty_desk.i18n import _
 
 from ..errors import NotFound, ValidationError
-from ..models import Project, Region, Staff, Visit, WarrantyItem, database_proxy
+from ..models import Project, Region, Staff, Visit, WarrantyItem, database_proxy, tuples
 from ..rules import visit_states as vs
 from ..rules.visit_methods import ONSITE, PHONE, SMS
 from ..rules.visit_plan import AFTER_STORM, STORM_ITEMS, ItemEnd, after_storm_visit
@@ -39,7 +39,7 @@ def find_region(ref) -> Region:
 
 def regions() -> list[dict]:
     """The regions to choose from (id, name)."""
-    return [{"id": rid, "name": name} for rid, name in Region.select(Region.id, Region.name).order_by(Region.id).tuples()]
+    return [{"id": rid, "name": name} for rid, name in tuples(Region.select(Region.id, Region.name).order_by(Region.id))]
 
 
 def _day(value, label: str, field: str, required: bool) -> dt.date | None:

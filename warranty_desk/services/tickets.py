@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypedDict, cast
 
-from peewee import JOIN, Case, IntegrityError, fn
+from peewee import JOIN, Case, Field, IntegrityError, fn
 
 from warranty_desk.i18n import N_
 
@@ -106,6 +107,7 @@ def _project(value) -> Project:
 def _unit(project: Project, value) -> Unit | None:
     if value is None or value == "":
         return None
+    unit: Unit | None
     if isinstance(value, Unit):
         unit = value
     elif isinstance(value, int):
@@ -335,6 +337,20 @@ def urgency_history(suggestion: urgency_rules.UrgencySuggestion, urgency: str, g
     return _("系统建议一般，登记人改为紧急：{reason}").format(reason=reason)
 
 
+def _create_numbered(year: int, values: dict) -> Ticket:
+    """A new ticket with the next free number of the year, trying again when another clerk took it."""
+    for attempt in range(8):
+        number = next_number(year)
+        try:
+            with database_proxy.atomic():
+                return Ticket.create(number=number, **values)
+        except IntegrityError:
+            # another clerk took the number in the meantime: take the next one
+            if not Ticket.select().where(Ticket.number == number).exists() or attempt == 7:
+                raise
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
 def create_ticket(data: dict, photos=()) -> Intake:
     """Register a repair request with its `photos` (paths or bytes), all in one transaction: a photo
     that is not an image refuses the whole request. Returns the ticket, the warranty decision and
@@ -371,17 +387,7 @@ def create_ticket(data: dict, photos=()) -> Intake:
             cause_class="" if in_warranty else resp.EXPIRED,
             payer="" if in_warranty else resp.OWNER,
         )
-        ticket = None
-        for attempt in range(8):
-            number = next_number(reported_at.year)
-            try:
-                with database_proxy.atomic():
-                    ticket = Ticket.create(number=number, **values)
-                break
-            except IntegrityError:
-                # another clerk took the number in the meantime: take the next one
-                if not Ticket.select().where(Ticket.number == number).exists() or attempt == 7:
-                    raise
+        ticket = _create_numbered(reported_at.year, values)
         first = _("{channel}报修").format(channel=clean["channel"])
         TicketEvent.create(ticket=ticket, from_state="", to_state=st.RECEIVED, at=reported_at, by=by,
                            reason="；".join(x for x in (first, urgency_note) if x))
@@ -644,7 +650,7 @@ def answer_quote(ticket_ref, accepted: bool, note: str = "", expected_version: i
     return ticket
 
 
-def add_cost_line(ticket_ref, kind: str, description: str, amount=None, *, quantity=1, unit_price=None,
+def add_cost_line(ticket_ref, kind: str, description: str | None, amount=None, *, quantity=1, unit_price=None,
                   borne_by: str | None = None) -> CostLine:
     """A 人工 / 材料 / 其他 line; who bears it defaults from the cause class."""
     if kind not in COST_KINDS:
@@ -757,7 +763,7 @@ def sign_off(ticket_ref, kind: str, by_name: str = "", *, at=None, signature_png
         if ticket.completed_at and at < ticket.completed_at:
             raise ValidationError(_("验收时间早于维修完成时间，请核对"), field="signoff_at")
         if kind == "screen":
-            attachments.attach("ticket", ticket.id, bytes(signature_png), kind="signature",
+            attachments.attach("ticket", ticket.id, bytes(signature_png or b""), kind="signature",
                                filename=_("{number}-签名.png").format(number=ticket.number))
         elif kind == "paper":
             attachments.attach("ticket", ticket.id, scan, kind="scan", filename=scan_name)
@@ -799,6 +805,12 @@ def _schedule_after_repair_visit(ticket: Ticket, closed_on: dt.date) -> Visit:
 
 # --- queries -----------------------------------------------------------------------------------
 
+def _limits(ticket) -> sla_rules.Deadlines:
+    """A ticket's (or list row's) deadlines: set at intake for every ticket (the columns allow NULL)."""
+    return sla_rules.Deadlines(cast(dt.datetime, ticket.respond_due), cast(dt.datetime, ticket.onsite_due),
+                               cast(dt.datetime, ticket.complete_due))
+
+
 def sla_of(ticket, now: dt.datetime) -> tuple[sla_rules.SlaState | None, str]:
     """The deadline state of a ticket (or a row with the same fields) and its text."""
     if ticket.state in st.FINAL_STATES:
@@ -807,8 +819,7 @@ def sla_of(ticket, now: dt.datetime) -> tuple[sla_rules.SlaState | None, str]:
         return None, _("等待业主确认报价")
     if ticket.state == st.ELSEWHERE:
         return None, _("业主另行委托维修")
-    limits = sla_rules.Deadlines(ticket.respond_due, ticket.onsite_due, ticket.complete_due)
-    state = sla_rules.state_at(limits, now, ticket.responded_at, ticket.onsite_at, ticket.completed_at)
+    state = sla_rules.state_at(_limits(ticket), now, ticket.responded_at, ticket.onsite_at, ticket.completed_at)
     return state, state.text
 
 
@@ -840,7 +851,7 @@ def due_expression():
 
 
 # the ticket list's sortable columns (its row keys) and what the database sorts them by
-LIST_ORDERS = {
+LIST_ORDERS: dict[str, Field] = {
     "reported_at": Ticket.reported_at,
     "number": Ticket.number,
     "project_name": Project.name,
@@ -880,8 +891,40 @@ def _list_query(project, state, overdue, now, subcontractor, open_only, assignee
     return query
 
 
-def _list_rows(query, now: dt.datetime) -> list[dict]:
-    rows = []
+class TicketRow(TypedDict):
+    """A ticket in the lists, with its deadline state."""
+
+    id: int
+    number: str
+    project_id: int
+    project_code: str
+    project_name: str
+    unit: str  # 楼栋-单元-房号, '' for the whole project
+    category: str
+    category_name: str
+    description: str
+    urgency: str
+    state: str
+    reported_at: dt.datetime
+    in_warranty: bool
+    assignee: str
+    subcontractor: str
+    repeat_of_id: int | None
+    respond_due: dt.datetime | None
+    onsite_due: dt.datetime | None
+    complete_due: dt.datetime | None
+    responded_at: dt.datetime | None
+    onsite_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    due: dt.datetime | None  # the deadline of the next step still to do
+    overdue: bool
+    sla_text: str
+    version: int
+
+
+def _list_rows(query, now: dt.datetime) -> list[TicketRow]:
+    rows: list[TicketRow] = []
     for r in query.objects():
         sla_state, sla_text = sla_of(r, now)
         unit = "-".join(p for p in (r.building, r.entrance, r.room) if p) if r.unit_id else ""
@@ -903,7 +946,7 @@ def _list_rows(query, now: dt.datetime) -> list[dict]:
 def list_tickets(project=None, state: str | None = None, overdue: bool = False, now: dt.datetime | None = None,
                  subcontractor=None, open_only: bool = False, limit: int | None = None,
                  offset: int = 0, order: str = "reported_at", descending: bool = True,
-                 after: tuple | None = None) -> list[dict]:
+                 after: tuple | None = None) -> list[TicketRow]:
     """Tickets for the lists, newest first (or by `order`, one of LIST_ORDERS), with their deadline
     state; only the needed columns.
 
@@ -936,7 +979,7 @@ def project_tickets(project_id: int) -> list[Ticket]:
 
 
 def open_tickets(now: dt.datetime | None = None, project=None, limit: int | None = None,
-                 assignee=None) -> list[dict]:
+                 assignee=None) -> list[TicketRow]:
     """Open tickets (of one staff member with `assignee`), the most urgent deadline first (overdue
     ones on top); sorted and cut in SQL."""
     now = now or _now()
@@ -949,7 +992,7 @@ def open_tickets(now: dt.datetime | None = None, project=None, limit: int | None
     return _list_rows(query, now)
 
 
-def overdue_tickets(now: dt.datetime | None = None, project=None, limit: int | None = None) -> list[dict]:
+def overdue_tickets(now: dt.datetime | None = None, project=None, limit: int | None = None) -> list[TicketRow]:
     rows = list_tickets(project=project, overdue=True, now=now)
     rows.sort(key=lambda r: r["due"] or dt.datetime.max)
     return rows[:limit] if limit else rows
@@ -962,19 +1005,25 @@ def overdue_count(now: dt.datetime | None = None, subcontractor=None) -> int:
     return query.scalar() or 0
 
 
-def subcontractor_tickets(subcontractor, now: dt.datetime | None = None) -> dict:
+class SubcontractorTickets(TypedDict):
+    subcontractor: str
+    open: list[TicketRow]
+    open_count: int
+    overdue_count: int
+
+
+def subcontractor_tickets(subcontractor, now: dt.datetime | None = None) -> SubcontractorTickets:
     """A subcontractor's open tickets and how many are overdue (for its page)."""
     sub = _subcontractor(subcontractor)
     now = now or _now()
     rows = list_tickets(subcontractor=sub, open_only=True, now=now)
-    return {"subcontractor": sub.name, "open": rows, "open_count": len(rows),
+    return {"subcontractor": sub.name if sub else "", "open": rows, "open_count": len(rows),
             "overdue_count": sum(1 for r in rows if r["overdue"])}
 
 
 def measured(ticket_ref) -> sla_rules.Measured:
     t = get_ticket(ticket_ref)
-    limits = sla_rules.Deadlines(t.respond_due, t.onsite_due, t.complete_due)
-    return sla_rules.measure(t.reported_at, limits, t.responded_at, t.onsite_at, t.completed_at, t.closed_at)
+    return sla_rules.measure(t.reported_at, _limits(t), t.responded_at, t.onsite_at, t.completed_at, t.closed_at)
 
 
 def _m(value) -> str | None:
@@ -985,7 +1034,95 @@ def _iso(value) -> str | None:
     return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else (value.isoformat() if value else None)
 
 
-def ticket_detail(ticket_ref, now: dt.datetime | None = None) -> dict:
+class MeasuredHours(TypedDict):
+    response_hours: float | None
+    onsite_hours: float | None
+    complete_hours: float | None
+    close_hours: float | None
+    within_sla: bool | None
+
+
+class CostLineRow(TypedDict):
+    id: int
+    kind: str
+    description: str
+    quantity: str
+    unit_price: str | None
+    amount: str | None
+    borne_by: str
+
+
+class PaymentRow(TypedDict):
+    amount: str | None
+    received_on: str
+    received_by: str
+    note: str
+
+
+# a state change in the ticket's history ("from" is a keyword, hence the functional form)
+EventRow = TypedDict("EventRow", {"from": str, "to": str, "at": str | None, "by": str, "reason": str})
+
+
+class FollowUpRow(TypedDict):
+    id: int
+    planned_on: str
+    status: str
+
+
+class TicketDetail(TypedDict):
+    """Everything about one ticket, JSON-friendly (`ticket show --json`, the ticket window)."""
+
+    id: int
+    number: str
+    version: int
+    project_code: str
+    project_name: str
+    unit: str
+    reporter: str
+    phone: str
+    channel: str
+    location: str
+    category: str
+    category_name: str
+    description: str
+    urgency: str
+    state: str
+    next_states: list[str]
+    reported_at: str | None
+    in_warranty: bool
+    warranty_reason: str
+    warranty_override_reason: str
+    repeat_of: str | None
+    assignee: str
+    subcontractor: str
+    respond_due: str | None
+    onsite_due: str | None
+    complete_due: str | None
+    responded_at: str | None
+    onsite_at: str | None
+    completed_at: str | None
+    closed_at: str | None
+    overdue: bool
+    sla_text: str
+    measured: MeasuredHours
+    cause_class: str
+    payer: str
+    allocation: str
+    quote_amount: str | None
+    quote_accepted: bool | None
+    cost_lines: list[CostLineRow]
+    cost_total: str | None
+    payments: list[PaymentRow]
+    signoff_kind: str
+    signoff_by: str
+    signoff_at: str | None
+    signoff_note: str
+    satisfaction: int | None
+    events: list[EventRow]
+    after_repair_visits: list[FollowUpRow]
+
+
+def ticket_detail(ticket_ref, now: dt.datetime | None = None) -> TicketDetail:
     """Everything about one ticket, JSON-friendly (for `ticket show` and the ticket page)."""
     t = get_ticket(ticket_ref)
     now = now or _now()
@@ -997,16 +1134,16 @@ def ticket_detail(ticket_ref, now: dt.datetime | None = None) -> dict:
     return {
         "id": t.id, "number": t.number, "version": t.version,
         "project_code": t.project.code, "project_name": t.project.name,
-        "unit": t.unit.label if t.unit_id else "", "reporter": t.reporter, "phone": t.phone,
+        "unit": t.unit.label if t.unit else "", "reporter": t.reporter, "phone": t.phone,
         "channel": t.channel, "location": t.location, "category": t.category,
         "category_name": CATEGORIES[t.category].name if t.category in CATEGORIES else t.category,
         "description": t.description, "urgency": t.urgency, "state": t.state,
         "next_states": list(st.next_states(t.state)),
         "reported_at": _iso(t.reported_at), "in_warranty": t.in_warranty, "warranty_reason": t.warranty_reason,
         "warranty_override_reason": t.warranty_override_reason,
-        "repeat_of": t.repeat_of.number if t.repeat_of_id else None,
-        "assignee": t.assignee.name if t.assignee_id else "",
-        "subcontractor": t.subcontractor.name if t.subcontractor_id else "",
+        "repeat_of": t.repeat_of.number if t.repeat_of else None,
+        "assignee": t.assignee.name if t.assignee else "",
+        "subcontractor": t.subcontractor.name if t.subcontractor else "",
         "respond_due": _iso(t.respond_due), "onsite_due": _iso(t.onsite_due), "complete_due": _iso(t.complete_due),
         "responded_at": _iso(t.responded_at), "onsite_at": _iso(t.onsite_at),
         "completed_at": _iso(t.completed_at), "closed_at": _iso(t.closed_at),

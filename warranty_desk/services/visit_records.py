@@ -6,6 +6,7 @@ Every function runs in one transaction, checks its input and writes the audit lo
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
 from warranty_desk.i18n import _
 
@@ -40,11 +41,52 @@ def answers_of(visit: Visit | int) -> dict[int, str]:
     return {a.question_id: a.value for a in VisitAnswer.select().where(VisitAnswer.visit == visit)}
 
 
-def visit_data(visit_id: int) -> dict:
+class FindingRow(TypedDict):
+    id: int
+    area: str
+    description: str
+    category: str
+    ticket_id: int | None
+    ticket_number: str
+
+
+class VisitData(TypedDict):
+    """Everything a visit form shows."""
+
+    id: int
+    version: int
+    project_id: int
+    project_code: str
+    project_name: str
+    address: str
+    contact: str
+    phone: str
+    handed_over_on: dt.date | None
+    unit: str
+    planned_on: dt.date
+    original_planned_on: dt.date | None
+    kind: str
+    purposes: str
+    method: str
+    staff: str
+    status: str
+    done_at: dt.datetime | None
+    visitor: str
+    met_person: str
+    opinion: str
+    findings_text: str
+    score: float | None
+    grade: str
+    template: dict  # questionnaires.template_data
+    answers: dict[int, str]
+    findings: list[FindingRow]
+
+
+def visit_data(visit_id: int) -> VisitData:
     """Everything a visit form shows, as plain data."""
     visit = get_visit(visit_id)
     project = visit.project
-    template = visit.template if visit.template_id else questionnaires.active_template()
+    template = visit.template or questionnaires.active_template()
     return {
         "id": visit.id,
         "version": visit.version,
@@ -55,13 +97,13 @@ def visit_data(visit_id: int) -> dict:
         "contact": project.contact,
         "phone": project.phone,
         "handed_over_on": project.handed_over_on,
-        "unit": visit.unit.label if visit.unit_id else "",
+        "unit": visit.unit.label if visit.unit else "",
         "planned_on": visit.planned_on,
         "original_planned_on": visit.original_planned_on,
         "kind": visit.kind,
         "purposes": visit.purposes,
         "method": visit.method,
-        "staff": visit.staff.name if visit.staff_id else "",
+        "staff": visit.staff.name if visit.staff else "",
         "status": visit.status,
         "done_at": visit.done_at,
         "visitor": visit.visitor,
@@ -74,7 +116,7 @@ def visit_data(visit_id: int) -> dict:
         "answers": answers_of(visit),
         "findings": [
             {"id": f.id, "area": f.area, "description": f.description, "category": f.category,
-             "ticket_id": f.ticket_id, "ticket_number": f.ticket.number if f.ticket_id else ""}
+             "ticket_id": f.ticket_id, "ticket_number": f.ticket.number if f.ticket else ""}
             for f in findings_of(visit)
         ],
     }
@@ -114,7 +156,7 @@ def score_answers(template: QuestionnaireTemplate | int, answers: dict) -> scori
     questions = questionnaires.questions_of(template)
     specs = [questionnaires.spec_of(q) for q in questions]
     known = {q.id for q in questions}
-    clean = {}
+    clean: dict = {}
     for key, value in (answers or {}).items():
         key = int(key)
         if key not in known:
@@ -267,7 +309,7 @@ def finding_to_ticket(finding_id: int, urgency: str = "一般", category: str | 
         finding = VisitFinding.get_or_none(VisitFinding.id == finding_id)
         if finding is None:
             raise NotFound(_("找不到该回访发现的问题，请刷新"))
-        if finding.ticket_id:
+        if finding.ticket:
             raise ValidationError(_("该问题已生成维修工单 {number}").format(number=finding.ticket.number), field="ticket")
         if category:
             if category not in CATEGORIES:

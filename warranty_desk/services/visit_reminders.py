@@ -4,6 +4,7 @@ planned or 未联系上 waiting for the next try)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from peewee import fn
 
@@ -24,7 +25,7 @@ def reminders(today: dt.date, ahead_days: int = AHEAD_DAYS, limit: int = 500) ->
         "overdue": open_ & (Visit.planned_on < today),
         "upcoming": open_ & (Visit.planned_on > today) & (Visit.planned_on <= end),
     }
-    result = {key: visit_rows(where, limit) for key, where in wheres.items()}
+    result: dict[str, Any] = {key: visit_rows(where, limit) for key, where in wheres.items()}  # today/overdue/upcoming
     result["counts"] = {key: Visit.select(fn.COUNT(Visit.id)).where(where).scalar() or 0
                         for key, where in wheres.items()}
     result["ahead_days"] = ahead_days

@@ -3,20 +3,58 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
 from peewee import JOIN
 
 from warranty_desk.i18n import _
 
 from ..errors import ValidationError
-from ..models import Project, Staff, Visit, database_proxy
+from ..models import Project, Staff, Visit, database_proxy, tuples
 from ..rules import visit_states as vs
 from ..rules.visit_plan import KIND_NAMES
 from . import handover as handover_service
 from .projects import find_project
 
 
-def visit_rows(where, limit: int) -> list[dict]:
+class VisitRow(TypedDict):
+    """A visit in a list (dashboard, start-up reminder)."""
+
+    id: int
+    project_id: int
+    date: dt.date
+    project_code: str
+    project_name: str
+    contact: str
+    phone: str
+    kind_name: str
+    method: str
+    purposes: str  # joined with ；
+    staff: str
+    status: str
+    status_name: str
+
+
+class DueVisit(TypedDict):
+    """A visit as `visits due` lists it (JSON-friendly)."""
+
+    id: int
+    date: str  # ISO date
+    project_code: str
+    project_name: str
+    address: str
+    contact: str
+    phone: str
+    kind: str
+    kind_name: str
+    purposes: list[str]
+    method: str
+    staff: str
+    status: str
+    status_name: str
+
+
+def visit_rows(where, limit: int) -> list[VisitRow]:
     """Visits matching `where` as rows for lists (dashboard, start-up reminder), in date order, with
     their project and staff, at most `limit`."""
     query = (
@@ -42,7 +80,7 @@ def visit_rows(where, limit: int) -> list[dict]:
     ]
 
 
-def due(start: dt.date, end: dt.date, include_done: bool = False) -> list[dict]:
+def due(start: dt.date, end: dt.date, include_done: bool = False) -> list[DueVisit]:
     """Visits planned between `start` and `end` (inclusive), with their project and staff."""
     if end < start:
         raise ValidationError(_("结束日期（{end}）早于开始日期（{start}）").format(end=end, start=start), field="to")
@@ -151,7 +189,7 @@ def month_visits(start: dt.date, end: dt.date, staff_id: int | None = None, proj
         query = query.where(Visit.staff == staff_id)
     if project_id:
         query = query.where(Visit.project == project_id)
-    return list(query.tuples())
+    return list(tuples(query))
 
 
 def project_visits(project_id: int) -> list[Visit]:

@@ -219,13 +219,13 @@ class PhoneApp:
         client = request.client.host if request.client else ""
         form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
         name = str(form.get("name") or "")
-        if not security.csrf_ok(request, form.get(security.CSRF_FIELD)):
+        if not security.csrf_ok(request, _text_field(form, security.CSRF_FIELD)):
             return self.page(request, "pair.html", 403, error=_("页面已过期，请重新扫描二维码"), name=name)
         if not self.config.pair_limit.allow(client):
             return self.page(request, "pair.html", 429, error=_("配对尝试太频繁，请过几分钟再试"), name=name)
         agent = request.headers.get("user-agent", "")
         try:
-            device, token = await self.run(lambda: phones.pair(form.get("code"), name, user_agent=agent, ip=client))
+            device, token = await self.run(lambda: phones.pair(_text_field(form, "code"), name, user_agent=agent, ip=client))
         except ValidationError as exc:
             return self.page(request, "pair.html", 400, error=exc.message, name=name)
         request.state.device_id = device.id
@@ -246,7 +246,7 @@ class PhoneApp:
             raise
         except Exception:  # noqa: BLE001 - a malformed body: say so, nothing written
             return JSONResponse({"status": "refused", "message": _("提交的内容格式不对，请重新提交")}, status_code=400)
-        if not security.csrf_ok(request, form.get(security.CSRF_FIELD)):
+        if not security.csrf_ok(request, _text_field(form, security.CSRF_FIELD)):
             return JSONResponse({"status": "refused", "message": _("页面已过期（安全校验未通过），请刷新页面后重新提交")},
                                 status_code=403)
         try:
@@ -254,11 +254,11 @@ class PhoneApp:
         except ValidationError as exc:
             return JSONResponse({"status": "refused", "message": exc.message, "field": exc.field}, status_code=400)
         table = "visit" if sub.kind == "visit" else "ticket"
-        mark = form.get("audit_mark") or 0
+        mark = _text_field(form, "audit_mark") or "0"
         try:
             result = await self.run(field_work.submit, device, sub)
         except ConflictError as exc:
-            office = await self.run(field_work.office_version, table, sub.record_id, int(mark) if str(mark).isdigit() else 0)
+            office = await self.run(field_work.office_version, table, sub.record_id, int(mark) if mark.isdigit() else 0)
             return JSONResponse({"status": "conflict", "message": exc.message, "office": office}, status_code=409)
         except NotFound as exc:
             return JSONResponse({"status": "refused", "message": exc.message}, status_code=404)
@@ -310,11 +310,17 @@ async def _submission(form) -> field_work.Submission:
         signature=signature_bytes or None)
 
 
+def _text_field(form, name: str) -> str | None:
+    """A form field that is text (None when absent, or a file where text was expected)."""
+    value = form.get(name)
+    return value if isinstance(value, str) else None
+
+
 def _thumbnail(data: bytes, width: int) -> bytes:
     from PIL import Image
 
-    with Image.open(io.BytesIO(data)) as img:
-        img = img.convert("RGB")
+    with Image.open(io.BytesIO(data)) as opened:
+        img = opened.convert("RGB")
         img.thumbnail((width, width * 4))
         out = io.BytesIO()
         img.save(out, "JPEG", quality=75, optimize=True)

@@ -50,7 +50,7 @@ def local_addresses() -> list[str]:
     found = set()
     try:
         for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            found.add(info[4][0])
+            found.add(str(info[4][0]))
     except OSError:
         pass
     lan = sorted(a for a in found if not a.startswith("127."))
@@ -106,7 +106,7 @@ class PhoneServer:
         _check_port_free(self.options)
         self.phone_app = create_app(WebConfig(https=self.options.https, on_change=self._on_change))
         self._server = uvicorn.Server(_config(self.phone_app, self.options))
-        self._server.install_signal_handlers = lambda: None  # the desktop owns the signals
+        self._server.install_signal_handlers = lambda: None  # type: ignore[attr-defined]  # the desktop owns the signals
         self._thread = threading.Thread(target=self._run, name="wd-phone-server", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + timeout
@@ -118,6 +118,7 @@ class PhoneServer:
         log.info("phone service listening on %s", self.url)
 
     def _run(self) -> None:
+        assert self._server is not None  # started by start()
         try:
             self._server.run()
         except BaseException as exc:  # noqa: BLE001 - reported by start()

@@ -1,0 +1,44 @@
+"""The core is type-checked (mypy over warranty_desk/, configured in pyproject.toml; CI runs it in
+.ci/run too), and the typed results the services declare are what they return."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+from warranty_desk.models import CostLine, Deposit, Project, Ticket, Visit
+from warranty_desk.services import annual_plan, deposits, handover, projects, tickets, visit_records, visits
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_core_type_checks():
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def _keys(typed) -> set[str]:
+    return set(typed.__annotations__)
+
+
+def test_typed_results_are_what_the_services_return(demo_db):
+    today = dt.date(2026, 11, 29)
+    ticket = Ticket.select().order_by(Ticket.id.desc()).first()
+    assert set(tickets.ticket_detail(ticket.id)) == _keys(tickets.TicketDetail)
+    detail = tickets.ticket_detail(Ticket.select().join(CostLine).first().id)
+    assert set(detail["cost_lines"][0]) == _keys(tickets.CostLineRow)
+    assert set(detail["events"][0]) == _keys(tickets.EventRow)
+    assert set(tickets.list_tickets(limit=1)[0]) == _keys(tickets.TicketRow)
+    deposit = Deposit.select().first()
+    shown = deposits.show(deposit.project_id, today)
+    assert set(shown) == _keys(deposits.DepositInfo)
+    assert set(deposits.deposit_form(deposit.project_id)) == _keys(deposits.DepositForm)
+    assert set(visits.visit_rows(Visit.id > 0, 1)[0]) == _keys(visits.VisitRow)
+    assert set(visits.due(dt.date(2020, 1, 1), dt.date(2030, 12, 31), include_done=True)[0]) == _keys(visits.DueVisit)
+    assert set(annual_plan.plan_rows(2026)[0]) == _keys(annual_plan.PlanRow)
+    assert set(visit_records.visit_data(Visit.select().first().id)) == _keys(visit_records.VisitData)
+    assert set(projects.project_rows(today)[0]) == _keys(projects.ProjectRow)
+    project = Project.select().where(Project.accepted_on.is_null(False)).first()
+    assert set(handover.compute_items(project)[0]) == _keys(handover.ItemPlan)
