@@ -282,6 +282,8 @@ def export_xlsx(year: int, path: str | Path) -> int:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from ..xlsx_text import safe_row
+
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise ValidationError(_("导出文件的扩展名应为 .xlsx"), field="file")
@@ -290,20 +292,21 @@ def export_xlsx(year: int, path: str | Path) -> int:
     book = Workbook()
     sheet = book.active
     sheet.title = _("{year}年回访计划").format(year=year)
-    sheet.append([_("{year}年度工程回访计划表").format(year=year)])
+    sheet.append(safe_row(sheet, [_("{year}年度工程回访计划表").format(year=year)]))
     sheet["A1"].font = Font(size=14, bold=True)
-    sheet.append(HEADERS)
+    sheet.append(safe_row(sheet, [_(h) for h in HEADERS]))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E8EDF3")
     for n, r in enumerate(rows, 1):
-        sheet.append([n, r["date"], r["project_code"], r["project_name"], r["kind_name"], "；".join(r["purposes"]),
-                      r["method"], r["staff"], r["contact"], r["phone"], r["address"], r["status_name"]])
+        sheet.append(safe_row(sheet, [
+            n, r["date"], r["project_code"], r["project_name"], r["kind_name"], "；".join(r["purposes"]),
+            r["method"], r["staff"], r["contact"], r["phone"], r["address"], r["status_name"]]))
         sheet.cell(row=n + 2, column=2).number_format = "yyyy-mm-dd"
     sheet.append([])
     for step in STEPS:
         on = signed[f"{step}_on"]
-        sheet.append([STEP_NAMES[step], signed[f"{step}_by"], _("日期"), on])
+        sheet.append(safe_row(sheet, [_(STEP_NAMES[step]), signed[f"{step}_by"], _("日期"), on]))
         if on:
             sheet.cell(row=sheet.max_row, column=4).number_format = "yyyy-mm-dd"
     widths = [6, 12, 14, 28, 14, 50, 10, 10, 10, 16, 30, 10]

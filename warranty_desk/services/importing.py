@@ -164,6 +164,7 @@ def write_template(path: str | Path, kind: str = "projects") -> Path:
 
     from ..fileio import shared_file
     from ..rules.categories import PROJECT_SCALES, PROJECT_TYPES
+    from ..xlsx_text import safe_row
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
@@ -184,8 +185,8 @@ def write_template(path: str | Path, kind: str = "projects") -> Path:
         sheet.add_data_validation(scales)
         types.add("G2:G5000")
         scales.add("H2:H5000")
-    sheet.append(headers)
-    sheet.append(example)
+    sheet.append(safe_row(sheet, headers))
+    sheet.append(safe_row(sheet, example))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -194,11 +195,11 @@ def write_template(path: str | Path, kind: str = "projects") -> Path:
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 16
     notes = book.create_sheet("填写说明")  # i18n: data (import sheet format)
-    notes.append(["说明"])  # i18n: data (import sheet format)
-    notes.append(["第2行是示例（以“示例”开头的工程编号不会导入），可删除或覆盖。"])  # i18n: data (import sheet format)
-    notes.append(["日期写成 2024-06-15，或使用 Excel 日期单元格。"])  # i18n: data (import sheet format)
-    notes.append(["工程类型：" + " / ".join(PROJECT_TYPES) + "；工程规模：" + " / ".join(PROJECT_SCALES)])  # i18n: data (import sheet format)
-    notes.append(["任何一行有错误时，整张表都不会导入，并逐行列出错误。"])  # i18n: data (import sheet format)
+    notes.append(safe_row(notes, ["说明"]))  # i18n: data (import sheet format)
+    notes.append(safe_row(notes, ["第2行是示例（以“示例”开头的工程编号不会导入），可删除或覆盖。"]))  # i18n: data (import sheet format)
+    notes.append(safe_row(notes, ["日期写成 2024-06-15，或使用 Excel 日期单元格。"]))  # i18n: data (import sheet format)
+    notes.append(safe_row(notes, ["工程类型：" + " / ".join(PROJECT_TYPES) + "；工程规模：" + " / ".join(PROJECT_SCALES)]))  # i18n: data (import sheet format)
+    notes.append(safe_row(notes, ["任何一行有错误时，整张表都不会导入，并逐行列出错误。"]))  # i18n: data (import sheet format)
     with shared_file(path) as tmp:
         book.save(tmp)
     return path

@@ -157,6 +157,8 @@ def export_ledger(path, **filters) -> int:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from ..xlsx_text import safe_row
+
     target = str(path)
     if not target.lower().endswith(".xlsx"):
         raise ValidationError(_("台账只能导出为 .xlsx 文件，请把文件名改为 …xlsx"), field="path")
@@ -177,8 +179,6 @@ def export_ledger(path, **filters) -> int:
 
     def cell(value, fmt=None, font=body, alignment=top):
         c = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            c.data_type = "s"  # text a clerk typed is never a formula
         if fmt:
             c.number_format = fmt
         c.font = font
@@ -186,14 +186,16 @@ def export_ledger(path, **filters) -> int:
         return c
 
     ws.row_dimensions[1].height = 2 * LINE_POINTS + 3
-    ws.append([cell(name, font=bold, alignment=head_align) for name in COLUMNS])
+    ws.append(safe_row(ws, [cell(name, font=bold, alignment=head_align) for name in COLUMNS]))
     for n, row in enumerate(rows, start=2):
         values = [row["工程名称"], row["房号"], row["报修日期"], row["报修内容"], row["是否保修期内"], row["责任类别"],
                   row["维修单位"], row["到场时间"], row["完成时间"],
                   float(row["费用"]) if row["费用"] is not None else None, row["承担方"], row["验收人"], row["满意度"]]
         ws.row_dimensions[n].height = row_height(values)
         formats = {2: "yyyy-mm-dd", 7: "yyyy-mm-dd hh:mm", 8: "yyyy-mm-dd hh:mm", 9: "#,##0.00"}
-        ws.append([cell(v, formats.get(i), alignment=wrap if i in WRAPPED else top) for i, v in enumerate(values)])
+        # text a clerk typed is never a formula (xlsx_text.safe_row)
+        ws.append(safe_row(ws, [cell(v, formats.get(i), alignment=wrap if i in WRAPPED else top)
+                                for i, v in enumerate(values)]))
     with shared_file(target) as tmp:
         wb.save(str(tmp))
     return len(rows)
