@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from warranty_desk import op_changes
-from warranty_desk.errors import ConflictError, ImportFailed, ValidationError
+from warranty_desk.errors import ConflictError, ImportFailed, ValidationError, explain, scrub
 from warranty_desk.i18n import _
 from warranty_desk.services import session
 
@@ -33,8 +33,19 @@ def show_error(parent: QWidget | None, exc: Exception, form=None) -> None:
             return
         QMessageBox.warning(parent, _("无法保存"), exc.message)
         return
+    text = explain(exc, _database_target())
+    if text is not None:  # the disk, the file or the server: said in words, never the driver's text
+        log.warning("operation failed: %s", exc)
+        QMessageBox.warning(parent, _("操作没有完成"), text)
+        return
     log.error("unexpected error", exc_info=exc)
-    QMessageBox.critical(parent, _("出错了"), _("操作没有完成：{error}").format(error=exc))
+    QMessageBox.critical(parent, _("出错了"), _("操作没有完成：{error}").format(error=scrub(str(exc), _database_target())))
+
+
+def _database_target() -> str | None:
+    """The database address the program opened (to name the server and hide its password)."""
+    module = sys.modules.get("ui.backup_dialogs")
+    return module._state.get("target") if module is not None else None
 
 
 READ_ONLY_MESSAGE = _("数据库已损坏，当前为只读模式，请从备份恢复")

@@ -18,12 +18,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"“{text}”不是日期，请写成 2026-07-01") from None
 
 
+CLI_BUSY_TIMEOUT_MS = 30_000
+
+
 def _open(args):
     from .db import open_database
     from .paths import default_database
     from .services import settings
 
-    db = open_database(args.db or default_database())
+    # the command line waits longer than a window for another writer (a colleague's import)
+    db = open_database(args.db or default_database(), busy_timeout_ms=CLI_BUSY_TIMEOUT_MS)
     settings.ensure_defaults()
     return db
 
@@ -202,6 +206,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _target(args) -> str | None:
+    """The database address this command uses (for messages: the server's name, the password to hide)."""
+    if getattr(args, "db", None):
+        return args.db
+    try:
+        from .paths import default_database
+
+        return default_database()
+    except Exception:  # noqa: BLE001 - only for the wording of a message
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -213,12 +229,34 @@ def main(argv: list[str] | None = None) -> int:
     except ImportFailed as exc:
         print(exc.message, file=sys.stderr)
         return 2
-    except ValidationError as exc:
-        print(exc.message.replace("\n", " "), file=sys.stderr)
+    except KeyboardInterrupt:
+        print("已中断：没有保存不完整的内容", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - every failure ends in one line, never a traceback
+        return _report(exc, _target(args))
+
+
+def _report(exc: BaseException, target: str | None) -> int:
+    """One line on stderr in the clerk's language: 2 for what a user can cause or meet (bad input, a
+    damaged or read-only file, a full disk, a busy database, a server that is down or refuses the
+    password), 1 for a program error (its details only with WARRANTY_DESK_DEBUG=1)."""
+    import os
+    import traceback
+
+    from .errors import explain, scrub
+
+    text = explain(exc, target)
+    if text is not None:
+        print(scrub(" ".join(text.split("\n")), target), file=sys.stderr)
         return 2
-    except OSError as exc:
-        print(f"文件操作失败：{exc}", file=sys.stderr)
+    if isinstance(exc, OSError):
+        print(scrub(f"文件操作失败：{exc}", target), file=sys.stderr)
         return 2
+    if os.environ.get("WARRANTY_DESK_DEBUG"):
+        traceback.print_exc()
+    detail = scrub(f"{type(exc).__name__}: {exc}".splitlines()[0], target)
+    print(f"保修台内部错误（{detail}）。设置环境变量 WARRANTY_DESK_DEBUG=1 再运行可看到详细信息", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

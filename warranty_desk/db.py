@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import sqlite3
 from pathlib import Path
 
 from peewee import DatabaseError as PeeweeDatabaseError
+from peewee import OperationalError as PeeweeOperationalError
 from peewee import PostgresqlDatabase, SqliteDatabase
 
 from warranty_desk.i18n import _
 
 from . import migrations
-from .errors import ValidationError
+from .errors import DatabaseBusy, ValidationError
 from .fileio import make_private
 from .models import SchemaVersion, Setting, database_proxy, tuples
 
@@ -33,30 +35,84 @@ class NewerSchemaError(ValidationError):
     pass
 
 
+def _busy(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 class OfficeSqliteDatabase(SqliteDatabase):
-    """SQLite whose transactions take the write lock when they begin (BEGIN IMMEDIATE).
+    """SQLite whose every transaction takes the write lock when it begins (BEGIN IMMEDIATE), also
+    those begun through `database_proxy.atomic()` (peewee then calls `begin()` without a lock type).
 
-    A deferred transaction that reads and then writes fails at once with "database is locked"
-    when another window committed in between; an immediate one waits (busy_timeout) instead."""
+    A deferred transaction that reads and then writes fails at once with "database is locked" when
+    another window committed in between; an immediate one waits (busy timeout) instead. A wait that
+    runs out is told as `DatabaseBusy` ("正在被占用，请稍后再试"), never as the driver's text."""
 
-    def transaction(self, lock_type=None):
-        return super().transaction(lock_type or "IMMEDIATE")
+    def __init__(self, database, *args, **kwargs):
+        kwargs.setdefault("lock_type", "IMMEDIATE")
+        super().__init__(database, *args, **kwargs)
+
+    def begin(self, lock_type=None):
+        try:
+            super().begin(lock_type)
+        except (sqlite3.OperationalError, PeeweeOperationalError) as exc:
+            if _busy(exc):
+                raise DatabaseBusy() from exc
+            raise
+
+    def rollback(self):
+        # after "database or disk is full" SQLite has already rolled the transaction back: a second
+        # ROLLBACK would fail with "cannot rollback" and hide the real reason
+        conn = self._state.conn
+        if conn is not None and not conn.in_transaction:
+            return
+        super().rollback()
+
+
+CONNECT_TIMEOUT_S = 5
+URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")  # two letters or more: "C:" is a Windows drive
+
+
+class PostgresqlOfficeDatabase(PostgresqlDatabase):  # the name starts with "Postgres": migration steps look at it
+    """PostgreSQL with a connection timeout (a server that does not answer is told in seconds, not
+    minutes) and the program's name in the server's session list (pg_stat_activity)."""
+
+    def __init__(self, database, *args, **kwargs):
+        kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+        kwargs.setdefault("application_name", session_name())
+        super().__init__(database, *args, **kwargs)
+
+
+def session_name() -> str:
+    """Who this process is, for the server's session list and the write lock's "who is writing"."""
+    import os
+    import socket
+    import sys
+
+    command = " ".join(arg for arg in sys.argv[1:4] if not arg.startswith("-") and "://" not in arg)
+    program = Path(sys.argv[0]).stem if sys.argv and sys.argv[0] else "python"
+    return f"{program} {command} @{socket.gethostname()} pid {os.getpid()}"[:63]
 
 
 def is_url(target: str) -> bool:
     return "://" in target
 
 
-def _connect(target: str):
-    if is_url(target):
-        if not target.startswith(("postgres://", "postgresql://", "sqlite://")):
-            raise ValidationError(_("不支持的数据库地址：{target}（请用文件路径或 postgresql://…）").format(target=target))
-        from playhouse.db_url import connect  # loads psycopg2 (12 ms): only for a server
+def _connect(target: str, busy_timeout_ms: int = 5000):
+    if is_url(target) or URL_SCHEME.match(target):
+        from .db_check import mask_password
 
-        return connect(target)
+        if target.startswith(("postgres://", "postgresql://")):
+            return PostgresqlOfficeDatabase(target)
+        if target.startswith("sqlite:///"):
+            target = target[len("sqlite:///"):]
+        else:
+            raise ValidationError(_("不支持的数据库地址：{target}（请用文件路径或 postgresql://…）").format(
+                target=mask_password(target)))
     path = Path(target).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    return OfficeSqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    pragmas = dict(SQLITE_PRAGMAS, busy_timeout=busy_timeout_ms)
+    return OfficeSqliteDatabase(str(path), pragmas=pragmas, timeout=busy_timeout_ms / 1000, check_same_thread=False)
 
 
 def current_version(db) -> int:
@@ -103,11 +159,13 @@ def migrate(db) -> int:
     return before
 
 
-def open_database(target: str, *, create: bool = True, stamp: bool = True):
+def open_database(target: str, *, create: bool = True, stamp: bool = True, busy_timeout_ms: int = 5000):
     """Open (and create or migrate) the database at a file path or URL and bind the models.
     `stamp=False`: the caller calls `stamp_app_version()` itself later (the desktop program, once its
-    window shows: reading the installed version loads importlib.metadata, 20 ms)."""
-    db = _connect(target)
+    window shows: reading the installed version loads importlib.metadata, 20 ms).
+    `busy_timeout_ms`: how long an SQLite write waits for another writer (the command line waits longer
+    than a window, where the clerk is looking at a busy cursor)."""
+    db = _connect(target, busy_timeout_ms)
     database_proxy.initialize(db)
     db.connect(reuse_if_open=True)
     protect_files(db)

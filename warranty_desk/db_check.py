@@ -6,10 +6,11 @@ program's database). `mask_password(url)` hides the password of an address for d
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 from .errors import ValidationError
 from .i18n import _
@@ -40,18 +41,26 @@ def is_postgres_url(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
 
 
+_USERINFO = re.compile(r"^(?P<head>[A-Za-z][\w+.-]*:/*[^:@/]*):(?P<secret>.*)@(?=[^@]*$)")
+_PASSWORD_PARAM = re.compile(r"(?i)(password=)([^&\s]*)")
+
+
+def password_of(target: str) -> str:
+    """The password written in an address ("" when there is none)."""
+    match = _USERINFO.match(target or "")
+    if match:
+        return unquote(match.group("secret"))
+    param = _PASSWORD_PARAM.search(target or "")
+    return unquote(param.group(2)) if param else ""
+
+
 def mask_password(target: str) -> str:
-    """postgresql://clerk:secret@server/office → postgresql://clerk:••••@server/office."""
-    if "://" not in target:
+    """postgresql://clerk:secret@server/office → postgresql://clerk:••••@server/office; also for a
+    mistyped scheme (postgressql:/clerk:secret@…) and a ?password=… parameter."""
+    if not target:
         return target
-    parts = urlsplit(target)
-    if parts.password is None:
-        return target
-    user = parts.username or ""
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urlunsplit((parts.scheme, f"{user}:••••@{host}", parts.path, parts.query, parts.fragment))
+    masked = _USERINFO.sub(lambda m: f"{m.group('head')}:••••@", target, count=1)
+    return _PASSWORD_PARAM.sub(lambda m: m.group(1) + "••••", masked)
 
 
 def normalize(target: str) -> str:

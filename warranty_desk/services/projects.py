@@ -83,8 +83,13 @@ def _client_for(name: str, contact: str = "", phone: str = "", address: str = ""
         return None
     client = Client.get_or_none(Client.name == name)
     if client is None:
-        client = Client.create(name=name, contact=contact, phone=phone, address=address)
-        audit.record("create", "client", client.id, None, audit.snapshot(client))
+        # two clerks (or two imports) adding the same new client at once: the second waits for the
+        # first and then uses its row, instead of failing on the unique name
+        created = (Client.insert(name=name, contact=contact, phone=phone, address=address)
+                   .on_conflict_ignore().as_rowcount().execute())
+        client = Client.get(Client.name == name)
+        if created:
+            audit.record("create", "client", client.id, None, audit.snapshot(client))
     return client
 
 

@@ -89,8 +89,8 @@ def ensure_defaults() -> None:
     if Region.select().exists():
         return
     with database_proxy.atomic():
-        for name, start, end, rainy in DEFAULT_REGIONS:
-            Region.create(name=name, heating_start=start, heating_end=end, rainy_start=rainy)
+        for name, start, end, rainy in DEFAULT_REGIONS:  # two first starts at once: the second adds nothing
+            Region.insert(name=name, heating_start=start, heating_end=end, rainy_start=rainy).on_conflict_ignore().execute()
 
 
 def get(key: str):
