@@ -9,6 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
+from warranty_desk.i18n import _
 from warranty_desk.paths import default_database, resources_dir
 from warranty_desk.services import settings
 
@@ -45,6 +46,42 @@ def setup_application(app: QApplication) -> None:
     load_cjk_font(app)
 
 
+def _setting(key: str):
+    """A setting read at start; nothing (the default applies) when the database cannot give it."""
+    try:
+        return settings.get(key)
+    except Exception:  # noqa: BLE001 - a damaged database opened read-only
+        log.warning("could not read the setting %s", key, exc_info=True)
+        return None
+
+
+_hook_state = {"showing": False}
+
+
+def install_error_hook() -> None:
+    """An error nobody caught (in a slot, a timer, a paint) is told to the clerk in words and logged;
+    the program goes on instead of printing a traceback or closing."""
+
+    def hook(exc_type, exc, tb):
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        log.error("uncaught error", exc_info=(exc_type, exc, tb))
+        if _hook_state["showing"]:
+            return  # one message at a time, never a cascade of boxes
+        _hook_state["showing"] = True
+        try:
+            from ui.operations import show_error
+
+            show_error(QApplication.activeWindow(), exc)
+        except Exception:  # noqa: BLE001 - the last resort must not fail itself
+            sys.__excepthook__(exc_type, exc, tb)
+        finally:
+            _hook_state["showing"] = False
+
+    sys.excepthook = hook
+
+
 def run(args, early=None) -> int:
     """`early`: the check of the database file main.py began (warranty_desk.early_check); SQLite reads
     the file on a worker thread while Python loads the windows below, and nothing is opened for
@@ -58,17 +95,28 @@ def run(args, early=None) -> int:
     )
     from ui.pages import dashboard  # noqa: F401 - the page shown at start
 
+    install_error_hook()
     if not backup_dialogs.open_at_start(target, early):
         return 2
     # the language chosen in 设置 applies from the start, before any window is built
     from ui import qt_i18n
     from warranty_desk import i18n
 
-    i18n.set_locale(getattr(args, "lang", None) or settings.get("language") or i18n.SOURCE_LOCALE)
+    i18n.set_locale(getattr(args, "lang", None) or _setting("language") or i18n.SOURCE_LOCALE)
     qt_i18n.install(app, i18n.current_locale())
     from ui.main_window import MainWindow
 
-    window = MainWindow()
+    try:
+        window = MainWindow()
+    except Exception as exc:  # a damaged file shown read-only may fail even the first page: say so, no crash
+        if not backup_dialogs.read_only():
+            raise
+        from PySide6.QtWidgets import QMessageBox
+
+        from warranty_desk.errors import explain
+
+        QMessageBox.critical(None, _("数据库已损坏"), explain(exc) or str(exc))
+        return 2
     from ui import bench_hook  # WARRANTY_DESK_BENCH_EXIT=1: report the first paint and quit (benchmarks)
 
     if bench_hook.enabled():
@@ -80,6 +128,7 @@ def run(args, early=None) -> int:
         phone_link.watch_changes(window)
         backup_dialogs.start_automatic_backups(app, window)  # daily (after start) and on close
         backup_dialogs.start_full_check(target, window)  # the full integrity_check, off the start
+        backup_dialogs.start_cleanup(target)  # leftovers of interrupted backups and restores
     if getattr(args, "file", None) and not args.smoke:
         from ui.open_file import open_file  # a file handed over by the desktop: once the window shows
 

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from warranty_desk import db_check, instance_lock
 from warranty_desk.db import is_url
 from warranty_desk.db_check import mask_password
-from warranty_desk.errors import ValidationError
+from warranty_desk.errors import ValidationError, explain
 from warranty_desk.i18n import _
 from warranty_desk.paths import data_dir, default_database
 from warranty_desk.services import audit, backup, integrity, session
@@ -57,13 +57,18 @@ _state = {"lock": None, "full_check": None, "target": None}
 
 
 def read_only() -> bool:
-    """True when the database was found damaged and opened read-only at start."""
+    """True when the database was found damaged (or the file is read-only) and opened read-only."""
     return is_read_only()
 
 
-def set_read_only(value: bool) -> None:
+def read_only_reason() -> str | None:
+    """"damaged" (found damaged: restore from a backup) or "file" (the file may not be written)."""
+    return operations.read_only_reason()
+
+
+def set_read_only(value: bool, reason: str = "damaged") -> None:
     """Switch read-only on or off; every save/create button of the open windows follows."""
-    operations.set_read_only(value)
+    operations.set_read_only(value, reason=reason)
 
 
 # --- start-up -------------------------------------------------------------------------------------
@@ -94,51 +99,89 @@ def _take_window_lock(target: str) -> bool:
         return True
 
 
-def offer_restore_when_damaged(check: integrity.StartupCheck, target: str) -> None:
-    """Tell the clerk the database is damaged (opened read-only) and offer the latest good backup."""
-    offer = _busy(backup.latest_good_backup)
-    box = QMessageBox(QMessageBox.Icon.Critical, _("数据库已损坏"), check.message())
+RESTORED, VIEW, QUIT = "restored", "view", "quit"
+
+
+def offer_restore_when_damaged(check: integrity.StartupCheck, target: str) -> str:
+    """Tell the clerk what is wrong with the database and offer the newest good backup, found in the
+    backup folder itself (never from the damaged file's settings). Returns RESTORED (the database is the
+    restored one now), VIEW (look at the damaged file read-only; only when it can be read) or QUIT."""
+    offer = _busy(backup.latest_good_backup, backup.offer_folders(target))
+    title = _("数据库已损坏") if check.kind in ("damaged", "truncated", "not_sqlite") else _("数据库不能使用")
+    box = QMessageBox(QMessageBox.Icon.Critical, title, check.message())
+    box.setObjectName("damagedDatabase")
     restore_button = None
     if offer is not None:
         path, manifest = offer
-        box.setInformativeText(_("最近一次完好的备份：{date}（{projects}个工程，{tickets}张工单）\n{path}").format(
+        box.setInformativeText(_("最近一次完好的备份：{date}（{projects}个工程，{tickets}张工单）\n{path}\n\n"
+                                 "恢复时，现在这个文件会先原样另存一份，不会丢。").format(
             date=manifest.created.strftime("%Y-%m-%d %H:%M"), projects=manifest.counts.get("project", 0),
             tickets=manifest.counts.get("ticket", 0), path=path))
         restore_button = box.addButton(_("从这个备份恢复"), QMessageBox.ButtonRole.AcceptRole)
     else:
-        box.setInformativeText(_("备份文件夹中没有可用的备份。可以在 设置 → 数据安全 中选择其他位置的备份文件恢复。"))
-    box.addButton(_("只读查看"), QMessageBox.ButtonRole.RejectRole)
+        box.setInformativeText(_("备份文件夹中没有可用的备份。可以选择其他位置（U盘、网络文件夹）的备份文件恢复。"))
+    choose_button = box.addButton(_("选择备份文件…"), QMessageBox.ButtonRole.ActionRole)
+    view_button = box.addButton(_("只读查看"), QMessageBox.ButtonRole.NoRole) if check.viewable else None
+    quit_button = box.addButton(_("退出"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore_button or choose_button)
     box.exec()
-    if restore_button is not None and box.clickedButton() is restore_button:
+    clicked = box.clickedButton()
+    chosen = None
+    if restore_button is not None and clicked is restore_button:
+        chosen = str(offer[0])
+    elif clicked is choose_button:
+        chosen, _filter = QFileDialog.getOpenFileName(None, _("选择备份文件"), str(Path.home()),
+                                                      FILTER + ";;" + _("所有文件 (*)"))
+    if chosen:
         try:
-            result = _busy(backup.restore_from, offer[0])
-        except ValidationError as exc:
-            QMessageBox.warning(None, _("恢复失败"), exc.message)
-            return
+            result = _busy(backup.restore_from, chosen, target=target)
+        except Exception as exc:  # noqa: BLE001 - told in words; the clerk may try another backup
+            show_error(None, exc)
+            return offer_restore_when_damaged(check, target)
         set_read_only(False)
         QMessageBox.information(None, _("已恢复"), backup.restore_summary(result))
+        return RESTORED
+    if view_button is not None and clicked is view_button:
+        return VIEW
+    if clicked is quit_button or not check.viewable:
+        return QUIT
+    return VIEW
 
 
 def open_at_start(target: str, early=None) -> bool:
     """Open the database for the program. False: the clerk chose not to continue (or it failed).
-    `early`: the quick check `early_check.start` began for this file (main.py)."""
+    `early`: the quick check `early_check.start` began for this file (main.py). Nothing queries the file
+    before that check has answered; a damaged, empty, cut-short or unreadable file is never opened for
+    writing, and one that cannot be read at all is not opened."""
     _state["target"] = target
     if not is_url(target) and not _take_window_lock(target):
         return False
     try:
         # quick_check at start (pages, records, keys); the full check follows in the background
         check = _busy(integrity.open_checked, target, quick=True, early=early, stamp=False)
-    except ValidationError as exc:
-        QMessageBox.critical(None, _("保修台"), exc.message)
+    except Exception as exc:  # noqa: BLE001 - a server that is down, a newer database: told, never a crash
+        QMessageBox.critical(None, _("保修台"), explain(exc, target) or str(exc))
         return False
     log.info("database opened and checked in %.1f ms", check.elapsed_ms)
+    if check.kind == "foreign":  # another program's database: not ours to restore over either
+        QMessageBox.critical(None, _("数据库不能使用"), "\n".join(check.problems))
+        return False
     operations.set_read_only(check.read_only, update_buttons=False)
     if check.read_only:
-        offer_restore_when_damaged(check, target)
+        outcome = offer_restore_when_damaged(check, target)
+        if outcome == QUIT:
+            return False
+    elif check.file_read_only:
+        operations.set_read_only(True, update_buttons=False, reason="file")
+        QMessageBox.information(None, _("只读"), _(
+            "数据库文件“{path}”是只读的（文件或所在文件夹不允许写入）。\n"
+            "保修台以只读方式打开：可以查看、搜索和打印，不能保存修改。\n"
+            "要保存修改，请管理员开放写入权限，或把数据库放到可以写入的文件夹。").format(path=target))
     if not read_only():
         settings_service.ensure_defaults()
         # after the window shows (a write only when the version changed)
-        QTimer.singleShot(500, lambda db=check.db: _stamp_version(db))
+        db = session.current()
+        QTimer.singleShot(500, lambda db=db: _stamp_version(db))
     return True
 
 
@@ -192,10 +235,11 @@ class FullCheck(QObject):
 def switch_to_read_only(path: str, problems: list[str], parent: QWidget | None = None) -> None:
     """Damage found while the program runs: reopen the file read-only, tell the clerk, offer a backup."""
     session.close()
-    integrity.open_read_only(path)
+    db = integrity.open_read_only(path)
     set_read_only(True)
-    check = integrity.StartupCheck(session.current(), list(problems), True)
-    offer_restore_when_damaged(check, path)
+    check = integrity.StartupCheck(db, list(problems), True)
+    if offer_restore_when_damaged(check, path) == QUIT:
+        QApplication.instance().quit()
     announce()  # pages reload (read-only or restored)
 
 
@@ -208,6 +252,21 @@ def start_full_check(target: str, parent: QWidget | None = None, delay_ms: int =
     _state["full_check"] = check
     QTimer.singleShot(delay_ms, check.start)
     return check
+
+
+def start_cleanup(target: str) -> threading.Thread:
+    """Remove, off the UI thread, what interrupted backups and restores left behind (half-written
+    .part backups, work folders holding whole copies of the database, half-copied attachments)."""
+
+    def run():
+        try:
+            backup.remove_leftovers(target)
+        except Exception:  # noqa: BLE001 - tidying up must never disturb the start
+            log.warning("could not remove leftovers of interrupted backups", exc_info=True)
+
+    thread = threading.Thread(target=run, name="leftovers", daemon=True)
+    thread.start()
+    return thread
 
 
 def start_automatic_backups(app: QApplication, parent: QWidget | None = None) -> None:

@@ -44,33 +44,48 @@ def show_error(parent: QWidget | None, exc: Exception, form=None) -> None:
 
 def _database_target() -> str | None:
     """The database address the program opened (to name the server and hide its password)."""
-    module = sys.modules.get("ui.backup_dialogs")
-    return module._state.get("target") if module is not None else None
+    db = session.current()
+    return str(getattr(db, "database", "") or "") or None
 
 
 READ_ONLY_MESSAGE = _("数据库已损坏，当前为只读模式，请从备份恢复")
+FILE_READ_ONLY_MESSAGE = _("数据库文件是只读的，当前只能查看和打印，不能保存")
 
 
-_read_only = {"on": False}
+_read_only = {"on": False, "reason": None}
 
 
 def is_read_only() -> bool:
-    """The database was found damaged and is open read-only (the start-up check decides, ui.backup_dialogs)."""
+    """The database was found damaged, or its file may not be written, and is open read-only (the
+    start-up check decides, ui.backup_dialogs)."""
     return _read_only["on"]
 
 
-def set_read_only(value: bool, update_buttons: bool = True) -> None:
+def read_only_reason() -> str | None:
+    """"damaged" (found damaged: restore from a backup) or "file" (the file may not be written)."""
+    return _read_only["reason"] if _read_only["on"] else None
+
+
+def set_read_only(value: bool, update_buttons: bool = True, reason: str = "damaged") -> None:
     """Switch read-only on or off; every save/create button of the open windows follows."""
     _read_only["on"] = bool(value)
+    _read_only["reason"] = reason if value else None
     if update_buttons:
         update_write_buttons()
+
+
+def read_only_message() -> str:
+    return FILE_READ_ONLY_MESSAGE if read_only_reason() == "file" else READ_ONLY_MESSAGE
 
 
 def refuse_when_read_only(parent: QWidget | None) -> bool:
     """True (after telling the clerk) when nothing may be written now."""
     if not is_read_only():
         return False
-    QMessageBox.warning(parent, _("只读模式"), READ_ONLY_MESSAGE + "\n" + _("（设置 → 数据安全 → 从备份恢复）"))
+    if read_only_message() == READ_ONLY_MESSAGE:
+        QMessageBox.warning(parent, _("只读模式"), READ_ONLY_MESSAGE + "\n" + _("（设置 → 数据安全 → 从备份恢复）"))
+    else:
+        QMessageBox.warning(parent, _("只读模式"), FILE_READ_ONLY_MESSAGE)
     return True
 
 
@@ -88,7 +103,7 @@ def mark_write(*buttons) -> None:
 
 def _disable(button) -> None:
     button.setEnabled(False)
-    button.setToolTip(READ_ONLY_MESSAGE)
+    button.setToolTip(read_only_message())
 
 
 def update_write_buttons() -> None:
@@ -98,7 +113,7 @@ def update_write_buttons() -> None:
         if widget.property(WRITES_PROPERTY):
             if read_only:
                 _disable(widget)
-            elif widget.toolTip() == READ_ONLY_MESSAGE:
+            elif widget.toolTip() in (READ_ONLY_MESSAGE, FILE_READ_ONLY_MESSAGE):
                 widget.setEnabled(True)
                 widget.setToolTip("")
 

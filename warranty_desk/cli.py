@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -21,13 +22,21 @@ def _date(text: str) -> dt.date:
 CLI_BUSY_TIMEOUT_MS = 30_000
 
 
+_early: dict = {}  # the check of the database file, begun while the command line loads (main)
+
+
 def _open(args):
+    """Open the database for a command: an SQLite file is checked first (quick_check, begun early) and a
+    damaged, empty, cut-short or foreign file is refused in one line before anything is written."""
     from .db import open_database
     from .paths import default_database
     from .services import settings
+    from .services.integrity import require_sound_file
 
+    target = args.db or default_database()
+    require_sound_file(target, _early.get("check"))
     # the command line waits longer than a window for another writer (a colleague's import)
-    db = open_database(args.db or default_database(), busy_timeout_ms=CLI_BUSY_TIMEOUT_MS)
+    db = open_database(target, busy_timeout_ms=CLI_BUSY_TIMEOUT_MS)
     settings.ensure_defaults()
     return db
 
@@ -224,11 +233,22 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return 2 if exc.code not in (0, None) else 0
+    if not (args.command == "import" and getattr(args, "what", "") == "template"):
+        from . import early_check
+
+        # SQLite reads the file (quick_check) on a worker thread while the command loads its modules
+        _early["check"] = early_check.start(_target(args))
     try:
         return args.func(args) or 0
     except ImportFailed as exc:
         print(exc.message, file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `warranty-desk visits due | head`: the reader has all it wanted
+        import os
+
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("已中断：没有保存不完整的内容", file=sys.stderr)
         return 130

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 
-def _open_for_restore(args):
-    """Open the database checked: a damaged file opens read-only and is replaced by the restore."""
-    from .db import is_url, open_database
-    from .paths import default_database
-    from .services.integrity import open_checked
-
-    target = args.db or default_database()
-    if is_url(target):
-        return open_database(target)
-    return open_checked(target).db
-
-
 def cmd_backup(args) -> int:
     from .cli import _open
     from .errors import ValidationError
+    from .paths import default_database
     from .services import backup
 
     _open(args)
+    backup.remove_leftovers(args.db or default_database())
     if not args.output.lower().endswith(backup.SUFFIX):
         raise ValidationError(f"备份文件名须以 {backup.SUFFIX} 结尾，例如 -o 保修台备份.wdbak")
     manifest = backup.backup_to(args.output)
@@ -29,15 +19,25 @@ def cmd_backup(args) -> int:
           f"{manifest.counts.get('ticket', 0)}张工单，{manifest.counts.get('visit', 0)}次回访，{files}个附件文件")
     if manifest.missing_attachments:
         print(f"注意：有{len(manifest.missing_attachments)}个附件文件在附件文件夹中找不到，未能备份")
+    if manifest.altered_attachments:
+        print(f"注意：有{len(manifest.altered_attachments)}个附件文件与其校验值不符（被改动过），未能备份："
+              f"请运行 warranty-desk verify 查看")
     return 0
 
 
 def cmd_restore(args) -> int:
+    """Restore into the database named by --db: a damaged, empty or unreadable file is replaced (and
+    kept aside), never opened for writing; a server is opened first."""
+    from .db import is_url, open_database
+    from .paths import default_database
     from .services import backup, settings
 
     backup.verify(args.file)  # refuse a foreign or damaged file before touching anything
-    _open_for_restore(args)
-    result = backup.restore_from(args.file)
+    target = args.db or default_database()
+    backup.remove_leftovers(target)
+    if is_url(target):
+        open_database(target)
+    result = backup.restore_from(args.file, target=target)
     settings.ensure_defaults()
     print(backup.restore_summary(result))
     return 0

@@ -60,3 +60,40 @@ def save(values: dict) -> Path:
     with private_file(path) as tmp:
         Path(tmp).write_text(json.dumps(current, ensure_ascii=False, indent=2), encoding="utf-8")
     return path
+
+
+def _database_key(target) -> str:
+    """One database's key in this file: its full file path, or its server address without password."""
+    text = str(target or "")
+    if "://" in text:
+        from .db_check import mask_password
+
+        return mask_password(text)
+    try:
+        return str(Path(text).expanduser().resolve())
+    except OSError:
+        return text
+
+
+def remembered_backup_folder(target) -> str:
+    """The backup folder last used for this database on this PC ("" when none is remembered)."""
+    folders = load().get("backup_folders")
+    if not isinstance(folders, dict):
+        return ""
+    value = folders.get(_database_key(target))
+    return value if isinstance(value, str) else ""
+
+
+def remember_backup_folder(target, folder: str) -> None:
+    """Remember where this database's backups go, so that they are found even when the database itself
+    cannot be read (its own setting then cannot be). Written only when it changed; a failure to write
+    is only logged."""
+    if not target or remembered_backup_folder(target) == folder:
+        return
+    folders = load().get("backup_folders")
+    folders = dict(folders) if isinstance(folders, dict) else {}
+    folders[_database_key(target)] = folder
+    try:
+        save({"backup_folders": folders})
+    except OSError as exc:
+        log.warning("could not remember the backup folder: %s", exc)

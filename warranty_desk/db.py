@@ -257,5 +257,10 @@ def stamp_app_version() -> None:
         ).execute()
 
 
+def current_database():
+    """The database the program has open now (None before the first open)."""
+    return database_proxy.obj
+
+
 def is_postgres(db) -> bool:
     return isinstance(db, PostgresqlDatabase)

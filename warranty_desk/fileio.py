@@ -46,12 +46,20 @@ def _atomic(target: str | Path, mode: int, exact: bool):
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     part = _new_part(target, mode)
+    held = None
+    if os.name != "nt":  # held while written: one a killed process left is known as such (workfiles)
+        from .workfiles import hold
+
+        held = os.open(part, os.O_RDONLY)
+        hold(held)
     try:
         yield part
         if exact and os.name != "nt":
             os.chmod(part, mode)  # whatever the umask (and a writer that re-created the file)
         os.replace(part, target)
     finally:
+        if held is not None:
+            os.close(held)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(part)
 

@@ -66,7 +66,9 @@ def test_a_damaged_file_is_opened_read_only_and_a_good_backup_offered(sqlite_onl
 
     check = integrity.open_checked(path)
     assert check.read_only and check.problems
-    assert "只读" in check.message() and "从备份恢复" in check.message()
+    # SQLite cannot even walk this file: it is not opened at all (nothing could be shown from it)
+    assert check.db is None and not check.viewable
+    assert "不会往里面写任何内容" in check.message() and "从最近一次完好的备份恢复" in check.message()
     with open(path, "rb") as fh:
         damaged_bytes = fh.read()
     with pytest.raises(DatabaseError):
@@ -76,7 +78,7 @@ def test_a_damaged_file_is_opened_read_only_and_a_good_backup_offered(sqlite_onl
 
     offer = backup.latest_good_backup(folder)
     assert offer is not None and offer[1].counts["project"] == 60
-    result = backup.restore_from(offer[0])
+    result = backup.restore_from(offer[0], target=path)
     assert result.safety_backup is not None and ".damaged-" in result.safety_backup.name
     assert result.safety_backup.read_bytes() == damaged_bytes  # the damaged file is kept, untouched
     assert Project.select().count() == 60

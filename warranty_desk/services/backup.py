@@ -28,21 +28,22 @@ import os
 import re
 import shutil
 import sqlite3
+import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from peewee import AutoField, ForeignKeyField, SqliteDatabase
-from peewee import DatabaseError as PeeweeDatabaseError
 
-from .. import migrations
-from ..db import current_version, is_postgres, migrate
+from .. import audit_guard, config, early_check, migrations
+from ..db import is_postgres, is_url, migrate
 from ..errors import ValidationError
 from ..fileio import make_private, private_file
 from ..i18n import _
 from ..models import ALL_MODELS, AttachmentBlob, AuditLog, database_proxy, tuples
 from ..paths import data_dir
+from ..workfiles import RESTORING, hold, work_dir
 from . import attachments, audit
 from . import settings as settings_service
 
@@ -74,6 +75,8 @@ class Manifest:
     created_by: str = ""
     last_audit_id: int = 0
     missing_attachments: list[str] = field(default_factory=list)
+    sizes: dict[str, int] = field(default_factory=dict)  # bytes of every file (a cap when extracting)
+    altered_attachments: list[str] = field(default_factory=list)  # files that no longer matched their hash
 
     @property
     def created(self) -> dt.datetime:
@@ -86,19 +89,60 @@ class RestoreResult:
     safety_backup: Path | None
     migrated_from: int | None
     attachments_restored: int
+    counts: dict[str, int] = field(default_factory=dict)  # counted in the restored database
+    guards_restored: list[str] = field(default_factory=list)  # audit guards the backup lacked, put back
 
 
 # --- where backups go ---------------------------------------------------------------------------
 
-def backup_folder() -> Path:
-    try:
-        configured = (settings_service.get("backup_folder") or "").strip()
-    except PeeweeDatabaseError as exc:  # a damaged database must still find its backups
-        log.warning("backup folder setting unreadable, using the default folder: %s", exc)
-        configured = ""
+def backup_folder(*, from_database: bool = True, target: str | Path | None = None) -> Path:
+    """The folder for automatic backups: 设置 → 数据安全's choice, else the data folder's ``backups``.
+    `from_database=False` (the database is damaged or not open): the folder last used for this database,
+    remembered in this PC's config file, so the newest backup is found without reading the damaged file."""
+    configured = ""
+    if from_database:
+        try:
+            configured = (settings_service.get("backup_folder") or "").strip()
+        except Exception:  # noqa: BLE001 - an unreadable database: fall back to what this PC remembers
+            from_database = False
+    if not from_database:
+        configured = config.remembered_backup_folder(target or _current_target())
     folder = Path(configured).expanduser() if configured else data_dir() / "backups"
     folder.mkdir(parents=True, exist_ok=True)
+    if from_database:
+        config.remember_backup_folder(target or _current_target(), str(folder))
     return folder
+
+
+def offer_folders(target: str | Path) -> list[Path]:
+    """Where to look for the newest good backup of a database that cannot be read: the folder this PC
+    last used for it and the default one."""
+    folders = []
+    remembered = config.remembered_backup_folder(target)
+    for folder in ([Path(remembered).expanduser()] if remembered else []) + [data_dir() / "backups"]:
+        if folder not in folders and folder.is_dir():
+            folders.append(folder)
+    return folders
+
+
+def remove_leftovers(target: str | Path | None) -> list[Path]:
+    """Remove what interrupted backups and restores of this database left behind (workfiles)."""
+    from .. import workfiles
+
+    return workfiles.remove_leftovers(target, offer_folders(target) if target else [data_dir() / "backups"],
+                                      attachments.attachments_dir())
+
+
+def _current_target() -> str | None:
+    db = database_proxy.obj
+    return database_target(db) if db is not None else None
+
+
+def database_target(db) -> str:
+    """The file path or server address a database object was opened on."""
+    if is_postgres(db):
+        return str(db.database)
+    return str(db_path(db))
 
 
 def _auto_name(now: dt.datetime, tag: str = "") -> str:
@@ -304,13 +348,15 @@ def _integrity_problems(path: Path, quick: bool = False) -> list[str]:
 # --- backup -------------------------------------------------------------------------------------
 
 def backup_to(path: str | Path, *, db=None, now: dt.datetime | None = None) -> Manifest:
-    """Write a complete backup of the open database and its attachments to `path` (atomically)."""
+    """Write a complete backup of the open database and its attachments to `path` (atomically).
+    Every attachment file is hashed as it is written: one that no longer matches its hash is left out
+    and listed (``altered_attachments``), like a missing one."""
     db = db or database_proxy.obj
     path = Path(path)
     if path.is_dir():
         path = path / _auto_name(now or dt.datetime.now())
     now = (now or dt.datetime.now()).replace(microsecond=0)
-    with tempfile.TemporaryDirectory(prefix="wd-backup-") as tmp:
+    with work_dir(None, "wd-backup-") as tmp:
         snapshot = Path(tmp) / DB_NAME
         if is_postgres(db):
             _export_to_sqlite(db, snapshot)
@@ -323,43 +369,60 @@ def backup_to(path: str | Path, *, db=None, now: dt.datetime | None = None) -> M
             raise ValidationError(_("数据库已损坏，无法做出可用的备份：{p}。请从以前的备份恢复").format(p=problems[0]))
         version, counts, hashes, last_audit = _snapshot_info(snapshot)
         files = {DB_NAME: _sha256(snapshot)}
+        sizes = {DB_NAME: snapshot.stat().st_size}
         missing: list[str] = []
+        altered: list[str] = []
         folder = attachments.attachments_dir()
-        present: list[tuple[str, Path]] = []
-        from_snapshot: list[str] = []  # not in this PC's folder, but in the database (another clerk's)
         in_snapshot = _snapshot_blob_shas(snapshot) if hashes else set()
-        for sha in hashes:
-            file = folder / sha[:2] / sha
-            if file.is_file():
-                present.append((f"attachments/{sha[:2]}/{sha}", file))
-                files[f"attachments/{sha[:2]}/{sha}"] = sha
-            elif sha in in_snapshot:
-                from_snapshot.append(sha)
-            else:
-                missing.append(sha)
         manifest = Manifest(app=APP, format=FORMAT, schema_version=version, created_at=now.isoformat(),
                             source="postgresql" if is_postgres(db) else "sqlite", files=files, counts=counts,
                             created_by=audit.current_user(), last_audit_id=last_audit,
-                            missing_attachments=missing)
+                            missing_attachments=missing, sizes=sizes, altered_attachments=altered)
         with private_file(path) as part:
             with zipfile.ZipFile(part, "w", allowZip64=True) as zf:
                 zf.write(snapshot, DB_NAME, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-                for name, file in present:
-                    zf.write(file, name, compress_type=zipfile.ZIP_STORED)
-                for sha in from_snapshot:  # one at a time (each up to 20 MB), never all in memory
-                    data = _blob_from_snapshot(snapshot, sha)
-                    if data is None:  # does not match its hash: reported like a missing file
-                        missing.append(sha)
+                for sha in hashes:
+                    name = f"attachments/{sha[:2]}/{sha}"
+                    file = folder / sha[:2] / sha
+                    written = _write_checked(zf, name, sha, file) if file.is_file() else None
+                    if written is None and sha in in_snapshot:  # another clerk's file, in the database
+                        data = _blob_from_snapshot(snapshot, sha)
+                        if data is not None:
+                            zf.writestr(name, data, compress_type=zipfile.ZIP_STORED)
+                            written = len(data)
+                    if written is None:
+                        (altered if file.is_file() else missing).append(sha)
                         continue
-                    zf.writestr(f"attachments/{sha[:2]}/{sha}", data, compress_type=zipfile.ZIP_STORED)
-                    files[f"attachments/{sha[:2]}/{sha}"] = sha
+                    files[name] = sha
+                    sizes[name] = written
                 # the manifest goes last: it lists what was really written
                 zf.writestr(MANIFEST, json.dumps(manifest.__dict__, ensure_ascii=False, indent=1))
             with open(part, "rb+") as fh:
                 os.fsync(fh.fileno())
-    if missing:
-        log.warning("backup %s: %d attachment files were missing", path, len(missing))
+    if missing or altered:
+        log.warning("backup %s: %d attachment files missing, %d altered", path, len(missing), len(altered))
     return manifest
+
+
+def _write_checked(zf: zipfile.ZipFile, name: str, sha: str, file: Path) -> int | None:
+    """Copy an attachment file into the archive if its bytes still match the hash it is stored under
+    (None, and nothing written, when they do not). Read once: the bytes hashed are the bytes written
+    (attachments are at most 20 MB; a larger file of an older version is hashed, then copied)."""
+    if file.stat().st_size > 3 * attachments.MAX_BYTES:
+        if _sha256(file) != sha:
+            return None
+        zf.write(file, name, compress_type=zipfile.ZIP_STORED)
+        return file.stat().st_size
+    data = file.read_bytes()
+    if hashlib.sha256(data).hexdigest() != sha:
+        return None
+    zf.writestr(name, data, compress_type=zipfile.ZIP_STORED)
+    return len(data)
+
+
+MANIFEST_MAX_BYTES = 16 * 1024 * 1024
+ATTACHMENT_NAME = re.compile(r"^attachments/([0-9a-f]{2})/([0-9a-f]{64})$")
+UNDECLARED_RATIO = 200  # a backup without declared sizes: how much a file may grow when unpacked
 
 
 def read_manifest(path: str | Path) -> Manifest:
@@ -370,46 +433,107 @@ def read_manifest(path: str | Path) -> Manifest:
         raise NotABackup(_("找不到备份文件：{path}").format(path=path))
     try:
         with zipfile.ZipFile(path) as zf:
+            if zf.getinfo(MANIFEST).file_size > MANIFEST_MAX_BYTES:
+                raise NotABackup(not_ours)
             raw = json.loads(zf.read(MANIFEST).decode("utf-8"))
-    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, json.JSONDecodeError, OSError):
+    except NotABackup:
+        raise
+    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, json.JSONDecodeError, OSError, EOFError,
+            NotImplementedError, RuntimeError, ValueError):
         raise NotABackup(not_ours) from None
-    if not isinstance(raw, dict) or raw.get("app") != APP or DB_NAME not in (raw.get("files") or {}):
+    if not isinstance(raw, dict) or raw.get("app") != APP or not isinstance(raw.get("files"), dict) \
+            or DB_NAME not in raw["files"]:
         raise NotABackup(not_ours)
+    fmt = raw.get("format")
+    if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 1:
+        raise NotABackup(not_ours)
+    if fmt > FORMAT:
+        raise NotABackup(_("备份文件“{name}”的格式（第 {format} 版）比本程序认识的（第 {known} 版）新："
+                           "它来自更新版本的保修台，请先升级本程序再恢复").format(name=path.name, format=fmt, known=FORMAT))
     try:
         manifest = Manifest(**{k: raw[k] for k in Manifest.__dataclass_fields__ if k in raw})
         manifest.created  # noqa: B018 - validates the date
     except (TypeError, ValueError):
         raise NotABackup(not_ours) from None
-    if manifest.format > FORMAT or manifest.schema_version > migrations.latest_version():
+    if not isinstance(manifest.schema_version, int) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in manifest.files.items()) or not isinstance(
+            manifest.sizes, dict) or not all(isinstance(v, int) and v >= 0 for v in manifest.sizes.values()):
+        raise NotABackup(not_ours)
+    if manifest.schema_version > migrations.latest_version():
         raise NotABackup(_("这个备份来自更新版本的保修台（数据版本 {v}），请先升级本程序再恢复").format(
             v=manifest.schema_version))
     return manifest
 
 
+def _size_cap(manifest: Manifest, info: zipfile.ZipInfo) -> int:
+    """The most bytes an entry may unpack to: what the manifest declares, or (older backups, which
+    declared nothing) the attachment limit and a generous ratio for the database."""
+    if manifest.sizes:
+        return manifest.sizes.get(info.filename, -1)
+    if info.filename.startswith("attachments/"):
+        return attachments.MAX_BYTES
+    return info.compress_size * UNDECLARED_RATIO + 64 * 1024 * 1024
+
+
+def _check_entries(zf: zipfile.ZipFile, manifest: Manifest, name: str) -> None:
+    """Regular files only, each one the manifest lists under a name the program itself writes (no
+    folder, link, absolute or ``..`` path), no larger than declared: otherwise the whole file is refused."""
+    refuse = _("备份文件“{name}”不能用于恢复：{reason}。为安全起见整个文件都不使用，请换一个备份").format
+    seen: set[str] = set()
+    for info in zf.infolist():
+        entry = info.filename
+        mode = info.external_attr >> 16
+        if entry in seen:
+            raise NotABackup(refuse(name=name, reason=_("条目“{e}”出现了两次").format(e=entry)))
+        seen.add(entry)
+        kind = stat.S_IFMT(mode)  # 0 when the writer recorded no type (Python's writestr): a plain file
+        if info.is_dir() or (kind and kind != stat.S_IFREG):
+            raise NotABackup(refuse(name=name, reason=_("“{e}”不是普通文件（文件夹或链接）").format(e=entry)))
+        if entry == MANIFEST:
+            continue
+        match = ATTACHMENT_NAME.match(entry)
+        if entry != DB_NAME and not (match and match.group(2).startswith(match.group(1))):
+            raise NotABackup(refuse(name=name, reason=_("其中有不属于保修台备份的条目“{e}”").format(e=entry)))
+        if entry not in manifest.files or (match and manifest.files[entry] != match.group(2)):
+            raise NotABackup(refuse(name=name, reason=_("条目“{e}”不在它的清单中，或与清单不符").format(e=entry)))
+        cap = _size_cap(manifest, info)
+        if info.file_size > cap or (manifest.sizes and info.file_size != cap):
+            raise NotABackup(refuse(name=name, reason=_("条目“{e}”解开后有 {size} 字节，超过清单所写的 {cap} 字节").format(
+                e=entry, size=info.file_size, cap=max(cap, 0))))
+
+
 def verify(path: str | Path) -> Manifest:
-    """Read the manifest and check the SHA-256 of every file in the archive."""
+    """Read the manifest, check every entry of the archive (`_check_entries`) and the SHA-256 of every
+    file."""
     manifest = read_manifest(path)
+    name = Path(path).name
     damaged = _("备份文件“{name}”已损坏（{what} 校验不符），不能用于恢复，请换一个备份").format
     try:
         with zipfile.ZipFile(path) as zf:
+            _check_entries(zf, manifest, name)
             names = set(zf.namelist())
-            for name, sha in manifest.files.items():
-                if name not in names:
-                    raise NotABackup(damaged(name=Path(path).name, what=name))
+            for entry, sha in manifest.files.items():
+                if entry not in names:
+                    raise NotABackup(damaged(name=name, what=entry))
                 h = hashlib.sha256()
-                with zf.open(name) as fh:
-                    for chunk in iter(functools.partial(fh.read, 1 << 20), b""):
+                with zf.open(entry) as fh:
+                    for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
                         h.update(chunk)
                 if h.hexdigest() != sha:
-                    raise NotABackup(damaged(name=Path(path).name, what=name))
-    except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as exc:
-        raise NotABackup(damaged(name=Path(path).name, what=str(exc))) from None
+                    raise NotABackup(damaged(name=name, what=entry))
+    except NotABackup:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
+            ValueError) as exc:
+        raise NotABackup(damaged(name=name, what=str(exc))) from None
     return manifest
 
 
-def latest_good_backup(folder: str | Path | None = None) -> tuple[Path, Manifest] | None:
-    """The newest backup in the folder that verifies completely, or None."""
-    for path in list_backups(Path(folder) if folder else None):
+def latest_good_backup(folder: str | Path | list | None = None) -> tuple[Path, Manifest] | None:
+    """The newest backup that verifies completely in the folder (or folders), or None."""
+    folders = folder if isinstance(folder, (list, tuple)) else [Path(folder) if folder else None]
+    found = [p for f in folders for p in list_backups(f)]
+    for path in sorted(found, key=lambda p: (_stamp_of(p), p.name), reverse=True):
         try:
             return path, verify(path)
         except NotABackup as exc:
@@ -472,11 +596,24 @@ def prune(folder: Path | None = None, *, now: dt.datetime | None = None,
 
 # --- restore ------------------------------------------------------------------------------------
 
-def _extract(zf: zipfile.ZipFile, name: str, dest: Path) -> None:
-    with zf.open(name) as src, open(dest, "wb") as out:
-        shutil.copyfileobj(src, out, 1 << 20)
+def _extract(zf: zipfile.ZipFile, name: str, dest: Path, manifest: Manifest) -> None:
+    """Unpack one entry, never more bytes than the manifest allows, and check its hash on the way."""
+    cap = _size_cap(manifest, zf.getinfo(name))
+    h = hashlib.sha256()
+    written = 0
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    hold(fd)
+    with zf.open(name) as src, os.fdopen(fd, "wb") as out:
+        for chunk in iter(lambda: src.read(1 << 20), b""):
+            written += len(chunk)
+            if written > cap:
+                raise NotABackup(_("备份中的“{e}”比清单所写的大，不能用于恢复").format(e=name))
+            h.update(chunk)
+            out.write(chunk)
         out.flush()
         os.fsync(out.fileno())
+    if h.hexdigest() != manifest.files[name]:
+        raise NotABackup(_("备份文件已损坏（{what} 校验不符），不能用于恢复，请换一个备份").format(what=name))
 
 
 def _restore_attachments(zf: zipfile.ZipFile, manifest: Manifest) -> int:
@@ -490,10 +627,10 @@ def _restore_attachments(zf: zipfile.ZipFile, manifest: Manifest) -> int:
         if target.is_file() and _sha256(target) == sha:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".restoring.", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=RESTORING, dir=target.parent)
         os.close(fd)
         try:
-            _extract(zf, name, Path(tmp))
+            _extract(zf, name, Path(tmp), manifest)
             os.replace(tmp, target)
         finally:
             if os.path.exists(tmp):
@@ -502,75 +639,152 @@ def _restore_attachments(zf: zipfile.ZipFile, manifest: Manifest) -> int:
     return restored
 
 
-def _prepare_snapshot(snapshot: Path) -> int | None:
-    """Check the extracted snapshot and migrate it to this program's schema; returns the old version
-    when it was migrated."""
-    problems = _integrity_problems(snapshot)
-    if problems:
-        raise NotABackup(_("备份中的数据库已损坏（{p}），不能用于恢复，请换一个备份").format(p=problems[0]))
+def missing_schema(db) -> list[str]:
+    """The program's tables and columns a database lacks ("table" or "table.column")."""
+    gone = []
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        if is_postgres(db):
+            rows = db.execute_sql("SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                                  "current_schema() AND table_name = %s", (table,)).fetchall()
+        else:
+            rows = db.execute_sql(f'PRAGMA table_info("{table}")').fetchall()
+            rows = [(r[1],) for r in rows]
+        columns = {r[0] for r in rows}
+        if not columns:
+            gone.append(table)
+            continue
+        gone += [f"{table}.{f.column_name}" for f in model._meta.sorted_fields if f.column_name not in columns]
+    return gone
+
+
+def _prepare_snapshot(snapshot: Path, manifest: Manifest) -> tuple[int | None, list[str]]:
+    """Open the database inside the backup and check it before anything is replaced: the full integrity
+    check, a 保修台 schema version this program can migrate (and the one the manifest names), every
+    table and column of the program after migrating, the audit log's guards (put back when missing).
+    Returns (the version it was migrated from or None, the guards put back)."""
+    verdict = early_check.inspect(snapshot, quick=False)
+    not_ours = _("备份中的数据库不是保修台的数据库（{what}），不能用于恢复，请换一个备份").format
+    if verdict.kind == "foreign" or (verdict.kind == "ok" and not verdict.version):
+        raise NotABackup(not_ours(what="、".join(verdict.tables[:5]) or _("没有数据表")))
+    if verdict.kind != "ok":
+        from .integrity import describe
+
+        raise NotABackup(_("备份中的数据库已损坏（{p}），不能用于恢复，请换一个备份").format(p=describe(verdict)[0]))
+    latest = migrations.latest_version()
+    if verdict.version > latest:
+        raise NotABackup(_("这个备份来自更新版本的保修台（数据版本 {v}），请先升级本程序再恢复").format(v=verdict.version))
+    if verdict.version != manifest.schema_version:
+        raise NotABackup(_("备份的清单写的是数据版本 {m}，其中的数据库却是版本 {v}：这个备份被改动过，不能用于恢复").format(
+            m=manifest.schema_version, v=verdict.version))
     snap = SqliteDatabase(str(snapshot), pragmas={"foreign_keys": 1})
     snap.connect()
     try:
-        before = current_version(snap)
-        if before < migrations.latest_version():
+        before = None
+        if verdict.version < latest:
             with snap.bind_ctx(ALL_MODELS, bind_refs=False, bind_backrefs=False):
                 migrate(snap)
-            return before
-        return None
+            before = verdict.version
+        gone = missing_schema(snap)
+        if gone:
+            raise NotABackup(not_ours(what=_("缺少 {what}").format(what="、".join(gone[:5]))))
+        return before, audit_guard.ensure(snap)
+    except NotABackup:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a migration that fails on what is inside: not usable
+        raise NotABackup(not_ours(what=str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__)) from exc
     finally:
         snap.close()
 
 
-def restore_from(path: str | Path, *, db=None, safety_backup: bool = True) -> RestoreResult:
-    """Replace the open database (and merge the attachments) with the backup at `path`.
+def _count(db) -> dict[str, int]:
+    return {m._meta.table_name: db.execute_sql(f'SELECT COUNT(*) FROM "{m._meta.table_name}"').fetchone()[0]
+            for m in ALL_MODELS}
 
-    The current data is backed up first into the backup folder (``…-before-restore.wdbak``).
-    Afterwards the database is open again (the same file or server) with the restored data.
+
+def restore_from(path: str | Path, *, db=None, target: str | Path | None = None,
+                 safety_backup: bool = True) -> RestoreResult:
+    """Replace the database (and merge the attachments) with the backup at `path`.
+
+    `target`: the file or server to restore into (default: the open database's). The database inside
+    the backup is checked before anything is replaced (`_prepare_snapshot`); the current data is backed
+    up first into the backup folder (``…-before-restore.wdbak``), or — a damaged file that cannot be
+    backed up — copied aside untouched. Afterwards the database is open (the same file or server) with
+    the restored data, and the counts are counted in it.
     """
+    path = Path(path)
+    manifest = verify(path)
+    db = db if db is not None else database_proxy.obj
+    if target is None:
+        if db is None:
+            raise ValidationError(_("没有打开的数据库可以恢复"))
+        target = database_target(db)
+    target = str(target)
+    if is_url(target):
+        return _restore_into_server(path, manifest, db, safety_backup)
+    return _restore_into_file(path, manifest, Path(target).expanduser(), db, safety_backup)
+
+
+def _restore_into_file(path: Path, manifest: Manifest, file: Path, db, safety_backup: bool) -> RestoreResult:
     from .. import instance_lock
     from ..db import open_database
-    from .integrity import check_integrity
+    from .integrity import describe, open_read_only
 
-    db = db or database_proxy.obj
-    manifest = verify(path)
-    if not is_postgres(db) and instance_lock.held_elsewhere(db_path(db)):
+    if instance_lock.held_elsewhere(file):
         raise ValidationError(_("保修台的另一个窗口正在使用这个数据库，请先关闭它再恢复"))
+    verdict = early_check.inspect(file, quick=True)
+    if verdict.kind == "foreign":  # never overwrite another program's database
+        raise ValidationError(describe(verdict)[0])
+    was_open = db is not None and not db.is_closed() and database_target(db) == str(file)
     safety = None
-    if safety_backup and _has_data(db):
-        if check_integrity(db):
-            safety = _set_aside_damaged(db)
-        else:
-            safety = _unique(backup_folder() / _auto_name(dt.datetime.now(), "before-restore"))
-            backup_to(safety, db=db)
-    with zipfile.ZipFile(path) as zf:
-        if is_postgres(db):
-            with tempfile.TemporaryDirectory(prefix="wd-restore-") as tmp:
-                snapshot = Path(tmp) / DB_NAME
-                _extract(zf, DB_NAME, snapshot)
-                migrated = _prepare_snapshot(snapshot)
-                restored = _restore_attachments(zf, manifest)
-                _import_into_postgres(snapshot, db)
-            return RestoreResult(manifest, safety, migrated, restored)
-        target = db_path(db)
+    try:
         # a work folder beside the database (same disk, so os.replace is one atomic step)
-        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.restoring.", dir=target.parent))
-        work_copy = work / DB_NAME
-        try:
-            _extract(zf, DB_NAME, work_copy)
-            migrated = _prepare_snapshot(work_copy)
+        with zipfile.ZipFile(path) as zf, work_dir(file.parent, f".{file.name}{RESTORING}") as work:
+            snapshot = work / DB_NAME
+            _extract(zf, DB_NAME, snapshot, manifest)
+            migrated, guards = _prepare_snapshot(snapshot, manifest)  # checked before anything is touched
+            if safety_backup and verdict.kind not in ("new", "empty"):
+                if verdict.kind != "ok":
+                    safety = _set_aside(file)
+                elif _file_has_data(file):
+                    folder = backup_folder(from_database=was_open, target=str(file))
+                    safety = _unique(folder / _auto_name(dt.datetime.now(), "before-restore"))
+                    backup_to(safety, db=SqliteDatabase(str(file)))
             restored = _restore_attachments(zf, manifest)
-            with contextlib.suppress(Exception):  # a damaged or read-only file cannot checkpoint
-                db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.close()
+            if db is not None and not db.is_closed():
+                with contextlib.suppress(Exception):  # a damaged or read-only file cannot checkpoint
+                    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                db.close()
             for extra in ("-wal", "-shm", "-journal"):
                 with contextlib.suppress(FileNotFoundError):
-                    os.unlink(str(target) + extra)
-            os.replace(work_copy, target)
-            _fsync_dir(target.parent)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-            open_database(str(target))  # the restored file, or the untouched old one after a failure
-    return RestoreResult(manifest, safety, migrated, restored)
+                    os.unlink(str(file) + extra)
+            os.replace(snapshot, file)
+            _fsync_dir(file.parent)
+    except BaseException:
+        # the old file is untouched: open it again as it was (never writing into a damaged one)
+        if was_open and db.is_closed():
+            if verdict.kind == "ok":
+                open_database(str(file))
+            elif verdict.viewable:
+                open_read_only(file)
+        raise
+    restored_db = open_database(str(file))
+    return RestoreResult(manifest, safety, migrated, restored, _count(restored_db), guards)
+
+
+def _restore_into_server(path: Path, manifest: Manifest, db, safety_backup: bool) -> RestoreResult:
+    safety = None
+    with zipfile.ZipFile(path) as zf, work_dir(None, "wd-restore-") as tmp:
+        snapshot = Path(tmp) / DB_NAME
+        _extract(zf, DB_NAME, snapshot, manifest)
+        migrated, _guards = _prepare_snapshot(snapshot, manifest)  # checked before anything is touched
+        if safety_backup and _has_data(db):
+            safety = _unique(backup_folder(target=database_target(db)) / _auto_name(dt.datetime.now(), "before-restore"))
+            backup_to(safety, db=db)
+        restored = _restore_attachments(zf, manifest)
+        _import_into_postgres(snapshot, db)
+        guards = audit_guard.ensure(db)  # the server's own guards: put back if someone dropped them
+    return RestoreResult(manifest, safety, migrated, restored, _count(db), guards)
 
 
 def db_path(db) -> Path:
@@ -586,12 +800,23 @@ def _has_data(db) -> bool:
         return True
 
 
-def _set_aside_damaged(db) -> Path:
+def _file_has_data(file: Path) -> bool:
+    """Whether a sound SQLite file holds any record (an office that only just began holds none)."""
+    con = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_log'").fetchone():
+            return False
+        return con.execute("SELECT EXISTS (SELECT 1 FROM audit_log)").fetchone()[0] == 1
+    except sqlite3.Error:
+        return True
+    finally:
+        con.close()
+
+
+def _set_aside(source: Path) -> Path:
     """A damaged SQLite file cannot be backed up; its files are copied aside untouched instead."""
-    source = db_path(db)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = source.with_name(f"{source.name}.damaged-{stamp}")
-    db.close()
     shutil.copy2(source, target)
     for extra in ("-wal", "-shm"):
         if os.path.exists(str(source) + extra):
@@ -638,13 +863,15 @@ def _import_into_postgres(snapshot: Path, db) -> None:
 
 def restore_summary(result: RestoreResult) -> str:
     m = result.manifest
+    counts = result.counts or m.counts  # counted in the restored database
     parts = [_("已从 {date} 的备份恢复：{projects}个工程，{tickets}张工单，{visits}次回访，{files}个附件文件").format(
-        date=m.created.strftime("%Y-%m-%d %H:%M"), projects=m.counts.get("project", 0),
-        tickets=m.counts.get("ticket", 0), visits=m.counts.get("visit", 0),
+        date=m.created.strftime("%Y-%m-%d %H:%M"), projects=counts.get("project", 0),
+        tickets=counts.get("ticket", 0), visits=counts.get("visit", 0),
         files=sum(1 for n in m.files if n.startswith("attachments/")))]
     if result.migrated_from is not None:
         parts.append(_("（备份的数据版本 {v} 已升级到当前版本）").format(v=result.migrated_from))
+    if result.guards_restored:
+        parts.append(_("备份中修改记录的保护（数据库触发器）被删除过，已重新加上"))
     if result.safety_backup:
         parts.append(_("恢复前的数据已另存为：{p}").format(p=result.safety_backup))
     return "\n".join(parts)
-
