@@ -539,6 +539,11 @@ def default_database_file() -> str:
 
 def restore_with_confirmation(parent: QWidget | None, path: str, confirm: bool = True) -> bool:
     """Check the file, ask the clerk, restore (the current data is backed up first), announce."""
+    from .operations import busy
+
+    if busy():  # an import or print run of this window is writing: the restore would wait for it
+        QMessageBox.information(parent, _("从备份恢复"), _("正在进行的导入或打印还没有完成，请等它完成后再恢复"))
+        return False
     try:
         manifest = _busy(backup.verify, path)
     except ValidationError as exc:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
+import os
 import re
 import sqlite3
+import threading
 from pathlib import Path
 
 from peewee import DatabaseError as PeeweeDatabaseError
@@ -46,27 +49,89 @@ class OfficeSqliteDatabase(SqliteDatabase):
 
     A deferred transaction that reads and then writes fails at once with "database is locked" when
     another window committed in between; an immediate one waits (busy timeout) instead. A wait that
-    runs out is told as `DatabaseBusy` ("正在被占用，请稍后再试"), never as the driver's text."""
+    runs out is told as `DatabaseBusy` ("正在被占用，请稍后再试"), never as the driver's text.
+
+    Every transaction also holds the office-wide write lock (write_lock: refused while a restore
+    runs), and first follows the file when a restore has put another one at its path."""
 
     def __init__(self, database, *args, **kwargs):
         kwargs.setdefault("lock_type", "IMMEDIATE")
         super().__init__(database, *args, **kwargs)
+        self._file_ids: dict[int, tuple[int, int]] = {}
+        self._holding = threading.local()
+
+    def _office_lock(self):
+        name = self.database or ""
+        if name in ("", ":memory:") or name.startswith("file:"):
+            return None
+        from . import write_lock
+
+        return write_lock.for_file(name)
+
+    def _connect(self):
+        conn = super()._connect()
+        with contextlib.suppress(OSError, TypeError):
+            st = os.stat(self.database)
+            self._file_ids[id(conn)] = (st.st_dev, st.st_ino)
+        return conn
+
+    def _close(self, conn):
+        self._file_ids.pop(id(conn), None)
+        super()._close(conn)
+
+    def _follow_replaced_file(self) -> None:
+        """A restore (in another process) put a new file at the path: continue in that one."""
+        conn = self._state.conn
+        if conn is None:
+            return
+        known = self._file_ids.get(id(conn))
+        try:
+            st = os.stat(self.database)
+        except (OSError, TypeError):
+            return
+        if known is not None and known != (st.st_dev, st.st_ino):
+            self.close()
+            self.connect()
 
     def begin(self, lock_type=None):
+        lock = self._office_lock()
+        if lock is not None:
+            lock.enter()  # RestoreInProgress while a restore runs
+            self._holding.lock = lock
         try:
+            self._follow_replaced_file()
             super().begin(lock_type)
         except (sqlite3.OperationalError, PeeweeOperationalError) as exc:
+            self._release()
             if _busy(exc):
                 raise DatabaseBusy() from exc
             raise
+        except BaseException:
+            self._release()
+            raise
+
+    def _release(self) -> None:
+        lock = getattr(self._holding, "lock", None)
+        if lock is not None:
+            self._holding.lock = None
+            lock.exit()
+
+    def commit(self):
+        try:
+            super().commit()
+        finally:
+            self._release()
 
     def rollback(self):
         # after "database or disk is full" SQLite has already rolled the transaction back: a second
         # ROLLBACK would fail with "cannot rollback" and hide the real reason
-        conn = self._state.conn
-        if conn is not None and not conn.in_transaction:
-            return
-        super().rollback()
+        try:
+            conn = self._state.conn
+            if conn is not None and not conn.in_transaction:
+                return
+            super().rollback()
+        finally:
+            self._release()
 
 
 CONNECT_TIMEOUT_S = 5
@@ -75,23 +140,50 @@ URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")  # two letters or more: "C
 
 class PostgresqlOfficeDatabase(PostgresqlDatabase):  # the name starts with "Postgres": migration steps look at it
     """PostgreSQL with a connection timeout (a server that does not answer is told in seconds, not
-    minutes) and the program's name in the server's session list (pg_stat_activity)."""
+    minutes), the program's name in the server's session list (pg_stat_activity), and the office-wide
+    write lock in every transaction (write_lock: refused while a restore runs)."""
 
     def __init__(self, database, *args, **kwargs):
         kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
         kwargs.setdefault("application_name", session_name())
         super().__init__(database, *args, **kwargs)
 
+    def begin(self, isolation_level=None):
+        if isinstance(isolation_level, str):  # e.g. "REPEATABLE READ, READ ONLY": set before any query
+            with __import__("peewee").__exception_wrapper__:
+                self.cursor().execute(f"BEGIN TRANSACTION ISOLATION LEVEL {isolation_level}")
+        else:
+            super().begin(isolation_level)
+        from . import write_lock
+
+        try:
+            write_lock.pg_enter(self)
+        except BaseException:
+            super().rollback()
+            raise
+
 
 def session_name() -> str:
-    """Who this process is, for the server's session list and the write lock's "who is writing"."""
-    import os
+    """Who this process is, for the server's session list and the write lock's "who is writing":
+    "warranty-desk import projects @host pid 4242" (no paths, no addresses)."""
     import socket
     import sys
 
-    command = " ".join(arg for arg in sys.argv[1:4] if not arg.startswith("-") and "://" not in arg)
-    program = Path(sys.argv[0]).stem if sys.argv and sys.argv[0] else "python"
-    return f"{program} {command} @{socket.gethostname()} pid {os.getpid()}"[:63]
+    argv = list(sys.argv)
+    stem = Path(argv[0]).stem if argv and argv[0] else "python"
+    program = {"cli": "warranty-desk", "__main__": "warranty-desk", "main": "warranty-desk-gui"}.get(stem, stem)
+    words, skip = [], False
+    for arg in argv[1:]:
+        if skip:
+            skip = False
+            continue
+        if arg in ("--db", "--lang", "-o", "--output"):
+            skip = True
+            continue
+        if arg.startswith("-") or "/" in arg or "\\" in arg or "://" in arg or "." in arg:
+            continue
+        words.append(arg)
+    return f"{program} {' '.join(words[:3])} @{socket.gethostname()} pid {os.getpid()}"[:63]
 
 
 def is_url(target: str) -> bool:

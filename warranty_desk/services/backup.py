@@ -36,7 +36,7 @@ from pathlib import Path
 
 from peewee import AutoField, ForeignKeyField, SqliteDatabase
 
-from .. import audit_guard, config, early_check, migrations
+from .. import audit_guard, config, early_check, migrations, write_lock
 from ..db import is_postgres, is_url, migrate
 from ..errors import ValidationError
 from ..fileio import make_private, private_file
@@ -129,6 +129,9 @@ def remove_leftovers(target: str | Path | None) -> list[Path]:
     """Remove what interrupted backups and restores of this database left behind (workfiles)."""
     from .. import workfiles
 
+    if target and not is_url(str(target)):
+        with contextlib.suppress(OSError):
+            write_lock.for_file(target).forget_stale()  # writer files of processes that crashed
     return workfiles.remove_leftovers(target, offer_folders(target) if target else [data_dir() / "backups"],
                                       attachments.attachments_dir())
 
@@ -308,9 +311,8 @@ def _export_to_sqlite(db, dest: Path) -> None:
     """A PostgreSQL database → an SQLite snapshot, read in one REPEATABLE READ transaction."""
     target = _schema_only(dest)
     try:
-        with db.atomic():
-            if is_postgres(db):
-                db.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        reading = db.atomic(isolation_level="REPEATABLE READ, READ ONLY") if is_postgres(db) else db.atomic()
+        with reading:
             with target.atomic():
                 _copy_tables(db, target)
     finally:
@@ -703,12 +705,13 @@ def _count(db) -> dict[str, int]:
 
 
 def restore_from(path: str | Path, *, db=None, target: str | Path | None = None,
-                 safety_backup: bool = True) -> RestoreResult:
+                 safety_backup: bool = True, wait_s: float = write_lock.RESTORE_WAIT_S) -> RestoreResult:
     """Replace the database (and merge the attachments) with the backup at `path`.
 
     `target`: the file or server to restore into (default: the open database's). The database inside
-    the backup is checked before anything is replaced (`_prepare_snapshot`); the current data is backed
-    up first into the backup folder (``…-before-restore.wdbak``), or — a damaged file that cannot be
+    the backup is checked before anything is replaced (`_prepare_snapshot`); then the office-wide write
+    lock is taken (write_lock: running writers are waited for up to `wait_s`, then named; new ones are
+    refused until the restore is done) and the current data is backed up first into the backup folder (``…-before-restore.wdbak``), or — a damaged file that cannot be
     backed up — copied aside untouched. Afterwards the database is open (the same file or server) with
     the restored data, and the counts are counted in it.
     """
@@ -721,11 +724,12 @@ def restore_from(path: str | Path, *, db=None, target: str | Path | None = None,
         target = database_target(db)
     target = str(target)
     if is_url(target):
-        return _restore_into_server(path, manifest, db, safety_backup)
-    return _restore_into_file(path, manifest, Path(target).expanduser(), db, safety_backup)
+        return _restore_into_server(path, manifest, db, safety_backup, wait_s)
+    return _restore_into_file(path, manifest, Path(target).expanduser(), db, safety_backup, wait_s)
 
 
-def _restore_into_file(path: Path, manifest: Manifest, file: Path, db, safety_backup: bool) -> RestoreResult:
+def _restore_into_file(path: Path, manifest: Manifest, file: Path, db, safety_backup: bool,
+                       wait_s: float) -> RestoreResult:
     from .. import instance_lock
     from ..db import open_database
     from .integrity import describe, open_read_only
@@ -743,23 +747,25 @@ def _restore_into_file(path: Path, manifest: Manifest, file: Path, db, safety_ba
             snapshot = work / DB_NAME
             _extract(zf, DB_NAME, snapshot, manifest)
             migrated, guards = _prepare_snapshot(snapshot, manifest)  # checked before anything is touched
-            if safety_backup and verdict.kind not in ("new", "empty"):
-                if verdict.kind != "ok":
-                    safety = _set_aside(file)
-                elif _file_has_data(file):
-                    folder = backup_folder(from_database=was_open, target=str(file))
-                    safety = _unique(folder / _auto_name(dt.datetime.now(), "before-restore"))
-                    backup_to(safety, db=SqliteDatabase(str(file)))
-            restored = _restore_attachments(zf, manifest)
-            if db is not None and not db.is_closed():
-                with contextlib.suppress(Exception):  # a damaged or read-only file cannot checkpoint
-                    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                db.close()
-            for extra in ("-wal", "-shm", "-journal"):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(str(file) + extra)
-            os.replace(snapshot, file)
-            _fsync_dir(file.parent)
+            # from here no one writes: running transactions are waited for, new ones are refused
+            with write_lock.exclusive(str(file), wait_s=wait_s):
+                if safety_backup and verdict.kind not in ("new", "empty"):
+                    if verdict.kind != "ok":
+                        safety = _set_aside(file)
+                    elif _file_has_data(file):
+                        folder = backup_folder(from_database=was_open, target=str(file))
+                        safety = _unique(folder / _auto_name(dt.datetime.now(), "before-restore"))
+                        backup_to(safety, db=SqliteDatabase(str(file)))
+                restored = _restore_attachments(zf, manifest)
+                if db is not None and not db.is_closed():
+                    with contextlib.suppress(Exception):  # a damaged or read-only file cannot checkpoint
+                        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                    db.close()
+                for extra in ("-wal", "-shm", "-journal"):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(str(file) + extra)
+                os.replace(snapshot, file)
+                _fsync_dir(file.parent)
     except BaseException:
         # the old file is untouched: open it again as it was (never writing into a damaged one)
         if was_open and db.is_closed():
@@ -772,18 +778,21 @@ def _restore_into_file(path: Path, manifest: Manifest, file: Path, db, safety_ba
     return RestoreResult(manifest, safety, migrated, restored, _count(restored_db), guards)
 
 
-def _restore_into_server(path: Path, manifest: Manifest, db, safety_backup: bool) -> RestoreResult:
+def _restore_into_server(path: Path, manifest: Manifest, db, safety_backup: bool, wait_s: float) -> RestoreResult:
     safety = None
     with zipfile.ZipFile(path) as zf, work_dir(None, "wd-restore-") as tmp:
         snapshot = Path(tmp) / DB_NAME
         _extract(zf, DB_NAME, snapshot, manifest)
         migrated, _guards = _prepare_snapshot(snapshot, manifest)  # checked before anything is touched
-        if safety_backup and _has_data(db):
-            safety = _unique(backup_folder(target=database_target(db)) / _auto_name(dt.datetime.now(), "before-restore"))
-            backup_to(safety, db=db)
-        restored = _restore_attachments(zf, manifest)
-        _import_into_postgres(snapshot, db)
-        guards = audit_guard.ensure(db)  # the server's own guards: put back if someone dropped them
+        # from here no one writes: running transactions are waited for, new ones are refused
+        with write_lock.exclusive(database_target(db), db, wait_s=wait_s):
+            if safety_backup and _has_data(db):
+                folder = backup_folder(target=database_target(db))
+                safety = _unique(folder / _auto_name(dt.datetime.now(), "before-restore"))
+                backup_to(safety, db=db)
+            restored = _restore_attachments(zf, manifest)
+            _import_into_postgres(snapshot, db)
+            guards = audit_guard.ensure(db)  # the server's own guards: put back if someone dropped them
     return RestoreResult(manifest, safety, migrated, restored, _count(db), guards)
 
 
