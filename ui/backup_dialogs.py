@@ -42,6 +42,7 @@ from warranty_desk.i18n import _
 from warranty_desk.paths import data_dir, default_database
 from warranty_desk.services import audit, backup, integrity, session
 from warranty_desk.services import settings as settings_service
+from warranty_desk.services import verify as verify_service
 
 from . import operations
 from .operations import is_read_only, perform, show_error
@@ -199,37 +200,67 @@ def _stamp_version(db) -> None:
 
 
 class FullCheck(QObject):
-    """The full ``integrity_check`` of the SQLite file on a worker thread (its own read-only
-    connection), started once the window shows. When it finds damage the quick check at start did
-    not (an index that no longer matches its table), the program switches to read-only at once:
-    the database is reopened read-only, the clerk is told and offered the latest good backup."""
+    """The checks after start, on a worker thread (connections of their own), started once the window
+    shows: the full ``integrity_check`` of an SQLite file, then the audit log's hash chain, the heads the
+    backups recorded and the attachment files (services.verify). Damage the quick check at start did not
+    find (an index that no longer matches its table) switches the program to read-only at once: the
+    database is reopened read-only, the clerk is told and offered the latest good backup. A chain or an
+    attachment that no longer matches is told (which row, which file), and the work goes on."""
 
     finished = Signal(list)
+    verified = Signal(object)
 
     def __init__(self, path: str, parent: QWidget | None = None):
         super().__init__()
         self.path = path
         self.parent_widget = parent
         self.problems: list[str] | None = None
+        self.report = None
         self.thread: threading.Thread | None = None
         self.finished.connect(self._finished)  # queued: emitted on the worker thread
+        self.verified.connect(self._verified)
 
     def start(self) -> None:
         self.thread = threading.Thread(target=self._run, name="integrity-check", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
+        problems: list[str] = []
+        if not is_url(self.path):
+            try:
+                problems = integrity.full_check_file(self.path)
+            except Exception as exc:  # noqa: BLE001 - reported like any damage
+                problems = [str(exc)]
+            self.finished.emit(problems)
+        if problems:
+            return
         try:
-            problems = integrity.full_check_file(self.path)
-        except Exception as exc:  # noqa: BLE001 - reported like any damage
-            problems = [str(exc)]
-        self.finished.emit(problems)
+            report = verify_service.check_after_start(self.path)
+        except Exception:  # noqa: BLE001 - the check must never disturb the work
+            log.warning("the check after start failed", exc_info=True)
+            return
+        self.verified.emit(report)
 
     def _finished(self, problems: list) -> None:
         self.problems = problems
         log.info("full integrity check: %s", "ok" if not problems else problems[:3])
         if problems and not read_only():
             switch_to_read_only(self.path, problems, self.parent_widget)
+
+    def _verified(self, report) -> None:
+        self.report = report
+        log.info("check after start: %s in %.1f s", "ok" if report.ok else report.problems[:3], report.elapsed_s)
+        if report.ok:
+            return
+        shown = "\n".join(f"· {p.text}" for p in report.problems[:5])
+        more = len(report.problems) - 5
+        box = QMessageBox(QMessageBox.Icon.Warning, _("数据核验发现不符"), _(
+            "保修台在后台核验了修改记录的校验链和附件文件，发现以下不符：\n{problems}{more}").format(
+            problems=shown, more=_("\n……还有 {n} 处").format(n=more) if more > 0 else ""), parent=self.parent_widget)
+        box.setObjectName("verifyProblems")
+        box.setInformativeText(_("数据可以照常使用。被改动的记录或文件请与最近的备份核对；"
+                                 "在命令行运行 warranty-desk verify 可列出全部。"))
+        box.exec()
 
 
 def switch_to_read_only(path: str, problems: list[str], parent: QWidget | None = None) -> None:
@@ -244,11 +275,12 @@ def switch_to_read_only(path: str, problems: list[str], parent: QWidget | None =
 
 
 def start_full_check(target: str, parent: QWidget | None = None, delay_ms: int = 1500) -> FullCheck | None:
-    """Run the full integrity check of an SQLite file shortly after the window shows (not slowing
-    the start). Nothing for PostgreSQL or a database already opened read-only."""
-    if is_url(target) or read_only() or not Path(target).expanduser().is_file():
+    """Run the checks after start shortly after the window shows (not slowing the start): the full
+    integrity check of an SQLite file, the audit chain and the attachments. Nothing for a database
+    already opened read-only."""
+    if read_only() or (not is_url(target) and not Path(target).expanduser().is_file()):
         return None
-    check = FullCheck(str(Path(target).expanduser()), parent)
+    check = FullCheck(target if is_url(target) else str(Path(target).expanduser()), parent)
     _state["full_check"] = check
     QTimer.singleShot(delay_ms, check.start)
     return check

