@@ -135,9 +135,9 @@ def record(action: str, table: str, record_id: int | None, old=None, new=None, n
     """Append one row to the audit log, chained to the row before it by its hash (audit_chain)."""
     values = {"at": dt.datetime.now().replace(microsecond=0), "user": current_user(), "action": action,
               "table": table, "record_id": record_id, "old": to_json(old), "new": to_json(new), "note": note}
-    db = AuditLog._meta.database
-    db = getattr(db, "obj", db)  # the open database behind the proxy (or one the model is bound to)
-    with db.atomic():
+    bound = AuditLog._meta.database  # the models' proxy (or a database the model is bound to)
+    db = getattr(bound, "obj", bound)
+    with bound.atomic():
         row_id, previous = _next_link(db)
         values.update(id=row_id, prev_hash=previous)
         values["chain_hash"] = audit_chain.row_hash(previous, row_id, values["at"], values["user"], action, table,

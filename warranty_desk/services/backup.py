@@ -36,7 +36,7 @@ from pathlib import Path
 
 from peewee import AutoField, ForeignKeyField, SqliteDatabase
 
-from .. import audit_guard, config, early_check, migrations, write_lock
+from .. import audit_guard, config, early_check, migrations, op_changes, write_lock
 from ..db import is_postgres, is_url, migrate
 from ..errors import ValidationError
 from ..fileio import make_private, private_file
@@ -788,6 +788,7 @@ def _restore_into_file(path: Path, manifest: Manifest, file: Path, db, safety_ba
                 open_read_only(file)
         raise
     restored_db = open_database(str(file))
+    op_changes.note_everything()
     return RestoreResult(manifest, safety, migrated, restored, _count(restored_db), guards)
 
 
@@ -806,6 +807,7 @@ def _restore_into_server(path: Path, manifest: Manifest, db, safety_backup: bool
             restored = _restore_attachments(zf, manifest)
             _import_into_postgres(snapshot, db, lambda: _record_restore(path, manifest, safety))
             guards = audit_guard.ensure(db)  # the server's own guards: put back if someone dropped them
+    op_changes.note_everything()
     return RestoreResult(manifest, safety, migrated, restored, _count(db), guards)
 
 
