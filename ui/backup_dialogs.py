@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warranty_desk import db_check, instance_lock
+from warranty_desk import db_check, instance_lock, passwords
 from warranty_desk.db import is_url
 from warranty_desk.db_check import mask_password
 from warranty_desk.errors import ValidationError, explain
@@ -157,12 +157,16 @@ def open_at_start(target: str, early=None) -> bool:
     _state["target"] = target
     if not is_url(target) and not _take_window_lock(target):
         return False
-    try:
-        # quick_check at start (pages, records, keys); the full check follows in the background
-        check = _busy(integrity.open_checked, target, quick=True, early=early, stamp=False)
-    except Exception as exc:  # noqa: BLE001 - a server that is down, a newer database: told, never a crash
-        QMessageBox.critical(None, _("保修台"), explain(exc, target) or str(exc))
-        return False
+    while True:
+        try:
+            # quick_check at start (pages, records, keys); the full check follows in the background
+            check = _busy(integrity.open_checked, target, quick=True, early=early, stamp=False)
+            break
+        except Exception as exc:  # noqa: BLE001 - a server that is down, a newer database: told, never a crash
+            if is_url(target) and needs_password(exc) and ask_password(target, exc):
+                continue  # typed: try again with it
+            QMessageBox.critical(None, _("保修台"), explain(exc, target) or str(exc))
+            return False
     log.info("database opened and checked in %.1f ms", check.elapsed_ms)
     if check.kind == "foreign":  # another program's database: not ours to restore over either
         QMessageBox.critical(None, _("数据库不能使用"), "\n".join(check.problems))
@@ -183,6 +187,29 @@ def open_at_start(target: str, early=None) -> bool:
         # after the window shows (a write only when the version changed)
         db = session.current()
         QTimer.singleShot(500, lambda db=db: _stamp_version(db))
+    return True
+
+
+def needs_password(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "password authentication failed" in text or "no password supplied" in text
+
+
+def ask_password(target: str, exc: BaseException) -> bool:
+    """The server wants a password this PC does not have (no keyring, or a wrong one): ask the clerk.
+    Kept for this session (and in the keyring when there is one); never written to a file."""
+    from PySide6.QtWidgets import QInputDialog
+
+    parts = passwords.account(target)
+    wrong = "password authentication failed" in str(exc).lower() and passwords.password_for(target)
+    prompt = (_("密码不对，请重新输入数据库 {account} 的密码：") if wrong else
+              _("请输入数据库 {account} 的密码：")).format(account=parts)
+    secret, ok = QInputDialog.getText(None, _("数据库密码"), prompt, QLineEdit.EchoMode.Password)
+    if not ok or not secret:
+        return False
+    passwords.remember_for_session(target, secret)
+    if passwords.has_keyring():
+        passwords.store(passwords.with_password(target, secret))
     return True
 
 
@@ -479,7 +506,11 @@ class DatabaseBox(QGroupBox):
         from warranty_desk import config
 
         self.saved = str(config.load().get("database") or "")
-        self.address.setText(mask_password(self.saved))
+        shown = self.saved
+        if "://" in shown and passwords.password_in(shown) is None and passwords.password_for(shown):
+            shown = passwords.with_password(shown, "-")  # the keyring holds one: shown as ••••
+        self.shown = mask_password(shown)
+        self.address.setText(self.shown)
         self.result.clear()
         target = _state.get("target") or default_database()
         self.current_label.setText(_("本次使用：{target}（{source}）").format(
@@ -499,7 +530,7 @@ class DatabaseBox(QGroupBox):
 
     def value(self) -> str:
         text = self.address.text().strip()
-        return self.saved if self.saved and text == mask_password(self.saved) else text
+        return self.saved if self.saved and text == self.shown else text
 
     def choose_file(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
@@ -558,6 +589,9 @@ class DatabaseBox(QGroupBox):
             return False
         shown = mask_password(target) if target else _("本机默认位置（{path}）").format(path=default_database_file())
         text = _("已保存。下次启动保修台时使用：{target}").format(target=shown)
+        if passwords.password_in(target or ""):
+            text += "\n" + (_("密码保存在系统的密码库中，不写在任何文件里。") if passwords.has_keyring() else
+                            _("本机没有系统密码库：密码不会保存，每次启动时询问。"))
         if os.environ.get("WARRANTY_DESK_DB"):
             text += "\n" + _("注意：环境变量 WARRANTY_DESK_DB 已设置，它优先于这里的设置。")
         self.load()

@@ -36,9 +36,33 @@ def _open(args):
     target = args.db or default_database()
     require_sound_file(target, _early.get("check"))
     # the command line waits longer than a window for another writer (a colleague's import)
-    db = open_database(target, busy_timeout_ms=CLI_BUSY_TIMEOUT_MS)
+    try:
+        db = open_database(target, busy_timeout_ms=CLI_BUSY_TIMEOUT_MS)
+    except Exception as exc:
+        if not _ask_password(target, exc):
+            raise
+        db = open_database(target, busy_timeout_ms=CLI_BUSY_TIMEOUT_MS)
     settings.ensure_defaults()
     return db
+
+
+def _ask_password(target: str, exc: Exception) -> bool:
+    """At a terminal, a server that wants a password this PC has not stored: ask for it (not echoed,
+    kept for this command only). In a script: the one-line error stands (or set PGPASSWORD)."""
+    import getpass
+
+    from . import passwords
+
+    text = str(exc).lower()
+    if "://" not in target or not ("no password supplied" in text or "password authentication failed" in text):
+        return False
+    if not sys.stdin.isatty():
+        return False
+    secret = getpass.getpass(f"数据库 {passwords.account(target)} 的密码：")
+    if not secret:
+        return False
+    passwords.remember_for_session(target, secret)
+    return True
 
 
 # --- commands -------------------------------------------------------------------------------

@@ -35,7 +35,9 @@ def config_path() -> Path:
 
 
 def load() -> dict:
-    """The saved values ({} when there is no file, or it is unreadable: the defaults apply)."""
+    """The saved values ({} when there is no file, or it is unreadable: the defaults apply). A password
+    an older version wrote into the database address is moved out of the file (into the keyring when
+    there is one; otherwise it is asked for at start)."""
     path = config_path()
     try:
         values = json.loads(path.read_text(encoding="utf-8"))
@@ -44,22 +46,43 @@ def load() -> dict:
     except (OSError, ValueError) as exc:
         log.warning("ignoring unreadable config %s: %s", path, exc)
         return {}
-    return values if isinstance(values, dict) else {}
+    if not isinstance(values, dict):
+        return {}
+    database = values.get("database")
+    if isinstance(database, str) and "://" in database:
+        from . import passwords
+
+        if passwords.password_in(database) is not None:
+            values["database"], _stored = passwords.store(database)
+            try:
+                _write(values)
+            except OSError as exc:
+                log.warning("could not take the password out of %s: %s", path, exc)
+    return values
+
+
+def _write(values: dict) -> Path:
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with private_file(path) as tmp:
+        Path(tmp).write_text(json.dumps(values, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
 
 
 def save(values: dict) -> Path:
-    """Merge `values` into the file (a value of None or "" removes the key); written whole or not at all."""
+    """Merge `values` into the file (a value of None or "" removes the key); written whole or not at all.
+    A database address's password goes into the system keyring (passwords.store), never into the file."""
     current = load()
     for key, value in values.items():
         if value in (None, ""):
             current.pop(key, None)
         else:
+            if key == "database" and isinstance(value, str) and "://" in value:
+                from . import passwords
+
+                value, _stored = passwords.store(value)  # never a password in this file
             current[key] = value
-    path = config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with private_file(path) as tmp:
-        Path(tmp).write_text(json.dumps(current, ensure_ascii=False, indent=2), encoding="utf-8")
-    return path
+    return _write(current)
 
 
 def _database_key(target) -> str:

@@ -146,6 +146,13 @@ class PostgresqlOfficeDatabase(PostgresqlDatabase):  # the name starts with "Pos
     def __init__(self, database, *args, **kwargs):
         kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
         kwargs.setdefault("application_name", session_name())
+        if "password" not in kwargs and isinstance(database, str) and "://" in database:
+            from . import passwords
+
+            if passwords.password_in(database) is None:  # saved without it: the keyring, or typed this session
+                secret = passwords.password_for(database)
+                if secret:
+                    kwargs["password"] = secret
         super().__init__(database, *args, **kwargs)
 
     def begin(self, isolation_level=None):

@@ -145,8 +145,13 @@ def _check_postgres(target: str, latest: int) -> TargetCheck:
         import psycopg2
     except ImportError as exc:  # pragma: no cover - psycopg2-binary is a dependency
         raise ValidationError(_("本程序缺少 PostgreSQL 驱动（psycopg2）"), field="database") from exc
+    from . import passwords
+
+    extra = {}
+    if passwords.password_in(target) is None and passwords.password_for(target):
+        extra["password"] = passwords.password_for(target)
     try:
-        conn = psycopg2.connect(target, connect_timeout=CONNECT_TIMEOUT_S)
+        conn = psycopg2.connect(target, connect_timeout=CONNECT_TIMEOUT_S, **extra)
     except psycopg2.Error as exc:
         raise ValidationError(_postgres_message(exc, target), field="database") from exc
     try:

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 
 from ui import backup_dialogs
 from warranty_desk import config, paths
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
+from keyring_helpers import fixture_memory_keyring, fixture_no_keyring  # noqa: E402, F401 - fixtures
 
 
 def _box(qtbot):
@@ -19,28 +24,41 @@ def _box(qtbot):
     return box
 
 
-def test_save_address_masks_password_and_is_used_at_next_start(qtbot, db, tmp_path, monkeypatch):
+def test_save_address_masks_password_and_is_used_at_next_start(qtbot, db, tmp_path, monkeypatch, memory_keyring):
     monkeypatch.setenv("WARRANTY_DESK_CONFIG", str(tmp_path / "cfg"))
     monkeypatch.delenv("WARRANTY_DESK_DB", raising=False)
     box = _box(qtbot)
     assert box.address.text() == ""
     url = "postgresql://clerk:秘密&<b>@192.168.1.10/warranty"
+    plain = "postgresql://clerk@192.168.1.10/warranty"
     box.address.setText(url)
     qtbot.mouseClick(box.save_button, Qt.MouseButton.LeftButton)
-    assert json.loads((tmp_path / "cfg" / "config.json").read_text(encoding="utf-8"))["database"] == url
-    assert paths.default_database() == url  # the next start opens it (no --db, no WARRANTY_DESK_DB)
-    assert "已保存" in box.result.text() and "秘密" not in box.result.text()
+    # the password is in the system keyring, never in the file (#13 finding 12)
+    saved = (tmp_path / "cfg" / "config.json").read_text(encoding="utf-8")
+    assert json.loads(saved)["database"] == plain and "秘密" not in saved
+    assert memory_keyring.entries[("WarrantyDesk", "clerk@192.168.1.10/warranty")] == "秘密&<b>"
+    assert paths.default_database() == plain  # the next start opens it (no --db, no WARRANTY_DESK_DB)
+    assert "已保存" in box.result.text() and "秘密" not in box.result.text() and "密码库" in box.result.text()
     assert box.address.text() == "postgresql://clerk:••••@192.168.1.10/warranty"  # never shown in clear
-    # saved again untouched: the real password stays (not the dots)
+    # saved again untouched: the password stays in the keyring (not the dots)
     qtbot.mouseClick(box.save_button, Qt.MouseButton.LeftButton)
-    assert config.load()["database"] == url
+    assert config.load()["database"] == plain and memory_keyring.entries
     again = _box(qtbot)
-    assert again.address.text() == "postgresql://clerk:••••@192.168.1.10/warranty" and again.value() == url
+    assert again.address.text() == "postgresql://clerk:••••@192.168.1.10/warranty" and again.value() == plain
     # cleared: back to the file in the data folder
     again.address.setText("")
     qtbot.mouseClick(again.save_button, Qt.MouseButton.LeftButton)
     assert "database" not in config.load()
     assert paths.default_database() == str(paths.data_dir() / "warranty_desk.db")
+
+
+def test_without_a_keyring_the_password_is_asked_for_not_saved(qtbot, db, tmp_path, monkeypatch, no_keyring):
+    monkeypatch.setenv("WARRANTY_DESK_CONFIG", str(tmp_path / "cfg"))
+    box = _box(qtbot)
+    box.address.setText("postgresql://clerk:秘密@192.168.1.10/warranty")
+    assert box.save()
+    assert "秘密" not in (tmp_path / "cfg" / "config.json").read_text(encoding="utf-8")
+    assert "每次启动时询问" in box.result.text()
 
 
 def test_unsupported_address_is_not_saved(qtbot, db, tmp_path, monkeypatch):
