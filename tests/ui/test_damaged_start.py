@@ -43,7 +43,8 @@ def boxes(monkeypatch):
     lock = backup_dialogs._state.get("lock")
     if lock is not None:
         lock.release()
-    backup_dialogs._state.update(lock=None, read_only=False, read_only_reason=None)
+    backup_dialogs._state.update(lock=None)
+    backup_dialogs.set_read_only(False)
 
 
 @pytest.fixture

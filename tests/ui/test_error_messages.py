@@ -8,7 +8,7 @@ import sqlite3
 import peewee
 import pytest
 
-from ui import backup_dialogs, operations
+from ui import operations
 
 
 def _raise(exc):
@@ -33,7 +33,7 @@ def test_driver_errors_are_told_in_words(qtbot, answers, error, expected):
 
 
 def test_a_program_error_never_shows_the_password(qtbot, answers, monkeypatch):
-    monkeypatch.setitem(backup_dialogs._state, "target", "postgresql://clerk:Geheim-42@server/office")
+    monkeypatch.setattr(operations, "_database_target", lambda: "postgresql://clerk:Geheim-42@server/office")
     operations.perform(None, _raise(RuntimeError("cannot use postgresql://clerk:Geheim-42@server/office")),
                        writes=False)
     kind, _title, text = answers["shown"][-1]
