@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+from keyring_helpers import fixture_memory_keyring  # noqa: F401 - fixture
+
 from warranty_desk import config, paths
 
 
-def test_default_database_precedence_env_then_config_then_data_folder(tmp_path, monkeypatch):
+def test_default_database_precedence_env_then_config_then_data_folder(tmp_path, monkeypatch, memory_keyring):
     monkeypatch.setenv("WARRANTY_DESK_CONFIG", str(tmp_path / "cfg"))
     monkeypatch.setenv("WARRANTY_DESK_DATA", str(tmp_path / "data"))
     monkeypatch.delenv("WARRANTY_DESK_DB", raising=False)
@@ -15,8 +17,9 @@ def test_default_database_precedence_env_then_config_then_data_folder(tmp_path, 
 
     config.save({"database": "postgresql://clerk:秘密@server/office"})
     saved = json.loads((tmp_path / "cfg" / "config.json").read_text(encoding="utf-8"))
-    assert saved == {"database": "postgresql://clerk:秘密@server/office"}
-    assert paths.default_database() == "postgresql://clerk:秘密@server/office"
+    # the password goes to the system keyring (test_passwords.py), never into this file
+    assert saved == {"database": "postgresql://clerk@server/office"}
+    assert paths.default_database() == "postgresql://clerk@server/office"
 
     monkeypatch.setenv("WARRANTY_DESK_DB", str(tmp_path / "env.db"))
     assert paths.default_database() == str(tmp_path / "env.db")
