@@ -2,7 +2,7 @@
 
 A backup or restore works in a folder of its own (`work_dir`) that holds an ``.owner`` file locked by
 the process for as long as it works; an output file is written as ``.NAME.*.part`` beside its target
-(`fileio.atomic_path`), locked the same way on POSIX. A process killed half-way leaves them behind
+(`fileio.shared_file` and `private_file`), locked the same way on POSIX. A process killed half-way leaves them behind
 unlocked: `remove_leftovers` (at the next start of the program, and before every backup and restore)
 deletes exactly those — never a folder or file another process is still working in. Leftovers of
 older versions, which had no owner lock (``wd-backup-*`` / ``wd-restore-*`` in the system's temporary

@@ -17,7 +17,7 @@ import pytest
 from conftest import database_is_postgres
 
 from warranty_desk import workfiles
-from warranty_desk.fileio import atomic_path
+from warranty_desk.fileio import private_file
 from warranty_desk.models import Project
 from warranty_desk.services import attachments, backup
 
@@ -95,7 +95,7 @@ def test_work_in_progress_is_never_removed(tmp_path, monkeypatch):
     """A work folder or .part file that a running process holds stays, however old; an unowned work
     folder of an older version goes once it is an hour old."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    with workfiles.work_dir(tmp_path, "wd-backup-") as live, atomic_path(tmp_path / "x.wdbak") as part:
+    with workfiles.work_dir(tmp_path, "wd-backup-") as live, private_file(tmp_path / "x.wdbak") as part:
         part.write_bytes(b"half")
         old = time.time() - 7200
         os.utime(live, (old, old))

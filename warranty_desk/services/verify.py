@@ -227,11 +227,11 @@ def _load_verified(folder: Path) -> dict:
 
 
 def _save_verified(folder: Path, good: dict) -> None:
-    from ..fileio import atomic_path
+    from ..fileio import private_file
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with atomic_path(folder / VERIFIED_FILE) as tmp:
+        with private_file(folder / VERIFIED_FILE) as tmp:
             tmp.write_text(json.dumps(good), encoding="utf-8")
     except OSError as exc:
         log.warning("could not note the attachments found well: %s", exc)
