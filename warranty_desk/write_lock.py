@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from .errors import ValidationError
+from .fileio import private_folder
 from .i18n import _
 from .instance_lock import _try_lock, _unlock
 
@@ -97,7 +98,7 @@ class FileWriteLock:
             os.close(self._fd)
             self._fd = None
         try:
-            self.folder.mkdir(exist_ok=True)
+            private_folder(self.folder)  # beside the office's data: owner-only like it
             fd = os.open(self.mine, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError:
             return None  # a read-only folder: nothing can be written there anyway
@@ -182,7 +183,7 @@ class FileWriteLock:
     @contextlib.contextmanager
     def exclusive(self, wait_s: float):
         """Hold the restore lock, once no writer holds its own (waiting up to `wait_s`)."""
-        self.folder.mkdir(exist_ok=True)
+        private_folder(self.folder)
         fd = os.open(self.restore_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             deadline = time.monotonic() + max(wait_s, 2.0)
