@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 GENESIS = "0" * 64  # the "previous hash" of the first row
 COLUMNS = ("id", "at", "user", "action", "table", "record_id", "old", "new", "note", "prev_hash", "chain_hash")
@@ -56,7 +56,7 @@ class WalkResult:
     rows: int = 0
     head_id: int = 0
     head_hash: str = GENESIS
-    breaks: list[Break] | None = None
+    breaks: list[Break] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -69,7 +69,7 @@ class OfficeSqliteDatabase(SqliteDatabase):
         return write_lock.for_file(name)
 
     def _connect(self):
-        conn = super()._connect()
+        conn = super()._connect()  # type: ignore[misc]
         with contextlib.suppress(OSError, TypeError):
             st = os.stat(self.database)
             self._file_ids[id(conn)] = (st.st_dev, st.st_ino)
@@ -77,11 +77,11 @@ class OfficeSqliteDatabase(SqliteDatabase):
 
     def _close(self, conn):
         self._file_ids.pop(id(conn), None)
-        super()._close(conn)
+        super()._close(conn)  # type: ignore[misc]
 
     def _follow_replaced_file(self) -> None:
         """A restore (in another process) put a new file at the path: continue in that one."""
-        conn = self._state.conn
+        conn = self._state.conn  # type: ignore[attr-defined]
         if conn is None:
             return
         known = self._file_ids.get(id(conn))
@@ -126,7 +126,7 @@ class OfficeSqliteDatabase(SqliteDatabase):
         # after "database or disk is full" SQLite has already rolled the transaction back: a second
         # ROLLBACK would fail with "cannot rollback" and hide the real reason
         try:
-            conn = self._state.conn
+            conn = self._state.conn  # type: ignore[attr-defined]
             if conn is not None and not conn.in_transaction:
                 return
             super().rollback()

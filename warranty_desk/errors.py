@@ -58,13 +58,14 @@ class DatabaseUnusable(ValidationError):
 def _chain(exc: BaseException):
     """The exception and the driver errors it wraps."""
     seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        yield exc
-        nested = getattr(exc, "orig", None)  # peewee keeps the driver's error here
-        if nested is None and exc.args and isinstance(exc.args[0], BaseException):
-            nested = exc.args[0]
-        exc = nested or exc.__cause__ or exc.__context__
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        nested = getattr(current, "orig", None)  # peewee keeps the driver's error here
+        if nested is None and current.args and isinstance(current.args[0], BaseException):
+            nested = current.args[0]
+        current = nested or current.__cause__ or current.__context__
 
 
 def _errno_text(exc: OSError) -> str:

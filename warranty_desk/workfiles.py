@@ -108,7 +108,7 @@ def _remove(path: Path) -> bool:
 
 
 def _leftover_dirs(folder: Path, prefixes) -> list[Path]:
-    found = []
+    found: list[Path] = []
     try:
         entries = list(folder.iterdir())
     except OSError:

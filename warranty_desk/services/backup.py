@@ -528,7 +528,7 @@ def verify(path: str | Path) -> Manifest:
                     raise NotABackup(damaged(name=name, what=entry))
                 h = hashlib.sha256()
                 with zf.open(entry) as fh:
-                    for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    for chunk in iter(functools.partial(fh.read, 1 << 20), b""):
                         h.update(chunk)
                 if h.hexdigest() != sha:
                     raise NotABackup(damaged(name=name, what=entry))
