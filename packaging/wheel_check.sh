@@ -53,6 +53,9 @@ for form in visit notice record; do run print form "$form" -o "$out/form-$form.p
 run print form record --ticket "$ticket" -o "$out/form-record-ticket.pdf"
 run print dispatch "$ticket" -o "$out/dispatch.pdf"
 run report quarterly 2026Q3 -o "$out/quarterly.pdf"
+# the structural-safety report prints only for a ticket marked as a safety hazard
+run ticket safety mark "$ticket" --reason "承重墙裂缝（检查）" --measures "设置警戒线"
+run print safety-report "$ticket" -o "$out/safety-report.pdf"
 # every print verb the installed program has was run above (a new verb must be added here)
 "$work/venv/bin/python" - <<'PY'
 import argparse
@@ -64,7 +67,7 @@ def verbs(parser, name):
     return set(next(a for a in inner._actions if isinstance(a, argparse._SubParsersAction)).choices)
 
 parser = build_parser()
-missing = verbs(parser, "print") - {"certificate", "cards", "manual", "form", "dispatch"}
+missing = verbs(parser, "print") - {"certificate", "cards", "manual", "form", "dispatch", "safety-report"}
 missing |= {f"report {v}" for v in verbs(parser, "report") - {"quarterly"}}
 assert not missing, f"packaging/wheel_check.sh does not try: {sorted(missing)}"
 PY
