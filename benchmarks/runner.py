@@ -522,7 +522,7 @@ def measure_import(ctx: Context) -> list[Result]:
             all_or_nothing &= Project.select().count() == before
             good = write_project_sheet(ctx.work / f"good{run}.xlsx", n, f"IMP{run}")
             started = time.perf_counter()
-            created = import_projects(good)
+            created = import_projects(good).created
             times.append(time.perf_counter() - started)
             if len(created) != n or Project.select().count() != before + n:
                 raise RuntimeError(f"imported {len(created)} of {n} rows")

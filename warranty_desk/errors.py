@@ -22,20 +22,28 @@ class ConflictError(ValidationError):
 
 
 class RowError(ValidationError):
-    """One bad cell of an import sheet."""
+    """One bad cell of an import sheet: its sheet, row, column letter and header."""
 
-    def __init__(self, row: int, column: str, message: str):
-        super().__init__(_("第{row}行 “{column}”：{message}").format(row=row, column=column, message=message),
-                         field=column)
+    def __init__(self, row: int, column: str, message: str, sheet: str = "", letter: str = ""):
+        where = _("第{row}行").format(row=row)
+        if sheet:
+            where = _("工作表“{sheet}”").format(sheet=sheet) + where
+        if letter:
+            where += " " + _("{letter}列").format(letter=letter)
+        super().__init__(_("{where}“{column}”：{message}").format(where=where, column=column, message=message)
+                         if column else _("{where}：{message}").format(where=where, message=message), field=column)
         self.row = row
         self.column = column
+        self.sheet = sheet
+        self.letter = letter
 
 
 class ImportFailed(ValidationError):
-    """An import refused whole, listing every bad row."""
+    """An import refused whole, listing every bad row (`report`: the import's full report)."""
 
-    def __init__(self, errors: list[RowError]):
+    def __init__(self, errors: list[RowError], report=None):
         self.errors = errors
+        self.report = report
         lines = "\n".join(e.message for e in errors)
         super().__init__(_("导入失败，未导入任何数据。共{n}处错误：\n{lines}").format(n=len(errors), lines=lines))
 

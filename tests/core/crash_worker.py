@@ -21,8 +21,8 @@ def main() -> None:
         def progress(done, total):
             print(f"PROGRESS {done} {total}", flush=True)
 
-        created = importing.import_projects(arg, progress=progress)
-        print(f"DONE {len(created)}", flush=True)
+        report = importing.import_projects(arg, progress=progress)
+        print(f"DONE {len(report.created)}", flush=True)
     elif mode == "signoff":
         import datetime as dt
         import io

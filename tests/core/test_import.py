@@ -41,23 +41,30 @@ def _csv(path, rows, encoding):
     return path
 
 
+def _fill_by_header(sheet, values: dict):
+    """Append a row to a template sheet, each value under its header (required marks dropped)."""
+    headers = [str(c.value).lstrip("*") for c in sheet[1]]
+    sheet.append([values.get(h) for h in headers])
+
+
 def test_template_filled_in_imports(db, tmp_path):
     template = write_template(tmp_path / "template.xlsx")
     book = load_workbook(template)
     sheet = book.active
-    assert [c.value for c in sheet[1]] == HEADERS
-    sheet.append(_row("P-1"))
-    sheet.append(_row("P-2", 竣工验收日期=dt.datetime(2023, 5, 4), 交付日期=dt.datetime(2023, 5, 10)))
+    headers = [str(c.value) for c in sheet[1]]
+    assert [h.lstrip("*") for h in headers][:len(HEADERS) - 4] == HEADERS[:10]
+    assert "*工程编号" in headers and "工程地址" in headers  # required columns marked
+    _fill_by_header(sheet, dict(zip(HEADERS, _row("P-1"))))
+    _fill_by_header(sheet, dict(zip(HEADERS, _row("P-2", 竣工验收日期=dt.datetime(2023, 5, 4), 交付日期=dt.datetime(2023, 5, 10)))))
     book.save(template)
-    created = import_projects(template)
-    assert [p.code for p in created] == ["P-1", "P-2"]  # the example row is skipped
+    report = import_projects(template)
+    assert [p.code for p in report.created] == ["P-1", "P-2"]  # the example row is skipped
     p2 = Project.get(Project.code == "P-2")
     assert p2.accepted_on == dt.date(2023, 5, 4) and p2.region.name == "北京"
     assert Project.get(Project.code == "P-1").contract_amount == Decimal("1000000.00")
 
 
 def test_one_sheet_with_bad_rows_imports_nothing_and_lists_each(db, tmp_path, make_project):
-    make_project(code="EXISTS")
     path = _xlsx(tmp_path / "bad.xlsx", [
         _row("OK-1"),
         _row("BAD-2", 工程名称=""),
@@ -65,14 +72,14 @@ def test_one_sheet_with_bad_rows_imports_nothing_and_lists_each(db, tmp_path, ma
         _row("BAD-4", 工程规模="特大"),
         _row("OK-1"),
         _row("BAD-6", 竣工验收日期="明年六月"),
-        _row("EXISTS"),
     ])
     with pytest.raises(ImportFailed) as info:
         import_projects(path)
     found = {(e.row, e.column) for e in info.value.errors}
-    assert found == {(3, "工程名称"), (4, "交付日期"), (5, "工程规模"), (6, "工程编号"), (7, "竣工验收日期"), (8, "工程编号")}
+    assert found == {(3, "工程名称"), (4, "交付日期"), (5, "工程规模"), (6, "工程编号"), (7, "竣工验收日期")}
     assert "第3行" in info.value.message and "工程名称不能为空" in info.value.message
-    assert Project.select().count() == 1  # only the one made before
+    assert "工作表“Sheet”第3行 B列“工程名称”" in info.value.message  # sheet, row, column letter and header
+    assert Project.select().count() == 0
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
@@ -112,8 +119,8 @@ def test_units_import_hundreds_of_rows(db, tmp_path, make_project):
     make_project(code="R-1")
     rows = [["R-1", f"{b}号楼", "1单元", f"{f}0{d}", f"业主{b}{f}{d}", "13800000000", "2024-07-01"]
             for b in range(1, 11) for f in range(1, 19) for d in (1, 2)]
-    import_units(_units_sheet(tmp_path / "u.xlsx", rows))
-    assert Unit.select().count() == 360
+    report = import_units(_units_sheet(tmp_path / "u.xlsx", rows))
+    assert Unit.select().count() == 360 == len(report.new)
 
 
 def test_units_bad_rows_import_nothing(db, tmp_path, make_project):

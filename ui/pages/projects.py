@@ -185,10 +185,10 @@ def import_sheet(parent, kind: str, path: str | None = None, on_done=None):
             return None
     fn = importing.import_projects if kind == "projects" else importing.import_units
 
-    def done(created):
-        QMessageBox.information(parent, _("导入完成"), _("已导入 {n} 条记录。").format(n=len(created)))
+    def done(report):
+        QMessageBox.information(parent, _("导入完成"), "\n".join(report.lines()))
         if on_done:
-            on_done(created)
+            on_done(report)
 
     return run_background(parent, _("正在导入…"), fn, path, with_progress=True, on_done=done, writes=True)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from warranty_desk.i18n import _
@@ -19,6 +20,22 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
 )
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ()]{4,30}(\s*(转|ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE)
+
+
+# every kind of dash offices type (hyphen, en/em dash, minus, full-width and small hyphen-minus) as '-'
+DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
+
+
+def half_width(value: str) -> str:
+    """Full-width digits, letters and punctuation as half-width (NFKC), every dash as '-', trimmed:
+    for codes, numbers, dates and phone numbers — never for free text, which stays as typed."""
+    return unicodedata.normalize("NFKC", value).translate(DASHES).strip()
+
+
+def code(value, max_length: int | None = None, label: str = "") -> str:
+    """A code (工程编号, 房号): half-width, so that ＧＣ－２０２４ and GC-2024 are the same code."""
+    return text(half_width(str(value)) if value is not None and not isinstance(value, float) else value,
+                max_length, label)
 
 
 def text(value, max_length: int | None = None, label: str = "") -> str:

@@ -150,6 +150,9 @@ def rebuild_visit_plan(project: Project, items: list[WarrantyItem] | None = None
             rainy_start=region.rainy_start if region else DEFAULT_RAINY_START,
             settings=plan_rules,
         )
+        go_live = settings.go_live_date()
+        if go_live is not None:  # before the office went live its own records (imported visits) stand
+            plan = [p for p in plan if p.on >= go_live]
         happened = [
             v.planned_on
             for v in Visit.select(Visit.planned_on).where((Visit.project == project) & (Visit.status.in_(vs.RECORDED_STATES)))
@@ -334,6 +337,11 @@ def set_agreed_period(item_id: int, unit: str, amount: int, expected_version: in
         if project.handed_over_on:
             rebuild_visit_plan(project)
     return item
+
+
+def is_handed_over(project: Project) -> bool:
+    """Whether the project has been handed over in the program (it has its warranty items)."""
+    return WarrantyItem.select().where(WarrantyItem.project == project).exists()
 
 
 def items_of(project) -> list[WarrantyItem]:

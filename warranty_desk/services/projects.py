@@ -35,7 +35,7 @@ def _region_name(value) -> str:
 
 
 PROJECT_FIELDS: list[FieldSpec] = [
-    FieldSpec("code", N_(N_("工程编号")), "code", lambda v: fields.text(v, 40, _("工程编号")), True),
+    FieldSpec("code", N_(N_("工程编号")), "code", lambda v: fields.code(v, 40, _("工程编号")), True),
     FieldSpec("name", N_(N_("工程名称")), "name", lambda v: fields.text(v, 200, _("工程名称")), True),
     FieldSpec("client", N_(N_("建设单位")), "client", lambda v: fields.text(v, 200, _("建设单位"))),
     FieldSpec("contact", N_(N_("联系人")), "contact", lambda v: fields.text(v, 100, _("联系人"))),
@@ -123,7 +123,7 @@ def _apply(project: Project, clean: dict) -> None:
         project.has_cooling = bool(clean["has_cooling"])
     elif project.id is None:
         project.has_cooling = project.type == "公共建筑"
-    for extra in EXTRA_TEXT:
+    for extra in (*EXTRA_TEXT, "settled_amount"):
         if extra in clean:
             setattr(project, extra, clean[extra])
 
@@ -145,6 +145,8 @@ def _extra(raw: dict, clean: dict) -> None:
     for key in ("has_heating", "has_cooling"):
         if key in raw:
             clean[key] = raw[key]
+    if "settled_amount" in raw:
+        clean["settled_amount"] = fields.checked(fields.money, raw["settled_amount"], _("结算金额"), "settled_amount")
 
 
 def create_project(raw: dict) -> Project:
@@ -201,7 +203,7 @@ def find_project(ref) -> Project:
     if isinstance(ref, int):
         project = Project.get_or_none(Project.id == ref)
     else:
-        project = Project.get_or_none(Project.code == str(ref or "").strip())
+        project = Project.get_or_none(Project.code == fields.code(ref))
     if project is None:
         raise NotFound(_("找不到工程“{code}”").format(code=ref), field="project")
     return project

@@ -4,8 +4,10 @@ default lives in one place."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+import threading
 from typing import Any
 
 from warranty_desk.i18n import N_, _
@@ -51,6 +53,11 @@ DEFAULTS: dict = {
     "calendar_reminder": True,
     "calendar_reminder_days": 1,  # working days before the visit (0: on the day)
     "calendar_reminder_time": "09:00",
+    # 启用日期: the day the office started using the program (ISO date; set by the first import when
+    # empty). Planned visits before it are not made: the office's own records cover that time.
+    "go_live_date": None,
+    # the import window's column mappings the clerk chose, by the sheet's headers
+    "import_mappings": {},
 }
 
 
@@ -77,6 +84,8 @@ SETTING_NAMES = {
     "language": N_("界面语言：zh_CN / en"),
     "clerk_name": N_("当前操作员"),
     "backup_folder": N_("备份文件夹（空：数据文件夹中的 backups）"),
+    "go_live_date": N_("启用日期：此前的计划回访不生成，以导入的回访记录为准（首次导入时设为当天）"),
+    "import_mappings": N_("导入窗口记住的列对应关系（按表头）"),
 }
 REGION_FIELDS = ("heating_start", "heating_end", "cooling_start", "cooling_end", "rainy_start")
 CARD_LAYOUTS = ("a4_grid", "a5")
@@ -93,11 +102,32 @@ def ensure_defaults() -> None:
             Region.insert(name=name, heating_start=start, heating_end=end, rainy_start=rainy).on_conflict_ignore().execute()
 
 
+_local = threading.local()  # a cache of the settings read within `cached()`, per thread
+
+
+@contextlib.contextmanager
+def cached():
+    """Within the block, each setting is read from the database once (an import hands over hundreds
+    of projects, each asking for the same settings); a `set` inside the block is seen at once."""
+    if getattr(_local, "values", None) is not None:
+        yield
+        return
+    _local.values = {}
+    try:
+        yield
+    finally:
+        _local.values = None
+
+
 def get(key: str):
+    memo = getattr(_local, "values", None)
+    if memo is not None and key in memo:
+        return copy.deepcopy(memo[key])
     row = Setting.get_or_none(Setting.key == key)
-    if row is None:
-        return copy.deepcopy(DEFAULTS.get(key))
-    return json.loads(row.value)
+    value = copy.deepcopy(DEFAULTS.get(key)) if row is None else json.loads(row.value)
+    if memo is not None:
+        memo[key] = copy.deepcopy(value)
+    return value
 
 
 def get_all() -> dict:
@@ -145,6 +175,15 @@ def _validate(key: str, value) -> None:
                 raise ValidationError(_("“{urgency}”报修的时限必须是大于零的小时数").format(urgency=urgency), field=key)
             if not steps[0] <= steps[1] <= steps[2]:
                 raise ValidationError(_("“{urgency}”报修的时限须满足：响应 ≤ 到场 ≤ 完成").format(urgency=urgency), field=key)
+    if key == "go_live_date" and value not in (None, ""):
+        try:
+            import datetime as dt
+
+            dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ValidationError(_("启用日期“{value}”不是日期，请写成 2026-01-01").format(value=value), field=key) from None
+    if key == "import_mappings" and not isinstance(value, dict):
+        raise ValidationError(_("导入列对应关系的格式不对"), field=key)
     if key in DAY_SETTINGS and (not isinstance(value, int) or not 0 <= value <= 90):
         raise ValidationError(_("天数必须是 0 到 90 之间的整数"), field=key)
     if key == "calendar_reminder" and not isinstance(value, bool):
@@ -192,6 +231,9 @@ def set_many(values: dict) -> None:
             if key == "calendar_reminder_time":  # 9:00 and 9：00 are kept as 09:00
                 value = values[key] = "{:02d}:{:02d}".format(*parse_clock(value))
             old[key] = get(key)
+            memo = getattr(_local, "values", None)
+            if memo is not None:
+                memo.pop(key, None)
             Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False)).on_conflict(
                 conflict_target=[Setting.key], update={Setting.value: json.dumps(value, ensure_ascii=False)}
             ).execute()
@@ -200,6 +242,14 @@ def set_many(values: dict) -> None:
 
 def set(key: str, value) -> None:  # noqa: A001 - mirrors get()
     set_many({key: value})
+
+
+def go_live_date():
+    """启用日期 as a date, or None while the office has not gone live (no import yet, not set)."""
+    import datetime as dt
+
+    value = get("go_live_date")
+    return dt.date.fromisoformat(value) if value else None
 
 
 def season_rules(region: Region | None, has_heating: bool) -> SeasonRules:

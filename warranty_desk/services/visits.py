@@ -121,8 +121,9 @@ def due(start: dt.date, end: dt.date, include_done: bool = False) -> list[DueVis
 
 def plan_project(code: str) -> list[Visit]:
     project = find_project(code)
-    if project.handed_over_on is None:
-        raise ValidationError(_("工程“{code}”尚未交付，请先办理竣工验收/交付").format(code=code))
+    if project.handed_over_on is None or not handover_service.is_handed_over(project):
+        raise ValidationError(_("工程“{code}”尚未办理交付（没有保修项目），请先办理竣工验收/交付（命令行：project handover {code}）").format(
+            code=project.code))
     return handover_service.rebuild_visit_plan(project)
 
 
