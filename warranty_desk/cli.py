@@ -76,22 +76,6 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def cmd_import(args) -> int:
-    from .services import importing
-
-    if args.what == "template":
-        kind = "units" if args.units else "projects"
-        path = importing.write_template(args.file, kind)
-        print(f"已生成导入模板：{path}")
-        return 0
-    _open(args)
-    if args.what == "projects":
-        print(f"已导入{len(importing.import_projects(args.file))}个工程")
-    else:
-        print(f"已导入{len(importing.import_units(args.file))}户房号和业主")
-    return 0
-
-
 def cmd_project_show(args) -> int:
     from .rules.categories import minimum_text, period_text
     from .services.handover import items_of
@@ -188,14 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="在空数据库中装入演示数据")
     demo.set_defaults(func=cmd_demo)
 
-    imp = sub.add_parser("import", help="从 Excel/CSV 导入")
-    imp_sub = imp.add_subparsers(dest="what", required=True)
-    for what, text in (("projects", "导入工程"), ("units", "导入住宅房号和业主"), ("template", "生成导入模板")):
-        p = imp_sub.add_parser(what, help=text)
-        p.add_argument("file")
-        if what == "template":
-            p.add_argument("--units", action="store_true", help="生成房号业主模板")
-        p.set_defaults(func=cmd_import)
+    from .cli_import import register as register_import
+    from .cli_import import register_project_verbs
+
+    register_import(sub)
 
     project = sub.add_parser("project", help="工程")
     project_sub = project.add_subparsers(dest="verb", required=True)
@@ -203,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("code")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=cmd_project_show)
+    register_project_verbs(project_sub)
 
     visits = sub.add_parser("visits", help="回访")
     visits_sub = visits.add_subparsers(dest="verb", required=True)

@@ -112,7 +112,8 @@ def test_import_template_then_bad_sheet_exits_2_listing_rows(tmp_path):
     book.save(tmp_path / "bad.xlsx")
     result = run("import", "projects", str(tmp_path / "bad.xlsx"), db=db)
     assert result.returncode == 2
-    assert "第3行 “工程名称”" in result.stderr and "第3行 “工程规模”" in result.stderr and "第3行 “交付日期”" in result.stderr
+    assert "第3行 B列“工程名称”" in result.stderr and "第3行 D列“工程规模”" in result.stderr and "第3行 F列“交付日期”" in result.stderr
+    assert "导入失败，未导入任何数据" in result.stderr and "已导入" not in result.stderr
     assert run("project", "show", "A-1", db=db).returncode == 2  # nothing imported
     result = run("import", "projects", str(template), db=db)
     assert result.returncode == 2 and "没有数据行" in result.stderr  # only the example row
