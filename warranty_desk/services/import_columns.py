@@ -153,7 +153,7 @@ UNIT_SPECS: list[Spec] = [
          example=dt.date(2024, 7, 1)),
 ]
 
-SATISFACTION_CHOICES = ("满意", "比较满意", "一般", "不太满意", "不满意")  # i18n: data (the ledger's 1–5 in words)
+SATISFACTION_CHOICES = tuple(name for _floor, name in GRADES)  # 满意 … 不满意 (RULES.md §7)
 
 TICKET_SPECS: list[Spec] = [
     Spec("code", "工程编号", CODE, True, ("项目编号", "code"), "必填。系统中已有工程的编号。", example="示例-2024-001"),  # i18n: data
@@ -209,10 +209,6 @@ VISIT_SPECS: list[Spec] = [
 SPECS = {"projects": PROJECT_SPECS, "units": UNIT_SPECS, "tickets": TICKET_SPECS, "visits": VISIT_SPECS}
 KIND_TITLES = {"projects": N_("工程项目"), "units": N_("房号业主"), "tickets": N_("维修记录"), "visits": N_("回访记录")}
 DO_NOT_IMPORT = N_("不导入")
-
-
-def grade_names() -> tuple[str, ...]:
-    return tuple(name for _floor, name in GRADES)
 
 
 # --- headers -----------------------------------------------------------------------------------

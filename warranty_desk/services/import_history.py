@@ -21,6 +21,7 @@ from ..rules import responsibility as resp
 from ..rules import sla as sla_rules
 from ..rules import ticket_states as st
 from ..rules.categories import CATEGORIES
+from ..rules.satisfaction import RATING_GRADES
 from ..rules.satisfaction import grade as grade_of
 from ..rules.visit_plan import AFTER_REPAIR, PERIODIC
 from . import audit, fields, settings
@@ -28,7 +29,7 @@ from . import import_columns as ic
 from .importing import Kind, Row, same_value
 from .tickets import MAX_DESCRIPTION, _moment, category_key, next_number
 
-SATISFACTION = {name: 5 - index for index, name in enumerate(ic.SATISFACTION_CHOICES)}  # 满意 5 … 不满意 1
+SATISFACTION = {name: rating for rating, name in RATING_GRADES.items()}  # 满意 5 … 不满意 1, as the sign-off asks
 COST_NOTE = "以往维修费用（表格导入）"  # i18n: data (the description of an imported cost line)
 VISIT_PURPOSE = "以往回访记录（表格导入）"  # i18n: data (the purpose of an imported visit)
 METHOD_WORDS = {"现场": "上门", "现场检查": "上门", "走访": "上门", "入户": "上门", "微信": "短信", "信息": "短信",  # i18n: data
