@@ -26,7 +26,7 @@ from ..rules.satisfaction import grade as grade_of
 from ..rules.visit_plan import AFTER_REPAIR, PERIODIC
 from . import audit, fields, settings
 from . import import_columns as ic
-from .importing import Kind, Row, same_value
+from .importing import BATCH, Kind, Row, bulk_insert, same_value
 from .tickets import MAX_DESCRIPTION, _moment, category_key, next_number
 
 SATISFACTION = {name: rating for rating, name in RATING_GRADES.items()}  # 满意 5 … 不满意 1, as the sign-off asks
@@ -318,70 +318,86 @@ class Tickets(Kind):
         sla = settings.get("sla")
         by = audit.current_user()
         numbers: dict[int, int] = {}
-        events, costs = [], []
-        for row, clean in self.to_create:
+        self.new_ids: list[int] = []
+        batch: list[tuple[dict, dict]] = []
+        for _row, clean in self.to_create:
             year = clean["reported_at"].year
             if year not in numbers:
                 numbers[year] = int(next_number(year).rsplit("-", 1)[1])
-            number = f"BX-{year}-{numbers[year]:04d}"
+            values = self._values(clean, f"BX-{year}-{numbers[year]:04d}", sla)
             numbers[year] += 1
-            ticket = self._create(clean, number, sla)
-            self.report.created.append(ticket)
-            events.extend(self._events(ticket, clean, by))
-            if clean["cost"]:
-                costs.append((ticket, clean))
-            audit.record("create", "ticket", ticket.id, None, audit.snapshot(ticket),
-                         _("表格导入：{file} 第{row}行").format(file=self.report.file, row=row.number))
-            if len(events) >= 500:
-                TicketEvent.insert_many(events).execute()
-                events = []
+            batch.append((values, clean))
             self.options.step()
-        if events:
-            TicketEvent.insert_many(events).execute()
-        for ticket, clean in costs:
-            line = CostLine.create(ticket=ticket, kind="其他", description=COST_NOTE, quantity=1,  # i18n: data
-                                   unit_price=clean["cost"], amount=clean["cost"], borne_by=clean["payer"] or resp.US)
-            audit.record("create", "cost_line", line.id, None, audit.snapshot(line), ticket.number)
+            if len(batch) >= BATCH:
+                self._insert(batch, by)
+                batch = []
+        if batch:
+            self._insert(batch, by)
         for ticket, clean, changes in self.to_update:
             self._update(ticket, clean, changes, by)
 
-    def _create(self, clean: dict, number: str, sla: dict) -> Ticket:
+    def _insert(self, batch: list[tuple[dict, dict]], by: str) -> None:
+        """One INSERT for the tickets of a batch, then their state changes and costs."""
+        bulk_insert(Ticket, [values for values, _clean in batch])
+        numbers = [values["number"] for values, _clean in batch]
+        ids = dict(Ticket.select(Ticket.number, Ticket.id).where(Ticket.number.in_(numbers)).tuples())
+        events, costs = [], []
+        for values, clean in batch:
+            ticket_id = ids[values["number"]]
+            self.new_ids.append(ticket_id)
+            events.extend(self._events(ticket_id, values, clean, by))
+            if clean["cost"]:
+                costs.append({"ticket": ticket_id, "kind": "其他", "description": COST_NOTE, "quantity": 1,  # i18n: data
+                              "unit_price": clean["cost"], "amount": clean["cost"], "borne_by": clean["payer"] or resp.US})
+        bulk_insert(TicketEvent, events)
+        bulk_insert(CostLine, costs)
+
+    def _values(self, clean: dict, number: str, sla: dict) -> dict:
+        """The ticket's columns: its state from the sheet (closed with a completion date, dispatched
+        with a repairer, received otherwise), the warranty decision and the deadlines of intake."""
         reported_at, decision = clean["reported_at"], clean["decision"]
         limits = sla_rules.deadlines(reported_at, clean["urgency"], sla)
         staff, sub = self._person(clean["staff_name"]), self._firm(clean["sub_name"])
         completed = clean["completed_at"]
         state = st.CLOSED if completed else (st.DISPATCHED if staff or sub else st.RECEIVED)
-        return Ticket.create(
-            number=number, project=clean["project"], unit=clean["unit"], reporter=clean["reporter"], phone=clean["phone"],
-            channel="电话", location=clean["location"], category=clean["category"],  # i18n: data
-            description=clean["description"], urgency=clean["urgency"], reported_at=reported_at, state=state,
-            in_warranty=decision.in_warranty, warranty_reason=decision.reason, assignee=staff, subcontractor=sub,
-            respond_due=limits.respond, onsite_due=limits.onsite, complete_due=limits.complete,
-            responded_at=reported_at if (staff or sub) else None, completed_at=completed, closed_at=completed,
-            cause_class="" if decision.in_warranty else resp.EXPIRED, payer=clean["payer"],
-            signoff_kind="paper" if clean["signoff_by"] and completed else "",
-            signoff_by=clean["signoff_by"] if completed else "", signoff_at=completed if clean["signoff_by"] else None,
-            satisfaction=clean["satisfaction"],
-        )
+        return {
+            "number": number, "project": clean["project"].id, "unit": clean["unit"].id if clean["unit"] else None,
+            "reporter": clean["reporter"], "phone": clean["phone"], "channel": "电话",  # i18n: data
+            "location": clean["location"], "category": clean["category"], "description": clean["description"],
+            "urgency": clean["urgency"], "reported_at": reported_at, "state": state,
+            "in_warranty": decision.in_warranty, "warranty_reason": decision.reason,
+            "assignee": staff.id if staff else None, "subcontractor": sub.id if sub else None,
+            "respond_due": limits.respond, "onsite_due": limits.onsite, "complete_due": limits.complete,
+            "responded_at": reported_at if (staff or sub) else None, "completed_at": completed, "closed_at": completed,
+            "cause_class": "" if decision.in_warranty else resp.EXPIRED, "payer": clean["payer"],
+            "signoff_kind": "paper" if clean["signoff_by"] and completed else "",
+            "signoff_by": clean["signoff_by"] if completed else "",
+            "signoff_at": completed if clean["signoff_by"] else None, "satisfaction": clean["satisfaction"],
+        }
 
-    def _events(self, ticket: Ticket, clean: dict, by: str) -> list[dict]:
-        at, note = clean["reported_at"], _("表格导入的以往记录")
-        events = [{"ticket": ticket.id, "from_state": "", "to_state": st.RECEIVED, "at": at, "by": by,
+    def _events(self, ticket_id: int, values: dict, clean: dict, by: str) -> list[dict]:
+        """The ticket's history, dated from the sheet."""
+        at, note = clean["reported_at"], self.note
+        events = [{"ticket": ticket_id, "from_state": "", "to_state": st.RECEIVED, "at": at, "by": by,
                    "reason": _("电话报修（{note}）").format(note=note)}]
         state = st.RECEIVED
-        if ticket.assignee_id or ticket.subcontractor_id:
+        if values["assignee"] or values["subcontractor"]:
             who = "、".join(n for n in (clean["staff_name"], clean["sub_name"]) if n)
-            events.append({"ticket": ticket.id, "from_state": state, "to_state": st.DISPATCHED, "at": at, "by": by,
+            events.append({"ticket": ticket_id, "from_state": state, "to_state": st.DISPATCHED, "at": at, "by": by,
                            "reason": _("派工：{who}").format(who=who)})
             state = st.DISPATCHED
         done = clean["completed_at"]
         if done:
-            events.append({"ticket": ticket.id, "from_state": state, "to_state": st.AWAITING_CHECK, "at": done, "by": by,
+            events.append({"ticket": ticket_id, "from_state": state, "to_state": st.AWAITING_CHECK, "at": done, "by": by,
                            "reason": _("处理结果：{result}").format(result=clean["result"]) if clean["result"] else _("维修完成")})
             closing = _("业主纸质验收：{name}").format(name=clean["signoff_by"]) if clean["signoff_by"] else note
-            events.append({"ticket": ticket.id, "from_state": st.AWAITING_CHECK, "to_state": st.CLOSED, "at": done,
+            events.append({"ticket": ticket_id, "from_state": st.AWAITING_CHECK, "to_state": st.CLOSED, "at": done,
                            "by": by, "reason": closing})
         return events
+
+    @property
+    def note(self) -> str:
+        return _("表格导入的以往记录：{file}").format(file=self.report.file)
 
     def _update(self, ticket: Ticket, clean: dict, changes: dict, by: str) -> None:
         from .tickets import _save
@@ -528,17 +544,22 @@ class Visits(Kind):
 
     def apply(self) -> None:
         touched: dict[int, list[dt.date]] = {}
-        for row, clean in self.to_create:
-            visit = Visit.create(
-                project=clean["project"], unit=clean["unit"], planned_on=clean["done_at"].date(), kind=PERIODIC,
-                purposes=VISIT_PURPOSE, method=clean["method"], staff=clean["staff"], status="done",
-                done_at=clean["done_at"], visitor=clean["visitor"], met_person=clean["met_person"],
-                findings=clean["findings"], opinion=clean["opinion"], score=clean["score"], grade=clean["grade"])
-            self.report.created.append(visit)
-            touched.setdefault(clean["project"].id, []).append(visit.planned_on)
-            audit.record("create", "visit", visit.id, None, audit.snapshot(visit),
-                         _("表格导入：{file} 第{row}行").format(file=self.report.file, row=row.number))
+        batch = []
+        for _row, clean in self.to_create:
+            day = clean["done_at"].date()
+            batch.append({
+                "project": clean["project"].id, "unit": clean["unit"].id if clean["unit"] else None, "planned_on": day,
+                "kind": PERIODIC, "purposes": VISIT_PURPOSE, "method": clean["method"],
+                "staff": clean["staff"].id if clean["staff"] else None, "status": "done", "done_at": clean["done_at"],
+                "visitor": clean["visitor"], "met_person": clean["met_person"], "findings": clean["findings"],
+                "opinion": clean["opinion"], "score": clean["score"], "grade": clean["grade"]})
+            touched.setdefault(clean["project"].id, []).append(day)
             self.options.step()
+            if len(batch) >= BATCH:
+                self._insert(batch)
+                batch = []
+        if batch:
+            self._insert(batch)
         for visit, changes in self.to_update:
             old = audit.snapshot(visit)
             for key, value in changes.items():
@@ -548,6 +569,9 @@ class Visits(Kind):
             before, after = audit.changed(old, audit.snapshot(visit))
             audit.record("update", "visit", visit.id, before, after, _("表格导入更新"))
         self._replan(touched)
+
+    def _insert(self, batch: list[dict]) -> None:
+        bulk_insert(Visit, batch)
 
     def _replan(self, touched: dict[int, list[dt.date]]) -> None:
         """A project whose plan has a planned visit close to an imported one is planned again, so

@@ -54,11 +54,22 @@ def sheet_names(path: str | Path, visible_only: bool = False) -> list[str]:
             return [s.name for s in book.sheets() if not (visible_only and s.visibility)]
         finally:
             book.release_resources()
-    book = _open_xlsx(path, data_only=True)
+    return [name for name, state in _xlsx_sheets(path) if not (visible_only and state != "visible")]
+
+
+def _xlsx_sheets(path: Path) -> list[tuple[str, str]]:
+    """(name, state) of every sheet, from the workbook's own list (opening the workbook would read
+    through each sheet that does not state its size)."""
+    import xml.etree.ElementTree as ElementTree
+
     try:
-        return [s.title for s in book.worksheets if not (visible_only and s.sheet_state != "visible")]
-    finally:
-        book.close()
+        with zipfile.ZipFile(path) as archive:
+            root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError) as exc:
+        raise ValidationError(
+            _("无法读取 Excel 文件“{name}”：文件已损坏、有密码保护或不是 .xlsx 格式").format(name=path.name)) from exc
+    return [(node.get("name", ""), node.get("state", "visible")) for node in root.iter()
+            if node.tag.rsplit("}", 1)[-1] == "sheet"]
 
 
 def read_table(path: str | Path, sheet: str | None = None, max_rows: int | None = None) -> Table:
