@@ -167,7 +167,9 @@ class ProjectListPage(QWidget):
             self.owner.open_project(dialog.result_value.id)
 
     def import_projects(self) -> None:
-        import_sheet(self, "projects")
+        from ..import_window import open_import_window
+
+        open_import_window(self, "projects")
 
     def write_template(self) -> None:
         path, _f = QFileDialog.getSaveFileName(self, _("保存导入模板"), _("工程导入模板.xlsx"), "Excel (*.xlsx)")
@@ -339,7 +341,7 @@ class ProjectDetail(QWidget):
         self.import_units_button = QPushButton(_("从表格导入住户…"))
         row.addWidget(self.import_units_button)
         units_layout.addLayout(row)
-        self.import_units_button.clicked.connect(lambda: import_sheet(self, "units"))
+        self.import_units_button.clicked.connect(self.import_units)
         self.tabs.addTab(units_tab, _("住户"))
 
         # 回访
@@ -488,6 +490,11 @@ class ProjectDetail(QWidget):
     def revert(self) -> None:
         self.form.dirty = False
         self.load()
+
+    def import_units(self) -> None:
+        from ..import_window import open_import_window
+
+        open_import_window(self, "units")
 
     def run_handover(self) -> None:
         if self.form.dirty and not self.save():

@@ -66,9 +66,11 @@ class WelcomePage(QWidget):
             window.leave_welcome()
 
     def import_projects(self):
-        from .projects import import_sheet
+        from ..import_window import open_import_window
 
-        return import_sheet(self, "projects", on_done=lambda _c: self._leave())
+        window = open_import_window(self, "projects")
+        window.imported.connect(lambda _report: self._leave())
+        return window
 
     def new_project(self) -> None:
         from ..project_form import ProjectDialog
