@@ -56,13 +56,14 @@ def test_runner_measures_every_target_at_tiny_size(tmp_path):
     payload = json.loads(out.read_text(encoding="utf-8"))
     results = {r["name"]: r for r in payload["results"]}
     for name in ("startup", "memory", "ticket_list_open", "memory_ticket_list", "calendar_query", "visits_due", "search",
-                 "certificate", "cards", "quarterly", "import"):
+                 "certificate", "cards", "quarterly", "import", "history_import", "history_import_memory"):
         assert name in results, f"{name} missing from {sorted(results)}"
         assert results[name]["value"] is not None, results[name]
         assert results[name]["error"] == ""
     # one printed line per measurement, with its target
     assert "global search per keystroke" in proc.stdout and "target < 50 ms" in proc.stdout
     assert results["import"]["note"].endswith("left the database unchanged")
+    assert "projects (handed over)" in results["history_import"]["note"]
 
 
 def test_opening_a_database_gives_the_planner_statistics_so_due_visits_use_the_date_index(tmp_path):
