@@ -170,6 +170,10 @@ def write_template(path: str | Path, kind: str = "projects") -> Path:
                 target.number_format = FORMATS[spec.kind]
     sheet.row_dimensions[1].height = 30
     sheet.freeze_panes = "A2"
+    # printed (to check a filled sheet on paper): landscape, the header row on every page
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.print_title_rows = "1:1"
     _write_notes(book, kind, specs)
     book.move_sheet(LISTS_SHEET, offset=len(book.sheetnames))  # the hidden lists last
     with atomic_path(path) as tmp:
@@ -188,6 +192,9 @@ def _example(spec: ic.Spec):
 
 def _write_notes(book: Workbook, kind: str, specs: list[ic.Spec]) -> None:
     notes = book.create_sheet(NOTES_SHEET)
+    notes.page_setup.orientation = "landscape"
+    notes.sheet_properties.pageSetUpPr.fitToPage = True
+    notes.page_setup.fitToWidth, notes.page_setup.fitToHeight = 1, 0
     notes.column_dimensions["A"].width = 22
     notes.column_dimensions["B"].width = 8
     notes.column_dimensions["C"].width = 90
@@ -201,9 +208,12 @@ def _write_notes(book: Workbook, kind: str, specs: list[ic.Spec]) -> None:
         _put_text(notes, row, column, title).font = HEADER_FONT
     for spec in specs:
         row += 1
-        _put_text(notes, row, 1, spec.header).font = REQUIRED_FONT if spec.required else Font()
-        _put_text(notes, row, 2, "是" if spec.required else "")  # i18n: data
+        top = Alignment(vertical="top")
+        name = _put_text(notes, row, 1, spec.header)
+        name.font, name.alignment = (REQUIRED_FONT if spec.required else Font()), top
+        _put_text(notes, row, 2, "是" if spec.required else "").alignment = top  # i18n: data
         text = spec.note
         if spec.choices is not None:
             text += " 可选：" + " / ".join(v for v in spec.choices() if v)  # i18n: data
         _put_text(notes, row, 3, text).alignment = Alignment(wrap_text=True, vertical="top")
+        notes.row_dimensions[row].height = 15 * max(1, -(-len(text) // 44))  # the wrapped lines (44 wide)
