@@ -70,12 +70,12 @@ def cmd_template(args) -> int:
 
 def cmd_project_handover(args) -> int:
     from .services.handover import handover
-    from .services.projects import by_code
+    from .services.projects import find_project
 
     _open(args)
-    project = by_code(args.code)
+    project = find_project(args.code)
     items, visits = handover(project.id, args.accepted_on, args.handed_over_on)
-    project = by_code(project.code)
+    project = find_project(project.id)
     print(f"{project.code} 已办理交付：竣工验收 {project.accepted_on}，交付 {project.handed_over_on}；"
           f"{len(items)}个保修项目，{len(visits)}次计划回访")
     return 0

@@ -20,6 +20,7 @@ from warranty_desk.i18n import N_, _
 from ..rules import categories as cat
 from ..rules import responsibility as resp
 from ..rules import sla as sla_rules
+from ..rules import visit_methods
 from ..rules.satisfaction import GRADES
 from . import fields
 
@@ -187,7 +188,7 @@ TICKET_SPECS: list[Spec] = [
          "满意 / 比较满意 / 一般 / 不太满意 / 不满意，或 1–5 分。", _fixed(SATISFACTION_CHOICES), "满意"),  # i18n: data
 ]
 
-VISIT_METHODS = ("电话", "短信", "邮件", "上门", "问卷")  # i18n: data (the stored methods, as services.visit_records)
+VISIT_METHODS = visit_methods.METHODS
 VISIT_SPECS: list[Spec] = [
     Spec("code", "工程编号", CODE, True, ("项目编号", "code"), "必填。系统中已有工程的编号。", example="示例-2024-001"),  # i18n: data
     Spec("unit", "房号", CODE, False, ("楼栋-单元-房号", "unit"), "回访某一户时写 楼栋-单元-房号；回访整个工程不填。", width=18),  # i18n: data

@@ -20,6 +20,8 @@ from ..models import CostLine, Project, Staff, Subcontractor, Ticket, TicketEven
 from ..rules import responsibility as resp
 from ..rules import sla as sla_rules
 from ..rules import ticket_states as st
+from ..rules import visit_methods as vm
+from ..rules import visit_states as vs
 from ..rules.categories import CATEGORIES
 from ..rules.satisfaction import RATING_GRADES
 from ..rules.satisfaction import grade as grade_of
@@ -27,13 +29,13 @@ from ..rules.visit_plan import AFTER_REPAIR, PERIODIC
 from . import audit, fields, settings
 from . import import_columns as ic
 from .importing import BATCH, Kind, Row, bulk_insert, same_value
-from .tickets import MAX_DESCRIPTION, _moment, category_key, next_number
+from .tickets import CHANNELS, MAX_DESCRIPTION, _moment, category_key, next_number
 
 SATISFACTION = {name: rating for rating, name in RATING_GRADES.items()}  # 满意 5 … 不满意 1, as the sign-off asks
 COST_NOTE = "以往维修费用（表格导入）"  # i18n: data (the description of an imported cost line)
 VISIT_PURPOSE = "以往回访记录（表格导入）"  # i18n: data (the purpose of an imported visit)
-METHOD_WORDS = {"现场": "上门", "现场检查": "上门", "走访": "上门", "入户": "上门", "微信": "短信", "信息": "短信",  # i18n: data
-                "电子邮件": "邮件", "问卷调查": "问卷"}  # i18n: data
+METHOD_WORDS = {"现场": vm.ONSITE, "现场检查": vm.ONSITE, "走访": vm.ONSITE, "入户": vm.ONSITE,  # i18n: data
+                "微信": vm.SMS, "信息": vm.SMS, "电子邮件": vm.EMAIL, "问卷调查": vm.QUESTIONNAIRE}  # i18n: data
 
 
 def _label(building: str, entrance: str, room: str) -> str:
@@ -362,7 +364,7 @@ class Tickets(Kind):
         state = st.CLOSED if completed else (st.DISPATCHED if staff or sub else st.RECEIVED)
         return {
             "number": number, "project": clean["project"].id, "unit": clean["unit"].id if clean["unit"] else None,
-            "reporter": clean["reporter"], "phone": clean["phone"], "channel": "电话",  # i18n: data
+            "reporter": clean["reporter"], "phone": clean["phone"], "channel": CHANNELS[0],
             "location": clean["location"], "category": clean["category"], "description": clean["description"],
             "urgency": clean["urgency"], "reported_at": reported_at, "state": state,
             "in_warranty": decision.in_warranty, "warranty_reason": decision.reason,
@@ -452,7 +454,7 @@ class Visits(Kind):
         existing = {}
         for vid, pid, uid, planned, done_at, visitor in Visit.select(
                 Visit.id, Visit.project, Visit.unit, Visit.planned_on, Visit.done_at, Visit.visitor).where(
-                Visit.status == "done").tuples():
+                Visit.status == vs.DONE).tuples():
             day = done_at.date() if done_at else planned
             existing[(pid, uid, day, visitor)] = vid
         seen: dict[tuple, int] = {}
@@ -550,7 +552,7 @@ class Visits(Kind):
             batch.append({
                 "project": clean["project"].id, "unit": clean["unit"].id if clean["unit"] else None, "planned_on": day,
                 "kind": PERIODIC, "purposes": VISIT_PURPOSE, "method": clean["method"],
-                "staff": clean["staff"].id if clean["staff"] else None, "status": "done", "done_at": clean["done_at"],
+                "staff": clean["staff"].id if clean["staff"] else None, "status": vs.DONE, "done_at": clean["done_at"],
                 "visitor": clean["visitor"], "met_person": clean["met_person"], "findings": clean["findings"],
                 "opinion": clean["opinion"], "score": clean["score"], "grade": clean["grade"]})
             touched.setdefault(clean["project"].id, []).append(day)
@@ -581,7 +583,7 @@ class Visits(Kind):
         window = dt.timedelta(days=settings.plan_settings().merge_days)
         for project_id, days in touched.items():
             planned = [d for (d,) in Visit.select(Visit.planned_on).where(
-                (Visit.project == project_id) & (Visit.status == "planned") & (Visit.kind != AFTER_REPAIR)
+                (Visit.project == project_id) & (Visit.status == vs.PLANNED) & (Visit.kind != AFTER_REPAIR)
                 & Visit.unit.is_null()).tuples()]
             if any(abs(p - d) <= window for p in planned for d in days):
                 handover.rebuild_visit_plan(Project.get_by_id(project_id))
