@@ -40,12 +40,10 @@ from warranty_desk.services import import_columns as ic
 from warranty_desk.services import importing
 
 from .operations import Task, refuse_when_read_only, show_error
-from .signals import announce
+from .signals import announce_changes
 from .table_models import RED, display
 
 STEPS = (STEP_FILE, STEP_COLUMNS, STEP_PREVIEW, STEP_IMPORT) = range(4)
-TABLES = {"projects": ("project", "client", "warranty_item", "visit", "setting"), "units": ("unit",),
-          "tickets": ("ticket", "staff", "subcontractor"), "visits": ("visit",)}
 RED_TEXT = "color: #c62828"
 
 
@@ -374,7 +372,6 @@ class ImportWindow(QDialog):
         self.progress.setValue(100)
         self.cancel_button.setEnabled(False)
         self.result_label.setText("\n".join(report.lines()))
-        announce(*TABLES[self.kind])
         self.imported.emit(report)
         self.next_button.hide()
         self.back_button.hide()
@@ -438,12 +435,16 @@ class ImportWindow(QDialog):
         self.task = task
         self.busy.setVisible(not quiet)
 
-        def finished(result):
+        def finished(result, changes):
             self._done(task)
+            if changes:
+                announce_changes(changes)  # what the import wrote, as the database layer noted it
             on_done(result)
 
-        def failed(exc):
+        def failed(exc, changes):
             self._done(task)
+            if changes:
+                announce_changes(changes)
             (on_failed or (lambda e: show_error(self, e)))(exc)
 
         def progress(done, total):

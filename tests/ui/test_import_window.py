@@ -73,8 +73,13 @@ def test_mapping_preview_and_import(app_window, qtbot, tmp_path):
     assert any("合并单元格" in p for p in problems)  # the merged 建设单位, filled in with a warning
     assert Project.select().count() == 0  # nothing written by the preview
     assert window.next_button.isEnabled() and window.next_button.text() == "开始导入"
+    from ui.signals import bus
+
+    notices = []
+    bus().changed.connect(notices.append)
     qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
     _wait(qtbot)
+    assert any(n.touches("project") and n.touches("warranty_item") and n.touches("visit") for n in notices)
     assert window.stack.currentIndex() == STEP_IMPORT
     assert "已导入工程项目：新建2条" in window.result_label.text()
     assert window.progress.value() == 100

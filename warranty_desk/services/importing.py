@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from warranty_desk.i18n import _
 
+from .. import op_changes
 from ..errors import ImportFailed, RowError, ValidationError
 from ..models import Project, Region, Unit, WarrantyItem, database_proxy
 from ..rules import categories as cat
@@ -469,7 +470,10 @@ def bulk_insert(model, rows: list[dict]) -> None:
                 out.append(convert(default() if callable(default) else default))
         return out
 
-    model._meta.database.cursor().executemany(sql, [values(row) for row in rows])
+    database = model._meta.database
+    database.cursor().executemany(sql, [values(row) for row in rows])
+    # a prepared statement does not pass the models' proxy: tell the window's change notice ourselves
+    op_changes.note(model._meta.table_name, None, in_transaction=database.transaction_depth() > 0)
 
 
 def id_ranges(ids: list[int]) -> list[str]:
