@@ -198,3 +198,21 @@ def test_a_bulk_import_reports_what_it_wrote(office, tmp_path):
         importing.import_tickets(path)
     changes = collected.changes()
     assert changes.touches("ticket") and changes.touches("ticket_event") and changes.touches("cost_line")
+
+
+def test_an_imported_visit_takes_the_place_of_the_planned_one_near_it(db, make_project, tmp_path):
+    """From the go-live date on the plan is the rules' plan; a past visit imported close to a planned
+    one (within the plan's merge window) takes its place instead of leaving a duplicate to do."""
+    from warranty_desk.services import settings
+
+    settings.set("go_live_date", "2024-01-01")
+    project = make_project(code="RP-1", scale="小型")
+    handover(project.id)
+    planned = Visit.select().where((Visit.project == project) & (Visit.status == "planned")).order_by(Visit.planned_on)
+    first = planned.first()
+    path = _sheet(tmp_path / "v.xlsx", VISIT_HEADERS, [
+        {"工程编号": "RP-1", "回访日期": first.planned_on + dt.timedelta(days=3), "方式": "上门", "回访人": "刘洋"}])
+    importing.import_visits(path)
+    days = [v.planned_on for v in Visit.select().where((Visit.project == project) & (Visit.status == "planned"))]
+    assert first.planned_on not in days
+    assert Visit.select().where((Visit.project == project) & (Visit.status == "done")).count() == 1
