@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from warranty_desk.i18n import _
 
 BACKUP_SUFFIXES = (".wdbak",)
-SHEET_SUFFIXES = (".xlsx", ".csv")
+SHEET_SUFFIXES = (".xlsx", ".xls", ".csv")
 
 
 def kind_of(path: str) -> str | None:
@@ -40,26 +40,13 @@ def open_file(window: QWidget, path: str) -> bool:
 
         restore_with_confirmation(window, str(file))  # checks the file, then asks before replacing anything
         return True
-    return open_import(window, str(file))
-
-
-def open_import(window: QWidget, path: str) -> bool:
-    """The import of a sheet: the clerk says what the sheet holds, then every row is checked and
-    either all are imported or the problems are listed (the import window of issue 12 takes this
-    place when it lands)."""
-    box = QMessageBox(window)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(_("导入表格"))
-    box.setText(_("导入“{name}”中的哪一种数据？").format(name=Path(path).name))
-    box.setInformativeText(_("每一行都先检查；有任何错误时整张表都不导入，并列出出错的行。"))
-    projects = box.addButton(_("工程"), QMessageBox.ButtonRole.AcceptRole)
-    units = box.addButton(_("房屋和业主"), QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(_("取消"), QMessageBox.ButtonRole.RejectRole)
-    box.exec()
-    chosen = box.clickedButton()
-    if chosen not in (projects, units):
-        return False
-    from .pages.projects import import_sheet
-
-    import_sheet(window, "projects" if chosen is projects else "units", path)
+    open_import(window, str(file))
     return True
+
+
+def open_import(window: QWidget, path: str):
+    """The import window on the sheet: the clerk says what it holds (step 1), checks each column and
+    the preview; nothing is written before 开始导入. Returns the window."""
+    from .import_window import open_import_window
+
+    return open_import_window(window, "projects", path)

@@ -7,7 +7,7 @@ import csv
 import importlib.util
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from warranty_desk.models import Project
 
@@ -58,23 +58,21 @@ def test_a_sheet_opens_the_import(app_window, qtbot, tmp_path, answers, monkeypa
         writer.writerow(["工程编号", "工程名称", "工程类型", "工程规模", "竣工验收日期", "交付日期", "采暖地区"])
         writer.writerow(["OF-1", "双击打开的工程", "住宅", "小型", "2025-05-06", "2025-05-20", "北京"])
 
-    asked = []
+    from ui import import_window
 
-    def choose(label):
-        def exec_(box):
-            asked.append(box.text())
-            for button in box.buttons():
-                if button.text() == label:
-                    button.click()
-        return exec_
-
-    monkeypatch.setattr(QMessageBox, "exec", choose("取消"))
-    assert open_file(app_window, str(sheet)) is False
-    assert "工程.csv" in asked[-1] and not Project.select().exists()
-
-    monkeypatch.setattr(QMessageBox, "exec", choose("工程"))
-    assert open_file(app_window, str(sheet)) is True
+    assert open_file(app_window, str(sheet)) is True  # the import window, on that file
+    window = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, import_window.ImportWindow) and w.isVisible())
+    qtbot.waitUntil(lambda: window.view is not None and not import_window.busy(), timeout=20000)
+    assert window.path_edit.text() == str(sheet) and not Project.select().exists()  # nothing yet
+    window.forward()
+    window.forward()
+    qtbot.waitUntil(lambda: not import_window.busy() and window.report is not None, timeout=20000)
+    assert not Project.select().exists()  # the preview writes nothing
+    window.forward()
     qtbot.waitUntil(lambda: Project.select().where(Project.code == "OF-1").exists(), timeout=20000)
+    qtbot.waitUntil(lambda: not import_window.busy(), timeout=20000)
+    window.close()
 
 
 def test_other_files_are_refused_with_the_reason(app_window, tmp_path, answers):

@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from warranty_desk.i18n import _
 
 from ..errors import ValidationError
-from ..fileio import atomic_path
+from ..fileio import shared_file
 from . import import_columns as ic
 
 LAST_ROW = 20000  # the checks and formats reach this far down the sheet
@@ -176,7 +176,7 @@ def write_template(path: str | Path, kind: str = "projects") -> Path:
     sheet.print_title_rows = "1:1"
     _write_notes(book, kind, specs)
     book.move_sheet(LISTS_SHEET, offset=len(book.sheetnames))  # the hidden lists last
-    with atomic_path(path) as tmp:
+    with shared_file(path) as tmp:  # a template is handed on: readable as the umask allows
         book.save(str(tmp))
     return path
 
