@@ -184,6 +184,7 @@ SETTING_CASES = {
     "language": ("en", "en"),
     "clerk_name": ("王文员", "王文员"),
     "backup_folder": ("/mnt/usb/备份", "/mnt/usb/备份"),
+    "go_live_date": ("2025-01-01", "2025-01-01"),  # 启用日期 (issue 12)
 }
 
 
