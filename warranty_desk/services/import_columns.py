@@ -58,9 +58,9 @@ class Spec:
 
 
 def _regions() -> list[str]:
-    from ..models import Region
+    from ..models import Region, tuples
 
-    return [name for (name,) in Region.select(Region.name).order_by(Region.id).tuples()]
+    return [name for (name,) in tuples(Region.select(Region.name).order_by(Region.id))]
 
 
 def _fixed(values) -> Callable[[], list[str]]:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from warranty_desk.i18n import _
 
 from ..errors import ValidationError
-from ..models import CostLine, Project, Staff, Subcontractor, Ticket, TicketEvent, Unit, Visit, WarrantyItem
+from ..models import CostLine, Project, Staff, Subcontractor, Ticket, TicketEvent, Unit, Visit, WarrantyItem, tuples
 from ..rules import responsibility as resp
 from ..rules import sla as sla_rules
 from ..rules import ticket_states as st
@@ -112,6 +112,8 @@ def _moment_of(kind: Kind, row: Row, key: str, now: dt.datetime) -> dt.datetime 
     except ValidationError as exc:
         kind.error(row, key, exc.message)
         return None
+    if moment is None:
+        return None
     if moment > now + dt.timedelta(hours=1):
         kind.error(row, key, _("{header}（{at}）在将来，请核对").format(header=spec.header, at=moment.strftime("%Y-%m-%d %H:%M")))
         return None
@@ -128,8 +130,8 @@ class Tickets(Kind):
         self.new_subcontractors: dict[str, None] = {}
         look = self.look = _Lookups()
         existing = {}
-        for tid, pid, uid, reported, description in Ticket.select(
-                Ticket.id, Ticket.project, Ticket.unit, Ticket.reported_at, Ticket.description).tuples():
+        for tid, pid, uid, reported, description in tuples(Ticket.select(
+                Ticket.id, Ticket.project, Ticket.unit, Ticket.reported_at, Ticket.description)):
             existing[(pid, uid, reported.date(), description.strip())] = tid
         seen: dict[tuple, int] = {}
         now = dt.datetime.now()
@@ -289,10 +291,10 @@ class Tickets(Kind):
             imported = CostLine.get_or_none((CostLine.ticket == ticket) & (CostLine.description == COST_NOTE))
             if imported is None or not same_value(imported.amount, clean["cost"]):
                 changes["cost"] = clean["cost"]
-        if "repairer" in given and clean["staff_name"] != (ticket.assignee.name if ticket.assignee_id else ""):
+        if "repairer" in given and clean["staff_name"] != (ticket.assignee.name if ticket.assignee else ""):
             changes["assignee"] = clean["staff_name"]
         if ("subcontractor" in given or (clean["sub_name"] and "repairer" in given)) and clean["sub_name"] != (
-                ticket.subcontractor.name if ticket.subcontractor_id else ""):
+                ticket.subcontractor.name if ticket.subcontractor else ""):
             changes["subcontractor"] = clean["sub_name"]
         return changes
 
@@ -342,7 +344,7 @@ class Tickets(Kind):
         """One INSERT for the tickets of a batch, then their state changes and costs."""
         bulk_insert(Ticket, [values for values, _clean in batch])
         numbers = [values["number"] for values, _clean in batch]
-        ids = dict(Ticket.select(Ticket.number, Ticket.id).where(Ticket.number.in_(numbers)).tuples())
+        ids: dict[str, int] = dict(tuples(Ticket.select(Ticket.number, Ticket.id).where(Ticket.number.in_(numbers))))
         events, costs = [], []
         for values, clean in batch:
             ticket_id = ids[values["number"]]
@@ -452,9 +454,9 @@ class Visits(Kind):
         self.to_update: list[tuple[Visit, dict]] = []
         look = self.look = _Lookups()
         existing = {}
-        for vid, pid, uid, planned, done_at, visitor in Visit.select(
+        for vid, pid, uid, planned, done_at, visitor in tuples(Visit.select(
                 Visit.id, Visit.project, Visit.unit, Visit.planned_on, Visit.done_at, Visit.visitor).where(
-                Visit.status == vs.DONE).tuples():
+                Visit.status == vs.DONE)):
             day = done_at.date() if done_at else planned
             existing[(pid, uid, day, visitor)] = vid
         seen: dict[tuple, int] = {}
@@ -582,8 +584,8 @@ class Visits(Kind):
 
         window = dt.timedelta(days=settings.plan_settings().merge_days)
         for project_id, days in touched.items():
-            planned = [d for (d,) in Visit.select(Visit.planned_on).where(
+            planned = [d for (d,) in tuples(Visit.select(Visit.planned_on).where(
                 (Visit.project == project_id) & (Visit.status == vs.PLANNED) & (Visit.kind != AFTER_REPAIR)
-                & Visit.unit.is_null()).tuples()]
+                & Visit.unit.is_null()))]
             if any(abs(p - d) <= window for p in planned for d in days):
                 handover.rebuild_visit_plan(Project.get_by_id(project_id))

@@ -27,7 +27,7 @@ from warranty_desk.i18n import _
 
 from .. import op_changes
 from ..errors import ImportFailed, RowError, ValidationError
-from ..models import Project, Region, Unit, WarrantyItem, database_proxy
+from ..models import Project, Region, Unit, WarrantyItem, database_proxy, tuples
 from ..rules import categories as cat
 from . import audit, fields, settings, sheets
 from . import import_columns as ic
@@ -316,7 +316,12 @@ class Reader:
         self.table, self.header_row, self.kind, self.report = table, header_row, kind, report
         self.specs = {s.key: s for s in ic.SPECS[kind]}
         self.columns = [c for c in columns if c.key]
-        self.by_key = {c.key: c for c in self.columns}
+        self.by_key = {c.key: c for c in self.columns if c.key}
+
+    def spec_of(self, column: ic.Column) -> ic.Spec:
+        """The field a mapped column fills."""
+        assert column.key is not None
+        return self.specs[column.key]
 
     def error(self, row: int, key: str | None, message: str, column: ic.Column | None = None) -> None:
         column = column or (self.by_key.get(key) if key else None)
@@ -330,16 +335,16 @@ class Reader:
     def check_columns(self) -> bool:
         """Required columns present, no field filled from two columns, money units understood."""
         ok = True
-        seen: dict[str, ic.Column] = {}
+        seen: dict[str | None, ic.Column] = {}
         for column in self.columns:
             if column.key in seen:
                 first = seen[column.key]
                 self.error(self.header_row, None, _("{a}列“{ha}”和{b}列“{hb}”都对应“{field}”，请只保留一列（或把其中一列设为“不导入”）").format(
                     a=first.letter, ha=first.header, b=column.letter, hb=column.header,
-                    field=self.specs[column.key].header), column)
+                    field=self.spec_of(column).header), column)
                 ok = False
             seen[column.key] = column
-            spec = self.specs[column.key]
+            spec = self.spec_of(column)
             if spec.kind == ic.MONEY and ic.money_factor(column.unit) is None:
                 self.error(self.header_row, None, _("金额单位“{unit}”看不懂，表头请写成“{h}（元）”或“{h}（万元）”").format(
                     unit=column.unit, h=spec.header), column)
@@ -394,7 +399,7 @@ class Reader:
                         cell=f"{column.letter}{offset}", value=raw.strip())))
                     blank = False
                     continue
-                spec = self.specs[column.key]
+                spec = self.spec_of(column)
                 try:
                     value = ic.normalise(raw, spec.kind, ic.money_factor(column.unit) if spec.kind == ic.MONEY else None)
                 except ValueError as exc:
@@ -478,16 +483,17 @@ def bulk_insert(model, rows: list[dict]) -> None:
 
 def id_ranges(ids: list[int]) -> list[str]:
     """[1, 2, 3, 7] → ["1-3", "7"]: the ids of a bulk import, short enough for one audit record."""
-    out, start, last = [], None, None
+    out: list[str] = []
+    start = last = -1
     for value in sorted(ids):
-        if start is None:
+        if start < 0:
             start = last = value
         elif value == last + 1:
             last = value
         else:
             out.append(f"{start}-{last}" if last != start else str(start))
             start = last = value
-    if start is not None:
+    if start >= 0:
         out.append(f"{start}-{last}" if last != start else str(start))
     return out
 
@@ -517,7 +523,7 @@ class Projects(Kind):
         self.to_create: list[tuple[Row, dict, dict]] = []
         self.to_update: list[tuple[Row, Project, dict, dict]] = []
         existing = {p.code: p for p in Project.select()}
-        handed = {pid for (pid,) in WarrantyItem.select(WarrantyItem.project).distinct().tuples()}
+        handed = {pid for (pid,) in tuples(WarrantyItem.select(WarrantyItem.project).distinct())}
         regions = {r.name: r for r in Region.select()}
         seen: dict[str, int] = {}
         for row in rows:
@@ -588,8 +594,11 @@ class Projects(Kind):
                 continue
             item = key[len(ic.AGREED):]
             try:
-                agreed[item] = ic.period(value, item)
-                cat.check_agreed(item, *agreed[item], clean.get("design_life_years") or 50)
+                period = ic.period(value, item)
+                if period is None:
+                    continue
+                agreed[item] = period
+                cat.check_agreed(item, period[0], period[1], clean.get("design_life_years") or 50)
             except ValueError as exc:
                 self.error(row, key, str(exc))
         return agreed
@@ -658,12 +667,12 @@ class Projects(Kind):
 def _project_raw(project: Project) -> dict:
     """A project's values as the importer's keys (what an update starts from)."""
     return {
-        "code": project.code, "name": project.name, "client": project.client.name if project.client_id else "",
+        "code": project.code, "name": project.name, "client": project.client.name if project.client else "",
         "contact": project.contact, "phone": project.phone, "address": project.address, "type": project.type,
         "scale": project.scale, "accepted_on": project.accepted_on, "handed_over_on": project.handed_over_on,
         "contract_amount": project.contract_amount, "settled_amount": project.settled_amount,
         "design_life_years": project.design_life_years,
-        "heating_region": project.region.name if project.region_id else "", "manager": project.manager,
+        "heating_region": project.region.name if project.region else "", "manager": project.manager,
         "has_heating": project.has_heating, "has_cooling": project.has_cooling, "designer": project.designer,
         "supervisor": project.supervisor, "developer": project.developer, "materials": project.materials,
         "notes": project.notes,
@@ -684,7 +693,7 @@ class Units(Kind):
         seen: dict[tuple, int] = {}
         for row in rows:
             self.options.step()
-            clean = {}
+            clean: dict[str, Any] = {}
             bad = False
             for spec in ic.UNIT_SPECS:
                 value = row.values.get(spec.key)
