@@ -19,6 +19,7 @@ from warranty_desk.i18n import _
 
 from ..errors import ValidationError
 from ..fileio import shared_file
+from ..xlsx_text import put_text
 from . import import_columns as ic
 
 LAST_ROW = 20000  # the checks and formats reach this far down the sheet
@@ -61,12 +62,9 @@ COMMON_NOTES = [
 
 
 def _put_text(sheet, row: int, column: int, value):
-    """A cell holding text as text: never read by a spreadsheet as a formula (the one place this
-    module writes text that may come from a clerk, such as a region's name)."""
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
+    """A cell holding text as text (xlsx_text, the one helper of every export): a region's name the
+    clerk typed is never read by a spreadsheet as a formula."""
+    return put_text(sheet.cell(row=row, column=column), value)
 
 
 def _header_text(spec: ic.Spec) -> str:
