@@ -44,7 +44,7 @@ def test_import_hands_over_and_project_show_lists_the_items(office, tmp_path):
     assert data["new"] == ["CLI-1"] and data["dry_run"] and data["not_imported_columns"] == ["负责人微信"]
     done = run("import", "projects", str(path), db=office)
     assert done.returncode == 0, done.stderr
-    assert "已导入工程项目：新建1条" in done.stdout and "已办理交付：1个工程" in done.stdout
+    assert "已导入1个工程" in done.stdout and "已办理交付：1个工程" in done.stdout
     assert "未导入的列：负责人微信" in done.stdout
     shown = json.loads(run("project", "show", "CLI-1", "--json", db=office).stdout)
     assert {i["key"]: i["end"] for i in shown["items"]}["roof_waterproofing"] == "2029-06-15"

@@ -81,7 +81,7 @@ def test_mapping_preview_and_import(app_window, qtbot, tmp_path):
     _wait(qtbot)
     assert any(n.touches("project") and n.touches("warranty_item") and n.touches("visit") for n in notices)
     assert window.stack.currentIndex() == STEP_IMPORT
-    assert "已导入工程项目：新建2条" in window.result_label.text()
+    assert "已导入2个工程" in window.result_label.text()
     assert window.progress.value() == 100
     second = Project.get(Project.code == "WIN-2")
     assert second.manager == "赵磊" and second.client.name == "阳光置业有限公司"

@@ -209,6 +209,12 @@ VISIT_SPECS: list[Spec] = [
 
 SPECS = {"projects": PROJECT_SPECS, "units": UNIT_SPECS, "tickets": TICKET_SPECS, "visits": VISIT_SPECS}
 KIND_TITLES = {"projects": N_("工程项目"), "units": N_("房号业主"), "tickets": N_("维修记录"), "visits": N_("回访记录")}
+IMPORTED_LINES = {  # the first line of a finished import's summary
+    "projects": N_("已导入{n}个工程（新建，工作表“{sheet}”）"),
+    "units": N_("已导入{n}户房号和业主（新建，工作表“{sheet}”）"),
+    "tickets": N_("已导入{n}条维修记录（新建，工作表“{sheet}”）"),
+    "visits": N_("已导入{n}条回访记录（新建，工作表“{sheet}”）"),
+}
 DO_NOT_IMPORT = N_("不导入")
 
 

@@ -117,7 +117,8 @@ class ImportReport:
                 sheet=self.sheet, row=self.header_row, n=self.rows))
             out.append(_("将新建{title}：{n}条").format(title=title, n=len(self.new)))
         else:
-            out.append(_("已导入{title}：新建{n}条（工作表“{sheet}”）").format(title=title, n=len(self.new), sheet=self.sheet))
+            # "已导入N个工程" is the line scripts have read since the first release: kept, per kind
+            out.append(_(ic.IMPORTED_LINES[self.kind]).format(n=len(self.new), sheet=self.sheet))
         if self.handed_over:
             verb = _("将办理交付") if self.dry_run else _("已办理交付")
             out.append(_("{verb}：{n}个工程（生成保修项目和回访计划）").format(verb=verb, n=len(self.handed_over)))
