@@ -22,7 +22,7 @@ def main() -> None:
 
             open_database(target, busy_timeout_ms=30_000)
             created = importing.import_projects(arg, progress=lambda done, total: print(f"PROGRESS {done}", flush=True))
-            print(f"DONE {len(created)}", flush=True)
+            print(f"DONE {len(created.new)}", flush=True)
         elif mode == "hold":
             from warranty_desk.models import Setting, database_proxy
 
