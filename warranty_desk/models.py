@@ -192,9 +192,12 @@ class Unit(BaseModel):
     project = ForeignKeyField(Project, backref="units", on_delete="CASCADE")
     building = CharField(max_length=20)
     entrance = CharField(max_length=20, default="")
-    room = CharField(max_length=20)
+    room = CharField(max_length=20, index=True)  # indexed for a room typed as 1-2-301 (schema step 8)
     owner_name = CharField(max_length=100, default="", index=True)  # indexed for the global search
     owner_phone = CharField(max_length=40, default="", index=True)
+    # the phone's digits only, for "any part of a phone number": kept by database triggers (schema
+    # step 8) whatever writes the row; the program never sets it
+    phone_digits = CharField(max_length=40, default="", index=True)
     handed_over_on = DateField(null=True)
     layout = CharField(max_length=40, default="")  # 户型, e.g. 三室两厅一卫 (schema step 5)
     area = DecimalField(max_digits=10, decimal_places=2, null=True)  # 建筑面积, m²
@@ -317,8 +320,9 @@ class Ticket(BaseModel):
     number = CharField(unique=True, max_length=20)  # BX-2026-0042
     project = ForeignKeyField(Project, backref="tickets")
     unit = ForeignKeyField(Unit, null=True, backref="tickets")
-    reporter = CharField(max_length=100, default="")
+    reporter = CharField(max_length=100, default="", index=True)  # a caller's name (schema step 8)
     phone = CharField(max_length=40, default="", index=True)
+    phone_digits = CharField(max_length=40, default="", index=True)  # kept by database triggers, as Unit's
     channel = CharField(max_length=20, default="电话")  # 电话 / 来函 / 来访 / 回访发现  (i18n: data)
     location = CharField(max_length=200, default="")
     category = CharField(max_length=40)  # a WarrantyItem key

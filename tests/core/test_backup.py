@@ -194,6 +194,13 @@ def test_a_backup_from_the_older_schema_is_migrated(office, db, tmp_path):
         con.execute("DROP TRIGGER audit_log_no_replace")  # step 7
         for column in ("prev_hash", "chain_hash"):
             con.execute(f"ALTER TABLE audit_log DROP COLUMN {column}")
+        for table in ("unit", "ticket"):  # step 8
+            for when in ("insert", "update"):
+                con.execute(f'DROP TRIGGER "{table}_phone_digits_{when}"')
+            con.execute(f'DROP INDEX "{table}_phone_digits"')
+            con.execute(f'ALTER TABLE "{table}" DROP COLUMN "phone_digits"')
+        con.execute('DROP INDEX "unit_room"')
+        con.execute('DROP INDEX "ticket_reporter"')
         con.execute("DELETE FROM schema_version WHERE version > 1")
 
     old = tmp_path / "v1.wdbak"

@@ -92,3 +92,61 @@ def test_step_5_adds_the_manual_facts_and_keeps_every_row(db_target):
     unit.save()
     assert float(Unit.get_by_id(unit.id).area) == 89.62
     reopened.close()
+
+
+def test_step_8_keeps_phone_digits_and_adds_the_heating_cities(db_target):
+    """An office's version-7 database (both dialects): every owner's and caller's phone gets its digits
+    (and keeps them current after), the region table gains the missing heating cities while a
+    region the office already has keeps its own dates."""
+    from warranty_desk.db import _connect
+
+    db = _connect(db_target)
+    db.connect(reuse_if_open=True)
+    sqlite = "sqlite" in type(db).__name__.lower()
+    param = "?" if sqlite else "%s"
+    for version, step in migrations.steps():
+        if version > 7:
+            break
+        with db.atomic():
+            step.apply(db)
+            db.execute_sql(f"INSERT INTO schema_version (version, applied_at) VALUES ({param}, '2026-01-01')",
+                           (version,))
+    db.execute_sql(f'INSERT INTO "region" ("name", "heating_start", "heating_end", "cooling_start", "cooling_end", '
+                   f'"rainy_start", "note") VALUES ({", ".join([param] * 7)})',
+                   ("沈阳", "10-25", "04-05", "06-01", "09-30", "07-01", "本公司自定"))
+    db.execute_sql(
+        'INSERT INTO "project" ("code", "name", "contact", "phone", "address", "type", "scale", "has_cooling", '
+        '"design_life_years", "manager", "designer", "supervisor", "developer", "materials", "notes", "created_at", '
+        f'"version") VALUES ({", ".join([param] * 17)})',
+        ("V5-1", "旧工程", "", "", "", "住宅", "小型", False, 50, "", "", "", "", "", "", "2026-01-01 00:00:00", 1))
+    pid = db.execute_sql('SELECT "id" FROM "project"').fetchone()[0]
+    db.execute_sql(f'INSERT INTO "unit" ("project_id", "building", "entrance", "room", "owner_name", "owner_phone", '
+                   f'"version") VALUES ({", ".join([param] * 7)})', (pid, "1", "1", "101", "张三", "138-0000 6963", 1))
+    db.close()
+    reopened = open_database(db_target)
+    from warranty_desk.models import Region, Unit
+
+    unit = Unit.get(Unit.owner_name == "张三")
+    assert unit.phone_digits == "13800006963"
+    unit.owner_phone = "010-6101 8806"
+    unit.save()
+    assert Unit.get_by_id(unit.id).phone_digits == "01061018806"
+    regions = {r.name: r for r in Region.select()}
+    assert (regions["沈阳"].heating_start, regions["沈阳"].note) == ("10-25", "本公司自定")
+    assert (regions["长春"].heating_start, regions["长春"].heating_end) == ("10-25", "04-10")
+    assert {"石家庄", "太原", "呼和浩特", "兰州", "西宁", "银川", "拉萨", "青岛"} <= set(regions)
+    assert regions["长沙"].heating_start is None
+    reopened.close()
+
+
+def test_a_new_database_gets_the_whole_region_table(db):
+    from warranty_desk.models import Region
+    from warranty_desk.rules.seasons import DEFAULT_REGIONS
+
+    names = [r.name for r in Region.select().order_by(Region.id)]
+    assert names == [r[0] for r in DEFAULT_REGIONS]
+    capitals = {"北京", "天津", "石家庄", "太原", "呼和浩特", "沈阳", "长春", "哈尔滨", "济南", "郑州", "西安", "兰州",
+                "西宁", "银川", "乌鲁木齐", "拉萨"}
+    heated = {r.name for r in Region.select() if r.heating_start}
+    assert capitals <= heated
+    assert all(r.note for r in Region.select() if r.heating_start)  # each heating period names its source

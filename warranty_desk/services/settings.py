@@ -98,8 +98,9 @@ def ensure_defaults() -> None:
     if Region.select().exists():
         return
     with database_proxy.atomic():
-        for name, start, end, rainy in DEFAULT_REGIONS:  # two first starts at once: the second adds nothing
-            Region.insert(name=name, heating_start=start, heating_end=end, rainy_start=rainy).on_conflict_ignore().execute()
+        for name, start, end, rainy, source in DEFAULT_REGIONS:  # two first starts at once: the second adds nothing
+            Region.insert(name=name, heating_start=start, heating_end=end, rainy_start=rainy,
+                          note=source).on_conflict_ignore().execute()
 
 
 _local = threading.local()  # a cache of the settings read within `cached()`, per thread
