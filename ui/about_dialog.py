@@ -9,13 +9,15 @@ from html import escape
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QPixmap
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QPushButton, QVBoxLayout
 
 from warranty_desk import i18n
 from warranty_desk.i18n import _
 from warranty_desk.paths import data_dir, resources_dir
 from warranty_desk.services import session
 from warranty_desk.version import app_version
+
+from .labels import PlainLabel
 
 
 def about_facts() -> list[tuple[str, str]]:
@@ -39,23 +41,25 @@ class AboutDialog(QDialog):
         self.setWindowTitle(_("关于保修台"))
         self.facts = about_facts()
 
-        icon = QLabel()
+        icon = PlainLabel()
         icon.setPixmap(QPixmap(str(resources_dir() / "icons" / "warranty_desk_128.png")))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
 
-        title = QLabel(f"<h2>{escape(_('保修台'))}</h2><p>{escape(_('版本 {version}').format(version=app_version()))}</p>")
+        title = PlainLabel(f"<h2>{escape(_('保修台'))}</h2><p>{escape(_('版本 {version}').format(version=app_version()))}</p>")
         title.setObjectName("aboutTitle")
-        blurb = QLabel(_("工程回访、保修工单、质保金台账与保修书、保修卡、用户手册的打印。"))
+        title.setTextFormat(Qt.TextFormat.RichText)  # markup of our own, every value in it escaped
+        blurb = PlainLabel(_("工程回访、保修工单、质保金台账与保修书、保修卡、用户手册的打印。"))
         blurb.setWordWrap(True)
         rows = "".join(
             f"<tr><td style='padding-right:12px; color:#555'>{escape(label)}</td><td>{escape(value)}</td></tr>"
             for label, value in self.facts
         )
-        details = QLabel(f"<table>{rows}</table>")
+        details = PlainLabel(f"<table>{rows}</table>")
         details.setObjectName("aboutDetails")
+        details.setTextFormat(Qt.TextFormat.RichText)  # a table of escaped values
         details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         details.setWordWrap(True)
-        fonts = QLabel(_("文档字体：WD Serif SC（思源宋体 Noto Serif CJK 的子集，SIL OFL 1.1）、花園明朝 A（Hanazono Font License）；界面字体：文泉驿微米黑（Apache 2.0）。"))
+        fonts = PlainLabel(_("文档字体：WD Serif SC（思源宋体 Noto Serif CJK 的子集，SIL OFL 1.1）、花園明朝 A（Hanazono Font License）；界面字体：文泉驿微米黑（Apache 2.0）。"))
         fonts.setWordWrap(True)
         fonts.setStyleSheet("color:#666")
 

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -32,6 +31,7 @@ from warranty_desk.services import staff as staff_service
 
 from . import documents
 from .analysis_widgets import fill_table, make_table
+from .labels import PlainLabel
 from .operations import perform
 
 
@@ -48,20 +48,20 @@ class AnnualPlanDialog(QDialog):
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel(_("年度：")))
+        top.addWidget(PlainLabel(_("年度：")))
         self.year = QSpinBox()
         self.year.setObjectName("planYear")
         self.year.setRange(annual_plan.MIN_YEAR, annual_plan.MAX_YEAR)
         self.year.setValue(year)
         top.addWidget(self.year)
-        top.addWidget(QLabel(_("月份：")))
+        top.addWidget(PlainLabel(_("月份：")))
         self.month = QComboBox()
         self.month.setObjectName("planMonth")
         self.month.addItem(_("全年"), 0)
         for m in range(1, 13):
             self.month.addItem(_("{m}月").format(m=m), m)
         top.addWidget(self.month)
-        self.count_label = QLabel()
+        self.count_label = PlainLabel()
         top.addWidget(self.count_label, 1)
         self.xlsx_button = QPushButton(_("导出 Excel…"))
         self.xlsx_button.setObjectName("planXlsx")
@@ -76,7 +76,7 @@ class AnnualPlanDialog(QDialog):
         self.sign_names: dict[str, QLineEdit] = {}
         self.sign_dates: dict[str, QDateEdit] = {}
         for row, step in enumerate(annual_plan.STEPS):
-            grid.addWidget(QLabel(_(annual_plan.STEP_NAMES[step]) + _("人：")), row, 0)
+            grid.addWidget(PlainLabel(_(annual_plan.STEP_NAMES[step]) + _("人：")), row, 0)
             name = QLineEdit()
             name.setMaxLength(60)
             name.setObjectName(f"{step}_by")
@@ -88,12 +88,12 @@ class AnnualPlanDialog(QDialog):
             button.setObjectName(f"sign_{step}")
             button.clicked.connect(lambda _c=False, s=step: self.sign(s))
             grid.addWidget(name, row, 1)
-            grid.addWidget(QLabel(_("日期：")), row, 2)
+            grid.addWidget(PlainLabel(_("日期：")), row, 2)
             grid.addWidget(when, row, 3)
             grid.addWidget(button, row, 4)
             self.sign_names[step] = name
             self.sign_dates[step] = when
-        self.state_label = QLabel()
+        self.state_label = PlainLabel()
         grid.addWidget(self.state_label, 0, 5)
         withdraw = QPushButton(_("撤回签字…"))
         withdraw.clicked.connect(self.withdraw)
@@ -102,7 +102,7 @@ class AnnualPlanDialog(QDialog):
         layout.addWidget(sign_box)
 
         staff_bar = QHBoxLayout()
-        staff_bar.addWidget(QLabel(_("负责人：")))
+        staff_bar.addWidget(PlainLabel(_("负责人：")))
         self.staff = QComboBox()
         self.staff.setObjectName("planStaff")
         for s in _active_staff():
@@ -115,7 +115,7 @@ class AnnualPlanDialog(QDialog):
         self.balance_button = QPushButton(_("均衡分配本月回访…"))
         self.balance_button.setObjectName("balanceMonth")
         staff_bar.addWidget(self.balance_button)
-        self.month_counts = QLabel()
+        self.month_counts = PlainLabel()
         staff_bar.addWidget(self.month_counts, 1)
         layout.addLayout(staff_bar)
 
@@ -231,7 +231,7 @@ class IcsDialog(QDialog):
         form.addRow(_("从"), self.date_from)
         form.addRow(_("到"), self.date_to)
         form.addRow(_("负责人"), self.staff)
-        note = QLabel(_("生成的 .ics 文件可以用微信/邮件发到手机，在手机日历中打开即可导入。"))
+        note = PlainLabel(_("生成的 .ics 文件可以用微信/邮件发到手机，在手机日历中打开即可导入。"))
         note.setWordWrap(True)
         form.addRow(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -16,22 +16,44 @@ from warranty_desk.services import settings
 log = logging.getLogger(__name__)
 
 FONT_FILE = "wqy-microhei.ttc"
+# the rare characters the window's font lacks (Ext-A, Ext-B such as 𠀀): the same Ming face the PDFs
+# fall back to (resources/fonts/README.md), so what prints also shows on screen
+FALLBACK_FONT_FILE = "HanaMinA-rare.ttf"
 _font_family: str | None = None
+_fallback_family: str | None = None
+
+
+def _load(file_name: str) -> str | None:
+    font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / file_name))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        log.warning("bundled font %s could not be loaded", file_name)
+        return None
+    return families[0]
 
 
 def load_cjk_font(app: QApplication, point_size: int = 10) -> str | None:
     """Load the bundled CJK font and make it the application font, so Chinese renders without
-    any system font. Returns the family name (None when the file is missing)."""
-    global _font_family
+    any system font, with the bundled rare-character face as its fallback (a family list, and a
+    substitution for any font asked for by the main family's name). Returns the family name (None
+    when the file is missing)."""
+    global _font_family, _fallback_family
     if _font_family is None:
-        font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / FONT_FILE))
-        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
-        if not families:
-            log.warning("bundled font %s could not be loaded; using the system font", FONT_FILE)
+        _font_family = _load(FONT_FILE)
+        if _font_family is None:
             return None
-        _font_family = families[0]
-    app.setFont(QFont(_font_family, point_size))
+        _fallback_family = _load(FALLBACK_FONT_FILE)
+        if _fallback_family:
+            QFont.insertSubstitution(_font_family, _fallback_family)
+    font = QFont(_font_family, point_size)
+    font.setFamilies([_font_family] + ([_fallback_family] if _fallback_family else []))
+    app.setFont(font)
     return _font_family
+
+
+def fallback_family() -> str | None:
+    """The family of the bundled rare-character face, once loaded."""
+    return _fallback_family
 
 
 def setup_application(app: QApplication) -> None:
@@ -104,6 +126,17 @@ def run(args, early=None) -> int:
 
     i18n.set_locale(getattr(args, "lang", None) or _setting("language") or i18n.SOURCE_LOCALE)
     qt_i18n.install(app, i18n.current_locale())
+    from ui import bench_hook
+
+    if not args.smoke and not bench_hook.enabled():
+        from ui.operator_dialog import ask_at_start  # who works: first start, or every start on a shared PC
+
+        if not ask_at_start():
+            return 0
+    else:
+        from warranty_desk.services import operator
+
+        operator.set_for_this_process(operator.remembered())
     from ui.main_window import MainWindow
 
     try:
@@ -117,9 +150,7 @@ def run(args, early=None) -> int:
 
         QMessageBox.critical(None, _("数据库已损坏"), explain(exc) or str(exc))
         return 2
-    from ui import bench_hook  # WARRANTY_DESK_BENCH_EXIT=1: report the first paint and quit (benchmarks)
-
-    if bench_hook.enabled():
+    if bench_hook.enabled():  # WARRANTY_DESK_BENCH_EXIT=1: report the first paint and quit (benchmarks)
         bench_hook.install(app, window)
     window.show()
     if not args.smoke and not bench_hook.enabled():

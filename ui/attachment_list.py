@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from warranty_desk.i18n import _
 from warranty_desk.services import attachments
 
+from .labels import PlainLabel
 from .operations import show_error
 from .signals import bus, touches
 
@@ -21,7 +22,7 @@ class AttachmentList(QWidget):
         super().__init__(parent)
         self.owner_table, self.owner_id = owner_table, owner_id
         layout = QVBoxLayout(self)
-        self.summary = QLabel()
+        self.summary = PlainLabel()
         layout.addWidget(self.summary)
         self.list = QListWidget()
         self.list.setObjectName("attachmentList")

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -45,6 +44,7 @@ from warranty_desk.services import settings as settings_service
 from warranty_desk.services import verify as verify_service
 
 from . import operations
+from .labels import PlainLabel
 from .operations import is_read_only, perform, show_error
 from .signals import announce
 
@@ -368,18 +368,18 @@ class DataSafetyTab(QWidget):
         layout = QVBoxLayout(self)
         self.database_box = DatabaseBox()
         layout.addWidget(self.database_box)
-        intro = QLabel(_("保修台每天自动备份一次，关闭程序时（有修改的话）再备份一次。每个备份是一个 .wdbak 文件，"
+        intro = PlainLabel(_("保修台每天自动备份一次，关闭程序时（有修改的话）再备份一次。每个备份是一个 .wdbak 文件，"
                          "包含全部数据和附件（照片、扫描件、签名）。保留最近 14 天每天一份、最近 12 个月每月一份。\n"
                          "建议定期“备份到…”U盘或网络文件夹，放在另一处保存。"))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         folder_row = QHBoxLayout()
-        self.folder_label = QLabel()
+        self.folder_label = PlainLabel()
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.folder_label.setWordWrap(True)
         change_folder = QPushButton(_("更改备份文件夹…"))
         change_folder.clicked.connect(self.choose_folder)
-        folder_row.addWidget(QLabel(_("备份文件夹：")))
+        folder_row.addWidget(PlainLabel(_("备份文件夹：")))
         folder_row.addWidget(self.folder_label, 1)
         folder_row.addWidget(change_folder)
         layout.addLayout(folder_row)
@@ -466,7 +466,7 @@ class DatabaseBox(QGroupBox):
     def __init__(self, parent=None):
         super().__init__(_("数据库"), parent)
         layout = QVBoxLayout(self)
-        self.current_label = QLabel()
+        self.current_label = PlainLabel()
         self.current_label.setObjectName("currentDatabase")
         self.current_label.setWordWrap(True)
         self.current_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -485,13 +485,13 @@ class DatabaseBox(QGroupBox):
         self.save_button.setObjectName("saveDatabase")
         self.test_button.clicked.connect(self.test_connection)
         self.save_button.clicked.connect(self.save)
-        row.addWidget(QLabel(_("数据库：")))
+        row.addWidget(PlainLabel(_("数据库：")))
         row.addWidget(self.address, 1)
         row.addWidget(choose)
         row.addWidget(self.test_button)
         row.addWidget(self.save_button)
         layout.addLayout(row)
-        self.result = QLabel()
+        self.result = PlainLabel()
         self.result.setObjectName("connectionResult")
         self.result.setWordWrap(True)
         self.result.setTextFormat(Qt.TextFormat.PlainText)
@@ -720,7 +720,7 @@ class HistoryDialog(QDialog):
         header.setSectionResizeMode(headers.index(_("修改内容")), QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(0, 130)
         self.table.resizeRowsToContents()
-        layout.addWidget(self.table if rows else QLabel(_("这条记录还没有修改记录")))
+        layout.addWidget(self.table if rows else PlainLabel(_("这条记录还没有修改记录")))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("关闭"))
         buttons.rejected.connect(self.reject)

@@ -6,11 +6,12 @@ and “重新载入” fetches the record's current version and puts the clerk's
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton
 
 from warranty_desk.i18n import _
 
 from . import forms
+from .labels import PlainLabel
 
 CONFLICT_STYLE = "QFrame#conflictBar { background: #fff3e0; border: 1px solid #ef6c00; border-radius: 3px; }"
 RELOADED_STYLE = "QFrame#conflictBar { background: #e3f2fd; border: 1px solid #1565c0; border-radius: 3px; }"
@@ -26,7 +27,7 @@ class ConflictBar(QFrame):
         self.setObjectName("conflictBar")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
-        self.label = QLabel()
+        self.label = PlainLabel()
         self.label.setObjectName("conflictMessage")
         self.label.setWordWrap(True)
         self.reload_button = QPushButton(_("重新载入"))

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -32,6 +31,7 @@ from warranty_desk.services import staff as staff_service
 from warranty_desk.web.server import DEFAULT_PORT, ServeOptions, local_addresses
 
 from . import phone_link
+from .labels import PlainLabel
 from .operations import call, mark_write, perform, show_error
 from .signals import bus, touches
 from .table_models import GREY, Column, RowsModel, make_table, selected_row
@@ -98,17 +98,17 @@ class PhoneTab(QWidget):
         buttons.addWidget(self.toggle)
         buttons.addStretch(1)
         form.addRow("", buttons)
-        self.state = QLabel()
+        self.state = PlainLabel()
         self.state.setObjectName("phoneState")
         self.state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.state.setWordWrap(True)
         form.addRow(_("状态"), self.state)
-        self.warning = QLabel()
+        self.warning = PlainLabel()
         self.warning.setObjectName("phoneHttpWarning")
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet(WARNING_STYLE)
         form.addRow("", self.warning)
-        self.address_qr = QLabel()
+        self.address_qr = PlainLabel()
         self.address_qr.setObjectName("phoneAddressQr")
         form.addRow("", self.address_qr)
         layout.addWidget(service)
@@ -117,7 +117,7 @@ class PhoneTab(QWidget):
         pairing = QGroupBox(_("配对手机"))
         pair_layout = QVBoxLayout(pairing)
         row = QHBoxLayout()
-        row.addWidget(QLabel(_("员工")))
+        row.addWidget(PlainLabel(_("员工")))
         self.staff = QComboBox()
         self.staff.setObjectName("phoneStaff")
         row.addWidget(self.staff, 1)
@@ -127,10 +127,10 @@ class PhoneTab(QWidget):
         mark_write(self.pair_button)
         row.addWidget(self.pair_button)
         pair_layout.addLayout(row)
-        self.pair_qr = QLabel()
+        self.pair_qr = PlainLabel()
         self.pair_qr.setObjectName("phonePairQr")
         pair_layout.addWidget(self.pair_qr)
-        self.pair_text = QLabel()
+        self.pair_text = PlainLabel()
         self.pair_text.setObjectName("phonePairText")
         self.pair_text.setWordWrap(True)
         self.pair_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

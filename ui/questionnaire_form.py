@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -23,6 +22,8 @@ from PySide6.QtWidgets import (
 from warranty_desk.i18n import _
 from warranty_desk.rules import scoring
 from warranty_desk.rules.satisfaction import GRADES
+
+from .labels import PlainLabel
 
 # the grades of rules/satisfaction.py, best first, each with its colour
 GRADE_COLORS = dict(zip((name for _floor, name in GRADES), ("#2e7d32", "#558b2f", "#f9a825", "#ef6c00", "#c62828")))
@@ -104,14 +105,14 @@ class QuestionnaireForm(QWidget):
         self.template = template
         self.specs = specs_from(template)
         self.inputs: dict[int, QWidget] = {}
-        self.score_label = QLabel()
+        self.score_label = PlainLabel()
         self.score_label.setObjectName("liveScore")
         self.score_label.setStyleSheet("font-size: 15px; padding: 4px;")
         answers = {int(k): v for k, v in (answers or {}).items()}
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
 
-        title = QLabel(_("{name}（第{n}版）").format(name=template.get("name", ""), n=template.get("version_no", 1)))
+        title = PlainLabel(_("{name}（第{n}版）").format(name=template.get("name", ""), n=template.get("version_no", 1)))
         title.setTextFormat(Qt.TextFormat.PlainText)
         title.setStyleSheet("color: #555;")
         outer.addWidget(title)
@@ -123,11 +124,11 @@ class QuestionnaireForm(QWidget):
         self.quick.setPlaceholderText(_("纸质问卷快速录入：按题目顺序输入答案，用空格或逗号分开，“-”表示未答，例如 5 没有问题 是 4 5 4 无"))
         fill = QPushButton(_("填入"))
         fill.setObjectName("quickFill")
-        quick.addWidget(QLabel(_("快速录入")))
+        quick.addWidget(PlainLabel(_("快速录入")))
         quick.addWidget(self.quick, 1)
         quick.addWidget(fill)
         outer.addLayout(quick)
-        self.quick_error = QLabel()
+        self.quick_error = PlainLabel()
         self.quick_error.setStyleSheet("color: #c62828;")
         self.quick_error.setWordWrap(True)
         self.quick_error.hide()
@@ -138,11 +139,11 @@ class QuestionnaireForm(QWidget):
         grid = QGridLayout()
         grid.setColumnStretch(2, 1)
         for row, spec in enumerate(self.specs):
-            number = QLabel(f"{row + 1}.")
-            area = QLabel(spec.area)
+            number = PlainLabel(f"{row + 1}.")
+            area = PlainLabel(spec.area)
             area.setTextFormat(Qt.TextFormat.PlainText)
             area.setStyleSheet("color: #1f4e79;")
-            text = QLabel(spec.text + (_("（权重 {w:g}）").format(w=spec.weight) if spec.kind != scoring.TEXT else ""))
+            text = PlainLabel(spec.text + (_("（权重 {w:g}）").format(w=spec.weight) if spec.kind != scoring.TEXT else ""))
             text.setTextFormat(Qt.TextFormat.PlainText)
             text.setWordWrap(True)
             widget = self._input_for(spec)

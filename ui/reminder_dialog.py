@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QTabWidget, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QTabWidget, QVBoxLayout
 
 from warranty_desk.i18n import _
 from warranty_desk.services import visit_reminders
 
 from .analysis_widgets import fill_table, make_table
+from .labels import PlainLabel
 from .signals import bus
 
 
@@ -23,7 +24,7 @@ class ReminderDialog(QDialog):
         self.setWindowTitle(_("回访提醒"))
         self.resize(900, 480)
         layout = QVBoxLayout(self)
-        head = QLabel(_("今天有 {today} 次回访，逾期未做 {overdue} 次，未来 {days} 天还有 {upcoming} 次。").format(
+        head = PlainLabel(_("今天有 {today} 次回访，逾期未做 {overdue} 次，未来 {days} 天还有 {upcoming} 次。").format(
             today=counts["today"], overdue=counts["overdue"], days=data["ahead_days"], upcoming=counts["upcoming"]))
         head.setObjectName("reminderHead")
         head.setStyleSheet("font-size: 15px; padding: 4px;")

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -25,6 +24,7 @@ from warranty_desk.services import analysis
 from warranty_desk.services import projects as project_service
 
 from .analysis_widgets import QuarterChart, fill_table, make_table
+from .labels import PlainLabel
 from .operations import show_error
 
 TITLE = N_("回访分析")
@@ -44,7 +44,7 @@ class ReportPanel(QWidget):
         self.today = today or dt.date.today()
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel(_("统计期间：")))
+        bar.addWidget(PlainLabel(_("统计期间：")))
         self.period = QComboBox()
         self.period.setObjectName("analysisPeriod")
         bar.addWidget(self.period)
@@ -59,7 +59,7 @@ class ReportPanel(QWidget):
             bar.addWidget(b)
         layout.addLayout(bar)
 
-        self.summary = QLabel()
+        self.summary = PlainLabel()
         self.summary.setObjectName("analysisSummary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from warranty_desk.i18n import _, format_date, format_money
 
+from .labels import tooltip
+
 RED = QColor("#c62828")
 ORANGE = QColor("#e65100")
 GREEN = QColor("#2e7d32")
@@ -93,7 +95,7 @@ class RowsModel(QAbstractTableModel):
             return display(column.get(row))
         if role == Qt.ItemDataRole.ToolTipRole:
             text = display(column.get(row))
-            return text if len(text) > 20 else None
+            return tooltip(text) if len(text) > 20 else None
         if role == Qt.ItemDataRole.ForegroundRole and column.color:
             color = column.color(row)
             return QBrush(color) if color is not None else None

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QListWidget,
     QMessageBox,
     QPushButton,
@@ -27,6 +26,7 @@ from warranty_desk.services import deposits as deposit_service
 from warranty_desk.services import fields as core_fields
 
 from .. import forms
+from ..labels import PlainLabel
 from ..operations import mark_write, perform
 from ..table_models import GREEN, ORANGE, RED, Column, RowsModel, make_table, selected_row
 from .base import Page, remember_splitter
@@ -51,14 +51,14 @@ class DepositDialog(forms.FormDialog):
             for pid, code, name, registered in deposit_service.project_choices()
         ]
         f.add("project", _("工程"), forms.combo(projects), required=True)
-        self.state_label = QLabel()
+        self.state_label = PlainLabel()
         self.state_label.setObjectName("depositState")
         self.state_label.setWordWrap(True)
         self.state_label.setStyleSheet(NOTE_STYLE)
         f.layout_.addRow("", self.state_label)
         f.add("settled_price", _("结算价款（元）"), forms.line(20, _("例如 10000000")), required=True, check="money")
         f.add("amount", _("保证金金额（元）"), forms.line(20), required=True, check="money")
-        self.limit_label = QLabel()
+        self.limit_label = PlainLabel()
         self.limit_label.setObjectName("depositLimit")
         self.limit_label.setStyleSheet(NOTE_STYLE)
         f.layout_.addRow("", self.limit_label)
@@ -138,7 +138,7 @@ class DeductionDialog(forms.FormDialog):
         super().__init__(_("从质保金中扣除"), parent)
         self.project_id = row["project_id"]
         f = self.form
-        head = QLabel(_("{code} {name}\n保证金 {amount}，已扣除 {deducted}，余额 {balance}").format(
+        head = PlainLabel(_("{code} {name}\n保证金 {amount}，已扣除 {deducted}，余额 {balance}").format(
             code=row["project_code"], name=row["project_name"], amount=format_money(Decimal(row["amount"])),
             deducted=format_money(Decimal(row["deducted"])), balance=format_money(Decimal(row["balance"]))))
         head.setWordWrap(True)
@@ -152,7 +152,7 @@ class DeductionDialog(forms.FormDialog):
                 text += "  " + _("（不可扣除）")
             options.append((t["number"], text))
         f.add("ticket", _("工单（业主另行委托）"), forms.combo(options), required=True)
-        self.ticket_note = QLabel()
+        self.ticket_note = PlainLabel()
         self.ticket_note.setObjectName("ticketNote")
         self.ticket_note.setWordWrap(True)
         self.ticket_note.setStyleSheet(NOTE_STYLE)
@@ -240,7 +240,7 @@ class DepositsPage(Page):
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(QLabel(_("扣除记录（选中一行查看）")))
+        side_layout.addWidget(PlainLabel(_("扣除记录（选中一行查看）")))
         self.deductions = QListWidget()
         side_layout.addWidget(self.deductions)
         splitter.addWidget(side)
@@ -248,7 +248,7 @@ class DepositsPage(Page):
         splitter.setStretchFactor(1, 1)
         remember_splitter(splitter, "deposits")
         layout.addWidget(splitter, 1)
-        self.summary = QLabel()
+        self.summary = PlainLabel()
         layout.addWidget(self.summary)
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._show_deductions())
         self.view.activated.connect(lambda *_a: self.edit_deposit())

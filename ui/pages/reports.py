@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from warranty_desk.i18n import _, current_locale
 from warranty_desk.rules import ticket_states
@@ -13,6 +13,7 @@ from warranty_desk.services import projects as project_service
 from warranty_desk.services import staff as staff_service
 
 from .. import documents, forms
+from ..labels import PlainLabel
 from .base import Page
 
 
@@ -43,7 +44,7 @@ class ReportsPage(Page):
         layout.setContentsMargins(0, 0, 0, 0)
         prints = QGroupBox(_("打印与导出"))
         row = QHBoxLayout(prints)
-        row.addWidget(QLabel(_("季度：")))
+        row.addWidget(PlainLabel(_("季度：")))
         self.quarter = QComboBox()
         for q in quarters(dt.date.today()):
             year, number = q.split("Q")
@@ -110,16 +111,16 @@ class ReportsPage(Page):
         self.ledger_button.setObjectName("exportLedger")
         row.addWidget(self.ledger_project)
         row.addWidget(self.ledger_state)
-        row.addWidget(QLabel(_("报修日期")))
+        row.addWidget(PlainLabel(_("报修日期")))
         row.addWidget(self.ledger_from)
-        row.addWidget(QLabel("–"))
+        row.addWidget(PlainLabel("–"))
         row.addWidget(self.ledger_to)
         row.addWidget(self.ledger_warranty)
         row.addWidget(self.ledger_sub)
         row.addWidget(self.ledger_button)
         row.addStretch(1)
         outer.addLayout(row)
-        self.ledger_error = QLabel()
+        self.ledger_error = PlainLabel()
         self.ledger_error.setObjectName("ledgerError")
         self.ledger_error.setStyleSheet(forms.ERROR_STYLE)
         self.ledger_error.setWordWrap(True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QPushButton, QVBoxLayout
 
 from warranty_desk.i18n import _
 from warranty_desk.rules import visit_states as vs
 from warranty_desk.services import visits as visit_service
 
+from ..labels import PlainLabel
 from ..operations import mark_write
 from ..signals import bus
 from ..table_models import GREEN, GREY, RED, Column, RowsModel, make_table, selected_row
@@ -35,12 +36,12 @@ class VisitsPage(Page):
         self.status_filter.addItem(_("全部状态"), "")
         for key, name in vs.NAMES.items():
             self.status_filter.addItem(_(name), key)
-        bar.addWidget(QLabel(_("从")))
+        bar.addWidget(PlainLabel(_("从")))
         bar.addWidget(self.date_from)
-        bar.addWidget(QLabel(_("到")))
+        bar.addWidget(PlainLabel(_("到")))
         bar.addWidget(self.date_to)
         bar.addWidget(self.status_filter)
-        self.error = QLabel()
+        self.error = PlainLabel()
         self.error.setStyleSheet("color: #c62828;")
         bar.addWidget(self.error)
         bar.addStretch(1)
@@ -70,7 +71,7 @@ class VisitsPage(Page):
         self.view = make_table(self.model, "visits")
         self.view.activated.connect(self._open)
         layout.addWidget(self.view)
-        self.count_label = QLabel()
+        self.count_label = PlainLabel()
         layout.addWidget(self.count_label)
         for w in (self.date_from, self.date_to):
             w.dateChanged.connect(lambda _d: self.load())

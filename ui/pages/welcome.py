@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from warranty_desk.i18n import _
 from warranty_desk.services import demo
 
+from ..labels import PlainLabel
 from ..operations import run_background
 from ..signals import bus
 
@@ -17,10 +18,10 @@ class WelcomePage(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        title = QLabel(_("欢迎使用保修台"))
+        title = PlainLabel(_("欢迎使用保修台"))
         title.setStyleSheet("font-size: 26px; font-weight: bold;")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text = QLabel(_("数据库中还没有工程。您可以先装入一个演示用的施工单位（29个工程、约900户业主、回访和维修记录），"
+        text = PlainLabel(_("数据库中还没有工程。您可以先装入一个演示用的施工单位（29个工程、约900户业主、回访和维修记录），"
                         "熟悉程序后再换成自己的数据；也可以直接从 Excel 表格导入工程，或手工新建工程。"))
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
