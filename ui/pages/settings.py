@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -31,6 +30,7 @@ from warranty_desk.services import staff as staff_service
 from warranty_desk.services import tickets as ticket_service
 
 from .. import forms
+from ..labels import PlainLabel
 from ..operations import call, mark_write, perform, show_error
 from ..signals import bus
 from ..table_models import GREY, ORANGE, RED, ROW_ROLE, Column, RowsModel, make_table, selected_row
@@ -51,7 +51,7 @@ class RegionDialog(forms.FormDialog):
                            ("cooling_start", _("供冷期开始")), ("cooling_end", _("供冷期结束")),
                            ("rainy_start", _("雨季开始"))):
             f.add(key, label, forms.line(5, "11-15"), required=key in ("cooling_start", "cooling_end", "rainy_start"))
-        note = QLabel(_("没有集中供暖的地区，采暖期两项都留空。"))
+        note = PlainLabel(_("没有集中供暖的地区，采暖期两项都留空。"))
         self.body.addWidget(note)
         if region is not None:
             f.load({k: getattr(region, k) or "" for k in ("name", "heating_start", "heating_end", "cooling_start",
@@ -107,7 +107,7 @@ class SubcontractorTickets(QWidget):
         self.subcontractor_id: int | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.summary = QLabel()
+        self.summary = PlainLabel()
         self.summary.setObjectName("subTicketSummary")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)  # a firm's name is shown as typed
         self.summary.setWordWrap(True)
@@ -187,7 +187,16 @@ class SettingsPage(Page):
         choose_row.addWidget(choose)
         choose_row.addStretch(1)
         f.layout_.addRow("", choose_row)
-        f.add("clerk_name", _("当前操作员"), forms.line(100))
+        # who works on this PC is kept on the PC (services/operator.py), not among the office's settings
+        operator_row = QHBoxLayout()
+        self.operator_label = PlainLabel()
+        self.operator_label.setObjectName("settingsOperator")
+        change_operator = QPushButton(_("更换操作员…"))
+        change_operator.clicked.connect(self._change_operator)
+        operator_row.addWidget(self.operator_label)
+        operator_row.addWidget(change_operator)
+        operator_row.addStretch(1)
+        f.layout_.addRow(_("本机操作员"), operator_row)
         f.add("period_end_convention", _("保修期截止日算法"), forms.combo(CONVENTIONS))
         f.add("count_season_under_way", _("采暖期计算"), QCheckBox(_("竣工时正在进行的采暖期也计入")))
         f.add("card_layout", _("保修卡版式"), forms.combo([("a4_grid", _("A4 多张（带裁切线）")), ("a5", _("A5 每页一张"))]))
@@ -204,9 +213,9 @@ class SettingsPage(Page):
         sla = QGroupBox(_("报修处理时限（小时）"))
         grid = QGridLayout(sla)
         for col, (_key, name) in enumerate(SLA_STEPS, 1):
-            grid.addWidget(QLabel(name), 0, col)
+            grid.addWidget(PlainLabel(name), 0, col)
         for row, urgency in enumerate(sla_rules.URGENCIES, 1):
-            grid.addWidget(QLabel(_(urgency)), row, 0)
+            grid.addWidget(PlainLabel(_(urgency)), row, 0)
             for col, (key, _name) in enumerate(SLA_STEPS, 1):
                 box = QSpinBox()
                 box.setRange(1, 24 * 90)
@@ -214,7 +223,7 @@ class SettingsPage(Page):
                 box.valueChanged.connect(self._sla_changed)
                 grid.addWidget(box, row, col)
                 self.sla_boxes[(urgency, key)] = box
-        self.sla_error = QLabel()
+        self.sla_error = PlainLabel()
         self.sla_error.setStyleSheet(forms.ERROR_STYLE)
         grid.addWidget(self.sla_error, 3, 0, 1, 4)
         f.alias("sla", "company_name")
@@ -249,7 +258,8 @@ class SettingsPage(Page):
             Column(_("地区"), lambda r: r.name, 100),
             Column(_("采暖期"), lambda r: f"{r.heating_start} → {r.heating_end}" if r.heating_start else _("无集中供暖"), 140),
             Column(_("供冷期"), lambda r: f"{r.cooling_start} → {r.cooling_end}", 140),
-            Column(_("雨季开始"), lambda r: r.rainy_start),
+            Column(_("雨季开始"), lambda r: r.rainy_start, 80),
+            Column(_("采暖期依据"), lambda r: r.note),
         ])
         self.region_view = make_table(self.region_model, "regions")
         self.tabs.addTab(self._table_tab(self.region_view, self._edit_region), _("地区季节表"))
@@ -325,6 +335,7 @@ class SettingsPage(Page):
                 box.setValue(int(values["sla"][urgency][key]))
             self._loading_sla = False
             self._sla_dirty = False
+        self._show_operator()
         self.region_model.set_rows(settings_service.regions())
         self.staff_model.set_rows(staff_service.list_staff())
         current = selected_row(self.sub_view)
@@ -356,9 +367,6 @@ class SettingsPage(Page):
 
         def write():
             settings_service.set_many(values)
-            from warranty_desk.services import audit
-
-            audit.set_clerk(values.get("clerk_name"))
 
         self.form.clear_errors()
         try:
@@ -377,6 +385,22 @@ class SettingsPage(Page):
         if values.get("language", old_language) != old_language:
             QMessageBox.information(self, _("界面语言"), _("新的界面语言在重新启动保修台后生效。"))
         return True
+
+    def _change_operator(self) -> None:
+        window = self.window()
+        if hasattr(window, "change_operator"):
+            window.change_operator()
+        else:
+            from ..operator_dialog import change_operator
+
+            change_operator(self)
+        self._show_operator()
+
+    def _show_operator(self) -> None:
+        from warranty_desk.services import operator
+
+        shared = operator.asks_each_start()
+        self.operator_label.setText(operator.current() + ("　" + _("（本机多人共用，每次启动时选择）") if shared else ""))
 
     def _about(self) -> None:
         from ..about_dialog import AboutDialog

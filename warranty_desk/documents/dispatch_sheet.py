@@ -14,6 +14,7 @@ from ..i18n import gettext_for
 from ..models import Ticket, TicketEvent
 from ..rules import ticket_states as st
 from ..rules.categories import CATEGORIES
+from ..services.audit import current_user
 from ..services.tickets import get_ticket
 from . import data, texts
 from .forms import WIDTH, MinHeight, _build, _choices, _grid
@@ -87,7 +88,7 @@ def build_dispatch_sheet(ticket, path, lang: str = "zh_CN") -> Path:
         note += _("本单为保修期外维修，须业主先确认报价后再施工。")
     story = [
         M(para_text(comp.name), "subtitle"), M(para_text(_("派工单")), "title"),
-        plain_table([[M(para_text(_("派工人：{who}").format(who=dispatched_by or comp.clerk)), "small"),
+        plain_table([[M(para_text(_("派工人：{who}").format(who=dispatched_by or current_user())), "small"),
                       M(para_text(_("编号：{n}").format(n=t.number)), "right")]], [WIDTH / 2, WIDTH / 2]),
         Spacer(1, 2 * mm),
         _grid(pairs),

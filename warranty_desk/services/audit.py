@@ -18,7 +18,9 @@ from playhouse.shortcuts import model_to_dict
 from .. import audit_chain
 from ..models import AuditLog, database_proxy
 
-_clerk_name: str | None = None
+_clerk_name: str | None = None  # the operator chosen in the window (services/operator.py)
+_UNREAD = object()
+_pc_operator = _UNREAD  # this PC's last operator (config file), read once when first needed
 # who acts in this request or thread when it is not this PC's clerk: a paired phone's person and device
 _acting: contextvars.ContextVar[str | None] = contextvars.ContextVar("wd_acting_as", default=None)
 # ids of the audit rows this process wrote, so a desktop's change poll skips its own writes (services.changes)
@@ -30,9 +32,19 @@ _written_in = [lambda: None]  # (a weak reference to) the database those ids bel
 
 
 def set_clerk(name: str | None) -> None:
-    """The clerk chosen in the program; otherwise the OS user is recorded."""
+    """The operator chosen in the program (services/operator.py); otherwise see `current_user`."""
     global _clerk_name
     _clerk_name = (name or "").strip() or None
+
+
+def _this_pcs_operator() -> str | None:
+    """The operator last chosen in the window on this PC (the command line writes that name too)."""
+    global _pc_operator
+    if _pc_operator is _UNREAD:
+        from .. import config
+
+        _pc_operator = str(config.load().get("operator") or "").strip() or None
+    return _pc_operator
 
 
 @contextlib.contextmanager
@@ -46,6 +58,9 @@ def acting_as(name: str):
 
 
 def current_user() -> str:
+    """Who acts — the one place every history line, audit row and printed form takes the name from:
+    a paired phone's person (acting_as), else the operator chosen in the window, else
+    WARRANTY_DESK_USER, else this PC's last operator, else the operating-system account."""
     acting = _acting.get()
     if acting:
         return acting
@@ -54,6 +69,9 @@ def current_user() -> str:
     env = os.environ.get("WARRANTY_DESK_USER")
     if env:
         return env
+    pc_operator = _this_pcs_operator()
+    if pc_operator:
+        return pc_operator
     try:
         return getpass.getuser()
     except Exception:  # no login name (some services, containers)

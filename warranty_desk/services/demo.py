@@ -27,6 +27,7 @@ from .handover import handover
 from .projects import create_project
 from .visit_records import fill_demo_record
 
+DEMO_CLERK = "王芳"  # the demo office's 资料员, who recorded its history
 STAFF = [("李强", "项目经理"), ("王芳", "资料员"), ("张伟", "维修主管"), ("刘洋", "回访专员"),
          ("陈静", "质量部"), ("赵磊", "项目经理"), ("孙丽", "回访专员")]
 SUBCONTRACTORS = [
@@ -347,7 +348,8 @@ def build_demo(today: dt.date | None = None, seed: int = 2026) -> dict:
     if Project.select().exists():
         raise ValidationError("数据库中已有工程数据，演示数据只能装入空数据库")
     rng = random.Random(seed)
-    with database_proxy.atomic():
+    # the demo's past is its own people's work: its 资料员 recorded it, not whoever loads the demo
+    with audit.acting_as(DEMO_CLERK), database_proxy.atomic():
         settings.set_many({
             "company_name": "华建第三工程有限公司",
             "company_address": "北京市海淀区学院路38号华建大厦",
