@@ -75,7 +75,11 @@ def main() -> int:
     open_database(str(work / "demo.db"))
     settings.ensure_defaults()
     build_demo()
+    from warranty_desk.services import operator
+
+    operator.set_for_this_process("王芳")  # the operator chosen at the start, shown in the status bar
     window = window_on(work / "demo.db")
+    settle(40)
     for w in app.topLevelWidgets():  # the start-up reminder
         if w is not window and w.isVisible():
             w.close()
@@ -107,7 +111,41 @@ def main() -> int:
         dialog.close()
 
     window.go(3)
-    dialog_shot(TicketDialog(window, project_id=Project.select().first().id), "05b-ticket-intake")
+    # the intake, caller first: the last four digits of an owner's mobile, the owner chosen
+    from warranty_desk.models import Ticket, Unit
+
+    owner = Unit.select().where(Unit.owner_phone != "").order_by(Unit.id).first()
+    intake = TicketDialog(window)
+    intake.caller_search.setText(owner.owner_phone[-4:])
+    intake.find_callers()
+    intake.move(140, 24)
+    intake.show()
+    intake.raise_()
+    shoot("05b-ticket-intake-search")
+    intake._caller_enter()
+    category = intake.form.widgets["category"]
+    category.setCurrentIndex(category.findData("exterior_wall_seepage"))
+    intake.form.widgets["description"].setPlainText("客厅外墙内侧墙面潮湿、起皮，下雨后更明显")
+    shoot("05b-ticket-intake")
+    intake.form.dirty = False
+    intake.close()
+    # a ticket window: one under way, and one whose description runs to 2,000 characters
+    from ui.ticket_window import TicketView
+
+    def ticket_shot(ticket_id: int, name: str) -> None:
+        view = TicketView(ticket_id, window)
+        view.move(93, 24)
+        view.show()
+        view.raise_()
+        shoot(name)
+        view.close()
+
+    busy = Ticket.select().where(Ticket.state == "维修中").order_by(Ticket.id).first()  # i18n: data
+    ticket_shot(busy.id, "05c-ticket-window")
+    long = Ticket.select().where(Ticket.state == "已关闭").order_by(Ticket.id).first()  # i18n: data
+    text = "卫生间吊顶渗水，楼上业主称已自行检查无漏水；" * 90 + "WC-ceiling-leak-" * 40
+    Ticket.update(description=text[:2000]).where(Ticket.id == long.id).execute()
+    ticket_shot(long.id, "05d-ticket-window-long")
     visit = Visit.select().where((Visit.status == "done") & Visit.template.is_null(False)).order_by(Visit.id.desc()).first()
     dialog_shot(VisitDialog(visit.id, window), "06-visit-form")
     window.close()

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDateTimeEdit,
     QDialog,
@@ -26,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from warranty_desk.i18n import _
 from warranty_desk.services import fields as core_fields
+
+from .labels import PlainLabel
 
 ERROR_STYLE = "color: #c62828; font-size: 12px;"
 BAD_FIELD_STYLE = "border: 1px solid #c62828;"
@@ -75,7 +78,7 @@ class FieldForm(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(1)
         box.addWidget(widget)
-        error = QLabel()
+        error = PlainLabel()
         error.setStyleSheet(ERROR_STYLE)
         error.setWordWrap(True)
         error.setObjectName(f"error_{key}")
@@ -176,7 +179,48 @@ class FieldForm(QWidget):
             self._set_error(key, "")
 
 
+class ChoiceBox(QComboBox):
+    """A long choice list the clerk can type into: the items containing what is typed are offered
+    (工程 by code or name, 房号 by any part), at most 15 rows at a time. Its value is the data of the
+    item whose text is shown; text that names no item is handed on as typed (the core then says what
+    is wrong with it), never dropped."""
+
+    def __init__(self, options=(), placeholder: str = "", parent=None):
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMaxVisibleItems(15)
+        for value, text in options:
+            self.addItem(text, value)
+        completer = QCompleter(self.model(), self)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setMaxVisibleItems(15)
+        self.setCompleter(completer)
+        if self.findData(None) < 0:
+            self.setCurrentIndex(-1)  # nothing chosen until the clerk chooses
+        if placeholder:
+            self.lineEdit().setPlaceholderText(placeholder)
+
+    def value(self):
+        text = self.currentText().strip()
+        index = self.findText(text, Qt.MatchFlag.MatchExactly)
+        if index >= 0:
+            return self.itemData(index)
+        return text or None
+
+    def set_value(self, value) -> None:
+        index = self.findData(value)
+        if index >= 0:
+            self.setCurrentIndex(index)
+        else:
+            self.setEditText("" if value is None else str(value))
+
+
 def widget_value(widget: QWidget):
+    if isinstance(widget, ChoiceBox):
+        return widget.value()
     if isinstance(widget, QLineEdit):
         return widget.text().strip()
     if isinstance(widget, QPlainTextEdit):
@@ -197,7 +241,9 @@ def widget_value(widget: QWidget):
 
 
 def set_widget_value(widget: QWidget, value) -> None:
-    if isinstance(widget, QLineEdit):
+    if isinstance(widget, ChoiceBox):
+        widget.set_value(value)
+    elif isinstance(widget, QLineEdit):
         if isinstance(value, dt.date):
             value = value.isoformat()
         widget.setText("" if value is None else str(value))

@@ -8,21 +8,22 @@ from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from warranty_desk.i18n import N_, _
+from warranty_desk.services import operator, session
 from warranty_desk.services import search as search_service
-from warranty_desk.services import session
 from warranty_desk.services.projects import count_projects
 
+from .labels import PlainLabel, tooltip
 from .signals import bus
 
 SIDEBAR_STYLE = """
@@ -139,7 +140,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setStyleSheet(SIDEBAR_STYLE)
         self.sidebar.setFixedWidth(150)
-        title = QLabel(_("保修台"))
+        title = PlainLabel(_("保修台"))
         title.setStyleSheet("background: #263238; color: white; font-size: 20px; font-weight: bold; padding: 14px 16px;")
         side = QVBoxLayout()
         side.setSpacing(0)
@@ -150,7 +151,7 @@ class MainWindow(QMainWindow):
         right = QVBoxLayout()
         right.setContentsMargins(10, 8, 10, 4)
         top = QHBoxLayout()
-        self.page_title = QLabel()
+        self.page_title = PlainLabel()
         self.page_title.setStyleSheet("font-size: 18px; font-weight: bold;")
         top.addWidget(self.page_title)
         top.addStretch(1)
@@ -191,7 +192,13 @@ class MainWindow(QMainWindow):
         self.search_box.installEventFilter(self)
         self.popup.installEventFilter(self)
 
-        self.db_label = QLabel()
+        self.operator_button = QPushButton()
+        self.operator_button.setObjectName("operatorButton")
+        self.operator_button.setFlat(True)
+        self.operator_button.setToolTip(_("写进处理记录、修改记录和打印单据的姓名；点击更换操作员"))
+        self.operator_button.clicked.connect(self.change_operator)
+        self.statusBar().addPermanentWidget(self.operator_button)
+        self.db_label = PlainLabel()
         self.statusBar().addPermanentWidget(self.db_label)
         self.sidebar.blockSignals(True)
         self.sidebar.setCurrentRow(0)
@@ -240,6 +247,15 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         self.db_label.setText(_("数据库：{path}").format(path=session.location()))
+        self.operator_button.setText(_("操作员：{name}").format(name=operator.current()))
+
+    def change_operator(self) -> None:
+        from .operator_dialog import change_operator
+
+        name = change_operator(self)
+        if name:
+            self._update_status()
+            self.show_status(_("现在的操作员：{name}").format(name=name))
 
     # navigation ---------------------------------------------------------------------------
     def current_page(self):
@@ -312,6 +328,7 @@ class MainWindow(QMainWindow):
         kinds = {"project": _("工程"), "unit": _("业主"), "ticket": _("工单")}
         for hit in hits:
             item = QListWidgetItem(f"[{kinds[hit.kind]}] {hit.title}    {hit.detail}")
+            item.setToolTip(tooltip(f"{hit.title}\n{hit.detail}"))
             item.setData(Qt.ItemDataRole.UserRole, (hit.kind, hit.id, hit.project_id))
             self.popup.addItem(item)
         if not hits:
@@ -323,10 +340,16 @@ class MainWindow(QMainWindow):
         self.popup.raise_()
 
     def _place_popup(self) -> None:
+        """Under the search box, right-aligned with it and kept inside the window (the box sits at the
+        window's right edge: a wider list grows to the left, never past the edge)."""
         box = self.search_box
-        pos = box.mapTo(self.centralWidget(), box.rect().bottomLeft())
+        area = self.centralWidget().rect()
+        right = box.mapTo(self.centralWidget(), box.rect().bottomRight())
+        width = min(max(box.width(), 560), area.width() - 8)
         rows = min(self.popup.count(), 12)
-        self.popup.setGeometry(pos.x(), pos.y() + 2, max(box.width(), 460), rows * 28 + 6)
+        height = min(rows * 28 + 6, area.height() - right.y() - 8)
+        x = max(4, min(right.x() - width + 1, area.width() - width - 4))
+        self.popup.setGeometry(x, right.y() + 2, width, max(height, 34))
 
     def _search_enter(self) -> None:
         self.search_timer.stop()
@@ -340,8 +363,9 @@ class MainWindow(QMainWindow):
             return
         kind, record_id, project_id = data
         self.popup.hide()
-        if kind == "unit":
-            self.open_record("unit", project_id)
+        if kind == "unit":  # the owner's project, on its 住户 tab with the owner's row marked
+            if self.go(2):
+                self.page(N_("工程项目")).open_project(project_id, tab="units", unit_id=record_id)
         else:
             self.open_record(kind, record_id)
 

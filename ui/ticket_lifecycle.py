@@ -6,31 +6,34 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDateTimeEdit,
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
-    QLabel,
     QLineEdit,
-    QListWidget,
     QPushButton,
     QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from warranty_desk.i18n import _, current_locale
+from warranty_desk.i18n import _, current_locale, format_money
 from warranty_desk.rules import responsibility as resp
 from warranty_desk.rules import satisfaction
 from warranty_desk.rules import ticket_states as st
 from warranty_desk.services import staff as staff_service
 from warranty_desk.services import tickets as service
 
+from .labels import PlainLabel
 from .operations import is_read_only, mark_write, perform
 from .signals import bus
 from .signature_pad import SignaturePad
@@ -51,6 +54,11 @@ def _moment(edit: QDateTimeEdit) -> dt.datetime:
 
 
 class LifecyclePanel(QWidget):
+    """处理: the next step's actions only. A group whose actions the ticket's state does not allow is
+    hidden (or, where it still informs — the costs of a closed ticket —, shown with its buttons
+    disabled); which actions a state allows comes from the core (rules.ticket_states.actions, in the
+    ticket's detail), never decided here."""
+
     def __init__(self, ticket_id: int, parent=None):
         super().__init__(parent)
         self.ticket_id = ticket_id
@@ -59,15 +67,17 @@ class LifecyclePanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(scroll)
         body = QWidget()
         scroll.setWidget(body)
         layout = QVBoxLayout(body)
 
         # state
-        box = QGroupBox(_("状态"))
+        self.state_box = box = QGroupBox(_("下一步"))
         form = QFormLayout(box)
-        self.state_label = QLabel()
+        self.state_label = PlainLabel()
+        self.state_label.setWordWrap(True)
         form.addRow(_("当前状态"), self.state_label)
         self.next_state = QComboBox()
         self.next_state.setObjectName("nextState")
@@ -84,16 +94,25 @@ class LifecyclePanel(QWidget):
         self.move_button.clicked.connect(self.move)
         form.addRow("", self.move_button)
         layout.addWidget(box)
+        self.finished_label = PlainLabel()
+        self.finished_label.setObjectName("finishedNote")
+        self.finished_label.setWordWrap(True)
+        self.finished_label.setStyleSheet("color: #455a64; padding: 4px;")
+        layout.addWidget(self.finished_label)
 
         # dispatch
-        box = QGroupBox(_("派工"))
-        form = QFormLayout(box)
+        self.dispatch_box = box = QGroupBox(_("派工"))
+        box_layout = QVBoxLayout(box)
+        self.assign_rows = QWidget()  # only while someone may be (re)assigned
+        form = QFormLayout(self.assign_rows)
+        form.setContentsMargins(0, 0, 0, 0)
         self.staff = QComboBox()
         self.staff.setObjectName("staff")
         self.sub = QComboBox()
         self.sub.setObjectName("subcontractor")
         form.addRow(_("维修人员"), self.staff)
         form.addRow(_("分包单位"), self.sub)
+        box_layout.addWidget(self.assign_rows)
         self.dispatch_button = QPushButton(_("派工"))
         self.dispatch_button.setObjectName("dispatch")
         self.dispatch_button.clicked.connect(self.dispatch)
@@ -105,85 +124,116 @@ class LifecyclePanel(QWidget):
         dispatch_row.addWidget(self.dispatch_button)
         dispatch_row.addWidget(self.print_dispatch_button)
         dispatch_row.addStretch(1)
-        form.addRow("", dispatch_row)
+        box_layout.addLayout(dispatch_row)
         layout.addWidget(box)
 
         # responsibility and money
-        box = QGroupBox(_("责任与费用"))
+        self.money_box = box = QGroupBox(_("责任与费用"))
         form = QFormLayout(box)
         cause_row = QHBoxLayout()
         self.cause = QComboBox()
         self.cause.setObjectName("cause")
         self.cause.addItem(_("（请选择）"), "")
         for cause in resp.CAUSE_CLASSES:
-            self.cause.addItem(cause, cause)
+            self.cause.addItem(_(cause), cause)
         self.cause_button = QPushButton(_("确定责任"))
         self.cause_button.setObjectName("setCause")
         self.cause_button.clicked.connect(self.set_cause)
         cause_row.addWidget(self.cause, 1)
         cause_row.addWidget(self.cause_button)
         form.addRow(_("责任类别"), cause_row)
-        self.allocation = QLabel()
+        self.allocation = PlainLabel()
         self.allocation.setWordWrap(True)
         form.addRow("", self.allocation)
-        quote_row = QHBoxLayout()
+        self.quote_row = QWidget()
+        quote_row = QHBoxLayout(self.quote_row)
+        quote_row.setContentsMargins(0, 0, 0, 0)
         self.quote = QLineEdit()
         self.quote.setObjectName("quote")
         self.quote.setPlaceholderText(_("报价金额（元）"))
-        quote_button = QPushButton(_("登记报价"))
-        quote_button.clicked.connect(self.set_quote)
-        accept = QPushButton(_("业主接受"))
-        accept.setObjectName("acceptQuote")
-        accept.clicked.connect(lambda: self.answer_quote(True))
-        refuse = QPushButton(_("业主拒绝"))
-        refuse.clicked.connect(lambda: self.answer_quote(False))
-        for w in (self.quote, quote_button, accept, refuse):
+        self.quote_button = QPushButton(_("登记报价"))
+        self.quote_button.setObjectName("setQuote")
+        self.quote_button.clicked.connect(self.set_quote)
+        self.accept_button = QPushButton(_("业主接受"))
+        self.accept_button.setObjectName("acceptQuote")
+        self.accept_button.clicked.connect(lambda: self.answer_quote(True))
+        self.refuse_button = QPushButton(_("业主拒绝"))
+        self.refuse_button.setObjectName("refuseQuote")
+        self.refuse_button.clicked.connect(lambda: self.answer_quote(False))
+        for w in (self.quote, self.quote_button, self.accept_button, self.refuse_button):
             quote_row.addWidget(w)
-        form.addRow(_("报价"), quote_row)
-        self.quote_state = QLabel()
+        self.quote_caption = PlainLabel(_("报价"))
+        form.addRow(self.quote_caption, self.quote_row)
+        self.quote_state = PlainLabel()
         form.addRow("", self.quote_state)
-        cost_row = QHBoxLayout()
+        self.cost_row = QWidget()
+        cost_row = QHBoxLayout(self.cost_row)
+        cost_row.setContentsMargins(0, 0, 0, 0)
         self.cost_kind = QComboBox()
         for kind in service.COST_KINDS:
-            self.cost_kind.addItem(kind, kind)
+            self.cost_kind.addItem(_(kind), kind)
         self.cost_text = QLineEdit()
         self.cost_text.setObjectName("costText")
         self.cost_text.setPlaceholderText(_("说明，例如：防水卷材"))
         self.cost_amount = QLineEdit()
         self.cost_amount.setObjectName("costAmount")
         self.cost_amount.setPlaceholderText(_("金额"))
+        self.cost_amount.setMaximumWidth(90)
         self.cost_bearer = QComboBox()
         self.cost_bearer.addItem(_("按责任类别"), None)
         for bearer in resp.BEARERS:
-            self.cost_bearer.addItem(bearer, bearer)
-        add_cost = QPushButton(_("添加费用"))
-        add_cost.setObjectName("addCost")
-        add_cost.clicked.connect(self.add_cost)
-        for w in (self.cost_kind, self.cost_text, self.cost_amount, self.cost_bearer, add_cost):
+            self.cost_bearer.addItem(_(bearer), bearer)
+        self.add_cost_button = QPushButton(_("添加费用"))
+        self.add_cost_button.setObjectName("addCost")
+        self.add_cost_button.clicked.connect(self.add_cost)
+        for w in (self.cost_kind, self.cost_text, self.cost_amount, self.cost_bearer, self.add_cost_button):
             cost_row.addWidget(w)
-        form.addRow(_("费用"), cost_row)
-        self.costs = QListWidget()
-        self.costs.setMaximumHeight(90)
+        cost_row.setStretch(1, 1)
+        self.cost_caption = PlainLabel(_("费用"))
+        form.addRow(self.cost_caption, self.cost_row)
+        self.costs = QTableWidget(0, 4)
+        self.costs.setObjectName("costLines")
+        self.costs.setHorizontalHeaderLabels([_("类别"), _("说明"), _("金额"), _("承担方")])
+        self.costs.verticalHeader().hide()
+        self.costs.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.costs.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.costs.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in (0, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.costs.setMaximumHeight(130)
         form.addRow("", self.costs)
-        pay_row = QHBoxLayout()
+        self.cost_totals = PlainLabel()
+        self.cost_totals.setObjectName("costTotals")
+        self.cost_totals.setWordWrap(True)
+        self.cost_totals.setStyleSheet("font-weight: bold;")
+        form.addRow("", self.cost_totals)
+        self.pay_row = QWidget()
+        pay_row = QHBoxLayout(self.pay_row)
+        pay_row.setContentsMargins(0, 0, 0, 0)
         self.pay_amount = QLineEdit()
         self.pay_amount.setPlaceholderText(_("收款金额"))
-        pay_button = QPushButton(_("登记业主付款"))
-        pay_button.clicked.connect(self.record_payment)
+        self.pay_button = QPushButton(_("登记业主付款"))
+        self.pay_button.setObjectName("recordPayment")
+        self.pay_button.clicked.connect(self.record_payment)
         pay_row.addWidget(self.pay_amount)
-        pay_row.addWidget(pay_button)
-        form.addRow(_("收款"), pay_row)
+        pay_row.addWidget(self.pay_button)
+        self.pay_caption = PlainLabel(_("收款"))
+        form.addRow(self.pay_caption, self.pay_row)
         layout.addWidget(box)
 
         # sign-off
-        box = QGroupBox(_("业主验收签字"))
+        self.signoff_box = box = QGroupBox(_("业主验收签字"))
         form = QVBoxLayout(box)
-        self.signoff_state = QLabel()
+        self.signoff_state = PlainLabel()
         self.signoff_state.setWordWrap(True)
         form.addWidget(self.signoff_state)
+        self.signoff_tools = QWidget()
+        tools = QVBoxLayout(self.signoff_tools)
+        tools.setContentsMargins(0, 0, 0, 0)
         self.pad = SignaturePad()
         self.pad.setObjectName("signaturePad")
-        form.addWidget(self.pad)
+        tools.addWidget(self.pad)
         row = QHBoxLayout()
         self.signer = QLineEdit()
         self.signer.setObjectName("signer")
@@ -198,20 +248,21 @@ class LifecyclePanel(QWidget):
         row.addWidget(self.signer, 1)
         row.addWidget(self.satisfaction)
         row.addWidget(clear)
-        form.addLayout(row)
+        tools.addLayout(row)
         row = QHBoxLayout()
         self.sign_button = QPushButton(_("签字确认并关闭工单"))
         self.sign_button.setObjectName("signAndClose")
         self.sign_button.clicked.connect(self.sign_on_screen)
-        paper = QPushButton(_("纸质签字（附扫描件）…"))
-        paper.setObjectName("paperSignoff")
-        paper.clicked.connect(self.sign_on_paper)
-        refused = QPushButton(_("业主拒签…"))
-        refused.setObjectName("refusedSignoff")
-        refused.clicked.connect(self.refused)
-        for w in (self.sign_button, paper, refused):
+        self.paper_button = QPushButton(_("纸质签字（附扫描件）…"))
+        self.paper_button.setObjectName("paperSignoff")
+        self.paper_button.clicked.connect(self.sign_on_paper)
+        self.refused_button = QPushButton(_("业主拒签…"))
+        self.refused_button.setObjectName("refusedSignoff")
+        self.refused_button.clicked.connect(self.refused)
+        for w in (self.sign_button, self.paper_button, self.refused_button):
             row.addWidget(w)
-        form.addLayout(row)
+        tools.addLayout(row)
+        form.addWidget(self.signoff_tools)
         layout.addWidget(box)
         layout.addStretch(1)
 
@@ -225,13 +276,24 @@ class LifecyclePanel(QWidget):
         if changes.touches_record("ticket", self.ticket_id) or changes.touches(*TICKET_PARTS):
             self.load()
 
+    def allows(self, action: str) -> bool:
+        """Whether the ticket's state allows `action` (the core's answer) and the database is writable."""
+        return action in self.detail.get("actions", ()) and not is_read_only()
+
     def load(self) -> None:
         d = self.detail = service.ticket_detail(self.ticket_id)
-        self.state_label.setText(f'{d["state"]}（{d["sla_text"]}）' if d["state"] != d["sla_text"] else d["state"])
+        state = _(d["state"])
+        sla_text = _(d["sla_text"])
+        self.state_label.setText(f"{state}（{sla_text}）" if d["state"] != d["sla_text"] else state)
         self.next_state.clear()
-        for state in d["next_states"]:
-            self.next_state.addItem(state, state)
+        for target in d["next_states"]:
+            self.next_state.addItem(_(target), target)
         self.move_button.setEnabled(bool(d["next_states"]) and not is_read_only())
+        self.state_box.setVisible(bool(d["next_states"]))
+        if not d["next_states"]:
+            self.finished_label.setText(_("工单已“{state}”，不需要再处理。").format(state=state))
+        self.finished_label.setVisible(not d["next_states"])
+
         for box, rows, current in (
             (self.staff, staff_service.staff_choices(active_only=True), d["assignee"]),
             (self.sub, [(s.id, s.name) for s in staff_service.subcontractor_choices(active_only=True)],
@@ -243,32 +305,96 @@ class LifecyclePanel(QWidget):
                 box.addItem(name, rid)
             if current:
                 box.setCurrentIndex(max(box.findText(current), 0))
-        if not d["subcontractor"]:
+        if not d["subcontractor"] and self.allows(st.DISPATCH):
             responsible = service.responsible_subcontractor(self.ticket_id)
             if responsible is not None:
                 self.sub.setCurrentIndex(max(self.sub.findData(responsible.id), 0))
-        self.dispatch_button.setEnabled(st.can_dispatch(d["state"]) and not is_read_only())
+        can_dispatch = self.allows(st.DISPATCH)
+        for widget in (self.staff, self.sub, self.dispatch_button):
+            widget.setEnabled(can_dispatch)
+        self.assign_rows.setVisible(can_dispatch)
+        self.dispatch_button.setVisible(can_dispatch)
+        self.print_dispatch_button.setEnabled(st.PRINT_DISPATCH in d["actions"])
+        self.dispatch_box.setVisible(can_dispatch or st.PRINT_DISPATCH in d["actions"])
+
+        can_cause = self.allows(st.CAUSE)
         self.cause.setCurrentIndex(max(self.cause.findData(d["cause_class"]), 0))
-        self.allocation.setText(d["allocation"] + (f"（{_('承担方')}：{d['payer']}）" if d["payer"] else ""))
+        self.cause.setEnabled(can_cause)
+        self.cause_button.setEnabled(can_cause)
+        self.allocation.setText(d["allocation"] + (f"（{_('承担方')}：{_(d['payer'])}）" if d["payer"] else ""))
         quote = d["quote_amount"]
         answer = {True: _("业主已接受"), False: _("业主已拒绝"), None: _("待业主答复")}[d["quote_accepted"]]
-        self.quote_state.setText(_("报价 {q} 元，{a}").format(q=quote, a=answer) if quote else _("未报价"))
-        self.costs.clear()
-        for c in d["cost_lines"]:
-            self.costs.addItem(_("{kind}  {description}  {amount} 元  {borne_by}").format(
-                kind=_(c["kind"]), description=c["description"], amount=c["amount"], borne_by=_(c["borne_by"])))
-        for p in d["payments"]:
-            self.costs.addItem(_("业主付款 {a} 元  {on}  {by}").format(a=p["amount"], on=p["received_on"], by=p["received_by"]))
+        self.quote_state.setText(_("报价 {q} 元，{a}").format(q=quote, a=answer) if quote else "")
+        can_quote, can_answer = self.allows(st.QUOTE), self.allows(st.ANSWER_QUOTE)
+        for widget in (self.quote, self.quote_button):
+            widget.setEnabled(can_quote)
+        for widget in (self.accept_button, self.refuse_button):
+            widget.setEnabled(can_answer)
+        show_quote = st.QUOTE in d["actions"]
+        self.quote_row.setVisible(show_quote)
+        self.quote_caption.setVisible(show_quote)
+        self.quote_state.setVisible(bool(quote))
+        can_cost = self.allows(st.COST)
+        for widget in (self.cost_kind, self.cost_text, self.cost_amount, self.cost_bearer, self.add_cost_button):
+            widget.setEnabled(can_cost)
+        self.cost_row.setVisible(st.COST in d["actions"])
+        self.cost_caption.setVisible(st.COST in d["actions"])
+        self._show_costs(d)
+        can_pay = self.allows(st.PAYMENT)
+        self.pay_amount.setEnabled(can_pay)
+        self.pay_button.setEnabled(can_pay)
+        self.pay_row.setVisible(st.PAYMENT in d["actions"])
+        self.pay_caption.setVisible(st.PAYMENT in d["actions"])
+        self.money_box.setVisible(can_cause or bool(d["cost_lines"]) or bool(d["cause_class"]) or bool(quote)
+                                  or st.PAYMENT in d["actions"])
+
         names = {"screen": _("屏幕签字"), "paper": _("纸质签字"), "refused": _("业主拒签")}
+        can_sign = self.allows(st.SIGNOFF)
         if d["signoff_kind"]:
             self.signoff_state.setText(_("已验收：{how} {who} {at} {note}").format(
-                how=names[d["signoff_kind"]], who=d["signoff_by"], at=d["signoff_at"] or "", note=d["signoff_note"]))
-        elif d["state"] == st.AWAITING_CHECK:
+                how=names[d["signoff_kind"]], who=d["signoff_by"], at=(d["signoff_at"] or "")[:16],
+                note=d["signoff_note"]))
+        elif st.SIGNOFF in d["actions"]:
             self.signoff_state.setText(_("维修已完成，请业主逐项验收后签字"))
         else:
-            self.signoff_state.setText(_("维修完成（待验收）后才能签字"))
+            self.signoff_state.setText("")
+        for widget in (self.sign_button, self.paper_button, self.refused_button):
+            widget.setEnabled(can_sign)
+        self.signoff_tools.setVisible(st.SIGNOFF in d["actions"])
+        self.signoff_box.setVisible(st.SIGNOFF in d["actions"] or bool(d["signoff_kind"]))
         if not self.signer.text() and d["reporter"]:
             self.signer.setText(d["reporter"])
+
+    def _show_costs(self, d: dict) -> None:
+        lines = d["cost_lines"]
+        self.costs.setRowCount(len(lines) + len(d["payments"]))
+        row = 0
+        for c in lines:
+            for column, text in enumerate((_(c["kind"]), c["description"], format_money(c["amount"]), _(c["borne_by"]))):
+                item = QTableWidgetItem(text)
+                if column == 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.costs.setItem(row, column, item)
+            row += 1
+        for p in d["payments"]:
+            texts = (_("业主付款"), f'{p["received_on"]} {p["received_by"]} {p["note"]}'.strip(),
+                     format_money(p["amount"]), "")
+            for column, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                item.setForeground(Qt.GlobalColor.darkGreen)
+                self.costs.setItem(row, column, item)
+            row += 1
+        self.costs.setVisible(bool(lines or d["payments"]))
+        if not lines:
+            self.cost_totals.setText(_("尚未登记费用") if st.COST in d["actions"] else "")
+            return
+        parts = "；".join(_("{payer} {amount}").format(payer=_(x["payer"]), amount=format_money(x["amount"]))
+                         for x in d["cost_by_payer"])
+        text = _("费用合计 {total}（{parts}）").format(total=format_money(d["cost_total"]), parts=parts)
+        if any(x["payer"] == resp.OWNER for x in d["cost_by_payer"]) or d["payments"]:
+            text += "\n" + _("业主已付 {paid}，尚欠 {due}").format(paid=format_money(d["owner_paid"]),
+                                                             due=format_money(d["owner_due"]))
+        self.cost_totals.setText(text)
 
     def _run(self, fn, *args, **kwargs) -> bool:
         ok, _result = perform(self, fn, *args, **kwargs)

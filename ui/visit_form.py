@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -15,12 +16,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -37,8 +38,10 @@ from warranty_desk.services import visit_records
 
 from . import forms
 from .conflicts import ConflictBar, reapply
+from .labels import PlainLabel
 from .operations import mark_write, perform, show_error
 from .questionnaire_form import QuestionnaireForm
+from .signals import bus
 
 FINDING_AREAS = (N_("屋面"), N_("外墙"), N_("卫生间"), N_("厨房"), N_("门窗"), N_("墙面/地面"), N_("给排水"), N_("电气"),
                  N_("供暖"), N_("公共部位"), N_("其他"))
@@ -58,9 +61,9 @@ class FindingsTable(QTableWidget):
         self.owner = owner
         self.setHorizontalHeaderLabels(self.COLS)
         self.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.setColumnWidth(0, 110)
-        self.setColumnWidth(1, 170)
-        self.setColumnWidth(3, 150)
+        self.setColumnWidth(0, 90)
+        self.setColumnWidth(1, 140)
+        self.setColumnWidth(3, 120)
         self.verticalHeader().setDefaultSectionSize(30)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.ids: list[int | None] = []
@@ -84,7 +87,7 @@ class FindingsTable(QTableWidget):
         self.setCellWidget(row, 1, category)
         self.setCellWidget(row, 2, description)
         if finding.get("ticket_number"):
-            self.setCellWidget(row, 3, QLabel(finding["ticket_number"]))
+            self.setCellWidget(row, 3, PlainLabel(finding["ticket_number"]))
             for w in (area, category, description):
                 w.setEnabled(False)
         elif finding.get("id"):
@@ -123,7 +126,7 @@ class VisitDialog(forms.FormDialog):
         self.data = visit_records.visit_data(visit_id)
         d = self.data
         self.setWindowTitle(_("回访记录 — {code} {name}").format(code=d["project_code"], name=d["project_name"]))
-        head = QLabel()
+        head = PlainLabel()
         head.setWordWrap(True)
         head.setTextFormat(Qt.TextFormat.PlainText)
         lines = [
@@ -169,7 +172,7 @@ class VisitDialog(forms.FormDialog):
         row.addWidget(add_row)
         row.addStretch(1)
         box.addLayout(row)
-        self.findings_error = QLabel()
+        self.findings_error = PlainLabel()
         self.findings_error.setStyleSheet(forms.ERROR_STYLE)
         self.findings_error.hide()
         box.addWidget(self.findings_error)
@@ -182,21 +185,32 @@ class VisitDialog(forms.FormDialog):
         qlayout = QVBoxLayout(self.questionnaire_box)
         self.questionnaire = questionnaire_widget(d["template"], d["answers"], self)
         qlayout.addWidget(self.questionnaire)
-        self.score_label = QLabel()
+        self.score_label = PlainLabel()
         if d["score"] is not None:
             self.score_label.setText(_("满意度得分：{score:.0f}（{grade}）").format(score=d["score"], grade=d["grade"]))
         qlayout.addWidget(self.score_label)
 
-        # the form and questionnaire scroll together; the buttons stay visible
+        # the record on the left, the questionnaire beside it (in view, not below the fold); each
+        # scrolls on its own, the buttons stay visible
         self.body.removeWidget(f)
-        content = QWidget()
-        content_layout = QVBoxLayout(content)
-        content_layout.addWidget(f)
-        content_layout.addWidget(self.questionnaire_box)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
-        self.body.addWidget(scroll, 1)
+        left = QScrollArea()
+        left.setWidgetResizable(True)
+        record = QWidget()
+        record_layout = QVBoxLayout(record)
+        record_layout.setContentsMargins(0, 0, 0, 0)
+        record_layout.addWidget(f)
+        record_layout.addStretch(1)
+        left.setWidget(record)
+        right = QScrollArea()
+        right.setWidgetResizable(True)
+        right.setWidget(self.questionnaire_box)
+        self.columns = QSplitter()
+        self.columns.setChildrenCollapsible(False)
+        self.columns.addWidget(left)
+        self.columns.addWidget(right)
+        self.columns.setStretchFactor(0, 1)
+        self.columns.setStretchFactor(1, 1)
+        self.body.addWidget(self.columns, 1)
 
         actions = QHBoxLayout()
         self.unreachable_button = QPushButton(_("未联系上…"))
@@ -226,7 +240,17 @@ class VisitDialog(forms.FormDialog):
         for finding in d["findings"]:
             self.findings.add_row(finding)
         f.alias("findings", "opinion")
-        self.resize(860, 720)
+        self._fit_screen()
+
+    def _fit_screen(self) -> None:
+        """1240×720, or what the screen has room for (1366×768 less the taskbar)."""
+        screen = (self.parent().screen() if self.parent() is not None else None) or QGuiApplication.primaryScreen()
+        width, height = 1240, 720
+        if screen is not None:
+            room = screen.availableGeometry()
+            width, height = min(width, room.width() - 20), min(height, room.height() - 40)
+        self.resize(width, height)
+        self.columns.setSizes([width * 11 // 20, width - width * 11 // 20])
 
     @staticmethod
     def _form_values(d: dict) -> dict:
@@ -307,14 +331,31 @@ class VisitDialog(forms.FormDialog):
                             self.data["version"], form=self.form,
                             on_conflict=self.conflict)
         self.result_value = visit
+        if ok:
+            self.confirm_saved()
         return ok
+
+    def confirm_saved(self) -> None:
+        """After saving: what was kept — the score and grade, the problems and the tickets made of them."""
+        saved = visit_records.visit_data(self.visit_id)
+        lines = [_("回访记录已保存：{code} {name}  {unit}").format(
+            code=saved["project_code"], name=saved["project_name"], unit=saved["unit"]).strip()]
+        if saved["score"] is not None:
+            lines.append(_("满意度得分：{score:.0f}（{grade}）").format(score=saved["score"], grade=saved["grade"]))
+        tickets = [x["ticket_number"] for x in saved["findings"] if x["ticket_number"]]
+        if saved["findings"]:
+            lines.append(_("发现的问题 {n} 条").format(n=len(saved["findings"]))
+                         + (_("，已生成维修工单：{numbers}").format(numbers="、".join(tickets)) if tickets else ""))
+        message = "\n".join(lines)
+        bus().status.emit(lines[0])
+        QMessageBox.information(self, _("已保存"), message)
 
     def make_ticket(self, row: int) -> None:
         """生成维修工单 for a saved finding, in one click (its warranty item chosen in the row)."""
         data = self.findings.row_data(row)
         ok, ticket = perform(self, visit_records.finding_to_ticket, data["id"], sla.NORMAL, data["category"] or None)
         if ok:
-            self.findings.setCellWidget(row, 3, QLabel(ticket.number))
+            self.findings.setCellWidget(row, 3, PlainLabel(ticket.number))
             QMessageBox.information(self, _("已生成工单"), _("已生成维修工单 {number}").format(number=ticket.number))
 
     def record_unreachable(self) -> None:

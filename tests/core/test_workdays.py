@@ -30,3 +30,18 @@ def test_is_working_day(day, working):
 def test_next_working_day_skips_the_national_day_week():
     assert next_working_day(D(2026, 10, 1)) == D(2026, 10, 8)
     assert next_working_day(D(2026, 11, 30)) == D(2026, 11, 30)
+
+
+def test_holiday_names_in_each_language():
+    """The calendar names holidays as China does (the holidays package's own translations)."""
+    from warranty_desk.rules.workdays import day_mark, holiday_name
+
+    assert holiday_name(dt.date(2026, 1, 1), "zh_CN") == "元旦"
+    assert holiday_name(dt.date(2026, 2, 17), "zh_CN") == "春节"
+    assert holiday_name(dt.date(2026, 10, 1), "zh_CN") == "国庆节"
+    assert holiday_name(dt.date(2026, 1, 1), "en") == "New Year's Day"
+    assert day_mark(dt.date(2026, 4, 6), "zh_CN") == "清明节"  # 清明节（补假）: the note in the day list only
+    assert day_mark(dt.date(2026, 1, 2), "zh_CN") == "休息日"
+    assert day_mark(dt.date(2026, 2, 17), "en") == "Chinese New Year"
+    assert day_mark(dt.date(2026, 1, 4), "zh_CN") == "班"  # a 调休 working Sunday
+    assert day_mark(dt.date(2026, 3, 3), "zh_CN") == "" and holiday_name(dt.date(2026, 3, 3)) is None

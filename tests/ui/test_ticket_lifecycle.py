@@ -58,7 +58,7 @@ def test_intake_to_on_screen_signature_and_close(db, make_project, qtbot, answer
     view = TicketView(ticket.id)
     qtbot.addWidget(view)
     panel = view.lifecycle
-    assert panel is not None and view.tabs.tabText(1) == "处理"
+    assert panel is not None and panel.isVisibleTo(view) and view.tabs.tabText(1) == "处理记录"
 
     # dispatch to our own staff
     panel.staff.setCurrentIndex(panel.staff.findText("张师傅"))
@@ -81,7 +81,8 @@ def test_intake_to_on_screen_signature_and_close(db, make_project, qtbot, answer
     panel.cost_text.setText("防水卷材")
     qtbot.keyClicks(panel.cost_amount, "350")
     qtbot.mouseClick(panel.findChild(type(panel.dispatch_button), "addCost"), Qt.MouseButton.LeftButton)
-    assert panel.costs.count() == 1 and "350.00" in panel.costs.item(0).text()
+    assert panel.costs.rowCount() == 1 and "350.00" in panel.costs.item(0, 2).text()
+    assert "费用合计 ¥350.00" in panel.cost_totals.text() and "我方 ¥350.00" in panel.cost_totals.text()
 
     panel.next_state.setCurrentIndex(panel.next_state.findData("待验收"))
     _at(panel, start + dt.timedelta(hours=8))

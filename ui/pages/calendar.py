@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -28,11 +27,12 @@ from PySide6.QtWidgets import (
 from warranty_desk.i18n import N_, _
 from warranty_desk.rules import visit_states as vs
 from warranty_desk.rules.visit_plan import KIND_NAMES
-from warranty_desk.rules.workdays import holiday_name, is_working_day
+from warranty_desk.rules.workdays import day_mark, holiday_name, is_working_day
 from warranty_desk.services import projects as project_service
 from warranty_desk.services import staff as staff_service
 from warranty_desk.services import visits as visit_service
 
+from ..labels import PlainLabel, tooltip
 from ..operations import call, perform
 from ..signals import bus
 from .base import Page, remember_splitter
@@ -56,6 +56,19 @@ MONTH_LINES = 5  # visit lines a day cell of the month grid shows; more: the fir
 CELL_BACKGROUND = {"selected": QColor("#bbdefb"), "today": QColor("#fff8e1"), "off": QColor("#f5f5f5"),
                    "normal": QColor("white")}
 CELL_TEXT = {True: QColor("#212121"), False: QColor("#9e9e9e")}
+
+
+# the words that end most project names and say nothing in a small calendar cell
+NAME_ENDINGS = ("项目", "工程")  # i18n: data
+
+
+def short_name(name: str) -> str:
+    """北京阳光花园项目 → 北京阳光花园 (the cell cuts what still does not fit with …)."""
+    name = " ".join((name or "").split())
+    for ending in NAME_ENDINGS:
+        if name.endswith(ending) and len(name) > len(ending) + 1:
+            return name[: -len(ending)]
+    return name
 
 
 def visit_state(status: str, planned_on: dt.date, today: dt.date) -> str:
@@ -86,7 +99,16 @@ class VisitList(QListWidget):
         self.setStyleSheet("QListWidget { background: transparent; font-size: 11px; }"
                            "QListWidget::item { padding: 0px 2px; }")
         self.compact = compact
-        self.setWordWrap(True)
+        self.set_compact(compact)
+
+    def set_compact(self, compact: bool) -> None:
+        """Month cells: one line per visit, the name cut with … to the cell's width; week: wrapped."""
+        if getattr(self, "_compact_set", None) == compact:
+            return
+        self._compact_set = compact
+        self.compact = compact
+        self.setWordWrap(not compact)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight if compact else Qt.TextElideMode.ElideNone)
 
     def startDrag(self, actions):  # noqa: N802 - Qt
         item = self.currentItem()
@@ -134,7 +156,7 @@ class DayCell(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 1, 2, 1)
         layout.setSpacing(0)
-        self.label = QLabel()
+        self.label = PlainLabel()
         self.label.setStyleSheet("font-size: 11px;")
         self.list = VisitList(compact)
         layout.addWidget(self.label)
@@ -149,11 +171,9 @@ class DayCell(QFrame):
     def set_day(self, day: dt.date, in_month: bool, today: dt.date, selected: bool) -> None:
         self.day = day
         self.list.day = day
-        holiday = holiday_name(day)
-        text = str(day.day)
-        if holiday:
-            text += f" {holiday[:4]}"
-        self.label.setText(text)
+        mark = day_mark(day)
+        self.label.setText(f"{day.day} {mark}" if mark else str(day.day))
+        self.label.setToolTip(holiday_name(day) or "")
         if selected:
             tone = "selected"
         elif day == today:
@@ -189,7 +209,7 @@ class CalendarPage(Page):
         self.prev_button = QPushButton("◀")
         self.next_button = QPushButton("▶")
         self.today_button = QPushButton(_("今天"))
-        self.title = QLabel()
+        self.title = PlainLabel()
         self.title.setStyleSheet("font-size: 15px; font-weight: bold; padding: 0 8px;")
         self.month_button = QPushButton(_("月"))
         self.week_button = QPushButton(_("周"))
@@ -207,18 +227,18 @@ class CalendarPage(Page):
                   self.week_button):
             bar.addWidget(w)
         bar.addStretch(1)
-        bar.addWidget(QLabel(_("回访人")))
+        bar.addWidget(PlainLabel(_("回访人")))
         bar.addWidget(self.staff_filter)
-        bar.addWidget(QLabel(_("工程")))
+        bar.addWidget(PlainLabel(_("工程")))
         bar.addWidget(self.project_filter)
         layout.addLayout(bar)
         legend = QHBoxLayout()
         for key, name in STATE_NAMES.items():
-            dot = QLabel(f"■ {_(name)}")
+            dot = PlainLabel(f"■ {_(name)}")
             dot.setStyleSheet(f"color: {STATE_COLORS[key].name()}; font-size: 12px;")
             legend.addWidget(dot)
         legend.addStretch(1)
-        legend.addWidget(QLabel(_("拖动回访到另一天即可改期；双击打开回访记录")))
+        legend.addWidget(PlainLabel(_("拖动回访到另一天即可改期；双击打开回访记录")))
         layout.addLayout(legend)
 
         self.splitter = QSplitter()
@@ -227,7 +247,7 @@ class CalendarPage(Page):
         self.grid.setSpacing(1)
         self.grid.setContentsMargins(0, 0, 0, 0)
         for col, name in enumerate(WEEKDAYS):
-            head = QLabel(_(name))
+            head = PlainLabel(_(name))
             head.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.grid.addWidget(head, 0, col)
         self.month_cells = []
@@ -245,7 +265,7 @@ class CalendarPage(Page):
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(4, 0, 0, 0)
-        self.day_title = QLabel()
+        self.day_title = PlainLabel()
         self.day_title.setStyleSheet("font-weight: bold;")
         self.day_list = QListWidget()
         self.day_list.setObjectName("dayVisits")
@@ -349,14 +369,15 @@ class CalendarPage(Page):
             if self.mode == "month" and len(rows) > MONTH_LINES:  # the day list beside shows them all
                 hidden = len(rows) - (MONTH_LINES - 1)
                 rows = rows[:MONTH_LINES - 1]
+            cell.list.set_compact(self.mode == "month")
             for visit_id, _on, status, _pid, code, name, staff, kind, method in rows:
                 state = visit_state(status, day, self.today)
-                item = QListWidgetItem(f"{code} {name}" if self.mode == "week" else code)
+                item = QListWidgetItem(short_name(name))  # the month: the name, cut to fit; code in the tooltip
                 if self.mode == "week":
-                    item.setText(f"{code} {name}\n{KIND_NAMES.get(kind, kind)} · {method} · {staff or ''}")
+                    item.setText(f"{short_name(name)}\n{KIND_NAMES.get(kind, kind)} · {method} · {staff or ''}")
                 item.setForeground(QBrush(STATE_COLORS[state]))
-                item.setToolTip(f"{code} {name}\n{KIND_NAMES.get(kind, kind)} · {method} · {staff or ''}\n"
-                                f"{_(STATE_NAMES[state])}")
+                item.setToolTip(tooltip(f"{code} {name}\n{KIND_NAMES.get(kind, kind)} · {method} · {staff or ''}\n"
+                                        f"{_(STATE_NAMES[state])}"))
                 item.setData(Qt.ItemDataRole.UserRole, (visit_id, state))
                 cell.list.addItem(item)
             if hidden:
@@ -370,8 +391,8 @@ class CalendarPage(Page):
 
     def _fill_day(self, rows) -> None:
         day = self.selected
-        holiday = holiday_name(day)
-        self.day_title.setText(f"{day.isoformat()} {_('周') + WEEKDAYS[day.weekday()]}" + (f" · {holiday}" if holiday else "")
+        holiday = holiday_name(day) or day_mark(day)
+        self.day_title.setText(f"{day.isoformat()} {_(WEEKDAYS[day.weekday()])}" + (f" · {holiday}" if holiday else "")
                                + _("　{n} 次回访").format(n=len(rows)))
         self.day_list.clear()
         for visit_id, _on, status, _pid, code, name, staff, kind, method in rows:

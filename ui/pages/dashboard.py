@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QHeaderView, QVBoxLayout
 
 from warranty_desk.i18n import _, format_money
 from warranty_desk.rules import sla
 from warranty_desk.services import dashboard
 from warranty_desk.services import safety as safety_service
 
+from ..labels import PlainLabel
 from ..signals import bus
 from ..table_models import GREEN, ORANGE, RED, Column, RowsModel, make_table, selected_row
 from .base import Page
@@ -22,13 +24,23 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
+def fit_columns(view, stretch: tuple[int, ...]) -> None:
+    """The list fits its panel: the text columns (`stretch`) share the width left by the others, which
+    take what their content needs — no sideways scrolling; a cut text shows whole in its tooltip."""
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    for column in range(view.model().columnCount()):
+        mode = QHeaderView.ResizeMode.Stretch if column in stretch else QHeaderView.ResizeMode.ResizeToContents
+        header.setSectionResizeMode(column, mode)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+
+
 class DashboardPage(Page):
     tables = ("visit", "ticket", "project", "warranty_item", "deposit", "staff", "safety_report")
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
         visit_cols = [
             Column(_("日期"), lambda r: r["date"], 90),
             Column(_("工程"), lambda r: f'{r["project_code"]} {r["project_name"]}', 230),
@@ -56,7 +68,8 @@ class DashboardPage(Page):
             Column(_("保修项目"), lambda r: _(r["name"])),
         ])
         self.deposit_model = RowsModel([
-            Column(_("可申请日"), lambda r: r["due_on"], 105),
+            Column(_("日期"), lambda r: r["due_on"], 90),
+            Column(_("事项"), lambda r: r["what"], 80, lambda r: RED if r["what"] == _("返还逾期") else None),
             Column(_("工程"), lambda r: f'{r["project_code"]} {r["project_name"]}', 220),
             Column(_("金额"), lambda r: format_money(r["amount"])),
         ])
@@ -69,27 +82,47 @@ class DashboardPage(Page):
             Column(_("隐患情况"), lambda r: r["reason"]),
         ])
         self.boxes = {}
+        # two columns; in each, a list takes height by what it has, and an empty one only its title line
         specs = [
-            ("safety", _("结构安全隐患：须立即报告当地建设行政主管部门"), self.safety_model, "ticket", 0, 0),
-            ("today", _("今日回访"), self.today_model, "visit", 1, 0),
-            ("week", _("本周回访"), self.week_model, "visit", 1, 1),
-            ("overdue", _("逾期回访"), self.overdue_model, "visit", 2, 0),
-            ("tickets", _("未完成工单"), self.ticket_model, "ticket", 2, 1),
-            ("items", _("60天内到期的保修项目"), self.item_model, "project", 3, 0),
-            ("deposits", _("可申请返还的质保金"), self.deposit_model, "deposit", 3, 1),
+            ("today", _("今日回访"), self.today_model, "visit", 0, (1,)),
+            ("overdue", _("逾期回访（按日期）"), self.overdue_model, "visit", 0, (1,)),
+            ("items", _("60天内到期的保修项目（按到期日）"), self.item_model, "project", 0, (2, 3)),
+            ("week", _("本周回访（按日期）"), self.week_model, "visit", 1, (1,)),
+            ("tickets", _("未完成工单（超时的在前，再按时限）"), self.ticket_model, "ticket", 1, (1, 5)),
+            ("deposits", _("可申请返还的质保金（按日期）"), self.deposit_model, "deposit", 1, (2,)),
+            # across both columns, on top, while there is a report to send
+            ("safety", _("结构安全隐患：须立即报告当地建设行政主管部门"), self.safety_model, "ticket", None, (1, 4)),
         ]
+        top = QVBoxLayout(self)
+        top.setContentsMargins(0, 0, 0, 0)
+        outer = QHBoxLayout()
+        top.addLayout(outer, 1)
+        self.columns = [QVBoxLayout(), QVBoxLayout()]
+        for column in self.columns:
+            outer.addLayout(column, 1)
         self.views = {}
-        for key, title, model, kind, row, col in specs:
+        self.empty_labels = {}
+        for key, title, model, kind, column, stretch in specs:
             box = QGroupBox(title)
             box.setObjectName(f"dash_{key}")
             layout = QVBoxLayout(box)
             layout.setContentsMargins(4, 4, 4, 4)
-            view = make_table(model, f"dashboard_{key}")
+            # in the order the title says (the services sort them); no header sort to contradict it
+            view = make_table(model, f"dashboard_{key}", sortable=False)
+            fit_columns(view, stretch)
             view.activated.connect(lambda _i, v=view, k=kind: self._open(v, k))
             layout.addWidget(view)
-            grid.addWidget(box, row, col, 1, 2 if key == "safety" else 1)
+            empty = PlainLabel(_("无"))
+            empty.setStyleSheet("color: #757575; padding: 2px 6px;")
+            empty.hide()
+            layout.addWidget(empty)
+            if column is None:
+                top.insertWidget(0, box)
+            else:
+                self.columns[column].addWidget(box)
             self.boxes[key] = (box, title)
             self.views[key] = view
+            self.empty_labels[key] = empty
         safety_box = self.boxes["safety"][0]
         safety_box.setStyleSheet("QGroupBox#dash_safety { color: #c62828; font-weight: bold; }")
         safety_box.setMaximumHeight(150)
@@ -122,4 +155,10 @@ class DashboardPage(Page):
             models[key].set_rows(rows)
             box, title = self.boxes[key]
             box.setTitle(f"{title}（{len(rows)}）")
+            self.views[key].setVisible(bool(rows))
+            self.empty_labels[key].setVisible(not rows)
         self.boxes["safety"][0].setVisible(bool(data["safety"]))
+        for column in self.columns:  # the space goes to the lists that have rows, by how many (up to 12)
+            for index in range(column.count()):
+                key = next(k for k, (b, _t) in self.boxes.items() if b is column.itemAt(index).widget())
+                column.setStretch(index, min(len(data[key]), 12) + 2 if data[key] else 0)

@@ -6,11 +6,11 @@ import datetime as dt
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -37,6 +37,7 @@ from warranty_desk.services import visits as visit_service
 
 from .. import documents, forms
 from ..conflicts import ConflictBar, reapply
+from ..labels import PlainLabel
 from ..operations import mark_write, perform, run_background
 from ..project_form import ProjectDialog, build_project_form, save_project
 from ..signals import bus
@@ -114,7 +115,7 @@ class ProjectListPage(QWidget):
         self.view = make_table(self.proxy, "projects")
         self.view.activated.connect(self._open_selected)
         layout.addWidget(self.view)
-        self.count_label = QLabel()
+        self.count_label = PlainLabel()
         layout.addWidget(self.count_label)
         self.filter_text.textChanged.connect(lambda t: self._filter("text", t))
         self.filter_type.currentIndexChanged.connect(lambda _i: self._filter("type", self.filter_type.currentData()))
@@ -206,7 +207,7 @@ class HandoverDialog(forms.FormDialog):
         self.form.load({"accepted_on": project.accepted_on or dt.date.today(),
                         "handed_over_on": project.handed_over_on or project.accepted_on or dt.date.today()})
         self.form.dirty = True
-        note = QLabel(_("保存后将按工程类型生成保修项目（法定最低保修期），并编制回访计划。"))
+        note = PlainLabel(_("保存后将按工程类型生成保修项目（法定最低保修期），并编制回访计划。"))
         note.setWordWrap(True)
         self.body.addWidget(note)
         self.finish_layout()
@@ -231,7 +232,7 @@ class AgreedPeriodDialog(forms.FormDialog):
         super().__init__(_("约定保修期 — {name}").format(name=item.name), parent)
         self.item = item
         minimum = cat.minimum_text(item.key, design_life_years)
-        self.body.insertWidget(0, QLabel(_("法定最低保修期：{text}").format(text=minimum)))
+        self.body.insertWidget(0, PlainLabel(_("法定最低保修期：{text}").format(text=minimum)))
         units = [(k, v) for k, v in cat.UNIT_NAMES.items()]
         self.form.add("agreed_unit", _("单位"), forms.combo([(k, v) for k, v in units]))
         amount = QSpinBox()
@@ -259,7 +260,7 @@ class ProjectDetail(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
         self.back_button = QPushButton(_("← 工程列表"))
-        self.title = QLabel()
+        self.title = PlainLabel()
         self.title.setStyleSheet("font-size: 16px; font-weight: bold;")
         self.handover_button = QPushButton(_("竣工验收/交付…"))
         self.handover_button.setObjectName("handover")
@@ -398,7 +399,7 @@ class ProjectDetail(QWidget):
             line.addStretch(1)
             docs_layout.addLayout(line)
             self.doc_buttons[doc.key] = button
-        self.docs_note = QLabel()
+        self.docs_note = PlainLabel()
         docs_layout.addWidget(self.docs_note)
         docs_layout.addStretch(1)
         self.tabs.addTab(docs_tab, _("文档"))
@@ -449,6 +450,18 @@ class ProjectDetail(QWidget):
         self.tabs.setTabText(2, _("住户（{n}）").format(n=len(self.unit_model.rows)))
         self.tabs.setTabText(3, _("回访（{n}）").format(n=len(self.visit_model.rows)))
         self.tabs.setTabText(4, _("工单（{n}）").format(n=len(self.ticket_model.rows)))
+
+    def mark_unit(self, unit_id: int) -> bool:
+        """Select the unit's row on the 住户 tab and scroll to it (a search hit)."""
+        for row, unit in enumerate(self.unit_model.rows):
+            if unit.id == unit_id:
+                index = self.unit_view.model().index(row, 0)
+                self.unit_view.setCurrentIndex(index)
+                self.unit_view.selectRow(row)
+                self.unit_view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+                self.unit_view.setFocus()
+                return True
+        return False
 
     def save(self) -> bool:
         if not self.form.check_all():
@@ -565,14 +578,17 @@ class ProjectsPage(Page):
         else:
             self.list.load()
 
-    def open_project(self, project_id: int, tab: str | None = None) -> None:
+    def open_project(self, project_id: int, tab: str | None = None, unit_id: int | None = None) -> None:
+        """The project's page; `tab="units"` opens 住户, with `unit_id`'s row selected and in view."""
         if self.inner.currentWidget() is self.detail and self.detail.project and self.detail.project.id != project_id:
             if not self.leave_detail():
                 return
         self.detail.form.dirty = False
         self.detail.show_project(project_id)
         self.inner.setCurrentWidget(self.detail)
-        self.detail.tabs.setCurrentIndex(2 if tab == "units" else 0)
+        self.detail.tabs.setCurrentIndex(2 if tab == "units" or unit_id else 0)
+        if unit_id:
+            self.detail.mark_unit(unit_id)
 
     def leave_detail(self) -> bool:
         if self.detail.form.dirty:

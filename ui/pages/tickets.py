@@ -6,23 +6,25 @@ import datetime as dt
 from collections import OrderedDict
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, QSettings, Qt, QTimer
-from PySide6.QtGui import QBrush
+from PySide6.QtCore import QAbstractTableModel, QDateTime, QEvent, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtGui import QBrush, QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
-    QLabel,
+    QHeaderView,
+    QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QTabWidget,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,15 +33,16 @@ from warranty_desk.i18n import _
 from warranty_desk.rules import sla
 from warranty_desk.rules import ticket_states as st
 from warranty_desk.rules.categories import CATEGORIES
+from warranty_desk.services import callers
 from warranty_desk.services import projects as project_service
 from warranty_desk.services import staff as staff_service
 from warranty_desk.services import tickets as ticket_service
 
 from .. import forms
+from ..labels import PlainLabel
 from ..operations import mark_write, perform, show_error
-from ..signals import bus
 from ..table_models import GREEN, ORANGE, RED, ROW_ROLE, display, make_table
-from ..ticket_lifecycle import TICKET_PARTS, LifecyclePanel
+from ..ticket_window import TicketView
 from .base import Page
 
 BATCH = 200
@@ -191,8 +194,122 @@ class TicketListModel(QAbstractTableModel):
         return row
 
 
+class CallerPanel(QWidget):
+    """Beside the intake form: the chosen caller's unit, its warranty items still running (with their
+    end dates) and those ended, and its earlier repairs — each opens its ticket; one this call would
+    repeat is named with a link."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.head = PlainLabel(_("选择来电人或工程后，这里显示保修期内的项目和此前的维修。"))
+        self.head.setObjectName("callerHead")
+        self.head.setWordWrap(True)
+        self.head.setStyleSheet("background: #eceff1; padding: 6px;")
+        layout.addWidget(self.head)
+        layout.addWidget(PlainLabel(_("保修期内的项目")))
+        self.items = QTableWidget(0, 3)
+        self.items.setObjectName("warrantyItems")
+        self.items.setHorizontalHeaderLabels([_("保修项目"), _("保修至"), _("剩余")])
+        self.items.verticalHeader().hide()
+        self.items.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.items.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        header = self.items.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.items, 2)
+        self.ended = PlainLabel()
+        self.ended.setObjectName("endedItems")
+        self.ended.setWordWrap(True)
+        self.ended.setStyleSheet("color: #e65100;")
+        layout.addWidget(self.ended)
+        layout.addWidget(PlainLabel(_("此前的维修（双击打开）")))
+        self.earlier = QListWidget()
+        self.earlier.setObjectName("earlierRepairs")
+        self.earlier.setWordWrap(True)
+        self.earlier.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.earlier.itemActivated.connect(self._open)
+        layout.addWidget(self.earlier, 2)
+        repeat_row = QHBoxLayout()
+        self.repeat = PlainLabel()
+        self.repeat.setObjectName("repeatWarning")
+        self.repeat.setWordWrap(True)
+        self.repeat.setStyleSheet("color: #c62828;")
+        self.repeat_link = QPushButton()
+        self.repeat_link.setObjectName("repeatLink")
+        self.repeat_link.setFlat(True)
+        self.repeat_link.setStyleSheet("color: #1565c0; text-decoration: underline;")
+        self.repeat_link.clicked.connect(lambda: self._open_ticket(self.repeat_link.property("ticket")))
+        repeat_row.addWidget(self.repeat, 1)
+        repeat_row.addWidget(self.repeat_link)
+        layout.addLayout(repeat_row)
+        self.show_repeat(None)
+        self.context = None
+
+    def show_context(self, context) -> None:
+        self.context = context
+        if context is None:
+            self.head.setText(_("选择来电人或工程后，这里显示保修期内的项目和此前的维修。"))
+            self.items.setRowCount(0)
+            self.ended.setText("")
+            self.earlier.clear()
+            return
+        where = context.unit_label or _("整个工程 / 公共部位")
+        who = "  ".join(x for x in (context.owner_name, context.owner_phone) if x)
+        self.head.setText(f"{context.project_code} {context.project_name}\n{where}　{who}")
+        if not context.accepted:
+            self.head.setText(self.head.text() + "\n" + _("工程尚未竣工验收，还没有保修项目"))
+        self.items.setRowCount(len(context.items))
+        for row, item in enumerate(context.items):
+            days = item["days_left"]
+            texts = (_(item["name"]), item["end_on"].isoformat(), _("{n}天").format(n=f"{days:,}"))
+            for column, text in enumerate(texts):
+                cell = QTableWidgetItem(text)
+                if days is not None and days <= 60:
+                    cell.setForeground(QBrush(ORANGE))
+                self.items.setItem(row, column, cell)
+        if context.ended:
+            self.ended.setText(_("已过保：{items}").format(items="、".join(
+                _("{name}（{end}止）").format(name=_(i["name"]), end=i["end_on"].isoformat()) for i in context.ended)))
+        else:
+            self.ended.setText("")
+        self.earlier.clear()
+        for t in context.earlier:
+            state = _(t["state"])
+            text = (f'{t["number"]}  {t["reported_at"]:%Y-%m-%d}  {_(t["category_name"])}  {state}\n'
+                    f'{t["description"][:80]}')
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, t["id"])
+            if t["open"]:
+                item.setForeground(QBrush(ORANGE))
+            self.earlier.addItem(item)
+        if not context.earlier:
+            item = QListWidgetItem(_("没有维修记录"))
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.earlier.addItem(item)
+
+    def show_repeat(self, repeat: dict | None) -> None:
+        self.repeat.setText(repeat["text"] if repeat else "")
+        self.repeat.setVisible(bool(repeat))
+        self.repeat_link.setVisible(bool(repeat))
+        if repeat:
+            self.repeat_link.setText(repeat["link"])
+            self.repeat_link.setProperty("ticket", repeat["id"])
+
+    def _open(self, item: QListWidgetItem) -> None:
+        self._open_ticket(item.data(Qt.ItemDataRole.UserRole))
+
+    def _open_ticket(self, ticket_id) -> None:
+        if ticket_id:
+            open_ticket(self.window(), int(ticket_id))
+
+
 class TicketDialog(forms.FormDialog):
-    """报修登记 (intake)."""
+    """报修登记 (intake), caller first: one field takes any part of the caller's number, a name, a room
+    or a project, lists the matching owners as the clerk types, and fills the form from the one chosen;
+    beside it the unit's warranty items and earlier repairs."""
 
     def __init__(self, parent=None, project_id: int | None = None, source_visit: int | None = None,
                  prefill: dict | None = None):
@@ -200,12 +317,38 @@ class TicketDialog(forms.FormDialog):
         self.source_visit = source_visit
         self.photos: list[str] = []
         self.units: dict[int, project_service.UnitRef] = {}  # the chosen project's units by id
+        self._project_shown = None
+        self._filling = False
+
+        # the caller
+        caller_box = QWidget()
+        caller_layout = QVBoxLayout(caller_box)
+        caller_layout.setContentsMargins(0, 0, 0, 0)
+        caller_layout.addWidget(PlainLabel(_("来电人")))
+        self.caller_search = QLineEdit()
+        self.caller_search.setObjectName("callerSearch")
+        self.caller_search.setClearButtonEnabled(True)
+        self.caller_search.setPlaceholderText(_("来电号码（任意几位，至少后四位）、业主姓名、房号（1-2-301）或工程名称"))
+        caller_layout.addWidget(self.caller_search)
+        self.caller_results = QListWidget()
+        self.caller_results.setObjectName("callerResults")
+        self.caller_results.setMaximumHeight(150)
+        self.caller_results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.caller_results.itemActivated.connect(self._caller_chosen)
+        self.caller_results.itemClicked.connect(self._caller_chosen)
+        self.caller_results.hide()
+        caller_layout.addWidget(self.caller_results)
+        self.caller_timer = QTimer(self, singleShot=True, interval=150)
+        self.caller_timer.timeout.connect(self.find_callers)
+        self.caller_search.textEdited.connect(lambda _t: self.caller_timer.start())
+        self.caller_search.returnPressed.connect(self._caller_enter)
+        self.caller_search.installEventFilter(self)
+
         f = self.form
-        projects = [(None, _("（请选择工程）"))] + [
-            (pid, f"{code}  {name}") for pid, code, name in project_service.project_choices()
-        ]
-        f.add("project", _("工程"), forms.combo(projects), required=True)
-        f.add("unit", _("房号"), forms.combo([(None, _("（整个工程 / 公共部位）"))]))
+        projects = [(pid, f"{code}  {name}") for pid, code, name in project_service.project_choices()]
+        f.add("project", _("工程"), forms.ChoiceBox(projects, _("输入工程编号或名称的任意部分")), required=True)
+        f.add("unit", _("房号"), forms.ChoiceBox([(None, _("（整个工程 / 公共部位）"))],
+                                                _("输入房号，例如 1-2-301 或业主姓名")))
         f.add("reporter", _("报修人"), forms.line(100), required=True)
         f.add("phone", _("联系电话"), forms.line(40), check="phone")
         f.add("channel", _("报修方式"), forms.combo([(c, _(c)) for c in ticket_service.CHANNELS]))
@@ -217,13 +360,13 @@ class TicketDialog(forms.FormDialog):
         f.add("category", _("保修项目"), forms.combo([(None, _("（请选择）"))] + [(k, c.name) for k, c in CATEGORIES.items()]),
               required=True)
         description = QPlainTextEdit()
-        description.setMinimumHeight(80)  # takes the dialog's spare height: descriptions run long
+        description.setMinimumHeight(70)  # takes the dialog's spare height: descriptions run long
         f.add("description", _("报修内容"), description, required=True)
         f.add("structural_safety", _("结构安全"),
               QCheckBox(_("涉及结构安全（地基基础、主体结构）：按紧急处理，并须立即报告当地建设行政主管部门")))
         f.add("urgency", _("紧急程度"), forms.combo([(sla.NORMAL, _(sla.NORMAL)), (sla.URGENT, _("紧急（涉及结构安全或严重影响使用）"))]))
         # the rules' suggestion (RULES.md §4), the clerk confirms or overrides it; an override asks why
-        self.suggestion_label = QLabel()
+        self.suggestion_label = PlainLabel()
         self.suggestion_label.setObjectName("urgencySuggestion")
         self.suggestion_label.setWordWrap(True)
         self.suggestion_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -238,27 +381,43 @@ class TicketDialog(forms.FormDialog):
         photo_row = QWidget()
         photo_layout = QHBoxLayout(photo_row)
         photo_layout.setContentsMargins(0, 0, 0, 0)
-        self.photo_label = QLabel(_("未选择"))
+        self.photo_label = PlainLabel(_("未选择"))
+        self.photo_label.setWordWrap(True)
         add_photo = QPushButton(_("添加照片…"))
         add_photo.clicked.connect(self.add_photos)
         photo_layout.addWidget(self.photo_label, 1)
         photo_layout.addWidget(add_photo)
         self.form.layout_.addRow(_("照片"), photo_row)
-        self.decision_label = QLabel()
+        self.decision_label = PlainLabel()
+        self.decision_label.setObjectName("warrantyDecision")
         self.decision_label.setWordWrap(True)
-        self.decision_label.setStyleSheet("color: #1565c0;")
-        self.body.addWidget(self.decision_label)
-        f.widgets["project"].currentIndexChanged.connect(self._project_changed)
-        f.widgets["unit"].currentIndexChanged.connect(self._unit_changed)
-        f.widgets["category"].currentIndexChanged.connect(self._show_decision)
+
+        # layout: the caller and the form on the left, what is known about the caller on the right
+        self.body.removeWidget(f)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(caller_box)
+        left_layout.addWidget(f, 1)
+        left_layout.addWidget(self.decision_label)
+        self.caller_panel = CallerPanel()
+        columns = QHBoxLayout()
+        columns.addWidget(left, 3)
+        columns.addWidget(self.caller_panel, 2)
+        self.body.addLayout(columns, 1)
+
+        f.widgets["project"].currentTextChanged.connect(self._project_changed)
+        f.widgets["unit"].currentTextChanged.connect(self._unit_changed)
+        f.widgets["category"].currentIndexChanged.connect(self._category_changed)
         f.widgets["category"].currentIndexChanged.connect(self._suggest)
         f.widgets["structural_safety"].toggled.connect(self._suggest)
         f.widgets["reported_at"].dateTimeChanged.connect(self._suggest_soon)
         description.textChanged.connect(self._suggest_soon)
         f.widgets["urgency"].activated.connect(self._urgency_picked)
         f.widgets["urgency"].currentIndexChanged.connect(self._show_reason)
+        f.widgets["location"].editingFinished.connect(self._show_repeat)
         self.finish_layout()
-        self.resize(600, 640)
+        self._fit_screen()
         values = dict(prefill or {})
         if project_id:
             values["project"] = project_id
@@ -267,31 +426,140 @@ class TicketDialog(forms.FormDialog):
         if prefill:
             f.load({k: v for k, v in prefill.items() if k != "project"})
             f.dirty = True
+        self.caller_search.setFocus()
+
+    def _fit_screen(self) -> None:
+        screen = (self.parent().screen() if self.parent() is not None else None) or QGuiApplication.primaryScreen()
+        width, height = 1100, 700
+        if screen is not None:
+            room = screen.availableGeometry()
+            width, height = min(width, room.width() - 20), min(height, room.height() - 40)
+        self.resize(width, height)
+
+    # the caller ----------------------------------------------------------------------------
+    def find_callers(self) -> None:
+        self.caller_timer.stop()
+        text = self.caller_search.text()
+        self.caller_results.clear()
+        if not text.strip():
+            self.caller_results.hide()
+            return
+        found = callers.find_callers(text, limit=15)
+        kinds = {"owner": _("业主"), "caller": _("曾来电"), "project": _("工程")}
+        for c in found:
+            where = c.unit_label or _("整个工程")
+            item = QListWidgetItem(f"[{kinds[c.matched]}] {c.name}  {c.phone}    {where} · {c.project_code} {c.project_name}")
+            item.setData(Qt.ItemDataRole.UserRole, c)
+            self.caller_results.addItem(item)
+        if not found:
+            item = QListWidgetItem(_("没有找到“{text}”：可在下面直接选择工程和房号").format(text=text.strip()))
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.caller_results.addItem(item)
+        self.caller_results.show()
+        if found:
+            self.caller_results.setCurrentRow(0)
+
+    def _caller_enter(self) -> None:
+        self.find_callers()
+        item = self.caller_results.currentItem()
+        if item is not None and item.data(Qt.ItemDataRole.UserRole) is not None:
+            self._caller_chosen(item)
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt
+        if obj is self.caller_search and event.type() == QEvent.Type.KeyPress and self.caller_results.isVisible():
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                row = self.caller_results.currentRow() + (1 if event.key() == Qt.Key.Key_Down else -1)
+                self.caller_results.setCurrentRow(max(0, min(row, self.caller_results.count() - 1)))
+                return True
+        return super().eventFilter(obj, event)
+
+    def _caller_chosen(self, item: QListWidgetItem) -> None:
+        caller = item.data(Qt.ItemDataRole.UserRole)
+        if caller is not None:
+            self.choose_caller(caller)
+
+    def choose_caller(self, caller: callers.Caller) -> None:
+        """Fill the form from the chosen caller: project, unit, name and phone."""
+        f = self.form.widgets
+        f["project"].set_value(caller.project_id)
+        self._project_changed()
+        if caller.unit_id:
+            self.choose_unit(caller.unit_id)
+        else:
+            f["unit"].setCurrentIndex(0)
+        f["reporter"].setText(caller.name)
+        f["phone"].setText(caller.phone)
+        self.caller_results.hide()
+        self.form.dirty = True
+        self._show_context()
+        f["category"].setFocus()
+
+    def choose_unit(self, unit_id: int) -> None:
+        box: forms.ChoiceBox = self.form.widgets["unit"]
+        box.set_value(unit_id)
+        self._unit_changed()
+
+    # the form ------------------------------------------------------------------------------
+    def _project_id(self):
+        value = self.form.value("project")
+        return value if isinstance(value, int) else None
+
+    def _unit_id(self):
+        value = self.form.value("unit")
+        return value if isinstance(value, int) else None
 
     def _project_changed(self, *_a) -> None:
-        box: QComboBox = self.form.widgets["unit"]
+        pid = self._project_id()
+        if pid == self._project_shown:
+            return
+        self._project_shown = pid
+        box: forms.ChoiceBox = self.form.widgets["unit"]
         box.blockSignals(True)
         box.clear()
         box.addItem(_("（整个工程 / 公共部位）"), None)
-        pid = self.form.value("project")
         self.units = {u.id: u for u in project_service.unit_choices(pid)} if pid else {}
         for unit in self.units.values():
             owner = f"  {unit.owner_name}" if unit.owner_name else ""
             box.addItem(unit.label + owner, unit.id)
+        box.setCurrentIndex(0)
         box.blockSignals(False)
-        self._show_decision()
+        self._show_context()
         self._suggest()
 
     def _unit_changed(self, *_a) -> None:
-        unit = self.units.get(self.form.value("unit"))
+        unit = self.units.get(self._unit_id())
         if unit is not None:
             if not self.form.value("reporter"):
                 self.form.widgets["reporter"].setText(unit.owner_name)
             if not self.form.value("phone"):
                 self.form.widgets["phone"].setText(unit.owner_phone)
+        self._show_context()
+
+    def _show_context(self) -> None:
+        pid = self._project_id()
+        if not pid:
+            self.caller_panel.show_context(None)
+        else:
+            self.caller_panel.show_context(callers.caller_context(pid, self._unit_id()))
+        self._category_changed()
+
+    def _category_changed(self, *_a) -> None:
+        self._show_decision()
+        self._show_repeat()
+
+    def _show_repeat(self) -> None:
+        pid, key = self._project_id(), self.form.value("category")
+        repeat = None
+        if pid and key:
+            try:
+                repeat = callers.possible_repeat(pid, self._unit_id(), key, self.form.value("location") or "",
+                                                 self.form.value("reported_at"))
+            except Exception:  # noqa: BLE001 - the save says what is wrong; this is only a hint
+                repeat = None
+        self.caller_panel.show_repeat(repeat)
 
     def _show_decision(self, *_a) -> None:
-        pid, key = self.form.value("project"), self.form.value("category")
+        pid, key = self._project_id(), self.form.value("category")
         if not pid or not key:
             self.decision_label.setText("")
             return
@@ -299,8 +567,12 @@ class TicketDialog(forms.FormDialog):
             decision = ticket_service.warranty_decision(pid, key, dt.date.today())
         except Exception as exc:  # noqa: BLE001 - shown, not raised, while the clerk is still typing
             self.decision_label.setText(getattr(exc, "message", str(exc)))
+            self.decision_label.setStyleSheet("color: #c62828;")
             return
-        self.decision_label.setText(decision.reason)
+        self.decision_label.setText(decision.reason if decision.in_warranty
+                                    else _("保修期外（有偿维修）：{reason}").format(reason=decision.reason))
+        self.decision_label.setStyleSheet("color: #1565c0;" if decision.in_warranty
+                                          else "color: #bf360c; font-weight: bold;")
 
     def _suggest_soon(self, *_a) -> None:
         self._suggest_timer.start()  # after a pause in the typing, not on every key
@@ -313,7 +585,7 @@ class TicketDialog(forms.FormDialog):
         """Ask the rules which urgency the request looks like; follow it until the clerk picks one."""
         self._suggest_timer.stop()
         f = self.form
-        pid = f.value("project")
+        pid = self._project_id()
         self.suggestion = None
         if pid and f.value("category"):
             try:
@@ -368,95 +640,6 @@ class TicketDialog(forms.FormDialog):
             message += "\n\n" + intake.warning
         QMessageBox.information(self, _("已登记"), message)
         return True
-
-
-class TicketView(QDialog):
-    """One ticket: its data, deadlines and history; the lifecycle panel plugs in below."""
-
-    def __init__(self, ticket_id: int, parent=None):
-        super().__init__(parent)
-        self.ticket_id = ticket_id
-        self.setWindowTitle(_("维修工单"))
-        layout = QVBoxLayout(self)
-        from ..safety_panel import SafetyPanel  # structural safety: the duty, the report, sent or not
-
-        self.safety = SafetyPanel(ticket_id, self)
-        layout.addWidget(self.safety)
-        self.tabs = QTabWidget()
-        layout.addWidget(self.tabs)
-        self.summary = QWidget()
-        self.summary_form = QFormLayout(self.summary)
-        self.tabs.addTab(self.summary, _("工单"))
-        self.history = QListWidget()
-        self.tabs.addTab(self.history, _("处理记录"))
-        from ..attachment_list import AttachmentList  # photos, signature, scans (from the office or a phone)
-
-        self.attachments = AttachmentList("ticket", ticket_id)
-        self.tabs.addTab(self.attachments, _("照片和签字"))
-        self.lifecycle = LifecyclePanel(ticket_id, self)
-        self.tabs.insertTab(1, self.lifecycle, _("处理"))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("关闭"))
-        buttons.rejected.connect(self.reject)
-        from ..backup_dialogs import history_button, show_history  # 修改记录 (read only)
-
-        self.history_button = history_button()
-        buttons.addButton(self.history_button, QDialogButtonBox.ButtonRole.HelpRole)
-        self.history_button.clicked.connect(lambda: show_history(self, "ticket", self.ticket_id, self.windowTitle()))
-        layout.addWidget(buttons)
-        bus().changed.connect(self._changed)
-        self.load()
-        self.resize(680, 560)
-
-    def _changed(self, changes) -> None:
-        if (changes.touches_record("ticket", self.ticket_id) or changes.touches(*TICKET_PARTS)
-                or changes.touches("safety_report")):
-            self.load()
-
-    def _stop_following(self) -> None:
-        """Closed: the window (and its 处理 tab) no longer reload on changes."""
-        if getattr(self, "_followed", True):
-            self._followed = False
-            bus().changed.disconnect(self._changed)
-            bus().changed.disconnect(self.lifecycle._changed)
-
-    def done(self, result) -> None:
-        self._stop_following()
-        super().done(result)
-
-    def closeEvent(self, event):  # noqa: N802 - Qt
-        self._stop_following()
-        super().closeEvent(event)
-
-    def load(self) -> None:
-        d = ticket_service.ticket_detail(self.ticket_id)
-        self.setWindowTitle(_("维修工单 {number}").format(number=d["number"]))
-        while self.summary_form.rowCount():
-            self.summary_form.removeRow(0)
-        rows = [
-            (_("工单号"), d["number"]), (_("工程"), f'{d["project_code"]} {d["project_name"]}'), (_("房号"), d["unit"]),
-            (_("报修人"), f'{d["reporter"]}  {d["phone"]}'), (_("报修方式"), _(d["channel"])),
-            (_("报修时间"), (d["reported_at"] or "").replace("T", " ")), (_("部位"), d["location"]),
-            (_("保修项目"), _(d["category_name"])), (_("内容"), d["description"]),
-            (_("紧急程度"), _(d["urgency"])), (_("状态"), _(d["state"])), (_("时限"), _(d["sla_text"])),
-            (_("是否保修期内"), _("是") if d["in_warranty"] else _("否")), (_("保修判定"), d["warranty_reason"]),
-            (_("派工"), " ".join(x for x in (d["assignee"], d["subcontractor"]) if x)),
-        ]
-        if d["repeat_of"]:
-            rows.append((_("重复报修"), d["repeat_of"]))
-        for label, value in rows:
-            text = QLabel(value or "")
-            text.setWordWrap(True)
-            text.setTextFormat(Qt.TextFormat.PlainText)
-            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            if label == _("时限") and d["overdue"]:
-                text.setStyleSheet("color: #c62828; font-weight: bold;")
-            self.summary_form.addRow(label, text)
-        self.safety.load(d["description"], d["state"] != st.CANCELLED)
-        self.history.clear()
-        for e in d["events"]:
-            arrow = f'{e["from"]} → {e["to"]}' if e["from"] else e["to"]
-            self.history.addItem(f'{(e["at"] or "").replace("T", " ")}  {arrow}  {e["by"]}  {e["reason"]}')
 
 
 def new_ticket(parent, project_id: int | None = None, source_visit: int | None = None, prefill: dict | None = None):
@@ -515,7 +698,7 @@ class TicketsPage(Page):
         header.sortIndicatorChanged.connect(self._sort)
         self.view.activated.connect(self._open)
         layout.addWidget(self.view)
-        self.count_label = QLabel()
+        self.count_label = PlainLabel()
         layout.addWidget(self.count_label)
         for w in (self.state_filter, self.project_filter, self.sub_filter):
             w.currentIndexChanged.connect(self._apply)

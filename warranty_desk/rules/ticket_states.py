@@ -108,3 +108,39 @@ def is_open(state: str) -> bool:
 
 def can_dispatch(state: str) -> bool:
     return state in DISPATCHABLE_STATES
+
+
+# what a clerk may record on a ticket besides moving it along; the ticket window offers these only
+# where `actions` allows them, and the services refuse them elsewhere
+DISPATCH = "dispatch"  # send (or re-assign) someone
+CAUSE = "cause"  # the responsibility class, which decides who pays
+QUOTE = "quote"  # the price of a repair the owner pays
+ANSWER_QUOTE = "answer_quote"  # the owner accepts or refuses it
+COST = "cost"  # a cost line (labour, material, other)
+PAYMENT = "payment"  # money received from the owner (also after closing: owners pay late)
+SIGNOFF = "signoff"  # the owner's acceptance
+PRINT_DISPATCH = "print_dispatch"  # the 派工单
+
+
+def actions(state: str, *, owner_pays: bool = False, quoted: bool = False, assigned: bool = False) -> frozenset[str]:
+    """The actions a ticket in `state` allows. A closed or cancelled ticket allows no change of its
+    responsibility, price or costs; a paid repair's price and the owner's payments only where the
+    owner pays."""
+    if state not in STATES:
+        raise IllegalTransition(_("未知的工单状态“{state}”").format(state=state))
+    allowed: set[str] = set()
+    if state in DISPATCHABLE_STATES:
+        allowed.add(DISPATCH)
+    if state in OPEN_STATES:
+        allowed |= {CAUSE, COST}
+        if owner_pays or state == PAID:
+            allowed.add(QUOTE)
+            if quoted:
+                allowed.add(ANSWER_QUOTE)
+    if owner_pays and state != CANCELLED:
+        allowed.add(PAYMENT)
+    if state == AWAITING_CHECK:
+        allowed.add(SIGNOFF)
+    if assigned:
+        allowed.add(PRINT_DISPATCH)
+    return frozenset(allowed)

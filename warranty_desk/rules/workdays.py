@@ -9,6 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+from warranty_desk.i18n import N_, _
+
+WORKDAY_MARK = N_("班")  # a weekend worked instead of a holiday (调休上班), as Chinese calendars mark it
+
 
 @lru_cache(maxsize=64)
 def _china(year: int):
@@ -24,8 +28,44 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in calendar
 
 
-def holiday_name(day: dt.date) -> str | None:
-    return _china(day.year).get(day)
+# the `holidays` package's own translations of China's holiday names: 元旦, 春节, 清明节… and English
+_HOLIDAY_LANGUAGES = {"zh_CN": "zh_CN", "en": "en_US"}
+
+
+@lru_cache(maxsize=64)
+def _named(year: int, language: str):
+    import holidays
+
+    return holidays.China(years=year, language=language)
+
+
+def _language(lang: str | None) -> str:
+    if lang is None:
+        from ..i18n import current_locale
+
+        lang = current_locale()
+    return _HOLIDAY_LANGUAGES.get(lang, _HOLIDAY_LANGUAGES["zh_CN"])
+
+
+def holiday_name(day: dt.date, lang: str | None = None) -> str | None:
+    """The public holiday on `day` by its official name in `lang` (the active language when None):
+    元旦, 春节, 国庆节（补假）, 休息日（由 2026-01-04 调休）…; None on other days."""
+    return _named(day.year, _language(lang)).get(day)
+
+
+def day_mark(day: dt.date, lang: str | None = None) -> str:
+    """What a calendar cell shows beside the day's number: the holiday's name without its bracketed
+    note (春节, 国庆节, 休息日 / Chinese New Year, Day off), 班 on a 调休 working weekend, else ''."""
+    name = holiday_name(day, lang)
+    if name:
+        for bracket in ("（", " ("):
+            name = name.split(bracket, 1)[0]
+        return name.strip()
+    if day in _china(day.year).weekend_workdays:
+        from ..i18n import gettext_for
+
+        return gettext_for(lang)(WORKDAY_MARK) if lang else _(WORKDAY_MARK)
+    return ""
 
 
 def next_working_day(day: dt.date) -> dt.date:

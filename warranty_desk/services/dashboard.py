@@ -67,7 +67,8 @@ def items_ending(today: dt.date, days: int = 60, limit: int = 200) -> list[dict]
 
 
 def deposits_to_apply(today: dt.date, limit: int = 200) -> list[dict]:
-    """Deposits whose return can be applied for now (deposits service), and overdue returns."""
+    """Deposits whose return can be applied for now (deposits service), and overdue returns, by the
+    date each became due (the oldest first: it has waited longest), as the list's title says."""
     from . import deposits
 
     rows = []
@@ -77,4 +78,5 @@ def deposits_to_apply(today: dt.date, limit: int = 200) -> list[dict]:
         due = d["return_due"] or d["check_due"]
         assert due is not None  # an overdue return was applied for: its check is due
         rows.append(dict(d, due_on=dt.date.fromisoformat(due), what=_("返还逾期")))
+    rows.sort(key=lambda r: (r["due_on"], r.get("project_code") or ""))
     return rows[:limit]

@@ -608,6 +608,8 @@ def set_cause(ticket_ref, cause: str, expected_version: int | None = None, note:
         ticket = _fresh(ticket_ref, expected_version)
         if ticket.state == st.CANCELLED:
             raise ValidationError(_("工单已撤销，不能再修改"), field="cause_class")
+        if not st.is_open(ticket.state):
+            raise ValidationError(_("工单已“{s}”，不能再修改责任类别").format(s=ticket.state), field="cause_class")
         try:
             resp.check_cause(cause, ticket.in_warranty)
         except ValueError as exc:
@@ -673,6 +675,8 @@ def add_cost_line(ticket_ref, kind: str, description: str | None, amount=None, *
         ticket = _fresh(ticket_ref, None)
         if ticket.state == st.CANCELLED:
             raise ValidationError(_("工单已撤销，不能再登记费用"), field="amount")
+        if not st.is_open(ticket.state):
+            raise ValidationError(_("工单已“{s}”，不能再登记费用").format(s=ticket.state), field="amount")
         bearer = borne_by or (ticket.payer if ticket.payer in resp.BEARERS else "")
         if bearer not in resp.BEARERS:
             raise ValidationError(
@@ -1069,6 +1073,20 @@ class FollowUpRow(TypedDict):
     status: str
 
 
+class PayerSum(TypedDict):
+    payer: str  # a bearer of resp.BEARERS
+    amount: str | None
+
+
+class DeadlineStep(TypedDict):
+    step: str  # respond / onsite / complete
+    name: str
+    due: str | None
+    done: str | None
+    late: bool
+    pending: bool
+
+
 class TicketDetail(TypedDict):
     """Everything about one ticket, JSON-friendly (`ticket show --json`, the ticket window)."""
 
@@ -1120,6 +1138,40 @@ class TicketDetail(TypedDict):
     satisfaction: int | None
     events: list[EventRow]
     after_repair_visits: list[FollowUpRow]
+    cost_by_payer: list[PayerSum]
+    owner_paid: str | None
+    owner_due: str | None
+    actions: list[str]
+    deadlines: list[DeadlineStep]
+
+
+def _costs_by_payer(t: Ticket) -> list[PayerSum]:
+    """The cost lines summed by who bears them, in the order of resp.BEARERS (those with a cost)."""
+    sums = dict(CostLine.select(CostLine.borne_by, fn.SUM(CostLine.amount)).where(CostLine.ticket == t)
+                .group_by(CostLine.borne_by).tuples())
+    return [{"payer": payer, "amount": _m(sums[payer])} for payer in (*resp.BEARERS, *sorted(set(sums) - set(resp.BEARERS)))
+            if payer in sums]
+
+
+def _deadline_steps(t: Ticket, now: dt.datetime) -> list[DeadlineStep]:
+    """响应 / 到场 / 完成: each deadline, when it was met (or not yet), and whether it is or was missed."""
+    done = {"respond": t.responded_at, "onsite": t.onsite_at, "complete": t.completed_at}
+    if done["complete"] and not done["onsite"]:
+        done["onsite"] = done["complete"]
+    if done["onsite"] and not done["respond"]:
+        done["respond"] = done["onsite"]
+    limits = sla_rules.Deadlines(t.respond_due, t.onsite_due, t.complete_due)
+    running = t.state in SLA_STATES
+    steps: list[DeadlineStep] = []
+    for step in sla_rules.STEPS:
+        due = limits.of(step)
+        at = done[step]
+        if due is None:
+            continue
+        late = (at is not None and at > due) or (at is None and running and now > due)
+        steps.append({"step": step, "name": sla_rules.STEP_NAMES[step], "due": _iso(due), "done": _iso(at),
+                      "late": late, "pending": at is None and running})
+    return steps
 
 
 def ticket_detail(ticket_ref, now: dt.datetime | None = None) -> TicketDetail:
@@ -1157,6 +1209,12 @@ def ticket_detail(ticket_ref, now: dt.datetime | None = None) -> TicketDetail:
                         "unit_price": _m(c.unit_price), "amount": _m(c.amount), "borne_by": c.borne_by}
                        for c in t.cost_lines.order_by(CostLine.id)],
         "cost_total": _m(cost_total(t)),
+        "cost_by_payer": _costs_by_payer(t),
+        "owner_paid": _m(sum((p.amount for p in t.payments), Decimal(0))),
+        "owner_due": _m(max(cost_total(t, resp.OWNER) - sum((p.amount for p in t.payments), Decimal(0)), Decimal(0))),
+        "actions": sorted(st.actions(t.state, owner_pays=_owner_pays(t), quoted=t.quote_amount is not None,
+                                     assigned=bool(t.assignee_id or t.subcontractor_id))),
+        "deadlines": _deadline_steps(t, now),
         "payments": [{"amount": _m(p.amount), "received_on": p.received_on.isoformat(),
                       "received_by": p.received_by, "note": p.note} for p in t.payments.order_by(Payment.id)],
         "signoff_kind": t.signoff_kind, "signoff_by": t.signoff_by, "signoff_at": _iso(t.signoff_at),
