@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -23,6 +22,7 @@ from warranty_desk.i18n import _, current_locale
 from warranty_desk.services import safety as safety_service
 
 from . import forms
+from .labels import PlainLabel
 from .operations import mark_write, perform
 
 DUTY_STYLE = "QFrame#safetyPanel { border: 2px solid #c62828; border-radius: 4px; background: #fff3f3; }"
@@ -50,7 +50,7 @@ class MarkDialog(forms.FormDialog):
     def __init__(self, ticket_id: int, description: str = "", parent=None):
         super().__init__(_("标记为结构安全隐患"), parent)
         self.ticket_id = ticket_id
-        note = QLabel(_("标记后工单改为紧急，须立即报告当地建设行政主管部门，并留在工作台上直到登记已报送。"))
+        note = PlainLabel(_("标记后工单改为紧急，须立即报告当地建设行政主管部门，并留在工作台上直到登记已报送。"))
         note.setWordWrap(True)
         note.setStyleSheet("color: #c62828;")
         self.body.insertWidget(0, note)
@@ -127,11 +127,11 @@ class SafetyPanel(QFrame):
         self.setObjectName("safetyPanel")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
-        self.title = QLabel()
+        self.title = PlainLabel()
         self.title.setObjectName("safetyTitle")
-        self.duty = QLabel()
+        self.duty = PlainLabel()
         self.duty.setObjectName("safetyDuty")
-        self.status = QLabel()
+        self.status = PlainLabel()
         self.status.setObjectName("safetyStatus")
         for label in (self.title, self.duty, self.status):
             label.setWordWrap(True)

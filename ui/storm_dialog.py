@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QLabel, QListWidget, QMessageBox
+from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QListWidget, QMessageBox
 
 from warranty_desk.i18n import _
 from warranty_desk.services import storm as storm_service
 
 from . import forms
+from .labels import PlainLabel
 from .operations import perform
 
 
@@ -21,7 +22,7 @@ class StormDialog(forms.FormDialog):
         super().__init__(_("暴雨后回访"), parent)
         self.today = today or dt.date.today()
         f = self.form
-        intro = QLabel(_("大雨或暴雨之后，给该地区屋面、外墙防水仍在保修期内的每个工程安排一次回访（电话或上门），"
+        intro = PlainLabel(_("大雨或暴雨之后，给该地区屋面、外墙防水仍在保修期内的每个工程安排一次回访（电话或上门），"
                          "询问并检查有无渗漏。同一场暴雨不会重复安排。"))
         intro.setWordWrap(True)
         self.body.insertWidget(0, intro)
@@ -38,7 +39,7 @@ class StormDialog(forms.FormDialog):
         self.preview.setMinimumHeight(160)
         self.preview.setWordWrap(True)
         self.preview.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.count_label = QLabel()
+        self.count_label = PlainLabel()
         self.count_label.setObjectName("stormCount")
         self.body.addWidget(self.count_label)
         self.body.addWidget(self.preview, 1)

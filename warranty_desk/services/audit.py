@@ -20,7 +20,7 @@ from ..models import AuditLog, database_proxy
 
 _clerk_name: str | None = None  # the operator chosen in the window (services/operator.py)
 _UNREAD = object()
-_pc_operator = _UNREAD  # this PC's last operator (config file), read once when first needed
+_pc_operator: object = _UNREAD  # this PC's last operator (config file), read once when first needed
 # who acts in this request or thread when it is not this PC's clerk: a paired phone's person and device
 _acting: contextvars.ContextVar[str | None] = contextvars.ContextVar("wd_acting_as", default=None)
 # ids of the audit rows this process wrote, so a desktop's change poll skips its own writes (services.changes)
@@ -44,7 +44,7 @@ def _this_pcs_operator() -> str | None:
         from .. import config
 
         _pc_operator = str(config.load().get("operator") or "").strip() or None
-    return _pc_operator
+    return _pc_operator if isinstance(_pc_operator, str) else None
 
 
 @contextlib.contextmanager

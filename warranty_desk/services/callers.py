@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..i18n import _
-from ..models import Project, Ticket, Unit, WarrantyItem
+from ..models import Project, Ticket, Unit, WarrantyItem, tuples
 from ..rules import ticket_states as st
 from ..rules.categories import CATEGORIES
 from . import search
@@ -33,7 +33,7 @@ def _projects(ids) -> dict[int, tuple[str, str]]:
     if not ids:
         return {}
     return {pid: (code, name) for pid, code, name in
-            Project.select(Project.id, Project.code, Project.name).where(Project.id.in_(ids)).tuples()}
+            tuples(Project.select(Project.id, Project.code, Project.name).where(Project.id.in_(ids)))}
 
 
 def find_callers(text: str, limit: int = 15) -> list[Caller]:
@@ -61,8 +61,8 @@ def find_callers(text: str, limit: int = 15) -> list[Caller]:
         sets = [set(search.matching_projects(t, 50)) for t in terms]
         ids = set.intersection(*sets) if sets else set()
         for pid, code, name, contact, phone in (
-                Project.select(Project.id, Project.code, Project.name, Project.contact, Project.phone)
-                .where(Project.id.in_(sorted(ids))).order_by(Project.code).tuples() if ids else ()):
+                tuples(Project.select(Project.id, Project.code, Project.name, Project.contact, Project.phone)
+                       .where(Project.id.in_(sorted(ids))).order_by(Project.code)) if ids else ()):
             add(Caller(pid, code, name, None, "", contact, phone, "project"))
     return found
 
@@ -72,11 +72,11 @@ def _earlier_callers(term: search.Term, limit: int, add) -> None:
     if term.kind == "room" or (term.kind == "text" and term.digits):
         return
     rows = search.ticket_rows(search.ticket_ids(term, limit, numbers=False))
-    by_ticket = dict(Ticket.select(Ticket.id, Ticket.unit).where(Ticket.id.in_([r[0] for r in rows])).tuples()) \
-        if rows else {}
+    by_ticket: dict[int, int | None] = dict(
+        tuples(Ticket.select(Ticket.id, Ticket.unit).where(Ticket.id.in_([r[0] for r in rows])))) if rows else {}
     unit_ids = [u for u in by_ticket.values() if u]
-    units = {uid: (b, e, r) for uid, b, e, r in Unit.select(Unit.id, Unit.building, Unit.entrance, Unit.room)
-             .where(Unit.id.in_(unit_ids)).tuples()} if unit_ids else {}
+    units = {uid: (b, e, r) for uid, b, e, r in tuples(Unit.select(Unit.id, Unit.building, Unit.entrance, Unit.room)
+                                                       .where(Unit.id.in_(unit_ids)))} if unit_ids else {}
     names = _projects({r[1] for r in rows})
     for tid, pid, _number, _description, _state, reporter, phone, _at in rows:
         code, name = names.get(pid, ("", ""))

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from peewee import fn
 
-from ..models import Project, Ticket, Unit
+from ..models import Project, Ticket, Unit, tuples
 
 PHONE_MIN_DIGITS = 4  # "at least the last four digits" of a caller's number
 _HIGH = "\U0010ffff"
@@ -105,7 +106,7 @@ def _prefix(field, text: str):
     return (field >= text) & (field < text + _HIGH)
 
 
-_PROJECT_PHONE = Project.phone
+_PROJECT_PHONE: Any = Project.phone
 for _separator in (" ", "-", "(", ")", "+", "（", "）", "—", "/", "."):
     _PROJECT_PHONE = fn.REPLACE(_PROJECT_PHONE, _separator, "")
 
@@ -118,7 +119,7 @@ def matching_projects(term: Term, limit: int) -> list[int]:
         condition = _PROJECT_PHONE.contains(term.digits)
     else:
         condition = Project.code.contains(term.text) | Project.name.contains(term.text)
-    return [pid for (pid,) in Project.select(Project.id).where(condition).order_by(Project.code).limit(limit).tuples()]
+    return [pid for (pid,) in tuples(Project.select(Project.id).where(condition).order_by(Project.code).limit(limit))]
 
 
 _UNIT_COLS = (Unit.id, Unit.project, Unit.building, Unit.entrance, Unit.room, Unit.owner_name, Unit.owner_phone)
@@ -127,7 +128,7 @@ _UNIT_COLS = (Unit.id, Unit.project, Unit.building, Unit.entrance, Unit.room, Un
 def ids_where(model, condition, limit: int) -> list[int]:
     """Ids of the rows that match, read from the narrow index of the matched column alone (a covering
     index scan: a part-of-a-word match reads no table row)."""
-    return [i for (i,) in model.select(model.id).where(condition).limit(limit).tuples()]
+    return [i for (i,) in tuples(model.select(model.id).where(condition).limit(limit))]
 
 
 def _unit_condition(term: Term):
@@ -135,6 +136,7 @@ def _unit_condition(term: Term):
     if term.kind == "phone":
         return Unit.phone_digits.contains(term.digits)
     if term.kind == "room":
+        assert term.room is not None
         rooms = {term.room.room, term.room.room + "室", _number(term.room.room)}  # i18n: data
         return Unit.room.in_(sorted(rooms))
     if term.digits:  # a short number: the start of a phone number
@@ -145,7 +147,7 @@ def _unit_condition(term: Term):
 def _unit_rows(ids: list[int]) -> list[tuple]:
     if not ids:
         return []
-    return list(Unit.select(*_UNIT_COLS).where(Unit.id.in_(ids)).order_by(Unit.project, Unit.id).tuples())
+    return list(tuples(Unit.select(*_UNIT_COLS).where(Unit.id.in_(ids)).order_by(Unit.project, Unit.id)))
 
 
 def _unit_ids(term: Term, limit: int) -> list[int]:
@@ -160,6 +162,7 @@ def _unit_fits(row: tuple, term: Term, project_text: dict[int, str]) -> bool:
     if term.kind == "phone":
         return term.digits in digits_of(phone)
     if term.kind == "room":
+        assert term.room is not None
         return term.room.fits(building, entrance, room) or (
             len(term.digits) >= PHONE_MIN_DIGITS and term.digits in digits_of(phone))
     if term.digits:
@@ -173,7 +176,7 @@ def _project_texts(ids) -> dict[int, str]:
     if not ids:
         return {}
     return {pid: f"{code} {name}" for pid, code, name in
-            Project.select(Project.id, Project.code, Project.name).where(Project.id.in_(ids)).tuples()}
+            tuples(Project.select(Project.id, Project.code, Project.name).where(Project.id.in_(ids)))}
 
 
 def matching_units(terms: list[Term], limit: int) -> list[tuple]:
@@ -199,7 +202,7 @@ def matching_units(terms: list[Term], limit: int) -> list[tuple]:
             if projects[id(term)]:
                 narrow = narrow | Unit.project.in_(projects[id(term)])
             condition = condition & narrow
-    rows = list(Unit.select(*_UNIT_COLS).where(condition).order_by(Unit.project, Unit.id).limit(2000).tuples())
+    rows = list(tuples(Unit.select(*_UNIT_COLS).where(condition).order_by(Unit.project, Unit.id).limit(2000)))
     texts = _project_texts({r[1] for r in rows}) if projects else {}
     return [r for r in rows if all(_unit_fits(r, t, texts) for t in terms)][:limit]
 
@@ -227,8 +230,8 @@ def ticket_rows(ids: list[int]) -> list[tuple]:
     """(id, project, number, description, state, reporter, phone, reported_at), newest first."""
     if not ids:
         return []
-    return list(Ticket.select(*_TICKET_COLS).where(Ticket.id.in_(list(dict.fromkeys(ids))))
-                .order_by(Ticket.reported_at.desc(), Ticket.id.desc()).tuples())
+    return list(tuples(Ticket.select(*_TICKET_COLS).where(Ticket.id.in_(list(dict.fromkeys(ids))))
+                       .order_by(Ticket.reported_at.desc(), Ticket.id.desc())))
 
 
 def ticket_ids(term: Term, limit: int, numbers: bool = True) -> list[int]:
@@ -275,8 +278,8 @@ def search(text: str, limit: int = 12) -> list[Hit]:
         else:  # every term names the project ("北京 阳光")
             sets = [set(matching_projects(t, 200)) for t in terms]
             ids = sorted(set.intersection(*sets))[:limit]
-        for pid, code, name, address in (Project.select(Project.id, Project.code, Project.name, Project.address)
-                                         .where(Project.id.in_(ids)).order_by(Project.code).tuples()) if ids else ():
+        for pid, code, name, address in tuples(Project.select(Project.id, Project.code, Project.name, Project.address)
+                                               .where(Project.id.in_(ids)).order_by(Project.code)) if ids else ():
             add(Hit("project", pid, pid, f"{code}  {name}", address or ""))
 
     def units() -> None:

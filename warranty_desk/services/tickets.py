@@ -31,6 +31,7 @@ from ..models import (
     Visit,
     WarrantyItem,
     database_proxy,
+    tuples,
 )
 from ..rules import responsibility as resp
 from ..rules import sla as sla_rules
@@ -1147,8 +1148,8 @@ class TicketDetail(TypedDict):
 
 def _costs_by_payer(t: Ticket) -> list[PayerSum]:
     """The cost lines summed by who bears them, in the order of resp.BEARERS (those with a cost)."""
-    sums = dict(CostLine.select(CostLine.borne_by, fn.SUM(CostLine.amount)).where(CostLine.ticket == t)
-                .group_by(CostLine.borne_by).tuples())
+    sums: dict[str, object] = dict(tuples(CostLine.select(CostLine.borne_by, fn.SUM(CostLine.amount))
+                                          .where(CostLine.ticket == t).group_by(CostLine.borne_by)))
     return [{"payer": payer, "amount": _m(sums[payer])} for payer in (*resp.BEARERS, *sorted(set(sums) - set(resp.BEARERS)))
             if payer in sums]
 
@@ -1160,11 +1161,11 @@ def _deadline_steps(t: Ticket, now: dt.datetime) -> list[DeadlineStep]:
         done["onsite"] = done["complete"]
     if done["onsite"] and not done["respond"]:
         done["respond"] = done["onsite"]
-    limits = sla_rules.Deadlines(t.respond_due, t.onsite_due, t.complete_due)
+    dues = {"respond": t.respond_due, "onsite": t.onsite_due, "complete": t.complete_due}
     running = t.state in SLA_STATES
     steps: list[DeadlineStep] = []
     for step in sla_rules.STEPS:
-        due = limits.of(step)
+        due = dues[step]
         at = done[step]
         if due is None:
             continue
