@@ -207,3 +207,21 @@ def test_the_operator_is_in_the_history_the_audit_and_the_dispatch_sheet(office,
     qtbot.addWidget(again)
     assert {"张师傅", "王芳"} <= {again.name.itemText(i) for i in range(again.name.count())}
     assert again.shared.isChecked() and again.name.currentText() == "王芳"
+
+
+def test_global_search_finds_part_of_a_number_marks_the_row_and_stays_on_screen(office, app_window, qtbot):
+    window = app_window
+    window.resize(1366, 768)
+    qtbot.keyClicks(window.search_box, "6963")
+    window._run_search()
+    popup = window.popup
+    assert popup.isVisible() and "郑勇军" in popup.item(0).text()
+    area = window.centralWidget().rect()
+    assert popup.geometry().right() <= area.right() and popup.geometry().left() >= 0  # not past the edge
+    assert popup.geometry().bottom() <= area.bottom()
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    detail = window.page("工程项目").detail
+    assert detail.project.id == office["project"].id and detail.tabs.currentIndex() == 2
+    marked = detail.unit_view.currentIndex()
+    assert marked.isValid() and detail.unit_model.rows[marked.row()].id == office["owner"].id
+    assert detail.unit_view.selectionModel().isRowSelected(marked.row(), marked.parent())
