@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -39,6 +38,7 @@ from warranty_desk.i18n import _
 from warranty_desk.services import import_columns as ic
 from warranty_desk.services import importing
 
+from .labels import PlainLabel
 from .operations import Task, refuse_when_read_only, show_error
 from .signals import announce_changes
 from .table_models import RED, display
@@ -62,7 +62,7 @@ class ImportWindow(QDialog):
         self.cancel_event = threading.Event()
         self.finished_import = False
         layout = QVBoxLayout(self)
-        self.step_label = QLabel()
+        self.step_label = PlainLabel()
         self.step_label.setObjectName("importStep")
         self.step_label.setStyleSheet("font-size: 15px; font-weight: bold")
         layout.addWidget(self.step_label)
@@ -130,11 +130,11 @@ class ImportWindow(QDialog):
         form.addRow("", self.handover_box)
         self.update_box = QCheckBox(_("更新已有记录（表格中与系统不同的内容；原值记入修改记录）"))
         form.addRow("", self.update_box)
-        self.file_note = QLabel(_("表格的第一个表头行会被自动找到（上面可以有标题行）。任何一行有错误时，什么都不会导入。"))
+        self.file_note = PlainLabel(_("表格的第一个表头行会被自动找到（上面可以有标题行）。任何一行有错误时，什么都不会导入。"))
         self.file_note.setWordWrap(True)
         form.addRow("", self.file_note)
         go_live = importing.go_live_date()
-        self.go_live_note = QLabel(
+        self.go_live_note = PlainLabel(
             _("启用日期：{day}。此前的计划回访不再生成，以导入的回访记录为准（设置项 go_live_date）。").format(day=go_live.isoformat())
             if go_live else _("启用日期：尚未设置，首次导入时设为当天。此前的计划回访不生成，以导入的回访记录为准。"))
         self.go_live_note.setWordWrap(True)
@@ -192,7 +192,7 @@ class ImportWindow(QDialog):
     def _columns_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.columns_note = QLabel()
+        self.columns_note = PlainLabel()
         self.columns_note.setWordWrap(True)
         layout.addWidget(self.columns_note)
         self.columns_table = QTableWidget(0, 4)
@@ -208,7 +208,7 @@ class ImportWindow(QDialog):
         self.columns_table.setColumnWidth(1, 200)
         self.columns_table.setColumnWidth(3, 230)
         layout.addWidget(self.columns_table, 1)
-        self.missing_label = QLabel()
+        self.missing_label = PlainLabel()
         self.missing_label.setStyleSheet(RED_TEXT)
         self.missing_label.setWordWrap(True)
         layout.addWidget(self.missing_label)
@@ -260,7 +260,7 @@ class ImportWindow(QDialog):
     def _preview_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.summary = QLabel()
+        self.summary = PlainLabel()
         self.summary.setObjectName("importSummary")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -269,7 +269,7 @@ class ImportWindow(QDialog):
         self.preview_table.setObjectName("importPreview")
         self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         layout.addWidget(self.preview_table, 3)
-        self.problems_label = QLabel(_("问题（按行和列）："))
+        self.problems_label = PlainLabel(_("问题（按行和列）："))
         layout.addWidget(self.problems_label)
         self.problems = QListWidget()
         self.problems.setObjectName("importProblems")
@@ -333,7 +333,7 @@ class ImportWindow(QDialog):
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         layout.addWidget(self.progress)
-        self.result_label = QLabel(_("正在导入…"))
+        self.result_label = PlainLabel(_("正在导入…"))
         self.result_label.setObjectName("importResult")
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -33,7 +33,7 @@ def _checks(sheet) -> dict[str, object]:
 
 @pytest.mark.parametrize("kind", ["projects", "units", "tickets", "visits"])
 def test_every_kind_guides_the_clerk(db, tmp_path, kind):
-    settings.save_region("石家庄", "11-15", "03-15", "06-01", "09-30", "07-01")  # the office's own region
+    settings.save_region("廊坊", "11-15", "03-15", "06-01", "09-30", "07-01")  # the office's own region
     book = load_workbook(write_template(tmp_path / f"{kind}.xlsx", kind))
     sheet = book.worksheets[0]
     assert book[LISTS_SHEET].sheet_state == "hidden" and NOTES_SHEET in book.sheetnames
@@ -62,10 +62,10 @@ def test_every_kind_guides_the_clerk(db, tmp_path, kind):
 
 
 def test_the_region_list_comes_from_the_region_table(db, tmp_path):
-    settings.save_region("石家庄", "11-15", "03-15", "06-01", "09-30", "07-01")
+    settings.save_region("廊坊", "11-15", "03-15", "06-01", "09-30", "07-01")
     book = load_workbook(write_template(tmp_path / "p.xlsx", "projects"))
     regions = _lists(book, _checks(book.worksheets[0])["采暖地区"])
-    assert regions[0] == "北京" and regions[-1] == "石家庄"
+    assert regions[0] == "北京" and regions[-1] == "廊坊"
     example = {str(h.value).lstrip("*"): c.value for h, c in zip(book.worksheets[0][1], book.worksheets[0][2])}
     assert example["竣工验收日期"] == dt.datetime(2024, 6, 15) and example["合同金额"] == 12500000
 
