@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 
-import httpx
+import httpx2 as httpx
 import pytest
 from phone_fixtures import field_office, jpeg, png
 
