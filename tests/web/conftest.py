@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 
@@ -10,6 +11,8 @@ from browser import Phone, available
 from phone_fixtures import field_office
 
 from warranty_desk.web.server import PhoneServer, ServeOptions
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the desktop's ticket window beside the browser
 
 
 def free_port() -> int:
@@ -31,8 +34,10 @@ def phone():
 
 
 @pytest.fixture
-def live(db):
-    """The field office, served on 127.0.0.1 by the same server the desktop starts."""
+def live(db, caplog):
+    """The field office, served on 127.0.0.1 by the same server the desktop starts (its request log
+    is kept: a failing test shows which requests reached the server)."""
+    caplog.set_level(logging.INFO, logger="warranty_desk.web.access")
     office = field_office()
     server = PhoneServer(ServeOptions("127.0.0.1", free_port()))
     server.start()

@@ -4,8 +4,6 @@ cut — nothing lost, nothing sent twice; a visit's live score; a conflict shown
 
 from __future__ import annotations
 
-import time
-
 from browser import OFFLINE, ONLINE
 from phone_fixtures import jpeg
 from selenium.webdriver.common.by import By
@@ -23,10 +21,45 @@ def wait(driver, condition, timeout=60, message=""):
     try:
         return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: condition(d), message)
     except Exception:
-        driver.save_screenshot("/tmp/wd-phone-test-failure.png")
+        print(page_state(driver))
         for entry in driver.get_log("browser"):  # what the page said, for the failure report
             print(entry)
         raise
+
+
+def page_state(driver) -> str:
+    """For a failure report: where the page is, whether its script is ready, and the phone's outbox."""
+    try:
+        return driver.execute_async_script("""
+            var done = arguments[arguments.length - 1];
+            var head = location.pathname + ' readyState=' + document.readyState +
+                ' ready=' + document.documentElement.getAttribute('data-ready');
+            var req = indexedDB.open('baoxiutai-phone', 1);
+            req.onerror = function () { done(head + ' (no storage)'); };
+            req.onsuccess = function () {
+              var r = req.result.transaction('outbox').objectStore('outbox').getAll();
+              r.onsuccess = function () {
+                done(head + ' outbox=' + JSON.stringify(r.result.map(function (i) {
+                  return [i.kind, i.state, i.message || '', i.created];
+                })));
+              };
+            };""")
+    except Exception as exc:  # noqa: BLE001 - only a report
+        return f"(page state unavailable: {exc})"
+
+
+def ready(driver, path: str) -> None:
+    """Wait until the page at `path` is set up by its script (drafts restored, buttons live): a tap
+    before that would find no handler. Also right after a tap on a link: the old page is ready too,
+    so the path must be the new one."""
+    wait(driver, lambda d: d.execute_script(
+        "return location.pathname === arguments[0] && document.documentElement.getAttribute('data-ready') === '1'",
+        path), message=f"page {path} not ready")
+
+
+def open_page(driver, url: str, path: str) -> None:
+    driver.get(url + path)
+    ready(driver, path)
 
 
 def pair(phone, live, name="张师傅的红米"):
@@ -40,7 +73,8 @@ def pair(phone, live, name="张师傅的红米"):
     field.clear()
     field.send_keys(name)
     tap(d, d.find_element(By.CSS_SELECTOR, "#pair-form button[type=submit]"))
-    wait(d, lambda d: "我的任务" in d.page_source, message="not paired")
+    ready(d, "/")
+    assert "我的任务" in d.page_source
 
 
 def tap(driver, element):
@@ -67,18 +101,63 @@ def outbox_states(driver):
         "return Array.prototype.map.call(document.querySelectorAll('#wd-outbox .ob .st'), function (e) { return e.textContent; })")
 
 
-def test_pair_open_arrive_photo_sign_submit_offline_then_online(fresh_phone, live, tmp_path):
+def stored(driver, store: str) -> list[dict]:
+    """What the phone keeps in its browser storage ('drafts' or 'outbox'), photos and signature counted."""
+    return driver.execute_async_script("""
+        var name = arguments[0], done = arguments[arguments.length - 1];
+        var req = indexedDB.open('baoxiutai-phone', 1);
+        req.onsuccess = function () {
+          var r = req.result.transaction(name).objectStore(name).getAll();
+          r.onsuccess = function () {
+            done(r.result.map(function (i) {
+              return {id: i.id || i.key, kind: i.kind, state: i.state, message: i.message || '', values: i.values || {},
+                      duplicate: !!i.duplicate, photos: (i.photos || []).length, signature: !!i.signature};
+            }));
+          };
+        };""", store)
+
+
+# a phone slow to open its storage: the page's IndexedDB opens seconds late (as on a busy old phone)
+SLOW_STORAGE = """
+(function () {
+  var open = IDBFactory.prototype.open;
+  IDBFactory.prototype.open = function () {
+    var req = open.apply(this, arguments), held = false;
+    req.addEventListener('success', function (e) {
+      if (held) return;
+      held = true;
+      e.stopImmediatePropagation();
+      setTimeout(function () { req.dispatchEvent(new Event('success')); }, 8000);
+    });
+    return req;
+  };
+})();"""
+
+
+def test_pair_open_arrive_photo_sign_submit_offline_then_online(fresh_phone, live, tmp_path, qtbot):
+    from ui import phone_link
+    from ui.pages.tickets import TicketView
+
     phone, d = fresh_phone, fresh_phone.driver
+    ticket = live["ticket"]
+    # the clerk has the ticket open on the desktop; the desktop hears the phone service's changes as
+    # it does when 设置 → 手机端 started the service in its own process
+    phone_link.bridge()
+    window = TicketView(ticket.id)
+    qtbot.addWidget(window)
+    assert window.attachments.list.count() == 0
+
     pair(phone, live)
     device = PhoneDevice.get()
     assert device.name == "张师傅的红米" and device.staff_id == live["worker"].id
-    ticket = live["ticket"]
     tap(d, d.find_element(By.CSS_SELECTOR, f'a[href="/t/{ticket.id}"]'))
-    wait(d, lambda d: d.find_elements(By.ID, "arrive"))
+    ready(d, f"/t/{ticket.id}")
     assert "王业主" in d.page_source and 'href="tel:13800000001"' in d.page_source
     tap(d, d.find_element(By.ID, "arrive"))
     wait(d, lambda d: Ticket.get_by_id(ticket.id).state == st.ONSITE, message="arrival not saved")
     wait(d, lambda d: "已发送" in outbox_states(d))
+    assert not d.find_element(By.ID, "arrive").is_displayed()  # done: the button went away
+    wait(d, lambda d: d.find_element(By.CSS_SELECTOR, "h1 .state").text == "已到场")
 
     # fill in the report: the work, a material, a photo from the "camera", the owner's signature
     d.find_element(By.NAME, "work").send_keys("更换屋面防水卷材 3 平方米")
@@ -90,28 +169,32 @@ def test_pair_open_arrive_photo_sign_submit_offline_then_online(fresh_phone, liv
     wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#photo-previews img"), message="no preview")
     draw_signature(d)
     tap(d, d.find_element(By.CSS_SELECTOR, '.stars input[name=satisfaction][value="5"]'))
-    wait(d, lambda d: "已保存在本机" in d.find_element(By.ID, "draft-state").text)
-    time.sleep(0.5)
+    # everything is in the phone's storage before the page goes away
+    wait(d, lambda d: any(x["photos"] == 1 and x["signature"] and x["values"].get("satisfaction") == "5"
+                          and x["values"].get("work") == "更换屋面防水卷材 3 平方米" for x in stored(d, "drafts")),
+         message="draft not stored")
 
     # what was typed survives a reload of the page (it lives in the phone's storage)
     d.refresh()
-    wait(d, lambda d: d.find_element(By.NAME, "work").get_attribute("value") == "更换屋面防水卷材 3 平方米",
-         message="draft lost")
-    wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#photo-previews img"))
+    ready(d, f"/t/{ticket.id}")
+    assert d.find_element(By.NAME, "work").get_attribute("value") == "更换屋面防水卷材 3 平方米", "draft lost"
+    assert d.find_elements(By.CSS_SELECTOR, "#photo-previews img")
 
-    # the network goes; the submission waits on the phone as 未发送
+    # the network goes; the submission waits on the phone as 未发送, after a try that found no network
     phone.network(OFFLINE)
     tap(d, d.find_element(By.CSS_SELECTOR, "#report button[type=submit]"))
-    wait(d, lambda d: "未发送" in outbox_states(d), message="not queued")
-    time.sleep(1.5)
+    wait(d, lambda d: any(x["kind"] == "report" and x["state"] == "unsent" and "网络不通" in x["message"]
+                          for x in stored(d, "outbox")), message="not queued")
+    wait(d, lambda d: "未发送" in outbox_states(d))
     assert Ticket.get_by_id(ticket.id).state == st.ONSITE and PhoneSubmission.select().count() == 1
     assert "1 条未发送" in d.find_element(By.ID, "wd-status").text
 
     # the network comes back: sent once, by itself
     phone.network(ONLINE)
     d.execute_script("window.dispatchEvent(new Event('online'))")
-    wait(d, lambda d: Ticket.get_by_id(ticket.id).state == st.CLOSED, timeout=40, message="not sent")
+    wait(d, lambda d: Ticket.get_by_id(ticket.id).state == st.CLOSED, message="not sent")
     wait(d, lambda d: outbox_states(d).count("已发送") == 2)
+    assert not d.find_element(By.ID, "report").is_displayed()  # nothing left to report on a closed ticket
     saved = Ticket.get_by_id(ticket.id)
     assert saved.signoff_kind == "screen" and saved.signoff_by == "王业主" and saved.satisfaction == 5
     kinds = sorted(a.kind for a in attachments.list_for("ticket", ticket.id))
@@ -138,25 +221,47 @@ def test_pair_open_arrive_photo_sign_submit_offline_then_online(fresh_phone, liv
           };
           tx.oncomplete = function () { window.dispatchEvent(new Event('online')); done(); };
         };""")
-    wait(d, lambda d: outbox_states(d).count("已发送") == 2 and "未发送" not in outbox_states(d))
+    # the server answered the resend from the record (the phone marks such an answer as a duplicate)
+    wait(d, lambda d: any(x["kind"] == "report" and x["state"] == "sent" and x["duplicate"]
+                          for x in stored(d, "outbox")), message="resend not answered")
     assert PhoneSubmission.select().count() == submissions
     assert len(attachments.list_for("ticket", ticket.id)) == 2
     assert TicketEvent.select().where((TicketEvent.ticket == ticket.id) & (TicketEvent.to_state == st.CLOSED)).count() == 1
+
+    # the desktop: the open ticket window refreshed itself with the phone's photo and signature …
+    def shows_photo_and_signature(view) -> bool:
+        items = [view.attachments.list.item(i) for i in range(view.attachments.list.count())]
+        texts = sorted(item.text().split("\n")[0] for item in items)
+        return (texts == ["照片", "签名"] and all(not item.icon().isNull() for item in items)
+                and all("张师傅（手机：张师傅的红米）" in item.text() for item in items))
+
+    qtbot.waitUntil(lambda: shows_photo_and_signature(window), timeout=10000)
+    history = [window.history.item(i).text() for i in range(window.history.count())]
+    assert any("已关闭" in h and "张师傅（手机：张师傅的红米）" in h for h in history), history
+    # … and a window opened now shows the same
+    fresh = TicketView(ticket.id)
+    qtbot.addWidget(fresh)
+    assert shows_photo_and_signature(fresh) and "已关闭" in fresh.windowTitle() + "".join(
+        fresh.history.item(i).text() for i in range(fresh.history.count()))
 
 
 def test_a_conflict_shows_both_versions_and_keeps_the_input(fresh_phone, live):
     phone, d = fresh_phone, fresh_phone.driver
     pair(phone, live)
     ticket = live["ticket"]
-    d.get(f"{live['url']}/t/{ticket.id}")
+    open_page(d, live["url"], f"/t/{ticket.id}")
     d.find_element(By.NAME, "work").send_keys("疏通落水管")
     tap(d, d.find_element(By.CSS_SELECTOR, 'input[name=outcome][value="done"]'))
     tickets.set_cause(ticket.id, "施工质量")  # the clerk, meanwhile
     tap(d, d.find_element(By.CSS_SELECTOR, "#report button[type=submit]"))
     wait(d, lambda d: "有冲突" in outbox_states(d), message="no conflict shown")
     card = d.find_element(By.CSS_SELECTOR, "#wd-outbox .ob.conflict")
-    assert "办公室的版本" in card.text and "责任：施工质量" in card.text
-    assert "您的输入" in card.text and "疏通落水管" in card.text
+    assert "办公室的版本" in card.text and "责任：施工质量" in card.text and "验收：（空）" in card.text
+    # the phone's input as the crew entered it, in the page's words (no stored keys, no empty cost line)
+    mine = card.find_elements(By.CSS_SELECTOR, ".cols > div")[1].text.splitlines()
+    assert mine[0] == "您的输入"
+    assert "维修情况（做了什么）：疏通落水管" in mine and "结果：维修完成，业主稍后验收" in mine, mine
+    assert not any(line in ("done", "王业主") or "×" in line or "签字人" in line for line in mine), mine
     assert Ticket.get_by_id(ticket.id).state == st.DISPATCHED
     tap(d, card.find_element(By.CSS_SELECTOR, "button.primary"))
     wait(d, lambda d: Ticket.get_by_id(ticket.id).state == st.AWAITING_CHECK, message="resubmission not saved")
@@ -167,7 +272,7 @@ def test_a_visit_with_its_questionnaire_live_score_and_signature(fresh_phone, li
     phone, d = fresh_phone, fresh_phone.driver
     pair(phone, live)
     visit = live["visit"]
-    d.get(f"{live['url']}/v/{visit.id}")
+    open_page(d, live["url"], f"/v/{visit.id}")
     template = questionnaires.active_template()
     chosen = {}
     for n, q in enumerate(questionnaires.questions_of(template)):
@@ -180,12 +285,51 @@ def test_a_visit_with_its_questionnaire_live_score_and_signature(fresh_phone, li
         tap(d, box)
         chosen[q.id] = value
     expected = scoring.score(questionnaires.specs(template), chosen)
-    shown = float(d.find_element(By.ID, "live-score").get_attribute("data-score"))
-    assert shown == expected.score and expected.grade in d.find_element(By.ID, "live-score").text
-    draw_signature(d)
-    time.sleep(0.5)
+    live_score = d.find_element(By.ID, "live-score")
+    assert float(live_score.get_attribute("data-score")) == expected.score and expected.grade in live_score.text
+    draw_signature(d)  # and submit at once: the page waits for the signature's picture
     tap(d, d.find_element(By.CSS_SELECTOR, "#visit-form button[type=submit]"))
     wait(d, lambda d: Visit.get_by_id(visit.id).status == "done", message="visit not saved")
     saved = Visit.get_by_id(visit.id)
     assert saved.score == expected.score and saved.grade == expected.grade
     assert [a.kind for a in attachments.list_for("visit", visit.id)] == ["signature"]
+
+
+def test_a_tap_while_the_page_still_reads_its_outbox_is_sent_at_once(fresh_phone, live):
+    """The page looks at its outbox as it opens; a submission queued while that look is still under way
+    (a quick tap on a slow phone) goes out as soon as the storage answers, not at some later retry."""
+    phone, d = fresh_phone, fresh_phone.driver
+    pair(phone, live)
+    ticket = live["ticket"]
+    slow = phone.cdp("Page.addScriptToEvaluateOnNewDocument", {"source": SLOW_STORAGE})
+    try:
+        d.get(f"{live['url']}/t/{ticket.id}")
+        wait(d, lambda d: d.find_element(By.ID, "arrive").is_enabled())
+        ready_at_tap = d.execute_script("""
+            var was = document.documentElement.getAttribute('data-ready');
+            document.getElementById('arrive').click();
+            return was;""")
+        assert ready_at_tap is None  # the storage was still opening when the crew tapped
+        wait(d, lambda d: Ticket.get_by_id(ticket.id).state == st.ONSITE, timeout=30, message="arrival not sent")
+        ready(d, f"/t/{ticket.id}")
+        wait(d, lambda d: outbox_states(d) == ["已发送"])
+    finally:
+        phone.cdp("Page.removeScriptToEvaluateOnNewDocument", {"identifier": slow["identifier"]})
+
+
+def test_buttons_wait_for_the_page_script(fresh_phone, live):
+    """Until the page's script has set them up, its buttons are disabled (a tap would be lost, or post
+    the form the wrong way): the page as it is before its script runs, then with it."""
+    phone, d = fresh_phone, fresh_phone.driver
+    pair(phone, live)
+    ticket = live["ticket"]
+    phone.cdp("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        d.get(f"{live['url']}/t/{ticket.id}")
+        assert not d.find_element(By.ID, "arrive").is_enabled()
+        assert not d.find_element(By.CSS_SELECTOR, "#report button[type=submit]").is_enabled()
+    finally:
+        phone.cdp("Emulation.setScriptExecutionDisabled", {"value": False})
+    open_page(d, live["url"], f"/t/{ticket.id}")
+    assert d.find_element(By.ID, "arrive").is_enabled()
+    assert d.find_element(By.CSS_SELECTOR, "#report button[type=submit]").is_enabled()

@@ -81,11 +81,19 @@ def work_list(staff_id: int, now: dt.datetime | None = None) -> list[dict]:
         items.append({
             "kind": "visit", "id": visit["id"], "title": _(visit["kind_name"]), "place": visit["project_name"],
             "text": visit["purposes"], "due": dt.datetime.combine(day, dt.time(18, 0)), "overdue": day < now.date(),
-            "due_text": _("计划 {day}").format(day=day.isoformat()), "state": _(visit["status_name"]),
-            "urgent": False,
+            "due_text": visit_due_text(day, now.date()), "state": "", "urgent": False,
         })
     items.sort(key=lambda i: (not i["overdue"], i["due"] is None, i["due"] or dt.datetime.max))
     return items
+
+
+def visit_due_text(day: dt.date, today: dt.date) -> str:
+    """When a planned visit is due, as the crew's list says it (a visit in the list is always planned)."""
+    if day == today:
+        return _("今天回访")
+    if day < today:
+        return _("计划 {day}，已过 {n} 天").format(day=day.isoformat(), n=(today - day).days)
+    return _("计划 {day} 回访").format(day=day.isoformat())
 
 
 def _mine_ticket(ticket_id: int, staff_id: int):
@@ -304,7 +312,8 @@ def submit(device: PhoneDevice, sub: Submission, now: dt.datetime | None = None)
             else:
                 result = _visit(sub, staff, now)
             result.update(status="saved", key=sub.key, kind=sub.kind, record_id=sub.record_id,
-                          version_before=sub.expected_version, audit_mark=last_audit_id(table, sub.record_id))
+                          version_before=sub.expected_version, audit_mark=last_audit_id(table, sub.record_id),
+                          **_next_step(table, sub.record_id))
             PhoneSubmission.update(result=json.dumps(result, ensure_ascii=False, default=str)).where(
                 PhoneSubmission.id == claim.id).execute()
     except IntegrityError:
@@ -314,6 +323,17 @@ def submit(device: PhoneDevice, sub: Submission, now: dt.datetime | None = None)
         return stored
     result["duplicate"] = False
     return result
+
+
+def _next_step(table: str, record_id: int) -> dict:
+    """What the phone shows after a submission: the record's state by name, and whether the phone
+    has anything left to do on it (`finished`: its forms are taken off the page)."""
+    if table == "ticket":
+        ticket = tickets.get_ticket(record_id)
+        return {"state_name": _(ticket.state), "finished": ticket.state not in REPORT_STATES}
+    visit = visit_records.get_visit(record_id)
+    return {"state_name": _(vs.NAMES.get(visit.status, visit.status)),
+            "finished": visit.status not in vs.OPEN_STATES}
 
 
 def _check_version(record, expected: int | None) -> None:

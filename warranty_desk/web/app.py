@@ -79,6 +79,9 @@ def js_texts() -> dict:
         "changed_by": _("办公室的修改"), "reload": _("刷新查看最新状态"), "arrived": _("已到场 {at}"),
         "server_error": _("服务器暂时出错，稍后自动重试"), "score": _("得分 {score}（{grade}）"), "no_score": _("尚未评分"),
         "saved_locally": _("已保存在本机"), "remove": _("删除"),
+        # the phone's input and the office's version side by side: "label：value"
+        "pair": _("{label}：{value}"), "none": _("（空）"),
+        "cost_line": _("{kind}：{what} {quantity} × {price} 元，{bearer}"),
     }
 
 

@@ -8,6 +8,7 @@
   var DB_NAME = 'baoxiutai-phone';
   var MAX_SIDE = 1600;
   var sending = false;
+  var sendAgain = false;  // asked to send while a round was under way: look at the outbox once more
   var retryTimer = null;
 
   function fmt(text, values) {
@@ -19,7 +20,11 @@
     if (text !== undefined) e.textContent = text;
     return e;
   }
+  function noop() {}
   function pad(n) { return (n < 10 ? '0' : '') + n; }
+  function shortTime(d) {  // as the pages show times: 12-07 17:55
+    return pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+  }
   function localIso(d) {
     return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' +
       pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
@@ -73,17 +78,24 @@
     return put('outbox', item).then(function () { render(); send(); return item; });
   }
 
+  // One round at a time. A call during a round (a new submission, the network back) is not dropped:
+  // the round looks at the outbox once more when it ends, so nothing queued waits for a timer.
   function send() {
-    if (sending) return;
+    if (sending) { sendAgain = true; return; }
     sending = true;
+    sendAgain = false;
     all('outbox').then(function (items) {
       var next = items.filter(function (i) { return i.state === 'unsent'; })
         .sort(function (a, b) { return a.created - b.created; })[0];
-      if (!next) { sending = false; render(); return; }
+      if (!next) {
+        sending = false;
+        if (sendAgain) send(); else render();
+        return;
+      }
       return post(next).then(function (again) {
         sending = false;
         render();
-        if (again) send(); else schedule();
+        if (again || sendAgain) send(); else schedule();
       });
     }).catch(function () { sending = false; schedule(); });
   }
@@ -132,6 +144,8 @@
     item.state = 'sent';
     item.message = body.message || '';
     item.sentAt = Date.now();
+    item.duplicate = !!body.duplicate;  // answered from the record: it had arrived before
+    showRecordState(recordOf(item), body);
     item.photoCount = (item.photos || []).length;
     item.hasSignature = !!item.signature;
     item.photos = [];  // the office has them now: free the phone's storage
@@ -147,6 +161,18 @@
       sent.slice(10).forEach(function (o) { updates.push(del('outbox', o.key)); });
       return Promise.all(updates).then(function () { return true; });
     });
+  }
+
+  // the page of this record: its state as the office now has it; what the phone can no longer do, hidden
+  function showRecordState(record, body) {
+    Array.prototype.forEach.call(document.querySelectorAll('[data-state-of="' + record + '"]'), function (e) {
+      if (body.state_name) e.textContent = body.state_name;
+    });
+    if (body.finished) {
+      Array.prototype.forEach.call(document.querySelectorAll('[data-done-hides="' + record + '"]'), function (e) {
+        e.hidden = true;
+      });
+    }
   }
 
   function setStatus(text, ok) {
@@ -182,16 +208,18 @@
     c.setAttribute('data-key', item.key);
     var head = el('p');
     head.appendChild(el('span', 'st', names[item.state] || item.state));
-    head.appendChild(document.createTextNode(' · ' + (item.label || '') + ' · ' + new Date(item.created).toLocaleString()));
+    head.appendChild(document.createTextNode(' · ' + (item.label || '') + ' · ' + shortTime(new Date(item.created))));
     c.appendChild(head);
     if (item.message) c.appendChild(el('p', item.state === 'sent' ? 'hint' : 'error', item.message));
     if (item.state === 'conflict' && item.office) {
       var cols = el('div', 'cols');
       var office = el('div');
       office.appendChild(el('h3', '', T.office));
-      item.office.rows.forEach(function (r) { office.appendChild(el('p', '', r[0] + '：' + r[1])); });
+      item.office.rows.forEach(function (r) { office.appendChild(el('p', '', fmt(T.pair, { label: r[0], value: r[1] || T.none }))); });
       if (item.office.changes.length) office.appendChild(el('h3', '', T.changed_by));
-      item.office.changes.forEach(function (ch) { office.appendChild(el('p', '', ch.at + ' ' + ch.user + '：' + ch.note)); });
+      item.office.changes.forEach(function (ch) {
+        office.appendChild(el('p', '', fmt(T.pair, { label: ch.at + ' ' + ch.user, value: ch.note })));
+      });
       var mine = el('div');
       mine.appendChild(el('h3', '', T.mine));
       summary(item).forEach(function (line) { mine.appendChild(el('p', '', line)); });
@@ -232,19 +260,66 @@
     return c;
   }
 
+  // the phone's input as the crew entered it: each field's label and the value as it was shown
   function summary(item) {
-    var lines = [];
+    if (item.summary) {
+      return item.summary.map(function (r) { return r[0] ? fmt(T.pair, { label: r[0], value: r[1] }) : r[1]; })
+        .concat(attachedLines(item));
+    }
+    var lines = [];  // kept by an older page: its values as they are
     var f = item.fields || {};
     Object.keys(f).forEach(function (k) {
       var v = f[k];
       if (v === '' || v === null || v === undefined || k === 'answers' || k === 'costs' || k === 'template_id') return;
       lines.push(v);
     });
-    if (f.costs && f.costs.length) f.costs.forEach(function (c) { lines.push(c.description + ' ' + c.quantity + ' × ' + c.unit_price); });
+    return lines.concat(attachedLines(item));
+  }
+  function attachedLines(item) {
+    var lines = [];
     var photos = item.photos ? item.photos.length : item.photoCount;
     if (photos) lines.push(fmt(T.photos, { n: photos }));
     if (item.signature || item.hasSignature) lines.push(T.signature);
     return lines;
+  }
+
+  function ownText(node) {  // a label's own words, without the text of the controls inside it
+    return Array.prototype.filter.call(node.childNodes, function (c) { return c.nodeType === 3; })
+      .map(function (c) { return c.textContent; }).join('').replace(/\s+/g, ' ').trim();
+  }
+  function chosenText(e) {
+    if (e.tagName === 'SELECT') return e.selectedIndex >= 0 ? e.options[e.selectedIndex].text : e.value;
+    if (e.type === 'radio') return ownText(e.closest('label') || e);
+    return e.value;
+  }
+  // [label, value] rows of what the form holds, in its own words (the office's language)
+  function describe(form) {
+    var rows = [], seen = {};
+    Array.prototype.forEach.call(form.elements, function (e) {
+      if (!e.name || e.type === 'hidden' || e.type === 'file' || e.closest('.cost') || e.closest('[hidden]')) return;
+      if (e.type === 'radio') {
+        if (seen[e.name]) return;
+        seen[e.name] = true;
+        var chosen = form.querySelector('input[name="' + e.name + '"]:checked');
+        var legend = e.closest('fieldset') && e.closest('fieldset').querySelector('legend');
+        if (chosen) rows.push([legend ? legend.textContent.trim() : '', chosenText(chosen)]);
+        return;
+      }
+      var value = chosenText(e).trim();
+      if (!value) return;
+      var label = e.closest('label');
+      var legend = !label && e.closest('fieldset') && e.closest('fieldset').querySelector('legend');
+      rows.push([label ? ownText(label) : (legend ? legend.textContent.trim() : ''), value]);
+    });
+    Array.prototype.forEach.call(form.querySelectorAll('.cost'), function (row) {
+      function v(name) { var e = row.querySelector('[name="' + name + '"]'); return e ? chosenText(e).trim() : ''; }
+      if (!v('description') && !v('unit_price')) return;
+      rows.push(['', fmt(T.cost_line, { kind: v('kind'), what: v('description'), quantity: v('quantity') || '1',
+                                         price: v('unit_price') || '?', bearer: v('borne_by') })]);
+    });
+    var arrived = form.querySelector('input[name=arrived_at]');
+    if (arrived && arrived.value) rows.unshift(['', fmt(T.arrived, { at: shortTime(new Date(arrived.value)) })]);
+    return rows;
   }
 
   // --- photos: compressed on the phone before they are kept or sent ------------------------------
@@ -305,11 +380,15 @@
       ctx.stroke();
       drawn = true;
     });
+    var pending = Promise.resolve();
     function end() {
       if (!drawing) return;
       drawing = false;
       drawn = true;
-      canvas.toBlob(function (b) { onChange(b); }, 'image/png');
+      // the stroke's picture is made asynchronously: a submit right after signing waits for it
+      pending = new Promise(function (resolve) {
+        canvas.toBlob(function (b) { onChange(b); resolve(); }, 'image/png');
+      });
     }
     canvas.addEventListener('pointerup', end);
     canvas.addEventListener('pointercancel', end);
@@ -322,7 +401,8 @@
         img.onload = function () { ctx.drawImage(img, 0, 0, canvas.clientWidth, canvas.clientHeight); URL.revokeObjectURL(url); drawn = true; };
         img.src = url;
       },
-      drawn: function () { return drawn; }
+      drawn: function () { return drawn; },
+      settled: function () { return pending; }
     };
   }
 
@@ -336,6 +416,8 @@
     var pad = null;
     var saveTimer = null;
     var state = document.getElementById('draft-state');
+    var photoWork = Promise.resolve();  // photos still being compressed: a submit waits for them
+    var submitting = false;
 
     function values() {
       var out = {};
@@ -403,17 +485,17 @@
     if (input) input.onchange = function () {
       var files = Array.prototype.slice.call(input.files);
       input.value = '';
-      files.reduce(function (p, file) {
+      photoWork = files.reduce(function (p, file) {
         return p.then(function () {
           return compress(file, maxBytes).then(function (blob) { draft.photos.push(blob); }, function (err) { alert(err.message); });
         });
-      }, Promise.resolve()).then(function () { showPhotos(); save(true); });
+      }, photoWork.then(null, noop)).then(function () { showPhotos(); return saveNow(); });
     };
     form.addEventListener('input', save);
     form.addEventListener('change', function () { showOutcome(); score(form); save(true); });
     window.addEventListener('pagehide', function () { if (saveTimer) saveNow(); });
 
-    get('drafts', draftId).then(function (saved) {
+    var restored = get('drafts', draftId).then(function (saved) {
       if (saved) {
         draft = saved;
         Object.keys(saved.values || {}).forEach(function (name) {
@@ -435,6 +517,14 @@
 
     form.addEventListener('submit', function (e) {
       e.preventDefault();
+      if (submitting) return;  // a double tap queues it once
+      submitting = true;
+      clearTimeout(saveTimer);
+      Promise.all([photoWork.then(null, noop), pad ? pad.settled() : null]).then(function () { return queueForm(); })
+        .then(function () { submitting = false; }, function () { submitting = false; });
+    });
+
+    function queueForm() {
       var kind = form.getAttribute('data-kind');
       var fields = values();
       if (kind === 'visit') {
@@ -451,10 +541,10 @@
         kind: kind, record: parseInt(form.getAttribute('data-record'), 10),
         version: parseInt(form.getAttribute('data-version'), 10), mark: parseInt(form.getAttribute('data-mark'), 10),
         label: form.getAttribute('data-label'), fields: fields, photos: draft.photos.slice(), signature: draft.signature,
-        draftId: draftId, values: draft.values, costs: draft.costs
+        draftId: draftId, values: values(), costs: costs(), summary: describe(form)
       };
       // a version already queued by this phone for this record (an arrival) is the base of this one
-      all('outbox').then(function (items) {
+      return all('outbox').then(function (items) {
         var mine = items.filter(function (o) { return o.state === 'unsent' && recordOf(o) === recordOf(item); });
         if (mine.length) item.version = mine[mine.length - 1].version;
         return queue(item);
@@ -470,7 +560,15 @@
         if (state) state.textContent = '';
         window.scrollTo(0, 0);
       });
-    });
+    }
+    enable(form.querySelectorAll('button[type=submit]'));
+    return restored;
+  }
+
+  // the buttons that act are disabled in the page until this script has set them up: a tap before
+  // the script is ready (a slow network) would otherwise do nothing, or post the form the wrong way
+  function enable(buttons) {
+    Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
   }
 
   // --- the live score of a questionnaire (points and grades come from the server's rules) ----------
@@ -498,15 +596,17 @@
 
   // --- arrival: a submission of its own, time-stamped when tapped -----------------------------------
   function setupArrive(button) {
+    enable([button]);
     button.onclick = function () {
       var at = new Date();
+      var hm = pad(at.getHours()) + ':' + pad(at.getMinutes());
       button.disabled = true;
       queue({
         kind: 'arrive', record: parseInt(button.getAttribute('data-record'), 10),
         version: parseInt(button.getAttribute('data-version'), 10), mark: parseInt(button.getAttribute('data-mark'), 10),
-        label: button.getAttribute('data-label'), fields: { at: localIso(at) }
+        label: button.getAttribute('data-label'), fields: { at: localIso(at) }, summary: [['', fmt(T.arrived, { at: hm })]]
       }).then(function () {
-        var hm = pad(at.getHours()) + ':' + pad(at.getMinutes());
+        button.hidden = true;
         document.getElementById('arrive-state').textContent = fmt(T.arrived, { at: hm });
         var hidden = document.querySelector('#report input[name=arrived_at]');
         if (hidden) { hidden.value = localIso(at); hidden.dispatchEvent(new Event('input', { bubbles: true })); }
@@ -528,14 +628,17 @@
     }
   }
 
+  // data-ready on <html>: the page is set up (drafts restored, buttons live); tests wait for it too
+  function ready() { document.documentElement.setAttribute('data-ready', '1'); }
+
   document.addEventListener('DOMContentLoaded', function () {
-    if (document.getElementById('pair-form')) { setupPair(); return; }
-    Array.prototype.forEach.call(document.querySelectorAll('form[data-draft]'), setupForm);
+    if (document.getElementById('pair-form')) { setupPair(); ready(); return; }
+    var forms = Array.prototype.map.call(document.querySelectorAll('form[data-draft]'), setupForm);
     var arrive = document.getElementById('arrive');
     if (arrive) setupArrive(arrive);
-    render();
-    send();
     window.addEventListener('online', send);
     document.addEventListener('visibilitychange', function () { if (!document.hidden) send(); });
+    Promise.all(forms.concat([render()])).then(ready, ready);
+    send();
   });
 })();
