@@ -143,9 +143,12 @@ class Stats:
 class PhoneRun:
     """One phone: its own cookies, pairs, then works through its repairs and visits."""
 
-    def __init__(self, base: str, crew: dict, stats: Stats, photo: bytes, signature: bytes, deadline: float):
-        self.base, self.crew, self.stats, self.deadline = base, crew, stats, deadline
+    def __init__(self, base: str, crew: dict, stats: Stats, photo: bytes, signature: bytes, clock: dict,
+                 start: threading.Barrier, resend_every: int = RESEND_EVERY, race_every: int = RACE_EVERY,
+                 visit_first: bool = False):
+        self.base, self.crew, self.stats, self.clock, self.start = base, crew, stats, clock, start
         self.photo, self.signature = photo, signature
+        self.resend_every, self.race_every, self.visit_first = resend_every, race_every, visit_first
         self.client = httpx.Client(base_url=base, timeout=120, follow_redirects=False)
         self.csrf = ""
         self.sent = 0
@@ -193,7 +196,7 @@ class PhoneRun:
         form = {"csrf": self.csrf, "key": key, "kind": kind, "record_id": str(record_id),
                 "expected_version": str(version), "audit_mark": str(mark),
                 "fields": json.dumps(fields, ensure_ascii=False)}
-        if self.sent % RACE_EVERY == 0:
+        if self.sent % self.race_every == 0:
             twin = httpx.Client(base_url=self.base, timeout=120, cookies=self.client.cookies)
             try:
                 with ThreadPoolExecutor(2) as pool:
@@ -202,7 +205,7 @@ class PhoneRun:
                 twin.close()
         else:
             answers = [self.post(form, files, kind)]
-            if self.sent % RESEND_EVERY == 0 and answers[0] is not None:
+            if self.sent % self.resend_every == 0 and answers[0] is not None:
                 answers.append(self.post(form, files, "resend"))
         answers = [a for a in answers if a is not None]
         if not answers:
@@ -272,12 +275,14 @@ class PhoneRun:
         except Exception as exc:  # noqa: BLE001 - counted, the other phones go on
             self.stats.error(f"pairing: {exc}")
             return
+        finally:
+            self.start.wait()  # all phones paired: the clock starts
         tickets, visits = list(self.crew["tickets"]), list(self.crew["visits"])
         job = 0
         try:
-            while time.monotonic() < self.deadline:
+            while time.monotonic() < self.clock["deadline"]:
                 job += 1
-                if visits and (job % VISIT_EVERY == 0 or not tickets):
+                if visits and ((job == 1 and self.visit_first) or job % VISIT_EVERY == 0 or not tickets):
                     self.visit(visits.pop(0))
                 elif tickets:
                     self.repair(tickets.pop(0))
@@ -293,18 +298,28 @@ class PhoneRun:
             self.client.close()
 
 
-def run_load(base: str, crews: list[dict], seconds: float) -> tuple[Stats, float]:
-    """All phones at once for `seconds` (a job under way is finished); returns the stats and the wall time."""
+def run_load(base: str, crews: list[dict], seconds: float, **options) -> tuple[Stats, float]:
+    """All phones pair, then work at once for `seconds` (a job under way is finished); returns the
+    stats and the wall time of the work. `options`: resend_every, race_every (every n-th submission
+    of a phone), and every other phone begins with a visit when `visits_early`."""
     stats = Stats()
     photo, signature = photo_jpeg(), signature_png()
-    started = time.monotonic()
-    phones = [PhoneRun(base, crew, stats, photo, signature, started + seconds) for crew in crews]
+    clock = {}
+
+    def go():
+        clock["started"] = time.monotonic()
+        clock["deadline"] = clock["started"] + seconds
+
+    start = threading.Barrier(len(crews), action=go)
+    early = options.pop("visits_early", False)
+    phones = [PhoneRun(base, crew, stats, photo, signature, clock, start, visit_first=early and n % 2 == 1, **options)
+              for n, crew in enumerate(crews)]
     threads = [threading.Thread(target=p.run, name=f"phone-{n}") for n, p in enumerate(phones)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return stats, time.monotonic() - started
+    return stats, time.monotonic() - clock["started"]
 
 
 # --- counting in the database afterwards --------------------------------------------------------
