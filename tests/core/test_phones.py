@@ -126,6 +126,15 @@ def test_work_list_shows_my_repairs_and_this_weeks_visits_nearest_first(office):
     assert field_work.work_list(office["other"].id) == []
 
 
+def test_the_work_list_says_when_a_visit_is_due(office):
+    today = dt.date(2026, 12, 9)
+    assert field_work.visit_due_text(today, today) == "今天回访"
+    assert field_work.visit_due_text(dt.date(2026, 12, 11), today) == "计划 2026-12-11 回访"
+    assert field_work.visit_due_text(dt.date(2026, 12, 7), today) == "计划 2026-12-07，已过 2 天"
+    row = next(r for r in field_work.work_list(office["worker"].id) if r["kind"] == "visit")
+    assert row["due_text"] == "今天回访" and row["state"] == ""  # every listed visit is planned: not said twice
+
+
 def test_a_phone_sees_only_its_own_work(office):
     view = field_work.ticket_view(office["ticket"].id, office["worker"].id)
     assert view["owner"] == "王业主" and view["tel"] == "13800000001"
@@ -165,8 +174,11 @@ def test_arrival_then_report_closes_the_ticket_with_photo_and_signature(office):
     result = field_work.submit(device, Submission(_key("a"), "arrive", ticket.id, ticket.version,
                                                   {"at": arrived.isoformat()}))
     assert result["status"] == "saved" and result["version"] == ticket.version + 1
+    # the page shows the new state by name and keeps the report form (there is work to report)
+    assert result["state_name"] == "已到场" and result["finished"] is False and result["due_text"]
     assert Ticket.get_by_id(ticket.id).onsite_at == arrived
     result = field_work.submit(device, _report(office, _key("r")))
+    assert result["state_name"] == "已关闭" and result["finished"] is True and result["due_text"] == ""
     saved = Ticket.get_by_id(ticket.id)
     assert saved.state == st.CLOSED and saved.signoff_kind == "screen" and saved.satisfaction == 5
     kinds = sorted(a.kind for a in Attachment.select().where(Attachment.owner_id == ticket.id))

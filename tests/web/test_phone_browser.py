@@ -195,6 +195,8 @@ def test_pair_open_arrive_photo_sign_submit_offline_then_online(fresh_phone, liv
     wait(d, lambda d: Ticket.get_by_id(ticket.id).state == st.CLOSED, message="not sent")
     wait(d, lambda d: outbox_states(d).count("已发送") == 2)
     assert not d.find_element(By.ID, "report").is_displayed()  # nothing left to report on a closed ticket
+    assert d.find_element(By.CSS_SELECTOR, "h1 .state").text == "已关闭"
+    assert not d.find_element(By.CSS_SELECTOR, "[data-due-of]").is_displayed()  # no deadline left to show
     saved = Ticket.get_by_id(ticket.id)
     assert saved.signoff_kind == "screen" and saved.signoff_by == "王业主" and saved.satisfaction == 5
     kinds = sorted(a.kind for a in attachments.list_for("ticket", ticket.id))

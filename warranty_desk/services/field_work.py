@@ -330,7 +330,9 @@ def _next_step(table: str, record_id: int) -> dict:
     has anything left to do on it (`finished`: its forms are taken off the page)."""
     if table == "ticket":
         ticket = tickets.get_ticket(record_id)
-        return {"state_name": _(ticket.state), "finished": ticket.state not in REPORT_STATES}
+        # the deadline line: the next deadline while open, nothing once closed (the state says it)
+        due = "" if ticket.state in st.FINAL_STATES else _(tickets.ticket_detail(ticket)["sla_text"])
+        return {"state_name": _(ticket.state), "finished": ticket.state not in REPORT_STATES, "due_text": due}
     visit = visit_records.get_visit(record_id)
     return {"state_name": _(vs.NAMES.get(visit.status, visit.status)),
             "finished": visit.status not in vs.OPEN_STATES}

@@ -168,6 +168,12 @@
     Array.prototype.forEach.call(document.querySelectorAll('[data-state-of="' + record + '"]'), function (e) {
       if (body.state_name) e.textContent = body.state_name;
     });
+    Array.prototype.forEach.call(document.querySelectorAll('[data-due-of="' + record + '"]'), function (e) {
+      if (body.due_text === undefined) return;
+      e.textContent = body.due_text;
+      e.hidden = !body.due_text;
+      e.classList.remove('late');
+    });
     if (body.finished) {
       Array.prototype.forEach.call(document.querySelectorAll('[data-done-hides="' + record + '"]'), function (e) {
         e.hidden = true;
@@ -194,15 +200,18 @@
       if (!box) return;
       var only = box.getAttribute('data-record');
       box.textContent = '';
+      var reloadOffered = {};  // one reload link per record: on its newest sent card
       items.sort(function (a, b) { return b.created - a.created; }).forEach(function (item) {
         if (only && recordOf(item) !== only) return;
         if (!only && item.state === 'sent' && box.hasAttribute('data-all') && location.pathname === '/') return;
-        box.appendChild(card(item));
+        var offer = item.state === 'sent' && !reloadOffered[recordOf(item)];
+        if (offer) reloadOffered[recordOf(item)] = true;
+        box.appendChild(card(item, offer));
       });
     });
   }
 
-  function card(item) {
+  function card(item, offerReload) {
     var names = { unsent: T.unsent, sent: T.sent, conflict: T.conflict, refused: T.refused };
     var c = el('section', 'card ob ' + item.state);
     c.setAttribute('data-key', item.key);
@@ -252,7 +261,7 @@
       drop.type = 'button';
       drop.onclick = function () { if (confirm(T.discard_ask)) del('outbox', item.key).then(render); };
       c.appendChild(drop);
-    } else if (document.querySelector('[data-record="' + recordOf(item) + '"]')) {
+    } else if (offerReload && document.querySelector('[data-record="' + recordOf(item) + '"]')) {
       var reload = el('a', 'button', T.reload);
       reload.href = location.pathname;
       c.appendChild(reload);
