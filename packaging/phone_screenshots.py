@@ -138,18 +138,21 @@ def main(argv: list[str] | None = None) -> int:
                 runs = [measure(phone, server.url + path, profile, wait) for _n in range(LOADS)]
                 paints = [r[0] for r in runs]
                 rows.append((profile_name, label, statistics.median(paints), min(paints), max(paints),
-                             statistics.median(r[1] for r in runs), statistics.median(r[2] for r in runs)))
+                             statistics.median(r[1] for r in runs), statistics.median(r[2] for r in runs),
+                             statistics.median(r[3] for r in runs)))
         load = os.getloadavg()[0]
         text = "\n".join([
             f"Measured {dt.datetime.now():%Y-%m-%dT%H:%M} with `packaging/phone_screenshots.py`: Debian's chromium "
             f"{phone.driver.capabilities.get('browserVersion', '')}, headless, 360×780, the service on 127.0.0.1 "
             f"(SQLite); network throttled by the browser (DevTools protocol); each page loaded {LOADS} times with an "
-            f"empty cache, median (min–max) of first contentful paint; load average {load:.1f} on 2 CPUs.",
+            f"empty cache, median (min–max) of first contentful paint, medians of the rest; ready = the page's script "
+            f"has set it up (buttons live, drafts restored); load average {load:.1f} on 2 CPUs.",
             "",
-            "| network profile | page | first contentful paint | transferred | uncompressed |",
-            "|---|---|---|---|---|",
-            *(f"| {name} | {label} | {paint / 1000:.2f} s ({low / 1000:.2f}–{high / 1000:.2f}) | {sent / 1024:.1f} KB "
-              f"| {decoded / 1024:.1f} KB |" for name, label, paint, low, high, sent, decoded in rows),
+            "| network profile | page | first contentful paint | ready to use | transferred | uncompressed |",
+            "|---|---|---|---|---|---|",
+            *(f"| {name} | {label} | {paint / 1000:.2f} s ({low / 1000:.2f}–{high / 1000:.2f}) | {ready_ms / 1000:.2f} s "
+              f"| {sent / 1024:.1f} KB | {decoded / 1024:.1f} KB |"
+              for name, label, paint, low, high, sent, decoded, ready_ms in rows),
         ])
         print("\n" + text)
         if args.record:
@@ -161,22 +164,24 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def measure(phone, url: str, profile: dict, wait) -> tuple[float, int, int]:
+def measure(phone, url: str, profile: dict, wait) -> tuple[float, int, int, float]:
     """One load with an empty cache under `profile`: first contentful paint (ms), bytes transferred
-    (the page and everything it loads, headers included) and their uncompressed size."""
+    (the page and everything it loads, headers included), their uncompressed size, and when the page
+    was ready to use (its script had set it up: buttons live, drafts restored; ms)."""
     d = phone.driver
     phone.cdp("Network.clearBrowserCache", {})
     phone.network(profile)
     try:
         d.get(url)
-        wait(d, lambda d: d.execute_script("return performance.getEntriesByName('first-contentful-paint').length"))
+        wait(d, lambda d: d.execute_script("return performance.getEntriesByName('first-contentful-paint').length"
+                                           " && performance.getEntriesByName('wd-ready').length"))
         return d.execute_script("""
             var nav = performance.getEntriesByType('navigation')[0];
             var paint = performance.getEntriesByName('first-contentful-paint')[0];
             var res = performance.getEntriesByType('resource');
             var bytes = nav.transferSize + res.reduce(function (s, r) { return s + (r.transferSize || 0); }, 0);
             var decoded = nav.decodedBodySize + res.reduce(function (s, r) { return s + (r.decodedBodySize || 0); }, 0);
-            return [paint.startTime, bytes, decoded];""")
+            return [paint.startTime, bytes, decoded, performance.getEntriesByName('wd-ready')[0].startTime];""")
     finally:
         from browser import ONLINE
 

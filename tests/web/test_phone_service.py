@@ -239,3 +239,17 @@ def test_templates_and_script_hold_no_untranslated_chinese():
         stripped = re.sub(r'_\(\s*"[^"]*"|_\(\s*\'[^\']*\'', "", text)
         found += [f"{path.name}: {line.strip()}" for line in stripped.splitlines() if cjk.search(line)]
     assert not found, "\n".join(found)
+
+
+def test_the_page_script_is_sent_gzipped_to_a_browser_that_takes_it(service):
+    from pathlib import Path
+
+    script = (Path(__file__).resolve().parents[2] / "warranty_desk" / "web" / "static" / "app.js").read_text(encoding="utf-8")
+    client = _client(service)
+    zipped = client.get("/static/app.js", headers={"accept-encoding": "gzip"})
+    assert zipped.status_code == 200 and zipped.headers["content-encoding"] == "gzip"
+    assert int(zipped.headers["content-length"]) < len(script.encode()) / 2 and zipped.text == script
+    assert "accept-encoding" in zipped.headers["vary"] and "immutable" in zipped.headers["cache-control"]
+    plain = client.get("/static/app.js", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.text == script
+    assert client.get("/static/other.js").status_code == 404

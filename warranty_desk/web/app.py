@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
+import gzip
 import hashlib
 import io
 import json
@@ -53,6 +55,11 @@ def _static_version() -> str:
     for name in ("app.js", "app.css"):
         digest.update((HERE / "static" / name).read_bytes())
     return digest.hexdigest()[:10]
+
+
+@functools.lru_cache(maxsize=4)
+def _static_gzip(name: str) -> bytes:
+    return gzip.compress((HERE / "static" / name).read_bytes(), compresslevel=9, mtime=0)
 
 
 def _env() -> Environment:
@@ -211,8 +218,13 @@ class PhoneApp:
         types = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
         if name not in types:
             return PlainTextResponse("", status_code=404)
-        return Response((HERE / "static" / name).read_bytes(), media_type=types[name],
-                        headers={"cache-control": "public, max-age=604800, immutable"})
+        headers = {"cache-control": "public, max-age=604800, immutable", "vary": "accept-encoding"}
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            # the script is a third of its size gzipped: the page's buttons are live that much sooner on a
+            # slow network (only these fixed files are compressed: no page that holds a token or user text)
+            headers["content-encoding"] = "gzip"
+            return Response(_static_gzip(name), media_type=types[name], headers=headers)
+        return Response((HERE / "static" / name).read_bytes(), media_type=types[name], headers=headers)
 
     # --- pairing --------------------------------------------------------------------------------
     async def pair_page(self, request: Request):
