@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 
+from peewee import IntegrityError
+
 from warranty_desk.i18n import N_, _
 
 from ..errors import NotFound, ValidationError
@@ -41,15 +43,23 @@ def ensure_default_template() -> QuestionnaireTemplate:
     found = _active(DEFAULT_FAMILY)
     if found is not None:
         return found
-    with database_proxy.atomic():
+    try:
+        with database_proxy.atomic():
+            found = _active(DEFAULT_FAMILY)
+            if found is not None:
+                return found
+            template = QuestionnaireTemplate.create(family=DEFAULT_FAMILY, version_no=1, name=DEFAULT_NAME, active=True)
+            _write_questions(template, [_clean_question(q, n) for n, q in enumerate(DEFAULT_QUESTIONS, 1)])
+            audit.record("create", "questionnaire_template", template.id, None,
+                         {"family": DEFAULT_FAMILY, "version_no": 1, "questions": len(DEFAULT_QUESTIONS)},
+                         _("默认回访问卷"))
+    except IntegrityError:
+        # another request created it at the same moment (PostgreSQL reads committed rows only, so both
+        # found none): the unique version number let one win; use that one
         found = _active(DEFAULT_FAMILY)
-        if found is not None:
-            return found
-        template = QuestionnaireTemplate.create(family=DEFAULT_FAMILY, version_no=1, name=DEFAULT_NAME, active=True)
-        _write_questions(template, [_clean_question(q, n) for n, q in enumerate(DEFAULT_QUESTIONS, 1)])
-        audit.record("create", "questionnaire_template", template.id, None,
-                     {"family": DEFAULT_FAMILY, "version_no": 1, "questions": len(DEFAULT_QUESTIONS)},
-                     _("默认回访问卷"))
+        if found is None:
+            raise
+        return found
     return template
 
 
