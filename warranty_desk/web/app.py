@@ -9,6 +9,7 @@ exactly as for the desktop. Only paired phones see anything but the pairing page
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
 import gzip
@@ -16,6 +17,7 @@ import hashlib
 import io
 import json
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,6 +101,13 @@ class PhoneApp:
         self.config = config or WebConfig()
         self.env = _env()
         self.pool = ThreadPoolExecutor(max_workers=self.config.db_threads, thread_name_prefix="wd-phone-db")
+        # SQLite lets one writer in at a time and makes the others poll for the lock with growing sleeps:
+        # the service's own writes queue here instead and follow each other at once (pages still read
+        # side by side). A server database takes concurrent writers itself.
+        from peewee import SqliteDatabase
+
+        sqlite = isinstance(database_proxy.obj, SqliteDatabase)
+        self.write_turn = threading.Lock() if sqlite else contextlib.nullcontext()
         routes = [
             Route("/", self.home),
             Route("/t/{ticket_id:int}", self.ticket),
@@ -124,6 +133,14 @@ class PhoneApp:
     async def run(self, fn, *args):
         """Database work off the event loop, on the service's own threads."""
         return await asyncio.get_running_loop().run_in_executor(self.pool, lambda: fn(*args))
+
+    async def write(self, fn, *args):
+        """Database work that writes: one at a time on SQLite (see write_turn)."""
+        def in_turn():
+            with self.write_turn:
+                return fn(*args)
+
+        return await self.run(in_turn)
 
     def page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         csrf = request.cookies.get(security.CSRF_COOKIE) or security.new_csrf()
@@ -240,7 +257,7 @@ class PhoneApp:
             return self.page(request, "pair.html", 429, error=_("配对尝试太频繁，请过几分钟再试"), name=name)
         agent = request.headers.get("user-agent", "")
         try:
-            device, token = await self.run(lambda: phones.pair(_text_field(form, "code"), name, user_agent=agent, ip=client))
+            device, token = await self.write(lambda: phones.pair(_text_field(form, "code"), name, user_agent=agent, ip=client))
         except ValidationError as exc:
             return self.page(request, "pair.html", 400, error=exc.message, name=name)
         request.state.device_id = device.id
@@ -271,7 +288,7 @@ class PhoneApp:
         table = "visit" if sub.kind == "visit" else "ticket"
         mark = _text_field(form, "audit_mark") or "0"
         try:
-            result = await self.run(field_work.submit, device, sub)
+            result = await self.write(field_work.submit, device, sub)
         except ConflictError as exc:
             office = await self.run(field_work.office_version, table, sub.record_id, int(mark) if mark.isdigit() else 0)
             return JSONResponse({"status": "conflict", "message": exc.message, "office": office}, status_code=409)
