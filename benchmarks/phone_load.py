@@ -113,6 +113,7 @@ def prepare_office(phones: int, tickets_per_phone: int, visits_per_phone: int) -
                                      kind="periodic", purposes="定期回访", method="上门", staff=staff)
                 crew["visits"].append(visit.id)
         crew["code"] = phone_service.create_pairing(staff.id)["code"]
+        crew["address"] = f"127.0.0.{2 + p % 250}"
         crews.append(crew)
     return crews
 
@@ -149,9 +150,15 @@ class PhoneRun:
         self.base, self.crew, self.stats, self.clock, self.start = base, crew, stats, clock, start
         self.photo, self.signature = photo, signature
         self.resend_every, self.race_every, self.visit_first = resend_every, race_every, visit_first
-        self.client = httpx.Client(base_url=base, timeout=120, follow_redirects=False)
+        self.client = self.new_client()
         self.csrf = ""
         self.sent = 0
+
+    def new_client(self, **kwargs) -> httpx.Client:
+        """A connection from this phone's own address (127.0.0.N: every phone is its own device on the
+        network, as in the office — the pairing rate limit counts per address)."""
+        transport = httpx.HTTPTransport(local_address=self.crew.get("address", "127.0.0.1"))
+        return httpx.Client(base_url=self.base, timeout=120, follow_redirects=False, transport=transport, **kwargs)
 
     def get(self, path: str, kind: str) -> httpx.Response:
         started = time.perf_counter()
@@ -197,7 +204,7 @@ class PhoneRun:
                 "expected_version": str(version), "audit_mark": str(mark),
                 "fields": json.dumps(fields, ensure_ascii=False)}
         if self.sent % self.race_every == 0:
-            twin = httpx.Client(base_url=self.base, timeout=120, cookies=self.client.cookies)
+            twin = self.new_client(cookies=self.client.cookies)
             try:
                 with ThreadPoolExecutor(2) as pool:
                     answers = list(pool.map(lambda c: self.post(form, files, kind, c), (self.client, twin)))
@@ -442,12 +449,27 @@ def one_database(label: str, db: str, work: Path, phones: int, seconds: float, p
     try:
         problems = verify(stats, crews)
         result = summary(label, phones, stats, wall, problems)
-        lines = log.read_text(errors="replace").splitlines()
-        result["server_errors"] = [line for line in lines if " 500 " in line or "Traceback" in line][:5]
+        result["server_errors"] = server_errors(log.read_text(errors="replace"))
     finally:
         database.close()
         database_proxy.initialize(None)
     return result
+
+
+def server_errors(text: str) -> list[str]:
+    """The service's tracebacks (first lines and the exception) and its 500 answers, for the report."""
+    found, lines = [], text.splitlines()
+    for n, line in enumerate(lines):
+        if line.startswith("Traceback"):
+            block = []
+            for follow in lines[n + 1:]:
+                block.append(follow)
+                if follow and not follow.startswith((" ", "\t", "During handling", "The above exception", "Traceback")):
+                    break
+            found.append("\n".join(block[-12:]))
+        elif " 500 " in line:
+            found.append(line)
+    return found
 
 
 def pg_database(server: str) -> tuple[str, callable]:
@@ -533,8 +555,8 @@ def main(argv: list[str] | None = None) -> int:
     text = markdown(results, header)
     print(text)
     for r in results:
-        if r.get("server_errors"):
-            print(f"{r['database']}: server log: {r['server_errors']}")
+        for error in r.get("server_errors", [])[:4]:
+            print(f"{r['database']}: from the service's log:\n{error}\n")
     if args.record:
         record(text)
         print(f"recorded in {RESULTS_MD}")
