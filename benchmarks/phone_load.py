@@ -113,9 +113,19 @@ def prepare_office(phones: int, tickets_per_phone: int, visits_per_phone: int) -
                                      kind="periodic", purposes="定期回访", method="上门", staff=staff)
                 crew["visits"].append(visit.id)
         crew["code"] = phone_service.create_pairing(staff.id)["code"]
-        crew["address"] = f"127.0.0.{2 + p % 250}"
+        crew["address"] = f"127.0.0.{2 + p % 250}" if _loopback_block() else "127.0.0.1"
         crews.append(crew)
     return crews
+
+
+def _loopback_block() -> bool:
+    """Whether this machine answers on all of 127.0.0.0/8 (Linux does; some systems only on 127.0.0.1)."""
+    try:
+        with socket.socket() as s:
+            s.bind(("127.0.0.2", 0))
+        return True
+    except OSError:
+        return False
 
 
 # --- the phones ---------------------------------------------------------------------------------
