@@ -57,13 +57,15 @@ def test_an_old_config_with_the_password_in_it_is_cleaned(memory_keyring, tmp_pa
 
 
 @pytest.mark.skipif(not PG_URL, reason="needs the PostgreSQL server (WARRANTY_DESK_TEST_PG)")
-def test_a_saved_address_connects_with_the_password_from_the_keyring(memory_keyring, tmp_path, monkeypatch):
+def test_a_saved_address_connects_with_the_password_from_the_keyring(memory_keyring, db_target, tmp_path,
+                                                                    monkeypatch):
+    # a throw-away database (db_target), not the server's own: opening migrates it
     monkeypatch.setenv("WARRANTY_DESK_CONFIG", str(tmp_path / "cfg"))
     monkeypatch.setenv("WARRANTY_DESK_DATA", str(tmp_path / "data"))
     monkeypatch.delenv("PGPASSWORD", raising=False)
-    config.save({"database": PG_URL})
+    config.save({"database": db_target})
     saved = config.load()["database"]
-    assert urlsplit(saved).password is None and f":{urlsplit(PG_URL).password}@" not in _file_text(tmp_path)
+    assert urlsplit(saved).password is None and f":{urlsplit(db_target).password}@" not in _file_text(tmp_path)
     db = open_database(saved)
     assert db.execute_sql("SELECT 1").fetchone()[0] == 1
     db.close()

@@ -97,7 +97,7 @@ def test_ledger_keeps_user_text_as_text(db, make_project, tmp_path):
     _check(path, ["+工程 -甲"], tmp_path)
 
 
-def test_import_template_has_no_formulas(tmp_path):
+def test_import_template_has_no_formulas(db, tmp_path):  # the template lists the regions of the database
     path = importing.write_template(tmp_path / "template.xlsx")
     _no_formulas(path)
 
