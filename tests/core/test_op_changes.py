@@ -78,3 +78,17 @@ def test_changes_known_by_table_only():
     assert op_changes.OpChanges.of([]).everything
     merged = op_changes.OpChanges.of(["ticket"]) | op_changes.OpChanges(frozenset({"visit"}), {"visit": frozenset({3})})
     assert merged.tables == {"ticket", "visit"} and merged.ids("visit") == {3}
+
+
+def test_service_transactions_take_the_write_lock_at_once(db):
+    """Through the models' proxy a transaction is the database's own: BEGIN IMMEDIATE on an SQLite
+    file (db.py), so a save waits for another window instead of failing half-way."""
+    if not hasattr(db, "connection") or db.__class__.__name__.startswith("Postgres"):
+        pytest.skip("SQLite")
+    begun = []
+    db.connection().set_trace_callback(lambda sql: begun.append(sql) if sql.startswith("BEGIN") else None)
+    try:
+        staff.save_staff({"name": "钱"})
+    finally:
+        db.connection().set_trace_callback(None)
+    assert begun == ["BEGIN IMMEDIATE"]

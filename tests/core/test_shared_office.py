@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from conftest import database_is_postgres
 
 from warranty_desk import instance_lock
 from warranty_desk.errors import ConflictError
-from warranty_desk.models import AuditLog, Project
+from warranty_desk.models import AuditLog, Project, database_proxy
 from warranty_desk.services import backup, projects
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,21 +126,55 @@ def test_restore_refused_while_another_window_has_the_file(db, make_project, tmp
     assert Project.select().count() == 1
 
 
-def test_two_processes_write_the_same_sqlite_file_safely(db, db_target, make_project):
-    """WAL + busy timeout: another process writing while we write neither fails nor loses a row."""
+HOLD_WRITE = textwrap.dedent("""
+    import sys
+    from warranty_desk.db import open_database
+    from warranty_desk.models import database_proxy
+    from warranty_desk.services import projects
+    open_database(sys.argv[1])
+    with database_proxy.atomic():
+        projects.create_project({"code": "B-1", "name": "乙", "type": "住宅", "scale": "小型"})
+        print("HOLDING", flush=True)
+        sys.stdin.readline()  # commit when told
+    print("COMMITTED", flush=True)
+""")
+
+
+def test_a_save_waits_while_another_process_holds_the_file(db, db_target, make_project):
+    """WAL, BEGIN IMMEDIATE and the busy timeout: while another process is in the middle of a save, a
+    save here waits for it instead of failing with "database is locked", and neither row is lost.
+    The other process keeps its transaction open until told to commit, so the two saves always meet:
+    the outcome does not depend on how fast either process runs."""
     if database_is_postgres():
         pytest.skip("SQLite file sharing")
     make_project(code="WAL-0")
-    script = textwrap.dedent(f"""
-        from warranty_desk.db import open_database
-        from warranty_desk.services import projects
-        open_database({db_target!r})
-        for n in range(40):
-            projects.create_project({{"code": f"B-{{n}}", "name": "乙", "type": "住宅", "scale": "小型"}})
-    """)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    for n in range(40):
-        make_project(code=f"A-{n}")
-    assert proc.wait(timeout=60) == 0, proc.stderr.read()
-    assert Project.select().count() == 81
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_WRITE, db_target], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    try:
+        assert proc.stdout.readline().strip() == "HOLDING", proc.stderr.read()
+        saved, failed = [], []
+
+        def save():
+            try:
+                saved.append(projects.create_project({"code": "A-1", "name": "甲", "type": "住宅", "scale": "小型"}))
+            except Exception as exc:  # noqa: BLE001 - asserted below
+                failed.append(exc)
+            finally:
+                database_proxy.close()  # this thread's own connection
+
+        thread = threading.Thread(target=save)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive() and not failed, failed  # waiting for the other process, not refused
+        proc.stdin.write("commit\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline().strip() == "COMMITTED"
+        thread.join(30)
+        assert not failed and saved, failed
+        assert proc.wait(timeout=30) == 0, proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert {p.code for p in Project.select()} == {"WAL-0", "B-1", "A-1"}
