@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -33,8 +35,77 @@ QListWidget#sidebar::item:selected { background: #1565c0; color: white; }
 QListWidget#sidebar::item:hover:!selected { background: #37474f; }
 """
 
-# the pages' keys (page("设置")); shown through _()
-PAGE_NAMES = [N_("工作台"), N_("回访日历"), N_("工程项目"), N_("维修工单"), N_("回访记录"), N_("质保金"), N_("报表"), N_("设置")]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A sidebar entry: its name (the key of `page()` and `go_to()`, shown through _()) and its class,
+    whose module is imported when the page is first built (so the start imports only 工作台's)."""
+
+    name: str
+    page_class: Callable[[], type[QWidget]]
+
+
+def _dashboard():
+    from .pages.dashboard import DashboardPage
+
+    return DashboardPage
+
+
+def _calendar():
+    from .pages.calendar import CalendarPage
+
+    return CalendarPage
+
+
+def _projects():
+    from .pages.projects import ProjectsPage
+
+    return ProjectsPage
+
+
+def _tickets():
+    from .pages.tickets import TicketsPage
+
+    return TicketsPage
+
+
+def _visits():
+    from .pages.visits import VisitsPage
+
+    return VisitsPage
+
+
+def _deposits():
+    from .pages.deposits import DepositsPage
+
+    return DepositsPage
+
+
+def _reports():
+    from .pages.reports import ReportsPage
+
+    return ReportsPage
+
+
+def _settings():
+    from .pages.settings import SettingsPage
+
+    return SettingsPage
+
+
+# the sidebar, top to bottom (Ctrl+1 … Ctrl+8)
+PAGES = (
+    Page(N_("工作台"), _dashboard),
+    Page(N_("回访日历"), _calendar),
+    Page(N_("工程项目"), _projects),
+    Page(N_("维修工单"), _tickets),
+    Page(N_("回访记录"), _visits),
+    Page(N_("质保金"), _deposits),
+    Page(N_("报表"), _reports),
+    Page(N_("设置"), _settings),
+)
+PAGE_NAMES = [p.name for p in PAGES]
 
 
 def today() -> dt.date:
@@ -50,27 +121,6 @@ class SearchPopup(QListWidget):
         self.setStyleSheet("QListWidget#searchPopup { border: 1px solid #90a4ae; background: white; }"
                            "QListWidget#searchPopup::item { padding: 4px; }")
         self.hide()
-
-
-def _page_class(index: int):
-    """The class of the page at sidebar position `index` (its module is imported on first use)."""
-    if index == 0:
-        from .pages.dashboard import DashboardPage as cls
-    elif index == 1:
-        from .pages.calendar import CalendarPage as cls
-    elif index == 2:
-        from .pages.projects import ProjectsPage as cls
-    elif index == 3:
-        from .pages.tickets import TicketsPage as cls
-    elif index == 4:
-        from .pages.visits import VisitsPage as cls
-    elif index == 5:
-        from .pages.deposits import DepositsPage as cls
-    elif index == 6:
-        from .pages.reports import ReportsPage as cls
-    else:
-        from .pages.settings import SettingsPage as cls
-    return cls
 
 
 class _Pages:
@@ -91,7 +141,7 @@ class _Pages:
     def build(self, index: int) -> QWidget:
         page = self._built[index]
         if page is None:
-            page = _page_class(index)()
+            page = PAGES[index].page_class()()
             self._built[index] = page
             stack = self._window.stack
             placeholder = stack.widget(index)
@@ -293,6 +343,10 @@ class MainWindow(QMainWindow):
     def page(self, name: str):
         return self.pages[PAGE_NAMES.index(name)]
 
+    def go_to(self, name: str) -> bool:
+        """Show the page called `name` (one of PAGE_NAMES)."""
+        return self.go(PAGE_NAMES.index(name))
+
     def leave_welcome(self) -> None:
         self.stack.setCurrentIndex(0)
         self.page_title.setText(_(PAGE_NAMES[0]))
@@ -300,7 +354,7 @@ class MainWindow(QMainWindow):
 
     def open_record(self, kind: str, record_id: int) -> None:
         if kind in ("project", "unit"):
-            if self.go(2):
+            if self.go_to(N_("工程项目")):
                 self.page(N_("工程项目")).open_project(record_id, tab="units" if kind == "unit" else None)
         elif kind == "ticket":
             from .pages.tickets import open_ticket
@@ -311,7 +365,7 @@ class MainWindow(QMainWindow):
 
             open_visit(self, record_id)
         elif kind == "deposit":
-            self.go(5)
+            self.go_to(N_("质保金"))
             self.page(N_("质保金")).select_deposit(record_id)
 
     # search -------------------------------------------------------------------------------
