@@ -42,3 +42,28 @@ def test_typed_results_are_what_the_services_return(demo_db):
     assert set(projects.project_rows(today)[0]) == _keys(projects.ProjectRow)
     project = Project.select().where(Project.accepted_on.is_null(False)).first()
     assert set(handover.compute_items(project)[0]) == _keys(handover.ItemPlan)
+
+
+def test_typed_analysis_results(demo_db):
+    from warranty_desk.services import analysis
+
+    today = dt.date(2026, 11, 29)
+    year, quarter = analysis.quarter_of(today)
+    seen = {}
+    for key in analysis.last_quarters(today, 8):  # a quarter with rows of every kind
+        summary = analysis.quarter_summary(*key, today)
+        assert set(summary) == _keys(analysis.QuarterSummary)
+        for part in ("trend", "by_project", "by_staff", "by_area", "problems", "findings", "falling"):
+            if summary[part]:
+                seen[part] = summary[part][0]
+    assert set(seen) >= {"trend", "by_project", "by_staff", "by_area", "problems", "findings"}
+    assert set(seen["trend"]) == _keys(analysis.QuarterScore)
+    assert set(seen["by_project"]) == _keys(analysis.ProjectScore)
+    assert set(seen["by_staff"]) == _keys(analysis.StaffScore)
+    assert set(seen["by_area"]) == _keys(analysis.AreaScore)
+    assert set(seen["problems"]) == _keys(analysis.ProblemCount)
+    assert set(seen["findings"]) == _keys(analysis.FoundProblem)
+    if "falling" in seen:
+        assert set(seen["falling"]) == _keys(analysis.FallingProject)
+    assert set(analysis.on_time_by_quarter([(year, quarter)], today)[0]) == _keys(analysis.OnTime)
+    assert set(analysis.grade_counts(*analysis.quarter_bounds(year, quarter))) == {"满意", "比较满意", "一般", "不太满意", "不满意"}

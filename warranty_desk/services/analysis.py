@@ -18,7 +18,7 @@ Definitions
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from peewee import JOIN, Case, PostgresqlDatabase, fn
 
@@ -28,8 +28,106 @@ from ..errors import ValidationError
 from ..models import Project, Question, Staff, Ticket, Visit, VisitAnswer, VisitFinding, database_proxy, tuples
 from ..rules import visit_states as vs
 from ..rules.categories import CATEGORIES
-from ..rules.satisfaction import grade
+from ..rules.satisfaction import GRADES, grade
 from . import settings
+
+# --- what the analysis returns ----------------------------------------------------------------
+
+
+class QuarterScore(TypedDict):
+    quarter: str  # 2026Q3
+    year: int
+    q: int
+    count: int
+    average: float | None  # None: no scored visit in the quarter
+    grade: str
+
+
+class ProjectScore(TypedDict):
+    project_id: int
+    code: str
+    name: str
+    count: int
+    average: float
+    lowest: float
+    grade: str
+
+
+class StaffScore(TypedDict):
+    staff_id: int | None  # None: visits nobody was assigned to
+    name: str
+    count: int
+    average: float
+    lowest: float
+    grade: str
+
+
+class AreaScore(TypedDict):
+    area: str
+    count: int
+    average: float
+    grade: str
+
+
+class OnTime(TypedDict):
+    days: int
+    judged: int
+    on_time: int
+    late: int
+    missed: int
+    overdue: int
+    rescheduled: int
+    share: float | None
+    quarter: NotRequired[str]  # in on_time_by_quarter
+
+
+class ProblemCount(TypedDict):
+    area: str
+    category: str
+    category_name: str
+    count: int
+    tickets: int
+
+
+class FoundProblem(TypedDict):
+    date: dt.date
+    project_code: str
+    project_name: str
+    area: str
+    description: str
+    ticket_number: str
+    ticket_state: str
+
+
+class FallingProject(TypedDict):
+    project_id: int
+    code: str
+    name: str
+    previous_quarter: str
+    previous: float
+    current: float
+    drop: float
+    previous_grade: str
+    current_grade: str
+
+
+class QuarterSummary(TypedDict):
+    quarter: str
+    start: dt.date
+    end: dt.date
+    count: int
+    average: float | None
+    grade: str
+    grades: dict[str, int]
+    trend: list[QuarterScore]
+    by_project: list[ProjectScore]
+    by_staff: list[StaffScore]
+    by_area: list[AreaScore]
+    on_time: OnTime
+    problems: list[ProblemCount]
+    findings: list[FoundProblem]
+    falling: list[FallingProject]
+
 
 # --- quarters -------------------------------------------------------------------------------
 
@@ -112,7 +210,7 @@ def _grade(value: float | None) -> str:
 
 
 def satisfaction_by_quarter(start_quarter: tuple[int, int], end_quarter: tuple[int, int],
-                            project_id: int | None = None, staff_id: int | None = None) -> list[dict]:
+                            project_id: int | None = None, staff_id: int | None = None) -> list[QuarterScore]:
     """Every quarter from start to end (inclusive), with count, average and grade (None when no
     scored visit) — the trend over quarters."""
     start, _end = quarter_bounds(*start_quarter)
@@ -131,18 +229,18 @@ def satisfaction_by_quarter(start_quarter: tuple[int, int], end_quarter: tuple[i
         acc = totals.setdefault(key, [0, 0.0])
         acc[0] += n
         acc[1] += float(s or 0)
-    rows = []
+    rows: list[QuarterScore] = []
     key = start_quarter
     while key <= end_quarter:
         n, s = totals.get(key, (0, 0.0))
         average = _avg(s, n)
-        rows.append({"quarter": quarter_label(*key), "year": key[0], "q": key[1], "count": n,
+        rows.append({"quarter": quarter_label(*key), "year": key[0], "q": key[1], "count": int(n),
                      "average": average, "grade": _grade(average)})
         key = shift_quarter(*key, 1)
     return rows
 
 
-def satisfaction_trend(today: dt.date, quarters: int = 8) -> list[dict]:
+def satisfaction_trend(today: dt.date, quarters: int = 8) -> list[QuarterScore]:
     """Satisfaction by quarter for the last `quarters` quarters (default: two years)."""
     keys = last_quarters(today, quarters)
     return satisfaction_by_quarter(keys[0], keys[-1])
@@ -157,10 +255,10 @@ def _grouped(start: dt.date, end: dt.date, group_fields, where=None):
     return query
 
 
-def satisfaction_by_project(start: dt.date, end: dt.date) -> list[dict]:
+def satisfaction_by_project(start: dt.date, end: dt.date) -> list[ProjectScore]:
     query = (_grouped(start, end, [Project.id, Project.code, Project.name]).join(Project)
              .group_by(Project.id, Project.code, Project.name).order_by(fn.AVG(Visit.score), Project.code))
-    rows = []
+    rows: list[ProjectScore] = []
     for pid, code, name, n, avg, low in tuples(query):
         average = round(float(avg), 2)
         rows.append({"project_id": pid, "code": code, "name": name, "count": n, "average": average,
@@ -168,10 +266,10 @@ def satisfaction_by_project(start: dt.date, end: dt.date) -> list[dict]:
     return rows
 
 
-def satisfaction_by_staff(start: dt.date, end: dt.date) -> list[dict]:
+def satisfaction_by_staff(start: dt.date, end: dt.date) -> list[StaffScore]:
     query = (_grouped(start, end, [Staff.id, Staff.name]).join(Staff, JOIN.LEFT_OUTER)
              .group_by(Staff.id, Staff.name).order_by(Staff.name))
-    rows = []
+    rows: list[StaffScore] = []
     for sid, name, n, avg, low in tuples(query):
         average = round(float(avg), 2)
         rows.append({"staff_id": sid, "name": name or _("未指派"), "count": n, "average": average,
@@ -179,7 +277,7 @@ def satisfaction_by_staff(start: dt.date, end: dt.date) -> list[dict]:
     return rows
 
 
-def satisfaction_by_area(start: dt.date, end: dt.date, project_id: int | None = None) -> list[dict]:
+def satisfaction_by_area(start: dt.date, end: dt.date, project_id: int | None = None) -> list[AreaScore]:
     """Per question area (工程质量, 维修及时性…): the mean of the answers' scores."""
     query = (VisitAnswer.select(Question.area, fn.COUNT(VisitAnswer.id), fn.AVG(VisitAnswer.score))
              .join(Question).switch(VisitAnswer).join(Visit)
@@ -187,7 +285,7 @@ def satisfaction_by_area(start: dt.date, end: dt.date, project_id: int | None = 
              .group_by(Question.area))
     if project_id:
         query = query.where(Visit.project == project_id)
-    rows = [{"area": area, "count": n, "average": round(float(avg), 2), "grade": _grade(round(float(avg), 2))}
+    rows: list[AreaScore] = [{"area": area, "count": n, "average": round(float(avg), 2), "grade": _grade(round(float(avg), 2))}
             for area, n, avg in tuples(query)]
     rows.sort(key=lambda r: r["average"])
     return rows
@@ -195,7 +293,7 @@ def satisfaction_by_area(start: dt.date, end: dt.date, project_id: int | None = 
 
 def grade_counts(start: dt.date, end: dt.date) -> dict[str, int]:
     query = (Visit.select(Visit.grade, fn.COUNT(Visit.id)).where(_scored(start, end)).group_by(Visit.grade))
-    counts = {name: 0 for name in ("满意", "比较满意", "一般", "不太满意", "不满意")}  # i18n: data (stored grades)
+    counts = {name: 0 for _floor, name in GRADES}  # best first, as stored
     for name, n in tuples(query):
         if name in counts:
             counts[name] = n
@@ -206,7 +304,7 @@ def grade_counts(start: dt.date, end: dt.date) -> dict[str, int]:
 
 
 def on_time(start: dt.date, end: dt.date, as_of: dt.date, days: int | None = None,
-            project_id: int | None = None, staff_id: int | None = None) -> dict:
+            project_id: int | None = None, staff_id: int | None = None) -> OnTime:
     """The share of visits due between `start` and `end` (planned day in force) that were done
     within `days` of it. See the module's docstring for what counts."""
     if end < start:
@@ -232,7 +330,7 @@ def on_time(start: dt.date, end: dt.date, as_of: dt.date, days: int | None = Non
             "share": round(ok / judged, 4) if judged else None}
 
 
-def on_time_by_quarter(quarters: list[tuple[int, int]], as_of: dt.date) -> list[dict]:
+def on_time_by_quarter(quarters: list[tuple[int, int]], as_of: dt.date) -> list[OnTime]:
     rows = []
     for key in quarters:
         start, end = quarter_bounds(*key)
@@ -245,13 +343,13 @@ def on_time_by_quarter(quarters: list[tuple[int, int]], as_of: dt.date) -> list[
 # --- problems -------------------------------------------------------------------------------
 
 
-def problems_by_category(start: dt.date, end: dt.date) -> list[dict]:
+def problems_by_category(start: dt.date, end: dt.date) -> list[ProblemCount]:
     """Problems found on visits done in the range, by area, with how many became tickets."""
     query = (VisitFinding.select(VisitFinding.area, VisitFinding.category, fn.COUNT(VisitFinding.id),
                                  fn.COUNT(VisitFinding.ticket))
              .join(Visit).where(_range(start, end))
              .group_by(VisitFinding.area, VisitFinding.category))
-    rows = []
+    rows: list[ProblemCount] = []
     for area, category, n, ticketed in tuples(query):
         rows.append({"area": area, "category": category or "",
                      "category_name": CATEGORIES[category].name if category in CATEGORIES else "",
@@ -260,12 +358,12 @@ def problems_by_category(start: dt.date, end: dt.date) -> list[dict]:
     return rows
 
 
-def findings_list(start: dt.date, end: dt.date, limit: int = 500) -> list[dict]:
+def findings_list(start: dt.date, end: dt.date, limit: int = 500) -> list[FoundProblem]:
     """The problems found and what was done (the ticket and its state)."""
     query = (VisitFinding.select(VisitFinding, Visit.done_at, Project.code, Project.name, Ticket.number, Ticket.state)
              .join(Visit).join(Project).switch(VisitFinding).join(Ticket, JOIN.LEFT_OUTER)
              .where(_range(start, end)).order_by(Visit.done_at, VisitFinding.id).limit(limit))
-    rows = []
+    rows: list[FoundProblem] = []
     for f in query:
         ticket = f.ticket if f.ticket_id else None
         done_at = f.visit.done_at
@@ -279,7 +377,7 @@ def findings_list(start: dt.date, end: dt.date, limit: int = 500) -> list[dict]:
 # --- falling satisfaction -------------------------------------------------------------------
 
 
-def falling_projects(year: int, quarter: int, lookback: int = 4) -> list[dict]:
+def falling_projects(year: int, quarter: int, lookback: int = 4) -> list[FallingProject]:
     """Projects whose average in the quarter is below their average in the latest earlier quarter
     that had a scored visit (looking back up to `lookback` quarters), largest drop first."""
     first = shift_quarter(year, quarter, -lookback)
@@ -295,7 +393,7 @@ def falling_projects(year: int, quarter: int, lookback: int = 4) -> list[dict]:
         acc[0] += n
         acc[1] += float(s or 0)
     current = (year, quarter)
-    drops: list[dict[str, Any]] = []
+    found: list[tuple[int, tuple[int, int], float, float]] = []  # project, earlier quarter, its and now's average
     for pid, quarters in per.items():
         if current not in quarters:
             continue
@@ -308,14 +406,16 @@ def falling_projects(year: int, quarter: int, lookback: int = 4) -> list[dict]:
         if now_avg is None or prev_avg is None:  # a quarter is kept only with a scored visit in it
             continue
         if now_avg < prev_avg:
-            drops.append({"project_id": pid, "previous_quarter": quarter_label(*prev_key),
-                          "previous": prev_avg, "current": now_avg, "drop": round(prev_avg - now_avg, 2),
-                          "previous_grade": _grade(prev_avg), "current_grade": _grade(now_avg)})
-    if drops:
-        names = {p.id: (p.code, p.name) for p in
-                 Project.select(Project.id, Project.code, Project.name).where(Project.id.in_([d["project_id"] for d in drops]))}
-        for d in drops:
-            d["code"], d["name"] = names[d["project_id"]]
+            found.append((pid, prev_key, prev_avg, now_avg))
+    names = {p.id: (p.code, p.name) for p in
+             Project.select(Project.id, Project.code, Project.name).where(Project.id.in_([f[0] for f in found]))
+             } if found else {}
+    drops: list[FallingProject] = [
+        {"project_id": pid, "code": names[pid][0], "name": names[pid][1], "previous_quarter": quarter_label(*prev_key),
+         "previous": prev_avg, "current": now_avg, "drop": round(prev_avg - now_avg, 2),
+         "previous_grade": _grade(prev_avg), "current_grade": _grade(now_avg)}
+        for pid, prev_key, prev_avg, now_avg in found
+    ]
     drops.sort(key=lambda d: (-d["drop"], d["code"]))
     return drops
 
@@ -323,7 +423,7 @@ def falling_projects(year: int, quarter: int, lookback: int = 4) -> list[dict]:
 # --- one bundle for the quarterly report and the 报表 page ----------------------------------
 
 
-def quarter_summary(year: int, quarter: int, as_of: dt.date) -> dict:
+def quarter_summary(year: int, quarter: int, as_of: dt.date) -> QuarterSummary:
     start, end = quarter_bounds(year, quarter)
     by_quarter = satisfaction_by_quarter(shift_quarter(year, quarter, -7), (year, quarter))
     current = by_quarter[-1]
