@@ -67,3 +67,18 @@ def test_typed_analysis_results(demo_db):
         assert set(seen["falling"]) == _keys(analysis.FallingProject)
     assert set(analysis.on_time_by_quarter([(year, quarter)], today)[0]) == _keys(analysis.OnTime)
     assert set(analysis.grade_counts(*analysis.quarter_bounds(year, quarter))) == {"满意", "比较满意", "一般", "不太满意", "不满意"}
+
+
+def test_typed_dashboard_and_reminder_results(demo_db):
+    from warranty_desk.services import dashboard, visit_reminders
+
+    today = dt.date(2026, 11, 29)
+    shown = visit_reminders.reminders(today, ahead_days=400)
+    assert set(shown) == _keys(visit_reminders.Reminders)
+    assert shown["upcoming"] and set(shown["upcoming"][0]) == _keys(visits.VisitRow)
+    ending = dashboard.items_ending(today, days=3650)
+    assert ending and set(ending[0]) == _keys(dashboard.ItemEnding)
+    ticket_rows = dashboard.open_tickets(dt.datetime(2026, 11, 29, 9, 0))
+    assert ticket_rows and set(ticket_rows[0]) == _keys(tickets.TicketRow) | {"sla", "sla_label"}
+    due = dashboard.deposits_to_apply(dt.date(2035, 1, 1))
+    assert due and set(due[0]) == _keys(deposits.DepositInfo) | {"due_on", "what"}
