@@ -31,7 +31,7 @@ def main() -> None:
 
         from warranty_desk.services import tickets
 
-        real = tickets._schedule_after_repair_visit
+        real = tickets.after_repair.schedule_visit
 
         def slow(ticket, closed_on):
             visit = real(ticket, closed_on)
@@ -39,7 +39,7 @@ def main() -> None:
             time.sleep(60)
             return visit
 
-        tickets._schedule_after_repair_visit = slow
+        tickets.after_repair.schedule_visit = slow
         buf = io.BytesIO()
         Image.new("RGB", (200, 80), (0, 0, 0)).save(buf, "PNG")
         tickets.sign_off(int(arg), "screen", "李业主", signature_png=buf.getvalue(), close=True,

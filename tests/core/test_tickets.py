@@ -27,6 +27,7 @@ from warranty_desk.models import (
 )
 from warranty_desk.rules import responsibility as resp
 from warranty_desk.rules import ticket_states as st
+from warranty_desk.rules.repairs import after_repair_date
 from warranty_desk.rules.workdays import is_working_day
 from warranty_desk.services import tickets
 from warranty_desk.services.handover import handover
@@ -203,7 +204,7 @@ def test_numbers_run_per_year_and_skip_a_taken_number(office, monkeypatch):
     assert (a.number, b.number, c.number) == ("BX-2025-0001", "BX-2026-0001", "BX-2026-0002")
     # another clerk took the number between reading and saving: the service takes the next one
     calls = iter(["BX-2026-0002", "BX-2026-0003"])
-    monkeypatch.setattr(tickets, "next_number", lambda year: next(calls))
+    monkeypatch.setattr(tickets.intake, "next_number", lambda year: next(calls))
     d = _intake(reported_at=D(2026, 1, 3, 9), unit=None, location="D").ticket
     assert d.number == "BX-2026-0003"
 
@@ -283,7 +284,7 @@ def test_full_lifecycle_records_events_audit_and_the_after_repair_visit(office):
 
 def test_after_repair_visit_lands_on_a_working_day_within_7_days():
     for start in (dt.date(2026, 9, 30), dt.date(2026, 10, 1), dt.date(2026, 12, 31), dt.date(2026, 11, 27)):
-        day = tickets.after_repair_date(start)
+        day = after_repair_date(start)
         assert is_working_day(day) and start < day <= start + dt.timedelta(days=8)
 
 

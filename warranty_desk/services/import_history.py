@@ -404,7 +404,7 @@ class Tickets(Kind):
         return _("表格导入的以往记录：{file}").format(file=self.report.file)
 
     def _update(self, ticket: Ticket, clean: dict, changes: dict, by: str) -> None:
-        from .tickets import _save
+        from .tickets.common import _save
 
         old = audit.snapshot(ticket)
         for key in ("reporter", "phone", "urgency", "payer", "signoff_by", "satisfaction"):

@@ -1,0 +1,165 @@
+"""What every part of the ticket service shares: the constants (channels, cost kinds, sign-off
+kinds), reading and checking input (times, text, money, the project and unit), finding a ticket,
+and saving one with optimistic locking and its audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from warranty_desk.i18n import N_
+
+from ...errors import ConflictError, NotFound, ValidationError
+from ...i18n import _
+from ...models import Project, Ticket, Unit, WarrantyItem
+from ...rules import ticket_states as st
+from ...rules.categories import CATEGORIES
+from .. import audit, fields
+from ..projects import find_project
+
+CHANNELS = (N_("电话"), N_("来函"), N_("来访"), N_("回访发现"))
+
+
+COST_KINDS = (N_("人工"), N_("材料"), N_("其他"))
+
+
+SIGNOFF_KINDS = {"screen": N_("屏幕签字"), "paper": N_("纸质签字"), "refused": N_("业主拒签")}
+
+
+MAX_DESCRIPTION = 2000
+
+
+# states in which the deadlines run (the owner decides in 非保修/有偿 and 业主另行委托)
+SLA_STATES = (st.RECEIVED, st.DISPATCHED, st.ONSITE, st.REPAIRING, st.AWAITING_CHECK)
+
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _moment(value, label: str = N_("时间")) -> dt.datetime | None:
+    """A datetime from a datetime, a date (09:00 that day) or text like 2026-11-29 14:30."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0, tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(9, 0))
+    raw = str(value).strip().replace("T", " ").replace("/", "-")
+    try:
+        if len(raw) <= 10:
+            return dt.datetime.combine(dt.date.fromisoformat(raw), dt.time(9, 0))
+        return dt.datetime.fromisoformat(raw).replace(microsecond=0, tzinfo=None)
+    except ValueError:
+        raise ValidationError(
+            _("{label}“{raw}”看不懂，请写成 2026-11-29 14:30").format(label=label, raw=raw), field="at") from None
+
+
+def _not_future(moment: dt.datetime, label: str, field: str) -> None:
+    if moment > _now() + dt.timedelta(hours=1):
+        raise ValidationError(
+            _("{label}（{at}）在将来，请核对").format(label=label, at=moment.strftime("%Y-%m-%d %H:%M")), field=field)
+
+
+def _text(value, max_length: int, label: str, field: str, required: bool = False) -> str:
+    return fields.checked(lambda v: fields.text(v, max_length, label), value, label, field, required)
+
+
+def _money(value, label: str, field: str, positive: bool = True) -> Decimal:
+    amount = fields.checked(fields.money, value, label, field, required=True)
+    if positive and amount <= 0:
+        raise ValidationError(_("{label}必须大于零").format(label=label), field=field)
+    if amount >= Decimal("100000000000000"):
+        raise ValidationError(_("{label}太大，请核对").format(label=label), field=field)
+    return amount
+
+
+def _project(value) -> Project:
+    if isinstance(value, Project):
+        return value
+    if value is None or str(value).strip() == "":
+        raise ValidationError(_("请选择工程"), field="project")
+    return find_project(value)
+
+
+def _unit(project: Project, value) -> Unit | None:
+    if value is None or value == "":
+        return None
+    unit: Unit | None
+    if isinstance(value, Unit):
+        unit = value
+    elif isinstance(value, int):
+        unit = Unit.get_or_none(Unit.id == value)
+    else:
+        parts = [p.strip() for p in str(value).strip().split("-")]
+        query = Unit.select().where(Unit.project == project)
+        if len(parts) == 3:
+            query = query.where((Unit.building == parts[0]) & (Unit.entrance == parts[1]) & (Unit.room == parts[2]))
+        elif len(parts) == 2:
+            query = query.where((Unit.building == parts[0]) & (Unit.entrance == "") & (Unit.room == parts[1]))
+        else:
+            raise ValidationError(
+                _("房号“{unit}”看不懂，请写成 楼栋-单元-房号，例如 1号楼-1单元-101").format(unit=value), field="unit")
+        unit = query.first()
+        if unit is None:
+            raise NotFound(_("工程“{code}”中没有房号“{unit}”").format(code=project.code, unit=value))
+    if unit is None or unit.project_id != project.id:
+        raise ValidationError(_("所选房号不属于工程“{code}”").format(code=project.code), field="unit")
+    return unit
+
+
+def category_key(value) -> str:
+    """A warranty item key from the key itself or its Chinese name."""
+    raw = (str(value).strip() if value is not None else "")
+    if raw in CATEGORIES:
+        return raw
+    for key, cat in CATEGORIES.items():
+        if raw == cat.name:
+            return key
+    names = " / ".join(c.name for c in CATEGORIES.values())
+    if not raw:
+        raise ValidationError(_("请选择报修类别（保修项目）"), field="category")
+    raise ValidationError(_("报修类别“{raw}”不对，应为：{names}").format(raw=raw, names=names), field="category")
+
+
+def get_ticket(ref) -> Ticket:
+    """A ticket by id, number (BX-2026-0042) or instance."""
+    if isinstance(ref, Ticket):
+        return ref
+    if isinstance(ref, int):
+        ticket = Ticket.get_or_none(Ticket.id == ref)
+    else:
+        ticket = Ticket.get_or_none(Ticket.number == str(ref).strip().upper())
+    if ticket is None:
+        raise NotFound(_("找不到工单“{ref}”").format(ref=ref))
+    return ticket
+
+
+def _fresh(ref, expected_version: int | None) -> Ticket:
+    ticket = get_ticket(ref)
+    ticket = Ticket.get_by_id(ticket.id)  # read again inside the transaction
+    if expected_version is not None and ticket.version != expected_version:
+        raise ConflictError()
+    return ticket
+
+
+def _save(ticket: Ticket, old: dict, action: str, note: str = "") -> None:
+    """Save with optimistic locking and write the changed fields to the audit log."""
+    updated = (
+        Ticket.update({f: ticket.__data__.get(f.name) for f in Ticket._meta.sorted_fields if f.name not in ("id", "version")}
+                      | {Ticket.version: ticket.version + 1})
+        .where((Ticket.id == ticket.id) & (Ticket.version == ticket.version))
+        .execute()
+    )
+    if updated != 1:
+        raise ConflictError()
+    ticket.version += 1
+    before, after = audit.changed(old, audit.snapshot(ticket))
+    audit.record(action, "ticket", ticket.id, before, after, note)
+
+
+def _item(project: Project, category: str) -> WarrantyItem | None:
+    return WarrantyItem.get_or_none((WarrantyItem.project == project) & (WarrantyItem.key == category))
