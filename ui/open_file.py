@@ -36,7 +36,7 @@ def open_file(window: QWidget, path: str) -> bool:
         QMessageBox.warning(window, _("无法打开文件"), _("找不到文件：\n{path}").format(path=path))
         return False
     if kind == "backup":
-        from .backup_dialogs import restore_with_confirmation
+        from .data_safety import restore_with_confirmation
 
         restore_with_confirmation(window, str(file))  # checks the file, then asks before replacing anything
         return True

@@ -183,7 +183,7 @@ class TicketView(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("关闭"))
         buttons.rejected.connect(self.reject)
-        from .backup_dialogs import history_button, show_history  # 修改记录 (read only)
+        from .record_history import history_button, show_history  # 修改记录 (read only)
 
         self.history_button = history_button()
         buttons.addButton(self.history_button, QDialogButtonBox.ButtonRole.HelpRole)

@@ -218,7 +218,7 @@ class VisitDialog(forms.FormDialog):
         actions.addWidget(self.unreachable_button)
         actions.addWidget(self.missed_button)
         actions.addStretch(1)
-        from .backup_dialogs import history_button
+        from .record_history import history_button
 
         self.history_button = history_button()
         self.history_button.clicked.connect(self.show_history)
@@ -303,7 +303,7 @@ class VisitDialog(forms.FormDialog):
 
     def show_history(self):
         """修改记录 of this visit (read only)."""
-        from .backup_dialogs import show_history
+        from .record_history import show_history
 
         return show_history(self, "visit", self.visit_id, f'{self.data["project_code"]} {self.data["planned_on"]}')
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from ui import backup_dialogs
+from ui import backup_dialogs, data_safety, record_history
 from warranty_desk import instance_lock
 from warranty_desk.models import Project
 from warranty_desk.services import backup, projects
@@ -31,13 +31,13 @@ def answer_boxes(monkeypatch):
 
 def test_backup_to_then_restore_from_the_tab(qtbot, db, make_project, tmp_path, answer_boxes):
     make_project(code="UI-1", name="界面备份工程")
-    tab = backup_dialogs.DataSafetyTab()
+    tab = data_safety.DataSafetyTab()
     qtbot.addWidget(tab)
     target = tmp_path / "U盘" / "备份.wdbak"
     assert tab.backup_to(str(target))
     assert target.exists() and answer_boxes[-1][0] == "info" and "1个工程" in answer_boxes[-1][2]
     projects.create_project({"code": "UI-2", "name": "之后新增", "type": "住宅", "scale": "小型"})
-    assert backup_dialogs.restore_with_confirmation(tab, str(target))
+    assert data_safety.restore_with_confirmation(tab, str(target))
     assert [p.code for p in Project.select()] == ["UI-1"]
     assert answer_boxes[-1][1] == "已恢复" and "恢复前的数据已另存为" in answer_boxes[-1][2]
     tab.refresh()
@@ -49,7 +49,7 @@ def test_a_foreign_file_is_refused_with_a_message(qtbot, db, make_project, tmp_p
     make_project(code="UI-1")
     bad = tmp_path / "合同.wdbak"
     bad.write_bytes(b"not ours")
-    assert not backup_dialogs.restore_with_confirmation(None, str(bad))
+    assert not data_safety.restore_with_confirmation(None, str(bad))
     assert "不是保修台的备份文件" in answer_boxes[-1][2]
     assert Project.select().count() == 1
 
@@ -58,7 +58,7 @@ def test_history_dialog_shows_who_and_what(qtbot, db, make_project):
     project = make_project(code="H-1", name="旧名")
     projects.update_project(project.id, {"code": "H-1", "name": "新名", "type": "住宅", "scale": "中型"},
                             expected_version=project.version)
-    dialog = backup_dialogs.HistoryDialog("project", project.id, "H-1")
+    dialog = record_history.HistoryDialog("project", project.id, "H-1")
     qtbot.addWidget(dialog)
     table = dialog.table
     assert table.rowCount() == 2

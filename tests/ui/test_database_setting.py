@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from ui import backup_dialogs
+from ui import data_safety
 from warranty_desk import config, paths
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
@@ -18,7 +18,7 @@ from keyring_helpers import fixture_memory_keyring, fixture_no_keyring  # noqa: 
 
 
 def _box(qtbot):
-    box = backup_dialogs.DatabaseBox()
+    box = data_safety.DatabaseBox()
     qtbot.addWidget(box)
     box.show()
     return box

@@ -8,14 +8,14 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QDialogButtonBox, QLabel, QPushButton
 
-from ui import backup_dialogs
+from ui import record_history
 from warranty_desk.models import AuditLog, Visit, WarrantyItem
 from warranty_desk.services import deposits, handover, projects, tickets, visits
 
 
-def _history(qtbot, button) -> backup_dialogs.HistoryDialog:
+def _history(qtbot, button) -> record_history.HistoryDialog:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    dialogs = [w for w in button.window().findChildren(backup_dialogs.HistoryDialog) if w.isVisible()]
+    dialogs = [w for w in button.window().findChildren(record_history.HistoryDialog) if w.isVisible()]
     assert len(dialogs) == 1
     return dialogs[0]
 
@@ -79,7 +79,7 @@ def test_visit_form_history(qtbot, db, make_project, answers):
                            handed_over_on=today - dt.timedelta(days=20))
     handover.handover(project.id)
     visit = Visit.select().where(Visit.project == project.id).order_by(Visit.planned_on).first()
-    empty = backup_dialogs.HistoryDialog("visit", visit.id)  # planned at handover: nothing yet
+    empty = record_history.HistoryDialog("visit", visit.id)  # planned at handover: nothing yet
     qtbot.addWidget(empty)
     assert empty.findChild(QLabel).text() == "这条记录还没有修改记录"
     visits.reschedule_visit(visit.id, visit.planned_on + dt.timedelta(days=7), "业主出差", allow_non_working=True)

@@ -212,7 +212,7 @@ class DepositsPage(Page):
         for b in (self.apply_button, self.check_button, self.remind_button, self.return_button):
             bar.addWidget(b)
         bar.addStretch(1)
-        from ..backup_dialogs import history_button
+        from ..record_history import history_button
 
         self.history_button = history_button()
         self.history_button.setToolTip(_("选中的质保金的修改记录（只能查看）"))
@@ -333,7 +333,7 @@ class DepositsPage(Page):
 
     def show_history(self):
         """修改记录 of the selected deposit and of its deductions (read only)."""
-        from ..backup_dialogs import show_history
+        from ..record_history import show_history
 
         row = self._selected()
         if not row:

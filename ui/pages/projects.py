@@ -264,7 +264,7 @@ class ProjectDetail(QWidget):
         self.title.setStyleSheet("font-size: 16px; font-weight: bold;")
         self.handover_button = QPushButton(_("竣工验收/交付…"))
         self.handover_button.setObjectName("handover")
-        from ..backup_dialogs import history_button
+        from ..record_history import history_button
 
         self.history_button = history_button()
         head.addWidget(self.back_button)
@@ -479,7 +479,7 @@ class ProjectDetail(QWidget):
 
     def show_history(self):
         """修改记录 of the project and of its warranty items (read only)."""
-        from ..backup_dialogs import show_history
+        from ..record_history import show_history
 
         items = [("warranty_item", i.id, i.name) for i in handover_service.items_of(self.project.id)]
         return show_history(self, "project", self.project.id, self.project.code, related=items)

@@ -288,7 +288,7 @@ class SettingsPage(Page):
         remember_splitter(sub_split, "subcontractor_tickets")
         self.tabs.addTab(sub_split, _("分包单位"))
         self.sub_view.selectionModel().currentRowChanged.connect(lambda *_a: self._show_sub_tickets())
-        from ..backup_dialogs import DataSafetyTab  # 数据安全: backup folder, 备份到…, 从备份恢复
+        from ..data_safety import DataSafetyTab  # 数据安全: backup folder, 备份到…, 从备份恢复
 
         self.data_safety = DataSafetyTab()
         self.tabs.addTab(self.data_safety, _("数据安全"))
