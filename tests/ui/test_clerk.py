@@ -86,7 +86,7 @@ def test_leaving_with_unsaved_changes_asks(app_window, qtbot, answers):
 def test_project_page_handover_items_and_visits(app_window, qtbot, make_project, answers):
     from PySide6.QtWidgets import QMessageBox
 
-    from ui.pages.projects import AgreedPeriodDialog, HandoverDialog
+    from ui.pages.handover_dialogs import AgreedPeriodDialog, HandoverDialog
 
     project = make_project(code="P-1", accepted_on=None, handed_over_on=None)
     app_window.open_record("project", project.id)
@@ -275,7 +275,7 @@ def test_staff_dialog(app_window, qtbot):
 def test_long_work_runs_off_the_ui_thread(app_window, qtbot, tmp_path):
     """Importing a sheet runs on a pool thread; a bad sheet lists every bad row in a dialog."""
     from ui import operations
-    from ui.pages.projects import import_sheet
+    from ui.pages.project_list import import_sheet
     from warranty_desk.services import importing
 
     good = tmp_path / "p.csv"
