@@ -82,3 +82,18 @@ def test_typed_dashboard_and_reminder_results(demo_db):
     assert ticket_rows and set(ticket_rows[0]) == _keys(tickets.TicketRow) | {"sla", "sla_label"}
     due = dashboard.deposits_to_apply(dt.date(2035, 1, 1))
     assert due and set(due[0]) == _keys(deposits.DepositInfo) | {"due_on", "what"}
+
+
+def test_typed_storm_results(demo_db):
+    from warranty_desk.services import storm
+
+    choices = storm.regions()
+    assert choices and set(choices[0]) == _keys(storm.RegionChoice)
+    for region in choices:  # a region with a project under roof warranty
+        shown = storm.storm_projects(region["id"], dt.date(2026, 7, 20))
+        if shown:
+            break
+    assert shown and set(shown[0]) == _keys(storm.StormProject)
+    planned = storm.plan_storm_calls(region["id"], dt.date(2026, 7, 20), today=dt.date(2026, 7, 20))
+    assert set(planned) == _keys(storm.StormCalls)
+    assert planned["created"] and set(planned["created"][0]) == _keys(storm.StormVisit)

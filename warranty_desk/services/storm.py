@@ -6,6 +6,7 @@ purpose. Running it again for the same storm adds nothing twice."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
 from warranty_desk.i18n import _
 
@@ -18,6 +19,39 @@ from ..rules.workdays import holiday_name, is_working_day
 from . import audit, fields
 
 METHODS = (PHONE, ONSITE, SMS)  # a call, or a look on site after the rain
+
+
+class RegionChoice(TypedDict):
+    id: int
+    name: str
+
+
+class StormProject(TypedDict):
+    project_id: int
+    project_code: str
+    project_name: str
+    contact: str
+    phone: str
+    items: list[str]  # the warranty item keys under warranty on the storm day
+    purposes: list[str]
+    already_planned: bool
+
+
+class StormVisit(TypedDict):
+    visit_id: int
+    project_code: str
+    project_name: str
+    planned_on: str  # ISO date
+    method: str
+    staff: str
+    purposes: list[str]
+
+
+class StormCalls(TypedDict):
+    region: str
+    storm_on: str  # ISO date
+    created: list[StormVisit]
+    already_planned: list[str]  # project codes
 
 
 def find_region(ref) -> Region:
@@ -37,7 +71,7 @@ def find_region(ref) -> Region:
     return region
 
 
-def regions() -> list[dict]:
+def regions() -> list[RegionChoice]:
     """The regions to choose from (id, name)."""
     return [{"id": rid, "name": name} for rid, name in tuples(Region.select(Region.id, Region.name).order_by(Region.id))]
 
@@ -66,11 +100,11 @@ def _already(project: Project, storm_on: dt.date) -> Visit | None:
                                  & Visit.purposes.contains(storm_on.isoformat())).first())
 
 
-def storm_projects(region_ref, storm_on) -> list[dict]:
+def storm_projects(region_ref, storm_on) -> list[StormProject]:
     """Preview: the projects of the region under roof / exterior-wall warranty on the storm day."""
     region = find_region(region_ref)
     storm_on = _day(storm_on, _("暴雨日期"), "storm_on", True)
-    rows = []
+    rows: list[StormProject] = []
     for project, items in _candidates(region, storm_on):
         visit = after_storm_visit(storm_on, project.accepted_on, items)
         if visit is None:
@@ -89,7 +123,7 @@ def _staff_of(project: Project) -> Staff | None:
 
 
 def plan_storm_calls(region_ref, storm_on, method: str = PHONE, planned_on=None,
-                     today: dt.date | None = None) -> dict:
+                     today: dt.date | None = None) -> StormCalls:
     """Plan a 雨后回访 for every project of the region whose roof or exterior-wall waterproofing is
     under warranty on `storm_on`, on the first working day after the storm (not before today), or
     on `planned_on`. Projects that already have one for this storm are listed, not planned again."""
@@ -108,7 +142,8 @@ def plan_storm_calls(region_ref, storm_on, method: str = PHONE, planned_on=None,
             why = holiday_name(chosen) or (_("周六") if chosen.weekday() == 5 else _("周日"))
             raise ValidationError(_("{day} 是非工作日（{why}），请另选日期").format(day=chosen, why=why),
                                   field="planned_on")
-    created, skipped = [], []
+    created: list[StormVisit] = []
+    skipped: list[str] = []
     with database_proxy.atomic():
         for project, items in _candidates(region, storm_on):
             visit = after_storm_visit(storm_on, project.accepted_on, items, not_before=today)
