@@ -6,9 +6,13 @@ show|mark|update|sent|unmark|list`, and `print safety-report BX-… -o FILE.pdf`
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from .cli_rules import emit, open_db, verbs_of
 from .errors import ValidationError
+
+if TYPE_CHECKING:  # the services load when a verb runs
+    from .services.safety import SafetyInfo
 
 
 def _dt(text: str):
@@ -30,7 +34,7 @@ def cmd_ticket_suggest(args) -> int:
     return emit(args, data, [s.text])
 
 
-def _safety_lines(d: dict | None, number: str):
+def _safety_lines(d: SafetyInfo | None, number: str):
     if d is None:
         yield f"工单 {number} 没有标记为结构安全隐患"
         return

@@ -97,3 +97,14 @@ def test_typed_storm_results(demo_db):
     planned = storm.plan_storm_calls(region["id"], dt.date(2026, 7, 20), today=dt.date(2026, 7, 20))
     assert set(planned) == _keys(storm.StormCalls)
     assert planned["created"] and set(planned["created"][0]) == _keys(storm.StormVisit)
+
+
+def test_typed_safety_results(demo_db):
+    from warranty_desk.rules import ticket_states as st
+    from warranty_desk.services import safety
+
+    ticket = Ticket.select().where(Ticket.state == st.RECEIVED).first()
+    safety.mark(ticket.id, "墙体开裂")
+    assert set(safety.info(ticket.id)) == _keys(safety.SafetyInfo)
+    waiting = safety.pending()
+    assert waiting and set(waiting[0]) == _keys(safety.PendingReport)

@@ -9,6 +9,7 @@ its input and writes the audit log.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
 from peewee import JOIN
 
@@ -162,17 +163,54 @@ def _save(row: SafetyReport, old: dict, action: str, note: str = "") -> None:
     audit.record(action, "safety_report", row.id, before, after, note)
 
 
+class SafetyInfo(TypedDict):
+    """A marked ticket's duty and report, JSON-friendly (times as text)."""
+
+    ticket: str  # the ticket's number
+    version: int
+    duty: str
+    marked_at: str | None
+    marked_by: str
+    reason: str
+    measures: str
+    authority: str
+    sent: bool
+    sent_at: str | None
+    sent_how: str
+    sent_how_name: str
+    sent_ref: str
+    sent_by: str
+    note: str
+    hours_waiting: float | None  # None once sent
+    waiting: str
+
+
+class PendingReport(TypedDict):
+    """A report not yet recorded as sent, for the dashboard."""
+
+    id: int  # the ticket's
+    number: str
+    state: str
+    project_code: str
+    project_name: str
+    where: str
+    reason: str
+    marked_at: dt.datetime
+    hours_waiting: float
+    waiting: str
+
+
 def _iso(value) -> str | None:
     return value.isoformat(sep=" ") if value is not None else None
 
 
-def info(ticket_ref, now: dt.datetime | None = None) -> dict | None:
+def info(ticket_ref, now: dt.datetime | None = None) -> SafetyInfo | None:
     """The duty and the report of a marked ticket (JSON-friendly), None when not marked."""
     row = report_of(ticket_ref)
     if row is None:
         return None
     now = now or _now()
-    return {
+    return SafetyInfo(**{
         "ticket": row.ticket.number, "version": row.version, "duty": _(SAFETY_DUTY),
         "marked_at": _iso(row.marked_at), "marked_by": row.marked_by, "reason": row.reason,
         "measures": row.measures, "authority": row.authority, "sent": row.sent_at is not None,
@@ -181,10 +219,10 @@ def info(ticket_ref, now: dt.datetime | None = None) -> dict | None:
         "sent_ref": row.sent_ref, "sent_by": row.sent_by, "note": row.note,
         "hours_waiting": None if row.sent_at else round((now - row.marked_at).total_seconds() / 3600, 1),
         "waiting": "" if row.sent_at else sla_rules.duration_text(now - row.marked_at),
-    }
+    })
 
 
-def pending(now: dt.datetime | None = None, limit: int = 200) -> list[dict]:
+def pending(now: dt.datetime | None = None, limit: int = 200) -> list[PendingReport]:
     """Marked tickets whose report is not recorded as sent (not 已撤销), oldest first: the dashboard."""
     now = now or _now()
     query = (SafetyReport.select(SafetyReport.marked_at, SafetyReport.reason, Ticket.id, Ticket.number,
@@ -193,7 +231,7 @@ def pending(now: dt.datetime | None = None, limit: int = 200) -> list[dict]:
              .join(Ticket).join(Project).switch(Ticket).join(Unit, JOIN.LEFT_OUTER)
              .where(SafetyReport.sent_at.is_null() & (Ticket.state != st.CANCELLED))
              .order_by(SafetyReport.marked_at, SafetyReport.id).limit(limit))
-    rows = []
+    rows: list[PendingReport] = []
     for marked_at, reason, ticket_id, number, state, location, code, name, building, entrance, room in tuples(query):
         unit = "-".join(p for p in (building, entrance, room) if p)
         rows.append({"id": ticket_id, "number": number, "state": state, "project_code": code, "project_name": name,
