@@ -34,7 +34,7 @@ from warranty_desk.services import settings as settings_service
 
 from .backup_dialogs import FILTER, _busy, opened_target, set_read_only
 from .labels import PlainLabel
-from .operations import perform, show_error
+from .operations import perform, run_background, show_error
 from .signals import announce
 
 log = logging.getLogger(__name__)
@@ -103,21 +103,24 @@ class DataSafetyTab(QWidget):
             perform(self, settings_service.set, "backup_folder", folder)
             self.refresh()
 
-    def backup_to(self, path: str | None = None) -> bool:
+    def backup_to(self, path: str | None = None):
+        """Back up to a file the clerk chooses (a USB stick, a network folder), off the UI thread: a
+        large office with its photos takes a while. Returns the running task (None: nothing started)."""
         if not path:
             suggested = str(Path.home() / backup._auto_name(dt.datetime.now()))
             path, _filter = QFileDialog.getSaveFileName(self, _("备份到…"), suggested, FILTER)
             if not path:
-                return False
+                return None
             if not path.lower().endswith(backup.SUFFIX):
                 path += backup.SUFFIX
-        ok, manifest = perform(self, _busy, backup.backup_to, path, writes=False)
-        if ok:
+
+        def done(manifest):
             files = sum(1 for n in manifest.files if n.startswith("attachments/"))
             QMessageBox.information(self, _("备份完成"), _("已备份到 {path}\n{projects}个工程，{tickets}张工单，{files}个附件文件").format(
                 path=path, projects=manifest.counts.get("project", 0), tickets=manifest.counts.get("ticket", 0),
                 files=files))
-        return ok
+
+        return run_background(self, _("备份到…"), backup.backup_to, path, on_done=done)
 
     def restore_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, _("选择备份文件"), str(backup.backup_folder()),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from ui import backup_dialogs, data_safety, record_history
+from ui import backup_dialogs, data_safety, operations, record_history
 from warranty_desk import instance_lock
 from warranty_desk.models import Project
 from warranty_desk.services import backup, projects
@@ -34,7 +34,9 @@ def test_backup_to_then_restore_from_the_tab(qtbot, db, make_project, tmp_path, 
     tab = data_safety.DataSafetyTab()
     qtbot.addWidget(tab)
     target = tmp_path / "U盘" / "备份.wdbak"
-    assert tab.backup_to(str(target))
+    task = tab.backup_to(str(target))  # off the UI thread: the window keeps painting meanwhile
+    assert task is not None
+    qtbot.waitUntil(lambda: not operations.busy(), timeout=30000)
     assert target.exists() and answer_boxes[-1][0] == "info" and "1个工程" in answer_boxes[-1][2]
     projects.create_project({"code": "UI-2", "name": "之后新增", "type": "住宅", "scale": "小型"})
     assert data_safety.restore_with_confirmation(tab, str(target))
