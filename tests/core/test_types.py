@@ -108,3 +108,14 @@ def test_typed_safety_results(demo_db):
     assert set(safety.info(ticket.id)) == _keys(safety.SafetyInfo)
     waiting = safety.pending()
     assert waiting and set(waiting[0]) == _keys(safety.PendingReport)
+
+
+def test_typed_phone_results(db):
+    from warranty_desk.services import phones, staff
+
+    person = staff.save_staff({"name": "张师傅"})
+    pairing = phones.create_pairing(person.id)
+    assert set(pairing) == _keys(phones.Pairing)
+    phones.pair(pairing["code"], "张师傅的手机")
+    devices = phones.list_devices()
+    assert devices and set(devices[0]) == _keys(phones.DeviceRow)

@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import secrets
+from typing import TypedDict
 
 from peewee import IntegrityError
 
@@ -57,7 +58,28 @@ def _active_staff(staff_id) -> Staff:
     return staff
 
 
-def create_pairing(staff_id, minutes: int = PAIRING_MINUTES, now: dt.datetime | None = None) -> dict:
+class Pairing(TypedDict):
+    code: str  # shown once, in the QR code
+    expires_at: dt.datetime
+    staff_name: str
+    staff_id: int
+
+
+class DeviceRow(TypedDict):
+    id: int
+    name: str
+    staff_id: int
+    staff_name: str
+    paired_at: dt.datetime
+    paired_by: str
+    last_seen_at: dt.datetime | None
+    last_seen_ip: str
+    revoked_at: dt.datetime | None
+    revoked_by: str
+    user_agent: str
+
+
+def create_pairing(staff_id, minutes: int = PAIRING_MINUTES, now: dt.datetime | None = None) -> Pairing:
     """A new one-time pairing code for a staff member: {code, expires_at, staff_name}. Only its hash
     is stored; the code itself goes into the QR code and nowhere else."""
     now = now or _now()
@@ -157,7 +179,7 @@ def revoke(device_id: int, reason: str = "", now: dt.datetime | None = None) -> 
     return device
 
 
-def list_devices(include_revoked: bool = True) -> list[dict]:
+def list_devices(include_revoked: bool = True) -> list[DeviceRow]:
     """The paired phones for 设置 → 手机端, newest first."""
     query = (PhoneDevice.select(PhoneDevice, Staff.name).join(Staff)
              .order_by(PhoneDevice.revoked_at.is_null(False), PhoneDevice.paired_at.desc(), PhoneDevice.id.desc()))
