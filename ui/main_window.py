@@ -418,7 +418,7 @@ class MainWindow(QMainWindow):
         kind, record_id, project_id = data
         self.popup.hide()
         if kind == "unit":  # the owner's project, on its 住户 tab with the owner's row marked
-            if self.go(2):
+            if self.go_to(N_("工程项目")):
                 self.page(N_("工程项目")).open_project(project_id, tab="units", unit_id=record_id)
         else:
             self.open_record(kind, record_id)
