@@ -120,6 +120,26 @@ def _moment_of(kind: Kind, row: Row, key: str, now: dt.datetime) -> dt.datetime 
     return moment
 
 
+
+def _sound_rows(kind, rows: list[Row], existing: dict, repeat_key: str, repeat_message: str, *, ident, label):
+    """Each row that cleans without an error and is not a repeat of an earlier row of the sheet (a repeat is
+    refused naming that row), as (row, clean, label, id of the record already in the database or None)."""
+    seen: dict[tuple, int] = {}
+    now = dt.datetime.now()
+    for row in rows:
+        before = len(kind.report.errors)
+        clean = kind._clean(row, kind.look, now)
+        kind.options.step()
+        if clean is None or len(kind.report.errors) > before:
+            continue
+        key = ident(clean)
+        if key in seen:
+            kind.error(row, repeat_key, repeat_message.format(value=seen[key]))
+            continue
+        seen[key] = row.number
+        yield row, clean, label(clean), existing.get(key)
+
+
 class Tickets(Kind):
     name, table = "tickets", "ticket"
 
@@ -128,27 +148,16 @@ class Tickets(Kind):
         self.to_update: list[tuple[Ticket, dict, dict]] = []
         self.new_staff: dict[str, None] = {}
         self.new_subcontractors: dict[str, None] = {}
-        look = self.look = _Lookups()
+        self.look = _Lookups()
         existing = {}
         for tid, pid, uid, reported, description in tuples(Ticket.select(
                 Ticket.id, Ticket.project, Ticket.unit, Ticket.reported_at, Ticket.description)):
             existing[(pid, uid, reported.date(), description.strip())] = tid
-        seen: dict[tuple, int] = {}
-        now = dt.datetime.now()
-        for row in rows:
-            before = len(self.report.errors)
-            clean = self._clean(row, look, now)
-            self.options.step()
-            if clean is None or len(self.report.errors) > before:
-                continue
-            ident = (clean["project"].id, clean["unit"].id if clean["unit"] else None, clean["reported_at"].date(),
-                     clean["description"])
-            label = f"{clean['project'].code} {clean['reported_at'].date().isoformat()} {clean['description'][:20]}"
-            if ident in seen:
-                self.error(row, "description", _("与第{value}行是同一次报修（同一工程、房号、报修日期和内容）").format(value=seen[ident]))
-                continue
-            seen[ident] = row.number
-            ticket_id = existing.get(ident)
+        for row, clean, label, ticket_id in _sound_rows(
+                self, rows, existing, "description", _("与第{value}行是同一次报修（同一工程、房号、报修日期和内容）"),
+                ident=lambda c: (c["project"].id, c["unit"].id if c["unit"] else None, c["reported_at"].date(),
+                                 c["description"]),
+                label=lambda c: f"{c['project'].code} {c['reported_at'].date().isoformat()} {c['description'][:20]}"):
             if ticket_id is None:
                 self.report.new.append(label)
                 self.to_create.append((row, clean))
@@ -452,29 +461,18 @@ class Visits(Kind):
     def plan(self, rows: list[Row]) -> None:
         self.to_create: list[tuple[Row, dict]] = []
         self.to_update: list[tuple[Visit, dict]] = []
-        look = self.look = _Lookups()
+        self.look = _Lookups()
         existing = {}
         for vid, pid, uid, planned, done_at, visitor in tuples(Visit.select(
                 Visit.id, Visit.project, Visit.unit, Visit.planned_on, Visit.done_at, Visit.visitor).where(
                 Visit.status == vs.DONE)):
             day = done_at.date() if done_at else planned
             existing[(pid, uid, day, visitor)] = vid
-        seen: dict[tuple, int] = {}
-        now = dt.datetime.now()
-        for row in rows:
-            before = len(self.report.errors)
-            clean = self._clean(row, look, now)
-            self.options.step()
-            if clean is None or len(self.report.errors) > before:
-                continue
-            ident = (clean["project"].id, clean["unit"].id if clean["unit"] else None, clean["done_at"].date(),
-                     clean["visitor"])
-            label = f"{clean['project'].code} {clean['done_at'].date().isoformat()} {clean['visitor']}"
-            if ident in seen:
-                self.error(row, "done_on", _("与第{value}行是同一次回访（同一工程、房号、日期和回访人）").format(value=seen[ident]))
-                continue
-            seen[ident] = row.number
-            visit_id = existing.get(ident)
+        for row, clean, label, visit_id in _sound_rows(
+                self, rows, existing, "done_on", _("与第{value}行是同一次回访（同一工程、房号、日期和回访人）"),
+                ident=lambda c: (c["project"].id, c["unit"].id if c["unit"] else None, c["done_at"].date(),
+                                 c["visitor"]),
+                label=lambda c: f"{c['project'].code} {c['done_at'].date().isoformat()} {c['visitor']}"):
             if visit_id is None:
                 self.report.new.append(label)
                 self.to_create.append((row, clean))
