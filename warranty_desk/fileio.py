@@ -17,6 +17,7 @@ there the helpers only write atomically.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 import stat
@@ -96,3 +97,12 @@ def private_folder(path: str | Path) -> Path:
     if not path.is_dir():
         path.mkdir(mode=PRIVATE_FOLDER_MODE, parents=True, exist_ok=True)
     return path
+
+
+def sha256_of(path: str | Path) -> str:
+    """The file's SHA-256 (hex), read in 1 MB pieces: backups and `verify` compare files by it."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -148,10 +148,15 @@ def held_elsewhere(database: str | Path) -> bool:
     path = lock_path(database)
     if str(path) in _held or not path.exists():
         return False
+    return locked_elsewhere(path) is True
+
+
+def locked_elsewhere(path: str | Path) -> bool | None:
+    """True when a process holds the file's lock, False when none does, None when it cannot be opened."""
     try:
         fd = os.open(path, os.O_RDWR)
     except OSError:
-        return False
+        return None
     try:
         if _try_lock(fd):
             _unlock(fd)

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .instance_lock import _try_lock, _unlock
+from .instance_lock import _try_lock, _unlock, locked_elsewhere
 
 log = logging.getLogger(__name__)
 
@@ -60,19 +60,9 @@ def hold(fd: int) -> None:
 def _owner_alive(folder: Path) -> bool | None:
     """True: a live process owns the folder; False: nobody does; None: no owner file (old version)."""
     owner = folder / OWNER
-    try:
-        fd = os.open(owner, os.O_RDWR)
-    except FileNotFoundError:
+    if not owner.exists():
         return None
-    except OSError:
-        return True  # cannot even open it: leave it alone
-    try:
-        if _try_lock(fd):
-            _unlock(fd)
-            return False
-        return True
-    finally:
-        os.close(fd)
+    return locked_elsewhere(owner) is not False  # one that cannot even be opened is left alone
 
 
 def _part_stale(path: Path) -> bool:
@@ -82,17 +72,7 @@ def _part_stale(path: Path) -> bool:
         return False
     if os.name == "nt":
         return age > PART_AGE_S
-    try:
-        fd = os.open(path, os.O_RDWR)
-    except OSError:
-        return False
-    try:
-        if _try_lock(fd):
-            _unlock(fd)
-            return True
-        return False
-    finally:
-        os.close(fd)
+    return locked_elsewhere(path) is False
 
 
 def _remove(path: Path) -> bool:

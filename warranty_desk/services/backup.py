@@ -39,7 +39,7 @@ from peewee import AutoField, ForeignKeyField, SqliteDatabase
 from .. import audit_guard, config, early_check, migrations, op_changes, write_lock
 from ..db import is_postgres, is_url, migrate
 from ..errors import ValidationError
-from ..fileio import make_private, private_file
+from ..fileio import make_private, private_file, sha256_of
 from ..i18n import _
 from ..models import ALL_MODELS, AttachmentBlob, AuditLog, database_proxy, tuples
 from ..paths import data_dir
@@ -188,14 +188,6 @@ def list_backups(folder: Path | None = None) -> list[Path]:
 
 
 # --- snapshots ----------------------------------------------------------------------------------
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
 
 def _sqlite_snapshot(db: SqliteDatabase, dest: Path) -> None:
     """Online backup API from a separate read connection: only committed data, concurrent-safe."""
@@ -375,7 +367,7 @@ def backup_to(path: str | Path, *, db=None, now: dt.datetime | None = None) -> M
         from .verify import chain_head_of_file
 
         head, breaks = chain_head_of_file(snapshot)  # every backup walks the chain of what it saves
-        files = {DB_NAME: _sha256(snapshot)}
+        files = {DB_NAME: sha256_of(snapshot)}
         sizes = {DB_NAME: snapshot.stat().st_size}
         missing: list[str] = []
         altered: list[str] = []
@@ -419,7 +411,7 @@ def _write_checked(zf: zipfile.ZipFile, name: str, sha: str, file: Path) -> int 
     (None, and nothing written, when they do not). Read once: the bytes hashed are the bytes written
     (attachments are at most 20 MB; a larger file of an older version is hashed, then copied)."""
     if file.stat().st_size > 3 * attachments.MAX_BYTES:
-        if _sha256(file) != sha:
+        if sha256_of(file) != sha:
             return None
         zf.write(file, name, compress_type=zipfile.ZIP_STORED)
         return file.stat().st_size
@@ -635,7 +627,7 @@ def _restore_attachments(zf: zipfile.ZipFile, manifest: Manifest) -> int:
         if not name.startswith("attachments/"):
             continue
         target = folder / sha[:2] / sha
-        if target.is_file() and _sha256(target) == sha:
+        if target.is_file() and sha256_of(target) == sha:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=RESTORING, dir=target.parent)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .. import audit_chain, audit_guard, migrations
 from ..db import current_version, is_postgres
+from ..fileio import sha256_of
 from ..i18n import N_, _
 
 log = logging.getLogger(__name__)
@@ -156,14 +157,6 @@ def check_anchors(db, report: Report, folders) -> None:
 
 # --- attachments -----------------------------------------------------------------------------------
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 VERIFIED_FILE = ".verified.json"
 
 
@@ -197,7 +190,7 @@ def check_attachments(db, report: Report, *, changed_only: bool = False) -> None
         if changed_only and verified.get(sha) == stamp:
             still_good[sha] = stamp
             continue
-        if _sha256(path) != sha:
+        if sha256_of(path) != sha:
             bad += 1
             report.problems.append(Problem("attachment", _(
                 "附件文件 {path}（{what}）与记录的校验值不符：文件被改动过").format(path=path, what=what), path=str(path)))
