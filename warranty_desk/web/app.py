@@ -183,24 +183,24 @@ class PhoneApp:
         return self.page(request, "home.html", device=device, items=items, today=dt.date.today())
 
     async def ticket(self, request: Request):
-        device, refused = await self.paired(request)
-        if refused:
-            return refused
-        try:
-            view = await self.run(field_work.ticket_view, request.path_params["ticket_id"], device.staff_id)
-        except NotFound as exc:
-            return self.page(request, "message.html", 404, title=_("找不到工单"), message=exc.message, back=True)
-        return self.page(request, "ticket.html", device=device, t=view, max_bytes=attachments.MAX_BYTES)
+        return await self._record_page(request, field_work.ticket_view, "ticket_id", "ticket.html", "t",
+                                       _("找不到工单"))
 
     async def visit(self, request: Request):
+        return await self._record_page(request, field_work.visit_view, "visit_id", "visit.html", "v",
+                                       _("找不到回访"))
+
+    async def _record_page(self, request: Request, view_of, id_param: str, template: str, name: str,
+                           not_found: str):
+        """One repair or visit of the paired person's work, or a 404 page saying it is not found."""
         device, refused = await self.paired(request)
         if refused:
             return refused
         try:
-            view = await self.run(field_work.visit_view, request.path_params["visit_id"], device.staff_id)
+            view = await self.run(view_of, request.path_params[id_param], device.staff_id)
         except NotFound as exc:
-            return self.page(request, "message.html", 404, title=_("找不到回访"), message=exc.message, back=True)
-        return self.page(request, "visit.html", device=device, v=view, max_bytes=attachments.MAX_BYTES)
+            return self.page(request, "message.html", 404, title=not_found, message=exc.message, back=True)
+        return self.page(request, template, device=device, max_bytes=attachments.MAX_BYTES, **{name: view})
 
     async def outbox(self, request: Request):
         device, refused = await self.paired(request)
