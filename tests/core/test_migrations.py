@@ -57,29 +57,42 @@ def test_a_database_from_a_newer_program_is_refused(tmp_path):
         open_database(path)
 
 
-def test_step_5_adds_the_manual_facts_and_keeps_every_row(db_target):
-    """An office's version-4 database (SQLite, or PostgreSQL when WARRANTY_DESK_TEST_PG is set)
-    gets the 用户手册 columns; its projects and units stay, with nothing known yet."""
+
+def _database_at(db_target: str, version: int):
+    """A database as a release at schema `version` left it (both dialects): (connection, its placeholder)."""
     from warranty_desk.db import _connect
 
     db = _connect(db_target)
     db.connect(reuse_if_open=True)
-    for version, step in migrations.steps():
-        if version > 4:
+    param = "?" if "sqlite" in type(db).__name__.lower() else "%s"
+    for number, step in migrations.steps():
+        if number > version:
             break
         with db.atomic():
             step.apply(db)
-            db.execute_sql("INSERT INTO schema_version (version, applied_at) VALUES (%s, '2026-01-01')"
-                           .replace("%s", "?" if "sqlite" in type(db).__name__.lower() else "%s"), (version,))
-    param = "?" if "sqlite" in type(db).__name__.lower() else "%s"
+            db.execute_sql(f"INSERT INTO schema_version (version, applied_at) VALUES ({param}, '2026-01-01')",
+                           (number,))
+    return db, param
+
+
+def _old_project_with_an_owner(db, param: str, code: str, phone: str) -> int:
+    """A residential project with one owner (张三, room 1-1-101), written as an old release would: its id."""
     db.execute_sql(
         'INSERT INTO "project" ("code", "name", "contact", "phone", "address", "type", "scale", "has_cooling", '
         '"design_life_years", "manager", "designer", "supervisor", "developer", "materials", "notes", "created_at", '
         f'"version") VALUES ({", ".join([param] * 17)})',
-        ("V3-1", "旧工程", "", "", "", "住宅", "小型", False, 50, "", "", "", "", "", "", "2026-01-01 00:00:00", 1))
-    pid = db.execute_sql('SELECT "id" FROM "project"').fetchone()[0]
+        (code, "旧工程", "", "", "", "住宅", "小型", False, 50, "", "", "", "", "", "", "2026-01-01 00:00:00", 1))
+    pid = db.execute_sql('SELECT "id" FROM "project" WHERE "code" = ' + param, (code,)).fetchone()[0]
     db.execute_sql(f'INSERT INTO "unit" ("project_id", "building", "entrance", "room", "owner_name", "owner_phone", '
-                   f'"version") VALUES ({", ".join([param] * 7)})', (pid, "1", "1", "101", "张三", "", 1))
+                   f'"version") VALUES ({", ".join([param] * 7)})', (pid, "1", "1", "101", "张三", phone, 1))
+    return pid
+
+
+def test_step_5_adds_the_manual_facts_and_keeps_every_row(db_target):
+    """An office's version-4 database (SQLite, or PostgreSQL when WARRANTY_DESK_TEST_PG is set)
+    gets the 用户手册 columns; its projects and units stay, with nothing known yet."""
+    db, param = _database_at(db_target, 4)
+    _old_project_with_an_owner(db, param, "V3-1", "")
     db.close()
     reopened = open_database(db_target)
     from warranty_desk.models import Project, Unit
@@ -98,30 +111,11 @@ def test_step_8_keeps_phone_digits_and_adds_the_heating_cities(db_target):
     """An office's version-7 database (both dialects): every owner's and caller's phone gets its digits
     (and keeps them current after), the region table gains the missing heating cities while a
     region the office already has keeps its own dates."""
-    from warranty_desk.db import _connect
-
-    db = _connect(db_target)
-    db.connect(reuse_if_open=True)
-    sqlite = "sqlite" in type(db).__name__.lower()
-    param = "?" if sqlite else "%s"
-    for version, step in migrations.steps():
-        if version > 7:
-            break
-        with db.atomic():
-            step.apply(db)
-            db.execute_sql(f"INSERT INTO schema_version (version, applied_at) VALUES ({param}, '2026-01-01')",
-                           (version,))
+    db, param = _database_at(db_target, 7)
     db.execute_sql(f'INSERT INTO "region" ("name", "heating_start", "heating_end", "cooling_start", "cooling_end", '
                    f'"rainy_start", "note") VALUES ({", ".join([param] * 7)})',
                    ("沈阳", "10-25", "04-05", "06-01", "09-30", "07-01", "本公司自定"))
-    db.execute_sql(
-        'INSERT INTO "project" ("code", "name", "contact", "phone", "address", "type", "scale", "has_cooling", '
-        '"design_life_years", "manager", "designer", "supervisor", "developer", "materials", "notes", "created_at", '
-        f'"version") VALUES ({", ".join([param] * 17)})',
-        ("V5-1", "旧工程", "", "", "", "住宅", "小型", False, 50, "", "", "", "", "", "", "2026-01-01 00:00:00", 1))
-    pid = db.execute_sql('SELECT "id" FROM "project"').fetchone()[0]
-    db.execute_sql(f'INSERT INTO "unit" ("project_id", "building", "entrance", "room", "owner_name", "owner_phone", '
-                   f'"version") VALUES ({", ".join([param] * 7)})', (pid, "1", "1", "101", "张三", "138-0000 6963", 1))
+    _old_project_with_an_owner(db, param, "V5-1", "138-0000 6963")
     db.close()
     reopened = open_database(db_target)
     from warranty_desk.models import Region, Unit
