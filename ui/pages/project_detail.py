@@ -62,7 +62,25 @@ class ProjectDetail(QWidget):
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)
 
-        # 基本资料
+        today = dt.date.today()  # the columns count days from the day the page was built, as before
+        self.tabs.addTab(self._basic_tab(), _("基本资料"))
+        self.tabs.addTab(self._items_tab(today), _("保修项目"))
+        self.tabs.addTab(self._units_tab(), _("住户"))
+        self.tabs.addTab(self._visits_tab(today), _("回访"))
+        self.tabs.addTab(self._tickets_tab(), _("工单"))
+        self.tabs.addTab(self._docs_tab(), _("文档"))
+
+        self.back_button.clicked.connect(self.owner.show_list)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.revert)
+        self.handover_button.clicked.connect(self.run_handover)
+        self.history_button.clicked.connect(self.show_history)
+        mark_write(self.save_button, self.handover_button, self.agreed_button, self.import_units_button,
+                   self.new_ticket_button)
+
+    # the tabs -----------------------------------------------------------------------------
+    def _basic_tab(self) -> QWidget:
+        """The 基本资料 tab."""
         basic = QWidget()
         basic_layout = QVBoxLayout(basic)
         self.form = forms.FieldForm()
@@ -85,12 +103,12 @@ class ProjectDetail(QWidget):
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         basic_layout.addLayout(buttons)
-        self.tabs.addTab(basic, _("基本资料"))
+        return basic
 
-        # 保修项目
+    def _items_tab(self, today: dt.date) -> QWidget:
+        """The 保修项目 tab."""
         items_tab = QWidget()
         items_layout = QVBoxLayout(items_tab)
-        today = dt.date.today()
         self.item_model = RowsModel([
             Column(_("保修项目"), lambda i: i.name, 250),
             Column(_("法定最低保修期"), lambda i: cat.minimum_text(i.key, self.project.design_life_years), 200),
@@ -110,9 +128,10 @@ class ProjectDetail(QWidget):
         items_layout.addLayout(row)
         self.item_view.doubleClicked.connect(lambda _i: self.edit_agreed())
         self.agreed_button.clicked.connect(self.edit_agreed)
-        self.tabs.addTab(items_tab, _("保修项目"))
+        return items_tab
 
-        # 住户
+    def _units_tab(self) -> QWidget:
+        """The 住户 tab."""
         units_tab = QWidget()
         units_layout = QVBoxLayout(units_tab)
         self.unit_model = RowsModel([
@@ -130,9 +149,10 @@ class ProjectDetail(QWidget):
         row.addWidget(self.import_units_button)
         units_layout.addLayout(row)
         self.import_units_button.clicked.connect(self.import_units)
-        self.tabs.addTab(units_tab, _("住户"))
+        return units_tab
 
-        # 回访
+    def _visits_tab(self, today: dt.date) -> QWidget:
+        """The 回访 tab."""
         visits_tab = QWidget()
         visits_layout = QVBoxLayout(visits_tab)
         self.visit_model = RowsModel([
@@ -149,9 +169,10 @@ class ProjectDetail(QWidget):
         self.visit_view = make_table(self.visit_model, "project_visits")
         self.visit_view.doubleClicked.connect(self._open_visit)
         visits_layout.addWidget(self.visit_view)
-        self.tabs.addTab(visits_tab, _("回访"))
+        return visits_tab
 
-        # 工单
+    def _tickets_tab(self) -> QWidget:
+        """The 工单 tab."""
         tickets_tab = QWidget()
         tickets_layout = QVBoxLayout(tickets_tab)
         self.ticket_model = RowsModel([
@@ -168,9 +189,10 @@ class ProjectDetail(QWidget):
         row.addWidget(self.new_ticket_button)
         tickets_layout.addLayout(row)
         self.new_ticket_button.clicked.connect(self._new_ticket)
-        self.tabs.addTab(tickets_tab, _("工单"))
+        return tickets_tab
 
-        # 文档
+    def _docs_tab(self) -> QWidget:
+        """The 文档 tab."""
         docs_tab = QWidget()
         docs_layout = QVBoxLayout(docs_tab)
         self.doc_buttons = {}
@@ -189,15 +211,7 @@ class ProjectDetail(QWidget):
         self.docs_note = PlainLabel()
         docs_layout.addWidget(self.docs_note)
         docs_layout.addStretch(1)
-        self.tabs.addTab(docs_tab, _("文档"))
-
-        self.back_button.clicked.connect(self.owner.show_list)
-        self.save_button.clicked.connect(self.save)
-        self.revert_button.clicked.connect(self.revert)
-        self.handover_button.clicked.connect(self.run_handover)
-        self.history_button.clicked.connect(self.show_history)
-        mark_write(self.save_button, self.handover_button, self.agreed_button, self.import_units_button,
-                   self.new_ticket_button)
+        return docs_tab
 
     # data ---------------------------------------------------------------------------------
     def show_project(self, project_id: int) -> None:
