@@ -73,7 +73,20 @@ class LifecyclePanel(QWidget):
         scroll.setWidget(body)
         layout = QVBoxLayout(body)
 
-        # state
+        self._add_state(layout)
+        self._add_dispatch(layout)
+        self._add_money(layout)
+        self._add_signoff(layout)
+        layout.addStretch(1)
+
+        # every button here changes the ticket, except printing the dispatch sheet
+        mark_write(*[b for b in self.findChildren(QPushButton) if b is not self.print_dispatch_button])
+        bus().changed.connect(self._changed)
+        self.load()
+
+    # --- the parts of the tab --------------------------------------------------------------
+    def _add_state(self, layout: QVBoxLayout) -> None:
+        """The state part of the tab (下一步), added to `layout`."""
         self.state_box = box = QGroupBox(_("下一步"))
         form = QFormLayout(box)
         self.state_label = PlainLabel()
@@ -100,7 +113,8 @@ class LifecyclePanel(QWidget):
         self.finished_label.setStyleSheet("color: #455a64; padding: 4px;")
         layout.addWidget(self.finished_label)
 
-        # dispatch
+    def _add_dispatch(self, layout: QVBoxLayout) -> None:
+        """The dispatch part of the tab (派工), added to `layout`."""
         self.dispatch_box = box = QGroupBox(_("派工"))
         box_layout = QVBoxLayout(box)
         self.assign_rows = QWidget()  # only while someone may be (re)assigned
@@ -127,7 +141,8 @@ class LifecyclePanel(QWidget):
         box_layout.addLayout(dispatch_row)
         layout.addWidget(box)
 
-        # responsibility and money
+    def _add_money(self, layout: QVBoxLayout) -> None:
+        """The responsibility and money part of the tab (责任与费用), added to `layout`."""
         self.money_box = box = QGroupBox(_("责任与费用"))
         form = QFormLayout(box)
         cause_row = QHBoxLayout()
@@ -222,7 +237,8 @@ class LifecyclePanel(QWidget):
         form.addRow(self.pay_caption, self.pay_row)
         layout.addWidget(box)
 
-        # sign-off
+    def _add_signoff(self, layout: QVBoxLayout) -> None:
+        """The sign-off part of the tab (业主验收签字), added to `layout`."""
         self.signoff_box = box = QGroupBox(_("业主验收签字"))
         form = QVBoxLayout(box)
         self.signoff_state = PlainLabel()
@@ -264,12 +280,6 @@ class LifecyclePanel(QWidget):
         tools.addLayout(row)
         form.addWidget(self.signoff_tools)
         layout.addWidget(box)
-        layout.addStretch(1)
-
-        # every button here changes the ticket, except printing the dispatch sheet
-        mark_write(*[b for b in self.findChildren(QPushButton) if b is not self.print_dispatch_button])
-        bus().changed.connect(self._changed)
-        self.load()
 
     # --- data -------------------------------------------------------------------------------
     def _changed(self, changes) -> None:
