@@ -4,13 +4,17 @@
     python packaging/i18n.py extract   code → resources/locale/messages.pot
     python packaging/i18n.py update    messages.pot → resources/locale/{zh_CN,en}/LC_MESSAGES/messages.po
     python packaging/i18n.py compile   *.po → *.mo (the package build and build.sh run this)
-    python packaging/i18n.py check     list the English strings still missing; exit 1 if any
+    python packaging/i18n.py check     list the English strings and document texts still missing; exit 1 if any
     python packaging/i18n.py all       extract + update + compile
+
+The document texts (resources/texts/<lang>/…, the 保修书's clauses and the manual's chapters) are part
+of the translation: every file of zh_CN must exist in every language. `check`, `compile` and `all`
+refuse (exit 1, naming the files) while one is missing — a paper is never printed half in Chinese.
 
 Chinese (zh_CN) is the source language: its msgstr stay empty (gettext then shows the msgid).
 English needs a real msgstr for every msgid. Which files are scanned is written in babel.cfg;
-the keywords are babel's defaults (_, gettext, ngettext, …) plus N_ (a marker for strings kept
-in data tables and translated where they are shown).
+the keywords are babel's defaults (_, gettext, ngettext, pgettext, …) plus N_ (a marker for strings
+kept in data tables and translated where they are shown) and NP_ (the same with a context).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ LOCALE_DIR = ROOT / "resources" / "locale"
 DOMAIN = "messages"
 LOCALES = ("zh_CN", "en")
 SOURCE_LOCALE = "zh_CN"
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NP_": ((1, "c"), 2)}
 COMMENT_TAGS = ("Translators:",)
 
 
@@ -133,14 +137,40 @@ def compile_all(locale_dir: Path = LOCALE_DIR) -> list[Path]:
     return written
 
 
-def check(locale_dir: Path = LOCALE_DIR) -> int:
+def missing_texts(texts_root: Path | None = None) -> list[str]:
+    """Document text files that a language lacks (the rule lives in warranty_desk.documents.texts)."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from warranty_desk.documents.texts import missing_texts as find
+    finally:
+        sys.path.pop(0)
+    return find(texts_root)
+
+
+def check_texts(texts_root: Path | None = None) -> int:
+    gaps = missing_texts(texts_root)
+    for rel in gaps:
+        print(f"missing document text: resources/texts/{rel}")
+    return 1 if gaps else 0
+
+
+def check(locale_dir: Path = LOCALE_DIR, texts_root: Path | None = None) -> int:
     template = extract_catalog()
     en = read_catalog(po_path("en", locale_dir), "en")
-    gaps = [m.id for m in template if m.id and (m.id not in en or m.id in missing(en))]
-    for msgid in gaps:
-        print(f"untranslated: {msgid!r}")
+    gaps = []
+    for m in template:
+        if not m.id:
+            continue
+        entry = en.get(m.id, context=m.context)  # a plural's id is a tuple; a context is part of the key
+        strings = entry.string if entry is not None and isinstance(entry.string, (list, tuple)) else [
+            entry.string if entry is not None else ""]
+        if entry is None or entry.fuzzy or not all(strings):
+            gaps.append((m.context, m.id))
+    for context, msgid in gaps:
+        print(f"untranslated: {msgid!r}" + (f" (context {context!r})" if context else ""))
     print(f"{len(gaps)} of {len(template) - 1} strings lack an English translation")
-    return 1 if gaps else 0
+    texts_missing = check_texts(texts_root)
+    return 1 if gaps or texts_missing else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.verb in ("update", "all"):
         update()
     if args.verb in ("compile", "all"):
+        if check_texts():
+            return 1
         compile_all()
     if args.verb == "check":
         return check()

@@ -41,7 +41,7 @@ def _told(parent, result, then) -> None:
     if missing:
         from warranty_desk.documents.style import missing_note
 
-        WARN(parent, _("有字符无法印出"), missing_note(missing, current_locale()))
+        WARN(parent, _("有字符无法印出"), missing_note(missing))
     then(built)
 
 

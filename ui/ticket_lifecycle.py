@@ -258,7 +258,7 @@ class LifecyclePanel(QWidget):
         self.satisfaction.setObjectName("satisfaction")
         self.satisfaction.addItem(_("满意度（可不选）"), None)
         for score, name in satisfaction.RATING_GRADES.items():
-            self.satisfaction.addItem(f"{score} {_(name)}", score)
+            self.satisfaction.addItem(f"{score} {satisfaction.grade_name(name)}", score)
         clear = QPushButton(_("重签"))
         clear.clicked.connect(self.pad.clear)
         row.addWidget(self.signer, 1)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warranty_desk.i18n import N_, _
+from warranty_desk.i18n import _
 from warranty_desk.rules import sla
 from warranty_desk.rules import visit_states as vs
 from warranty_desk.rules.categories import CATEGORIES
@@ -43,8 +43,7 @@ from .operations import mark_write, perform, show_error
 from .questionnaire_form import QuestionnaireForm
 from .signals import bus
 
-FINDING_AREAS = (N_("屋面"), N_("外墙"), N_("卫生间"), N_("厨房"), N_("门窗"), N_("墙面/地面"), N_("给排水"), N_("电气"),
-                 N_("供暖"), N_("公共部位"), N_("其他"))
+FINDING_AREAS = visit_records.FINDING_AREAS  # the core's list (it also says them in a document's language)
 
 
 def questionnaire_widget(template: dict, answers: dict, parent=None) -> QuestionnaireForm:

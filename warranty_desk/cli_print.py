@@ -57,7 +57,7 @@ def _reporting_missing(func):
         with missing_characters() as found:
             code = func(args)
         if found:
-            print(missing_note(found, getattr(args, "lang", "zh_CN")), file=sys.stderr)
+            print(missing_note(found), file=sys.stderr)
         return code
     return run
 

@@ -1,11 +1,24 @@
 """Translations and locale formatting. Chinese (zh_CN) is the source language: `_()` returns
-the Chinese text unchanged unless another locale's catalog is active."""
+the Chinese text unchanged unless another locale's catalog is active.
+
+Two ways a language becomes active:
+- `set_locale(name)`: the program's language (the window, the command line), for the whole process;
+- `override(name)`: a block of work in another language on this thread only — a document printed
+  in English from the Chinese window (or the reverse). Inside the block `_()`, `ngettext()` and the
+  `format_*` helpers speak that language, also in the rules and services the document calls, while
+  the window on the UI thread keeps its own (Django's `translation.override`).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import io
 import logging
+import os
+import re
+from contextvars import ContextVar
 from decimal import Decimal
 
 from babel import Locale
@@ -23,6 +36,8 @@ LOCALES = ("zh_CN", "en")
 
 _translations: NullTranslations = NullTranslations()
 _locale = SOURCE_LOCALE
+# (locale, catalog) while an `override` block runs on this thread (a new thread starts without one)
+_override: ContextVar[tuple[str, NullTranslations] | None] = ContextVar("warranty_desk_language", default=None)
 
 
 def set_locale(name: str) -> None:
@@ -66,27 +81,55 @@ def load_catalog(name: str) -> NullTranslations:
 
 
 def current_locale() -> str:
-    return _locale
+    """The language `_()` speaks here: an `override` block's, else the program's."""
+    active = _override.get()
+    return active[0] if active is not None else _locale
 
 
 _catalogs: dict[str, NullTranslations] = {}
 
 
-def gettext_for(lang: str):
-    """A `_` for one language regardless of the UI's language: a document printed in English from
-    the Chinese UI (or the reverse) translates its labels with `_ = i18n.gettext_for(lang)`, so the
-    extraction (keyword `_`) still finds them."""
-    if lang not in LOCALES or lang == SOURCE_LOCALE:
-        return NullTranslations().gettext
+def catalog(lang: str) -> NullTranslations:
+    """The translations of `lang` (loaded once per process; Chinese is the source: no catalog)."""
+    if lang == SOURCE_LOCALE:
+        return NullTranslations()
     if lang not in _catalogs:
         _catalogs[lang] = load_catalog(lang)
-    gettext = _catalogs[lang].gettext
+    return _catalogs[lang]
+
+
+@contextlib.contextmanager
+def override(lang: str):
+    """Speak `lang` inside the block, on this thread only (see the module's docstring). An unknown
+    language is refused: a paper is printed in a language the program has, or not at all."""
+    if lang not in LOCALES:
+        raise ValueError(f"unknown language {lang!r}; the program speaks {', '.join(LOCALES)}")
+    token = _override.set((lang, catalog(lang)))
+    try:
+        yield
+    finally:
+        _override.reset(token)
+
+
+def _active() -> NullTranslations:
+    active = _override.get()
+    return active[1] if active is not None else _translations
+
+
+def gettext_for(lang: str | None):
+    """A `_` for one language regardless of the active one (None: the active one). Prefer
+    `with override(lang):`, which reaches the rules and services a document calls as well."""
+    if lang is None:
+        return _
+    if lang not in LOCALES or lang == SOURCE_LOCALE:
+        return NullTranslations().gettext
+    gettext = catalog(lang).gettext
     return lambda message: gettext(message) if message else message
 
 
 def _(message: str) -> str:
     # gettext("") would answer the catalog's header: an empty stored value stays empty
-    return _translations.gettext(message) if message else message
+    return _active().gettext(message) if message else message
 
 
 def N_(message: str) -> str:
@@ -95,32 +138,143 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:  # noqa: N802 - the marker's conventional name
+    """N_ with a context: a word whose translation depends on where it is used ("一般" is a
+    normal urgency, but a neutral satisfaction grade); shown through `pgettext(context, value)`."""
+    return message
+
+
+def pgettext(context: str, message: str) -> str:
+    return _active().pgettext(context, message) if message else message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translations.ngettext(singular, plural, n)
+    return _active().ngettext(singular, plural, n)
+
+
+_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::([^{}]*))?\}")
+
+
+@functools.cache
+def _wording_pattern(wording: str) -> tuple[re.Pattern, dict[str, str]]:
+    """A regular expression that matches what `wording.format(...)` made, and each field's format."""
+    parts, specs, pos = [], {}, 0
+    for m in _FIELD.finditer(wording):
+        parts.append(re.escape(wording[pos:m.start()].replace("{{", "{").replace("}}", "}")))
+        name = m.group(1)
+        parts.append(f"(?P<{name}>.+?)" if name not in specs else f"(?P={name})")
+        specs[name] = m.group(2) or ""
+        pos = m.end()
+    parts.append(re.escape(wording[pos:].replace("{{", "{").replace("}}", "}")))
+    return re.compile("".join(parts) + r"\Z", re.S), specs
+
+
+def retell(text: str, templates, convert: dict | None = None) -> str:
+    """A text that the program once made from one of `templates` (msgids) and stored — in whichever
+    language it spoke then — said again in the active language; any other text as it is.
+
+    `convert` maps a field to a function that says its captured value in the active language
+    (a warranty item's name, a project's scale); numbers written with a format (`{n:,}`) come back
+    as numbers. This is how stored sentences (a visit's purposes, a warranty decision) print in the
+    language of the paper until they are stored as a key with parameters."""
+    stripped = (text or "").strip()
+    if not stripped:
+        return text
+    for template in templates:
+        for lang in LOCALES:
+            pattern, specs = _wording_pattern(gettext_for(lang)(template))
+            m = pattern.match(stripped)
+            if m is None:
+                continue
+            values = {}
+            for name, value in m.groupdict().items():
+                if any(c in specs[name] for c in ",d"):
+                    try:
+                        value = int(value.replace(",", ""))
+                    except ValueError:
+                        break
+                elif convert and name in convert:
+                    value = convert[name](value)
+                values[name] = value
+            else:
+                return _(template).format(**values)
+    return text
+
+
+def join_list(items, sep: str | None = None) -> str:
+    """Names in a row: 装修工程、电气管线 in Chinese, "Decoration works, Electrical wiring" in English."""
+    return (sep if sep is not None else _("、")).join(str(item) for item in items if item)
+
+
+def _babel_locale() -> Locale:
+    return Locale.parse(current_locale())
 
 
 def format_date(value: dt.date | None, fmt: str = "long") -> str:
     """2026年3月15日 in Chinese, Mar 15, 2026 in English; '' for no date."""
     if value is None:
         return ""
-    if _locale == "en" and fmt == "long":
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if current_locale() == "en" and fmt == "long":
         fmt = "medium"
-    return _babel_date(value, format=fmt, locale=Locale.parse(_locale))
+    return _babel_date(value, format=fmt, locale=_babel_locale())
 
 
 def format_datetime(value: dt.datetime | None, fmt: str = "short") -> str:
     if value is None:
         return ""
-    return _babel_datetime(value, format=fmt, locale=Locale.parse(_locale))
+    return _babel_datetime(value, format=fmt, locale=_babel_locale())
 
 
 def format_money(amount: Decimal | float | int | None) -> str:
     """¥1,234.50 in both locales (CNY)."""
     if amount is None:
         return ""
-    return format_currency(amount, "CNY", locale=Locale.parse(_locale), currency_digits=True).replace("CN¥", "¥")
+    return format_currency(amount, "CNY", locale=_babel_locale(), currency_digits=True).replace("CN¥", "¥")
 
 
 def format_number(value, digits: int = 0) -> str:
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=Locale.parse(_locale))
+    return format_decimal(value, format=pattern, locale=_babel_locale())
+
+
+def format_month(year: int, month: int) -> str:
+    """7月 / Jul: a month's short name (a chart's axis)."""
+    return _babel_date(dt.date(year, month, 1), format="LLL", locale=_babel_locale())
+
+
+# --- which language the command line speaks ---------------------------------------------------
+
+# POSIX order: LANGUAGE (a list, as gettext reads it), LC_ALL, LC_MESSAGES, LANG
+ENV_VARS = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def locale_of(name: str | None) -> str | None:
+    """One of LOCALES for a system locale name (zh_CN.UTF-8, en_US, English_United States,
+    Chinese (Simplified)_China), or None when it says nothing (C, POSIX, empty)."""
+    name = (name or "").strip()
+    if not name or name.split(".")[0].upper() in ("C", "POSIX"):
+        return None
+    lowered = name.lower()
+    if lowered.startswith(("zh", "chinese")):
+        return SOURCE_LOCALE
+    # any other language reads English sooner than Chinese
+    return "en"
+
+
+def locale_from_environment(environ=None) -> str | None:
+    """The language the user's environment asks for (LANGUAGE, LC_ALL, LC_MESSAGES, LANG; on
+    Windows, without them, the system's locale), or None when it does not say."""
+    environ = os.environ if environ is None else environ
+    for var in ENV_VARS:
+        value = environ.get(var, "")
+        if var == "LANGUAGE":
+            value = value.split(":")[0]
+        if value:
+            return locale_of(value)
+    if os.name == "nt" and environ is os.environ:
+        import locale as _locale_module
+
+        return locale_of(_locale_module.getlocale()[0] or "")
+    return None

@@ -58,13 +58,43 @@ def test_each_card_has_the_deadline_column_number_issue_date_and_seal(office, tm
     out = build_cards("ZZ-2024-01", tmp_path / "c.pdf", issued_on=dt.date(2026, 3, 2))
     text = squash(pdf_text(out))
     assert text.count("问题处理期限") == 6
-    # one deadline per item row: the normal on-site and repair times of the settings
-    from warranty_desk.documents.data import items_of
-
-    assert text.count("3天内到场，15天内修复") == 6 * len(items_of(office["home"]))
+    # the normal on-site and repair times of the settings: nine items do not fit with one deadline
+    # per row at a readable size, so the card says it once, in one cell beside all rows
+    assert text.count("3天内到场，15天内修复") == 6
     assert text.count("发卡日期：2026年3月2日") == 6 and text.count("施工单位（盖章）") == 6
     for unit in Unit.select().where(Unit.project == office["home"]):
         assert f"ZZ-2024-01-{unit.id:05d}" in text
+
+
+def test_the_items_table_takes_the_first_layout_that_fits_at_a_readable_size(office):
+    """Each row with its deadline while that fits at 5.5 pt or more; else the deadline once beside
+    all rows; else also the items' short names — never the long layout in fine print."""
+    from reportlab.lib.units import mm
+
+    from warranty_desk import i18n
+    from warranty_desk.documents import cards
+    from warranty_desk.documents.style import styles
+
+    styles()
+    width = cards.CARD_W - 2 * cards.PAD
+
+    def paragraph(cell):
+        return cell[0] if isinstance(cell, (list, tuple)) and cell else cell or None
+
+    def deadlines(table):
+        return [paragraph(row[4]) for row in table._cellvalues[1:]]
+
+    def size(table):
+        return paragraph(table._cellvalues[1][0]).style.fontSize
+
+    with i18n.override("zh_CN"):
+        roomy = cards._items_table(office["home"], width, 120 * mm)
+        assert all(deadlines(roomy)) and size(roomy) == 7  # every row says its deadline
+        tight = cards._items_table(office["home"], width, 52 * mm)
+        assert deadlines(tight)[0] and not any(deadlines(tight)[1:])  # once, spanning the rows
+        assert size(tight) >= 5.5
+    with i18n.override("en"):
+        assert size(cards._items_table(office["home"], width, 52 * mm)) >= 5.5
 
 
 def test_the_qr_code_tells_the_owner_something_readable(office):

@@ -48,7 +48,9 @@ def test_certificate_of_a_project_not_yet_handed_over(office, tmp_path):
 def test_certificate_in_english_uses_the_english_clauses_and_item_names(office, tmp_path):
     out = build_certificate("ZZ-2024-01", tmp_path / "en.pdf", lang="en")
     text = pdf_text(out)
-    assert "Roof waterproofing" in text and "5 years" in text and "June 15, 2029" in text
+    # the documents' one date format, in English babel's medium date (as the window shows dates)
+    assert "Roof waterproofing" in text and "5 years" in text and "Jun 15, 2029" in text
+    assert "Project no.: ZZ-2024-01" in text and "2 heating seasons" in text
     assert "阳光花园二期" in text  # the project's own values stay as entered
 
 

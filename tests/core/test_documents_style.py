@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import pytest
@@ -85,22 +84,24 @@ def test_text_format_parses_headings_bullets_tables_directives_and_placeholders(
     assert "{不是占位符}" in markup and "&amp;" in markup and "{missing}" in markup
 
 
-def test_missing_english_texts_fall_back_to_chinese_and_log(caplog, tmp_path, monkeypatch):
-    # a copy of the texts where English has only one certificate file and no manual at all
+def test_a_missing_english_text_is_refused_not_taken_from_chinese(tmp_path, monkeypatch):
+    """A paper is never printed half in another language: a text file the language lacks is an
+    error at print time (and `missing_texts`, which the catalog check runs, lists it)."""
     import shutil
 
     root = tmp_path / "texts"
     shutil.copytree(texts.texts_dir() / "zh_CN", root / "zh_CN")
-    (root / "en" / "certificate").mkdir(parents=True)
-    (root / "en" / "certificate" / "01-scope.md").write_text("# 1. Scope\n\nEnglish scope.\n", encoding="utf-8")
+    shutil.copytree(texts.texts_dir() / "en", root / "en")
+    (root / "en" / "certificate" / "02-periods.md").unlink()
     monkeypatch.setattr(texts, "texts_dir", lambda: root)
-    with caplog.at_level(logging.INFO, logger="warranty_desk.documents.texts"):
-        files = texts.load("certificate", "en")
-        assert texts.effective_lang("en", "manual") == "zh_CN"
-    assert [f.path.parts[-3] for f in files].count("en") == 1
-    assert all("zh_CN" in str(f.path) for f in files if f.name != "01-scope")
-    assert "using zh_CN" in caplog.text
-    assert texts.effective_lang("en", "certificate") == "en"
+    assert texts.missing_texts() == ["en/certificate/02-periods.md"]
+    with pytest.raises(texts.TextMissing, match="02-periods.md"):
+        texts.load("certificate", "en")
+    assert [f.name for f in texts.load("certificate", "zh_CN")][2] == "02-periods"
+
+
+def test_the_shipped_texts_have_every_file_in_every_language():
+    assert texts.missing_texts() == []
 
 
 def test_every_shipped_text_file_parses():

@@ -175,7 +175,7 @@ FILE_ALLOW_PREFIX = (
     # Chinese only; the service errors it prints are translated by the services
     "warranty_desk/cli",
 )
-TRANSLATING = {"_", "N_", "ngettext", "gettext", "pgettext", "npgettext"}
+TRANSLATING = {"_", "N_", "NP_", "ngettext", "gettext", "pgettext", "npgettext"}
 LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical", "log"}
 MARKER = "i18n: data"  # a trailing `# i18n: data` marks Chinese domain values on that line
 

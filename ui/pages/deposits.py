@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from warranty_desk.i18n import _, format_money
+from warranty_desk.rules import categories as cat
 from warranty_desk.rules import deposit as deposit_rules
 from warranty_desk.services import deposits as deposit_service
 from warranty_desk.services import fields as core_fields
@@ -223,7 +224,7 @@ class DepositsPage(Page):
         self.model = RowsModel([
             Column(_("工程"), lambda r: f'{r["project_code"]} {r["project_name"]}', 230),
             Column(_("保证金"), lambda r: format_money(Decimal(r["amount"])), 100),
-            Column(_("缺陷责任期"), lambda r: _("{n}个月").format(n=r["defect_months"]), 70),
+            Column(_("缺陷责任期"), lambda r: cat.period_text(cat.MONTHS, r["defect_months"]), 70),
             Column(_("起始日"), lambda r: r["start_on"], 90),
             Column(_("可申请日"), lambda r: r["apply_from"], 90),
             Column(_("申请日"), lambda r: r["applied_on"], 90),

@@ -19,11 +19,12 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Table
 
-from ..i18n import N_, gettext_for
+from ..i18n import N_, _, join_list
 from ..services.projects import find_project
-from . import data, texts
+from . import data
 from .style import (
     ACCENT,
     BOLD_FONT,
@@ -40,6 +41,7 @@ from .style import (
     grid_table,
     make_canvas,
     para_text,
+    printed_in,
     styles,
 )
 
@@ -53,6 +55,7 @@ INFO_TOP = CARD_H - 19 * mm  # below the title band
 ROW_H = 5.2 * mm
 FOOT_H = 31 * mm
 SEAL = 21 * mm  # the square for the company's seal
+COMPANY_W = 36 * mm  # the company's name in the title band
 LAYOUTS = ("a4_grid", "a5")
 
 # short item names for the QR text (a phone shows it as plain text)
@@ -68,11 +71,10 @@ def card_number(project, unit) -> str:
     return f"{project.code}-{unit.id:05d}" if unit is not None else project.code
 
 
-def qr_payload(project, unit, comp, lang: str = "zh_CN") -> str:
+def qr_payload(project, unit, comp) -> str:
     """What an owner's phone shows when it scans the card: the office's web page when the office
     set one, otherwise readable text — the card number, the unit, the hotline and until when each
     item is covered."""
-    _ = gettext_for(lang)
     if comp.website:
         return comp.website
     where = f"{project.name} {unit.label}" if unit is not None else project.name
@@ -81,12 +83,11 @@ def qr_payload(project, unit, comp, lang: str = "zh_CN") -> str:
         lines.append(_("报修电话：{tel}").format(tel=comp.hotline))
     ends: dict = {}
     for item in data.items_of(project):
-        name = _(SHORT_NAMES[item.key]) if item.key in SHORT_NAMES else item.name
+        name = _(SHORT_NAMES[item.key]) if item.key in SHORT_NAMES else data.item_name(item)
         ends.setdefault(item.end_on, []).append(name)
     if ends:
-        sep = "、" if lang.startswith("zh") else ", "  # i18n: data (list separator)
         lines.append(_("保修期至："))
-        lines += [f"{fmt_date(day, lang)} {sep.join(names)}" for day, names in sorted(ends.items(), reverse=True)]
+        lines += [f"{fmt_date(day)} {join_list(names)}" for day, names in sorted(ends.items(), reverse=True)]
     return "\n".join(lines)
 
 
@@ -119,53 +120,61 @@ def _text_style(size=8.0, color=INK, name="card"):
     return style
 
 
-def _items_table(project, width: float, height: float, lang: str) -> Table:
-    """保修项目 | 国家规定保修期 | 公司承诺保修期 | 保修期至 | 问题处理期限 (RULES.md §3), at the
-    largest font size (7 → 4.5 pt) that fits `height`."""
-    _ = gettext_for(lang)
+def _items_table(project, width: float, height: float) -> Table:
+    """保修项目 | 国家规定保修期 | 公司承诺保修期 | 保修期至 | 问题处理期限 (RULES.md §3), in the first
+    layout that fits `height` at a readable size (7 → 5.5 pt): each row with its deadline; else
+    the deadline (the same for every item) once, in one cell beside all rows; else also the items by
+    their short names. A language with longer words takes the later layouts; at worst 4.5 pt."""
+    for span, short in ((False, False), (True, False), (True, True)):
+        for size in (7.0, 6.5, 6.0, 5.5):
+            table, h = _items_table_at(project, width, height, size, span, short)
+            if h <= height:
+                return table
+    return _items_table_at(project, width, height, 4.5, True, True)[0]
+
+
+def _items_table_at(project, width: float, height: float, size: float, span: bool, short: bool):
     items = data.items_of(project)
-    sla = data.sla_values(lang)
+    sla = data.sla_values()
     deadline = _("{onsite}内到场，{complete}内修复").format(onsite=sla["normal_onsite"], complete=sla["normal_complete"])
     fractions = (0.29, 0.19, 0.14, 0.19, 0.19)
     widths = [width * f for f in fractions]
-    size = 7.0
-    while True:
-        cell = _text_style(size, name=f"cell{size}")
-        center = ParagraphStyle(f"cc{size}", parent=cell, alignment=1)
-        rows: list[list[Any]] = [[CJKParagraph(h, center) for h in (_("保修项目"), _("国家规定保修期"), _("公司承诺保修期"),
-                                                    _("保修期至"), _("问题处理期限"))]]
-        for item in items:
-            rows.append([
-                CJKParagraph(para_text(data.item_name(item, lang)), cell),
-                CJKParagraph(para_text(data.item_minimum_text(item, project, lang)), center),
-                CJKParagraph(para_text(data.item_agreed_text(item, lang)), center),
-                CJKParagraph(para_text(fmt_date(item.end_on, lang)), center),
-                CJKParagraph(para_text(deadline), center),
-            ])
-        if not items:
-            rows.append([CJKParagraph(_("保修项目和到期日在竣工验收交付后确定。"), cell), "", "", "", ""])
-        pad = max(1.0, size * 0.2)
-        table = grid_table(rows, widths, zebra=True, extra=[
-            ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
-            ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-            *([("SPAN", (0, 1), (-1, 1))] if not items else []),
+    cell = _text_style(size, name=f"cell{size}")
+    center = ParagraphStyle(f"cc{size}", parent=cell, alignment=1)
+    rows: list[list[Any]] = [[CJKParagraph(h, center) for h in (_("保修项目"), _("国家规定保修期"), _("公司承诺保修期"),
+                                                _("保修期至"), _("问题处理期限"))]]
+    for n, item in enumerate(items):
+        name = _(SHORT_NAMES[item.key]) if short and item.key in SHORT_NAMES else data.item_name(item)
+        rows.append([
+            CJKParagraph(para_text(name), cell),
+            CJKParagraph(para_text(data.item_minimum_text(item, project)), center),
+            CJKParagraph(para_text(data.item_agreed_text(item)), center),
+            CJKParagraph(para_text(fmt_date(item.end_on)), center),
+            CJKParagraph(para_text(deadline), center) if not span or n == 0 else "",
         ])
-        _x, h = table.wrap(width, height)
-        if h <= height or size <= 4.5:
-            return table
-        size -= 0.5
+    if not items:
+        rows.append([CJKParagraph(_("保修项目和到期日在竣工验收交付后确定。"), cell), "", "", "", ""])
+    pad = max(1.0, size * 0.2)
+    table = grid_table(rows, widths, zebra=True, extra=[
+        ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        *([("SPAN", (0, 1), (-1, 1))] if not items else []),
+        *([("SPAN", (4, 1), (4, len(rows) - 1)), ("BACKGROUND", (4, 1), (4, -1), colors.white)]
+          if span and len(items) > 1 else []),
+    ])
+    _x, h = table.wrap(width, height)
+    return table, h
 
 
 class _ProjectCard:
     """The per-project part of a card, drawn once as a form XObject."""
 
-    def __init__(self, c, project, lang: str, index: int, issued_on):
-        _ = gettext_for(lang)
+    def __init__(self, c, project, index: int, issued_on):
         self.name = f"card_{index}"
         self.project = project
         self.home = project.type == "住宅"  # i18n: data (stored type)
         comp = self.comp = data.company()
-        sla = data.sla_values(lang)
+        sla = data.sla_values()
         c.beginForm(self.name, 0, 0, CARD_W, CARD_H)
         # frame and title band
         c.setStrokeColor(LINE)
@@ -175,10 +184,13 @@ class _ProjectCard:
         c.roundRect(2 * mm, CARD_H - 16 * mm, CARD_W - 4 * mm, 14 * mm, 3 * mm, stroke=0, fill=1)
         c.rect(2 * mm, CARD_H - 16 * mm, CARD_W - 4 * mm, 4 * mm, stroke=0, fill=1)
         c.setFillColor(colors.white)
-        c.setFont(BOLD_FONT, 15)
-        c.drawString(PAD + 1 * mm, CARD_H - 11 * mm, _("住宅质量保修卡") if self.home else _("工程质量保修卡"))
-        company = fit_paragraph(comp.name, _text_style(7, colors.white, "co"), 36 * mm, 8 * mm)
-        company.drawOn(c, CARD_W - PAD - 36 * mm, CARD_H - 13.5 * mm)
+        title = _("住宅质量保修卡") if self.home else _("工程质量保修卡")
+        title_w = CARD_W - 2 * PAD - 1 * mm - COMPANY_W - 2 * mm
+        heading = fit_paragraph(title, ParagraphStyle("card_title", fontName=BOLD_FONT, fontSize=15, leading=18,
+                                                      textColor=colors.white), title_w, 8 * mm, min_size=9)
+        heading.drawOn(c, PAD + 1 * mm, CARD_H - 9 * mm - heading.height / 2)
+        company = fit_paragraph(comp.name, _text_style(7, colors.white, "co"), COMPANY_W, 8 * mm)
+        company.drawOn(c, CARD_W - PAD - COMPANY_W, CARD_H - 13.5 * mm)
         # labels: a unit's card names the unit and its owner; a project's card the client and address
         c.setFillColor(GREY)
         c.setFont(FONT, 7.5)
@@ -188,30 +200,34 @@ class _ProjectCard:
             labels = (_("工程名称"), _("建设单位"), _("工程地址"), _("交付日期"))
         y = INFO_TOP
         heights = (2 * ROW_H, ROW_H, ROW_H, ROW_H)
+        # the labels' column is as wide as its longest label (English labels are longer)
+        self.label_w = label_w = max(LABEL_W, max(stringWidth(label, FONT, 7.5) for label in labels) + 2 * mm)
         self.rows = []
         for label, h in zip(labels, heights):
             c.drawString(PAD, y - 3.6 * mm, label)
             self.rows.append((y, h))
             y -= h
-        value_w = CARD_W - 2 * PAD - LABEL_W - QR_SIZE - 1 * mm
+        value_w = CARD_W - 2 * PAD - label_w - QR_SIZE - 1 * mm
         self.value_w = value_w
         proj = fit_paragraph(project.name, _text_style(8.5, name="pn"), value_w, 2 * ROW_H - 1 * mm, min_size=6.5)
-        proj.drawOn(c, PAD + LABEL_W, INFO_TOP - 0.6 * mm - proj.height)
+        proj.drawOn(c, PAD + label_w, INFO_TOP - 0.6 * mm - proj.height)
         c.setStrokeColor(LINE)
         c.setLineWidth(0.3)
         for (row_y, h) in self.rows:
-            c.line(PAD + LABEL_W, row_y - h + 0.6 * mm, PAD + LABEL_W + value_w, row_y - h + 0.6 * mm)
+            c.line(PAD + label_w, row_y - h + 0.6 * mm, PAD + label_w + value_w, row_y - h + 0.6 * mm)
         # card number and issue date (the number is drawn per card)
         c.setFillColor(GREY)
         c.setFont(FONT, 6.5)
         self.number_y = y - 3.2 * mm
-        c.drawString(PAD, self.number_y, _("卡号"))
-        issued = _("发卡日期：{date}").format(date=fmt_date(issued_on, lang))
+        number_label = _("卡号")
+        c.drawString(PAD, self.number_y, number_label)
+        self.number_x = PAD + max(7 * mm, stringWidth(number_label, FONT, 6.5) + 1.5 * mm)
+        issued = _("发卡日期：{date}").format(date=fmt_date(issued_on))
         c.drawRightString(CARD_W - PAD, self.number_y, issued)
         # the items table between the info block and the footer
         table_top = self.number_y - 2 * mm
         table_h = table_top - (2 * mm + FOOT_H)
-        table = _items_table(project, CARD_W - 2 * PAD, table_h, lang)
+        table = _items_table(project, CARD_W - 2 * PAD, table_h)
         _x, th = table.wrap(CARD_W - 2 * PAD, table_h)
         table.drawOn(c, PAD, table_top - th)
         # footer: emergencies, hotline, the seal, the terms
@@ -223,12 +239,14 @@ class _ProjectCard:
         text_w = CARD_W - 2 * PAD - SEAL - 2 * mm
         c.setFillColor(ACCENT)
         c.setFont(FONT, 8)
-        c.drawString(PAD, foot_top - 10.5 * mm, _("报修电话"))
+        hotline_label = _("报修电话")
+        c.drawString(PAD, foot_top - 10.5 * mm, hotline_label)
+        hotline_x = max(13 * mm, stringWidth(hotline_label, FONT, 8) + 2 * mm)
         hotline = fit_paragraph(comp.hotline or _("（请向物业或施工单位询问）"), _text_style(13, ACCENT, "hl"),
-                                text_w - 13 * mm, 7 * mm)
-        hotline.drawOn(c, PAD + 13 * mm, foot_top - 7.5 * mm - hotline.height)
+                                text_w - hotline_x, 7 * mm)
+        hotline.drawOn(c, PAD + hotline_x, foot_top - 7.5 * mm - hotline.height)
         terms = _("保修期自竣工验收合格之日（{date}）起计算。因使用不当、自行改动或不可抗力造成的损坏不在保修范围内。请妥善保管本卡，报修时出示。").format(
-            date=fmt_date(project.accepted_on, lang) or "—")
+            date=fmt_date(project.accepted_on) or "—")
         note = fit_paragraph(terms, _text_style(6.5, INK, "terms"), text_w, FOOT_H - 16 * mm, min_size=5)
         note.drawOn(c, PAD, foot_top - 14 * mm - note.height)
         # the seal: a dashed square with its caption
@@ -242,24 +260,24 @@ class _ProjectCard:
         c.drawCentredString(seal_x + SEAL / 2, seal_y + 0.6 * mm, _("施工单位（盖章）"))
         c.endForm()
 
-    def draw(self, c, x: float, y: float, unit, lang: str) -> None:
+    def draw(self, c, x: float, y: float, unit) -> None:
         project = self.project
         c.saveState()
         c.translate(x, y)
         c.doForm(self.name)
         if self.home and unit is not None:
-            values = (unit.label, unit.owner_name, fmt_date(unit.handed_over_on or project.handed_over_on, lang))
+            values = (unit.label, unit.owner_name, fmt_date(unit.handed_over_on or project.handed_over_on))
         elif self.home:
-            values = ("", "", fmt_date(project.handed_over_on, lang))
+            values = ("", "", fmt_date(project.handed_over_on))
         else:
-            values = (project.client.name if project.client else "", project.address,
-                      fmt_date(project.handed_over_on, lang))
+            values = (project.client.name if project.client_id else "", project.address,
+                      fmt_date(project.handed_over_on))
         for (row_y, h), value in zip(self.rows[1:], values):
-            _draw_value(c, value, PAD + LABEL_W, row_y, self.value_w, h)
+            _draw_value(c, value, PAD + self.label_w, row_y, self.value_w, h)
         c.setFillColor(INK)
         c.setFont(FONT, 7)
-        c.drawString(PAD + 7 * mm, self.number_y, card_number(project, unit))
-        draw_qr(c, qr_payload(project, unit, self.comp, lang), CARD_W - PAD - QR_SIZE + 1 * mm,
+        c.drawString(self.number_x, self.number_y, card_number(project, unit))
+        draw_qr(c, qr_payload(project, unit, self.comp), CARD_W - PAD - QR_SIZE + 1 * mm,
                 INFO_TOP - QR_SIZE + 1 * mm, QR_SIZE)
         c.restoreState()
 
@@ -272,8 +290,6 @@ def _draw_value(c, value, x, top, width, height) -> None:
     global _VALUE_STYLE
     size = 8.5
     runs = canvas_runs(value)
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     total = sum(stringWidth(text, font, size) for font, text in runs)
     if total <= width:
         c.setFillColor(INK)
@@ -316,6 +332,7 @@ def _cut_marks(c, x0, y0, cells) -> None:
     c.restoreState()
 
 
+@printed_in
 def build_cards(project, path, lang: str = "zh_CN", layout: str | None = None, units=None,
                 progress=None, issued_on=None) -> Path:
     """Write the 保修卡 of `project` (instance, id or code): one per unit, or one for the project.
@@ -327,8 +344,6 @@ def build_cards(project, path, lang: str = "zh_CN", layout: str | None = None, u
 
     from ..services import settings
 
-    lang = texts.effective_lang(lang, "certificate")
-    _ = gettext_for(lang)
     project = find_project(project)
     layout = layout or settings.get("card_layout") or "a4_grid"
     if layout not in LAYOUTS:
@@ -341,7 +356,7 @@ def build_cards(project, path, lang: str = "zh_CN", layout: str | None = None, u
         pagesize = A4 if layout == "a4_grid" else A5
         c = make_canvas(tmp, pagesize, _("保修卡 {code}").format(code=project.code), comp.name)
         styles()
-        card = _ProjectCard(c, project, lang, 0, issued_on or dt.date.today())
+        card = _ProjectCard(c, project, 0, issued_on or dt.date.today())
         page_w, page_h = pagesize
         total = len(cards)
         if layout == "a4_grid":
@@ -353,7 +368,7 @@ def build_cards(project, path, lang: str = "zh_CN", layout: str | None = None, u
                 _cut_marks(c, x0, y0, [(k % COLS, k // COLS) for k in range(len(on_sheet))])
                 for k, unit in enumerate(on_sheet):
                     col, row = k % COLS, k // COLS
-                    card.draw(c, x0 + col * CARD_W, y0 + (ROWS - 1 - row) * CARD_H, unit, lang)
+                    card.draw(c, x0 + col * CARD_W, y0 + (ROWS - 1 - row) * CARD_H, unit)
                     if progress:
                         progress(start + k + 1, total)
                 c.showPage()
@@ -363,7 +378,7 @@ def build_cards(project, path, lang: str = "zh_CN", layout: str | None = None, u
                 c.saveState()
                 c.translate((page_w - CARD_W * scale) / 2, (page_h - CARD_H * scale) / 2)
                 c.scale(scale, scale)
-                card.draw(c, 0, 0, unit, lang)
+                card.draw(c, 0, 0, unit)
                 c.restoreState()
                 c.showPage()
                 if progress:

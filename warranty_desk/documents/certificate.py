@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer
 
-from ..i18n import gettext_for
+from ..i18n import _
 from ..services.projects import find_project
 from . import data, texts
 from .style import (
@@ -22,47 +22,49 @@ from .style import (
     RuledLines,
     atomic_pdf,
     doc_kwargs,
+    fitted_widths,
     fmt_date,
     grid_table,
+    label_width,
     numbered_canvas_class,
     plain_table,
+    printed_in,
     text_width,
 )
 
 MARGIN = 20 * mm
 
 
-def _parties(project, comp, lang):
-    _ = gettext_for(lang)
-    client = project.client.name if project.client else ""
+def _parties(project, comp):
+    client = project.client.name if project.client_id else ""
+    labels = (_("发包人（全称）："), _("承包人（全称）："))
     rows = [
-        [P(_("发包人（全称）："), "body"), P(client or BLANK, "body")],
-        [P(_("承包人（全称）："), "body"), P(comp.name or BLANK, "body")],
+        [P(labels[0], "body"), P(client or BLANK, "body")],
+        [P(labels[1], "body"), P(comp.name or BLANK, "body")],
     ]
-    table = plain_table(rows, [32 * mm, None], [("BOTTOMPADDING", (0, 0), (-1, -1), 4)])
+    table = plain_table(rows, [label_width(labels, "body", 32 * mm), None], [("BOTTOMPADDING", (0, 0), (-1, -1), 4)])
     return [table, Spacer(1, 4)]
 
 
-def items_table(project, width: float, lang: str = "zh_CN"):
+def items_table(project, width: float):
     """保修项目 | 国家规定最低保修期 | 约定保修期 | 起算日 | 保修期至; a housing estate also gets the
     model text's row for its infrastructure (配套工程) when the project has no such item."""
-    _ = gettext_for(lang)
     items = data.items_of(project)
-    head = [P(h, "head") for h in (_("序号"), _("保修项目"), _("国家规定最低保修期"), _("约定保修期"), _("起算日"),
-                                   _("保修期至"))]
+    labels = (_("序号"), _("保修项目"), _("国家规定最低保修期"), _("约定保修期"), _("起算日"), _("保修期至"))
+    head = [P(h, "head") for h in labels]
     rows = [head]
     for n, item in enumerate(items, 1):
         rows.append([
             M(str(n), "cell_c"),
-            P(data.item_name(item, lang), "cell"),
-            P(data.item_minimum_text(item, project, lang), "cell"),
-            P(data.item_agreed_text(item, lang), "cell_c"),
-            P(fmt_date(item.start_on, lang), "cell_c"),
-            P(fmt_date(item.end_on, lang), "cell_c"),
+            P(data.item_name(item), "cell"),
+            P(data.item_minimum_text(item, project), "cell"),
+            P(data.item_agreed_text(item), "cell_c"),
+            P(fmt_date(item.start_on), "cell_c"),
+            P(fmt_date(item.end_on), "cell_c"),
         ])
     if items and "residential" in data.project_facts(project) and not any("配套" in i.name for i in items):  # i18n: data
         rows.append([M(str(len(items) + 1), "cell_c"), P(_(data.RESIDENTIAL_ESTATE_WORKS), "cell"),
-                     P(_("由双方约定"), "cell"), P(_("____年"), "cell_c"), P(fmt_date(project.accepted_on, lang), "cell_c"),
+                     P(_("由双方约定"), "cell"), P(_("____年"), "cell_c"), P(fmt_date(project.accepted_on), "cell_c"),
                      P("", "cell_c")])
     if not items:
         rows.append([M("—", "cell_c"), P(_("本工程尚未办理竣工验收交付，保修项目和保修期待交付时确定。"), "cell"),
@@ -71,7 +73,7 @@ def items_table(project, width: float, lang: str = "zh_CN"):
     else:
         extra = []
     fractions = [0.06, 0.29, 0.19, 0.12, 0.17, 0.17]
-    return grid_table(rows, [width * f for f in fractions], extra=extra)
+    return grid_table(rows, fitted_widths(labels, fractions, width, flexible=1), extra=extra)
 
 
 def _notes(project, width):
@@ -81,13 +83,15 @@ def _notes(project, width):
     return [RuledLines(3, width)]
 
 
-def _signatures(project, comp, width, lang="zh_CN"):
+def _signatures(project, comp, width):
     """The two parties' blocks of GF-2017-0201: seal, address, the two signatures (with room to
     sign), phone, fax, bank, account, postcode; values printed where known, lines to fill where not."""
-    _ = gettext_for(lang)
     client = project.client if project.client_id else None
-    label_w = 33 * mm
     col_w = (width - 8 * mm) / 2
+    labels = (_("地址："), _("法定代表人（签字）："), _("委托代理人（签字）："), _("电话："), _("传真："), _("开户银行："),
+              _("账号："), _("邮政编码："), _("日期："))
+    # as wide as the longest label (a label on two lines would not fit its row), at most half the block
+    label_w = label_width(labels, "small", 33 * mm, col_w / 2)
 
     def block(role, name, fields):
         rows = [[P(role, "body"), ""], [P(name or "", "body"), ""]]
@@ -146,31 +150,30 @@ def _keep_signatures_with_their_clause(story: list) -> list:
     return story
 
 
+@printed_in
 def build_certificate(project, path, lang: str = "zh_CN") -> Path:
-    """Write the 工程质量保修书 of `project` (instance, id or code) to `path`."""
-    lang = texts.effective_lang(lang, "certificate")
+    """Write the 工程质量保修书 of `project` (instance, id or code) to `path`, in `lang`."""
     project = find_project(project)
     comp = data.company()
-    values = data.project_values(project, lang)
+    values = data.project_values(project)
     if not values["defect_months"]:
         values["defect_months"] = texts.Markup("______")
     width = text_width(A4[0], MARGIN)
 
     directives = {
-        "parties": lambda *a: _parties(project, comp, lang),
-        "items": lambda *a: [items_table(project, width, lang)],
-        "signatures": lambda *a: _signatures(project, comp, width, lang),
+        "parties": lambda *a: _parties(project, comp),
+        "items": lambda *a: [items_table(project, width)],
+        "signatures": lambda *a: _signatures(project, comp, width),
         "notes": lambda *a: _notes(project, width),
     }
     facts = data.project_facts(project)
-    _ = gettext_for(lang)
     story = [
         Spacer(1, 4 * mm),
         P(_("工程质量保修书"), "title"),
-        P(_("工程编号：") + project.code, "subtitle"),
+        P(_("工程编号：{code}").format(code=project.code), "subtitle"),
         Spacer(1, 6 * mm),
     ]
-    for text_file in texts.load("certificate", lang):
+    for text_file in texts.load("certificate"):
         story.extend(texts.render(text_file.blocks, values, directives, facts=facts, width=width))
     story = _keep_signatures_with_their_clause(story)
 
@@ -178,7 +181,7 @@ def build_certificate(project, path, lang: str = "zh_CN") -> Path:
     with atomic_pdf(target) as tmp:
         doc = SimpleDocTemplate(tmp, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
                                 topMargin=22 * mm, bottomMargin=20 * mm,
-                                **doc_kwargs(f"{_('工程质量保修书')} {project.code}", comp.name))
-        doc.build(story, canvasmaker=numbered_canvas_class(comp.name, f"{_('工程质量保修书')}　{project.name}",
-                                                           lang, skip_first=False))
+                                **doc_kwargs(_("工程质量保修书 {code}").format(code=project.code), comp.name))
+        doc.build(story, canvasmaker=numbered_canvas_class(
+            comp.name, _("工程质量保修书　{name}").format(name=project.name), skip_first=False))
     return target

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from warranty_desk.i18n import N_, gettext_for
+from warranty_desk.i18n import N_, _, format_number, join_list
 
 from ..models import Deposit, Project, Unit, WarrantyItem
 from ..rules import categories as cat
@@ -40,54 +40,26 @@ def deposit_of(project: Project) -> Deposit | None:
     return Deposit.get_or_none(Deposit.project == project)
 
 
-UNIT_NAMES_EN = {cat.YEARS: "years", cat.MONTHS: "months", cat.HEATING_SEASONS: "heating seasons",
-                 cat.COOLING_SEASONS: "cooling seasons"}
+def period_text(unit: str, amount: int) -> str:
+    return cat.period_text(unit, amount)
 
 
-def _zh(lang: str) -> bool:
-    return not lang or lang.startswith("zh")
+def item_name(item: WarrantyItem) -> str:
+    """The item's name on the paper: the category's in the paper's language, or the name the office
+    gave it."""
+    return cat.category_name(item.key, item.name)
 
 
-def period_text(unit: str, amount: int, lang: str = "zh_CN") -> str:
-    if _zh(lang):
-        try:
-            return cat.period_text(unit, amount)
-        except KeyError:
-            return f"{amount}{unit}"
-    return f"{amount} {UNIT_NAMES_EN.get(unit, unit)}"
+def item_minimum_text(item: WarrantyItem, project: Project) -> str:
+    if item.key in cat.CATEGORIES:
+        return cat.minimum_text(item.key, project.design_life_years)
+    if item.minimum_unit and item.minimum_amount:
+        return cat.period_text(item.minimum_unit, item.minimum_amount)
+    return _("由双方约定")
 
 
-def item_name(item: WarrantyItem, lang: str = "zh_CN") -> str:
-    c = cat.CATEGORIES.get(item.key)
-    if not _zh(lang) and c is not None:
-        return c.name_en
-    return item.name
-
-
-def item_minimum_text(item: WarrantyItem, project: Project, lang: str = "zh_CN") -> str:
-    _ = gettext_for(lang)
-    c = cat.CATEGORIES.get(item.key)
-    unit, amount = item.minimum_unit, item.minimum_amount
-    if _zh(lang):
-        if c is not None:
-            return cat.minimum_text(item.key, project.design_life_years)
-        if unit and amount:
-            return cat.period_text(unit, amount)
-        return _("由双方约定")
-    if c is not None and c.minimum_unit == cat.DESIGN_LIFE:
-        return f"design service life ({project.design_life_years} years)"
-    if c is not None and c.minimum_unit is None:
-        return "as agreed"
-    if c is not None:
-        assert c.minimum_unit is not None and c.minimum_amount is not None  # a statutory minimum with its amount
-        return period_text(c.minimum_unit, c.minimum_amount, lang)
-    if unit and amount:
-        return period_text(unit, amount, lang)
-    return "as agreed"
-
-
-def item_agreed_text(item: WarrantyItem, lang: str = "zh_CN") -> str:
-    return period_text(item.agreed_unit, item.agreed_amount, lang)
+def item_agreed_text(item: WarrantyItem) -> str:
+    return cat.period_text(item.agreed_unit, item.agreed_amount)
 
 
 @dataclass(frozen=True)
@@ -122,15 +94,15 @@ def sla() -> dict:
     return settings.get("sla") or sla_rules.DEFAULT_SLA
 
 
-def sla_values(lang: str = "zh_CN") -> dict:
+def sla_values() -> dict:
     """Placeholders for texts: emergency_respond, emergency_onsite, emergency_complete, normal_…"""
     rules = sla()
     out = {}
     for urgency, prefix in ((sla_rules.URGENT, "emergency"), (sla_rules.NORMAL, "normal")):
         hours = rules.get(urgency) or sla_rules.DEFAULT_SLA[urgency]
-        out[f"{prefix}_respond"] = hours_text(hours["respond_hours"], lang)
-        out[f"{prefix}_onsite"] = hours_text(hours["onsite_hours"], lang)
-        out[f"{prefix}_complete"] = hours_text(hours["complete_hours"], lang)
+        out[f"{prefix}_respond"] = hours_text(hours["respond_hours"])
+        out[f"{prefix}_onsite"] = hours_text(hours["onsite_hours"])
+        out[f"{prefix}_complete"] = hours_text(hours["complete_hours"])
     return out
 
 
@@ -169,15 +141,13 @@ def project_facts(project: Project, unit: Unit | None = None) -> frozenset[str]:
     return frozenset(facts)
 
 
-def scope_text(project: Project, lang: str = "zh_CN") -> str:
+def scope_text(project: Project) -> str:
     """The warranty scope of this project: its own items (and, for housing, the estate's
     infrastructure the model text names), e.g. 装修工程、电气管线、给排水管道."""
-    _ = gettext_for(lang)
-    names = [item_name(item, lang) for item in items_of(project) if item.key != "other"]
+    names = [item_name(item) for item in items_of(project) if item.key != "other"]
     if project.type == "住宅" and not any("配套" in item.name for item in items_of(project)):  # i18n: data
         names.append(_(RESIDENTIAL_ESTATE_WORKS))
-    sep = "、" if _zh(lang) else ", "  # i18n: data (list separator)
-    return sep.join(names)
+    return join_list(names)
 
 
 def deposit_ratio(deposit: Deposit, project: Project) -> str:
@@ -189,7 +159,7 @@ def deposit_ratio(deposit: Deposit, project: Project) -> str:
     return f"{share:.0f}%" if abs(share - round(share)) < 0.005 else f"{share:.2f}".rstrip("0").rstrip(".") + "%"
 
 
-def project_values(project: Project, lang: str = "zh_CN") -> dict:
+def project_values(project: Project) -> dict:
     """Placeholders every document text may use."""
     comp = company()
     deposit = deposit_of(project)
@@ -197,8 +167,8 @@ def project_values(project: Project, lang: str = "zh_CN") -> dict:
         "project_name": project.name,
         "project_code": project.code,
         "project_address": project.address,
-        "project_type": project.type,
-        "client": project.client.name if project.client else "",
+        "project_type": cat.project_type_name(project.type),
+        "client": project.client.name if project.client_id else "",
         "client_contact": project.contact,
         "client_phone": project.phone,
         "developer": project.developer or (project.client.name if project.client else ""),
@@ -208,15 +178,15 @@ def project_values(project: Project, lang: str = "zh_CN") -> dict:
         "company": comp.name,
         "company_address": comp.address,
         "hotline": comp.hotline,
-        "accepted_on": fmt_date(project.accepted_on, lang),
-        "handed_over_on": fmt_date(project.handed_over_on, lang),
+        "accepted_on": fmt_date(project.accepted_on),
+        "handed_over_on": fmt_date(project.handed_over_on),
         "design_life": f"{project.design_life_years}",
         "defect_months": str(deposit.defect_months) if deposit else "",
-        "deposit_amount": f"{deposit.amount:,.2f}" if deposit else "",
+        "deposit_amount": format_number(deposit.amount, 2) if deposit else "",
         "deposit_ratio": deposit_ratio(deposit, project) if deposit else "",
-        "settled_price": f"{deposit.settled_price:,.2f}" if deposit and deposit.settled_price else "",
-        "scope": scope_text(project, lang),
+        "settled_price": format_number(deposit.settled_price, 2) if deposit and deposit.settled_price else "",
+        "scope": scope_text(project),
         **{key: getattr(project, key) for key in MANUAL_FACTS},
     }
-    values.update(sla_values(lang))
+    values.update(sla_values())
     return values

@@ -6,8 +6,9 @@ document, so all of them follow the same rules:
 
 - no line starts with closing punctuation (，。、；：？！）》」』】 …) — 避头;
 - no line ends with opening punctuation (（《「『【 “ …) — 避尾;
-- dates (2023年12月24日, 2026-06-15, 09:30), numbers with their unit (24小时, ¥79,500.00, 3%),
-  codes and Latin words (GC-2024-003, BX-2026-0042) are kept whole;
+- dates (2023年12月24日, 2026-06-15, 09:30, Jun 15, 2026), numbers with their unit (24小时,
+  ¥79,500.00, 3%, 5 years, 2 heating seasons), codes and Latin words (GC-2024-003, BX-2026-0042)
+  are kept whole;
 - a paragraph does not end with one character alone on its last line (孤字): the line before gives
   up one more character.
 
@@ -23,8 +24,9 @@ CANNOT_START = frozenset(
     "，。、；：？！）》」』】〕〗〉］｝”’．，・…‥—～％‰℃°′″"
     ",.;:?!)]}%\u00b7\u30fb\u3005\u30fc"
 )
-# 避尾: characters that may not end a line (opening punctuation, currency prefixes)
-CANNOT_END = frozenset("（《「『【〔〖〈［｛“‘([{¥￥$＄#＃№")
+# 避尾: characters that may not end a line (opening punctuation, currency prefixes, a form's
+# check box, which belongs to the option after it)
+CANNOT_END = frozenset("（《「『【〔〖〈［｛“‘([{¥￥$＄#＃№□■")
 # pairs that stay together: ……, ——
 NO_SPLIT_PAIRS = frozenset("…—─")
 
@@ -38,6 +40,10 @@ KEEP_WHOLE = re.compile(
         r"\d{1,2}:\d{2}(?::\d{2})?",
         # money and numbers with their unit: ¥79,500.00  3%  24小时  2个采暖期  50年
         r"[¥￥$＄]?\d[\d,，.]*(?:%|％|‰)?(?:小时|个月|[" + _UNIT_CHARS + r"])?",
+        # English dates and periods: Jun 15, 2026; 15 June 2026; 5 years; 2 heating seasons; 72 hours
+        r"[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}",
+        r"\d{1,2} [A-Z][a-z]{2,8} \d{4}",
+        r"\d+(?:\.\d+)? (?:(?:heating |cooling )?seasons?|years?|months?|weeks?|days?|hours?|h|min)\b",
         # codes, words, addresses in Latin letters: GC-2024-003, BX-2026-0042, www.example.cn
         r"[A-Za-z0-9][A-Za-z0-9_.@/\-+#&'’]*[A-Za-z0-9]",
     ])

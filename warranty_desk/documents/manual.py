@@ -19,7 +19,9 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from ..i18n import gettext_for
+from ..i18n import _
+from ..rules import categories as cat
+from ..rules import sla as sla_rules
 from ..services.projects import find_project
 from . import data, texts
 from .certificate import items_table
@@ -31,9 +33,12 @@ from .style import (
     atomic_pdf,
     doc_kwargs,
     fit_paragraph,
+    fitted_widths,
     fmt_date,
     grid_table,
+    label_width,
     numbered_canvas_class,
+    printed_in,
     styles,
     text_width,
 )
@@ -73,7 +78,8 @@ def _mark(flowable, level, markup):
 
 def _kv_table(pairs, width):
     rows = [[M(label, "cell"), P(value if value else "—", "cell")] for label, value in pairs]
-    return grid_table(rows, [32 * mm, width - 32 * mm], header_rows=0, zebra=False,
+    label_w = label_width([label for label, _v in pairs], "cell", 32 * mm, width * 0.4)
+    return grid_table(rows, [label_w, width - label_w], header_rows=0, zebra=False,
                       extra=[("BACKGROUND", (0, 0), (0, -1), styles_bg())])
 
 
@@ -83,8 +89,7 @@ def styles_bg():
     return HEAD_BG
 
 
-def _parties(project, comp, width, lang="zh_CN"):
-    _ = gettext_for(lang)
+def _parties(project, comp, width):
     return [_kv_table([
         (_("工程名称"), project.name),
         (_("工程地址"), project.address),
@@ -92,17 +97,16 @@ def _parties(project, comp, width, lang="zh_CN"):
         (_("设计单位"), project.designer),
         (_("施工单位"), comp.name),
         (_("监理单位"), project.supervisor),
-        (_("竣工验收日期"), fmt_date(project.accepted_on, lang)),
-        (_("交付日期"), fmt_date(project.handed_over_on, lang)),
-        (_("设计使用年限"), _("{n}年").format(n=project.design_life_years)),
+        (_("竣工验收日期"), fmt_date(project.accepted_on)),
+        (_("交付日期"), fmt_date(project.handed_over_on)),
+        (_("设计使用年限"), cat.period_text(cat.YEARS, project.design_life_years)),
     ], width)]
 
 
-def _facts(project, unit, width, lang="zh_CN"):
+def _facts(project, unit, width):
     """结构类型, 抗震设防烈度, 配电负荷, 燃气, 通讯, 消防, 外墙保温, 物业 — and the unit's 户型 and
     面积 when printed for one unit. Structure and seismic intensity always show (a line to fill
     in when not known); the others only when known."""
-    _ = gettext_for(lang)
     pairs = []
     if unit is not None:
         pairs.append((_("房号"), unit.label))
@@ -111,7 +115,7 @@ def _facts(project, unit, width, lang="zh_CN"):
         if unit.area is not None:
             pairs.append((_("建筑面积"), _("{area}平方米").format(area=f"{unit.area:g}")))
     pairs += [(_("结构类型"), project.structure_type or BLANK), (_("抗震设防烈度"), project.seismic_intensity or BLANK),
-              (_("设计使用年限"), _("{n}年").format(n=project.design_life_years))]
+              (_("设计使用年限"), cat.period_text(cat.YEARS, project.design_life_years))]
     optional = [(_("配电负荷"), project.power_load), (_("燃气"), project.gas_supply), (_("通讯"), project.telecom),
                 (_("消防设施"), project.fire_safety), (_("外墙保温"), project.insulation),
                 (_("物业管理单位"), " ".join(x for x in (project.property_company, project.property_phone) if x))]
@@ -119,8 +123,7 @@ def _facts(project, unit, width, lang="zh_CN"):
     return [_kv_table(pairs, width)]
 
 
-def _materials(project, width, lang="zh_CN"):
-    _ = gettext_for(lang)
+def _materials(project, width):
     lines = [line.strip() for line in (project.materials or "").splitlines() if line.strip()]
     if not lines:
         return [P(_("本工程未登记主要材料和设备清单；如需了解，请向建设单位或施工单位索取。"), "body")]
@@ -130,22 +133,22 @@ def _materials(project, width, lang="zh_CN"):
     return [grid_table(rows, [14 * mm, width - 14 * mm])]
 
 
-def _sla(width, lang="zh_CN"):
-    _ = gettext_for(lang)
+def _sla(width):
     rules = data.sla()
     from .style import hours_text
 
-    rows = [[P(h, "head") for h in (_("报修类别"), _("响应"), _("到达现场"), _("修复"))]]
-    for urgency, label in (("紧急", _("紧急报修（漏水、停电、停暖、危及安全）")), ("一般", _("一般报修"))):  # i18n: data (stored keys)
+    head = (_("报修类别"), _("响应"), _("到达现场"), _("修复"))
+    rows = [[P(h, "head") for h in head]]
+    for urgency, label in ((sla_rules.URGENT, _("紧急报修（漏水、停电、停暖、危及安全）")),
+                           (sla_rules.NORMAL, _("一般报修"))):
         hours = rules.get(urgency, {})
-        rows.append([P(label, "cell")] + [P(_("{time}内").format(time=hours_text(hours[k], lang))
+        rows.append([P(label, "cell")] + [P(_("{time}内").format(time=hours_text(hours[k]))
                                             if hours.get(k) else "—", "cell_c")
                                           for k in ("respond_hours", "onsite_hours", "complete_hours")])
-    return [grid_table(rows, [width * f for f in (0.46, 0.18, 0.18, 0.18)])]
+    return [grid_table(rows, fitted_widths(head, (0.46, 0.18, 0.18, 0.18), width))]
 
 
-def _contacts(project, comp, width, lang="zh_CN"):
-    _ = gettext_for(lang)
+def _contacts(project, comp, width):
     pairs = [
         (_("报修电话"), comp.hotline),
         (_("施工单位"), comp.name),
@@ -159,8 +162,7 @@ def _contacts(project, comp, width, lang="zh_CN"):
     return [_kv_table(pairs, width)]
 
 
-def _cover(project, comp, unit, lang):
-    _ = gettext_for(lang)
+def _cover(project, comp, unit):
     st = styles()
     is_home = project.type == "住宅"
     title = _("住宅使用说明书") if is_home else _("工程使用维护手册")
@@ -173,52 +175,55 @@ def _cover(project, comp, unit, lang):
     if unit is not None:
         pairs += [(_("房　　号"), unit.label), (_("业　　主"), unit.owner_name)]
     pairs += [(_("交付日期"), fmt_date((unit.handed_over_on if unit is not None else None) or project.handed_over_on,
-                                    lang, BLANK))]
+                                    BLANK))]
     rows = [[M(label, "right"), P(value or BLANK, "left")] for label, value in pairs]
     from .style import plain_table
 
-    story.append(plain_table(rows, [40 * mm, width - 40 * mm], [("LEFTPADDING", (1, 0), (1, -1), 6 * mm),
+    label_w = label_width([label for label, _v in pairs], "right", 40 * mm, width / 2)
+    story.append(plain_table(rows, [label_w, width - label_w], [("LEFTPADDING", (1, 0), (1, -1), 6 * mm),
                                                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 6)],
                              hAlign="CENTER"))
     story += [Spacer(1, 60 * mm), P(comp.name, "center"), P(_("编制"), "center")]
     return story
 
 
+@printed_in
 def build_manual(project, path, lang: str = "zh_CN", unit=None) -> Path:
-    """Write the 用户手册 of `project` (instance, id or code), for one `unit` (a Unit) if given."""
-    lang = texts.effective_lang(lang, "manual")
+    """Write the 用户手册 of `project` (instance, id or code), for one `unit` (a Unit) if given, in `lang`."""
     project = find_project(project)
     comp = data.company()
-    values = data.project_values(project, lang)
+    values = data.project_values(project)
     width = text_width(A4[0], MARGIN)
     directives = {
-        "parties": lambda *a: _parties(project, comp, width, lang),
-        "materials": lambda *a: _materials(project, width, lang),
-        "items": lambda *a: [items_table(project, width, lang)],
-        "sla": lambda *a: _sla(width, lang),
-        "contacts": lambda *a: _contacts(project, comp, width, lang),
-        "facts": lambda *a: _facts(project, unit, width, lang),
+        "parties": lambda *a: _parties(project, comp, width),
+        "materials": lambda *a: _materials(project, width),
+        "items": lambda *a: [items_table(project, width)],
+        "sla": lambda *a: _sla(width),
+        "contacts": lambda *a: _contacts(project, comp, width),
+        "facts": lambda *a: _facts(project, unit, width),
     }
     facts = data.project_facts(project, unit)
     numbering: dict = {}
-    story = _cover(project, comp, unit, lang)
-    _ = gettext_for(lang)
+    story = _cover(project, comp, unit)
     story += [NextPageTemplate("body"), PageBreak(), P(_("目　录"), "title"), Spacer(1, 6 * mm)]
     toc = TableOfContents()
     toc.levelStyles = [styles()["toc1"], styles()["toc2"]]
     toc.dotsMinLevel = 0
     story += [toc, PageBreak()]
-    chapters = texts.load("manual", lang)
+    chapters = texts.load("manual")
     for n, chapter in enumerate(chapters):
         story.extend(texts.render(chapter.blocks, values, directives, bookmark=_mark, width=width, facts=facts,
-                                  numbering=numbering, lang=lang))
+                                  numbering=numbering))
         if n < len(chapters) - 1:
             story.append(Spacer(1, 6 * mm))
 
-    title = _("住宅使用说明书") if project.type == "住宅" else _("工程使用维护手册")
-    doc_title = f"{title}　{project.name}" + (f"　{unit.label}" if unit is not None else "")
+    title = _("住宅使用说明书") if project.type == "住宅" else _("工程使用维护手册")  # i18n: data (stored type)
+    if unit is not None:
+        doc_title = _("{title}　{name}　{unit}").format(title=title, name=project.name, unit=unit.label)
+    else:
+        doc_title = _("{title}　{name}").format(title=title, name=project.name)
     target = Path(path)
     with atomic_pdf(target) as tmp:
         doc = _ManualDoc(tmp, **doc_kwargs(doc_title, comp.name))
-        doc.multiBuild(story, canvasmaker=numbered_canvas_class(comp.name, doc_title, lang, skip_first=True))
+        doc.multiBuild(story, canvasmaker=numbered_canvas_class(comp.name, doc_title, skip_first=True))
     return target

@@ -29,14 +29,16 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN
 
-from warranty_desk.i18n import N_, _
+from warranty_desk.i18n import N_, _, format_month, join_list
 
 from ..models import Deposit, Project, Ticket, Visit, VisitFinding, tuples
 from ..rules import categories as cat
 from ..rules import visit_states as vs
 from ..rules.periods import add_months
 from ..rules.satisfaction import GRADES, grade, rating_grade
+from ..rules.ticket_states import state_name
 from ..services import settings
+from ..services.visit_records import area_name, findings_text
 
 GRADE_NAMES = [name for _x, name in GRADES]
 QUARTER_NAMES = {1: N_("第一季度"), 2: N_("第二季度"), 3: N_("第三季度"), 4: N_("第四季度")}
@@ -62,7 +64,7 @@ class Quarter:
 
     @property
     def label(self) -> str:
-        return _("{year}年{value}").format(year=self.year, value=QUARTER_NAMES[self.number])
+        return _("{year}年{value}").format(year=self.year, value=_(QUARTER_NAMES[self.number]))
 
     @property
     def code(self) -> str:
@@ -173,6 +175,7 @@ class Finding:
     on: dt.date | None
     description: str
     action: str
+    ticketed: bool = False  # a repair ticket was made for it
 
 
 @dataclass
@@ -282,7 +285,7 @@ def visit_figures(visits: list[Visit], q: Quarter, today: dt.date | None = None)
                 f.overdue += 1
             else:
                 f.pending += 1
-    f.by_month = [(_("{m}月").format(m=m), month_planned[(y, m)], month_done[(y, m)]) for y, m in q.months]
+    f.by_month = [(format_month(y, m), month_planned[(y, m)], month_done[(y, m)]) for y, m in q.months]
     f.by_kind = dict(kinds)
     return f
 
@@ -354,8 +357,8 @@ def ticket_figures(received: list[Ticket], closed: list[Ticket], q: Quarter) -> 
 
 
 def category_name(key: str) -> str:
-    c = cat.CATEGORIES.get(key)
-    return c.name if c else key
+    """A ticket's warranty item by name, in the active language."""
+    return cat.category_name(key)
 
 
 def deposit_end(d: Deposit) -> dt.date:
@@ -414,6 +417,12 @@ def is_problem(text: str) -> bool:
     return bool(t) and t not in NO_PROBLEM and not t.startswith("未发现")  # i18n: data (stored opinions compared)
 
 
+def _tickets_made(tickets) -> str:
+    """已立维修工单 BX-…（已关闭）、BX-…（维修中）."""
+    return _("已立维修工单 {tickets}").format(tickets=join_list(
+        _("{number}（{state}）").format(number=t.number, state=state_name(t.state)) for t in tickets))
+
+
 def findings(visits: list[Visit]) -> list[Finding]:
     """Problems found on the quarter's visits and what was done about them."""
     ids = [v.id for v in visits if v.status == vs.DONE]
@@ -433,24 +442,22 @@ def findings(visits: list[Visit]) -> list[Finding]:
         for row in query:
             v = by_id[row.visit_id]
             seen_text.add(v.id)
-            if row.ticket is not None:
-                action = _("已立维修工单 {number}（{state}）").format(number=row.ticket.number, state=row.ticket.state)
-            else:
-                tickets = found_by_visit.get(row.visit_id, [])
-                action = (_("已立维修工单 ") + "、".join(f"{t.number}（{t.state}）" for t in tickets) if tickets
-                          else _("未立维修工单：记录在案，下次回访复查"))
+            tickets = [row.ticket] if row.ticket_id else found_by_visit.get(row.visit_id, [])
+            action = _tickets_made(tickets) if tickets else _("未立维修工单：记录在案，下次回访复查")
             out.append(Finding(v.project.code, v.project.name, v.done_at.date() if v.done_at else v.planned_on,
-                               f"[{row.area}] {row.description}" if row.area else row.description, action))
+                               _("[{area}] {description}").format(area=area_name(row.area), description=row.description)
+                               if row.area else row.description, action,
+                               bool(tickets)))
     for v in visits:
         if v.status == vs.DONE and is_problem(v.findings) and v.id not in seen_text:
             tickets = found_by_visit.get(v.id, [])
             if tickets:
-                action = _("已立维修工单 ") + "、".join(f"{t.number}（{t.state}）" for t in tickets)
+                action = _tickets_made(tickets)
             else:
                 action = _("未立维修工单：记录在案，下次回访复查") + (
                     _("；业主意见：{opinion}").format(opinion=v.opinion.strip()) if v.opinion.strip() else "")
             out.append(Finding(v.project.code, v.project.name, v.done_at.date() if v.done_at else v.planned_on,
-                               v.findings.strip(), action))
+                               findings_text(v.findings.strip()), action, bool(tickets)))
     return sorted(out, key=lambda f: (f.on or dt.date.min, f.project_code))
 
 

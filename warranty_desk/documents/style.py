@@ -12,6 +12,10 @@ A character none of them has prints as "□" and is reported (`missing_character
 All are embedded as subsets in every PDF; registration happens once per process.
 
 Every user value that reaches a PDF goes through `para_text` (escape + font fallback).
+
+Language: every document is built inside `i18n.override(lang)` (the `printed_in` decorator of its
+build function), so its labels (`_()`), the rules' words it prints (periods, states, item names),
+its dates and money all speak the paper's language, whatever the window speaks.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import inspect
 import logging
 import re
 import unicodedata
@@ -37,8 +42,9 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from reportlab.platypus.paragraph import ParaLines, _handleBulletWidth, cjkU, makeCJKParaLine
 from reportlab.rl_config import _FUZZ
 
+from .. import i18n
 from ..fileio import shared_file
-from ..i18n import gettext_for
+from ..i18n import _, ngettext
 from ..paths import resources_dir
 from . import linebreak
 
@@ -162,14 +168,29 @@ _warned: set[str] = set()
 
 def describe_missing(chars) -> str:
     """😀 (U+1F600), … for a message to the clerk."""
-    return "、".join(f"{ch}（U+{ord(ch):04X}）" for ch in sorted(chars))  # i18n: data (list separator)
+    return i18n.join_list(_("{ch}（U+{code}）").format(ch=ch, code=f"{ord(ch):04X}") for ch in sorted(chars))
 
 
-def missing_note(chars, lang: str = "zh_CN") -> str:
-    """What the clerk is told before printing a document with characters no font has."""
-    _ = gettext_for(lang)
+def missing_note(chars) -> str:
+    """What the clerk is told before printing a document with characters no font has (in the
+    active language: the program's, not the paper's)."""
     return _("这些字符没有可用的字体，在文件中印为“□”：{chars}。请核对；需要时把它们改成文字后再打印。").format(
         chars=describe_missing(chars))
+
+
+def printed_in(build):
+    """A document's build function, run in the language of its `lang` argument (default Chinese):
+    inside, `_()` and the formatting helpers speak that language (`i18n.override`), on this thread
+    only. A language the program does not have is refused."""
+    signature = inspect.signature(build)
+
+    @functools.wraps(build)
+    def run(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        with i18n.override(bound.arguments.get("lang") or i18n.SOURCE_LOCALE):
+            return build(*args, **kwargs)
+    return run
 
 
 def clean_text(value) -> str:
@@ -372,6 +393,45 @@ def M(markup: str, style: str | ParagraphStyle = "body") -> Paragraph:  # noqa: 
     return CJKParagraph(markup, st)
 
 
+def label_width(labels, style: str | ParagraphStyle, least: float, most: float | None = None,
+                padding: float = 8) -> float:
+    """The width of a column of labels: as wide as the longest label on one line (at least `least`,
+    at most `most`), so that a language with longer words gets a wider column, not wrapped labels."""
+    st = styles()[style] if isinstance(style, str) else style
+    font = st.fontName
+    widest = max((pdfmetrics.stringWidth(clean_text(label), font, st.fontSize) for label in labels), default=0)
+    width = max(least, widest + padding)
+    return min(width, most) if most is not None else width
+
+
+def longest_word(text: str, style: str | ParagraphStyle = "head") -> float:
+    """The width of the widest piece of `text` that may not break (a word, a date, a number with
+    its unit — the rules of `linebreak`), in `style`'s font."""
+    st = styles()[style] if isinstance(style, str) else style
+    text = clean_text(text)
+    allowed = linebreak.break_opportunities(text)
+    pieces, start = [], 0
+    for k in range(1, len(text) + 1):
+        if k == len(text) or (allowed[k] and not text[k].isspace()):
+            pieces.append(text[start:k].strip())
+            start = k
+    return max((pdfmetrics.stringWidth(p, st.fontName, st.fontSize) for p in pieces if p), default=0)
+
+
+def fitted_widths(headers, fractions, width: float, flexible: int = 0, style: str | ParagraphStyle = "head",
+                  padding: float = 8) -> list[float]:
+    """Column widths: `fractions` of `width`, but each column at least as wide as the longest
+    unbreakable piece of its header (so that no word of a heading is cut — English headings are
+    longer than Chinese ones); what that takes comes out of the `flexible` column."""
+    widths = [width * f for f in fractions]
+    need = [longest_word(h, style) * CELL_SHRINK + padding for h in headers]
+    for n, least in enumerate(need):
+        if n != flexible and widths[n] < least:
+            widths[flexible] -= least - widths[n]
+            widths[n] = least
+    return widths
+
+
 def grid_table(rows, col_widths, *, header_rows: int = 1, zebra: bool = True, extra=()) -> Table:
     """A bordered table whose cells are Paragraphs (so they wrap inside their column)."""
     table = Table(rows, colWidths=col_widths, repeatRows=header_rows)
@@ -435,55 +495,51 @@ def fit_paragraph(value, style: ParagraphStyle, width: float, height: float, *, 
 # --- values -------------------------------------------------------------------------------
 
 
-def fmt_date(value, lang: str = "zh_CN", blank: str = "") -> str:
-    """2026年6月15日 (or the English long date)."""
-    _ = gettext_for(lang)
+def fmt_date(value, blank: str = "") -> str:
+    """The documents' one date format: 2026年6月15日, Jun 15, 2026 (babel, the paper's language)."""
     if value is None or value == "":
         return blank
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if lang.startswith("zh"):
-        return _("{year}年{month}月{day}日").format(year=value.year, month=value.month, day=value.day)
-    from babel.dates import format_date
-
-    return format_date(value, "long", locale=lang)
+    return i18n.format_date(value, "long")
 
 
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
 
-def long_dates(text: str, lang: str = "zh_CN") -> str:
+def long_dates(text: str) -> str:
     """Stored text with dates written 2027-01-01 (a warranty decision) in the documents' one date
     format: 2027年1月1日."""
     def one(m):
         try:
-            return fmt_date(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), lang)
+            return fmt_date(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
         except ValueError:
             return m.group(0)
 
     return _ISO_DATE.sub(one, text or "")
 
 
-def fmt_datetime(value, lang: str = "zh_CN", blank: str = "") -> str:
+def fmt_datetime(value, blank: str = "") -> str:
     if value is None:
         return blank
-    return f"{fmt_date(value, lang)} {value:%H:%M}"
+    return f"{fmt_date(value)} {value:%H:%M}"
 
 
-def hours_text(hours, lang: str = "zh_CN") -> str:
-    """2 → 2小时; 24 → 24小时; 72 → 3天; 360 → 15天."""
+def hours_text(hours) -> str:
+    """2 → 2小时 / 2 hours; 24 → 24小时; 72 → 3天 / 3 days; 360 → 15天."""
     hours = float(hours)
     if hours >= 48 and hours % 24 == 0:
         n = int(hours // 24)
-        return f"{n}天" if lang.startswith("zh") else f"{n} days"
-    n = int(hours) if hours == int(hours) else round(hours, 1)
-    return f"{n}小时" if lang.startswith("zh") else f"{n} h"
+        return ngettext("{n}天", "{n}天", n).format(n=n)
+    if hours != int(hours):
+        return _("{hours}小时").format(hours=i18n.format_number(hours, 1))
+    n = int(hours)
+    return ngettext("{n}小时", "{n}小时", n).format(n=n)
 
 
 def money_text(value, blank: str = "") -> str:
+    """¥1,234.50 (babel, the paper's language)."""
     if value is None:
         return blank
-    return f"¥{value:,.2f}"
+    return i18n.format_money(value)
 
 
 BLANK = "__________"
@@ -543,7 +599,7 @@ def make_canvas(path, pagesize, title: str, author: str = "") -> rl_canvas.Canva
     return c
 
 
-def numbered_canvas_class(company: str, doc_title: str, lang: str = "zh_CN", skip_first: bool = True):
+def numbered_canvas_class(company: str, doc_title: str, skip_first: bool = True):
     """A canvas that writes the header (company, title) and "第 x 页 共 y 页" once it knows y."""
     fitted: dict = {}
 
@@ -587,7 +643,7 @@ def numbered_canvas_class(company: str, doc_title: str, lang: str = "zh_CN", ski
             head, right = header_paragraphs(w)
             head.drawOn(self, 18 * mm, h - 13 * mm)
             right.drawOn(self, w / 2 + 2 * mm, h - 13 * mm)
-            text = f"第 {page} 页 共 {total} 页" if lang.startswith("zh") else f"Page {page} of {total}"
+            text = _("第 {page} 页 共 {total} 页").format(page=page, total=total)
             self.setFont(FONT, 8.5)
             self.setFillColor(GREY)
             self.drawCentredString(w / 2, 9 * mm, text)

@@ -2,8 +2,9 @@
 
 A text file is read into blocks; a builder turns blocks into flowables, filling `{placeholders}`
 from a dict of values (each value goes through `para_text`) and `@directive` lines with flowables
-it makes itself (tables of the project's data). A language without its own file falls back to
-zh_CN and logs it.
+it makes itself (tables of the project's data). Every text file exists in every language
+(`missing_texts` lists the gaps; `packaging/i18n.py check` and the tests refuse them): a paper is
+never printed half in another language — a missing file is an error, not a fall-back.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from ..i18n import gettext_for
+from ..i18n import LOCALES, _, current_locale
 from ..paths import resources_dir
 from .style import BLANK, CJKParagraph, grid_table, para_text, styles
 
@@ -53,26 +54,27 @@ class TextFile:
         return self.name
 
 
-def _resolve(lang: str, document: str) -> Path:
-    folder = texts_dir() / lang / document
-    if folder.is_dir() and any(folder.glob("*.md")):
-        return folder
-    if lang != SOURCE_LANG:
-        log.info("no %s texts for %s; using %s", lang, document, SOURCE_LANG)
-    return texts_dir() / SOURCE_LANG / document
+class TextMissing(FileNotFoundError):
+    """A document's text file is missing in the language it is printed in."""
 
 
-def effective_lang(lang: str | None, document: str) -> str:
-    """The language a document is printed in: `lang` when it has texts for `document`, else zh_CN
-    (so labels, dates and clauses never mix languages)."""
-    lang = lang or SOURCE_LANG
-    if lang == SOURCE_LANG:
-        return lang
-    folder = texts_dir() / lang / document
-    if folder.is_dir() and any(folder.glob("*.md")):
-        return lang
-    log.info("no %s texts for %s; printing it in %s", lang, document, SOURCE_LANG)
-    return SOURCE_LANG
+def documents() -> list[str]:
+    """The documents that have editable texts (certificate, manual, …)."""
+    source = texts_dir() / SOURCE_LANG
+    return sorted(p.name for p in source.iterdir() if p.is_dir()) if source.is_dir() else []
+
+
+def missing_texts(root: Path | None = None) -> list[str]:
+    """Every text file of the source language that another language lacks (lang/document/file)."""
+    root = root or texts_dir()
+    source = root / SOURCE_LANG
+    gaps = []
+    for path in sorted(source.rglob("*.md")):
+        rel = path.relative_to(source)
+        for lang in LOCALES:
+            if lang != SOURCE_LANG and not (root / lang / rel).is_file():
+                gaps.append(f"{lang}/{rel.as_posix()}")
+    return gaps
 
 
 def parse(text: str) -> list[Block]:
@@ -132,10 +134,11 @@ def parse(text: str) -> list[Block]:
     return blocks
 
 
-def load(document: str, lang: str = SOURCE_LANG) -> list[TextFile]:
-    """Every text file of a document (certificate, manual…), in file-name order; for each file
-    missing in `lang`, the zh_CN one."""
-    _ = gettext_for(lang)
+def load(document: str, lang: str | None = None) -> list[TextFile]:
+    """Every text file of a document (certificate, manual…) in `lang` (default: the active
+    language), in file-name order. The source language's files say which there are; a file that
+    `lang` lacks is refused (TextMissing), never taken from another language."""
+    lang = lang or current_locale()
     source = texts_dir() / SOURCE_LANG / document
     names = sorted(p.name for p in source.glob("*.md"))
     wanted = texts_dir() / lang / document
@@ -143,17 +146,15 @@ def load(document: str, lang: str = SOURCE_LANG) -> list[TextFile]:
     for name in names:
         path = wanted / name
         if not path.is_file():
-            if lang != SOURCE_LANG:
-                log.info("text %s/%s missing in %s; using %s", document, name, lang, SOURCE_LANG)
-            path = source / name
+            raise TextMissing(_("缺少文档文本 {path}：请补上这个文件（可从 {source} 复制后翻译）").format(
+                path=path, source=source / name))
         files.append(TextFile(Path(name).stem, path, parse(path.read_text(encoding="utf-8"))))
     if not files:
-        raise FileNotFoundError(_("没有找到文档文本：{source}").format(source=source))
+        raise TextMissing(_("没有找到文档文本：{source}").format(source=source))
     return files
 
 
-def load_one(document: str, name: str, lang: str = SOURCE_LANG) -> TextFile:
-    _ = gettext_for(lang)
+def load_one(document: str, name: str, lang: str | None = None) -> TextFile:
     for text_file in load(document, lang):
         if text_file.name == name:
             return text_file
@@ -247,9 +248,9 @@ def select(blocks: list[Block], facts) -> list[Block]:
     return out
 
 
-def heading_number(n: int, lang: str = SOURCE_LANG) -> str:
-    """一、 二、 … 十二、 for Chinese; 1. 2. … otherwise."""
-    if not lang.startswith("zh"):
+def heading_number(n: int, lang: str | None = None) -> str:
+    """一、 二、 … 十二、 for Chinese; 1. 2. … otherwise (default: the active language)."""
+    if not (lang or current_locale()).startswith("zh"):
         return f"{n}. "
     digits = "〇一二三四五六七八九"  # i18n: data (numerals)
     if n < 10:
@@ -263,8 +264,7 @@ def heading_number(n: int, lang: str = SOURCE_LANG) -> str:
 
 def render(blocks: list[Block], values: dict, directives: dict[str, Callable[..., list[Flowable]]] | None = None,
            *, h1_style="h1", para_style="indent", bookmark: Callable | None = None,
-           width: float = 170 * mm, facts=frozenset(), numbering: dict | None = None,
-           lang: str = SOURCE_LANG) -> list[Flowable]:
+           width: float = 170 * mm, facts=frozenset(), numbering: dict | None = None) -> list[Flowable]:
     """Flowables of a parsed text. `directives` maps @name → function(*args) → flowables;
     `facts` decide the `@if` parts; `numbering` (a dict shared by the files of one document)
     numbers the `#` headings 一、二、… in the order they print."""
@@ -278,7 +278,7 @@ def render(blocks: list[Block], values: dict, directives: dict[str, Callable[...
             markup = fill(block.text, values)
             if numbering is not None:
                 numbering["h1"] = numbering.get("h1", 0) + 1
-                markup = para_text(heading_number(numbering["h1"], lang)) + markup
+                markup = para_text(heading_number(numbering["h1"])) + markup
             para = CJKParagraph(markup, st[h1_style])
             para._wd_heading = True  # a section starts here (the certificate keeps its last one together)
             if bookmark:

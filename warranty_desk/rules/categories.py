@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from warranty_desk.i18n import N_, _
+from warranty_desk.i18n import N_, _, ngettext
 
 from .periods import CIVIL_CODE, period_end
 from .seasons import Season, seasons_end
@@ -43,8 +43,7 @@ PROJECT_SCALES = (N_("小型"), N_("中型"), N_("大型"))
 @dataclass(frozen=True)
 class Category:
     key: str
-    name: str
-    name_en: str
+    name: str  # the Chinese name (stored on an item, a msgid of the catalogs)
     minimum_unit: str | None  # None: no statutory minimum (其他项目)
     minimum_amount: int | None
     structural: bool = False
@@ -54,17 +53,17 @@ class Category:
 CATEGORIES: dict[str, Category] = {
     c.key: c
     for c in (
-        Category("foundation_structure", N_("地基基础工程和主体结构工程"), "Foundations and main structure", DESIGN_LIFE, None, structural=True),
-        Category("roof_waterproofing", N_("屋面防水工程"), "Roof waterproofing", YEARS, 5, waterproofing=True),
-        Category("wet_room_waterproofing", N_("有防水要求的卫生间、房间的防渗漏"), "Waterproofing of bathrooms and wet rooms", YEARS, 5, waterproofing=True),
-        Category("exterior_wall_seepage", N_("外墙面的防渗漏"), "Exterior wall seepage", YEARS, 5, waterproofing=True),
-        Category("heating", N_("供热系统"), "Heating system", HEATING_SEASONS, 2),
-        Category("cooling", N_("供冷系统"), "Cooling system", COOLING_SEASONS, 2),
-        Category("electrical", N_("电气管线"), "Electrical wiring", YEARS, 2),
-        Category("plumbing", N_("给排水管道"), "Water supply and drainage pipes", YEARS, 2),
-        Category("equipment", N_("设备安装"), "Equipment installation", YEARS, 2),
-        Category("decoration", N_("装修工程"), "Decoration works", YEARS, 2),
-        Category("other", N_("其他项目"), "Other items", None, None),
+        Category("foundation_structure", N_("地基基础工程和主体结构工程"), DESIGN_LIFE, None, structural=True),
+        Category("roof_waterproofing", N_("屋面防水工程"), YEARS, 5, waterproofing=True),
+        Category("wet_room_waterproofing", N_("有防水要求的卫生间、房间的防渗漏"), YEARS, 5, waterproofing=True),
+        Category("exterior_wall_seepage", N_("外墙面的防渗漏"), YEARS, 5, waterproofing=True),
+        Category("heating", N_("供热系统"), HEATING_SEASONS, 2),
+        Category("cooling", N_("供冷系统"), COOLING_SEASONS, 2),
+        Category("electrical", N_("电气管线"), YEARS, 2),
+        Category("plumbing", N_("给排水管道"), YEARS, 2),
+        Category("equipment", N_("设备安装"), YEARS, 2),
+        Category("decoration", N_("装修工程"), YEARS, 2),
+        Category("other", N_("其他项目"), None, None),
     )
 }
 
@@ -94,17 +93,48 @@ class PeriodTooShort(ValueError):
 
 
 def minimum_text(key: str, design_life_years: int | None = None) -> str:
+    """The statutory minimum of an item in the active language: 5年 / 5 years, 2个采暖期 /
+    2 heating seasons, 设计文件规定的合理使用年限50年, 由双方约定."""
     cat = CATEGORIES[key]
     if cat.minimum_unit is None:
         return _("由双方约定")
     if cat.minimum_unit == DESIGN_LIFE:
-        life = f"{design_life_years}年" if design_life_years else ""
-        return _("设计文件规定的合理使用年限{life}").format(life=life)
-    return f"{cat.minimum_amount}{UNIT_NAMES[cat.minimum_unit]}"
+        if not design_life_years:
+            return _("设计文件规定的合理使用年限")
+        return _("设计文件规定的合理使用年限{life}").format(life=period_text(YEARS, design_life_years))
+    return period_text(cat.minimum_unit, cat.minimum_amount)
 
 
 def period_text(unit: str, amount: int) -> str:
-    return f"{amount}{UNIT_NAMES[unit]}"
+    """A period in the active language: 5年 / 5 years, 6个月 / 6 months, 2个采暖期 / 2 heating seasons."""
+    if unit == YEARS:
+        return ngettext("{n}年", "{n}年", amount).format(n=amount)
+    if unit == MONTHS:
+        return ngettext("{n}个月", "{n}个月", amount).format(n=amount)
+    if unit == HEATING_SEASONS:
+        return ngettext("{n}个采暖期", "{n}个采暖期", amount).format(n=amount)
+    if unit == COOLING_SEASONS:
+        return ngettext("{n}个供冷期", "{n}个供冷期", amount).format(n=amount)
+    return f"{amount} {unit}"
+
+
+def category_name(key: str, stored_name: str = "") -> str:
+    """The name of a warranty item in the active language: a category's own name through the
+    catalogs; a name the office gave an item itself (an 其他项目 it named) as typed."""
+    cat = CATEGORIES.get(key)
+    if cat is not None and (not stored_name or stored_name == cat.name):
+        return _(cat.name)
+    return stored_name or key
+
+
+def project_type_name(value: str) -> str:
+    """A project's stored type (住宅 …) in the active language."""
+    return _(value) if value in PROJECT_TYPES else value
+
+
+def scale_name(value: str) -> str:
+    """A project's stored scale (小型 / 中型 / 大型) in the active language."""
+    return _(value) if value in PROJECT_SCALES else value
 
 
 def categories_for(project_type: str, has_heating: bool, has_cooling: bool) -> list[str]:

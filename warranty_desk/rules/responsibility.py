@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from warranty_desk.i18n import N_, _
+from warranty_desk.i18n import N_, _, retell
 
 WORKMANSHIP = N_("施工质量")  # a stored value, shown through _()
 DESIGN = N_("设计原因")  # a stored value, shown through _()
@@ -23,6 +23,16 @@ OWNER = N_("业主")  # a stored value, shown through _()
 SEPARATE = N_("另行处理")  # a stored value, shown through _()
 PAYERS = (US, SUBCONTRACTOR, OWNER, SEPARATE)
 BEARERS = (US, SUBCONTRACTOR, OWNER)  # who bears a cost line
+
+
+def cause_name(cause: str) -> str:
+    """A ticket's stored cause class in the active language (the one place that maps it)."""
+    return _(cause) if cause in CAUSE_CLASSES else cause
+
+
+def payer_name(payer: str) -> str:
+    """Who pays (a ticket's payer, a cost line's bearer) in the active language."""
+    return _(payer) if payer in PAYERS else payer
 
 
 @dataclass(frozen=True)
@@ -71,16 +81,29 @@ class WarrantyDecision:
     reason: str
 
 
+NO_PERIOD = N_("本工程未约定“{item_name}”的保修期，按保修期外处理")
+COVERED = N_("{item_name} 保修至 {isoformat}，剩余 {left:,} 天")
+EXPIRED_ON = N_("{item_name} 保修至 {isoformat}，已于 {isoformat2} 过保（报修时已过保 {past:,} 天）")
+
+
 def decide_warranty(item_name: str, end_on: dt.date | None, reported_on: dt.date) -> WarrantyDecision:
     """In warranty when the report date is on or before the item's last covered day."""
     if end_on is None:
-        return WarrantyDecision(False, None, None, _("本工程未约定“{item_name}”的保修期，按保修期外处理").format(item_name=item_name))
+        return WarrantyDecision(False, None, None, _(NO_PERIOD).format(item_name=item_name))
     if reported_on <= end_on:
         left = (end_on - reported_on).days
-        return WarrantyDecision(True, end_on, left, _("{item_name} 保修至 {isoformat}，剩余 {left:,} 天").format(item_name=item_name, isoformat=end_on.isoformat(), left=left))
+        return WarrantyDecision(True, end_on, left, _(COVERED).format(item_name=item_name, isoformat=end_on.isoformat(), left=left))
     past = (reported_on - end_on).days
     expired_on = end_on + dt.timedelta(days=1)
     return WarrantyDecision(
         False, end_on, past,
-        _("{item_name} 保修至 {isoformat}，已于 {isoformat2} 过保（报修时已过保 {past:,} 天）").format(item_name=item_name, isoformat=end_on.isoformat(), isoformat2=expired_on.isoformat(), past=past),
+        _(EXPIRED_ON).format(item_name=item_name, isoformat=end_on.isoformat(), isoformat2=expired_on.isoformat(), past=past),
     )
+
+
+def decision_text(stored: str) -> str:
+    """A ticket's stored warranty decision (made by `decide_warranty` in the language of that day)
+    in the active language; a reason the clerk wrote stays as written."""
+    from .visit_purposes import item_names
+
+    return retell(stored, (NO_PERIOD, COVERED, EXPIRED_ON), {"item_name": item_names})

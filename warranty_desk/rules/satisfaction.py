@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from warranty_desk.i18n import N_
+from warranty_desk.i18n import NP_, pgettext
 
 GRADES = (
-    (90, N_("满意")),
-    (80, N_("比较满意")),
-    (60, N_("一般")),
-    (40, N_("不太满意")),
-    (0, N_("不满意")),
+    (90, NP_("satisfaction", "满意")),
+    (80, NP_("satisfaction", "比较满意")),
+    (60, NP_("satisfaction", "一般")),
+    (40, NP_("satisfaction", "不太满意")),
+    (0, NP_("satisfaction", "不满意")),
 )
+_NAMES = {name for _floor, name in GRADES}
+
+
+def grade_name(name: str | None) -> str:
+    """A stored grade (满意 … 不满意, on a visit or from a rating) in the active language."""
+    if not name:
+        return ""
+    return pgettext("satisfaction", name) if name in _NAMES else name
 
 
 def grade(score: float) -> str:
@@ -24,7 +32,7 @@ def grade(score: float) -> str:
 
 
 # a repair's sign-off asks the owner for 1–5 (tickets.satisfaction); each rating is one grade
-RATING_GRADES = {5: N_("满意"), 4: N_("比较满意"), 3: N_("一般"), 2: N_("不太满意"), 1: N_("不满意")}
+RATING_GRADES = {5: GRADES[0][1], 4: GRADES[1][1], 3: GRADES[2][1], 2: GRADES[3][1], 1: GRADES[4][1]}
 
 
 def rating_grade(rating: int | None) -> str | None:

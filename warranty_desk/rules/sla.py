@@ -9,11 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from warranty_desk.i18n import N_, _
+from warranty_desk.i18n import N_, NP_, _, pgettext
 
 URGENT = "紧急"  # i18n: data
 NORMAL = "一般"  # i18n: data
 URGENCIES = (URGENT, NORMAL)
+# the urgencies' names (the stored value is the Chinese name today; "一般" means "normal" here, not
+# the satisfaction grade, hence the context)
+URGENCY_NAMES = {URGENT: NP_("urgency", "紧急"), NORMAL: NP_("urgency", "一般")}
+
+
+def urgency_name(urgency: str) -> str:
+    """A ticket's stored urgency in the active language (the one place that maps it)."""
+    return pgettext("urgency", urgency) if urgency in URGENCY_NAMES else urgency
 
 STEPS = ("respond", "onsite", "complete")
 HOUR_KEYS = ("respond_hours", "onsite_hours", "complete_hours")  # a step's hours in the settings, in STEPS order

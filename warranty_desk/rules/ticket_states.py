@@ -102,6 +102,12 @@ def check(source: str, target: str, reason: str = "") -> Transition:
     return rule
 
 
+def state_name(state: str) -> str:
+    """A ticket's stored state in the active language (the one place that maps it: when states are
+    stored as keys, only this function's input changes)."""
+    return _(state) if state in STATES else state
+
+
 def is_open(state: str) -> bool:
     return state in OPEN_STATES
 

@@ -3,15 +3,22 @@ planned visit of each kind is made unless the clerk chooses otherwise."""
 
 from __future__ import annotations
 
+from warranty_desk.i18n import N_, _
+
 from .visit_plan import MILESTONE, SEASONAL
 
-PHONE = "电话"  # i18n: data (stored values, shown through _())
-SMS = "短信"  # i18n: data
-EMAIL = "邮件"  # i18n: data
-ONSITE = "上门"  # i18n: data
-QUESTIONNAIRE = "问卷"  # i18n: data
+PHONE = N_("电话")  # a stored value, shown through method_name()
+SMS = N_("短信")
+EMAIL = N_("邮件")
+ONSITE = N_("上门")
+QUESTIONNAIRE = N_("问卷")
 
 METHODS = (PHONE, SMS, EMAIL, ONSITE, QUESTIONNAIRE)
+
+
+def method_name(method: str) -> str:
+    """A visit's stored method in the active language (the one place that maps it)."""
+    return _(method) if method in METHODS else method
 # milestone and seasonal visits inspect the building; the others are calls
 _ONSITE_KINDS = (MILESTONE, SEASONAL)
 

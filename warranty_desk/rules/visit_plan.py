@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from warranty_desk.i18n import N_, _
 
+from . import visit_purposes as purposes
 from .categories import CATEGORIES
 from .periods import add_months
 from .seasons import DEFAULT_RAINY_START, Season, _on, parse_month_day
@@ -32,6 +33,13 @@ KIND_NAMES = {
     AFTER_WARRANTY: N_("保修期满后回访"),
     AFTER_STORM: N_("雨后回访"),
 }
+
+
+def kind_name(kind: str) -> str:
+    """A visit's kind in the active language."""
+    return _(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
+
+
 # the kinds `plan_visits` makes: rebuilding a plan replaces only these (never an after-repair or
 # after-storm visit, which the plan does not know about)
 PLAN_KINDS = (PERIODIC, MILESTONE, SEASONAL, AFTER_WARRANTY)
@@ -98,19 +106,19 @@ def _raw_visits(
     step = CADENCE_MONTHS[scale]
     k = 1
     while (day := add_months(handover, step * k)) <= last_end:
-        add(day, PERIODIC, _("{scale}项目定期回访（每{step}个月）").format(scale=scale, step=step), last_end)
+        add(day, PERIODIC, _(purposes.PERIODIC).format(scale=scale, step=step), last_end)
         k += 1
 
     one_month = add_months(handover, 1)
-    add(one_month, MILESTONE, _("交付后一个月回访"), one_month, bring_inside=True)  # seed: 在工程保修期1个月内
-    add(add_months(handover, 6), MILESTONE, _("交付后半年回访"), last_end)
+    add(one_month, MILESTONE, _(purposes.ONE_MONTH), one_month, bring_inside=True)  # seed: 在工程保修期1个月内
+    add(add_months(handover, 6), MILESTONE, _(purposes.HALF_YEAR), last_end)
     by_end: dict[dt.date, list[str]] = {}
     for item in non_structural:
         by_end.setdefault(item.end_on, []).append(CATEGORIES[item.key].name if item.key in CATEGORIES else item.key)
     for end_on, names in sorted(by_end.items()):
         day = add_months(end_on, -1)
         if day > handover:  # seed: 保修期结束前1个月进行交代回访 — at least a month before the end
-            add(day, MILESTONE, _("保修期满前交代回访：{names}（{isoformat}到期）").format(
+            add(day, MILESTONE, _(purposes.BEFORE_END).format(
                 names="、".join(names), isoformat=end_on.isoformat()), day)
 
     lead = dt.timedelta(days=settings.seasonal_lead_days)
@@ -122,7 +130,7 @@ def _raw_visits(
                 break
             if first - lead > handover:
                 add(first - lead, SEASONAL,
-                    _("采暖期前检查（{isoformat}开始供暖）：供热、新风、门窗、保温").format(isoformat=first.isoformat()),
+                    _(purposes.BEFORE_HEATING).format(isoformat=first.isoformat()),
                     min(first - before, heating_end))
 
     water_end = max((i.end_on for i in items if CATEGORIES.get(i.key) and CATEGORIES[i.key].waterproofing), default=None)
@@ -133,7 +141,7 @@ def _raw_visits(
             if start > water_end:
                 break
             if start - lead > handover:
-                add(start - lead, SEASONAL, _("雨季前检查：屋面、天沟、落水管、外墙、排水、防雷"),
+                add(start - lead, SEASONAL, _(purposes.BEFORE_RAINS),
                     min(start - before, water_end))
 
     after_warranty = add_months(last_end, settings.after_warranty_months)
@@ -141,7 +149,7 @@ def _raw_visits(
         PlannedVisit(
             max(after_warranty, last_end + before),
             AFTER_WARRANTY,
-            [_("保修期满后回访：介绍有偿维修和保养服务")],
+            [_(purposes.AFTER_WARRANTY)],
             after=max(last_end, handover),
         )
     )
@@ -209,6 +217,6 @@ def after_storm_visit(storm_on: dt.date, accepted_on: dt.date | None, items: lis
         day = not_before
     names = "、".join(CATEGORIES[i.key].name for i in covered)
     ends = "、".join(sorted({i.end_on.isoformat() for i in covered}))
-    purpose = _("{storm}暴雨后回访：询问并检查屋面、外墙有无渗漏（{names}保修至{ends}）").format(
+    purpose = _(purposes.AFTER_STORM).format(
         storm=storm_on.isoformat(), names=names, ends=ends)
     return PlannedVisit(next_working_day(day), AFTER_STORM, [purpose], after=storm_on)

@@ -7,7 +7,7 @@ visit), missed (the office gave it up, with a reason); cancelled: dropped when a
 
 from __future__ import annotations
 
-from warranty_desk.i18n import N_
+from warranty_desk.i18n import N_, _
 
 PLANNED = "planned"
 DONE = "done"
@@ -35,6 +35,11 @@ NAMES = {
 def name(status: str) -> str:
     """The untranslated name of a stored status (show it through _())."""
     return NAMES.get(status, status)
+
+
+def status_name(status: str) -> str:
+    """A visit's status in the active language."""
+    return _(NAMES[status]) if status in NAMES else status
 
 
 def is_open(status: str) -> bool:

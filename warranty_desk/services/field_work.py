@@ -30,7 +30,7 @@ from ..rules import scoring
 from ..rules import ticket_states as st
 from ..rules import visit_methods as vm
 from ..rules import visit_states as vs
-from ..rules.satisfaction import GRADES
+from ..rules.satisfaction import GRADES, grade_name
 from ..rules.visit_plan import KIND_NAMES
 from . import attachments, audit, fields, questionnaires, tickets, visit_records
 from . import visits as visits_service
@@ -163,7 +163,7 @@ def score_table(template: dict) -> dict:
             options = []
         questions.append({"id": q["id"], "weight": spec.weight,
                           "points": {o: scoring.answer_score(spec, o) for o in options}})
-    return {"questions": questions, "grades": [[floor, _(name)] for floor, name in GRADES]}
+    return {"questions": questions, "grades": [[floor, grade_name(name)] for floor, name in GRADES]}
 
 
 def visit_view(visit_id: int, staff_id: int) -> dict:
@@ -212,7 +212,7 @@ def office_version(table: str, record_id: int, since_audit_id: int) -> dict:
         d = visit_records.visit_data(int(record_id))
         rows = [(_("状态"), _(vs.NAMES.get(d["status"], d["status"]))),
                 (_("计划日期"), str(d["planned_on"])), (_("回访人"), d["visitor"]), (_("被访人"), d["met_person"]),
-                (_("业主意见"), d["opinion"]), (_("满意度"), _(d["grade"]) if d["grade"] else "")]
+                (_("业主意见"), d["opinion"]), (_("满意度"), grade_name(d["grade"]))]
         version = d["version"]
     changes = [
         {"at": r.at.strftime("%Y-%m-%d %H:%M") if r.at else "", "user": r.user, "note": r.note or r.action,
@@ -435,7 +435,7 @@ def _visit(sub: Submission, staff, now: dt.datetime) -> dict:
                            filename=_("回访签名-{id}.png").format(id=visit.id))
     for photo in sub.photos:
         attachments.attach("visit", visit.id, photo.data, kind="photo", filename=photo.filename)
-    grade = _(record.grade) if record.grade else _("未评分")
+    grade = grade_name(record.grade) if record.grade else _("未评分")
     return {"message": _("回访已记录：{grade}").format(grade=grade), "version": record.version,
             "state": record.status, "score": record.score}
 

@@ -36,6 +36,19 @@ DEFAULT_QUESTIONS = [
 ]
 
 
+# the program's own wording of the default questionnaire (areas, questions, choices, yes/no answers)
+_OWN_WORDS = frozenset([DEFAULT_NAME, *AREAS, *(q["text"] for q in DEFAULT_QUESTIONS),
+                        *(c[0] for q in DEFAULT_QUESTIONS for c in q.get("choices", [])),
+                        *scoring.YES_WORDS, *scoring.NO_WORDS])
+
+
+def shown(text: str) -> str:
+    """A questionnaire's stored text — its name, an area, a question, a choice, a yes/no answer — in
+    the active language: the program's own default wording through the catalogs; what the office
+    wrote itself stays as written."""
+    return _(text) if text in _OWN_WORDS else text
+
+
 # --- reading --------------------------------------------------------------------------------
 
 def ensure_default_template() -> QuestionnaireTemplate:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TypedDict
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _, retell
 
 from ..errors import ConflictError, NotFound, ValidationError
 from ..models import Question, QuestionnaireTemplate, Visit, VisitAnswer, VisitFinding, database_proxy
@@ -21,6 +21,28 @@ from . import visits as visits_service
 
 FINDING_CHANNEL = "回访发现"  # i18n: data
 TEXT_MAX = 2000
+# where a finding is (the visit form offers these; the clerk may type another)
+FINDING_AREAS = (N_("屋面"), N_("外墙"), N_("卫生间"), N_("厨房"), N_("门窗"), N_("墙面/地面"), N_("给排水"), N_("电气"),
+                 N_("供暖"), N_("公共部位"), N_("其他"))
+NOTHING_FOUND = N_("未发现问题")  # the summary of a visit that found nothing
+FINDING_LINE = N_("{area}：{description}")  # one finding in a visit's summary
+
+
+def area_name(area: str) -> str:
+    """A finding's stored area in the active language (one the clerk typed: as typed)."""
+    return _(area) if area in FINDING_AREAS else area
+
+
+def findings_text(stored: str) -> str:
+    """A visit's stored summary of its findings in the active language: the one the program made
+    (its findings by area, or 未发现问题) said again; one the clerk wrote, as written."""
+    lines = []
+    for line in (stored or "").split("\n"):
+        if line.strip() == NOTHING_FOUND:
+            lines.append(_(NOTHING_FOUND))
+        else:
+            lines.append(retell(line, (FINDING_LINE,), {"area": area_name}))
+    return "\n".join(lines)
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -259,7 +281,9 @@ def record_visit(visit_id: int, data: dict, expected_version: int | None = None,
                                           category=row["category"])
             new_rows.append((finding, row))
         all_findings = kept + [f for f, _ in new_rows]
-        visit.findings = "\n".join(f"{f.area}：{f.description}" for f in all_findings) or "未发现问题"  # i18n: data
+        # stored in Chinese whatever the window speaks (shown through findings_text)
+        visit.findings = "\n".join(FINDING_LINE.format(area=f.area, description=f.description)
+                                   for f in all_findings) or NOTHING_FOUND
         visit.save()
         new = audit.snapshot(visit)
         new["answers"] = {k: v for k, v in answers.items() if not scoring.is_blank(v)}
