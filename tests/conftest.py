@@ -17,6 +17,11 @@ from warranty_desk.services import settings
 PG_URL = os.environ.get("WARRANTY_DESK_TEST_PG")  # e.g. postgresql://postgres@localhost/postgres
 # this PC's config file (the database address saved in 设置) never reaches the tests or their subprocesses
 os.environ["WARRANTY_DESK_CONFIG"] = tempfile.mkdtemp(prefix="wd-test-config-")
+# the command line speaks the environment's language when the office chose none: the tests run (and
+# start the program) in a neutral C locale, so a developer's own LANG does not change what they read
+for _var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_var, None)
+os.environ["LANG"] = "C.UTF-8"
 
 
 def _fresh_pg_database() -> str:

@@ -1,4 +1,6 @@
-"""The `warranty-desk` command. Exit 0 on success, 2 on bad input with the reason on stderr."""
+"""The `warranty-desk` command. Exit 0 on success, 2 on bad input with the reason on stderr.
+
+It speaks the language of `--lang`, else the office's setting, else the environment (cli_language)."""
 
 from __future__ import annotations
 
@@ -9,14 +11,16 @@ import json
 import sys
 from typing import Any
 
+from . import cli_language
 from .errors import ImportFailed, ValidationError
+from .i18n import _
 
 
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}”不是日期，请写成 2026-07-01") from None
+        raise argparse.ArgumentTypeError(_("“{text}”不是日期，请写成 2026-07-01").format(text=text)) from None
 
 
 CLI_BUSY_TIMEOUT_MS = 30_000
@@ -43,6 +47,7 @@ def _open(args):
             raise
         db = open_database(target, busy_timeout_ms=CLI_BUSY_TIMEOUT_MS)
     settings.ensure_defaults()
+    cli_language.follow_the_setting()
     return db
 
 
@@ -72,12 +77,12 @@ def cmd_demo(args) -> int:
 
     _open(args)
     counts = build_demo()
-    print(f"演示数据已装入：{counts['projects']}个工程，{counts['units']}户，{counts['visits']}次回访，{counts['tickets']}张工单")
+    print(_("演示数据已装入：{projects}个工程，{units}户，{visits}次回访，{tickets}张工单").format(**counts))
     return 0
 
 
 def cmd_project_show(args) -> int:
-    from .rules.categories import minimum_text, period_text
+    from .rules.categories import category_name, minimum_text, period_text, project_type_name, scale_name
     from .services.handover import items_of
     from .services.projects import find_project
 
@@ -113,14 +118,20 @@ def cmd_project_show(args) -> int:
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print(f"{project.code}  {project.name}  {project.type} {project.scale}")
-        print(f"竣工验收：{data['accepted_on'] or '—'}  交付：{data['handed_over_on'] or '—'}")
+        print(f"{project.code}  {project.name}  {project_type_name(project.type)} {scale_name(project.scale)}")
+        print(_("竣工验收：{accepted}  交付：{handed_over}").format(accepted=data["accepted_on"] or "—",
+                                                           handed_over=data["handed_over_on"] or "—"))
         for item in data["items"]:
-            print(f"  {item['name']}：法定{item['minimum']}，约定{item['agreed']}，{item['start']} 至 {item['end']}")
+            print("  " + _("{name}：法定{minimum}，约定{agreed}，{start} 至 {end}").format(
+                name=category_name(item["key"], item["name"]), minimum=item["minimum"], agreed=item["agreed"],
+                start=item["start"], end=item["end"]))
     return 0
 
 
 def cmd_visits_due(args) -> int:
+    from .i18n import join_list
+    from .rules.visit_plan import kind_name
+    from .rules.visit_purposes import purpose_text
     from .services.visits import due
 
     _open(args)
@@ -129,9 +140,10 @@ def cmd_visits_due(args) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for row in rows:
-            print(f"{row['date']}  {row['project_code']}  {row['project_name']}  {row['kind_name']}  "
-                  f"{row['staff'] or '未指派'}  {'；'.join(row['purposes'])}")
-        print(f"共{len(rows)}次回访")
+            purposes = join_list((purpose_text(p) for p in row["purposes"]), _("；"))
+            print(f"{row['date']}  {row['project_code']}  {row['project_name']}  {kind_name(row['kind'])}  "
+                  f"{row['staff'] or _('未指派')}  {purposes}")
+        print(_("共{n}次回访").format(n=len(rows)))
     return 0
 
 
@@ -144,32 +156,34 @@ def cmd_visits_ics(args) -> int:
     if args.staff:
         match = [s for s in list_staff() if s.name == args.staff]
         if not match:
-            raise ValidationError(f"没有名为“{args.staff}”的员工")
+            raise ValidationError(_("没有名为“{name}”的员工").format(name=args.staff))
         staff_id = match[0].id
     count = export_ics(args.output, args.from_, args.to, staff_id)
-    print(f"已导出{count}次回访到日历文件：{args.output}")
+    print(_("已导出{n}次回访到日历文件：{path}").format(n=count, path=args.output))
     return 0
 
 
 def cmd_visits_plan(args) -> int:
+    from .i18n import join_list
+    from .rules.visit_purposes import purposes_of
     from .services.visits import plan_project
 
     _open(args)
     visits = plan_project(args.code)
-    print(f"已重新编制回访计划：{len(visits)}次计划回访")
+    print(_("已重新编制回访计划：{n}次计划回访").format(n=len(visits)))
     for visit in visits:
-        print(f"  {visit.planned_on}  {visit.purposes.replace(chr(10), '；')}")
+        print(f"  {visit.planned_on}  {join_list(purposes_of(visit.purposes), _('；'))}")
     return 0
 
 
 # --- parser ---------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="warranty-desk", description="保修台 Warranty Desk")
-    parser.add_argument("--db", help="数据库文件路径或 postgresql:// 地址（默认：用户数据文件夹；或环境变量 WARRANTY_DESK_DB）")
+    parser = argparse.ArgumentParser(prog="warranty-desk", description=_("保修台 Warranty Desk"))
+    parser.add_argument("--db", help=_("数据库文件路径或 postgresql:// 地址（默认：用户数据文件夹；或环境变量 WARRANTY_DESK_DB）"))
     sub = parser.add_subparsers(dest="command", required=True)
 
-    demo = sub.add_parser("demo", help="在空数据库中装入演示数据")
+    demo = sub.add_parser("demo", help=_("在空数据库中装入演示数据"))
     demo.set_defaults(func=cmd_demo)
 
     from .cli_import import register as register_import
@@ -177,29 +191,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_import(sub)
 
-    project = sub.add_parser("project", help="工程")
+    project = sub.add_parser("project", help=_("工程"))
     project_sub = project.add_subparsers(dest="verb", required=True)
-    show = project_sub.add_parser("show", help="显示工程及其保修项目")
-    show.add_argument("code")
+    show = project_sub.add_parser("show", help=_("显示工程及其保修项目"))
+    show.add_argument("code", help=_("工程编号"))
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=cmd_project_show)
     register_project_verbs(project_sub)
 
-    visits = sub.add_parser("visits", help="回访")
+    visits = sub.add_parser("visits", help=_("回访"))
     visits_sub = visits.add_subparsers(dest="verb", required=True)
-    due_p = visits_sub.add_parser("due", help="列出某段时间内的回访")
+    due_p = visits_sub.add_parser("due", help=_("列出某段时间内的回访"))
     due_p.add_argument("--from", dest="from_", type=_date, required=True)
     due_p.add_argument("--to", type=_date, required=True)
     due_p.add_argument("--json", action="store_true")
     due_p.set_defaults(func=cmd_visits_due)
-    ics_p = visits_sub.add_parser("ics", help="把回访导出为日历文件（.ics），供手机日历导入")
+    ics_p = visits_sub.add_parser("ics", help=_("把回访导出为日历文件（.ics），供手机日历导入"))
     ics_p.add_argument("--from", dest="from_", type=_date, required=True)
     ics_p.add_argument("--to", type=_date, required=True)
-    ics_p.add_argument("-o", "--output", required=True, help="输出文件 FILE.ics")
-    ics_p.add_argument("--staff", help="只导出该员工负责的回访（姓名）")
+    ics_p.add_argument("-o", "--output", required=True, help=_("输出文件 FILE.ics"))
+    ics_p.add_argument("--staff", help=_("只导出该员工负责的回访（姓名）"))
     ics_p.set_defaults(func=cmd_visits_ics)
-    plan = visits_sub.add_parser("plan", help="重新编制工程的回访计划")
-    plan.add_argument("code")
+    plan = visits_sub.add_parser("plan", help=_("重新编制工程的回访计划"))
+    plan.add_argument("code", help=_("工程编号"))
     plan.set_defaults(func=cmd_visits_plan)
 
     from .cli_backup import register as register_backup
@@ -220,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_rules import register as register_rules  # project agree, deposit …, visits record, settings …
 
     register_rules(sub)
+    cli_language.add_lang_option(parser)
     return parser
 
 
@@ -236,6 +251,12 @@ def _target(args) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    with cli_language.speaking(argv):  # before the parser: its help speaks the language too
+        return _run(argv)
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -278,7 +299,7 @@ def _report(exc: BaseException, target: str | None) -> int:
         print(scrub(" ".join(text.split("\n")), target), file=sys.stderr)
         return 2
     if isinstance(exc, OSError):
-        print(scrub(f"文件操作失败：{exc}", target), file=sys.stderr)
+        print(scrub(_("文件操作失败：{error}").format(error=exc), target), file=sys.stderr)
         return 2
     if os.environ.get("WARRANTY_DESK_DEBUG"):
         traceback.print_exc()

@@ -12,6 +12,8 @@ import json
 import logging
 import sys
 
+from .i18n import _
+
 
 def _staff_id(name: str) -> int:
     from .errors import ValidationError
@@ -19,7 +21,7 @@ def _staff_id(name: str) -> int:
 
     match = [s for s in list_staff() if s.name == name.strip()]
     if not match:
-        raise ValidationError(f"没有名为“{name}”的员工")
+        raise ValidationError(_("没有名为“{name}”的员工").format(name=name))
     return match[0].id
 
 
@@ -30,10 +32,12 @@ def cmd_serve(args) -> int:
     from .web.server import ServeOptions, serve_forever
 
     _open(args)
+    # the crews' pages speak the office's language (--lang, else the setting and its default), never
+    # the server's environment (a server's LANG is often en_US)
     i18n.set_locale(getattr(args, "lang", None) or settings.get("language") or i18n.SOURCE_LOCALE)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     options = ServeOptions(args.host, args.port, args.cert, args.key)
-    print(f"手机端服务：{options.url()}（Ctrl+C 停止）", flush=True)
+    print(_("手机端服务：{url}（Ctrl+C 停止）").format(url=options.url()), flush=True)
     try:
         serve_forever(options, args.public_url)
     except KeyboardInterrupt:
@@ -51,10 +55,11 @@ def cmd_pair(args) -> int:
     _open(args)
     base = args.url or (phones.announced_server() or {}).get("url")
     if not base:
-        raise ValidationError("不知道手机端服务的地址：请先启动 warranty-desk serve，或用 --url 指定")
+        raise ValidationError(_("不知道手机端服务的地址：请先启动 warranty-desk serve，或用 --url 指定"))
     info = phones.create_pairing(_staff_id(args.staff))
     link = pairing_link(base, info["code"])
-    print(f"{info['staff_name']} 的配对链接（{info['expires_at']:%H:%M} 前有效，只能用一次）：")
+    print(_("{name} 的配对链接（{until} 前有效，只能用一次）：").format(name=info["staff_name"],
+                                                           until=f"{info['expires_at']:%H:%M}"))
     print(link)
     if not args.no_qr:
         segno.make(link, error="m").terminal(compact=True)
@@ -76,10 +81,11 @@ def cmd_devices(args) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return 0
     for d in rows:
-        state = f"已撤销 {d['revoked_at']:%Y-%m-%d}" if d["revoked_at"] else "在用"
+        state = _("已撤销 {day}").format(day=f"{d['revoked_at']:%Y-%m-%d}") if d["revoked_at"] else _("在用")
         seen = f"{d['last_seen_at']:%Y-%m-%d %H:%M}" if d["last_seen_at"] else "—"
-        print(f"{d['id']:>4}  {d['staff_name']}  {d['name']}  配对 {d['paired_at']:%Y-%m-%d}  最近 {seen}  {state}")
-    print(f"共{len(rows)}部手机")
+        print(f"{d['id']:>4}  {d['staff_name']}  {d['name']}  " + _("配对 {paired}  最近 {seen}  {state}").format(
+            paired=f"{d['paired_at']:%Y-%m-%d}", seen=seen, state=state))
+    print(_("共{n}部手机").format(n=len(rows)))
     return 0
 
 
@@ -89,30 +95,30 @@ def cmd_revoke(args) -> int:
 
     _open(args)
     device = phones.revoke(args.device_id, args.reason or "")
-    print(f"已撤销：{device.name}")
+    print(_("已撤销：{name}").format(name=device.name))
     return 0
 
 
 def register(sub) -> None:
-    s = sub.add_parser("serve", help="启动手机端服务（无界面，例如在服务器上与 PostgreSQL 一起运行）")
-    s.add_argument("--host", required=True, help="绑定的地址，例如 192.168.1.10（只在这个地址上提供服务）")
-    s.add_argument("--port", type=int, default=8765)
-    s.add_argument("--cert", help="HTTPS 证书文件（PEM）；不给则为 HTTP")
-    s.add_argument("--key", help="HTTPS 私钥文件（PEM）")
-    s.add_argument("--public-url", help="手机访问的地址（经反向代理时），默认由 --host 和 --port 得出")
-    s.add_argument("--lang", choices=("zh_CN", "en"), help="手机页面的语言（默认用设置里的语言）")
+    s = sub.add_parser("serve", help=_("启动手机端服务（无界面，例如在服务器上与 PostgreSQL 一起运行）"))
+    s.add_argument("--host", required=True, help=_("绑定的地址，例如 192.168.1.10（只在这个地址上提供服务）"))
+    s.add_argument("--port", type=int, default=8765, help=_("端口（默认 8765）"))
+    s.add_argument("--cert", help=_("HTTPS 证书文件（PEM）；不给则为 HTTP"))
+    s.add_argument("--key", help=_("HTTPS 私钥文件（PEM）"))
+    s.add_argument("--public-url", help=_("手机访问的地址（经反向代理时），默认由 --host 和 --port 得出"))
+    s.add_argument("--lang", choices=("zh_CN", "en"), help=_("手机页面的语言（默认用设置里的语言）"))
     s.set_defaults(func=cmd_serve)
-    phone = sub.add_parser("phone", help="手机端：配对、列出、撤销手机")
+    phone = sub.add_parser("phone", help=_("手机端：配对、列出、撤销手机"))
     phone_sub = phone.add_subparsers(dest="verb", required=True)
-    p = phone_sub.add_parser("pair", help="为员工生成一次性配对链接（10 分钟内有效）")
-    p.add_argument("staff", help="员工姓名")
-    p.add_argument("--url", help="手机端服务的地址（默认：正在运行的 serve 登记的地址）")
-    p.add_argument("--no-qr", action="store_true", help="不在终端里显示二维码")
+    p = phone_sub.add_parser("pair", help=_("为员工生成一次性配对链接（10 分钟内有效）"))
+    p.add_argument("staff", help=_("员工姓名"))
+    p.add_argument("--url", help=_("手机端服务的地址（默认：正在运行的 serve 登记的地址）"))
+    p.add_argument("--no-qr", action="store_true", help=_("不在终端里显示二维码"))
     p.set_defaults(func=cmd_pair)
-    d = phone_sub.add_parser("devices", help="列出已配对的手机")
+    d = phone_sub.add_parser("devices", help=_("列出已配对的手机"))
     d.add_argument("--json", action="store_true")
     d.set_defaults(func=cmd_devices)
-    r = phone_sub.add_parser("revoke", help="撤销一部手机的配对")
-    r.add_argument("device_id", type=int)
-    r.add_argument("--reason", help="原因")
+    r = phone_sub.add_parser("revoke", help=_("撤销一部手机的配对"))
+    r.add_argument("device_id", type=int, help=_("手机编号（phone devices 中的编号）"))
+    r.add_argument("--reason", help=_("原因"))
     r.set_defaults(func=cmd_revoke)

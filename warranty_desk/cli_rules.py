@@ -11,6 +11,8 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+from .i18n import _
+
 
 def open_db(args):
     from .cli import _open
@@ -50,7 +52,7 @@ def date_arg(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}”不是日期，请写成 2026-07-01") from None
+        raise argparse.ArgumentTypeError(_("“{text}”不是日期，请写成 2026-07-01").format(text=text)) from None
 
 
 def register(sub) -> None:

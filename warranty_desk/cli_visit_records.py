@@ -7,15 +7,23 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from .cli_language import names, stored_value
 from .cli_rules import date_arg, emit, open_db, verbs_of
 from .errors import ValidationError
+from .i18n import _, join_list
+from .rules import visit_states as vs
+from .rules.satisfaction import grade_name
+from .rules.sla import NORMAL
+from .rules.visit_methods import method_name
+from .rules.visit_plan import kind_name
+from .rules.visit_purposes import purpose_text
 
 
 def _moment(text: str) -> dt.datetime | None:
     from .services.tickets import _moment as parse
 
     try:
-        return parse(text, "回访时间")
+        return parse(text, _("回访时间"))
     except ValidationError as exc:
         raise argparse.ArgumentTypeError(exc.message) from None
 
@@ -47,20 +55,36 @@ def _visit_json(visit_id: int) -> dict:
     }
 
 
+def _score(d: dict) -> str:
+    return _("{score}分（{grade}）").format(score=f"{d['score']:.0f}", grade=grade_name(d["grade"]))
+
+
 def _lines(d: dict):
-    yield f"回访 {d['id']}  {d['project_code']} {d['project_name']} {d['unit']}  {d['kind_name']}  计划 {d['planned_on']}"
-    yield f"状态：{d['status']}  方式：{d['method']}  回访人：{d['visitor'] or d['staff'] or '—'}  被访人：{d['met_person'] or '—'}"
+    from .services.questionnaires import shown
+    from .services.visit_records import area_name
+
+    yield _("回访 {id}  {code} {name} {unit}  {kind}  计划 {planned}").format(
+        id=d["id"], code=d["project_code"], name=d["project_name"], unit=d["unit"], kind=kind_name(d["kind"]),
+        planned=d["planned_on"])
+    yield _("状态：{status}  方式：{method}  回访人：{visitor}  被访人：{met}").format(
+        status=vs.status_name(d["status"]), method=method_name(d["method"]), visitor=d["visitor"] or d["staff"] or "—",
+        met=d["met_person"] or "—")
     if d["score"] is not None:
-        yield f"满意度：{d['score']:.0f}分（{d['grade']}）"
+        yield _("满意度：{score}").format(score=_score(d))
     for purpose in d["purposes"]:
-        yield f"  目的：{purpose}"
-    yield f"问卷：{d['questionnaire']['name']}（第{d['questionnaire']['version']}版）"
+        yield "  " + _("目的：{purpose}").format(purpose=purpose_text(purpose))
+    yield _("问卷：{name}（第{version}版）").format(name=shown(d["questionnaire"]["name"]),
+                                              version=d["questionnaire"]["version"])
     for q in d["questions"]:
         answer = d["answers"].get(str(q["number"]), "")
-        choices = f"（{' / '.join(q['choices'])}）" if q["choices"] else ""
-        yield f"  {q['number']}. [{q['kind']}] {q['text']}{choices}  答：{answer or '—'}"
+        choices = _("（{choices}）").format(choices=" / ".join(shown(c) for c in q["choices"])) if q["choices"] else ""
+        yield "  " + _("{n}. [{kind}] {text}{choices}  答：{answer}").format(
+            n=q["number"], kind=q["kind"], text=shown(q["text"]), choices=choices, answer=shown(answer) or "—")
     for f in d["findings"]:
-        yield f"  发现：{f['area']}：{f['description']}" + (f"  → 工单 {f['ticket']}" if f["ticket"] else "")
+        line = _("发现：{area}：{description}").format(area=area_name(f["area"]), description=f["description"])
+        if f["ticket"]:
+            line += "  " + _("→ 工单 {number}").format(number=f["ticket"])
+        yield "  " + line
 
 
 def cmd_visits_show(args) -> int:
@@ -75,11 +99,18 @@ def _answers(pairs: list[str], questions: list[dict]) -> dict:
     for pair in pairs or []:
         number, sep, value = pair.partition("=")
         if not sep or not number.strip().isdigit():
-            raise ValidationError(f"答案“{pair}”应写成 题号=答案，例如 1=5")
+            raise ValidationError(_("答案“{pair}”应写成 题号=答案，例如 1=5").format(pair=pair))
         n = int(number)
         if not 1 <= n <= len(questions):
-            raise ValidationError(f"没有第{n}题（问卷共{len(questions)}题，用 visits show 查看题目）")
-        answers[questions[n - 1]["id"]] = value.strip()
+            raise ValidationError(_("没有第{n}题（问卷共{total}题，用 visits show 查看题目）").format(
+                n=n, total=len(questions)))
+        question = questions[n - 1]
+        value = value.strip()
+        if question["choices"]:  # a choice by its name in either language
+            from .services.questionnaires import shown
+
+            value = stored_value(value, [c[0] for c in question["choices"]], shown)
+        answers[question["id"]] = value
     return answers
 
 
@@ -90,17 +121,18 @@ def _findings(items: list[str]) -> list[dict]:
     for item in items or []:
         parts = [p.strip() for p in item.split("|")]
         if len(parts) < 2 or len(parts) > 4:
-            raise ValidationError(f"发现的问题“{item}”应写成 部位|描述[|保修项目[|ticket]]")
+            raise ValidationError(_("发现的问题“{item}”应写成 部位|描述[|保修项目[|ticket]]").format(item=item))
         area, description, category, make = (parts + ["", ""])[:4]
-        if make not in ("", "ticket", "工单"):
-            raise ValidationError(f"发现的问题“{item}”的第四项只能是 ticket（生成维修工单）")
+        if make not in ("", "ticket", "工单"):  # i18n: data (the word accepted on the command line)
+            raise ValidationError(_("发现的问题“{item}”的第四项只能是 ticket（生成维修工单）").format(item=item))
         rows.append({"area": area, "description": description, "category": category, "make_ticket": bool(make),
-                     "urgency": "一般"})
+                     "urgency": NORMAL})
     return rows
 
 
 def cmd_visits_record(args) -> int:
     from .services import questionnaires, visit_records
+    from .services.visit_records import METHODS as RECORD_METHODS
 
     open_db(args)
     visit = visit_records.get_visit(args.visit_id)
@@ -108,15 +140,16 @@ def cmd_visits_record(args) -> int:
                 else visit.template or questionnaires.active_template())
     questions = questionnaires.template_data(template)["questions"]
     data = {
-        "method": args.method, "done_at": args.at or dt.datetime.now().replace(microsecond=0),
+        "method": stored_value(args.method, RECORD_METHODS, method_name),
+        "done_at": args.at or dt.datetime.now().replace(microsecond=0),
         "visitor": args.visitor, "met_person": args.met, "opinion": args.opinion or "",
         "answers": _answers(args.answer, questions), "template_id": template.id,
         "findings": _findings(args.finding),
     }
     visit_records.record_visit(args.visit_id, data)
     d = _visit_json(args.visit_id)
-    score = f"{d['score']:.0f}分（{d['grade']}）" if d["score"] is not None else "未评分"
-    return emit(args, d, lambda: [f"已记录回访 {d['id']}：{score}", *_lines(d)])
+    score = _score(d) if d["score"] is not None else _("未评分")
+    return emit(args, d, lambda: [_("已记录回访 {id}：{score}").format(id=d["id"], score=score), *_lines(d)])
 
 
 def cmd_visits_storm(args) -> int:
@@ -125,18 +158,26 @@ def cmd_visits_storm(args) -> int:
     open_db(args)
     if args.dry_run:
         rows = storm.storm_projects(args.region, args.date)
+
+        def one(r):
+            line = f"  {r['project_code']} {r['project_name']}  " + join_list(
+                (purpose_text(p) for p in r["purposes"]), _("；"))
+            return line + (_("（已安排）") if r["already_planned"] else "")
+
         return emit(args, {"region": args.region, "storm_on": args.date.isoformat(), "projects": rows},
-                    lambda: [*(f"  {r['project_code']} {r['project_name']}  {'；'.join(r['purposes'])}"
-                               + ("（已安排）" if r["already_planned"] else "") for r in rows),
-                             f"共{len(rows)}个工程的屋面或外墙防水在保修期内（试算，未安排）"])
-    result = storm.plan_storm_calls(args.region, args.date, method=args.method, planned_on=args.on)
+                    lambda: [*(one(r) for r in rows),
+                             _("共{n}个工程的屋面或外墙防水在保修期内（试算，未安排）").format(n=len(rows))])
+    method = stored_value(args.method, storm.METHODS, method_name) or storm.METHODS[0]
+    result = storm.plan_storm_calls(args.region, args.date, method=method, planned_on=args.on)
 
     def lines():
         for row in result["created"]:
-            yield f"  {row['planned_on']}  {row['project_code']} {row['project_name']}  {row['method']}  {row['staff'] or '未指派'}"
+            yield (f"  {row['planned_on']}  {row['project_code']} {row['project_name']}  {method_name(row['method'])}  "
+                   f"{row['staff'] or _('未指派')}")
         if result["already_planned"]:
-            yield f"已安排过，不再重复：{'、'.join(result['already_planned'])}"
-        yield f"{result['region']} {result['storm_on']} 暴雨后回访：新安排{len(result['created'])}次"
+            yield _("已安排过，不再重复：{codes}").format(codes=join_list(result["already_planned"]))
+        yield _("{region} {day} 暴雨后回访：新安排{n}次").format(region=result["region"], day=result["storm_on"],
+                                                          n=len(result["created"]))
 
     return emit(args, result, lines)
 
@@ -146,31 +187,32 @@ def register(sub) -> None:
     from .services.visit_records import METHODS as RECORD_METHODS
 
     verbs = verbs_of(sub, "visits")
-    show = verbs.add_parser("show", help="显示一次回访及其问卷题目（带题号）")
-    show.add_argument("visit_id", type=int)
+    show = verbs.add_parser("show", help=_("显示一次回访及其问卷题目（带题号）"))
+    show.add_argument("visit_id", type=int, help=_("回访编号（visits due --json 中的 id）"))
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=cmd_visits_show)
 
-    record = verbs.add_parser("record", help="记录一次回访：方式、时间、回访人、被访人、问卷答案（计分）、发现的问题")
-    record.add_argument("visit_id", type=int, help="回访编号（visits due --json 中的 id）")
-    record.add_argument("--method", required=True, help=" / ".join(RECORD_METHODS))
-    record.add_argument("--at", type=_moment, help="回访时间，如 2026-11-29 14:30（默认现在）")
-    record.add_argument("--visitor", required=True, help="回访人")
-    record.add_argument("--met", required=True, help="被访人（接待人）")
-    record.add_argument("--opinion", help="业主意见和建议")
-    record.add_argument("--answer", action="append", metavar="题号=答案",
-                        help="问卷答案，可重复：1=5（1–5分）、3=是、2=没有问题（选项）；题号见 visits show")
-    record.add_argument("--finding", action="append", metavar="部位|描述[|保修项目[|ticket]]",
-                        help="发现的问题，可重复；第四项写 ticket 时生成维修工单")
-    record.add_argument("--template", type=int, help="问卷模板编号（默认当前问卷）")
+    record = verbs.add_parser("record", help=_("记录一次回访：方式、时间、回访人、被访人、问卷答案（计分）、发现的问题"))
+    record.add_argument("visit_id", type=int, help=_("回访编号（visits due --json 中的 id）"))
+    record.add_argument("--method", required=True, help=names(RECORD_METHODS, method_name))
+    record.add_argument("--at", type=_moment, help=_("回访时间，如 2026-11-29 14:30（默认现在）"))
+    record.add_argument("--visitor", required=True, help=_("回访人"))
+    record.add_argument("--met", required=True, help=_("被访人（接待人）"))
+    record.add_argument("--opinion", help=_("业主意见和建议"))
+    record.add_argument("--answer", action="append", metavar=_("题号=答案"),
+                        help=_("问卷答案，可重复：1=5（1–5分）、3=是、2=没有问题（选项）；题号见 visits show"))
+    record.add_argument("--finding", action="append", metavar=_("部位|描述[|保修项目[|ticket]]"),
+                        help=_("发现的问题，可重复；第四项写 ticket 时生成维修工单"))
+    record.add_argument("--template", type=int, help=_("问卷模板编号（默认当前问卷）"))
     record.add_argument("--json", action="store_true")
     record.set_defaults(func=cmd_visits_record)
 
-    storm = verbs.add_parser("storm", help="暴雨后回访：给某地区屋面或外墙防水仍在保修期内的每个工程安排回访")
-    storm.add_argument("region", help="地区名称，如 北京（见 settings show）")
-    storm.add_argument("date", type=date_arg, help="暴雨日期，如 2026-07-20")
-    storm.add_argument("--method", default="电话", help=" / ".join(METHODS) + "（默认电话）")
-    storm.add_argument("--on", type=date_arg, help="回访日期（默认暴雨后第一个工作日）")
-    storm.add_argument("--dry-run", action="store_true", help="只列出涉及的工程，不安排")
+    storm = verbs.add_parser("storm", help=_("暴雨后回访：给某地区屋面或外墙防水仍在保修期内的每个工程安排回访"))
+    storm.add_argument("region", help=_("地区名称，如 北京（见 settings show）"))
+    storm.add_argument("date", type=date_arg, help=_("暴雨日期，如 2026-07-20"))
+    storm.add_argument("--method", help=_("{names}（默认{default}）").format(names=names(METHODS, method_name),
+                                                                        default=method_name(METHODS[0])))
+    storm.add_argument("--on", type=date_arg, help=_("回访日期（默认暴雨后第一个工作日）"))
+    storm.add_argument("--dry-run", action="store_true", help=_("只列出涉及的工程，不安排"))
     storm.add_argument("--json", action="store_true")
     storm.set_defaults(func=cmd_visits_storm)

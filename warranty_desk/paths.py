@@ -23,15 +23,16 @@ def resources_dir() -> Path:
     return Path(str(importlib.resources.files("warranty_desk.resources")))
 
 
-def data_dir() -> Path:
+def data_dir(create: bool = True) -> Path:
     override = os.environ.get("WARRANTY_DESK_DATA")
     path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    return private_folder(path)  # the office's data: a folder this creates is owner-only
+    return private_folder(path) if create else path  # the office's data: a folder this creates is owner-only
 
 
-def default_database() -> str:
+def default_database(create: bool = True) -> str:
     """The database to open when no `--db` is given: the environment variable WARRANTY_DESK_DB,
-    then the address saved in 设置 → 数据安全 (this PC's config file), then the user data folder."""
+    then the address saved in 设置 → 数据安全 (this PC's config file), then the user data folder
+    (`create=False`: only say where, without making the folder)."""
     env = os.environ.get("WARRANTY_DESK_DB")
     if env:
         return env
@@ -40,4 +41,4 @@ def default_database() -> str:
     saved = config.load().get("database")
     if isinstance(saved, str) and saved.strip():
         return saved.strip()
-    return str(data_dir() / "warranty_desk.db")
+    return str(data_dir(create) / "warranty_desk.db")

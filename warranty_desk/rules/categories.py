@@ -33,7 +33,7 @@ def unit_key(text: str) -> str:
     for key, aliases in UNIT_ALIASES.items():
         if raw in aliases:
             return key
-    names = " / ".join(f"{key}（{_(UNIT_NAMES[key])}）" for key in UNIT_NAMES)
+    names = " / ".join(_("{key}（{name}）").format(key=key, name=_(UNIT_NAMES[key])) for key in UNIT_NAMES)
     raise ValueError(_("期限单位“{text}”不对，应为：{names}").format(text=text, names=names))
 
 PROJECT_TYPES = (N_("住宅"), N_("公共建筑"), N_("工业建筑"), N_("市政工程"), N_("装饰装修"))

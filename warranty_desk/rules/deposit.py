@@ -82,6 +82,12 @@ REMINDED = N_("已催告，等待答复")
 WAITING_RETURN = N_("待返还")
 OVERDUE = N_("逾期未返还")
 RETURNED = N_("已返还")
+STATUSES = (IN_PERIOD, CAN_APPLY, WAITING_CHECK, NEEDS_REMINDER, REMINDED, WAITING_RETURN, OVERDUE, RETURNED)
+
+
+def status_name(status: str | None) -> str:
+    """A deposit's status in the active language."""
+    return _(status) if status in STATUSES else (status or "")
 
 
 def status(plan: DepositSchedule, today: dt.date, applied_on: dt.date | None,

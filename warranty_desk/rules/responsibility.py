@@ -60,13 +60,13 @@ def allocate(cause: str, subcontractor_responsible: bool = False) -> Allocation:
         return Allocation(cause, SEPARATE, False, False, False, _("不可抗力造成（地震、台风、洪水等），另行处理，我方积极配合"))
     if cause == EXPIRED:
         return Allocation(cause, OWNER, True, False, False, _("已超出保修期，提供有偿服务，需业主先确认报价"))
-    raise ValueError(_("责任类别“{cause}”不对，应为：{CAUSE_CLASSES}").format(cause=cause, CAUSE_CLASSES=" / ".join(CAUSE_CLASSES)))
+    raise ValueError(_("责任类别“{cause}”不对，应为：{CAUSE_CLASSES}").format(cause=cause, CAUSE_CLASSES=" / ".join(cause_name(c) for c in CAUSE_CLASSES)))
 
 
 def check_cause(cause: str, in_warranty: bool) -> None:
     """A cause class must agree with the warranty decision."""
     if cause not in CAUSE_CLASSES:
-        raise ValueError(_("责任类别“{cause}”不对，应为：{CAUSE_CLASSES}").format(cause=cause, CAUSE_CLASSES=" / ".join(CAUSE_CLASSES)))
+        raise ValueError(_("责任类别“{cause}”不对，应为：{CAUSE_CLASSES}").format(cause=cause, CAUSE_CLASSES=" / ".join(cause_name(c) for c in CAUSE_CLASSES)))
     if in_warranty and cause == EXPIRED:
         raise ValueError(_("本单判定在保修期内，不能选“超出保修期”；如确已过保，请先更改保修判定并写明原因"))
     if not in_warranty and cause == WORKMANSHIP:

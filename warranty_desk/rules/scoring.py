@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from warranty_desk.i18n import N_, _
+from warranty_desk.i18n import N_, _, join_list
 
 from .satisfaction import grade
 
@@ -106,7 +106,7 @@ def answer_score(question: QuestionSpec, value) -> float | None:
         for choice_label, choice_score in question.choices:
             if choice_label == label:
                 return float(choice_score)
-        names = "、".join(c[0] for c in question.choices)
+        names = join_list(c[0] for c in question.choices)
         raise AnswerError(_("“{label}”不是可选的答案（可选：{names}）").format(label=label, names=names))
     raise AnswerError(_("未知的题型：{kind}").format(kind=question.kind))
 

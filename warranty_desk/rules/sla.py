@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from warranty_desk.i18n import N_, NP_, _, pgettext
+from warranty_desk.i18n import N_, NP_, _, join_list, pgettext
 
 URGENT = "紧急"  # i18n: data
 NORMAL = "一般"  # i18n: data
@@ -81,7 +81,7 @@ class SlaState:
     def text(self) -> str:
         if self.step is None:
             if self.late_steps:
-                steps = "、".join(_(STEP_NAMES[s]) for s in self.late_steps)
+                steps = join_list(_(STEP_NAMES[s]) for s in self.late_steps)
                 return _("已完成（{steps}超时）").format(steps=steps)
             return _("已完成（未超时）")
         name = _(STEP_NAMES[self.step])

@@ -83,14 +83,17 @@ def transition(source: str, target: str) -> Transition:
     """The rule for moving from `source` to `target`; IllegalTransition when there is none."""
     for state in (source, target):
         if state not in STATES:
-            raise IllegalTransition(_("未知的工单状态“{state}”，可用的状态：{STATES}").format(state=state, STATES=" / ".join(STATES)))
+            raise IllegalTransition(_("未知的工单状态“{state}”，可用的状态：{STATES}").format(
+                state=state, STATES=" / ".join(state_name(s) for s in STATES)))
     rule = _BY_PAIR.get((source, target))
     if rule is None:
         allowed = next_states(source)
         if not allowed:
-            raise IllegalTransition(_("工单已“{source}”，不能再改为“{target}”").format(source=source, target=target))
+            raise IllegalTransition(_("工单已“{source}”，不能再改为“{target}”").format(
+                source=state_name(source), target=state_name(target)))
         raise IllegalTransition(
-            _("工单当前为“{source}”，不能直接改为“{target}”；可改为：{allowed}").format(source=source, target=target, allowed=" / ".join(allowed))
+            _("工单当前为“{source}”，不能直接改为“{target}”；可改为：{allowed}").format(
+                source=state_name(source), target=state_name(target), allowed=" / ".join(state_name(s) for s in allowed))
         )
     return rule
 
@@ -98,7 +101,8 @@ def transition(source: str, target: str) -> Transition:
 def check(source: str, target: str, reason: str = "") -> Transition:
     rule = transition(source, target)
     if rule.reason_required and not (reason or "").strip():
-        raise IllegalTransition(_("从“{source}”改为“{target}”须写明原因").format(source=source, target=target))
+        raise IllegalTransition(_("从“{source}”改为“{target}”须写明原因").format(source=state_name(source),
+                                                                          target=state_name(target)))
     return rule
 
 

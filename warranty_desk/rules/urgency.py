@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from warranty_desk.i18n import N_, _
+from warranty_desk.i18n import N_, _, join_list
 
 from .seasons import Season
 from .sla import NORMAL, URGENT
@@ -89,8 +89,8 @@ class UrgencySuggestion:
         """One line for the intake form and the ticket history."""
         if self.urgency != URGENT:
             return _("建议按一般报修处理（未发现紧急情形）")
-        words = "、".join(self.words)
-        reasons = "；".join(self.reasons)
+        words = join_list(self.words)
+        reasons = join_list(self.reasons, _("；"))
         if words:
             return _("建议按紧急处理：{reasons}（报修内容提到：{words}）").format(reasons=reasons, words=words)
         return _("建议按紧急处理：{reasons}").format(reasons=reasons)

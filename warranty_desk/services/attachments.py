@@ -28,7 +28,7 @@ from peewee import JOIN
 from warranty_desk.i18n import N_
 
 from ..errors import NotFound, ValidationError
-from ..i18n import _
+from ..i18n import _, join_list
 from ..models import ALL_MODELS, Attachment, AttachmentBlob, database_proxy, tuples
 from ..paths import data_dir
 from . import audit
@@ -180,7 +180,7 @@ def share_local_files() -> int:
 def attach(owner_table: str, owner_id: int, source, kind: str = "photo", filename: str | None = None) -> Attachment:
     """Store a file (path or bytes) for a record and return the new Attachment row."""
     if kind not in KINDS:
-        raise ValidationError(_("附件类型只能是：{kinds}").format(kinds="、".join(KINDS.values())), field="kind")
+        raise ValidationError(_("附件类型只能是：{kinds}").format(kinds=join_list(_(k) for k in KINDS.values())), field="kind")
     model = _owner_model(owner_table)
     data, source_name = _read_source(source)
     if not data:

@@ -7,6 +7,10 @@ services/handover.py) and SEQUENCE follows the visit's version, so importing a n
 the events instead of duplicating them; cancelled and missed visits are exported as CANCELLED so
 that the phones remove them. A planned visit carries a reminder (VALARM) at the time set in 设置
 (default 09:00 on the working day before). DTSTAMP is the export time in UTC.
+
+The events speak the active language (the window's, or the command line's `--lang`): labels
+through the catalogs, the visit's kind, method, state and purposes through the rules' mapping
+functions; the office's data (names, addresses, phones) as typed.
 """
 
 from __future__ import annotations
@@ -18,14 +22,15 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event
 from peewee import JOIN
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import _, join_list
 
 from ..errors import ValidationError
 from ..fileio import shared_file
 from ..models import Project, Staff, Unit, Visit
 from ..rules import visit_states as vs
-from ..rules.visit_methods import ONSITE
-from ..rules.visit_plan import KIND_NAMES
+from ..rules.visit_methods import ONSITE, method_name
+from ..rules.visit_plan import kind_name
+from ..rules.visit_purposes import purposes_of
 from ..rules.workdays import is_working_day
 from . import settings
 
@@ -93,7 +98,7 @@ def build_calendar(start: dt.date, end: dt.date, staff_id: int | None = None,
     stamp = (now or dt.datetime.now()).astimezone(dt.UTC).replace(microsecond=0)
     reminder = _reminder_setting()
     cal = Calendar()
-    cal.add("prodid", "-//Warranty Desk//保修台//ZH")  # i18n: data (the calendar file's product id)
+    cal.add("prodid", "-//Warranty Desk//Warranty Desk//EN")  # an identifier, not text for people
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
@@ -103,22 +108,22 @@ def build_calendar(start: dt.date, end: dt.date, staff_id: int | None = None,
     for visit in _query(start, end, staff_id):
         project = visit.project
         unit = visit.unit if visit.unit_id else None
-        kind = KIND_NAMES.get(visit.kind, visit.kind)
+        kind = kind_name(visit.kind)
         begin = _start(visit)
         minutes = 60 if visit.method == ONSITE else 30
         contact = (unit.owner_name if unit and unit.owner_name else "") or project.contact
         phone = (unit.owner_phone if unit and unit.owner_phone else "") or project.phone
-        purposes = [p for p in (visit.purposes or "").split("\n") if p.strip()]
+        purposes = purposes_of(visit.purposes)
         lines = [
             _("工程：{code} {name}").format(code=project.code, name=project.name),
-            f"房号：{unit.label}" if unit else "",
-            f"地址：{project.address}" if project.address else "",
-            f"联系人：{contact}" if contact else "",
-            f"电话：{phone}" if phone else "",
-            _('回访类型：{kind}\u3000方式：{method}').format(kind=kind, method=visit.method),
+            _("房号：{unit}").format(unit=unit.label) if unit else "",
+            _("地址：{address}").format(address=project.address) if project.address else "",
+            _("联系人：{contact}").format(contact=contact) if contact else "",
+            _("电话：{phone}").format(phone=phone) if phone else "",
+            _('回访类型：{kind}\u3000方式：{method}').format(kind=kind, method=method_name(visit.method)),
             _("负责人：{name}").format(name=visit.staff.name) if visit.staff_id else _("负责人：未指派"),
-            _("回访目的：") + "；".join(purposes) if purposes else "",
-            f"状态：{vs.name(visit.status)}" if visit.status != vs.PLANNED else "",
+            _("回访目的：{purposes}").format(purposes=join_list(purposes, _("；"))) if purposes else "",
+            _("状态：{state}").format(state=vs.status_name(visit.status)) if visit.status != vs.PLANNED else "",
         ]
         event = Event()
         event.add("uid", visit_uid(visit))
@@ -126,7 +131,10 @@ def build_calendar(start: dt.date, end: dt.date, staff_id: int | None = None,
         event.add("sequence", max(int(visit.version or 1) - 1, 0))  # a changed visit replaces the phone's copy
         event.add("dtstart", begin)
         event.add("dtend", begin + dt.timedelta(minutes=minutes))
-        summary = _("回访：{name}").format(name=project.name) + (f" {unit.label}" if unit else "") + f"（{kind}）"
+        if unit is not None:
+            summary = _("回访：{name} {unit}（{kind}）").format(name=project.name, unit=unit.label, kind=kind)
+        else:
+            summary = _("回访：{name}（{kind}）").format(name=project.name, kind=kind)
         event.add("summary", summary)
         if project.address:
             event.add("location", project.address)

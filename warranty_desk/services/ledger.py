@@ -78,7 +78,7 @@ def ledger_query(project=None, state: str | None = None, date_from=None, date_to
         query = query.where(Ticket.project == find_project(project))
     if state:
         if state not in st.STATES:
-            raise ValidationError(_("状态“{s}”不对，应为：{all}").format(s=state, all=" / ".join(st.STATES)), field="state")
+            raise ValidationError(_("状态“{s}”不对，应为：{all}").format(s=state, all=" / ".join(st.state_name(s) for s in st.STATES)), field="state")
         query = query.where(Ticket.state == state)
     if start:
         query = query.where(Ticket.reported_at >= dt.datetime.combine(start, dt.time.min))

@@ -9,7 +9,7 @@ from typing import NamedTuple, TypedDict
 
 from peewee import JOIN, fn
 
-from warranty_desk.i18n import N_, _
+from warranty_desk.i18n import N_, _, join_list
 
 from ..errors import ConflictError, NotFound, ValidationError
 from ..models import Client, Project, Region, Unit, WarrantyItem, database_proxy, dicts, tuples
@@ -29,7 +29,7 @@ class FieldSpec:
 def _region_name(value) -> str:
     name = fields.text(value)
     if name and not Region.select().where(Region.name == name).exists():
-        known = "、".join(r.name for r in Region.select(Region.name).order_by(Region.id))
+        known = join_list(r.name for r in Region.select(Region.name).order_by(Region.id))
         raise ValueError(_("地区“{name}”不在地区表中（可选：{known}；可在 设置 中添加）").format(name=name, known=known))
     return name
 

@@ -218,5 +218,5 @@ def save_template(family: str, name: str, questions: list[dict]) -> Questionnair
         _write_questions(template, clean)
         audit.record("create", "questionnaire_template", template.id,
                      template_data(current) if current else None, template_data(template),
-                     f"问卷已有答卷，另存为第{version_no}版" if current else "")
+                     _("问卷已有答卷，另存为第{n}版").format(n=version_no) if current else "")
         return template

@@ -103,7 +103,7 @@ def record_sent(ticket_ref, *, authority: str, sent_at=None, how: str = "letter"
     spoken to. From then on the ticket leaves the dashboard's list of reports due."""
     authority = _text(authority, 200, _("报告单位（建设行政主管部门）"), "authority", required=True)
     if how not in SENT_HOW:
-        names = " / ".join(f"{key}（{_(name)}）" for key, name in SENT_HOW.items())
+        names = " / ".join(_("{key}（{name}）").format(key=key, name=_(name)) for key, name in SENT_HOW.items())
         raise ValidationError(_("报送方式“{how}”不对，应为：{names}").format(how=how, names=names), field="sent_how")
     ref = _text(ref, 100, _("文号或回执"), "sent_ref")
     note = _text(note, TEXT_MAX, _("备注"), "note")

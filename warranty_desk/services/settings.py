@@ -10,7 +10,7 @@ import json
 import threading
 from typing import Any
 
-from warranty_desk.i18n import N_, _
+from warranty_desk.i18n import N_, _, join_list
 
 from ..errors import NotFound, ValidationError
 from ..models import Region, Setting, database_proxy, tuples
@@ -141,7 +141,7 @@ def get_all() -> dict:
 
 def _validate(key: str, value) -> None:
     if key not in DEFAULTS:
-        raise ValidationError(_("未知的设置项：{key}（可设置：{keys}）").format(key=key, keys="、".join(DEFAULTS)),
+        raise ValidationError(_("未知的设置项：{key}（可设置：{keys}）").format(key=key, keys=join_list(DEFAULTS)),
                               field=key)
     default = DEFAULTS[key]
     # the value has the kind of its default: a bool is not a number, text is text, a table is a table
@@ -210,7 +210,7 @@ def _validate_agreed(value: dict) -> None:
     (办法 第六条; the structure's design life is checked per project at handover)."""
     for key, period in value.items():
         if key not in cat.CATEGORIES:
-            raise ValidationError(_("没有保修项目“{key}”（可选：{keys}）").format(key=key, keys="、".join(cat.CATEGORIES)),
+            raise ValidationError(_("没有保修项目“{key}”（可选：{keys}）").format(key=key, keys=join_list(cat.CATEGORIES)),
                                   field="agreed_periods")
         if (not isinstance(period, (list, tuple)) or len(period) != 2 or period[0] not in cat.UNIT_NAMES
                 or not isinstance(period[1], int) or isinstance(period[1], bool)):
@@ -381,7 +381,7 @@ def set_text(key: str, text: str) -> dict:
     top = parts[0]
     if top not in DEFAULTS:
         raise ValidationError(_("未知的设置项：{key}（可设置：{keys}，或 region.地区名.字段）").format(
-            key=key, keys="、".join(DEFAULTS)), field=top)
+            key=key, keys=join_list(DEFAULTS)), field=top)
     old = get(top)
     if len(parts) == 1:
         new = _parse(DEFAULTS[top], text, top)
@@ -422,7 +422,7 @@ def _set_region(parts: list[str], text: str) -> dict:
     if len(parts) == 2:
         given = _parse({}, text, "region")
         if not isinstance(given, dict) or not given.keys() <= frozenset(REGION_FIELDS):  # (`set` is this module's)
-            raise ValidationError(_("地区的设置应为 JSON 对象，字段：{fields}").format(fields="、".join(REGION_FIELDS)),
+            raise ValidationError(_("地区的设置应为 JSON 对象，字段：{fields}").format(fields=join_list(REGION_FIELDS)),
                                   field="region")
         values.update({k: (v or None) for k, v in given.items()})
     elif len(parts) == 3 and parts[2] == "heating":
@@ -440,7 +440,7 @@ def _set_region(parts: list[str], text: str) -> dict:
                              "{{\"heating_start\": \"11-01\", \"heating_end\": \"03-31\"}}").format(name=name))
         values[parts[2]] = (text or "").strip() or None
     else:
-        raise ValidationError(_("地区字段只能是：{fields}、heating").format(fields="、".join(REGION_FIELDS)), field="region")
+        raise ValidationError(_("地区字段只能是：{fields}、heating").format(fields=join_list(REGION_FIELDS)), field="region")
     for field in ("cooling_start", "cooling_end", "rainy_start"):
         if not values.get(field):
             raise ValidationError(_("地区的 {field} 不能为空（写成 月-日，例如 06-01）").format(field=field), field=field)

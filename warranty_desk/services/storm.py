@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TypedDict
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import _, join_list
 
 from ..errors import NotFound, ValidationError
 from ..models import Project, Region, Staff, Visit, WarrantyItem, database_proxy, tuples
 from ..rules import visit_states as vs
-from ..rules.visit_methods import ONSITE, PHONE, SMS
+from ..rules.visit_methods import ONSITE, PHONE, SMS, method_name
 from ..rules.visit_plan import AFTER_STORM, STORM_ITEMS, ItemEnd, after_storm_visit
 from ..rules.workdays import holiday_name, is_working_day
 from . import audit, fields
@@ -64,7 +64,7 @@ def find_region(ref) -> Region:
     elif ref is not None and str(ref).strip():
         region = Region.get_or_none(Region.name == str(ref).strip())
     if region is None:
-        names = "、".join(r.name for r in Region.select(Region.name).order_by(Region.id))
+        names = join_list(r.name for r in Region.select(Region.name).order_by(Region.id))
         if ref is None or not str(ref).strip():
             raise ValidationError(_("请选择地区"), field="region")
         raise NotFound(_("没有名为“{ref}”的地区（可选：{names}）").format(ref=ref, names=names))
@@ -131,7 +131,7 @@ def plan_storm_calls(region_ref, storm_on, method: str = PHONE, planned_on=None,
     storm_on = _day(storm_on, _("暴雨日期"), "storm_on", True)
     today = today or dt.date.today()
     if method not in METHODS:
-        raise ValidationError(_("回访方式“{m}”不对，应为：{all}").format(m=method, all=" / ".join(METHODS)),
+        raise ValidationError(_("回访方式“{m}”不对，应为：{all}").format(m=method, all=" / ".join(method_name(m) for m in METHODS)),
                               field="method")
     chosen = _day(planned_on, _("回访日期"), "planned_on", False)
     if chosen is not None:

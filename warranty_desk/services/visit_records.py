@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TypedDict
 
-from warranty_desk.i18n import N_, _, retell
+from warranty_desk.i18n import N_, _, join_list, retell
 
 from ..errors import ConflictError, NotFound, ValidationError
 from ..models import Question, QuestionnaireTemplate, Visit, VisitAnswer, VisitFinding, database_proxy
 from ..rules import scoring
 from ..rules import visit_states as vs
-from ..rules.visit_methods import METHODS
+from ..rules.visit_methods import METHODS, method_name
 from ..rules.workdays import next_working_day
 from . import audit, fields, questionnaires, settings
 from . import visits as visits_service
@@ -235,7 +235,7 @@ def record_visit(visit_id: int, data: dict, expected_version: int | None = None,
     now = now or dt.datetime.now()
     method = data.get("method") or ""
     if method not in METHODS:
-        raise ValidationError(_("请选择回访方式（{METHODS}）").format(METHODS="、".join(METHODS)), field="method")
+        raise ValidationError(_("请选择回访方式（{METHODS}）").format(METHODS=join_list(method_name(m) for m in METHODS)), field="method")
     visitor = _text(data.get("visitor"), 100, _("回访人"), "visitor", required=True)
     met_person = _text(data.get("met_person"), 100, _("被访人（接待人）"), "met_person", required=True)
     opinion = _text(data.get("opinion"), TEXT_MAX, _("业主意见"), "opinion")
