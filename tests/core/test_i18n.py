@@ -343,3 +343,14 @@ def test_english_document_texts_mirror_chinese():
         if CJK.search(printed):
             problems.append(f"Chinese in en/{rel}")
     assert not problems, "\n".join(problems)
+
+
+def test_the_catalog_check_and_build_refuse_a_missing_document_text(tmp_path, capsys):
+    """A missing English text file is an error when the catalogs are checked or built, not a
+    fall-back to Chinese at print time."""
+    tool = _tool()
+    shutil.copytree(TEXTS, tmp_path / "texts")
+    assert tool.check_texts(tmp_path / "texts") == 0
+    (tmp_path / "texts" / "en" / "manual" / "05-electrical.md").unlink()
+    assert tool.check_texts(tmp_path / "texts") == 1
+    assert "resources/texts/en/manual/05-electrical.md" in capsys.readouterr().out
