@@ -63,7 +63,7 @@ def _ask_password(target: str, exc: Exception) -> bool:
         return False
     if not sys.stdin.isatty():
         return False
-    secret = getpass.getpass(f"数据库 {passwords.account(target)} 的密码：")
+    secret = getpass.getpass(_("数据库 {account} 的密码：").format(account=passwords.account(target)))
     if not secret:
         return False
     passwords.remember_for_session(target, secret)
@@ -279,7 +279,7 @@ def _run(argv: list[str]) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("已中断：没有保存不完整的内容", file=sys.stderr)
+        print(_("已中断：没有保存不完整的内容"), file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - every failure ends in one line, never a traceback
         return _report(exc, _target(args))
@@ -304,7 +304,8 @@ def _report(exc: BaseException, target: str | None) -> int:
     if os.environ.get("WARRANTY_DESK_DEBUG"):
         traceback.print_exc()
     detail = scrub(f"{type(exc).__name__}: {exc}".splitlines()[0], target)
-    print(f"保修台内部错误（{detail}）。设置环境变量 WARRANTY_DESK_DEBUG=1 再运行可看到详细信息", file=sys.stderr)
+    print(_("保修台内部错误（{detail}）。设置环境变量 WARRANTY_DESK_DEBUG=1 再运行可看到详细信息").format(detail=detail),
+          file=sys.stderr)
     return 1
 
 

@@ -19,6 +19,7 @@ import contextlib
 import json
 import sqlite3
 from pathlib import Path
+from typing import overload
 
 from . import i18n
 from .i18n import N_, _
@@ -93,8 +94,8 @@ def install(argv: list[str], environ=None) -> str:
     lang, source = choose(argv, environ)
     _chosen.update(lang=lang, source=source)
     i18n.set_locale(lang)
-    argparse._ = _argparse_gettext
-    argparse.ngettext = _argparse_ngettext
+    setattr(argparse, "_", _argparse_gettext)  # noqa: B010 - argparse looks its words up through these
+    setattr(argparse, "ngettext", _argparse_ngettext)  # noqa: B010
     return lang
 
 
@@ -103,13 +104,14 @@ def speaking(argv: list[str], environ=None):
     """The command's language while it runs; the process's language again afterwards (a command
     run in-process, as the tests and the window's smoke run do, leaves no trace)."""
     before = i18n.current_locale()
-    words = argparse._, argparse.ngettext
+    words = getattr(argparse, "_"), getattr(argparse, "ngettext")  # noqa: B009
     install(argv, environ)
     try:
         yield
     finally:
         i18n.set_locale(before)
-        argparse._, argparse.ngettext = words
+        setattr(argparse, "_", words[0])  # noqa: B010
+        setattr(argparse, "ngettext", words[1])  # noqa: B010
 
 
 def language() -> str:
@@ -158,6 +160,10 @@ def document_language(args) -> str:
     return getattr(args, "lang", None) or language()
 
 
+@overload
+def stored_value(text: str, values, name) -> str: ...
+@overload
+def stored_value(text: None, values, name) -> None: ...
 def stored_value(text: str | None, values, name) -> str | None:
     """The stored value (one of `values`) that `text` names: the value itself, or its name in
     either language (`name` is the value's mapping function, e.g. sla.urgency_name), any case.

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import sys
 
+from .i18n import _
+
 
 def cmd_verify(args) -> int:
     from .db import is_url, open_database
@@ -21,14 +23,14 @@ def cmd_verify(args) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
-        print(f"数据库：{backup.database_target(db) if file else _masked(target)}")
+        print(_("数据库：{target}").format(target=backup.database_target(db) if file else _masked(target)))
         for line in report.lines():
             print(line)
     if report.ok:
         if not args.json:
-            print(f"一切正常（用时 {report.elapsed_s:.1f} 秒）")
+            print(_("一切正常（用时 {seconds:.1f} 秒）").format(seconds=report.elapsed_s))
         return 0
-    print(f"发现 {len(report.problems)} 处不符：{report.problems[0].text}", file=sys.stderr)
+    print(_("发现 {n} 处不符：{first}").format(n=len(report.problems), first=report.problems[0].text), file=sys.stderr)
     return 2
 
 
@@ -39,6 +41,6 @@ def _masked(target: str) -> str:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("verify", help="核验数据库、修改记录的校验链和附件文件")
+    p = sub.add_parser("verify", help=_("核验数据库、修改记录的校验链和附件文件"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_verify)

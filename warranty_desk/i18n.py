@@ -145,7 +145,7 @@ def NP_(context: str, message: str) -> str:  # noqa: N802 - the marker's convent
 
 
 def pgettext(context: str, message: str) -> str:
-    return _active().pgettext(context, message) if message else message
+    return str(_active().pgettext(context, message)) if message else message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -168,7 +168,7 @@ def project_values(project: Project) -> dict:
         "project_code": project.code,
         "project_address": project.address,
         "project_type": cat.project_type_name(project.type),
-        "client": project.client.name if project.client_id else "",
+        "client": project.client.name if project.client else "",
         "client_contact": project.contact,
         "client_phone": project.phone,
         "developer": project.developer or (project.client.name if project.client else ""),

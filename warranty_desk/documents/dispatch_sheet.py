@@ -64,7 +64,7 @@ def _story(t: Ticket, comp, boxes: float) -> list:
     decision = _("{verdict}：{reason}").format(verdict=verdict, reason=_decision(t, keep_program_reason=True))
     if t.warranty_override_reason:
         decision += "\n" + _("更改判定的原因：{r}").format(r=_decision(t))
-    staff = _person(t.assignee.name, t.assignee.phone) if t.assignee_id else ""
+    staff = _person(t.assignee.name, t.assignee.phone) if t.assignee else ""
     sub = ""
     s = t.subcontractor
     if s is not None:

@@ -127,9 +127,9 @@ def visits_chart(f: qf.VisitFigures, width=WIDTH / 2 - 4 * mm, height=62 * mm) -
     chart = VerticalBarChart()
     chart.x, chart.y = 28, 30
     chart.width, chart.height = width - 40, height - 62
-    chart.data = [[p for _x, p, _x in f.by_month], [done for _x, _x, done in f.by_month]]
+    chart.data = [[p for _m, p, _d in f.by_month], [done for _m, _p, done in f.by_month]]
     _style_axes(chart)
-    _category_labels(chart, [m for m, _x, _x in f.by_month])
+    _category_labels(chart, [m for m, _p, _d in f.by_month])
     top = max([1] + chart.data[0] + chart.data[1])
     chart.valueAxis.valueMax = top + _step(top)
     chart.valueAxis.valueStep = _step(top)
@@ -389,7 +389,7 @@ def _conclusions(f: qf.QuarterFigures):
     low_rated = [r for r in f.items if r.average < 4]
     if low_rated:
         measures.append(_("{names}的维修评分偏低：逐件回访了解原因，改进维修质量和沟通。").format(
-            names=join_list(r.name for r in low)))
+            names=join_list(r.name for r in low_rated)))
     if open_findings:
         measures.append(_("回访发现、尚未立单的{n}项问题：由项目部在一个月内复查，需要维修的立维修工单。").format(
             n=len(open_findings)))

@@ -87,7 +87,7 @@ def _visit_story(visit: Visit) -> list:
         (_('回访方式'), method_name(visit.method)),
         (_('计划日期'), fmt_date(visit.planned_on)),
         (_('回访时间'), fmt_datetime(visit.done_at) or "—"),
-        (_('回访人'), visit.visitor or (visit.staff.name if visit.staff_id else "")),
+        (_('回访人'), visit.visitor or (visit.staff.name if visit.staff else "")),
         (_('被访人'), visit.met_person),
         (_('状态'), vs.status_name(visit.status)),
         (_('满意度'), _('{score:.1f} 分\u3000{grade}').format(score=visit.score, grade=grade_name(visit.grade)) if visit.score is not None else "—"),
@@ -125,7 +125,7 @@ def _visit_story(visit: Visit) -> list:
     story.append(M(_('发现的问题及处理'), "h2"))
     if findings:
         for n, f in enumerate(findings, 1):
-            action = _('已生成维修工单 {number}（{state}）').format(number=f.ticket.number, state=state_name(f.ticket.state)) if f.ticket_id else _('记录在案，跟踪观察')
+            action = _('已生成维修工单 {number}（{state}）').format(number=f.ticket.number, state=state_name(f.ticket.state)) if f.ticket else _('记录在案，跟踪观察')
             story.append(M(_("{n}. 【{area}】{description}").format(n=n, area=para_text(visit_records.area_name(f.area)),
                                                                   description=para_text(f.description)), "body"))
             story.append(M(_('处理措施：{para_text}').format(para_text=para_text(action)), "note"))
@@ -184,11 +184,11 @@ def build_round_report(project_id: int, start: dt.date, end: dt.date, path, lang
     for v in visits:
         findings = visit_records.findings_of(v)
         lines = [_("{area}：{description}").format(area=visit_records.area_name(f.area), description=_short(f.description))
-                 + (_("（工单 {number}）").format(number=f.ticket.number) if f.ticket_id else "")
+                 + (_("（工单 {number}）").format(number=f.ticket.number) if f.ticket else "")
                  for f in findings]
         rows.append([
             P(fmt_date(v.done_at.date() if v.done_at else v.planned_on), "cell_c"),
-            P(v.unit.label if v.unit_id else _('工程'), "cell_c"),
+            P(v.unit.label if v.unit else _("工程"), "cell_c"),
             P(v.met_person, "cell_c"),
             P(vs.status_name(v.status), "cell_c"),
             P(f"{v.score:.0f} {grade_name(v.grade)}" if v.score is not None else "", "cell_c"),

@@ -102,6 +102,7 @@ def minimum_text(key: str, design_life_years: int | None = None) -> str:
         if not design_life_years:
             return _("设计文件规定的合理使用年限")
         return _("设计文件规定的合理使用年限{life}").format(life=period_text(YEARS, design_life_years))
+    assert cat.minimum_amount is not None  # a statutory minimum with its amount
     return period_text(cat.minimum_unit, cat.minimum_amount)
 
 

@@ -9,6 +9,7 @@ active version of the family.
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from peewee import IntegrityError
 
@@ -38,7 +39,7 @@ DEFAULT_QUESTIONS = [
 
 # the program's own wording of the default questionnaire (areas, questions, choices, yes/no answers)
 _OWN_WORDS = frozenset([DEFAULT_NAME, *AREAS, *(q["text"] for q in DEFAULT_QUESTIONS),
-                        *(c[0] for q in DEFAULT_QUESTIONS for c in q.get("choices", [])),
+                        *(c[0] for q in DEFAULT_QUESTIONS for c in cast(list, q.get("choices", []))),
                         *scoring.YES_WORDS, *scoring.NO_WORDS])
 
 
