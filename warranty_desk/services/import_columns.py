@@ -40,7 +40,8 @@ PERIOD = "period"  # an agreed warranty period: 8年, 36个月, 3个采暖期, o
 YES = ("是", "有", "y", "yes", "true", "1", "√", "✓")  # i18n: data (what offices write for yes)
 NO = ("否", "无", "n", "no", "false", "0", "×", "✗")  # i18n: data (what offices write for no)
 MONEY_UNITS = {"元": Decimal(1), "人民币元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000),  # i18n: data
-               "百万元": Decimal(1000000), "亿元": Decimal(100000000), "rmb": Decimal(1), "cny": Decimal(1), "yuan": Decimal(1)}  # i18n: data
+               "百万元": Decimal(1000000), "亿元": Decimal(100000000), "rmb": Decimal(1), "cny": Decimal(1), "yuan": Decimal(1),
+               "10000yuan": Decimal(10000), "10,000yuan": Decimal(10000)}  # i18n: data
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -267,7 +268,7 @@ def money_factor(unit: str) -> Decimal | None:
     """The multiplier of a money column's unit (元 1, 万元 10000); None when not understood."""
     if not unit:
         return Decimal(1)
-    return MONEY_UNITS.get(unit)
+    return MONEY_UNITS.get(unit) or MONEY_UNITS.get(unit.replace(" ", "").lower())
 
 
 # --- values ------------------------------------------------------------------------------------
@@ -342,9 +343,12 @@ def yes_no(value) -> bool | None:
     raise ValueError(_("“{value}”应写“是”或“否”").format(value=value))
 
 
-_PERIOD = re.compile(r"^(\d+)\s*(年|个月|月|个采暖期|采暖期|个供冷期|供冷期)?$")  # i18n: data (units as written)
+_PERIOD = re.compile(r"^(\d+)\s*(年|个月|月|个采暖期|采暖期|个供冷期|供冷期|years?|months?|heatingseasons?|coolingseasons?)?$")  # i18n: data (units as written)
 _PERIOD_UNITS = {"年": cat.YEARS, "个月": cat.MONTHS, "月": cat.MONTHS, "个采暖期": cat.HEATING_SEASONS,  # i18n: data
-                 "采暖期": cat.HEATING_SEASONS, "个供冷期": cat.COOLING_SEASONS, "供冷期": cat.COOLING_SEASONS}  # i18n: data
+                 "采暖期": cat.HEATING_SEASONS, "个供冷期": cat.COOLING_SEASONS, "供冷期": cat.COOLING_SEASONS,  # i18n: data
+                 "year": cat.YEARS, "years": cat.YEARS, "month": cat.MONTHS, "months": cat.MONTHS,
+                 "heatingseason": cat.HEATING_SEASONS, "heatingseasons": cat.HEATING_SEASONS,
+                 "coolingseason": cat.COOLING_SEASONS, "coolingseasons": cat.COOLING_SEASONS}
 
 
 def period(value, key: str) -> tuple[str, int] | None:
@@ -352,7 +356,7 @@ def period(value, key: str) -> tuple[str, int] | None:
     unit of the item's statutory minimum (years for most items, seasons for heating and cooling)."""
     if value in (None, ""):
         return None
-    text = str(value).strip().replace(" ", "")
+    text = str(value).strip().replace(" ", "").lower()  # 8年, 8 years, 3 heating seasons
     match = _PERIOD.match(text)
     if not match:
         raise ValueError(_("“{value}”不是保修期，请写成 8年、36个月 或 3个采暖期").format(value=value))

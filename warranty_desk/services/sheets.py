@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warranty_desk.i18n import _, join_list
+from warranty_desk.i18n import _
 
 from ..errors import ValidationError
 
