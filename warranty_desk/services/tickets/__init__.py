@@ -20,6 +20,9 @@ from .common import (
     SLA_STATES,
     _moment,
     category_key,
+    channel_name,
+    cost_kind_name,
+    event_reason_text,
     get_ticket,
 )
 from .costs import add_cost_line, answer_quote, cost_total, record_payment, remove_cost_line, set_cause, set_quote
@@ -65,6 +68,9 @@ from .signoff import attach_file, sign_off
 from .states import cancel, transition
 
 __all__ = [
+    "channel_name",
+    "cost_kind_name",
+    "event_reason_text",
     "CHANNELS",
     "COST_KINDS",
     "CostLineRow",

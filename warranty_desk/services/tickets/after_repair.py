@@ -6,6 +6,7 @@ import datetime as dt
 
 from ...i18n import _
 from ...models import Ticket, Visit
+from ...rules import visit_purposes
 from ...rules import visit_states as vs
 from ...rules.repairs import after_repair_date
 from ...rules.visit_methods import PHONE
@@ -20,7 +21,7 @@ def schedule_visit(ticket: Ticket, closed_on: dt.date) -> Visit:
     summary = ticket.description if len(ticket.description) <= 40 else ticket.description[:40] + "…"
     visit = Visit.create(
         project=ticket.project, unit=ticket.unit, planned_on=after_repair_date(closed_on), kind=AFTER_REPAIR,
-        purposes=_("维修后满意度回访：{n}（{s}）").format(n=ticket.number, s=summary), method=PHONE,
+        purposes=_(visit_purposes.AFTER_REPAIR).format(n=ticket.number, s=summary), method=PHONE,
         staff=ticket.assignee, ticket=ticket,
     )
     audit.record("create", "visit", visit.id, None, audit.snapshot(visit), _("关闭工单 {n} 后安排").format(n=ticket.number))

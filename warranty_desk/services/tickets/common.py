@@ -10,10 +10,11 @@ from decimal import Decimal
 from warranty_desk.i18n import N_
 
 from ...errors import ConflictError, NotFound, ValidationError
-from ...i18n import _
+from ...i18n import LOCALES, _, gettext_for, join_list, retell
 from ...models import Project, Ticket, Unit, WarrantyItem
 from ...rules import ticket_states as st
-from ...rules.categories import CATEGORIES
+from ...rules import visit_purposes
+from ...rules.categories import CATEGORIES, category_name
 from .. import audit, fields
 from ..projects import find_project
 
@@ -24,6 +25,44 @@ COST_KINDS = (N_("人工"), N_("材料"), N_("其他"))
 
 
 SIGNOFF_KINDS = {"screen": N_("屏幕签字"), "paper": N_("纸质签字"), "refused": N_("业主拒签")}
+
+
+# the program's sentences in a ticket's history (TicketEvent.reason), said again by event_reason_text
+RECEIVED_VIA = N_("{channel}报修")
+DISPATCHED_TO = N_("派工：{who}")
+SIGNED_OFF = N_("业主{how}验收")
+URGENT_AS_SUGGESTED = N_("按系统建议登记为紧急（{why}）")
+URGENT_CONFIRMED = N_("系统建议紧急（{why}），已确认")
+URGENT_OVERRIDDEN = N_("系统建议紧急（{why}），登记人改为一般：{reason}")
+NORMAL_OVERRIDDEN = N_("系统建议一般，登记人改为紧急：{reason}")
+NO_REASON_GIVEN = N_("未说明原因")
+_EVENT_SENTENCES = (RECEIVED_VIA, DISPATCHED_TO, SIGNED_OFF, URGENT_AS_SUGGESTED, URGENT_CONFIRMED, URGENT_OVERRIDDEN,
+                    NORMAL_OVERRIDDEN)
+
+
+def event_reason_text(stored: str) -> str:
+    """A ticket history entry's reason in the active language: the program's own sentences (电话报修,
+    派工：…, 业主屏幕签字验收, the urgency decision; several joined by ；) said again; what the clerk
+    wrote, as written."""
+    convert = {"channel": channel_name,
+               "how": lambda how: next((_(name) for name in SIGNOFF_KINDS.values() if how in
+                                        {gettext_for(lang)(name) for lang in LOCALES}), how),
+               "reason": lambda reason: _(NO_REASON_GIVEN) if reason in {gettext_for(lang)(NO_REASON_GIVEN)
+                                                                         for lang in LOCALES} else reason}
+    whole = retell(stored, _EVENT_SENTENCES, convert)
+    if whole != stored or "；" not in (stored or ""):  # i18n: data (the separator the history was written with)
+        return whole
+    return join_list((retell(part, _EVENT_SENTENCES, convert) for part in stored.split("；")), _("；"))  # i18n: data
+
+
+def channel_name(channel: str) -> str:
+    """How a request came in (a ticket's stored channel) in the active language."""
+    return _(channel) if channel in CHANNELS else channel
+
+
+def cost_kind_name(kind: str) -> str:
+    """A cost line's stored kind (人工 / 材料 / 其他) in the active language."""
+    return _(kind) if kind in COST_KINDS else kind
 
 
 MAX_DESCRIPTION = 2000
@@ -112,14 +151,14 @@ def _unit(project: Project, value) -> Unit | None:
 
 
 def category_key(value) -> str:
-    """A warranty item key from the key itself or its Chinese name."""
+    """A warranty item key from the key itself or its name (in either language, any case)."""
     raw = (str(value).strip() if value is not None else "")
     if raw in CATEGORIES:
         return raw
-    for key, cat in CATEGORIES.items():
-        if raw == cat.name:
-            return key
-    names = " / ".join(c.name for c in CATEGORIES.values())
+    by_name = {name.casefold(): key for name, key in visit_purposes.category_keys().items()}
+    if raw.casefold() in by_name:
+        return by_name[raw.casefold()]
+    names = " / ".join(category_name(key) for key in CATEGORIES)
     if not raw:
         raise ValidationError(_("请选择报修类别（保修项目）"), field="category")
     raise ValidationError(_("报修类别“{raw}”不对，应为：{names}").format(raw=raw, names=names), field="category")

@@ -14,7 +14,7 @@ from ...models import CostLine, Payment, Ticket, database_proxy
 from ...rules import responsibility as resp
 from ...rules import ticket_states as st
 from .. import audit, fields
-from .common import COST_KINDS, _fresh, _money, _save, _text, get_ticket
+from .common import COST_KINDS, _fresh, _money, _save, _text, cost_kind_name, get_ticket
 from .dispatching import responsible_subcontractor
 from .states import _owner_pays
 
@@ -73,7 +73,7 @@ def add_cost_line(ticket_ref, kind: str, description: str | None, amount=None, *
                   borne_by: str | None = None) -> CostLine:
     """A 人工 / 材料 / 其他 line; who bears it defaults from the cause class."""
     if kind not in COST_KINDS:
-        raise ValidationError(_("费用类别应为：{k}").format(k=" / ".join(COST_KINDS)), field="kind")
+        raise ValidationError(_("费用类别应为：{k}").format(k=" / ".join(cost_kind_name(k) for k in COST_KINDS)), field="kind")
     description = _text(description, 200, _("费用说明"), "description", required=True)
     try:
         qty = Decimal(str(quantity)).quantize(Decimal("0.001"))
@@ -97,7 +97,7 @@ def add_cost_line(ticket_ref, kind: str, description: str | None, amount=None, *
         bearer = borne_by or (ticket.payer if ticket.payer in resp.BEARERS else "")
         if bearer not in resp.BEARERS:
             raise ValidationError(
-                _("请选择费用承担方：{b}（先确定责任类别可自动带出）").format(b=" / ".join(resp.BEARERS)), field="borne_by")
+                _("请选择费用承担方：{b}（先确定责任类别可自动带出）").format(b=" / ".join(resp.payer_name(b) for b in resp.BEARERS)), field="borne_by")
         if bearer == resp.OWNER and ticket.cause_class == resp.WORKMANSHIP:
             raise ValidationError(_("施工质量问题对业主免费，费用不能由业主承担"), field="borne_by")
         if bearer == resp.SUBCONTRACTOR and not (ticket.subcontractor_id or responsible_subcontractor(ticket)):

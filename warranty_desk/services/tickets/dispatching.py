@@ -8,7 +8,7 @@ from ...models import Staff, Subcontractor, Ticket, database_proxy
 from ...rules import ticket_states as st
 from ...rules.categories import CATEGORIES
 from .. import audit
-from .common import _fresh, _item, _moment, _now, _save, _text, get_ticket
+from .common import DISPATCHED_TO, _fresh, _item, _moment, _now, _save, _text, get_ticket, join_list
 from .states import _move
 
 
@@ -72,9 +72,9 @@ def dispatch(ticket_ref, staff=None, subcontractor=None, *, to_responsible_subco
         old = audit.snapshot(ticket)
         ticket.assignee = person
         ticket.subcontractor = sub
-        who = "、".join(x for x in (person.name if person else "", sub.name if sub else "") if x)
+        who = join_list(x for x in (person.name if person else "", sub.name if sub else "") if x)
         if ticket.state == st.DISPATCHED:
             _save(ticket, old, "dispatch", _("改派：{who}").format(who=who) + (f"（{reason}）" if reason else ""))
         else:
-            _move(ticket, st.DISPATCHED, reason or _("派工：{who}").format(who=who), by, at)
+            _move(ticket, st.DISPATCHED, reason or _(DISPATCHED_TO).format(who=who), by, at)
     return ticket

@@ -23,6 +23,12 @@ from ..projects import project_has_heating
 from .common import (
     CHANNELS,
     MAX_DESCRIPTION,
+    NO_REASON_GIVEN,
+    NORMAL_OVERRIDDEN,
+    RECEIVED_VIA,
+    URGENT_AS_SUGGESTED,
+    URGENT_CONFIRMED,
+    URGENT_OVERRIDDEN,
     _fresh,
     _item,
     _moment,
@@ -33,6 +39,7 @@ from .common import (
     _text,
     _unit,
     category_key,
+    channel_name,
 )
 
 
@@ -117,7 +124,7 @@ def clean_intake(data: dict) -> dict:
     channel = _text(data.get("channel") or "电话", 20, _("报修方式"), "channel")  # i18n: data
     if channel not in CHANNELS:
         raise ValidationError(
-            _("报修方式“{c}”不对，应为：{all}").format(c=channel, all=" / ".join(CHANNELS)), field="channel")
+            _("报修方式“{c}”不对，应为：{all}").format(c=channel, all=" / ".join(channel_name(c) for c in CHANNELS)), field="channel")
     urgency = _text(data.get("urgency"), 10, _("紧急程度"), "urgency")  # empty: as the rules suggest
     if urgency and urgency not in sla_rules.URGENCIES:
         raise ValidationError(_("紧急程度“{u}”不对，应为：紧急 / 一般").format(u=urgency), field="urgency")
@@ -177,12 +184,12 @@ def urgency_history(suggestion: urgency_rules.UrgencySuggestion, urgency: str, g
         if urgency != sla_rules.URGENT:
             return ""
         if not given:
-            return _("按系统建议登记为紧急（{why}）").format(why=why)
-        return _("系统建议紧急（{why}），已确认").format(why=why)
-    reason = reason or _("未说明原因")
+            return _(URGENT_AS_SUGGESTED).format(why=why)
+        return _(URGENT_CONFIRMED).format(why=why)
+    reason = reason or _(NO_REASON_GIVEN)
     if suggestion.urgency == sla_rules.URGENT:
-        return _("系统建议紧急（{why}），登记人改为一般：{reason}").format(why=why, reason=reason)
-    return _("系统建议一般，登记人改为紧急：{reason}").format(reason=reason)
+        return _(URGENT_OVERRIDDEN).format(why=why, reason=reason)
+    return _(NORMAL_OVERRIDDEN).format(reason=reason)
 
 
 def _create_numbered(year: int, values: dict) -> Ticket:
@@ -236,7 +243,7 @@ def create_ticket(data: dict, photos=()) -> Intake:
             payer="" if in_warranty else resp.OWNER,
         )
         ticket = _create_numbered(reported_at.year, values)
-        first = _("{channel}报修").format(channel=clean["channel"])
+        first = _(RECEIVED_VIA).format(channel=clean["channel"])
         TicketEvent.create(ticket=ticket, from_state="", to_state=st.RECEIVED, at=reported_at, by=by,
                            reason="；".join(x for x in (first, urgency_note) if x))
         note = "；".join(x for x in (warning, urgency_note) if x)

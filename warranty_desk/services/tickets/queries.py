@@ -31,7 +31,7 @@ def _limits(ticket) -> sla_rules.Deadlines:
 def sla_of(ticket, now: dt.datetime) -> tuple[sla_rules.SlaState | None, str]:
     """The deadline state of a ticket (or a row with the same fields) and its text."""
     if ticket.state in st.FINAL_STATES:
-        return None, ticket.state
+        return None, st.state_name(ticket.state)
     if ticket.state == st.PAID:
         return None, _("等待业主确认报价")
     if ticket.state == st.ELSEWHERE:
@@ -95,7 +95,7 @@ def _list_query(project, state, overdue, now, subcontractor, open_only, assignee
         query = query.where(Ticket.project == _project(project))
     if state:
         if state not in st.STATES:
-            raise ValidationError(_("状态“{s}”不对，应为：{all}").format(s=state, all=" / ".join(st.STATES)), field="state")
+            raise ValidationError(_("状态“{s}”不对，应为：{all}").format(s=state, all=" / ".join(st.state_name(s) for s in st.STATES)), field="state")
         query = query.where(Ticket.state == state)
     if open_only:
         query = query.where(Ticket.state.in_(st.OPEN_STATES))

@@ -8,7 +8,7 @@ from ...i18n import _
 from ...models import Ticket, database_proxy
 from ...rules import ticket_states as st
 from .. import attachments, audit
-from .common import PNG_MAGIC, SIGNOFF_KINDS, _fresh, _moment, _now, _save, _text, get_ticket
+from .common import PNG_MAGIC, SIGNED_OFF, SIGNOFF_KINDS, _fresh, _moment, _now, _save, _text, get_ticket
 from .states import _move
 
 
@@ -54,7 +54,7 @@ def sign_off(ticket_ref, kind: str, by_name: str = "", *, at=None, signature_png
             ticket.satisfaction = int(satisfaction)
         _save(ticket, old, "signoff", SIGNOFF_KINDS[kind] + (f"：{note}" if note else ""))
         if close:
-            _move(ticket, st.CLOSED, note if kind == "refused" else _("业主{how}验收").format(how=SIGNOFF_KINDS[kind]),
+            _move(ticket, st.CLOSED, note if kind == "refused" else _(SIGNED_OFF).format(how=SIGNOFF_KINDS[kind]),
                   _text(by, 100, _("经办人"), "by") or audit.current_user(), at)
     return ticket
 
