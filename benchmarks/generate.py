@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 TODAY = dt.date(2026, 11, 29)  # the office is generated as of this day, whatever the clock says
 
 
@@ -41,7 +41,12 @@ SIZES = {
     "default": Size(projects=600, units=40_000, visits=60_000, tickets=30_000, audit_years=5, audit_rows=120_000),
     "small": Size(projects=120, units=6_000, visits=9_000, tickets=4_000, audit_years=2, audit_rows=10_000),
     "tiny": Size(projects=12, units=300, visits=400, tickets=200, audit_years=1, audit_rows=500),
+    # the default office's shape (the same mix of projects, the same history per project) three and
+    # ten times over: a regional contractor (#20)
+    "3x": Size(projects=1_800, units=120_000, visits=180_000, tickets=90_000, audit_years=5, audit_rows=360_000),
+    "10x": Size(projects=6_000, units=400_000, visits=600_000, tickets=300_000, audit_years=5, audit_rows=1_200_000),
 }
+
 
 TYPES = [("住宅", 40), ("公共建筑", 22), ("工业建筑", 15), ("市政工程", 10), ("装饰装修", 13)]
 SCALES = [("小型", 40), ("中型", 40), ("大型", 20)]
@@ -128,11 +133,49 @@ def _bulk(model, fields, rows) -> None:
 
 
 def cache_key(size: Size, seed: int) -> str:
+    """What the office's content depends on. Not the schema version: a cached office made by an older
+    schema is migrated like a clerk's office (`_migrate_cached`), so a large one is not generated again."""
+    text = json.dumps({"size": asdict(size), "seed": seed, "gen": GENERATOR_VERSION, "today": TODAY.isoformat()},
+                      sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _migrate_cached(path: Path, log=print) -> None:
+    """Bring a cached office made by an older schema up to the program's (the program's own migration,
+    as a clerk's office meets it; the copy it keeps aside before migrating is removed here)."""
+    import sqlite3
+
     from warranty_desk import migrations
 
-    text = json.dumps({"size": asdict(size), "seed": seed, "gen": GENERATOR_VERSION,
-                       "schema": migrations.latest_version(), "today": TODAY.isoformat()}, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+    con = sqlite3.connect(str(path))
+    try:
+        version = con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
+    finally:
+        con.close()
+    if version >= migrations.latest_version():
+        return
+    from warranty_desk.db import open_database
+    from warranty_desk.models import database_proxy
+
+    started = time.perf_counter()
+    db = open_database(str(path))
+    try:
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+        database_proxy.initialize(None)
+    for aside in path.parent.glob(f"{path.stem}.v{version}.*.bak{path.suffix}"):
+        aside.unlink()
+    _remove_lock_folder(path)
+    log(f"migrated {path.name} from schema {version} to {migrations.latest_version()} "
+        f"in {time.perf_counter() - started:.1f} s")
+
+
+def _remove_lock_folder(path: Path) -> None:
+    """The writers' lock folder (write_lock) the generation or migration left beside the file."""
+    import shutil
+
+    shutil.rmtree(f"{path}.writers", ignore_errors=True)
 
 
 def cached_office(size: Size, seed: int = 2026, out_dir: Path = OUT_DIR, log=print) -> Path:
@@ -140,6 +183,7 @@ def cached_office(size: Size, seed: int = 2026, out_dir: Path = OUT_DIR, log=pri
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"office-{size.projects}p-{cache_key(size, seed)}.db"
     if path.exists():
+        _migrate_cached(path, log)
         return path
     started = time.perf_counter()
     counts = generate(path, size, seed)
@@ -171,6 +215,7 @@ def generate(path: str | Path, size: Size, seed: int = 2026, today: dt.date = TO
     os.replace(tmp, path)
     for leftover in (Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         leftover.unlink(missing_ok=True)
+    _remove_lock_folder(tmp)
     return counts
 
 
@@ -198,6 +243,7 @@ def _visit_row(rng, project, unit_id, day, kind, purposes, method, who, ticket_i
 
 
 def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
+    from warranty_desk import audit_chain
     from warranty_desk.models import (
         AuditLog,
         Client,
@@ -470,15 +516,23 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
     stamps = sorted(audit_start + dt.timedelta(days=rng.randrange(days)) for _ in range(size.audit_rows))
     max_ids = {"ticket": len(ticket_ids), "visit": len(visit_rows), "project": len(projects), "unit": len(unit_rows),
                "deposit": len(deposit_rows), "setting": 1}
+    # chained as services.audit writes them (audit_chain), after the rows the settings above wrote,
+    # so the checks after start walk a real chain
+    last = AuditLog.select(AuditLog.id, AuditLog.chain_hash).order_by(AuditLog.id.desc()).tuples().first()
+    next_id, previous = (last[0] + 1, last[1]) if last else (1, audit_chain.GENESIS)
     audit_rows = []
     for day in stamps:
         action, table = rng.choice(AUDIT_ACTIONS)
         record_id = rng.randint(1, max(1, max_ids[table]))
         old = json.dumps({"state": "已派工", "version": 2}, ensure_ascii=False) if action != "create" else ""
         new = json.dumps({"state": "维修中", "note": rng.choice(OPINIONS)}, ensure_ascii=False)
-        audit_rows.append((_at(day, rng), rng.choice(staff).name, action, table, record_id, old, new, ""))
+        at, user = _at(day, rng), rng.choice(staff).name
+        link = audit_chain.row_hash(previous, next_id, at, user, action, table, record_id, old, new, "")
+        audit_rows.append((next_id, at, user, action, table, record_id, old, new, "", previous, link))
+        next_id, previous = next_id + 1, link
     A = AuditLog
-    _bulk(A, [A.at, A.user, A.action, A.table, A.record_id, A.old, A.new, A.note], audit_rows)
+    _bulk(A, [A.id, A.at, A.user, A.action, A.table, A.record_id, A.old, A.new, A.note, A.prev_hash, A.chain_hash],
+          audit_rows)
 
     return {"projects": len(projects), "units": len(unit_rows), "items": len(item_rows), "visits": len(visit_rows),
             "tickets": len(ticket_rows), "ticket_events": len(event_rows), "deposits": len(deposit_rows),

@@ -75,7 +75,8 @@ class Plan:
     heavy_runs: int  # runs of the slow document / import measurements
 
 
-PLANS = {"default": Plan(500, 5000, 3), "small": Plan(200, 2000, 3), "tiny": Plan(20, 50, 1)}
+PLANS = {"default": Plan(500, 5000, 3), "3x": Plan(500, 5000, 2), "10x": Plan(500, 5000, 1), "small": Plan(200, 2000, 3),
+         "tiny": Plan(20, 50, 1)}
 
 
 @dataclass
@@ -151,6 +152,11 @@ def busiest_past_quarter(db_path: Path) -> str:
 
 # start-up and memory (fresh processes) ------------------------------------------------------
 
+# issue 20: at every size up to 10x, under a second and at most twice the bare window
+START_LIMIT_S = 1.0
+START_RATIO = 2.0
+START_TARGET = "< 1 s and ≤ 2×"
+
 def _fresh_process(cmd: list[str], env: dict) -> tuple[float, int, int]:
     started = time.time()
     proc = subprocess.run(cmd, env=env, cwd=str(ROOT), capture_output=True, text=True, timeout=120)
@@ -184,11 +190,11 @@ def measure_startup(ctx: Context) -> list[Result]:
         elapsed, rss, hwm = _fresh_process(app_cmd, env)
         app.append(elapsed)
         memory.append((rss, hwm))
-    start = Result("startup", "start to usable window", "s", "< 1.5 s and ≤ 3×")
-    finish(start, app, 1.5)
+    start = Result("startup", "start to usable window (offscreen)", "s", START_TARGET)
+    finish(start, app, START_LIMIT_S)
     start.baseline = median(bare)
     start.ratio = start.value / start.baseline
-    start.passed = start.value < 1.5 and start.ratio <= 3.0
+    start.passed = start.value < START_LIMIT_S and start.ratio <= START_RATIO
     start.note = f"fresh process with compiled bytecode, {ctx.size_name} office; baseline = bare PySide6 window with one label ({ctx.runs} runs each)"
     peak = max(hwm for _rss, hwm in memory) / 1024
     mem = Result("memory", "memory with the large office open", "MB", "< 400 MB")
@@ -568,32 +574,156 @@ def measure_history_import(ctx: Context) -> list[Result]:
     """A whole office's history imported into an empty database (benchmarks/history_import.py)."""
     from .history_import import history_counts, measure
 
-    counts = history_counts(ctx.size)
-    figures = measure(ctx.size_name, 2026, ctx.work, log=ctx.log)
+    # a 10x office's whole history would take a quarter of an hour alone (the run must stay under 15
+    # minutes): at 10x the history of the 3x office is imported, so the figure still shows the growth
+    size_name = "3x" if ctx.size_name == "10x" else ctx.size_name
+    counts = history_counts(SIZES[size_name])
+    figures = measure(size_name, 2026, ctx.work, log=ctx.log)
     what = (f"{figures['created']['projects']} projects (handed over), {figures['created']['units']} units, "
             f"{figures['created']['tickets']} past repairs, {figures['created']['visits']} past visits")
     steps = ", ".join(f"{k} {v:.1f} s" for k, v in figures["seconds"].items())
-    total = finish(Result("history_import", "import a whole office's history", "s", "< 120 s"),
-                   [figures["total"]], 120)
-    total.note = f"{what}; {steps}; sheets as asked: {counts}"
+    scale = max(1.0, counts["tickets"] / 30_000)  # the target: 120 s for the default office's history
+    limit = 120 * scale
+    total = finish(Result("history_import", "import a whole office's history", "s",
+                          "< 120 s" if scale == 1 else f"< {limit:.0f} s (120 s × {scale:g})"), [figures["total"]], limit)
+    total.note = (f"{size_name} history: {what}; {steps}"
+                  + ("; a 10x office's history would take ~15 min alone: the 3x one is imported" if size_name != ctx.size_name
+                     else ""))
     memory = Result("history_import_memory", "memory while importing the history", "MB", "< 400 MB",
                     value=figures["peak_mb"], runs=[figures["peak_mb"]], passed=figures["peak_mb"] < 400,
                     note="peak resident (VmHWM) of the importing process")
     return [total, memory]
 
 
+def measure_startup_x11(ctx: Context) -> list[Result]:
+    """Start to a visible window on a real X server (Xvfb, polled with xdotool), against the bare
+    window, interleaved (benchmarks/x11_start.py)."""
+    from . import x11_start
+
+    why = x11_start.available()
+    if why:
+        raise NotAvailable(why)
+    runs = max(ctx.runs, 7) if ctx.size_name != "tiny" else 1
+    found = x11_start.measure(ctx.db_path, runs, os.environ.get("WARRANTY_DESK_BENCH_DISPLAY"), work=ctx.work / "x11",
+                              log=ctx.log)
+    result = Result("startup_x11", "start to visible window (Xvfb)", "s", START_TARGET)
+    result.runs = found["app"]
+    result.value = found["app_median"]
+    result.baseline = found["bare_median"]
+    result.ratio = found["ratio"]
+    result.passed = result.value < START_LIMIT_S and result.ratio <= START_RATIO
+    result.note = (f"{ctx.size_name} office; xdotool search --onlyvisible polled every 5 ms from launch; baseline = "
+                   f"bare PySide6 window; {runs} interleaved runs each"
+                   + (f"; {found['failed_starts']} starts retried (Qt could not connect to Xvfb)"
+                      if found["failed_starts"] else ""))
+    return [result]
+
+
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+LEDGER_LIMIT_S = 30.0
+
+
+def measure_ledger(ctx: Context) -> list[Result]:
+    """The whole ledger exported to .xlsx, with progress (issue 20: 300,000 tickets under 30 s)."""
+    from warranty_desk.services import ledger
+
+    open_main(ctx)
+    out = ctx.work / "ledger.xlsx"
+    reports: list[tuple[int, int]] = []
+    runs, rows = [], 0
+    for _ in range(max(1, ctx.plan.heavy_runs - 1)):
+        reports.clear()
+        started = time.perf_counter()
+        rows = ledger.export_ledger(out, progress=lambda done, total: reports.append((done, total)))
+        runs.append(time.perf_counter() - started)
+    result = finish(Result("ledger", f"export the ledger ({rows} tickets)", "s", "< 30 s, with progress"), runs,
+                    LEDGER_LIMIT_S)
+    result.passed = result.passed and len(reports) >= min(rows // 1000, 2)
+    memory = Result("ledger_memory", "memory while exporting the ledger", "MB", "< 400 MB")
+    memory.value = _peak_mb()
+    memory.runs = [round(memory.value, 1)]
+    memory.passed = memory.value < 400
+    memory.note = "peak resident (ru_maxrss) of the exporting process"
+    result.note = (f"{out.stat().st_size / 1e6:.1f} MB .xlsx; {len(reports)} progress reports, the last "
+                   f"{reports[-1][0]} of {reports[-1][1]}" if reports else "no progress reported")
+    return [result, memory]
+
+
+def _copy_seconds(source: Path, dest: Path) -> float:
+    """Copying the database file with the OS, to disk (fsync), as the baseline of backup and restore."""
+    started = time.perf_counter()
+    shutil.copyfile(source, dest)
+    with open(dest, "rb+") as fh:
+        os.fsync(fh.fileno())
+    elapsed = time.perf_counter() - started
+    dest.unlink()
+    return elapsed
+
+
+def measure_backup_restore(ctx: Context) -> list[Result]:
+    """A backup of the office (.wdbak) and a restore of it, against copying the database file."""
+    from warranty_desk.services import backup
+
+    db = open_main(ctx)
+    size_mb = ctx.db_path.stat().st_size / 1e6
+    copies, backups, restores = [], [], []
+    archive = ctx.work / "office.wdbak"
+    for _ in range(max(1, ctx.plan.heavy_runs - 1)):
+        copies.append(_copy_seconds(ctx.db_path, ctx.work / "copy.db"))
+        archive.unlink(missing_ok=True)
+        started = time.perf_counter()
+        backup.backup_to(archive, db=db)
+        backups.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        backup.restore_from(archive, safety_backup=True)
+        restores.append(time.perf_counter() - started)
+        from warranty_desk.models import database_proxy
+
+        db = database_proxy.obj  # the restore leaves the restored file open
+        for old in (Path(os.environ.get("WARRANTY_DESK_DATA", ctx.work)) / "backups").glob("*.wdbak"):
+            old.unlink()
+    baseline = median(copies)
+    out = []
+    for name, title, runs in (("backup", "back up the office", backups), ("restore", "restore the office", restores)):
+        r = finish(Result(name, title, "s", "≤ 2× copying the file"), runs, float("inf"))
+        r.baseline = baseline
+        r.ratio = r.value / baseline
+        r.passed = r.ratio <= 2.0
+        out.append(r)
+    out[0].note = (f"{size_mb:.0f} MB database → {archive.stat().st_size / 1e6:.0f} MB .wdbak; baseline = copying "
+                   f"the file with fsync ({len(copies)} runs)")
+    out[1].note = "the backup just made; includes the safety backup of the current data the restore makes first"
+    memory = Result("backup_memory", "memory while backing up and restoring", "MB", "< 400 MB")
+    memory.value = _peak_mb()
+    memory.runs = [round(memory.value, 1)]
+    memory.passed = memory.value < 400
+    memory.note = "peak resident (ru_maxrss) of the process"
+    return out + [memory]
+
+
 MEASUREMENTS = {
     "startup": measure_startup,
+    "startup_x11": measure_startup_x11,
     "ticket_list": measure_ticket_list,
     "calendar": measure_calendar,
     "visits_due": measure_visits_due,
     "search": measure_search,
     "documents": measure_documents,
     "import": measure_import,
+    "ledger": measure_ledger,
+    "backup_restore": measure_backup_restore,
     "history_import": measure_history_import,
 }
 PLACEHOLDER_TITLES = {
-    "startup": [("startup", "start to usable window", "s", "< 1.5 s and ≤ 3×"),
+    "startup_x11": [("startup_x11", "start to visible window (Xvfb)", "s", START_TARGET)],
+    "ledger": [("ledger", "export the ledger", "s", "< 30 s, with progress")],
+    "backup_restore": [("backup", "back up the office", "s", "≤ 2× copying the file")],
+    "startup": [("startup", "start to usable window (offscreen)", "s", START_TARGET),
                 ("memory", "memory with the large office open", "MB", "< 400 MB")],
     "ticket_list": [("ticket_list_open", "open the ticket list", "s", "< 0.3 s")],
     "calendar": [("calendar_query", "calendar month query", "ms", "< 50 ms")],
@@ -643,10 +773,17 @@ def measure_in_child(ctx: Context, name: str) -> list[Result]:
                                     + " | ".join(t.strip() for t in tail))]
 
 
+# at 3x and 10x the groups issue 20 asks for at every size, not the 5,000-row project sheet of issue 9
+# (minutes at these sizes, since every imported project is handed over; `--only import` measures it)
+SKIPPED_AT = {"3x": ("import",), "10x": ("import",)}
+
+
 def run(ctx: Context, only: list[str] | None = None) -> list[Result]:
     results: list[Result] = []
     for name in MEASUREMENTS:
         if only and name not in only:
+            continue
+        if not only and name in SKIPPED_AT.get(ctx.size_name, ()):
             continue
         produced = measure_in_child(ctx, name)
         for result in produced:
@@ -663,6 +800,14 @@ def child_main(args) -> int:
     results = measure_here(ctx, args.child)
     print(CHILD_MARK + json.dumps([asdict(r) for r in results], ensure_ascii=False), flush=True)
     return 0
+
+
+def load_average() -> list[float]:
+    """The machine's load (1, 5, 15 minutes), noted beside the numbers: the CPUs are shared."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (AttributeError, OSError):
+        return []
 
 
 def machine() -> dict:
@@ -712,8 +857,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         return child_main(args)
     size = SIZES[args.size]
-    runs = args.runs or (1 if args.size == "tiny" else 5)
+    runs = args.runs or {"tiny": 1, "10x": 3}.get(args.size, 5)  # 10x: the whole run under 15 minutes
     started = time.perf_counter()
+    load_at_start = load_average()
     os.environ.setdefault("WARRANTY_DESK_USER", "benchmark")
     work = Path(tempfile.mkdtemp(prefix="wd-bench-"))
     os.environ.setdefault("WARRANTY_DESK_DATA", str(work / "data"))
@@ -723,8 +869,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copy(office, working_copy)
         ctx = Context(args.size, size, working_copy, work, runs, PLANS[args.size])
         print(f"office: {office.name} ({args.size}: {size.projects} projects, {size.units} units, "
-              f"{size.visits} visits, {size.tickets} tickets, {size.audit_years} years of audit log); "
-              f"{runs} runs per measurement", flush=True)
+              f"{size.visits} visits, {size.tickets} tickets, {size.audit_years} years of audit log, "
+              f"{office.stat().st_size / 1e6:.0f} MB); {runs} runs per measurement; load {load_at_start}", flush=True)
         results = run(ctx, args.only)
     finally:
         from warranty_desk.models import database_proxy
@@ -736,13 +882,27 @@ def main(argv: list[str] | None = None) -> int:
     misses = [r.name for r in results if r.value is not None and not r.passed]
     errors = [r.name for r in results if r.error]
     print(f"{len(results)} measurements in {elapsed:.0f} s: {len(misses)} missed ({', '.join(misses) or 'none'}), "
-          f"{len(errors)} errors")
+          f"{len(errors)} errors; load {load_average()}")
     out = Path(args.out) if args.out else OUT_DIR / "results.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     payload = {"when": dt.datetime.now().isoformat(timespec="seconds"), "size": args.size, "size_params": asdict(size),
                "seed": args.seed, "runs": runs, "elapsed_s": round(elapsed, 1), "machine": machine(),
+               "load": {"start": load_at_start, "end": load_average()}, "only": args.only or [],
                "results": [asdict(r) for r in results]}
     out.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+    if not args.out:  # the latest run of each size, for the table across sizes (benchmarks/report.py)
+        by_size = OUT_DIR / f"results-{args.size}.json"
+        if args.only and by_size.exists():  # some groups again: they replace theirs, the others stay
+            kept = json.loads(by_size.read_text(encoding="utf-8"))
+            names = {r.name for r in results}
+            merged = [r if r["name"] not in names else None for r in kept["results"]]
+            fresh = {r.name: asdict(r) for r in results}
+            combined = [r if r is not None else fresh.pop(old["name"])
+                        for r, old in zip(merged, kept["results"], strict=True)]
+            kept["results"] = combined + list(fresh.values())
+            kept.setdefault("again", []).append({"when": payload["when"], "only": args.only, "load": payload["load"]})
+            payload = kept
+        by_size.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"wrote {out}")
     if args.record:
         header = (f"Run of {payload['when']} — size `{args.size}`, {runs} runs per measurement, "

@@ -104,10 +104,35 @@ def install_error_hook() -> None:
     sys.excepthook = hook
 
 
+def _tell_unreadable(exc: Exception) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from warranty_desk.errors import explain
+
+    QMessageBox.critical(None, _("数据库已损坏"), explain(exc) or str(exc))
+
+
+def _build_window_after_check():
+    """The window could not be built before the check answered (damaged pages): once more, now that
+    the damage has been told (read-only) or a backup restored."""
+    from ui import backup_dialogs
+    from ui.main_window import MainWindow
+
+    try:
+        return MainWindow()
+    except Exception as exc:
+        if not backup_dialogs.read_only():
+            raise
+        _tell_unreadable(exc)
+        return None
+
+
 def run(args, early=None) -> int:
     """`early`: the check of the database file main.py began (warranty_desk.early_check); SQLite reads
-    the file on a worker thread while Python loads the windows below, and nothing is opened for
-    writing before its answer (backup_dialogs.open_at_start waits for it)."""
+    the file on a worker thread while Python loads and shows the window. Until its answer the file is
+    open read-only and writes wait (backup_dialogs.open_at_start / StartCheck): the time to the first
+    paint does not grow with the size of the office, and nothing is written before the file is known
+    sound."""
     target = args.db or default_database()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     setup_application(app)
@@ -142,24 +167,33 @@ def run(args, early=None) -> int:
     try:
         window = MainWindow()
     except Exception as exc:  # a damaged file shown read-only may fail even the first page: say so, no crash
-        if not backup_dialogs.read_only():
+        pending = backup_dialogs.start_check()
+        if pending is not None and not pending.done:
+            pending.wait()  # the check not waited for at start: its answer first (damage is told there)
+            window = None if pending.outcome is False else _build_window_after_check()
+            if window is None:
+                return 2
+        elif not backup_dialogs.read_only():
             raise
-        from PySide6.QtWidgets import QMessageBox
-
-        from warranty_desk.errors import explain
-
-        QMessageBox.critical(None, _("数据库已损坏"), explain(exc) or str(exc))
-        return 2
+        else:
+            _tell_unreadable(exc)
+            return 2
     if bench_hook.enabled():  # WARRANTY_DESK_BENCH_EXIT=1: report the first paint and quit (benchmarks)
         bench_hook.install(app, window)
     window.show()
     if not args.smoke and not bench_hook.enabled():
-        from ui import phone_link  # changes made by phones (or other PCs) refresh the open screens
+        def after_check(window=window):
+            from ui import phone_link  # changes made by phones (or other PCs) refresh the open screens
 
-        phone_link.watch_changes(window)
-        backup_dialogs.start_automatic_backups(app, window)  # daily (after start) and on close
-        backup_dialogs.start_full_check(target, window)  # the full integrity_check, off the start
-        backup_dialogs.start_cleanup(target)  # leftovers of interrupted backups and restores
+            if backup_dialogs.start_check() is not None and backup_dialogs.start_check().outcome is False:
+                return  # the clerk chose to quit on a damaged file
+            phone_link.watch_changes(window)
+            backup_dialogs.start_automatic_backups(app, window)  # daily (after start) and on close
+            backup_dialogs.start_full_check(target, window)  # the full integrity_check, off the start
+            backup_dialogs.start_cleanup(target)  # leftovers of interrupted backups and restores
+
+        # once the check of the file the start did not wait for has answered (writes wait for it too)
+        backup_dialogs.after_start_check(after_check)
     if getattr(args, "file", None) and not args.smoke:
         from ui.open_file import open_file  # a file handed over by the desktop: once the window shows
 

@@ -137,23 +137,39 @@ def offer_restore_when_damaged(check: integrity.StartupCheck, target: str) -> st
 
 def open_at_start(target: str, early=None) -> bool:
     """Open the database for the program. False: the clerk chose not to continue (or it failed).
-    `early`: the quick check `early_check.start` began for this file (main.py). Nothing queries the file
-    before that check has answered; a damaged, empty, cut-short or unreadable file is never opened for
-    writing, and one that cannot be read at all is not opened."""
+    `early`: the check `early_check.start` began for this file (main.py). A damaged, empty, cut-short or
+    unreadable file is never opened for writing, and one that cannot be read at all is not opened.
+
+    The start does not wait for the pages of the file to be checked (that takes time in proportion to
+    the office's size): when the header, tables and version are well, the file is opened read-only and
+    the window shows at once; `settle_start_check` (after the window shows) swaps in the writable
+    connection when the check says sound, and every write waits for that answer (operations.hold_writes).
+    Without `early` the check is made here, before anything is opened for writing."""
     _state["target"] = target
+    _state["start_check"] = None
     if not is_url(target) and not _take_window_lock(target):
         return False
     while True:
         try:
-            # quick_check at start (pages, records, keys); the full check follows in the background
-            check = _busy(integrity.open_checked, target, quick=True, early=early, stamp=False)
+            check = _busy(integrity.open_for_start, target, early)
             break
         except Exception as exc:  # noqa: BLE001 - a server that is down, a newer database: told, never a crash
             if is_url(target) and needs_password(exc) and ask_password(target, exc):
                 continue  # typed: try again with it
             QMessageBox.critical(None, _("保修台"), explain(exc, target) or str(exc))
             return False
+    if check.pending is not None:
+        _state["start_check"] = StartCheck(check, target)
+        operations.hold_writes(_state["start_check"].wait)
+        operations.set_read_only(False, update_buttons=False)
+        return True
     log.info("database opened and checked in %.1f ms", check.elapsed_ms)
+    return _take_checked(check, target)
+
+
+def _take_checked(check: integrity.StartupCheck, target: str) -> bool:
+    """Act on the check's answer: refuse a foreign file, offer the backup for a damaged one, say a
+    read-only file is read-only, write the defaults into a sound one. False: the clerk chose to quit."""
     if check.kind == "foreign":  # another program's database: not ours to restore over either
         QMessageBox.critical(None, _("数据库不能使用"), "\n".join(check.problems))
         return False
@@ -174,6 +190,96 @@ def open_at_start(target: str, early=None) -> bool:
         db = session.current()
         QTimer.singleShot(500, lambda db=db: _stamp_version(db))
     return True
+
+
+class StartCheck(QObject):
+    """The check of the database file that the start did not wait for (`integrity.open_for_start`):
+    a thread waits for its answer, then on the UI thread the writable connection is opened (sound) or
+    the clerk is told and offered the latest good backup (damaged; the file stays read-only). Until
+    then the database is open read-only and every write waits (`wait`)."""
+
+    answered = Signal()
+    settled = Signal()
+
+    def __init__(self, check: integrity.StartupCheck, target: str):
+        super().__init__()
+        self.check = check
+        self.target = target
+        self.done = False
+        self.outcome: bool | None = None  # True: go on; False: the clerk chose to quit
+        self._then: list = []
+        self.answered.connect(self.settle, Qt.ConnectionType.QueuedConnection)
+        threading.Thread(target=self._wait, name="start-check-wait", daemon=True).start()
+
+    def _wait(self) -> None:
+        try:
+            self.check.pending.wait()
+        finally:
+            self.answered.emit()
+
+    def when_settled(self, fn) -> None:
+        """Run `fn()` once the answer has been acted on (at once when it has)."""
+        if self.done:
+            fn()
+        else:
+            self._then.append(fn)
+
+    def settle(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        operations.hold_writes(None)
+        try:
+            result = integrity.finish_start(self.check)
+        except Exception as exc:  # noqa: BLE001 - told in words; the program stays read-only
+            log.warning("could not open the database for writing after its check", exc_info=True)
+            set_read_only(True, reason="file")
+            show_error(None, exc)
+            result = None
+        log.info("database check at start answered: %s", "sound" if result is not None and result.ok else "not sound")
+        if result is not None:
+            was_damaged = result.read_only
+            self.outcome = _take_checked(result, self.target)
+            if self.outcome is False:
+                QApplication.instance().quit()
+            elif was_damaged:
+                operations.update_write_buttons()  # every save button follows
+                announce()  # the pages reload (read-only, or the restored office)
+        self.settled.emit()
+        for fn in self._then:
+            fn()
+        self._then.clear()
+
+    def wait(self) -> None:
+        """Until the answer has been acted on; the window keeps painting meanwhile (busy cursor)."""
+        if self.done:
+            return
+        from PySide6.QtCore import QEventLoop
+
+        loop = QEventLoop()
+        self.settled.connect(loop.quit)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            if not self.done:
+                loop.exec()
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+            self.settled.disconnect(loop.quit)
+
+
+def start_check() -> StartCheck | None:
+    """The check at start still to be (or already) acted on; None when the start waited for it."""
+    return _state.get("start_check")
+
+
+def after_start_check(fn) -> None:
+    """Run `fn()` once the database is known sound (or found damaged and handled): at once when the
+    start already waited for the check."""
+    check = start_check()
+    if check is None:
+        fn()
+    else:
+        check.when_settled(fn)
 
 
 def needs_password(exc: BaseException) -> bool:

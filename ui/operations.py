@@ -136,6 +136,23 @@ def _no_tables(kwargs: dict) -> None:
         raise TypeError("perform()/run_background() no longer take tables=: what a call changed is announced by itself")
 
 
+_write_gate: dict = {"wait": None}
+
+
+def hold_writes(wait) -> None:
+    """While the database's check at start is still running (backup_dialogs.StartCheck), `wait()` is
+    called before any write: it returns once the check has answered, the window staying responsive
+    (None: writes go ahead at once)."""
+    _write_gate["wait"] = wait
+
+
+def wait_until_writable() -> None:
+    """Return once the database may be written (at once unless its check at start still runs)."""
+    wait = _write_gate["wait"]
+    if wait is not None:
+        wait()
+
+
 def perform(parent: QWidget | None, fn, *args, form=None, writes: bool = True, on_conflict=None, **kwargs):
     """Run `fn(*args, **kwargs)` on the UI thread; on success return (True, result), else show why
     and return (False, None). What the call changed is announced on the one "changed" signal.
@@ -145,6 +162,8 @@ def perform(parent: QWidget | None, fn, *args, form=None, writes: bool = True, o
     `on_conflict(exc)`: the form's own answer to a ConflictError (someone else saved the record
     meanwhile) instead of a message box."""
     _no_tables(kwargs)
+    if writes:
+        wait_until_writable()
     if writes and refuse_when_read_only(parent):
         return False, None
     if form is not None:
@@ -199,6 +218,8 @@ def run_background(parent: QWidget | None, title: str, fn, *args, on_done=None, 
     responsive. What it changed is announced when it ends (before `on_done(result)`).
     `writes=True` (an import, the demo office): refused while the database is read-only."""
     _no_tables(kwargs)
+    if writes:
+        wait_until_writable()
     if writes and refuse_when_read_only(parent):
         return None
     dialog = QProgressDialog(title, None, 0, 0, parent)

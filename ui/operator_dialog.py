@@ -12,7 +12,7 @@ from warranty_desk.services import operator
 
 from . import forms
 from .labels import PlainLabel
-from .operations import call, is_read_only
+from .operations import call, is_read_only, wait_until_writable
 
 
 class OperatorDialog(QDialog):
@@ -63,6 +63,7 @@ class OperatorDialog(QDialog):
         self.chosen = ""
 
     def accept(self) -> None:
+        wait_until_writable()  # the database's check at start may still run (#20): its answer first
         try:  # a damaged database (read only): the name works, it is not added to the staff list
             self.chosen = call(operator.choose, self.name.currentText(), self.shared.isChecked(),
                                add_to_staff=not is_read_only())

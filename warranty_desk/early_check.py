@@ -10,9 +10,12 @@
   - ``foreign``: a sound SQLite database holding another program's tables (never migrated into),
   - ``ok``.
 The header checks cost one read of 100 bytes; ``quick_check`` reads the file once (0.1 s for an 80 MB
-office), so the desktop program begins it on a worker thread the moment it starts (main.py), before
-Qt, peewee and the windows are loaded, and the command line while it parses its arguments;
-`integrity.open_checked(..., early=…)` waits for the answer before anything is opened for writing.
+office, seconds for a regional contractor's), so the desktop program begins it on a worker thread the
+moment it starts (main.py), before Qt, peewee and the windows are loaded, and the command line while it
+parses its arguments; `integrity.open_checked(..., early=…)` waits for the answer before anything is
+opened for writing. The desktop start does not wait for it before the window shows: `peek` tells in a
+millisecond what the header and the schema say, the file is opened read-only meanwhile and for writing
+only once the check has answered sound (`integrity.open_for_start` / `finish_start`).
 Only the standard library is imported here: this module must load in a millisecond.
 """
 
@@ -114,6 +117,46 @@ def inspect(path: str | Path, quick: bool = True) -> Verdict:
     return Verdict(path, "ok", size=size, tables=tables, version=version)
 
 
+def peek(path: str | Path) -> Verdict | None:
+    """What can be told without reading the file through: the header checks, and through a read-only
+    connection the tables and the schema version (page 1 and the schema pages only, a millisecond at
+    any size). A Verdict of kind ``ok`` here only means "nothing wrong in what was looked at": the pages
+    are `inspect`'s job. None when even this much could not be read (then `inspect` decides)."""
+    path = Path(path).expanduser()
+    try:
+        early = _header_verdict(path)
+    except OSError:
+        return None
+    if early is not None:
+        return early
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists():
+        uri += "&immutable=1"
+    try:
+        con = sqlite3.connect(uri, uri=True, timeout=5)
+        try:
+            tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            version = (con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
+                       if "schema_version" in tables else 0)
+        finally:
+            con.close()
+        size = path.stat().st_size
+    except Exception:  # noqa: BLE001 - not readable cheaply: the full check decides
+        return None
+    if tables and not all(t in tables for t in OUR_TABLES[:4]):
+        return Verdict(path, "foreign", size=size, tables=tables, version=version)
+    return Verdict(path, "ok", size=size, tables=tables, version=version)
+
+
+def _lower_priority() -> None:
+    """The check runs beside the window's start: on a busy machine the window's thread goes first
+    (Linux: a thread's own nice value; elsewhere nothing)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
+
+
 class EarlyCheck:
     """`inspect` on a worker thread, begun as early as possible; `wait()` gives its verdict."""
 
@@ -125,13 +168,19 @@ class EarlyCheck:
         self._thread.start()
 
     def _run(self) -> None:
+        _lower_priority()
         try:
             self._verdict = inspect(self.path, self.quick)
         except Exception as exc:  # noqa: BLE001 - never "sound" by accident
             self._verdict = Verdict(self.path, "damaged", error=("read", exc))
 
-    def wait(self) -> Verdict:
-        self._thread.join()
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> Verdict:
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise TimeoutError("the check is still running")
         return self._verdict or Verdict(self.path, "damaged", error=("read", RuntimeError("check did not finish")))
 
 

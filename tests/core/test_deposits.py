@@ -170,3 +170,14 @@ def test_changing_a_deposit_without_a_period_keeps_its_period(project):
     deposits.set_deposit("DP-1", {"amount": 30000, "defect_months": 24})
     dep = deposits.set_deposit("DP-1", {"amount": 20000})
     assert (dep.amount, dep.defect_months) == (Decimal("20000"), 24)
+
+
+def test_the_dashboards_first_deposits_to_apply_are_the_earliest(demo_db):
+    """`limit` describes only the first deposits (the dashboard), the same ones in the same order as
+    the whole list; the list itself is ordered by the day the return can be applied for."""
+    for day in (d(2025, 3, 1), d(2026, 11, 29), d(2028, 1, 1)):
+        whole = deposits.to_apply(day)
+        assert [r["apply_from"] for r in whole] == sorted(r["apply_from"] for r in whole)
+        for n in (1, 3):
+            assert deposits.to_apply(day, limit=n) == whole[:n]
+    assert deposits.to_apply(d(2028, 1, 1))  # the demo office has deposits to apply for by then

@@ -124,3 +124,35 @@ def test_the_ledger_printed_by_libreoffice_fits_the_page_width_with_its_header_o
         flat = "".join(text.split())
         # the first and the last column's headings on every page: the width fits, the header repeats
         assert "工程名称" in flat and "满意度" in flat and "报修内容" in flat, page
+
+
+def test_the_streamed_ledger_keeps_every_text_whole_and_tells_its_progress(db, make_project, tmp_path, monkeypatch):
+    """The rows are written straight into the sheet (#20): what a clerk typed comes back as typed — a
+    formula-like text stays text, markup and ampersands, a line break and a carriage return, 2,000
+    characters, a character beyond the BMP; a control character XML cannot hold becomes a space —
+    and the progress is told while it writes, the last report being every row."""
+    from warranty_desk.services import tickets
+    from warranty_desk.services.handover import handover
+
+    monkeypatch.setattr(ledger, "PROGRESS_EVERY", 2)
+    p = make_project(code="S-1", name="𠀀 & <工程>")
+    handover(p.id)
+    texts = ["+86 漏水", "第一行\n第二行\r第三行", "长" * 2000, "a\x07b <i>&amp;</i>", "@某人 =1+1", "-5 度"]
+    for n, text in enumerate(texts):
+        tickets.create_ticket({"project": "S-1", "reporter": "甲", "category": "plumbing", "location": text[:200],
+                               "description": text, "reported_at": f"2025-01-0{n + 1} 09:00"})
+    reports = []
+    assert export_ledger(tmp_path / "s.xlsx", progress=lambda done, total: reports.append((done, total))) == 6
+    assert reports[0] == (2, 6) and reports[-1] == (6, 6)
+    ws = openpyxl.load_workbook(tmp_path / "s.xlsx").active
+    assert ws.auto_filter.ref == "A1:M7"
+    stored = [t.location for t in Ticket.select().order_by(Ticket.reported_at)]
+    assert [ws.cell(row=r, column=2).value for r in range(2, 8)] == [t.replace("\x07", " ") for t in stored]
+    described = [t.description for t in Ticket.select().order_by(Ticket.reported_at)]
+    assert [ws.cell(row=r, column=4).value for r in range(2, 8)] == [
+        "【给排水管道】" + t.replace("\x07", " ") for t in described]
+    assert "长" * 2000 in described and any("第一行\n第二行" in t for t in described)
+    assert all(ws.cell(row=r, column=2).data_type == "s" for r in range(2, 8))  # never a formula
+    assert ws["A2"].value == "𠀀 & <工程>"
+    assert ws["C2"].value == dt.datetime(2025, 1, 1) and ws["C2"].number_format == "yyyy-mm-dd"
+    assert ws.row_dimensions[4].height > 100  # the 2,000 characters wrap onto many lines, all shown

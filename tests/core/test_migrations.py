@@ -144,3 +144,42 @@ def test_a_new_database_gets_the_whole_region_table(db):
     heated = {r.name for r in Region.select() if r.heating_start}
     assert capitals <= heated
     assert all(r.note for r in Region.select() if r.heating_start)  # each heating period names its source
+
+
+def test_the_list_indexes_step_indexes_the_lists_shown_at_start(db_target):
+    """An office's database of the version before the step gets the indexes of the overdue visits, the
+    warranty items ending soon and the visits done by date (#20); its rows stay. On SQLite the overdue
+    visits and the items ending soon are then ranges of the new indexes."""
+    import datetime as dt
+
+    from warranty_desk.db import _connect
+
+    db = _connect(db_target)
+    db.connect(reuse_if_open=True)
+    param = "?" if "sqlite" in type(db).__name__.lower() else "%s"
+    step_version = next(v for v, step in migrations.steps() if step.__name__.endswith("_list_indexes"))
+    for version, step in migrations.steps():
+        if version >= step_version:
+            break
+        with db.atomic():
+            step.apply(db)
+            db.execute_sql(f"INSERT INTO schema_version (version, applied_at) VALUES ({param}, '2026-01-01')",
+                           (version,))
+    db.close()
+    reopened = open_database(db_target)
+    from warranty_desk.models import Visit, WarrantyItem
+
+    assert any(i.columns == ["status", "planned_on"] for i in reopened.get_indexes("visit"))
+    assert any(i.columns == ["end_on"] for i in reopened.get_indexes("warranty_item"))
+    assert any(i.columns == ["done_at"] for i in reopened.get_indexes("visit"))
+    if "sqlite" in type(reopened).__name__.lower():
+        query = Visit.select(Visit.id).where((Visit.status == "planned") & (Visit.planned_on < dt.date(2026, 12, 1)))
+        sql, params = query.sql()
+        plan = " ".join(row[3] for row in reopened.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
+        assert "visit_status_planned_on" in plan, plan
+        query = WarrantyItem.select(WarrantyItem.id).where(
+            WarrantyItem.end_on.between(dt.date(2026, 12, 1), dt.date(2027, 1, 30)))
+        sql, params = query.sql()
+        plan = " ".join(row[3] for row in reopened.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
+        assert "warranty_item_end_on" in plan, plan
+    reopened.close()

@@ -171,6 +171,9 @@ class ReportsPage(Page):
 
     def load(self) -> None:
         self._fill_ledger_choices()
+        first_show, self._panels_follow = not getattr(self, "_panels_follow", False), True
+        if first_show:
+            return  # each panel computes its figures when it first shows itself (just now): not twice
         for panel in self.panels:
             if hasattr(panel, "refresh"):
                 panel.refresh()
@@ -199,4 +202,5 @@ class ReportsPage(Page):
             return None
         self._ledger_message("")
         return documents.run_to_file(self, _("正在导出保修台账…"), self._ledger_fn(), _("保修台账.xlsx"), ask=ask,
+                                     with_progress=True,  # streamed: the rows written so far of how many
                                      filter_="Excel (*.xlsx)", **filters)

@@ -95,7 +95,7 @@ def deposits_to_apply(today: dt.date, limit: int = 200) -> list[DepositDue]:
     from . import deposits
 
     rows: list[DepositDue] = []
-    for d in deposits.to_apply(today):
+    for d in deposits.to_apply(today, limit=limit):
         rows.append(cast("DepositDue", dict(d, due_on=dt.date.fromisoformat(d["apply_from"]), what=_("可申请返还"))))
     for d in deposits.overdue_returns(today):
         due = d["return_due"] or d["check_due"]

@@ -376,15 +376,28 @@ def _open_deposits():
             .where(Deposit.returned_on.is_null()))
 
 
-def to_apply(today: dt.date | None = None, within_days: int = 0) -> list[DepositInfo]:
-    """Deposits whose return can be applied for (or can within `within_days`), not applied yet."""
+def to_apply(today: dt.date | None = None, within_days: int = 0, limit: int | None = None) -> list[DepositInfo]:
+    """Deposits whose return can be applied for (or can within `within_days`), not applied yet, the
+    earliest first; `limit`: only the first ones are described (`info`, deductions) — the dashboard."""
     today = today or dt.date.today()
-    due = [d for d in _open_deposits().where(Deposit.applied_on.is_null())
-           if _plan(d).apply_from <= today + dt.timedelta(days=within_days)]
+    # the dates from three columns (no Deposit and Project built per deposit of the office), then only
+    # the deposits listed are read whole
+    last = today + dt.timedelta(days=within_days)
+    dated = []
+    query = (Deposit.select(Deposit.id, Deposit.start_on, Deposit.defect_months)
+             .where(Deposit.returned_on.is_null() & Deposit.applied_on.is_null() & (Deposit.start_on <= last)))
+    for deposit_id, start_on, months in database_proxy.execute(query):  # the driver's values: SQLite gives text
+        if isinstance(start_on, str):
+            start_on = dt.date.fromisoformat(start_on[:10])
+        apply_from = rules.schedule(start_on, months).apply_from
+        if apply_from <= last:
+            dated.append((apply_from, deposit_id))
+    dated.sort()  # by date, then id
+    ids = [deposit_id for _on, deposit_id in (dated[:limit] if limit else dated)]
+    by_id = {d.id: d for d in _open_deposits().where(Deposit.id.in_(ids))} if ids else {}
+    due = [by_id[i] for i in ids]
     deductions = _deductions_of(due)
-    rows = [info(d, today, deductions[d.id]) for d in due]
-    rows.sort(key=lambda r: r["apply_from"])
-    return rows
+    return [info(d, today, deductions[d.id]) for d in due]
 
 
 def overdue_returns(today: dt.date | None = None) -> list[DepositInfo]:

@@ -9,8 +9,9 @@ to it (an empty, cut-short, unreadable or foreign file is not opened at all), an
 `backup.latest_good_backup()`. `require_sound_file(target)` is the command line's check before it writes.
 
 At start the check is ``quick_check`` + ``foreign_key_check`` (every page, every record, the free
-list and the keys: 0.1 s on an 80 MB office instead of 0.5 s), so nothing is written to a file whose
-pages are damaged. The full ``integrity_check`` (index contents against their tables, UNIQUE) runs
+list and the keys: 0.1 s on an 80 MB office instead of 0.5 s, a few seconds on a 1 GB one), so nothing is
+written to a file whose pages are damaged; the desktop start shows its window before that answer, with
+the file open read-only until it comes (`open_for_start`, `finish_start`). The full ``integrity_check`` (index contents against their tables, UNIQUE) runs
 afterwards on its own read-only connection (`full_check_file`, started by the desktop program once
 its window shows); when it finds damage the program switches to read-only then.
 """
@@ -43,6 +44,7 @@ class StartupCheck:
     elapsed_ms: float = 0.0
     verdict: Verdict | None = None
     file_read_only: bool = False  # sound, but the file or its folder may not be written: opened read-only
+    pending: EarlyCheck | None = None  # open read-only until this check answers (`open_for_start`)
 
     @property
     def ok(self) -> bool:
@@ -240,3 +242,48 @@ def open_checked(target: str, quick: bool | None = None, early: EarlyCheck | Non
         return StartupCheck(open_read_only(path), [], False, elapsed, verdict, file_read_only=True)
     db = open_database(str(path), stamp=stamp)
     return StartupCheck(db, [], False, elapsed, verdict)
+
+
+def open_for_start(target: str, early: EarlyCheck | None) -> StartupCheck:
+    """The desktop start, at any size of office: nothing that reads the whole file before the window
+    shows, and still nothing written before the file is known sound.
+
+    When what can be told cheaply is well (`early_check.peek`: header, length, our tables, the schema
+    version this program writes, a writable file), the file is opened *read-only* at once and the answer
+    is `pending` on the check already running (`early`): SQLite itself refuses every write on this
+    connection, whatever the caller does. `finish_start` then swaps in the normal connection when the
+    check says sound, or keeps the read-only one and reports the damage. Anything else (a new file, a
+    server, a header that is wrong, a migration to make, a read-only file, no early check) is opened as
+    `open_checked` does: checked first, written only when sound."""
+    if is_url(target) or early is None:
+        return open_checked(target, quick=True, early=early, stamp=False)
+    from .. import migrations
+
+    start = time.perf_counter()
+    path = Path(target).expanduser()
+    head = early_check.peek(path) if early.path == path else None
+    if (head is None or head.kind != "ok" or head.version != migrations.latest_version()
+            or not writable(path)):
+        return open_checked(target, quick=True, early=early, stamp=False)
+    db = open_read_only(path)
+    return StartupCheck(db, [], False, (time.perf_counter() - start) * 1000, head, pending=early)
+
+
+def finish_start(check: StartupCheck) -> StartupCheck:
+    """The answer of the check `open_for_start` left pending (waits for it): sound — the database is
+    opened for writing now (the read-only connection closed); damaged — the read-only connection stays
+    (nothing was or will be written) and the problems are reported. An unreadable file is closed too."""
+    if check.pending is None:
+        return check
+    verdict = check.pending.wait()
+    elapsed = check.elapsed_ms
+    ro_db: SqliteDatabase | None = check.db  # type: ignore[assignment]  # open_for_start opened it read-only
+    if verdict.sound:
+        db = open_database(str(verdict.path), stamp=False)
+        if ro_db is not None and ro_db is not db:
+            ro_db.close()
+        return StartupCheck(db, [], False, elapsed, verdict)
+    if not verdict.viewable and ro_db is not None:
+        ro_db.close()
+        ro_db = None
+    return StartupCheck(ro_db, describe(verdict), True, elapsed, verdict)

@@ -225,11 +225,16 @@ def info(ticket_ref, now: dt.datetime | None = None) -> SafetyInfo | None:
 def pending(now: dt.datetime | None = None, limit: int = 200) -> list[PendingReport]:
     """Marked tickets whose report is not recorded as sent (not 已撤销), oldest first: the dashboard."""
     now = now or _now()
+    # the reports not sent first, from their own (small) table: joined the other way round SQLite may
+    # walk every ticket of the office to find the few marked ones
+    unsent = SafetyReport.select(SafetyReport.id).where(SafetyReport.sent_at.is_null())
+    if not unsent.exists():
+        return []
     query = (SafetyReport.select(SafetyReport.marked_at, SafetyReport.reason, Ticket.id, Ticket.number,
                                  Ticket.state, Ticket.location, Project.code, Project.name, Unit.building,
                                  Unit.entrance, Unit.room)
              .join(Ticket).join(Project).switch(Ticket).join(Unit, JOIN.LEFT_OUTER)
-             .where(SafetyReport.sent_at.is_null() & (Ticket.state != st.CANCELLED))
+             .where(SafetyReport.id.in_(unsent) & (Ticket.state != st.CANCELLED))
              .order_by(SafetyReport.marked_at, SafetyReport.id).limit(limit))
     rows: list[PendingReport] = []
     for marked_at, reason, ticket_id, number, state, location, code, name, building, entrance, room in tuples(query):

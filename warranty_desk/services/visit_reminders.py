@@ -23,7 +23,7 @@ class Reminders(TypedDict):
     ahead_days: int
 
 
-def reminders(today: dt.date, ahead_days: int = AHEAD_DAYS, limit: int = 500) -> Reminders:
+def reminders(today: dt.date, ahead_days: int = AHEAD_DAYS, limit: int = 200) -> Reminders:
     """The open visits of today, overdue and upcoming — rows capped at `limit`, counts always complete."""
     open_ = Visit.status.in_(OPEN)
     end = today + dt.timedelta(days=ahead_days)

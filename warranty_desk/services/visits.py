@@ -56,11 +56,11 @@ class DueVisit(TypedDict):
 
 def visit_rows(where, limit: int) -> list[VisitRow]:
     """Visits matching `where` as rows for lists (dashboard, start-up reminder), in date order, with
-    their project and staff, at most `limit`."""
+    their project and staff, at most `limit`. Plain tuples from the driver (no model instance per row):
+    these lists are built before the window first paints."""
     query = (
-        Visit.select(Visit.id, Visit.planned_on, Visit.kind, Visit.method, Visit.status, Visit.purposes,
-                     Visit.project, Project.id, Project.code, Project.name, Project.contact, Project.phone,
-                     Staff.id, Staff.name)
+        Visit.select(Visit.id, Visit.project, Visit.planned_on, Project.code, Project.name, Project.contact,
+                     Project.phone, Visit.kind, Visit.method, Visit.purposes, Staff.name, Visit.status)
         .join(Project)
         .switch(Visit)
         .join(Staff, JOIN.LEFT_OUTER)
@@ -70,13 +70,15 @@ def visit_rows(where, limit: int) -> list[VisitRow]:
     )
     return [
         {
-            "id": v.id, "project_id": v.project_id, "date": v.planned_on, "project_code": v.project.code,
-            "project_name": v.project.name, "contact": v.project.contact, "phone": v.project.phone,
-            "kind_name": KIND_NAMES.get(v.kind, v.kind), "method": v.method,
-            "purposes": v.purposes.replace("\n", "；"), "staff": (v.staff.name if v.staff else "") or "",
-            "status": v.status, "status_name": vs.name(v.status),
+            "id": vid, "project_id": project_id,
+            "date": dt.date.fromisoformat(planned_on) if isinstance(planned_on, str) else planned_on,
+            "project_code": code, "project_name": name, "contact": contact, "phone": phone,
+            "kind_name": KIND_NAMES.get(kind, kind), "method": method,
+            "purposes": (purposes or "").replace("\n", "；"), "staff": staff or "",
+            "status": status, "status_name": vs.name(status),
         }
-        for v in query
+        for vid, project_id, planned_on, code, name, contact, phone, kind, method, purposes, staff, status
+        in tuples(query)
     ]
 
 
