@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from warranty_desk import config
-from warranty_desk.cli_phone import pairing_link
+from warranty_desk.cli.phone import pairing_link
 from warranty_desk.i18n import _
 from warranty_desk.services import phones
 from warranty_desk.services import staff as staff_service

@@ -12,7 +12,8 @@ import pytest
 from foreign_text import CJK, foreign_cjk, office_data
 from icalendar import Calendar
 
-from warranty_desk import cli, cli_language, i18n
+from warranty_desk import cli, i18n
+from warranty_desk.cli import language as cli_language
 from warranty_desk.models import Setting, Ticket, Visit
 
 OPERATOR = "测试员"

@@ -9,7 +9,7 @@ from phone_fixtures import jpeg
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from warranty_desk.cli_phone import pairing_link
+from warranty_desk.cli.phone import pairing_link
 from warranty_desk.models import Attachment, PhoneDevice, PhoneSubmission, Ticket, TicketEvent, Visit
 from warranty_desk.rules import scoring
 from warranty_desk.rules import ticket_states as st

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .i18n import _
+from ..i18n import _
 
 
 def cmd_backup(args) -> int:
-    from .cli import _open
-    from .errors import ValidationError
-    from .paths import default_database
-    from .services import backup
+    from ..errors import ValidationError
+    from ..paths import default_database
+    from ..services import backup
+    from .common import _open
 
     _open(args)
     backup.remove_leftovers(args.db or default_database())
@@ -33,9 +33,9 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     """Restore into the database named by --db: a damaged, empty or unreadable file is replaced (and
     kept aside), never opened for writing; a server is opened first."""
-    from .db import is_url, open_database
-    from .paths import default_database
-    from .services import backup, settings
+    from ..db import is_url, open_database
+    from ..paths import default_database
+    from ..services import backup, settings
 
     backup.verify(args.file)  # refuse a foreign or damaged file before touching anything
     target = args.db or default_database()

@@ -1,4 +1,4 @@
-"""The ticket, ledger export and deposit verbs of the `warranty-desk` command (registered by cli.py)."""
+"""The ticket, ledger export and deposit verbs of the `warranty-desk` command (registered by build_parser in cli/__init__.py)."""
 
 from __future__ import annotations
 
@@ -6,23 +6,23 @@ import argparse
 import datetime as dt
 import json
 
-from .cli_language import names, stored_value
-from .errors import ValidationError
-from .i18n import _
-from .rules import responsibility as resp
-from .rules import sla as sla_rules
-from .rules import ticket_states as st
-from .rules.categories import category_name
+from ..errors import ValidationError
+from ..i18n import _
+from ..rules import responsibility as resp
+from ..rules import sla as sla_rules
+from ..rules import ticket_states as st
+from ..rules.categories import category_name
+from .language import names, stored_value
 
 
 def _open(args):
-    from .cli import _open as open_db
+    from .common import _open as open_db
 
     return open_db(args)
 
 
 def _dt(text: str) -> dt.datetime | None:
-    from .services.tickets import _moment
+    from ..services.tickets import _moment
 
     try:
         return _moment(text, _("时间"))
@@ -31,7 +31,7 @@ def _dt(text: str) -> dt.datetime | None:
 
 
 def cmd_ticket_add(args) -> int:
-    from .services import tickets
+    from ..services import tickets
 
     _open(args)
     intake = tickets.create_ticket({
@@ -63,14 +63,14 @@ def _in_warranty(yes: bool) -> str:
 
 
 def cmd_ticket_show(args) -> int:
-    from .services import tickets
+    from ..services import tickets
 
     _open(args)
     data = tickets.ticket_detail(args.number)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    from .services.tickets import channel_name, event_reason_text
+    from ..services.tickets import channel_name, event_reason_text
 
     print(f"{data['number']}  {st.state_name(data['state'])}  {sla_rules.urgency_name(data['urgency'])}  {data['sla_text']}")
     print(_("工程：{code} {name}  房号：{unit}  部位：{location}").format(
@@ -99,7 +99,7 @@ def cmd_ticket_show(args) -> int:
 
 
 def cmd_ticket_move(args) -> int:
-    from .services import tickets
+    from ..services import tickets
 
     _open(args)
     state = stored_value(args.state, st.STATES, st.state_name)
@@ -109,7 +109,7 @@ def cmd_ticket_move(args) -> int:
 
 
 def cmd_ticket_list(args) -> int:
-    from .services import tickets
+    from ..services import tickets
 
     _open(args)
     rows = tickets.list_tickets(project=args.project, state=stored_value(args.state, st.STATES, st.state_name),
@@ -126,7 +126,7 @@ def cmd_ticket_list(args) -> int:
 
 
 def cmd_export_ledger(args) -> int:
-    from .services.ledger import export_ledger
+    from ..services.ledger import export_ledger
 
     _open(args)
     count = export_ledger(args.output, project=args.project, state=stored_value(args.state, st.STATES, st.state_name),
@@ -136,14 +136,14 @@ def cmd_export_ledger(args) -> int:
 
 
 def cmd_deposit_show(args) -> int:
-    from .services import deposits
+    from ..services import deposits
 
     _open(args)
     d = deposits.show(args.code)
     if args.json:
         print(json.dumps(d, ensure_ascii=False, indent=2))
         return 0
-    from .cli_deposits import deposit_lines
+    from .deposits import deposit_lines
 
     for line in deposit_lines(d):
         print(line)
@@ -151,8 +151,8 @@ def cmd_deposit_show(args) -> int:
 
 
 def register(sub) -> None:
-    from .rules.categories import CATEGORIES
-    from .services.tickets import CHANNELS, channel_name
+    from ..rules.categories import CATEGORIES
+    from ..services.tickets import CHANNELS, channel_name
 
     ticket = sub.add_parser("ticket", help=_("维修工单"))
     tsub = ticket.add_subparsers(dest="verb", required=True)

@@ -21,8 +21,8 @@ import sqlite3
 from pathlib import Path
 from typing import overload
 
-from . import i18n
-from .i18n import N_, _
+from .. import i18n
+from ..i18n import N_, _
 
 OPTION = "option"
 SETTING = "setting"
@@ -50,7 +50,7 @@ def _database(argv: list[str]) -> str | None:
     given = _option(argv, "--db")
     if given:
         return given
-    from .paths import default_database
+    from ..paths import default_database
 
     return default_database(create=False)
 
@@ -123,7 +123,7 @@ def follow_the_setting() -> None:
     office's setting could not be read before)."""
     if _chosen["source"] == OPTION:
         return
-    from .models import Setting
+    from ..models import Setting
 
     row = Setting.get_or_none(Setting.key == "language")
     try:

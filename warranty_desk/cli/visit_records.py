@@ -7,20 +7,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from .cli_language import names, stored_value
-from .cli_rules import date_arg, emit, open_db, verbs_of
-from .errors import ValidationError
-from .i18n import _, join_list
-from .rules import visit_states as vs
-from .rules.satisfaction import grade_name
-from .rules.sla import NORMAL
-from .rules.visit_methods import method_name
-from .rules.visit_plan import kind_name
-from .rules.visit_purposes import purpose_text
+from ..errors import ValidationError
+from ..i18n import _, join_list
+from ..rules import visit_states as vs
+from ..rules.satisfaction import grade_name
+from ..rules.sla import NORMAL
+from ..rules.visit_methods import method_name
+from ..rules.visit_plan import kind_name
+from ..rules.visit_purposes import purpose_text
+from .common import date_arg, emit, open_db, verbs_of
+from .language import names, stored_value
 
 
 def _moment(text: str) -> dt.datetime | None:
-    from .services.tickets import _moment as parse
+    from ..services.tickets import _moment as parse
 
     try:
         return parse(text, _("回访时间"))
@@ -29,8 +29,8 @@ def _moment(text: str) -> dt.datetime | None:
 
 
 def _visit_json(visit_id: int) -> dict:
-    from .rules.visit_plan import KIND_NAMES
-    from .services import visit_records
+    from ..rules.visit_plan import KIND_NAMES
+    from ..services import visit_records
 
     d = visit_records.visit_data(visit_id)
     questions = d["template"]["questions"]
@@ -60,8 +60,8 @@ def _score(d: dict) -> str:
 
 
 def _lines(d: dict):
-    from .services.questionnaires import shown
-    from .services.visit_records import area_name
+    from ..services.questionnaires import shown
+    from ..services.visit_records import area_name
 
     yield _("回访 {id}  {code} {name} {unit}  {kind}  计划 {planned}").format(
         id=d["id"], code=d["project_code"], name=d["project_name"], unit=d["unit"], kind=kind_name(d["kind"]),
@@ -107,7 +107,7 @@ def _answers(pairs: list[str], questions: list[dict]) -> dict:
         question = questions[n - 1]
         value = value.strip()
         if question["choices"]:  # a choice by its name in either language
-            from .services.questionnaires import shown
+            from ..services.questionnaires import shown
 
             value = stored_value(value, [c[0] for c in question["choices"]], shown)
         answers[question["id"]] = value
@@ -131,8 +131,8 @@ def _findings(items: list[str]) -> list[dict]:
 
 
 def cmd_visits_record(args) -> int:
-    from .services import questionnaires, visit_records
-    from .services.visit_records import METHODS as RECORD_METHODS
+    from ..services import questionnaires, visit_records
+    from ..services.visit_records import METHODS as RECORD_METHODS
 
     open_db(args)
     visit = visit_records.get_visit(args.visit_id)
@@ -153,7 +153,7 @@ def cmd_visits_record(args) -> int:
 
 
 def cmd_visits_storm(args) -> int:
-    from .services import storm
+    from ..services import storm
 
     open_db(args)
     if args.dry_run:
@@ -183,8 +183,8 @@ def cmd_visits_storm(args) -> int:
 
 
 def register(sub) -> None:
-    from .services.storm import METHODS
-    from .services.visit_records import METHODS as RECORD_METHODS
+    from ..services.storm import METHODS
+    from ..services.visit_records import METHODS as RECORD_METHODS
 
     verbs = verbs_of(sub, "visits")
     show = verbs.add_parser("show", help=_("显示一次回访及其问卷题目（带题号）"))

@@ -12,12 +12,12 @@ import json
 import logging
 import sys
 
-from .i18n import _
+from ..i18n import _
 
 
 def _staff_id(name: str) -> int:
-    from .errors import ValidationError
-    from .services.staff import list_staff
+    from ..errors import ValidationError
+    from ..services.staff import list_staff
 
     match = [s for s in list_staff() if s.name == name.strip()]
     if not match:
@@ -26,10 +26,10 @@ def _staff_id(name: str) -> int:
 
 
 def cmd_serve(args) -> int:
-    from . import i18n
-    from .cli import _open
-    from .services import settings
-    from .web.server import ServeOptions, serve_forever
+    from .. import i18n
+    from ..services import settings
+    from ..web.server import ServeOptions, serve_forever
+    from .common import _open
 
     _open(args)
     # the crews' pages speak the office's language (--lang, else the setting and its default), never
@@ -48,9 +48,9 @@ def cmd_serve(args) -> int:
 def cmd_pair(args) -> int:
     import segno
 
-    from .cli import _open
-    from .errors import ValidationError
-    from .services import phones
+    from ..errors import ValidationError
+    from ..services import phones
+    from .common import _open
 
     _open(args)
     base = args.url or (phones.announced_server() or {}).get("url")
@@ -72,8 +72,8 @@ def pairing_link(base: str, code: str) -> str:
 
 
 def cmd_devices(args) -> int:
-    from .cli import _open
-    from .services import phones
+    from ..services import phones
+    from .common import _open
 
     _open(args)
     rows = phones.list_devices()
@@ -90,8 +90,8 @@ def cmd_devices(args) -> int:
 
 
 def cmd_revoke(args) -> int:
-    from .cli import _open
-    from .services import phones
+    from ..services import phones
+    from .common import _open
 
     _open(args)
     device = phones.revoke(args.device_id, args.reason or "")

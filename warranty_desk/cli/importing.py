@@ -7,8 +7,8 @@ import argparse
 import json
 import sys
 
-from .errors import ImportFailed
-from .i18n import N_, _
+from ..errors import ImportFailed
+from ..i18n import N_, _
 
 KIND_HELP = {
     "projects": N_("导入工程（两个日期都有的工程同时办理交付）"),
@@ -28,13 +28,13 @@ def _date(text: str):
 
 
 def _open(args):
-    from .cli import _open as open_database
+    from .common import _open as open_database
 
     return open_database(args)
 
 
 def cmd_import(args) -> int:
-    from .services import importing
+    from ..services import importing
 
     _open(args)
     options = {"sheet": args.sheet, "update": args.update}
@@ -60,7 +60,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_template(args) -> int:
-    from .services import importing
+    from ..services import importing
 
     _open(args)  # the drop-down of 采暖地区 comes from the office's region table
     kind = "units" if args.units else args.kind
@@ -70,8 +70,8 @@ def cmd_template(args) -> int:
 
 
 def cmd_project_handover(args) -> int:
-    from .services.handover import handover
-    from .services.projects import find_project
+    from ..services.handover import handover
+    from ..services.projects import find_project
 
     _open(args)
     project = find_project(args.code)

@@ -8,17 +8,17 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from .cli_language import document_language, names
-from .cli_rules import emit, open_db, verbs_of
-from .errors import ValidationError
-from .i18n import _
+from ..errors import ValidationError
+from ..i18n import _
+from .common import emit, open_db, verbs_of
+from .language import document_language, names
 
 if TYPE_CHECKING:  # the services load when a verb runs
-    from .services.safety import SafetyInfo
+    from ..services.safety import SafetyInfo
 
 
 def _dt(text: str):
-    from .services.tickets import _moment
+    from ..services.tickets import _moment
 
     try:
         return _moment(text, _("时间"))
@@ -27,7 +27,7 @@ def _dt(text: str):
 
 
 def cmd_ticket_suggest(args) -> int:
-    from .services import tickets
+    from ..services import tickets
 
     open_db(args)
     s = tickets.suggest_urgency(args.project, args.category, args.description, args.at, args.structural_safety)
@@ -54,14 +54,14 @@ def _safety_lines(d: SafetyInfo | None, number: str):
 
 
 def _show(args, number: str, done: str | None = None) -> int:
-    from .services import safety
+    from ..services import safety
 
     d = safety.info(number)
     return emit(args, d, lambda: [*([done] if done else []), *_safety_lines(d, number)])
 
 
 def cmd_safety(args) -> int:
-    from .services import safety
+    from ..services import safety
 
     open_db(args)
     if args.action == "show":
@@ -87,9 +87,9 @@ def cmd_safety(args) -> int:
 
 
 def cmd_print_safety_report(args) -> int:
-    from .cli_print import _done, _pdf_path
-    from .documents.safety_report import build_safety_report
-    from .services.tickets import get_ticket
+    from ..documents.safety_report import build_safety_report
+    from ..services.tickets import get_ticket
+    from .printing import _done, _pdf_path
 
     open_db(args)
     path = _pdf_path(args.output)
@@ -101,10 +101,10 @@ def cmd_print_safety_report(args) -> int:
 def register(sub) -> None:
     import argparse as _argparse
 
-    from .i18n import LOCALES
-    from .rules import sla as sla_rules
-    from .rules.categories import CATEGORIES
-    from .services.safety import SENT_HOW
+    from ..i18n import LOCALES
+    from ..rules import sla as sla_rules
+    from ..rules.categories import CATEGORIES
+    from ..services.safety import SENT_HOW
 
     tickets = verbs_of(sub, "ticket")
     suggest = tickets.add_parser("suggest", help=_("按类别、报修内容和日期建议紧急程度（{names}）及理由").format(

@@ -1,5 +1,5 @@
 """The quality deposit, every step, from the command line (RULES.md §5; 《建设工程质量保证金管理办法》):
-`deposit add | apply | check | remind | return | deduct` beside `deposit show` (cli_tickets.py).
+`deposit add | apply | check | remind | return | deduct` beside `deposit show` (cli/tickets.py).
 Each prints the deposit as `deposit show --json` does after the step."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .cli_rules import date_arg, emit, open_db, verbs_of
-from .errors import NotFound, ValidationError
-from .i18n import _
-from .rules import categories as cat
-from .rules.deposit import status_name
+from ..errors import NotFound, ValidationError
+from ..i18n import _
+from ..rules import categories as cat
+from ..rules.deposit import status_name
+from .common import date_arg, emit, open_db, verbs_of
 
 
 def deposit_lines(d: Mapping[str, Any]):
@@ -38,14 +38,14 @@ def deposit_lines(d: Mapping[str, Any]):
 
 
 def _show(args, code: str, done: str) -> int:
-    from .services import deposits
+    from ..services import deposits
 
     d = deposits.show(code)
     return emit(args, d, lambda: [done, *deposit_lines(d)])
 
 
 def cmd_deposit_add(args) -> int:
-    from .services import deposits
+    from ..services import deposits
 
     open_db(args)
     try:
@@ -74,7 +74,7 @@ def cmd_deposit_add(args) -> int:
 
 
 def cmd_deposit_step(args) -> int:
-    from .services import deposits
+    from ..services import deposits
 
     open_db(args)
     step = {"apply": (deposits.apply_for_return, _("已登记返还申请")),

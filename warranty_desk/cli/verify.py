@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 import sys
 
-from .i18n import _
+from ..i18n import _
 
 
 def cmd_verify(args) -> int:
-    from .db import is_url, open_database
-    from .paths import default_database
-    from .services import backup, verify
-    from .services.integrity import require_sound_file
+    from ..db import is_url, open_database
+    from ..paths import default_database
+    from ..services import backup, verify
+    from ..services.integrity import require_sound_file
 
     target = args.db or default_database()
     require_sound_file(target)  # a damaged file: told in one line, like every command
@@ -35,7 +35,7 @@ def cmd_verify(args) -> int:
 
 
 def _masked(target: str) -> str:
-    from .db_check import mask_password
+    from ..db_check import mask_password
 
     return mask_password(target)
 

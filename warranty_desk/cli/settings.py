@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 
-from .cli_rules import emit, open_db
-from .i18n import _
-from .rules.sla import urgency_name
+from ..i18n import _
+from ..rules.sla import urgency_name
+from .common import emit, open_db
 
 
 def _value(value) -> str:
@@ -16,7 +16,7 @@ def _value(value) -> str:
 
 
 def cmd_settings_show(args) -> int:
-    from .services import settings
+    from ..services import settings
 
     open_db(args)
     data = settings.describe()
@@ -36,7 +36,7 @@ def cmd_settings_show(args) -> int:
 
 
 def cmd_settings_set(args) -> int:
-    from .services import settings
+    from ..services import settings
 
     open_db(args)
     result = settings.set_text(args.key, args.value)

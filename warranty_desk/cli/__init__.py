@@ -1,79 +1,24 @@
 """The `warranty-desk` command. Exit 0 on success, 2 on bad input with the reason on stderr.
 
-It speaks the language of `--lang`, else the office's setting, else the environment (cli_language)."""
+It speaks the language of `--lang`, else the office's setting, else the environment (cli/language.py)."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import json
 import sys
 from typing import Any
 
-from . import cli_language
-from .errors import ImportFailed, ValidationError
-from .i18n import _
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(_("“{text}”不是日期，请写成 2026-07-01").format(text=text)) from None
-
-
-CLI_BUSY_TIMEOUT_MS = 30_000
-
-
-_early: dict = {}  # the check of the database file, begun while the command line loads (main)
-
-
-def _open(args):
-    """Open the database for a command: an SQLite file is checked first (quick_check, begun early) and a
-    damaged, empty, cut-short or foreign file is refused in one line before anything is written."""
-    from .db import open_database
-    from .paths import default_database
-    from .services import settings
-    from .services.integrity import require_sound_file
-
-    target = args.db or default_database()
-    require_sound_file(target, _early.get("check"))
-    # the command line waits longer than a window for another writer (a colleague's import)
-    try:
-        db = open_database(target, busy_timeout_ms=CLI_BUSY_TIMEOUT_MS)
-    except Exception as exc:
-        if not _ask_password(target, exc):
-            raise
-        db = open_database(target, busy_timeout_ms=CLI_BUSY_TIMEOUT_MS)
-    settings.ensure_defaults()
-    cli_language.follow_the_setting()
-    return db
-
-
-def _ask_password(target: str, exc: Exception) -> bool:
-    """At a terminal, a server that wants a password this PC has not stored: ask for it (not echoed,
-    kept for this command only). In a script: the one-line error stands (or set PGPASSWORD)."""
-    import getpass
-
-    from . import passwords
-
-    text = str(exc).lower()
-    if "://" not in target or not ("no password supplied" in text or "password authentication failed" in text):
-        return False
-    if not sys.stdin.isatty():
-        return False
-    secret = getpass.getpass(_("数据库 {account} 的密码：").format(account=passwords.account(target)))
-    if not secret:
-        return False
-    passwords.remember_for_session(target, secret)
-    return True
-
+from ..errors import ImportFailed, ValidationError
+from ..i18n import _
+from . import language as cli_language
+from .common import _date, _early, _open
 
 # --- commands -------------------------------------------------------------------------------
 
 def cmd_demo(args) -> int:
-    from .services.demo import build_demo
+    from ..services.demo import build_demo
 
     _open(args)
     counts = build_demo()
@@ -82,9 +27,9 @@ def cmd_demo(args) -> int:
 
 
 def cmd_project_show(args) -> int:
-    from .rules.categories import category_name, minimum_text, period_text, project_type_name, scale_name
-    from .services.handover import items_of
-    from .services.projects import find_project
+    from ..rules.categories import category_name, minimum_text, period_text, project_type_name, scale_name
+    from ..services.handover import items_of
+    from ..services.projects import find_project
 
     _open(args)
     project = find_project(args.code)
@@ -129,10 +74,10 @@ def cmd_project_show(args) -> int:
 
 
 def cmd_visits_due(args) -> int:
-    from .i18n import join_list
-    from .rules.visit_plan import kind_name
-    from .rules.visit_purposes import purpose_text
-    from .services.visits import due
+    from ..i18n import join_list
+    from ..rules.visit_plan import kind_name
+    from ..rules.visit_purposes import purpose_text
+    from ..services.visits import due
 
     _open(args)
     rows = due(args.from_, args.to)
@@ -148,8 +93,8 @@ def cmd_visits_due(args) -> int:
 
 
 def cmd_visits_ics(args) -> int:
-    from .services.ics import export_ics
-    from .services.staff import list_staff
+    from ..services.ics import export_ics
+    from ..services.staff import list_staff
 
     _open(args)
     staff_id = None
@@ -164,9 +109,9 @@ def cmd_visits_ics(args) -> int:
 
 
 def cmd_visits_plan(args) -> int:
-    from .i18n import join_list
-    from .rules.visit_purposes import purposes_of
-    from .services.visits import plan_project
+    from ..i18n import join_list
+    from ..rules.visit_purposes import purposes_of
+    from ..services.visits import plan_project
 
     _open(args)
     visits = plan_project(args.code)
@@ -186,8 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help=_("在空数据库中装入演示数据"))
     demo.set_defaults(func=cmd_demo)
 
-    from .cli_import import register as register_import
-    from .cli_import import register_project_verbs
+    from .importing import register as register_import
+    from .importing import register_project_verbs
 
     register_import(sub)
 
@@ -216,22 +161,22 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("code", help=_("工程编号"))
     plan.set_defaults(func=cmd_visits_plan)
 
-    from .cli_backup import register as register_backup
+    from .backup import register as register_backup
 
     register_backup(sub)
-    from .cli_verify import register as register_verify
+    from .verify import register as register_verify
 
     register_verify(sub)
-    from .cli_tickets import register as register_tickets
+    from .tickets import register as register_tickets
 
     register_tickets(sub)
-    from .cli_print import register as register_print
+    from .printing import register as register_print
 
     register_print(sub)
-    from .cli_phone import register as register_phone
+    from .phone import register as register_phone
 
     register_phone(sub)
-    from .cli_rules import register as register_rules  # project agree, deposit …, visits record, settings …
+    from .rule_verbs import register as register_rules  # project agree, deposit …, visits record, settings …
 
     register_rules(sub)
     cli_language.add_lang_option(parser)
@@ -243,7 +188,7 @@ def _target(args) -> str | None:
     if getattr(args, "db", None):
         return args.db
     try:
-        from .paths import default_database
+        from ..paths import default_database
 
         return default_database()
     except Exception:  # noqa: BLE001 - only for the wording of a message
@@ -263,7 +208,7 @@ def _run(argv: list[str]) -> int:
     except SystemExit as exc:
         return 2 if exc.code not in (0, None) else 0
     if not (args.command == "import" and getattr(args, "what", "") == "template"):
-        from . import early_check
+        from .. import early_check
 
         # SQLite reads the file (quick_check) on a worker thread while the command loads its modules
         _early["check"] = early_check.start(_target(args))
@@ -292,7 +237,7 @@ def _report(exc: BaseException, target: str | None) -> int:
     import os
     import traceback
 
-    from .errors import explain, scrub
+    from ..errors import explain, scrub
 
     text = explain(exc, target)
     if text is not None:
@@ -308,6 +253,3 @@ def _report(exc: BaseException, target: str | None) -> int:
           file=sys.stderr)
     return 1
 
-
-if __name__ == "__main__":
-    sys.exit(main())

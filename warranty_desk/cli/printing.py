@@ -1,17 +1,17 @@
-"""The `print` and `report` verbs of the `warranty-desk` command (registered by cli.py)."""
+"""The `print` and `report` verbs of the `warranty-desk` command (registered by build_parser in cli/__init__.py)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from .cli_language import document_language
-from .errors import ValidationError
-from .i18n import LOCALES, _
+from ..errors import ValidationError
+from ..i18n import LOCALES, _
+from .language import document_language
 
 
 def _open(args):
-    from .cli import _open as open_db
+    from .common import _open as open_db
 
     return open_db(args)
 
@@ -26,7 +26,7 @@ def _pdf_path(text: str) -> Path:
 
 
 def _project(code: str):
-    from .services.projects import find_project
+    from ..services.projects import find_project
 
     return find_project(code)
 
@@ -34,7 +34,7 @@ def _project(code: str):
 def _unit(project, label: str | None):
     if not label:
         return None
-    from .models import Unit
+    from ..models import Unit
 
     for unit in Unit.select().where(Unit.project == project):
         if unit.label == label or f"{unit.building}{unit.entrance}{unit.room}" == label.replace("-", ""):
@@ -53,7 +53,7 @@ def _reporting_missing(func):
     import functools
     import sys
 
-    from .documents.style import missing_characters, missing_note
+    from ..documents.style import missing_characters, missing_note
 
     @functools.wraps(func)
     def run(args) -> int:
@@ -66,7 +66,7 @@ def _reporting_missing(func):
 
 
 def cmd_print_certificate(args) -> int:
-    from .documents.certificate import build_certificate
+    from ..documents.certificate import build_certificate
 
     _open(args)
     path = _pdf_path(args.output)
@@ -77,7 +77,7 @@ def cmd_print_certificate(args) -> int:
 
 
 def cmd_print_cards(args) -> int:
-    from .documents.cards import build_cards
+    from ..documents.cards import build_cards
 
     _open(args)
     path = _pdf_path(args.output)
@@ -89,7 +89,7 @@ def cmd_print_cards(args) -> int:
 
 
 def cmd_print_manual(args) -> int:
-    from .documents.manual import build_manual
+    from ..documents.manual import build_manual
 
     _open(args)
     path = _pdf_path(args.output)
@@ -98,8 +98,8 @@ def cmd_print_manual(args) -> int:
 
 
 def cmd_print_form(args) -> int:
-    from .documents import forms
-    from .models import Ticket, Visit
+    from ..documents import forms
+    from ..models import Ticket, Visit
 
     _open(args)
     path = _pdf_path(args.output)
@@ -121,8 +121,8 @@ def cmd_print_form(args) -> int:
 
 
 def cmd_print_dispatch(args) -> int:
-    from .documents.dispatch_sheet import build_dispatch_sheet
-    from .models import Ticket
+    from ..documents.dispatch_sheet import build_dispatch_sheet
+    from ..models import Ticket
 
     _open(args)
     path = _pdf_path(args.output)
@@ -133,8 +133,8 @@ def cmd_print_dispatch(args) -> int:
 
 
 def cmd_report_quarterly(args) -> int:
-    from .documents.quarterly import build_quarterly_report
-    from .documents.quarterly_figures import parse_quarter
+    from ..documents.quarterly import build_quarterly_report
+    from ..documents.quarterly_figures import parse_quarter
 
     try:
         parse_quarter(args.quarter)

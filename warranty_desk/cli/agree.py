@@ -4,17 +4,17 @@ date and the visit plan follow."""
 
 from __future__ import annotations
 
-from .cli_rules import emit, open_db, verbs_of
-from .errors import ValidationError
-from .i18n import _
+from ..errors import ValidationError
+from ..i18n import _
+from .common import emit, open_db, verbs_of
 
 
 def cmd_project_agree(args) -> int:
-    from .models import WarrantyItem
-    from .rules.categories import category_name, minimum_text, period_text, unit_key
-    from .services import handover as handover_service
-    from .services.projects import find_project
-    from .services.tickets import category_key
+    from ..models import WarrantyItem
+    from ..rules.categories import category_name, minimum_text, period_text, unit_key
+    from ..services import handover as handover_service
+    from ..services.projects import find_project
+    from ..services.tickets import category_key
 
     open_db(args)
     project = find_project(args.code)
