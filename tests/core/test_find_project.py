@@ -23,3 +23,14 @@ def test_one_message_whether_named_by_id_or_code(db):
             find_project(ref)
         messages.append(info.value.message)
     assert messages == ["找不到工程“987654”", "找不到工程“GC-NONE”"]
+
+
+def test_a_document_of_a_project_that_is_gone_says_the_same(db, tmp_path):
+    import datetime as dt
+
+    from warranty_desk.documents.visit_report import build_round_report
+
+    with pytest.raises(NotFound) as info:
+        build_round_report(987654, dt.date(2026, 1, 1), dt.date(2026, 3, 31), tmp_path / "round.pdf")
+    assert info.value.message == "找不到工程“987654”" and info.value.field == "project"
+    assert not (tmp_path / "round.pdf").exists()

@@ -13,7 +13,7 @@ from reportlab.platypus import KeepTogether, PageBreak, SimpleDocTemplate, Space
 
 from ..errors import ValidationError
 from ..i18n import _
-from ..models import Project, Visit
+from ..models import Visit
 from ..rules import scoring
 from ..rules import visit_states as vs
 from ..rules.satisfaction import grade, grade_name
@@ -22,6 +22,7 @@ from ..rules.visit_methods import method_name
 from ..rules.visit_plan import kind_name
 from ..rules.visit_purposes import purposes_of
 from ..services import questionnaires, visit_records
+from ..services.projects import find_project
 from . import data
 from .forms import question_widths
 from .style import (
@@ -163,9 +164,7 @@ def build_round_report(project_id: int, start: dt.date, end: dt.date, path, lang
     """A project's visit round (all its visits planned in start…end) on one summary."""
     if end < start:
         raise ValidationError(_('结束日期（{end}）早于开始日期（{start}）').format(end=end, start=start), field="to")
-    project = Project.get_or_none(Project.id == project_id)
-    if project is None:
-        raise ValidationError(_('找不到该工程，请刷新'), field="project")
+    project = find_project(project_id)  # the one lookup, with its one message
     visits = list(Visit.select().where((Visit.project == project) & Visit.planned_on.between(start, end)
                                        & (Visit.status != vs.CANCELLED)).order_by(Visit.planned_on, Visit.id))
     if not visits:
