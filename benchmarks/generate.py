@@ -80,7 +80,7 @@ EXTRA_DEFECTS = [("decoration", "阳台", "推拉窗关不严，漏风")]
 OPINIONS = ["对工程质量总体满意", "希望维修响应再快一些", "服务态度好", "无意见", "屋面需定期清理落叶", "小区绿化不错",
             "地下车库有积水，请尽快处理"]
 FINDINGS = ["未发现问题", "未发现问题", "未发现问题", "个别窗户密封条老化", "地下室有轻微潮湿", "外墙局部涂料脱落"]
-MAIN_LINE = ["已受理", "已派工", "已到场", "维修中", "待验收", "已关闭"]
+MAIN_LINE = ["received", "dispatched", "onsite", "repairing", "awaiting_check", "closed"]
 AUDIT_ACTIONS = [("update", "ticket"), ("transition", "ticket"), ("create", "ticket"), ("record", "visit"),
                  ("reschedule", "visit"), ("update", "project"), ("update", "unit"), ("create", "unit"),
                  ("update", "deposit"), ("update", "setting")]
@@ -389,15 +389,15 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
         counter[year] = counter.get(year, 0) + 1
         unit = rng.choice(units_of[project.id]) if project.id in units_of else None
         urgent = key in ("roof_waterproofing", "plumbing", "wet_room_waterproofing") and rng.random() < 0.25
-        rule = sla["紧急" if urgent else "一般"]
+        rule = sla["urgent" if urgent else "normal"]
         in_warranty = reported.date() <= ends[key]
         age = (now - reported).days
         if age < 20 and rng.random() < 0.7 or age < 120 and rng.random() < 0.03:  # under way, or stuck
             outcome = "open"
-            state = "非保修/有偿" if not in_warranty and rng.random() < 0.5 else rng.choice(MAIN_LINE[:5])
+            state = "paid" if not in_warranty and rng.random() < 0.5 else rng.choice(MAIN_LINE[:5])
         else:
             outcome = rng.choices(["closed", "cancelled", "elsewhere", "refused"], weights=[90, 5, 3, 2])[0]
-            state = "已撤销" if outcome == "cancelled" else "已关闭"
+            state = "cancelled" if outcome == "cancelled" else "closed"
         respond = reported + dt.timedelta(hours=rng.uniform(0.2, rule["respond_hours"] * 1.3))
         onsite = respond + dt.timedelta(hours=rng.uniform(1, rule["onsite_hours"] * 1.1))
         done = onsite + dt.timedelta(hours=rng.uniform(2, rule["complete_hours"] * 1.1))
@@ -409,29 +409,29 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
             f"BX-{year}-{counter[year]:04d}", project.id, unit[0] if unit else None,
             unit[2] if unit else project.contact, unit[3] if unit else project.phone,
             rng.choice(["电话", "电话", "电话", "来访", "来函", "回访发现"]),
-            f"{unit[1]} {place}" if unit else place, key, text, "紧急" if urgent else "一般", reported, state,
+            f"{unit[1]} {place}" if unit else place, key, text, "urgent" if urgent else "normal", reported, state,
             in_warranty, f"{key} 保修至 {ends[key].isoformat()}", assignee,
             rng.choice(subs_by_trade.get(TRADE_FOR.get(key, ""), [None])),
             reported + dt.timedelta(hours=rule["respond_hours"]), reported + dt.timedelta(hours=rule["onsite_hours"]),
             reported + dt.timedelta(hours=rule["complete_hours"]),
             respond if reached >= 1 else None, onsite if reached >= 2 else None, done if reached >= 4 else None,
-            closed if state in ("已关闭", "已撤销") else None,
-            "施工质量" if in_warranty else "超出保修期", "我方" if in_warranty else "业主",
+            closed if state in ("closed", "cancelled") else None,
+            "workmanship" if in_warranty else "expired", "我方" if in_warranty else "业主",
             "paper" if signed else "", (unit[2] if unit else project.contact) if signed else "",
             closed if signed else None, rng.choice((5, 5, 5, 4, 4, 3, 2)) if signed else None, reported,
-            Decimal(rng.randint(2, 80) * 50) if state == "非保修/有偿" or outcome == "refused" else None,
+            Decimal(rng.randint(2, 80) * 50) if state == "paid" or outcome == "refused" else None,
             False if outcome == "refused" else None,
         ))
         times = [reported, respond, onsite, onsite + dt.timedelta(minutes=20), done, closed]
         path = [(MAIN_LINE[i - 1], MAIN_LINE[i], times[i], "") for i in range(1, reached + 1)]
-        if state == "非保修/有偿" or outcome == "refused":
-            path = [("已受理", "非保修/有偿", respond, "超出保修期，需业主付费维修")]
+        if state == "paid" or outcome == "refused":
+            path = [("received", "paid", respond, "超出保修期，需业主付费维修")]
             if outcome == "refused":
-                path.append(("非保修/有偿", "已关闭", closed, "业主拒绝报价"))
+                path.append(("paid", "closed", closed, "业主拒绝报价"))
         elif outcome == "cancelled":
-            path.append(("已派工", "已撤销", closed, "业主来电：问题已自行解决"))
+            path.append(("dispatched", "cancelled", closed, "业主来电：问题已自行解决"))
         elif outcome == "elsewhere":
-            path += [("已派工", "业主另行委托", onsite, "业主已另请他人维修"), ("业主另行委托", "已关闭", closed, "")]
+            path += [("dispatched", "elsewhere", onsite, "业主已另请他人维修"), ("elsewhere", "closed", closed, "")]
         event_plan.append([(a, b, t, staff_names[assignee], why) for a, b, t, why in path])
     T = Ticket
     _bulk(T, [T.number, T.project, T.unit, T.reporter, T.phone, T.channel, T.location, T.category, T.description,
@@ -447,7 +447,7 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
 
     # visits: the project plans, after-repair visits of closed tickets, then owner visits up to the total
     visit_drafts = list(project_visits)
-    closed = [(tid, row) for tid, row in zip(ticket_ids, ticket_rows) if row[11] == "已关闭" and row[2]]
+    closed = [(tid, row) for tid, row in zip(ticket_ids, ticket_rows) if row[11] == "closed" and row[2]]
     for tid, row in rng.sample(closed, min(len(closed), size.visits // 10)):
         day = row[22].date() + dt.timedelta(days=rng.randint(5, 20))
         visit_drafts.append((by_id[row[1]], row[2], day, "after_repair", "维修完成后回访业主", tid))
@@ -524,8 +524,8 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
     for day in stamps:
         action, table = rng.choice(AUDIT_ACTIONS)
         record_id = rng.randint(1, max(1, max_ids[table]))
-        old = json.dumps({"state": "已派工", "version": 2}, ensure_ascii=False) if action != "create" else ""
-        new = json.dumps({"state": "维修中", "note": rng.choice(OPINIONS)}, ensure_ascii=False)
+        old = json.dumps({"state": "dispatched", "version": 2}, ensure_ascii=False) if action != "create" else ""
+        new = json.dumps({"state": "repairing", "note": rng.choice(OPINIONS)}, ensure_ascii=False)
         at, user = _at(day, rng), rng.choice(staff).name
         link = audit_chain.row_hash(previous, next_id, at, user, action, table, record_id, old, new, "")
         audit_rows.append((next_id, at, user, action, table, record_id, old, new, "", previous, link))

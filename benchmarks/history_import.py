@@ -135,7 +135,7 @@ def _tickets(con, limit):
         if ident in seen or reported > now:  # the same request twice in a day is one row of the ledger
             continue
         seen.add(ident)
-        done = _moment(completed or closed) if state in ("已关闭", "已撤销") else None
+        done = _moment(completed or closed) if state in ("closed", "cancelled") else None
         if done is not None and (done > now or done < reported):
             done = None
         bearer = payer if payer in ("我方", "分包单位", "业主") else ""

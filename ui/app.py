@@ -136,6 +136,18 @@ def run(args, early=None) -> int:
     target = args.db or default_database()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     setup_application(app)
+    # the language before any window module is loaded (some say their texts when loaded): --lang, or
+    # the office's setting read from an SQLite file (read-only, a few ms); a server's setting follows
+    # once it is open, below
+    from warranty_desk.cli_language import stored_language
+
+    from ui import qt_i18n
+    from warranty_desk import i18n
+
+    chosen = getattr(args, "lang", None) or stored_language(target)
+    if chosen:
+        i18n.set_locale(chosen)
+        qt_i18n.install(app, i18n.current_locale())
     from ui import (
         backup_dialogs,  # one window per file, integrity check, offer of the latest good backup
         main_window,  # noqa: F401 - loaded during the check (no text is translated at import)
@@ -146,9 +158,6 @@ def run(args, early=None) -> int:
     if not backup_dialogs.open_at_start(target, early):
         return 2
     # the language chosen in 设置 applies from the start, before any window is built
-    from ui import qt_i18n
-    from warranty_desk import i18n
-
     i18n.set_locale(getattr(args, "lang", None) or _setting("language") or i18n.SOURCE_LOCALE)
     qt_i18n.install(app, i18n.current_locale())
     from ui import bench_hook
@@ -202,4 +211,10 @@ def run(args, early=None) -> int:
         from ui.smoke import run_smoke
 
         QTimer.singleShot(200, lambda: app.exit(run_smoke(window)))
-    return app.exec()
+    code = app.exec()
+    from ui import restart
+
+    if restart.requested():  # 设置 → 界面语言, 现在重新启动: the window and its lock are gone, start again
+        backup_dialogs.release_window_lock()
+        restart.start_again()
+    return code

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from warranty_desk import instance_lock, passwords
 from warranty_desk.db import is_url
 from warranty_desk.errors import ValidationError, explain
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 from warranty_desk.services import backup, integrity, session
 from warranty_desk.services import settings as settings_service
 from warranty_desk.services import verify as verify_service
@@ -33,7 +33,7 @@ from .signals import announce
 
 log = logging.getLogger(__name__)
 
-FILTER = _("保修台备份 (*.wdbak)")
+FILTER = N_("保修台备份 (*.wdbak)")  # said where it is shown (_() at use)
 
 _state = {"lock": None, "full_check": None, "target": None}
 
@@ -66,6 +66,14 @@ def _busy(fn, *args, **kwargs):
         return fn(*args, **kwargs)
     finally:
         QGuiApplication.restoreOverrideCursor()
+
+
+def release_window_lock() -> None:
+    """Let a new start of the program open the file (the program is closing, or starting again)."""
+    lock = _state.get("lock")
+    if lock is not None:
+        lock.release()
+        _state["lock"] = None
 
 
 def _take_window_lock(target: str) -> bool:
@@ -118,7 +126,7 @@ def offer_restore_when_damaged(check: integrity.StartupCheck, target: str) -> st
         chosen = str(offer[0])
     elif clicked is choose_button:
         chosen, _filter = QFileDialog.getOpenFileName(None, _("选择备份文件"), str(Path.home()),
-                                                      FILTER + ";;" + _("所有文件 (*)"))
+                                                      _(FILTER) + ";;" + _("所有文件 (*)"))
     if chosen:
         try:
             result = _busy(backup.restore_from, chosen, target=target)

@@ -108,7 +108,7 @@ class DataSafetyTab(QWidget):
         large office with its photos takes a while. Returns the running task (None: nothing started)."""
         if not path:
             suggested = str(Path.home() / backup._auto_name(dt.datetime.now()))
-            path, _filter = QFileDialog.getSaveFileName(self, _("备份到…"), suggested, FILTER)
+            path, _filter = QFileDialog.getSaveFileName(self, _("备份到…"), suggested, _(FILTER))
             if not path:
                 return None
             if not path.lower().endswith(backup.SUFFIX):
@@ -124,7 +124,7 @@ class DataSafetyTab(QWidget):
 
     def restore_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, _("选择备份文件"), str(backup.backup_folder()),
-                                                    FILTER + ";;" + _("所有文件 (*)"))
+                                                    _(FILTER) + ";;" + _("所有文件 (*)"))
         if path:
             restore_with_confirmation(self, path)
             self.refresh()

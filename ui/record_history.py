@@ -19,14 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 from warranty_desk.services import audit
 from warranty_desk.services.projects import MANUAL_FACTS
 
 from .labels import PlainLabel
 
-ACTIONS = {"create": _("新建"), "update": _("修改"), "delete": _("删除"), "import": _("导入"),
-           "transition": _("状态变更"), "handover": _("交付"), "signoff": _("验收签字")}
+# said where they are shown (_() at use), in the window's language whenever this module was loaded
+ACTIONS = {"create": N_("新建"), "update": N_("修改"), "delete": N_("删除"), "import": N_("导入"),
+           "transition": N_("状态变更"), "handover": N_("交付"), "signoff": N_("验收签字")}
 
 
 def _values(text: str) -> dict:
@@ -38,23 +39,34 @@ def _values(text: str) -> dict:
 
 
 FIELD_LABELS = {
-    "code": _("工程编号"), "name": _("名称"), "type": _("工程类型"), "scale": _("工程规模"), "client": _("建设单位"),
-    "contact": _("联系人"), "phone": _("联系电话"), "address": _("地址"), "region": _("所在地区"),
-    "has_cooling": _("有供冷系统"), "accepted_on": _("竣工验收日期"), "handed_over_on": _("交付日期"),
-    "contract_amount": _("合同金额"), "design_life_years": _("设计使用年限"), "manager": _("项目经理"),
-    "developer": _("开发单位"), "designer": _("设计单位"), "supervisor": _("监理单位"), "notes": _("备注"),
-    **{key: _(label) for key, label in MANUAL_FACTS.items()}, "layout": _("户型"), "area": _("建筑面积"),
-    "created_at": _("建立时间"), "project": _("工程"), "unit": _("住户"), "state": _("状态"), "status": _("状态"),
-    "urgency": _("紧急程度"), "description": _("内容"), "location": _("部位"), "reporter": _("报修人"),
-    "channel": _("报修方式"), "reported_at": _("报修时间"), "category": _("保修项目"), "assignee": _("维修人"),
-    "subcontractor": _("分包单位"), "cause_class": _("责任"), "quote_amount": _("报价"), "planned_on": _("计划日期"),
-    "original_planned_on": _("原计划日期"), "done_at": _("回访时间"), "method": _("回访方式"), "visitor": _("回访人"),
-    "met_person": _("被访人"), "opinion": _("业主意见"), "findings": _("发现的问题"), "score": _("满意度得分"),
-    "grade": _("满意度等级"), "answers": _("问卷答案"), "amount": _("金额"), "settled_price": _("结算价"),
-    "defect_months": _("缺陷责任期（月）"), "start_on": _("起始日"), "end_on": _("截止日"),
-    "agreed_unit": _("约定期限单位"), "agreed_amount": _("约定期限"), "applied_on": _("申请返还日"),
-    "returned_on": _("返还日"), "returned_amount": _("返还金额"), "reason": _("原因"),
+    "code": N_("工程编号"), "name": N_("名称"), "type": N_("工程类型"), "scale": N_("工程规模"), "client": N_("建设单位"),
+    "contact": N_("联系人"), "phone": N_("联系电话"), "address": N_("地址"), "region": N_("所在地区"),
+    "has_cooling": N_("有供冷系统"), "accepted_on": N_("竣工验收日期"), "handed_over_on": N_("交付日期"),
+    "contract_amount": N_("合同金额"), "design_life_years": N_("设计使用年限"), "manager": N_("项目经理"),
+    "developer": N_("开发单位"), "designer": N_("设计单位"), "supervisor": N_("监理单位"), "notes": N_("备注"),
+    **MANUAL_FACTS, "layout": N_("户型"), "area": N_("建筑面积"),
+    "created_at": N_("建立时间"), "project": N_("工程"), "unit": N_("住户"), "state": N_("状态"), "status": N_("状态"),
+    "urgency": N_("紧急程度"), "description": N_("内容"), "location": N_("部位"), "reporter": N_("报修人"),
+    "channel": N_("报修方式"), "reported_at": N_("报修时间"), "category": N_("保修项目"), "assignee": N_("维修人"),
+    "subcontractor": N_("分包单位"), "cause_class": N_("责任"), "quote_amount": N_("报价"), "planned_on": N_("计划日期"),
+    "original_planned_on": N_("原计划日期"), "done_at": N_("回访时间"), "method": N_("回访方式"), "visitor": N_("回访人"),
+    "met_person": N_("被访人"), "opinion": N_("业主意见"), "findings": N_("发现的问题"), "score": N_("满意度得分"),
+    "grade": N_("满意度等级"), "answers": N_("问卷答案"), "amount": N_("金额"), "settled_price": N_("结算价"),
+    "defect_months": N_("缺陷责任期（月）"), "start_on": N_("起始日"), "end_on": N_("截止日"),
+    "agreed_unit": N_("约定期限单位"), "agreed_amount": N_("约定期限"), "applied_on": N_("申请返还日"),
+    "returned_on": N_("返还日"), "returned_amount": N_("返还金额"), "reason": N_("原因"),
 }
+
+
+def _named(key: str, value):
+    """A stored value as the window says it: a ticket's state, urgency or cause (its key, or the name
+    stored before schema step 9) by its name in the window's language; anything else as stored."""
+    from warranty_desk.rules.responsibility import cause_name
+    from warranty_desk.rules.sla import urgency_name
+    from warranty_desk.rules.ticket_states import state_name
+
+    name = {"state": state_name, "urgency": urgency_name, "cause_class": cause_name}.get(key)
+    return name(value) if name is not None and isinstance(value, str) and value else value
 
 
 def describe_change(row) -> str:
@@ -64,8 +76,8 @@ def describe_change(row) -> str:
     for key in sorted(set(old) | set(new)):
         if key in ("id", "version"):
             continue
-        before, after = old.get(key), new.get(key)
-        label = FIELD_LABELS.get(key, key)
+        before, after = _named(key, old.get(key)), _named(key, new.get(key))
+        label = _(FIELD_LABELS[key]) if key in FIELD_LABELS else key
         if row.action == "create":
             if after not in (None, "", False):
                 lines.append(f"{label}：{after}")
@@ -98,7 +110,7 @@ class HistoryDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         for i, (row, label) in enumerate(rows):
-            cells = [row.at.strftime("%Y-%m-%d %H:%M") if row.at else "", row.user, ACTIONS.get(row.action, row.action),
+            cells = [row.at.strftime("%Y-%m-%d %H:%M") if row.at else "", row.user, _(ACTIONS[row.action]) if row.action in ACTIONS else row.action,
                      describe_change(row), row.note]
             if related:
                 cells.insert(2, label)

@@ -7,7 +7,9 @@ import datetime as dt
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QTabWidget, QVBoxLayout
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import _, join_list
+from warranty_desk.rules.visit_methods import method_name
+from warranty_desk.rules.visit_purposes import purposes_of
 from warranty_desk.services import visit_reminders
 
 from .analysis_widgets import fill_table, make_table
@@ -36,12 +38,13 @@ class ReminderDialog(QDialog):
             table = make_table(f"reminder_{key}")
             fill_table(table, [_("日期"), _("工程编号"), _("工程名称"), _("类型"), _("方式"), _("负责人"), _("联系人"),
                                _("电话"), _("目的")],
-                       [[r["date"].isoformat(), r["project_code"], r["project_name"], _(r["kind_name"]), r["method"],
-                         r["staff"] or _("未指派"), r["contact"], r["phone"], r["purposes"]] for r in rows])
+                       [[r["date"].isoformat(), r["project_code"], r["project_name"], _(r["kind_name"]),
+                         method_name(r["method"]), r["staff"] or _("未指派"), r["contact"], r["phone"],
+                         join_list(purposes_of(r["purposes"]), _("；"))] for r in rows])
             table.setSortingEnabled(False)
             table.doubleClicked.connect(lambda index, k=key: self.open_row(k, index.row()))
             self.tables[key] = table
-            shown = f"{title}（{counts[key]}）"
+            shown = _("{title}（{n}）").format(title=title, n=counts[key])
             if counts[key] > len(rows):
                 shown += _("，显示前 {n} 条").format(n=len(rows))
             self.tabs.addTab(table, shown)

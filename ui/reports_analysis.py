@@ -19,9 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warranty_desk.i18n import N_, _
+from warranty_desk.i18n import N_, _, join_list
+from warranty_desk.rules.satisfaction import grade_name
 from warranty_desk.services import analysis
 from warranty_desk.services import projects as project_service
+from warranty_desk.services.questionnaires import shown
+from warranty_desk.services.visit_records import area_name
 
 from .analysis_widgets import QuarterChart, fill_table, make_table
 from .labels import PlainLabel
@@ -123,7 +126,7 @@ class ReportPanel(QWidget):
         by_project = analysis.satisfaction_by_project(start, end)
         total = sum(r["average"] * r["count"] for r in by_project)
         average = total / scored if scored else None
-        grade_text = "，".join(f"{_(name)} {n}" for name, n in grades.items())
+        grade_text = join_list((f"{grade_name(name)} {n}" for name, n in grades.items()), _("，"))
         self.summary.setText(_(
             "{start} 至 {end}：评分回访 {n} 次，平均满意度 {avg} 分；{grades}。"
             "按时回访率 {rate}（{ok}/{judged}，{days} 天内完成算按时；未回访 {missed} 次，逾期 {overdue} 次）。"
@@ -132,13 +135,14 @@ class ReportPanel(QWidget):
                  overdue=on_time["overdue"]))
 
         fill_table(self.tables["area"], [_("问卷类别"), _("回答数"), _("平均分"), _("等级")],
-                   [[r["area"], r["count"], r["average"], r["grade"]] for r in analysis.satisfaction_by_area(start, end)],
+                   [[shown(r["area"]), r["count"], r["average"], grade_name(r["grade"])]
+                    for r in analysis.satisfaction_by_area(start, end)],
                    {1, 2})
         fill_table(self.tables["project"], [_("工程编号"), _("工程名称"), _("回访次数"), _("平均分"), _("最低分"), _("等级")],
-                   [[r["code"], r["name"], r["count"], r["average"], r["lowest"], r["grade"]] for r in by_project],
+                   [[r["code"], r["name"], r["count"], r["average"], r["lowest"], grade_name(r["grade"])] for r in by_project],
                    {2, 3, 4})
         fill_table(self.tables["staff"], [_("回访人"), _("回访次数"), _("平均分"), _("最低分"), _("等级")],
-                   [[r["name"], r["count"], r["average"], r["lowest"], r["grade"]]
+                   [[r["name"], r["count"], r["average"], r["lowest"], grade_name(r["grade"])]
                     for r in analysis.satisfaction_by_staff(start, end)], {1, 2, 3})
         fill_table(self.tables["on_time"], [_("季度"), _("应回访"), _("按时"), _("超期完成"), _("未回访"), _("逾期未做"), _("按时率")],
                    [[r["quarter"], r["judged"], r["on_time"], r["late"], r["missed"], r["overdue"], _pct(r["share"])]
@@ -147,7 +151,7 @@ class ReportPanel(QWidget):
                    [[r["code"], r["name"], r["previous_quarter"], r["previous"], r["current"], r["drop"]]
                     for r in analysis.falling_projects(*last)], {3, 4, 5})
         fill_table(self.tables["problems"], [_("部位/类别"), _("保修项目"), _("问题数"), _("已生成工单")],
-                   [[r["area"], r["category_name"], r["count"], r["tickets"]]
+                   [[area_name(r["area"]), r["category_name"], r["count"], r["tickets"]]
                     for r in analysis.problems_by_category(start, end)], {2, 3})
 
     # actions ---------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ from warranty_desk.i18n import _, current_locale, format_money
 from warranty_desk.rules import responsibility as resp
 from warranty_desk.rules import satisfaction
 from warranty_desk.rules import ticket_states as st
+from warranty_desk.rules.responsibility import cause_name
+from warranty_desk.rules.ticket_states import state_name
 from warranty_desk.services import staff as staff_service
 from warranty_desk.services import tickets as service
 
@@ -150,7 +152,7 @@ class LifecyclePanel(QWidget):
         self.cause.setObjectName("cause")
         self.cause.addItem(_("（请选择）"), "")
         for cause in resp.CAUSE_CLASSES:
-            self.cause.addItem(_(cause), cause)
+            self.cause.addItem(cause_name(cause), cause)
         self.cause_button = QPushButton(_("确定责任"))
         self.cause_button.setObjectName("setCause")
         self.cause_button.clicked.connect(self.set_cause)
@@ -292,7 +294,7 @@ class LifecyclePanel(QWidget):
 
     def load(self) -> None:
         d = self.detail = service.ticket_detail(self.ticket_id)
-        state = _(d["state"])
+        state = state_name(d["state"])
         sla_text = _(d["sla_text"])
         self.state_label.setText(f"{state}（{sla_text}）" if d["state"] != d["sla_text"] else state)
         self.next_state.clear()

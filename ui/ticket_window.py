@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 from warranty_desk.i18n import _
 from warranty_desk.rules import sla as sla_rules
 from warranty_desk.rules import ticket_states as st
+from warranty_desk.rules.sla import urgency_name
+from warranty_desk.rules.ticket_states import state_name
 from warranty_desk.services import tickets as ticket_service
 
 from .labels import PlainLabel
@@ -99,7 +101,7 @@ class TicketHeader(QFrame):
     def show_ticket(self, d: dict) -> None:
         self.number.setText(d["number"])
         final = d["state"] in st.FINAL_STATES
-        self.state.setText(_(d["state"]))
+        self.state.setText(state_name(d["state"]))
         self.state.setStyleSheet("font-size: 14px; font-weight: bold; padding: 2px 8px; border-radius: 3px; "
                                  + ("background: #eceff1; color: #37474f;" if final
                                     else "background: #1565c0; color: white;"))
@@ -236,7 +238,7 @@ class TicketView(QDialog):
             (_("工程"), f'{d["project_code"]} {d["project_name"]}'), (_("房号"), d["unit"] or _("公共部位")),
             (_("报修人"), f'{d["reporter"]}  {d["phone"]}'), (_("报修方式"), _(d["channel"])),
             (_("报修时间"), _clock(d["reported_at"])), (_("部位"), d["location"]),
-            (_("保修项目"), _(d["category_name"])), (_("紧急程度"), _(d["urgency"])),
+            (_("保修项目"), _(d["category_name"])), (_("紧急程度"), urgency_name(d["urgency"])),
             (_("派工"), " ".join(x for x in (d["assignee"], d["subcontractor"]) if x) or _("未派工")),
         ]
         if d["repeat_of"]:
@@ -247,5 +249,5 @@ class TicketView(QDialog):
         self.safety.load(d["description"], d["state"] != st.CANCELLED)
         self.history.clear()
         for e in d["events"]:
-            arrow = f'{_(e["from"])} → {_(e["to"])}' if e["from"] else _(e["to"])
+            arrow = f'{state_name(e["from"])} → {state_name(e["to"])}' if e["from"] else state_name(e["to"])
             self.history.addItem(f'{_clock(e["at"])}  {arrow}  {e["by"]}  {e["reason"]}')

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 from warranty_desk.rules import sla
 from warranty_desk.rules import visit_states as vs
 from warranty_desk.rules.categories import CATEGORIES
@@ -53,12 +53,12 @@ def questionnaire_widget(template: dict, answers: dict, parent=None) -> Question
 class FindingsTable(QTableWidget):
     """One row per problem found: area, warranty item, description, and its ticket."""
 
-    COLS = [_("部位/类别"), _("保修项目"), _("问题描述"), _("工单")]
+    COLS = [N_("部位/类别"), N_("保修项目"), N_("问题描述"), N_("工单")]
 
     def __init__(self, owner):
         super().__init__(0, 4)
         self.owner = owner
-        self.setHorizontalHeaderLabels(self.COLS)
+        self.setHorizontalHeaderLabels([_(c) for c in self.COLS])
         self.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.setColumnWidth(0, 90)
         self.setColumnWidth(1, 140)

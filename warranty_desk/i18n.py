@@ -127,6 +127,31 @@ def gettext_for(lang: str | None):
     return lambda message: gettext(message) if message else message
 
 
+def key_of(value, keys, name, legacy: dict | None = None, aliases: dict | None = None):
+    """The stored key (one of `keys`) that `value` names: the key itself, a label an earlier release
+    stored (`legacy`), an alias, or its name (`name(key)`) in any language the program speaks, in
+    any case. Anything else comes back as given, for the rule that refuses it to name it."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text in keys:
+        return text
+    if legacy and text in legacy:
+        return legacy[text]
+    wanted = text.casefold()
+    if aliases and wanted in aliases:
+        return aliases[wanted]
+    for key in keys:
+        if wanted == key.casefold() or wanted == key.replace("_", " ").casefold():
+            return key
+    for lang in LOCALES:
+        with override(lang):
+            for key in keys:
+                if wanted == name(key).casefold():
+                    return key
+    return value
+
+
 def _(message: str) -> str:
     # gettext("") would answer the catalog's header: an empty stored value stays empty
     return _active().gettext(message) if message else message

@@ -327,7 +327,7 @@ class Ticket(BaseModel):
     location = CharField(max_length=200, default="")
     category = CharField(max_length=40)  # a WarrantyItem key
     description = TextField()
-    urgency = CharField(max_length=10, default="一般")  # 紧急 / 一般  (i18n: data)
+    urgency = CharField(max_length=10, default="normal")  # rules/sla.py: urgent / normal
     reported_at = DateTimeField(index=True)
     state = CharField(max_length=20, default=ticket_states.RECEIVED, index=True)
     in_warranty = BooleanField(default=True)

@@ -51,12 +51,12 @@ def office_fixture(db):
     hostile_unit = Unit.get(Unit.project == hostile)
     ticket = Ticket.create(
         number="BX-2026-0001", project=hostile, unit=hostile_unit, reporter=HOSTILE, phone="13900000000",
-        location=HOSTILE, category="plumbing", description=HOSTILE + RARE + LONG, urgency="紧急",
+        location=HOSTILE, category="plumbing", description=HOSTILE + RARE + LONG, urgency="urgent",
         reported_at=dt.datetime(2026, 7, 3, 9, 30), respond_due=dt.datetime(2026, 7, 3, 11, 30),
         onsite_due=dt.datetime(2026, 7, 3, 13, 30), complete_due=dt.datetime(2026, 7, 6, 9, 30),
         responded_at=dt.datetime(2026, 7, 3, 10, 0), onsite_at=dt.datetime(2026, 7, 3, 12, 0),
-        completed_at=dt.datetime(2026, 7, 4, 16, 0), closed_at=dt.datetime(2026, 7, 5, 10, 0), state="已关闭",
-        cause_class="施工质量", payer="我方", signoff_kind="paper", signoff_by=HOSTILE,
+        completed_at=dt.datetime(2026, 7, 4, 16, 0), closed_at=dt.datetime(2026, 7, 5, 10, 0), state="closed",
+        cause_class="workmanship", payer="我方", signoff_kind="paper", signoff_by=HOSTILE,
         signoff_at=dt.datetime(2026, 7, 4, 17, 0), signoff_note=LONG[:300], satisfaction=5,
     )
     CostLine.create(ticket=ticket, kind="材料", description=HOSTILE + "PPR管 DN20", quantity=Decimal("2.5"),

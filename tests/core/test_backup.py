@@ -85,7 +85,7 @@ def test_backup_delete_restore_gives_back_everything_byte_for_byte(office, db, t
     assert stored_files() == files_before
     signature_row = Attachment.get(Attachment.kind == "signature")
     assert attachments.read_bytes(signature_row) == office["signature"]
-    assert Ticket.get().state == "已关闭"
+    assert Ticket.get().state == "closed"
     assert "3个工程" in backup.restore_summary(result)
     # the restored database keeps working: new ids do not collide with restored ones
     project = projects.create_project({"code": "BK-4", "name": "新工程", "type": "住宅", "scale": "小型"})

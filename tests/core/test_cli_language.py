@@ -98,8 +98,8 @@ def test_every_message_in_english_has_no_chinese_but_the_offices_data(run, demo_
     """The command's human output and its errors, in English, on the demo office."""
     db = demo_db.database
     code = Visit.select().join(Visit.project.rel_model).first().project.code
-    ticket = Ticket.select().where(Ticket.state.not_in(["已关闭", "已撤销"])).first()
-    closed = Ticket.select().where(Ticket.state == "已关闭").first()
+    ticket = Ticket.select().where(Ticket.state.not_in(["closed", "cancelled"])).first()
+    closed = Ticket.select().where(Ticket.state == "closed").first()
     visit = Visit.select().where(Visit.status == "planned").first()
     done = Visit.select().where(Visit.status == "done").first()
     region = "北京"
@@ -153,7 +153,7 @@ def test_every_message_in_english_has_no_chinese_but_the_offices_data(run, demo_
     assert not problems, "Chinese in English output:\n" + "\n".join(f"{k}: {v}" for k, v in problems.items())
     # the names of stored values were taken in English and stored as the program stores them
     added = Ticket.select().order_by(Ticket.id.desc()).first()
-    assert (added.urgency, added.channel, added.category) == ("紧急", "来函", "roof_waterproofing")
+    assert (added.urgency, added.channel, added.category) == ("urgent", "来函", "roof_waterproofing")
     assert Visit.get_by_id(visit.id).method == "上门"
 
 

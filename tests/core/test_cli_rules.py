@@ -173,8 +173,8 @@ SETTING_CASES = {
     "count_season_under_way": ("true", True),  # RULES.md §2.2
     "sla": ('{"紧急": {"respond_hours": 1, "onsite_hours": 3, "complete_hours": 48}, '
             '"一般": {"respond_hours": 12, "onsite_hours": 48, "complete_hours": 240}}',
-            {"紧急": {"respond_hours": 1, "onsite_hours": 3, "complete_hours": 48},
-             "一般": {"respond_hours": 12, "onsite_hours": 48, "complete_hours": 240}}),  # RULES.md §4
+            {"urgent": {"respond_hours": 1, "onsite_hours": 3, "complete_hours": 48},
+             "normal": {"respond_hours": 12, "onsite_hours": 48, "complete_hours": 240}}),  # RULES.md §4: stored as keys
     "agreed_periods": ('{"roof_waterproofing": ["years", 8]}', {"roof_waterproofing": ["years", 8]}),
     "visit_merge_days": ("10", 10),  # RULES.md §6
     "seasonal_lead_days": ("20", 20),
@@ -214,8 +214,8 @@ def test_every_setting_scripted_from_the_command_line(wd):
 
 
 @pytest.mark.parametrize("key, text, check", [
-    ("sla.紧急.respond_hours", "3", lambda: settings.get("sla")["紧急"]["respond_hours"] == 3),
-    ("sla.normal.complete_hours", "240", lambda: settings.get("sla")["一般"]["complete_hours"] == 240),
+    ("sla.紧急.respond_hours", "3", lambda: settings.get("sla")["urgent"]["respond_hours"] == 3),
+    ("sla.normal.complete_hours", "240", lambda: settings.get("sla")["normal"]["complete_hours"] == 240),
     ("agreed_periods.roof_waterproofing", "8 years", lambda: settings.get("agreed_periods") == {
         "roof_waterproofing": ["years", 8]}),
     ("agreed_periods.heating", "3个采暖期", lambda: settings.get("agreed_periods") == {"heating": ["heating_seasons", 3]}),
@@ -350,7 +350,8 @@ def test_visits_storm_from_the_command_line(wd, office):
 def test_ticket_suggest(wd, office, category, description, at, urgency):
     data = ok_json(wd("ticket", "suggest", "--project", "CLI-1", "--category", category, "--description",
                       description, "--at", at, "--json"))
-    assert data["urgency"] == urgency and bool(data["reasons"]) == (urgency == "紧急")
+    assert data["urgency"] == urgency and bool(data["reasons"]) == (urgency == "紧急")  # --json: the name scripts read
+    assert data["urgency_key"] == {"紧急": "urgent", "一般": "normal"}[urgency]
     assert Ticket.select().count() == 0
 
 
@@ -364,7 +365,7 @@ def test_ticket_add_follows_or_overrides_the_suggestion(wd, office):
                         "--urgency-reason", "已关阀，无积水", "--at", "2026-07-02 11:00")
     assert code == 0, err
     t = Ticket.select().order_by(Ticket.id.desc()).first()
-    assert t.urgency == "一般" and "登记人改为一般：已关阀，无积水" in t.events.get().reason
+    assert t.urgency == "normal" and "登记人改为一般：已关阀，无积水" in t.events.get().reason
 
 
 def test_structural_safety_from_intake_to_the_report_sent(wd, office, tmp_path):

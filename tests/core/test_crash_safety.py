@@ -97,7 +97,7 @@ def test_ticket_close_killed_mid_transaction_leaves_it_as_it_was(db, db_target, 
     _kill_when(proc, lambda line: line.strip() == "MID")
     reopened = _reopen(db, db_target)
     after = Ticket.get_by_id(ticket.id)
-    assert after.state == "待验收" and after.signoff_kind == "" and after.version == ticket.version
+    assert after.state == "awaiting_check" and after.signoff_kind == "" and after.version == ticket.version
     assert TicketEvent.select().count() == events
     assert Visit.select().count() == visits
     assert AuditLog.select().count() == audits

@@ -27,7 +27,7 @@ def _dispatched(ticket: Ticket, staff_name=HOSTILE + "师傅", sub_name=HOSTILE 
     ticket.assignee = Staff.create(name=staff_name, phone="13911112222")
     ticket.subcontractor = Subcontractor.create(name=sub_name, contact="周工", phone="010-66668888")
     ticket.save()
-    TicketEvent.create(ticket=ticket, from_state="已受理", to_state="已派工", at=dt.datetime(2026, 7, 3, 10, 5),
+    TicketEvent.create(ticket=ticket, from_state="received", to_state="dispatched", at=dt.datetime(2026, 7, 3, 10, 5),
                        by="王芳", reason="派工")
     return ticket
 
@@ -57,7 +57,7 @@ def test_warranty_decision_text_and_an_out_of_warranty_note(office, tmp_path):
     ticket.in_warranty = False
     ticket.warranty_reason = "给排水管道 保修至 2026-06-30，已过保修期 3 天"
     ticket.warranty_override_reason = ""
-    ticket.urgency = "一般"
+    ticket.urgency = "normal"
     ticket.onsite_at = ticket.completed_at = None
     ticket.save()
     text = squash(pdf_text(build_dispatch_sheet(ticket.id, tmp_path / "out.pdf")))

@@ -73,7 +73,7 @@ def test_a_past_repair_becomes_a_closed_ticket_with_its_history(office, tmp_path
     assert CostLine.get(CostLine.ticket == closed).amount == Decimal("850.00")
     assert not Visit.select().where(Visit.ticket == closed).exists()  # history: no satisfaction call is planned now
     open_one = Ticket.get(Ticket.description == "暖气片不热")
-    assert open_one.state == st.DISPATCHED and open_one.assignee.name == "吴刚" and open_one.urgency == "紧急"
+    assert open_one.state == st.DISPATCHED and open_one.assignee.name == "吴刚" and open_one.urgency == "urgent"
     assert (open_one.reporter, open_one.phone) == ("李四", "13800000002")  # from the unit's owner
     assert open_one.reported_at == dt.datetime(2025, 2, 10, 9, 0)  # full-width date, 09:00 as at intake
     # the project's history (its ticket list) and the ledger export hold them

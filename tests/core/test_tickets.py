@@ -35,7 +35,7 @@ from warranty_desk.services.handover import handover
 D = dt.datetime
 
 # every legal transition: (from, to, reason required)
-LEGAL = {
+LEGAL_NAMES = {
     ("已受理", "已派工"): False, ("已受理", "非保修/有偿"): False, ("已受理", "业主另行委托"): True,
     ("已受理", "已撤销"): True,
     ("非保修/有偿", "已派工"): False, ("非保修/有偿", "已关闭"): True, ("非保修/有偿", "已撤销"): True,
@@ -47,6 +47,7 @@ LEGAL = {
     ("待验收", "已关闭"): False, ("待验收", "维修中"): True,
     ("业主另行委托", "已关闭"): False,
 }
+LEGAL = {(st.LEGACY[a], st.LEGACY[b]): v for (a, b), v in LEGAL_NAMES.items()}  # stored as keys
 ALL_PAIRS = list(itertools.product(st.STATES, st.STATES))
 
 
@@ -139,10 +140,10 @@ def _png() -> bytes:
 def test_intake_saves_the_ticket_with_deadlines_and_first_event(office):
     intake = _intake(urgency="紧急", reported_at=D(2026, 10, 31, 23, 0))
     t = Ticket.get_by_id(intake.ticket.id)
-    assert t.number == "BX-2026-0001" and t.state == "已受理"
+    assert t.number == "BX-2026-0001" and t.state == "received"
     assert t.respond_due == D(2026, 11, 1, 1, 0) and t.onsite_due == D(2026, 11, 1, 3, 0)
     assert t.in_warranty and t.warranty_reason == "屋面防水工程 保修至 2029-06-15，剩余 958 天"
-    assert [(e.from_state, e.to_state) for e in t.events] == [("", "已受理")]
+    assert [(e.from_state, e.to_state) for e in t.events] == [("", "received")]
     assert AuditLog.select().where((AuditLog.table == "ticket") & (AuditLog.action == "create")).count() == 1
 
 
@@ -152,7 +153,7 @@ def test_warranty_on_the_items_last_day_and_the_day_after(office):
     after = _intake(category="plumbing", unit=None, location="地下车库", reported_at=D(2026, 6, 16, 8, 0))
     assert not after.ticket.in_warranty
     assert after.decision.reason == "给排水管道 保修至 2026-06-15，已于 2026-06-16 过保（报修时已过保 1 天）"
-    assert after.ticket.cause_class == "超出保修期" and after.ticket.payer == "业主"
+    assert after.ticket.cause_class == "expired" and after.ticket.payer == "业主"
 
 
 def test_warranty_override_needs_a_reason_and_is_audited(office):
@@ -264,7 +265,7 @@ def test_full_lifecycle_records_events_audit_and_the_after_repair_visit(office):
     t = Ticket.get_by_id(t.id)
     assert (t.onsite_at, t.completed_at, t.closed_at) == (D(2026, 11, 22, 9), D(2026, 11, 23, 16), D(2026, 11, 24, 10, 5))
     assert [e.to_state for e in t.events.order_by(TicketEvent.id)] == [
-        "已受理", "已派工", "已到场", "维修中", "待验收", "已关闭"]
+        "received", "dispatched", "onsite", "repairing", "awaiting_check", "closed"]
     assert tickets.cost_total(t.id) == Decimal("761.50")
     assert {c.borne_by for c in CostLine.select()} == {"分包单位"}
     sig = Attachment.get((Attachment.owner_table == "ticket") & (Attachment.owner_id == t.id))
@@ -278,7 +279,7 @@ def test_full_lifecycle_records_events_audit_and_the_after_repair_visit(office):
                        "transition"]
     moved = [json.loads(a.new).get("state") for a in AuditLog.select().where(AuditLog.action == "transition")
              .order_by(AuditLog.id)]
-    assert moved == ["已派工", "已到场", "维修中", "待验收", "已关闭"]
+    assert moved == ["dispatched", "onsite", "repairing", "awaiting_check", "closed"]
     assert AuditLog.select().where(AuditLog.table == "cost_line").count() == 2
 
 
@@ -323,7 +324,7 @@ def test_refused_quote_closes_with_a_reason_and_no_visit(office):
         tickets.transition(t.id, "已关闭", "业主不修", at=D(2026, 7, 2, 9))
     tickets.answer_quote(t.id, False, "嫌贵")
     tickets.transition(t.id, "已关闭", "业主拒绝报价", at=D(2026, 7, 2, 9))
-    assert Ticket.get_by_id(t.id).state == "已关闭"
+    assert Ticket.get_by_id(t.id).state == "closed"
     assert not Visit.select().where(Visit.ticket == t.id).exists()
 
 
@@ -380,7 +381,7 @@ def test_sign_off_kinds(office):
         tickets.sign_off(t.id, "refused", at=D(2026, 11, 2, 16))
     tickets.sign_off(t.id, "refused", note="业主对色差不满意", at=D(2026, 11, 2, 16), close=True)
     t = Ticket.get_by_id(t.id)
-    assert t.state == "已关闭" and t.signoff_kind == "refused" and t.signoff_note == "业主对色差不满意"
+    assert t.state == "closed" and t.signoff_kind == "refused" and t.signoff_note == "业主对色差不满意"
 
 
 def test_rework_clears_the_completion_and_the_signature(office):
@@ -407,7 +408,7 @@ def test_a_ticket_cannot_be_deleted_only_cancelled_with_a_reason(office):
         tickets.cancel(t.id, "")
     tickets.cancel(t.id, "业主电话撤回", at=D(2026, 11, 2, 10))
     t = Ticket.get_by_id(t.id)
-    assert t.state == "已撤销" and t.events.order_by(TicketEvent.id.desc()).first().reason == "业主电话撤回"
+    assert t.state == "cancelled" and t.events.order_by(TicketEvent.id.desc()).first().reason == "业主电话撤回"
     with pytest.raises(ValidationError, match="不能再改为"):
         tickets.transition(t.id, "已受理", "重开")
 
@@ -418,7 +419,7 @@ def test_owner_elsewhere_then_closed(office):
         tickets.transition(t.id, "业主另行委托", at=D(2026, 11, 5, 9))
     tickets.transition(t.id, "业主另行委托", "三天未到场，业主自行找人修", at=D(2026, 11, 5, 9))
     tickets.transition(t.id, "已关闭", at=D(2026, 11, 6, 9))
-    assert Ticket.get_by_id(t.id).state == "已关闭"
+    assert Ticket.get_by_id(t.id).state == "closed"
 
 
 # --- queries ----------------------------------------------------------------------------------

@@ -251,11 +251,11 @@ def test_settings_refuse_bad_phone_and_save(app_window, qtbot):
     fill(qtbot, page.form, company_name="华建 & <b>公司</b>", hotline="400-abc")
     assert page.save() is False and "只能包含数字" in page.form.error_text("hotline")
     fill(qtbot, page.form, hotline="400-810-2468")
-    page.sla_boxes[("一般", "respond_hours")].setValue(500)  # respond after completion: refused
+    page.sla_boxes[("normal", "respond_hours")].setValue(500)  # respond after completion: refused
     assert page.save() is False and "响应" in page.sla_error.text()
-    page.sla_boxes[("一般", "respond_hours")].setValue(12)
+    page.sla_boxes[("normal", "respond_hours")].setValue(12)
     assert page.save() is True
-    assert settings.get("company_name") == "华建 & <b>公司</b>" and settings.get("sla")["一般"]["respond_hours"] == 12
+    assert settings.get("company_name") == "华建 & <b>公司</b>" and settings.get("sla")["normal"]["respond_hours"] == 12
 
 
 def test_staff_dialog(app_window, qtbot):

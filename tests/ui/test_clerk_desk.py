@@ -117,7 +117,7 @@ def test_a_closed_ticket_offers_no_cost_or_responsibility_action(office, qtbot, 
     from ui.ticket_window import TicketView
 
     ticket = _closed(office)
-    assert ticket.state == "已关闭"
+    assert ticket.state == "closed"
     view = TicketView(ticket.id)
     qtbot.addWidget(view)
     view.show()
@@ -189,8 +189,8 @@ def test_the_operator_is_in_the_history_the_audit_and_the_dispatch_sheet(office,
     panel.staff.setCurrentIndex(panel.staff.findText("张师傅"))
     panel.when.setDateTime(QDateTime(office["earlier"].reported_at + dt.timedelta(hours=1)))
     qtbot.mouseClick(panel.dispatch_button, Qt.MouseButton.LeftButton)
-    assert Ticket.get_by_id(office["earlier"].id).state == "已派工"
-    event = TicketEvent.select().where(TicketEvent.to_state == "已派工").get()
+    assert Ticket.get_by_id(office["earlier"].id).state == "dispatched"
+    event = TicketEvent.select().where(TicketEvent.to_state == "dispatched").get()
     assert event.by == "王芳"
     assert any("王芳" in view.history.item(i).text() for i in range(view.history.count()))
     assert AuditLog.select().order_by(AuditLog.id.desc()).first().user == "王芳"

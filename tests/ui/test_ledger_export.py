@@ -70,7 +70,7 @@ def test_ledger_export_with_filters(app_window, qtbot, monkeypatch, tmp_path, of
 
     page.ledger_warranty.setCurrentIndex(0)
     page.ledger_sub.setCurrentIndex(page.ledger_sub.findData(office["sub"].id))
-    page.ledger_state.setCurrentIndex(page.ledger_state.findData("已派工"))
+    page.ledger_state.setCurrentIndex(page.ledger_state.findData("dispatched"))
     _export(page, qtbot, monkeypatch, tmp_path / "sub.xlsx")
     ws = load_workbook(tmp_path / "sub.xlsx").active
     rows = list(ws.iter_rows(min_row=2, values_only=True))

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from warranty_desk.version import app_version
 
@@ -78,7 +78,12 @@ def test_language_choice_in_settings_takes_effect_after_restart(app_window, qtbo
     combo.setCurrentIndex(combo.findData("en"))
     assert page.save() is True
     assert settings.get("language") == "en"
-    assert any(kind == "information" and "重新启动" in text for kind, _title, text in answers["shown"])
+    # it says that the window needs a restart, and restarts on request (here: not now)
+    assert answers["question"] != QMessageBox.StandardButton.Yes
+    assert any(kind == "question" and "重新启动" in text for kind, _title, text in answers["shown"])
+    from ui import restart
+
+    assert not restart.requested()
     # saving again without a change says nothing more
     answers["shown"].clear()
     assert page.save() is True
@@ -101,3 +106,28 @@ def test_unknown_language_is_refused(db):
     with pytest.raises(ValidationError, match="界面语言"):
         settings.set("language", "fr")
     assert settings.get("language") == "zh_CN"
+
+
+def test_language_switch_restarts_the_program_on_request(app_window, qtbot, answers, monkeypatch):
+    """设置 → 界面语言 → 现在重新启动: the window closes as the clerk closes it, and the same program
+    starts again on the same database, without a --lang that would hide the new choice."""
+    import sys
+
+    from ui import backup_dialogs, restart
+    from warranty_desk.services import settings
+
+    monkeypatch.setattr(sys, "argv", ["/opt/wd/main.py", "--lang", "zh_CN", "--db", "x.db"])
+    monkeypatch.setattr(backup_dialogs, "opened_target", lambda: "/data/office.db")
+    started = []
+    monkeypatch.setattr(restart.QProcess, "startDetached", staticmethod(lambda p, a: started.append((p, a)) or (True, 1)))
+    monkeypatch.setattr(restart, "_state", {"requested": False, "db": None})
+    app_window.go(7)
+    page = app_window.page("设置")
+    combo = page.form.widgets["language"]
+    combo.setCurrentIndex(combo.findData("en"))
+    answers["question"] = QMessageBox.StandardButton.Yes
+    assert page.save() is True
+    assert settings.get("language") == "en"
+    assert restart.requested() and not app_window.isVisible()
+    assert restart.command() == (sys.executable, ["/opt/wd/main.py", "--db", "/data/office.db"])
+    assert restart.start_again() and started == [(sys.executable, ["/opt/wd/main.py", "--db", "/data/office.db"])]

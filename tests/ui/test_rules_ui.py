@@ -41,11 +41,11 @@ def test_intake_suggests_urgent_for_a_burst_pipe_and_the_clerk_confirms(db, make
     f["description"].insertPlainText("厨房水管爆裂，水流了一地")  # as an input method commits it
     qtbot.waitUntil(lambda: "建议按紧急处理" in dialog.suggestion_label.text())
     assert "爆裂" in dialog.suggestion_label.text()
-    assert f["urgency"].currentData() == "紧急"  # followed, since the clerk did not pick one
+    assert f["urgency"].currentData() == "urgent"  # followed, since the clerk did not pick one
     assert not f["urgency_reason"].isVisible()  # nothing to explain
     dialog._save_clicked()
     ticket = Ticket.get()
-    assert ticket.urgency == "紧急"
+    assert ticket.urgency == "urgent"
     assert "系统建议紧急" in ticket.events.get().reason and "已确认" in ticket.events.get().reason
 
 
@@ -54,18 +54,18 @@ def test_the_clerk_overrides_the_suggestion_with_a_reason_kept_in_the_history(db
     dialog, f = _intake_dialog(qtbot, project)
     f["category"].setCurrentIndex(f["category"].findData("plumbing"))
     f["description"].setPlainText("阳台水管爆裂")
-    qtbot.waitUntil(lambda: f["urgency"].currentData() == "紧急")
+    qtbot.waitUntil(lambda: f["urgency"].currentData() == "urgent")
     # the clerk picks 一般 (as with the mouse): the reason line appears
-    f["urgency"].setCurrentIndex(f["urgency"].findData("一般"))
+    f["urgency"].setCurrentIndex(f["urgency"].findData("normal"))
     f["urgency"].activated.emit(f["urgency"].currentIndex())
     assert f["urgency_reason"].isVisible()
     f["urgency_reason"].setText("业主已关闭总阀，约好明天上午维修")
     f["description"].setPlainText("阳台水管爆裂，已关阀")  # typing on does not undo the clerk's choice
     qtbot.wait(400)
-    assert f["urgency"].currentData() == "一般"
+    assert f["urgency"].currentData() == "normal"
     dialog._save_clicked()
     ticket = Ticket.get()
-    assert ticket.urgency == "一般"
+    assert ticket.urgency == "normal"
     first = ticket.events.get().reason
     assert "系统建议紧急" in first and "登记人改为一般：业主已关闭总阀，约好明天上午维修" in first
     from ui.pages.tickets import TicketView
@@ -83,10 +83,10 @@ def test_no_heating_outside_the_heating_season_is_not_urgent(db, make_project, q
     f["description"].setPlainText("暖气不热")
     f["reported_at"].setDateTime(QDateTime(dt.datetime(2026, 7, 1, 9, 0)))
     qtbot.waitUntil(lambda: "建议按一般" in dialog.suggestion_label.text())
-    assert f["urgency"].currentData() == "一般"
+    assert f["urgency"].currentData() == "normal"
     f["reported_at"].setDateTime(QDateTime(dt.datetime(2026, 1, 5, 9, 0)))
     qtbot.waitUntil(lambda: "采暖期内不供暖" in dialog.suggestion_label.text())
-    assert f["urgency"].currentData() == "紧急"
+    assert f["urgency"].currentData() == "urgent"
 
 
 def test_structural_safety_from_intake_to_the_report_sent(app_window, db, make_project, qtbot, answers, tmp_path):
@@ -101,10 +101,10 @@ def test_structural_safety_from_intake_to_the_report_sent(app_window, db, make_p
     f["category"].setCurrentIndex(f["category"].findData("foundation_structure"))
     f["description"].setPlainText("5楼客厅承重墙出现斜向裂缝")
     f["structural_safety"].setChecked(True)
-    assert f["urgency"].currentData() == "紧急"
+    assert f["urgency"].currentData() == "urgent"
     dialog._save_clicked()
     ticket = Ticket.get()
-    assert ticket.urgency == "紧急" and SafetyReport.get().ticket_id == ticket.id
+    assert ticket.urgency == "urgent" and SafetyReport.get().ticket_id == ticket.id
     assert any("请立即报告当地建设行政主管部门" in text for _k, _t, text in answers["shown"])
 
     dashboard = app_window.page("工作台")
@@ -154,7 +154,7 @@ def test_a_ticket_is_marked_from_its_window(db, make_project, qtbot, answers):
     qtbot.addWidget(mark)
     mark.form.widgets["measures"].setPlainText("楼下设置警戒区")
     mark._save_clicked()
-    assert Ticket.get_by_id(t.id).urgency == "紧急"
+    assert Ticket.get_by_id(t.id).urgency == "urgent"
     qtbot.waitUntil(lambda: view.safety.title.isVisible())
     assert "楼下设置警戒区" in view.safety.status.text()
 

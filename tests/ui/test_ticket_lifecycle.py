@@ -52,7 +52,7 @@ def test_intake_to_on_screen_signature_and_close(db, make_project, qtbot, answer
     f["reported_at"].setDateTime(QDateTime(start))
     dialog._save_clicked()
     ticket = Ticket.get()
-    assert ticket.reporter == "王业主" and ticket.state == "已受理" and ticket.in_warranty
+    assert ticket.reporter == "王业主" and ticket.state == "received" and ticket.in_warranty
     assert any("已登记工单 BX-" in text for _k, _t, text in answers["shown"])
 
     view = TicketView(ticket.id)
@@ -65,17 +65,17 @@ def test_intake_to_on_screen_signature_and_close(db, make_project, qtbot, answer
     panel.sub.setCurrentIndex(0)
     _at(panel, start + dt.timedelta(hours=1))
     qtbot.mouseClick(panel.dispatch_button, Qt.MouseButton.LeftButton)
-    assert Ticket.get().state == "已派工"
+    assert Ticket.get().state == "dispatched"
 
     # an illegal shortcut is not offered; the legal steps are
     assert "已关闭" not in [panel.next_state.itemText(i) for i in range(panel.next_state.count())]
-    for hours, state in ((3, "已到场"), (4, "维修中")):
+    for hours, state in ((3, "onsite"), (4, "repairing")):
         panel.next_state.setCurrentIndex(panel.next_state.findData(state))
         _at(panel, start + dt.timedelta(hours=hours))
         qtbot.mouseClick(panel.move_button, Qt.MouseButton.LeftButton)
         assert Ticket.get().state == state
 
-    panel.cause.setCurrentIndex(panel.cause.findData("施工质量"))
+    panel.cause.setCurrentIndex(panel.cause.findData("workmanship"))
     qtbot.mouseClick(panel.cause_button, Qt.MouseButton.LeftButton)
     assert "无条件进行保修" in panel.allocation.text()
     panel.cost_text.setText("防水卷材")
@@ -84,15 +84,15 @@ def test_intake_to_on_screen_signature_and_close(db, make_project, qtbot, answer
     assert panel.costs.rowCount() == 1 and "350.00" in panel.costs.item(0, 2).text()
     assert "费用合计 ¥350.00" in panel.cost_totals.text() and "我方 ¥350.00" in panel.cost_totals.text()
 
-    panel.next_state.setCurrentIndex(panel.next_state.findData("待验收"))
+    panel.next_state.setCurrentIndex(panel.next_state.findData("awaiting_check"))
     _at(panel, start + dt.timedelta(hours=8))
     qtbot.mouseClick(panel.move_button, Qt.MouseButton.LeftButton)
-    assert Ticket.get().state == "待验收"
+    assert Ticket.get().state == "awaiting_check"
 
     # signing with an empty pad is refused with a message
     _at(panel, start + dt.timedelta(hours=9))
     qtbot.mouseClick(panel.sign_button, Qt.MouseButton.LeftButton)
-    assert Ticket.get().state == "待验收"
+    assert Ticket.get().state == "awaiting_check"
     assert any("签名图像" in text for _k, _t, text in answers["shown"])
 
     # the owner signs on screen
@@ -103,7 +103,7 @@ def test_intake_to_on_screen_signature_and_close(db, make_project, qtbot, answer
     qtbot.mouseClick(panel.sign_button, Qt.MouseButton.LeftButton)
 
     ticket = Ticket.get()
-    assert ticket.state == "已关闭" and ticket.signoff_kind == "screen" and ticket.signoff_by == "王业主"
+    assert ticket.state == "closed" and ticket.signoff_kind == "screen" and ticket.signoff_by == "王业主"
     assert ticket.satisfaction == 5
     signature = Attachment.get((Attachment.owner_table == "ticket") & (Attachment.kind == "signature"))
     png = attachments.read_bytes(signature)
@@ -116,13 +116,13 @@ def test_intake_to_on_screen_signature_and_close(db, make_project, qtbot, answer
     assert pixels.getextrema()[0] < 100  # ink on the paper, not a blank image
     assert Visit.get(Visit.ticket == ticket).kind == "after_repair"
     assert [e.to_state for e in ticket.events.order_by(TicketEvent.id)] == [
-        "已受理", "已派工", "已到场", "维修中", "待验收", "已关闭"]
+        "received", "dispatched", "onsite", "repairing", "awaiting_check", "closed"]
 
     log = list(AuditLog.select().where(AuditLog.table == "ticket").order_by(AuditLog.id))
     assert [a.action for a in log] == ["create", "transition", "transition", "transition", "set_cause",
                                        "transition", "signoff", "transition"]
     assert [json.loads(a.new).get("state") for a in log if a.action == "transition"] == [
-        "已派工", "已到场", "维修中", "待验收", "已关闭"]
+        "dispatched", "onsite", "repairing", "awaiting_check", "closed"]
     assert AuditLog.select().where((AuditLog.table == "cost_line") & (AuditLog.action == "create")).count() == 1
     assert AuditLog.select().where((AuditLog.table == "attachment") & (AuditLog.action == "create")).count() == 1
     assert panel.move_button.isEnabled() is False

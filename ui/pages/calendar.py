@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from warranty_desk.i18n import N_, _
 from warranty_desk.rules import visit_states as vs
+from warranty_desk.rules.visit_methods import method_name
 from warranty_desk.rules.visit_plan import KIND_NAMES
 from warranty_desk.rules.workdays import day_mark, holiday_name, is_working_day
 from warranty_desk.services import projects as project_service
@@ -374,9 +375,9 @@ class CalendarPage(Page):
                 state = visit_state(status, day, self.today)
                 item = QListWidgetItem(short_name(name))  # the month: the name, cut to fit; code in the tooltip
                 if self.mode == "week":
-                    item.setText(f"{short_name(name)}\n{KIND_NAMES.get(kind, kind)} · {method} · {staff or ''}")
+                    item.setText(f"{short_name(name)}\n{_(KIND_NAMES[kind]) if kind in KIND_NAMES else kind} · {method_name(method)} · {staff or ''}")
                 item.setForeground(QBrush(STATE_COLORS[state]))
-                item.setToolTip(tooltip(f"{code} {name}\n{KIND_NAMES.get(kind, kind)} · {method} · {staff or ''}\n"
+                item.setToolTip(tooltip(f"{code} {name}\n{_(KIND_NAMES[kind]) if kind in KIND_NAMES else kind} · {method_name(method)} · {staff or ''}\n"
                                         f"{_(STATE_NAMES[state])}"))
                 item.setData(Qt.ItemDataRole.UserRole, (visit_id, state))
                 cell.list.addItem(item)
@@ -397,7 +398,7 @@ class CalendarPage(Page):
         self.day_list.clear()
         for visit_id, _on, status, _pid, code, name, staff, kind, method in rows:
             state = visit_state(status, day, self.today)
-            item = QListWidgetItem(f"{code} {name}\n{KIND_NAMES.get(kind, kind)} · {method} · "
+            item = QListWidgetItem(f"{code} {name}\n{_(KIND_NAMES[kind]) if kind in KIND_NAMES else kind} · {method_name(method)} · "
                                    f"{staff or _('未指定')} · {_(STATE_NAMES[state])}")
             item.setForeground(QBrush(STATE_COLORS[state]))
             item.setData(Qt.ItemDataRole.UserRole, (visit_id, state))

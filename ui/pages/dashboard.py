@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QHeaderView, QVBoxLayout
 
 from warranty_desk.i18n import _, format_money
 from warranty_desk.rules import sla
+from warranty_desk.rules.sla import urgency_name
+from warranty_desk.rules.ticket_states import state_name
 from warranty_desk.services import dashboard
 from warranty_desk.services import safety as safety_service
 
@@ -62,8 +64,8 @@ class DashboardPage(Page):
         self.ticket_model = RowsModel([
             Column(_("工单号"), lambda r: r["number"], 105),
             Column(_("工程"), lambda r: r["project_name"], 130),
-            Column(_("状态"), lambda r: _(r["state"]), 65),
-            Column(_("紧急"), lambda r: _(r["urgency"]), 50, lambda r: RED if r["urgency"] == sla.URGENT else None),
+            Column(_("状态"), lambda r: state_name(r["state"]), 65),
+            Column(_("紧急"), lambda r: urgency_name(r["urgency"]), 50, lambda r: RED if r["urgency"] == sla.URGENT else None),
             Column(_("时限"), lambda r: r["sla_label"], 165, lambda r: sla_color[r["sla"]]),
             Column(_("内容"), lambda r: r["description"]),
         ])
@@ -160,7 +162,7 @@ class DashboardPage(Page):
         for key, rows in data.items():
             models[key].set_rows(rows)
             box, title = self.boxes[key]
-            box.setTitle(f"{title}（{len(rows)}）")
+            box.setTitle(_("{title}（{n}）").format(title=title, n=len(rows)))
             self.views[key].setVisible(bool(rows))
             self.empty_labels[key].setVisible(not rows)
         self.boxes["safety"][0].setVisible(bool(data["safety"]))

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 from warranty_desk.i18n import _, format_money
 from warranty_desk.rules import categories as cat
 from warranty_desk.rules import deposit as deposit_rules
+from warranty_desk.rules.responsibility import cause_name
+from warranty_desk.rules.ticket_states import state_name
 from warranty_desk.services import deposits as deposit_service
 from warranty_desk.services import fields as core_fields
 
@@ -96,7 +98,7 @@ class DepositDialog(forms.FormDialog):
                 self.state_label.setText(_("本工程还没有登记质保金，保存后新建。"))
             else:
                 self.state_label.setText(_("修改已登记的质保金：已扣除 {d}，状态“{s}”。").format(
-                    d=format_money(Decimal(shown["deducted"])), s=_(shown["status"])))
+                    d=format_money(Decimal(shown["deducted"])), s=deposit_rules.status_name(shown["status"])))
         dirty = f.dirty
         f.load(values)
         f.dirty = dirty
@@ -148,7 +150,7 @@ class DeductionDialog(forms.FormDialog):
         self.candidates = deposit_service.deduction_candidates(self.project_id)
         options = [(None, _("（请选择工单）"))]
         for t in self.candidates:
-            text = f'{t["number"]}  {_(t["state"])}  {t["description"][:30]}'
+            text = f'{t["number"]}  {state_name(t["state"])}  {t["description"][:30]}'
             if not t["deductible"]:
                 text += "  " + _("（不可扣除）")
             options.append((t["number"], text))
@@ -177,7 +179,7 @@ class DeductionDialog(forms.FormDialog):
         if chosen is None:
             self.ticket_note.setText(_("只有责任类别为“施工质量”的工单可以从保证金中扣除"))
         elif chosen["deductible"]:
-            self.ticket_note.setText(_("责任类别：{c}").format(c=_(chosen["cause_class"])))
+            self.ticket_note.setText(_("责任类别：{c}").format(c=cause_name(chosen["cause_class"])))
         else:
             self.ticket_note.setText(chosen["why_not"])
 
@@ -230,7 +232,7 @@ class DepositsPage(Page):
             Column(_("申请日"), lambda r: r["applied_on"], 90),
             Column(_("返还期限"), lambda r: r["return_due"], 90),
             Column(_("已扣除"), lambda r: format_money(Decimal(r["deducted"])), 90),
-            Column(_("状态"), lambda r: r["status"], 130,
+            Column(_("状态"), lambda r: deposit_rules.status_name(r["status"]), 130,
                    lambda r: RED if r["status"] in URGENT[1:] else (ORANGE if r["status"] == URGENT[0] else
                                                                     (GREEN if r["status"] == deposit_rules.RETURNED else None))),
             Column(_("已返还"), lambda r: format_money(Decimal(r["returned_amount"])) if r["returned_amount"] else ""),

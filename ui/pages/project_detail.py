@@ -20,6 +20,8 @@ from warranty_desk.errors import NotFound
 from warranty_desk.i18n import _
 from warranty_desk.rules import categories as cat
 from warranty_desk.rules import visit_states as vs
+from warranty_desk.rules.sla import urgency_name
+from warranty_desk.rules.ticket_states import state_name
 from warranty_desk.rules.visit_plan import KIND_NAMES
 from warranty_desk.services import handover as handover_service
 from warranty_desk.services import projects as project_service
@@ -177,7 +179,7 @@ class ProjectDetail(QWidget):
         tickets_layout = QVBoxLayout(tickets_tab)
         self.ticket_model = RowsModel([
             Column(_("工单号"), lambda t: t.number, 110), Column(_("报修时间"), lambda t: t.reported_at, 130),
-            Column(_("状态"), lambda t: _(t.state), 70), Column(_("紧急"), lambda t: _(t.urgency), 50),
+            Column(_("状态"), lambda t: state_name(t.state), 70), Column(_("紧急"), lambda t: urgency_name(t.urgency), 50),
             Column(_("位置"), lambda t: t.location, 120), Column(_("内容"), lambda t: t.description),
         ])
         self.ticket_view = make_table(self.ticket_model, "project_tickets")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from warranty_desk.i18n import _
-from warranty_desk.rules.categories import PROJECT_SCALES, PROJECT_TYPES
+from warranty_desk.rules.categories import PROJECT_SCALES, PROJECT_TYPES, project_type_name, scale_name
 from warranty_desk.services import importing
 from warranty_desk.services import projects as project_service
 from warranty_desk.services import settings as settings_service
@@ -67,8 +67,8 @@ class ProjectListPage(QWidget):
         bar = QHBoxLayout()
         self.filter_text = QLineEdit()
         self.filter_text.setPlaceholderText(_("筛选：编号、名称、项目经理"))
-        self.filter_type = self._combo(_("全部类型"), PROJECT_TYPES)
-        self.filter_scale = self._combo(_("全部规模"), PROJECT_SCALES)
+        self.filter_type = self._combo(_("全部类型"), PROJECT_TYPES, project_type_name)
+        self.filter_scale = self._combo(_("全部规模"), PROJECT_SCALES, scale_name)
         self.filter_region = self._combo(_("全部地区"), [])
         self.filter_warranty = self._combo(_("保修状态"), [_("保修期内"), _("已过保修期"), _("未交付")])
         for w in (self.filter_text, self.filter_type, self.filter_scale, self.filter_region, self.filter_warranty):
@@ -86,8 +86,8 @@ class ProjectListPage(QWidget):
         self.model = RowsModel([
             Column(_("工程编号"), lambda r: r["code"], 120),
             Column(_("工程名称"), lambda r: r["name"], 260),
-            Column(_("类型"), lambda r: r["type"], 70),
-            Column(_("规模"), lambda r: r["scale"], 50),
+            Column(_("类型"), lambda r: project_type_name(r["type"]), 70),
+            Column(_("规模"), lambda r: scale_name(r["scale"]), 50),
             Column(_("地区"), lambda r: r["region"], 60),
             Column(_("竣工验收"), lambda r: r["accepted_on"], 90),
             Column(_("交付"), lambda r: r["handed_over_on"], 90),
@@ -115,11 +115,11 @@ class ProjectListPage(QWidget):
         self.template_button.clicked.connect(self.write_template)
 
     @staticmethod
-    def _combo(everything: str, options) -> QComboBox:
+    def _combo(everything: str, options, name=str) -> QComboBox:
         box = QComboBox()
         box.addItem(everything, "")
         for option in options:
-            box.addItem(option, option)
+            box.addItem(name(option), option)  # shown by its name, filtered by the stored value
         return box
 
     def _filter(self, key, value) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QPushButton, QT
 
 from warranty_desk.i18n import _, current_locale
 from warranty_desk.rules import ticket_states
+from warranty_desk.rules.ticket_states import state_name
 from warranty_desk.services import projects as project_service
 from warranty_desk.services import staff as staff_service
 
@@ -92,7 +93,7 @@ class ReportsPage(Page):
         self.ledger_state.setObjectName("ledgerState")
         self.ledger_state.addItem(_("全部状态"), "")
         for state in ticket_states.STATES:
-            self.ledger_state.addItem(_(state), state)
+            self.ledger_state.addItem(state_name(state), state)
         self.ledger_from = forms.date_line(_("开始日期"))
         self.ledger_from.setObjectName("ledgerFrom")
         self.ledger_to = forms.date_line(_("结束日期"))

@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 from warranty_desk.rules import sla as sla_rules
 from warranty_desk.rules.seasons import DEFAULT_COOLING, DEFAULT_RAINY_START
+from warranty_desk.rules.sla import urgency_name
+from warranty_desk.rules.ticket_states import state_name
 from warranty_desk.services import settings as settings_service
 from warranty_desk.services import staff as staff_service
 from warranty_desk.services import tickets as ticket_service
@@ -36,9 +38,9 @@ from ..signals import bus
 from ..table_models import GREY, ORANGE, RED, ROW_ROLE, Column, RowsModel, make_table, selected_row
 from .base import Page, remember_splitter
 
-CONVENTIONS = [("civil_code", _("民法典：起始日不计入，到期月的对应日截止（默认）")),
-               ("day_before", _("前一日：到期月对应日的前一天截止（“至…止”的习惯写法）"))]
-SLA_STEPS = [(key, _(sla_rules.STEP_NAMES[step])) for key, step in zip(sla_rules.HOUR_KEYS, sla_rules.STEPS)]
+CONVENTIONS = [("civil_code", N_("民法典：起始日不计入，到期月的对应日截止（默认）")),
+               ("day_before", N_("前一日：到期月对应日的前一天截止（“至…止”的习惯写法）"))]
+SLA_STEPS = [(key, sla_rules.STEP_NAMES[step]) for key, step in zip(sla_rules.HOUR_KEYS, sla_rules.STEPS)]  # named at use
 
 
 class RegionDialog(forms.FormDialog):
@@ -117,8 +119,8 @@ class SubcontractorTickets(QWidget):
             Column(_("工程"), lambda r: f'{r["project_code"]} {r["project_name"]}', 200),
             Column(_("房号"), lambda r: r["unit"], 110),
             Column(_("保修项目"), lambda r: r["category_name"], 110),
-            Column(_("紧急程度"), lambda r: _(r["urgency"]), 60, lambda r: RED if r["urgency"] == sla_rules.URGENT else None),
-            Column(_("状态"), lambda r: _(r["state"]), 80),
+            Column(_("紧急程度"), lambda r: urgency_name(r["urgency"]), 60, lambda r: RED if r["urgency"] == sla_rules.URGENT else None),
+            Column(_("状态"), lambda r: state_name(r["state"]), 80),
             Column(_("时限"), lambda r: r["sla_text"], 170, lambda r: RED if r["overdue"] else ORANGE),
             Column(_("报修时间"), lambda r: r["reported_at"], 120),
         ])
@@ -197,7 +199,7 @@ class SettingsPage(Page):
         operator_row.addWidget(change_operator)
         operator_row.addStretch(1)
         f.layout_.addRow(_("本机操作员"), operator_row)
-        f.add("period_end_convention", _("保修期截止日算法"), forms.combo(CONVENTIONS))
+        f.add("period_end_convention", _("保修期截止日算法"), forms.combo([(key, _(text)) for key, text in CONVENTIONS]))
         f.add("count_season_under_way", _("采暖期计算"), QCheckBox(_("竣工时正在进行的采暖期也计入")))
         f.add("card_layout", _("保修卡版式"), forms.combo([("a4_grid", _("A4 多张（带裁切线）")), ("a5", _("A5 每页一张"))]))
         # each language by its own name, whatever the current one is
@@ -213,9 +215,9 @@ class SettingsPage(Page):
         sla = QGroupBox(_("报修处理时限（小时）"))
         grid = QGridLayout(sla)
         for col, (_key, name) in enumerate(SLA_STEPS, 1):
-            grid.addWidget(PlainLabel(name), 0, col)
+            grid.addWidget(PlainLabel(_(name)), 0, col)
         for row, urgency in enumerate(sla_rules.URGENCIES, 1):
-            grid.addWidget(PlainLabel(_(urgency)), row, 0)
+            grid.addWidget(PlainLabel(urgency_name(urgency)), row, 0)
             for col, (key, _name) in enumerate(SLA_STEPS, 1):
                 box = QSpinBox()
                 box.setRange(1, 24 * 90)
@@ -383,7 +385,14 @@ class SettingsPage(Page):
         self._sla_dirty = False
         bus().status.emit(_("设置已保存"))
         if values.get("language", old_language) != old_language:
-            QMessageBox.information(self, _("界面语言"), _("新的界面语言在重新启动保修台后生效。"))
+            answer = QMessageBox.question(
+                self, _("界面语言"), _("新的界面语言在重新启动保修台后生效。现在重新启动吗？"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+            if answer == QMessageBox.StandardButton.Yes:
+                from ..backup_dialogs import opened_target
+                from ..restart import request
+
+                request(self.window(), opened_target())
         return True
 
     def _change_operator(self) -> None:

@@ -29,10 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _
 from warranty_desk.rules import sla
 from warranty_desk.rules import ticket_states as st
 from warranty_desk.rules.categories import CATEGORIES
+from warranty_desk.rules.sla import urgency_name
+from warranty_desk.rules.ticket_states import state_name
 from warranty_desk.services import callers
 from warranty_desk.services import projects as project_service
 from warranty_desk.services import staff as staff_service
@@ -76,10 +78,10 @@ class TicketListModel(QAbstractTableModel):
     is fetched again from its remembered start. Sorted by the database (`sort`)."""
 
     COLUMNS = [
-        (_("工单号"), "number", 105), (_("报修时间"), "reported_at", 125), (_("工程"), "project_name", 160),
-        (_("房号"), "unit", 115), (_("项目"), "category_name", 110), (_("紧急"), "urgency", 45),
-        (_("状态"), "state", 70), (_("时限"), "sla_text", 175), (_("维修单位"), "subcontractor", 120),
-        (_("内容"), "description", 0),
+        (N_("工单号"), "number", 105), (N_("报修时间"), "reported_at", 125), (N_("工程"), "project_name", 160),
+        (N_("房号"), "unit", 115), (N_("项目"), "category_name", 110), (N_("紧急"), "urgency", 45),
+        (N_("状态"), "state", 70), (N_("时限"), "sla_text", 175), (N_("维修单位"), "subcontractor", 120),
+        (N_("内容"), "description", 0),
     ]
 
     def __init__(self, parent=None):
@@ -169,7 +171,7 @@ class TicketListModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
-                return self.COLUMNS[section][0]
+                return _(self.COLUMNS[section][0])
             if role == Qt.ItemDataRole.ToolTipRole and self.sortable(section):
                 return _("点击按这一列排序")
         return None
@@ -182,7 +184,11 @@ class TicketListModel(QAbstractTableModel):
             return None
         key = self.COLUMNS[index.column()][1]
         if role == Qt.ItemDataRole.DisplayRole:
-            if key in ("urgency", "state", "category_name"):  # stored Chinese values, shown translated
+            if key == "state":  # stored keys, shown by their names
+                return state_name(row[key])
+            if key == "urgency":
+                return urgency_name(row[key])
+            if key == "category_name":
                 return _(row[key]) or ""
             return display(row[key])
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -277,7 +283,7 @@ class CallerPanel(QWidget):
             self.ended.setText("")
         self.earlier.clear()
         for t in context.earlier:
-            state = _(t["state"])
+            state = state_name(t["state"])
             text = (f'{t["number"]}  {t["reported_at"]:%Y-%m-%d}  {_(t["category_name"])}  {state}\n'
                     f'{t["description"][:80]}')
             item = QListWidgetItem(text)
@@ -670,7 +676,7 @@ class TicketsPage(Page):
         self.state_filter = QComboBox()
         self.state_filter.addItem(_("全部状态"), "")
         for state in st.STATES:
-            self.state_filter.addItem(state, state)
+            self.state_filter.addItem(state_name(state), state)
         self.project_filter = QComboBox()
         self.project_filter.setMinimumWidth(220)
         self.sub_filter = QComboBox()
@@ -688,9 +694,14 @@ class TicketsPage(Page):
         self.model = TicketListModel(self)
         self.view = make_table(self.model, "tickets", sortable=False)
         if QSettings().value("columns/tickets") is None:
-            for i, (_h, _k, width) in enumerate(TicketListModel.COLUMNS):
+            metrics = self.view.fontMetrics()
+            # wide enough for the heading and, where a column shows names, for the longest name in the
+            # window's language (Urgent / Normal, Awaiting acceptance) — no "Urg…"
+            names = {"urgency": [urgency_name(u) for u in sla.URGENCIES], "state": [state_name(s) for s in st.STATES]}
+            for i, (heading, key, width) in enumerate(TicketListModel.COLUMNS):
                 if width:
-                    self.view.setColumnWidth(i, width)
+                    texts = [_(heading), *names.get(key, [])]
+                    self.view.setColumnWidth(i, max(width, *(metrics.horizontalAdvance(t) + 24 for t in texts)))
         header = self.view.horizontalHeader()  # sorted by the database: a click on a sortable column
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)

@@ -7,8 +7,9 @@ import datetime as dt
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QPushButton, QVBoxLayout
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import _, join_list
 from warranty_desk.rules import visit_states as vs
+from warranty_desk.rules.visit_purposes import purpose_text
 from warranty_desk.services import visits as visit_service
 
 from ..labels import PlainLabel
@@ -66,7 +67,7 @@ class VisitsPage(Page):
             Column(_("回访人"), lambda r: r["staff"], 70),
             Column(_("状态"), lambda r: _(r["status_name"]), 70, self._color),
             Column(_("联系人"), lambda r: f'{r["contact"]} {r["phone"]}', 160),
-            Column(_("目的"), lambda r: "；".join(r["purposes"])),
+            Column(_("目的"), lambda r: join_list((purpose_text(p) for p in r["purposes"]), _("；"))),
         ])
         self.view = make_table(self.model, "visits")
         self.view.activated.connect(self._open)

@@ -14,6 +14,7 @@ from ..errors import ImportFailed, ValidationError
 from ..i18n import _
 from . import language as cli_language
 from .common import _date, _early, _open
+from .language import json_compatible
 
 # --- commands -------------------------------------------------------------------------------
 
@@ -61,7 +62,7 @@ def cmd_project_show(args) -> int:
         ],
     }
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json.dumps(json_compatible(data), ensure_ascii=False, indent=2))
     else:
         print(f"{project.code}  {project.name}  {project_type_name(project.type)} {scale_name(project.scale)}")
         print(_("竣工验收：{accepted}  交付：{handed_over}").format(accepted=data["accepted_on"] or "—",
@@ -82,7 +83,7 @@ def cmd_visits_due(args) -> int:
     _open(args)
     rows = due(args.from_, args.to)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json.dumps(json_compatible(rows), ensure_ascii=False, indent=2))
     else:
         for row in rows:
             purposes = join_list((purpose_text(p) for p in row["purposes"]), _("；"))

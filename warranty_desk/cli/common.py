@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from ..i18n import _
 from . import language as cli_language
+from .language import json_compatible
 
 
 def _date(text: str) -> dt.date:
@@ -93,7 +94,7 @@ def _default(value):
 def emit(args, data, lines) -> int:
     """`--json`: the data; else the lines for a person."""
     if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=_default))
+        print(json.dumps(json_compatible(data), ensure_ascii=False, indent=2, default=_default))
     else:
         for line in lines() if callable(lines) else lines:
             print(line)

@@ -181,6 +181,40 @@ def stored_value(text: str | None, values, name) -> str | None:
     return text
 
 
+def _stored_labels() -> dict[str, dict[str, str]]:
+    from ..rules import responsibility as resp
+    from ..rules import sla
+    from ..rules import ticket_states as st
+
+    states = dict(st.LABELS)
+    return {"state": states, "from": states, "to": states, "urgency": dict(sla.URGENCY_NAMES),
+            "cause_class": dict(resp.CAUSE_LABELS)}
+
+
+def json_compatible(data):
+    """`--json` output as scripts written for the first releases read it: a ticket's state, urgency
+    and cause class (and a history step's from/to) carry the Chinese name they always carried, and
+    the stored key beside it as `…_key` (state_key, urgency_key, …). The same in every language."""
+    labels = _stored_labels()
+
+    def walk(value):
+        if isinstance(value, dict):
+            out = {}
+            for key, item in value.items():
+                names = labels.get(key) if isinstance(key, str) else None
+                if names is not None and isinstance(item, str) and item in names:
+                    out[key] = names[item]
+                    out[f"{key}_key"] = item
+                else:
+                    out[key] = walk(item)
+            return out
+        if isinstance(value, (list, tuple)):
+            return [walk(item) for item in value]
+        return value
+
+    return walk(data)
+
+
 def names(values, name) -> str:
     """`values` by their names in the active language, for a help text: Urgent / Normal."""
     return " / ".join(name(v) for v in values)

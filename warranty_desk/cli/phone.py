@@ -13,6 +13,7 @@ import logging
 import sys
 
 from ..i18n import _
+from .language import json_compatible
 
 
 def _staff_id(name: str) -> int:
@@ -78,7 +79,7 @@ def cmd_devices(args) -> int:
     _open(args)
     rows = phones.list_devices()
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(json_compatible(rows), ensure_ascii=False, indent=2, default=str))
         return 0
     for d in rows:
         state = _("已撤销 {day}").format(day=f"{d['revoked_at']:%Y-%m-%d}") if d["revoked_at"] else _("在用")

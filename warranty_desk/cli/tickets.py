@@ -12,7 +12,7 @@ from ..rules import responsibility as resp
 from ..rules import sla as sla_rules
 from ..rules import ticket_states as st
 from ..rules.categories import category_name
-from .language import names, stored_value
+from .language import json_compatible, names, stored_value
 
 
 def _open(args):
@@ -68,7 +68,7 @@ def cmd_ticket_show(args) -> int:
     _open(args)
     data = tickets.ticket_detail(args.number)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json.dumps(json_compatible(data), ensure_ascii=False, indent=2))
         return 0
     from ..services.tickets import channel_name, event_reason_text
 
@@ -115,7 +115,7 @@ def cmd_ticket_list(args) -> int:
     rows = tickets.list_tickets(project=args.project, state=stored_value(args.state, st.STATES, st.state_name),
                                 overdue=args.overdue)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2, default=lambda v: v.isoformat(sep=" ")))
+        print(json.dumps(json_compatible(rows), ensure_ascii=False, indent=2, default=lambda v: v.isoformat(sep=" ")))
         return 0
     for r in rows:
         print(f"{r['number']}  {r['reported_at']:%Y-%m-%d %H:%M}  {r['project_code']}  {r['unit'] or '—'}  "
@@ -141,7 +141,7 @@ def cmd_deposit_show(args) -> int:
     _open(args)
     d = deposits.show(args.code)
     if args.json:
-        print(json.dumps(d, ensure_ascii=False, indent=2))
+        print(json.dumps(json_compatible(d), ensure_ascii=False, indent=2))
         return 0
     from .deposits import deposit_lines
 

@@ -33,6 +33,7 @@ from warranty_desk.i18n import N_, _, format_month, join_list
 
 from ..models import Deposit, Project, Ticket, Visit, VisitFinding, tuples
 from ..rules import categories as cat
+from ..rules import sla as sla_rules
 from ..rules import visit_states as vs
 from ..rules.periods import add_months
 from ..rules.satisfaction import GRADES, grade, rating_grade
@@ -339,7 +340,7 @@ def ticket_figures(received: list[Ticket], closed: list[Ticket], q: Quarter) -> 
     cats: Counter = Counter()
     for t in received:
         cats[t.category] += 1
-        if t.urgency == "紧急":
+        if t.urgency == sla_rules.URGENT:
             f.emergency += 1
         if t.responded_at:
             responses.append(_hours(t.reported_at, t.responded_at))

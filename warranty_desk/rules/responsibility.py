@@ -8,14 +8,19 @@ from dataclasses import dataclass
 
 from warranty_desk.i18n import N_, _, retell
 
-WORKMANSHIP = N_("施工质量")  # a stored value, shown through _()
-DESIGN = N_("设计原因")  # a stored value, shown through _()
-OWNER_MATERIAL = N_("业主指定材料")  # a stored value, shown through _()
-MISUSE = N_("使用不当")  # a stored value, shown through _()
-THIRD_PARTY = N_("第三方损坏")  # a stored value, shown through _()
-FORCE_MAJEURE = N_("不可抗力")  # a stored value, shown through _()
-EXPIRED = N_("超出保修期")  # a stored value, shown through _()
+WORKMANSHIP = "workmanship"  # stored keys (schema step 9), named through cause_name
+DESIGN = "design"
+OWNER_MATERIAL = "owner_material"
+MISUSE = "misuse"
+THIRD_PARTY = "third_party"
+FORCE_MAJEURE = "force_majeure"
+EXPIRED = "expired"
 CAUSE_CLASSES = (WORKMANSHIP, DESIGN, OWNER_MATERIAL, MISUSE, THIRD_PARTY, FORCE_MAJEURE, EXPIRED)
+CAUSE_LABELS = {
+    WORKMANSHIP: N_("施工质量"), DESIGN: N_("设计原因"), OWNER_MATERIAL: N_("业主指定材料"), MISUSE: N_("使用不当"),
+    THIRD_PARTY: N_("第三方损坏"), FORCE_MAJEURE: N_("不可抗力"), EXPIRED: N_("超出保修期"),
+}
+LEGACY_CAUSES = {label: key for key, label in CAUSE_LABELS.items()}  # stored before schema step 9
 
 US = N_("我方")  # a stored value, shown through _()
 SUBCONTRACTOR = N_("分包单位")  # a stored value, shown through _()
@@ -27,7 +32,15 @@ BEARERS = (US, SUBCONTRACTOR, OWNER)  # who bears a cost line
 
 def cause_name(cause: str) -> str:
     """A ticket's stored cause class in the active language (the one place that maps it)."""
-    return _(cause) if cause in CAUSE_CLASSES else cause
+    key = LEGACY_CAUSES.get(cause, cause)
+    return _(CAUSE_LABELS[key]) if key in CAUSE_LABELS else cause
+
+
+def cause_key(value: str) -> str:
+    """The cause class a caller names: its key or its name in either language; else as given."""
+    from warranty_desk.i18n import key_of
+
+    return key_of(value, CAUSE_CLASSES, cause_name, LEGACY_CAUSES)
 
 
 def payer_name(payer: str) -> str:
@@ -47,15 +60,16 @@ class Allocation:
 
 def allocate(cause: str, subcontractor_responsible: bool = False) -> Allocation:
     """The payer and conditions for a cause class."""
+    cause = LEGACY_CAUSES.get(cause, cause)
     if cause == WORKMANSHIP:
         payer = SUBCONTRACTOR if subcontractor_responsible else US
         who = _("责任分包单位承担") if subcontractor_responsible else _("我方承担")
         return Allocation(cause, payer, False, True, True, _("施工质量问题，无条件进行保修，费用由{who}，业主免费").format(who=who))
     if cause in (DESIGN, OWNER_MATERIAL):
         return Allocation(cause, OWNER, True, False, False,
-                          _("{cause}造成，按业主认可的维修方案和费用进行维修，需业主先确认报价").format(cause=cause))
+                          _("{cause}造成，按业主认可的维修方案和费用进行维修，需业主先确认报价").format(cause=cause_name(cause)))
     if cause in (MISUSE, THIRD_PARTY):
-        return Allocation(cause, OWNER, True, False, False, _("{cause}造成，有偿维修，需业主先确认报价").format(cause=cause))
+        return Allocation(cause, OWNER, True, False, False, _("{cause}造成，有偿维修，需业主先确认报价").format(cause=cause_name(cause)))
     if cause == FORCE_MAJEURE:
         return Allocation(cause, SEPARATE, False, False, False, _("不可抗力造成（地震、台风、洪水等），另行处理，我方积极配合"))
     if cause == EXPIRED:
@@ -65,6 +79,7 @@ def allocate(cause: str, subcontractor_responsible: bool = False) -> Allocation:
 
 def check_cause(cause: str, in_warranty: bool) -> None:
     """A cause class must agree with the warranty decision."""
+    cause = LEGACY_CAUSES.get(cause, cause)
     if cause not in CAUSE_CLASSES:
         raise ValueError(_("责任类别“{cause}”不对，应为：{CAUSE_CLASSES}").format(cause=cause, CAUSE_CLASSES=" / ".join(cause_name(c) for c in CAUSE_CLASSES)))
     if in_warranty and cause == EXPIRED:

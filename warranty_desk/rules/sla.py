@@ -11,17 +11,28 @@ from dataclasses import dataclass
 
 from warranty_desk.i18n import N_, NP_, _, join_list, pgettext
 
-URGENT = "紧急"  # i18n: data
-NORMAL = "一般"  # i18n: data
+URGENT = "urgent"  # stored keys (schema step 9)
+NORMAL = "normal"
 URGENCIES = (URGENT, NORMAL)
-# the urgencies' names (the stored value is the Chinese name today; "一般" means "normal" here, not
-# the satisfaction grade, hence the context)
+# the urgencies' names ("一般" means "normal" here, not the satisfaction grade, hence the context)
 URGENCY_NAMES = {URGENT: NP_("urgency", "紧急"), NORMAL: NP_("urgency", "一般")}
+# what the first releases stored (the Chinese names), still understood: the audit log, old backups,
+# scripts, the SLA setting's old keys
+LEGACY_URGENCIES = {label: key for key, label in URGENCY_NAMES.items()}
 
 
 def urgency_name(urgency: str) -> str:
     """A ticket's stored urgency in the active language (the one place that maps it)."""
-    return pgettext("urgency", urgency) if urgency in URGENCY_NAMES else urgency
+    key = LEGACY_URGENCIES.get(urgency, urgency)
+    return pgettext("urgency", URGENCY_NAMES[key]) if key in URGENCY_NAMES else urgency
+
+
+def urgency_key(value: str) -> str:
+    """The urgency a caller names: its key or its name in either language (紧急, urgent, Normal);
+    anything else as given (the rule that refuses it names it)."""
+    from warranty_desk.i18n import key_of
+
+    return key_of(value, URGENCIES, urgency_name, LEGACY_URGENCIES, {"emergency": URGENT})
 
 STEPS = ("respond", "onsite", "complete")
 HOUR_KEYS = ("respond_hours", "onsite_hours", "complete_hours")  # a step's hours in the settings, in STEPS order
@@ -45,9 +56,12 @@ class Deadlines:
 
 def deadlines(reported_at: dt.datetime, urgency: str, sla: dict | None = None) -> Deadlines:
     """The response, on-site and completion deadlines of a request reported at `reported_at`."""
+    urgency = LEGACY_URGENCIES.get(urgency, urgency)
     if urgency not in URGENCIES:
-        raise ValueError(_("紧急程度“{urgency}”不对，应为：紧急 / 一般").format(urgency=urgency))
-    hours = (sla or DEFAULT_SLA).get(urgency) or DEFAULT_SLA[urgency]
+        raise ValueError(_("紧急程度“{urgency}”不对，应为：{urgencies}").format(
+            urgency=urgency, urgencies=" / ".join(urgency_name(u) for u in URGENCIES)))
+    table = sla or DEFAULT_SLA  # an SLA setting written before schema step 9 has the Chinese names as keys
+    hours = table.get(urgency) or table.get(URGENCY_NAMES[urgency]) or DEFAULT_SLA[urgency]
     return Deadlines(
         respond=reported_at + dt.timedelta(hours=float(hours["respond_hours"])),
         onsite=reported_at + dt.timedelta(hours=float(hours["onsite_hours"])),

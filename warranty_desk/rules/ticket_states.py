@@ -11,15 +11,24 @@ from dataclasses import dataclass
 
 from warranty_desk.i18n import N_, _
 
-RECEIVED = N_("已受理")  # a stored value, shown through _()
-DISPATCHED = N_("已派工")  # a stored value, shown through _()
-ONSITE = N_("已到场")  # a stored value, shown through _()
-REPAIRING = N_("维修中")  # a stored value, shown through _()
-AWAITING_CHECK = N_("待验收")  # a stored value, shown through _()
-CLOSED = N_("已关闭")  # a stored value, shown through _()
-PAID = N_("非保修/有偿")  # a stored value, shown through _()
-ELSEWHERE = N_("业主另行委托")  # a stored value, shown through _()
-CANCELLED = N_("已撤销")  # a stored value, shown through _()
+# the stored values are keys (schema step 9); the names are said through _() where they are shown
+RECEIVED = "received"
+DISPATCHED = "dispatched"
+ONSITE = "onsite"
+REPAIRING = "repairing"
+AWAITING_CHECK = "awaiting_check"
+CLOSED = "closed"
+PAID = "paid"
+ELSEWHERE = "elsewhere"
+CANCELLED = "cancelled"
+LABELS = {
+    RECEIVED: N_("已受理"), DISPATCHED: N_("已派工"), ONSITE: N_("已到场"), REPAIRING: N_("维修中"),
+    AWAITING_CHECK: N_("待验收"), CLOSED: N_("已关闭"), PAID: N_("非保修/有偿"), ELSEWHERE: N_("业主另行委托"),
+    CANCELLED: N_("已撤销"),
+}
+# what the first releases stored (the Chinese names): still understood where it may come back — the
+# audit log (append-only, never rewritten), an old backup, a script's input
+LEGACY = {label: key for key, label in LABELS.items()}
 
 STATES = (RECEIVED, DISPATCHED, ONSITE, REPAIRING, AWAITING_CHECK, CLOSED, PAID, ELSEWHERE, CANCELLED)
 FINAL_STATES = (CLOSED, CANCELLED)
@@ -74,6 +83,7 @@ class IllegalTransition(ValueError):
 
 def next_states(state: str) -> tuple[str, ...]:
     """The states a ticket in `state` may move to, in the order a form offers them."""
+    state = LEGACY.get(state, state)
     if state not in STATES:
         raise IllegalTransition(_("未知的工单状态“{state}”").format(state=state))
     return tuple(t.target for t in TRANSITIONS if t.source == state)
@@ -81,6 +91,7 @@ def next_states(state: str) -> tuple[str, ...]:
 
 def transition(source: str, target: str) -> Transition:
     """The rule for moving from `source` to `target`; IllegalTransition when there is none."""
+    source, target = LEGACY.get(source, source), LEGACY.get(target, target)
     for state in (source, target):
         if state not in STATES:
             raise IllegalTransition(_("未知的工单状态“{state}”，可用的状态：{STATES}").format(
@@ -107,17 +118,26 @@ def check(source: str, target: str, reason: str = "") -> Transition:
 
 
 def state_name(state: str) -> str:
-    """A ticket's stored state in the active language (the one place that maps it: when states are
-    stored as keys, only this function's input changes)."""
-    return _(state) if state in STATES else state
+    """A ticket's stored state in the active language (the one place that maps it); a Chinese name
+    stored before schema step 9 (the audit log keeps them) is said the same way."""
+    key = LEGACY.get(state, state)
+    return _(LABELS[key]) if key in LABELS else state
+
+
+def state_key(value: str) -> str:
+    """The state a caller names: its key, or its name in either language (any case). Anything else
+    is returned as given, for the rule that refuses it to name it."""
+    from warranty_desk.i18n import key_of
+
+    return key_of(value, STATES, state_name, LEGACY)
 
 
 def is_open(state: str) -> bool:
-    return state in OPEN_STATES
+    return LEGACY.get(state, state) in OPEN_STATES
 
 
 def can_dispatch(state: str) -> bool:
-    return state in DISPATCHABLE_STATES
+    return LEGACY.get(state, state) in DISPATCHABLE_STATES
 
 
 # what a clerk may record on a ticket besides moving it along; the ticket window offers these only

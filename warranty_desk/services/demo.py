@@ -19,6 +19,8 @@ from ..models import (
     WarrantyItem,
     database_proxy,
 )
+from ..rules import responsibility as resp
+from ..rules import sla as sla_rules
 from ..rules import visit_states as vs
 from ..rules.satisfaction import grade
 from ..rules.workdays import next_working_day
@@ -227,14 +229,14 @@ def _tickets(rng: random.Random, project: Project, today: dt.date, staff: list[S
         recent = (limit - reported).days < 30
         stop = rng.choice(("受理", "派工", "到场", "维修", "验收", "关闭", "关闭")) if recent else "关闭"
         urgent = key in ("roof_waterproofing", "plumbing") and rng.random() < 0.3
-        sla = settings.get("sla")["紧急" if urgent else "一般"]
+        sla = settings.get("sla")[sla_rules.URGENT if urgent else sla_rules.NORMAL]
         unit = rng.choice(units) if units else None
         intake = tickets.create_ticket({
             "project": project, "unit": unit,
             "reporter": unit.owner_name if unit else project.contact,
             "phone": unit.owner_phone if unit else project.phone,
             "channel": rng.choice(["电话", "电话", "来访", "来函"]), "location": location, "category": key,
-            "description": text, "urgency": "紧急" if urgent else "一般", "reported_at": reported,
+            "description": text, "urgency": sla_rules.URGENT if urgent else sla_rules.NORMAL, "reported_at": reported,
         })
         t = intake.ticket
         worker = rng.choice(staff)
@@ -247,7 +249,7 @@ def _tickets(rng: random.Random, project: Project, today: dt.date, staff: list[S
             continue
         if t.in_warranty and roll < 0.05:
             tickets.transition(t, st.ELSEWHERE, "业主因急用自行委托他人维修", worker.name, respond)
-            tickets.set_cause(t, "施工质量")
+            tickets.set_cause(t, resp.WORKMANSHIP)
             tickets.add_cost_line(t, "其他", "业主另行委托维修费用（凭发票）", rng.randint(8, 40) * 50)
             if closed < limit:
                 tickets.transition(t, st.CLOSED, "", worker.name, closed)
@@ -256,7 +258,7 @@ def _tickets(rng: random.Random, project: Project, today: dt.date, staff: list[S
         paid = not t.in_warranty or roll < 0.15
         if paid:
             if t.in_warranty:
-                tickets.set_cause(t, "使用不当")
+                tickets.set_cause(t, resp.MISUSE)
             tickets.transition(t, st.PAID, "有偿维修，已向业主报价", worker.name, respond)
             tickets.set_quote(t, rng.randint(4, 40) * 50)
             if rng.random() < 0.15:
@@ -266,7 +268,7 @@ def _tickets(rng: random.Random, project: Project, today: dt.date, staff: list[S
                 continue
             tickets.answer_quote(t, True)
         else:
-            tickets.set_cause(t, "施工质量")
+            tickets.set_cause(t, resp.WORKMANSHIP)
         sub = tickets.responsible_subcontractor(t) if not paid and rng.random() < 0.6 else None
         tickets.dispatch(t, worker, sub, by=worker.name, at=respond + dt.timedelta(minutes=10) if paid else respond)
         if onsite >= limit or stop == "派工":

@@ -153,7 +153,7 @@ def deduction_candidates(project_ref) -> list[DeductionCandidate]:
     for t in query:
         deductible = t.cause_class == resp.WORKMANSHIP
         why = "" if deductible else _("责任类别为“{c}”，不是我方施工质量问题，不能扣除").format(
-            c=t.cause_class or _("未确定"))
+            c=resp.cause_name(t.cause_class) if t.cause_class else _("未确定"))
         rows.append({"id": t.id, "number": t.number, "state": t.state, "cause_class": t.cause_class,
                      "description": t.description, "reported_at": t.reported_at, "deductible": deductible,
                      "why_not": why})
@@ -175,9 +175,9 @@ def add_deduction(project_ref, ticket_number: str, amount, on=None, reason: str 
         if not _went_elsewhere(ticket):
             raise ValidationError(
                 _("只有“业主另行委托”维修的工单才能从保证金中扣除费用；工单 {n} 当前为“{s}”").format(
-                    n=ticket.number, s=ticket.state), field="ticket")
+                    n=ticket.number, s=st.state_name(ticket.state)), field="ticket")
         if ticket.cause_class != resp.WORKMANSHIP:
-            cause = ticket.cause_class or _("未确定")
+            cause = resp.cause_name(ticket.cause_class) if ticket.cause_class else _("未确定")
             raise ValidationError(
                 _("工单 {n} 的责任类别是“{c}”，不是我方施工质量问题，不能从保证金中扣除（由他方原因造成的缺陷不得扣除）").format(
                     n=ticket.number, c=cause), field="ticket")

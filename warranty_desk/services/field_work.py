@@ -27,6 +27,7 @@ from ..i18n import N_, _
 from ..models import AuditLog, PhoneDevice, PhoneSubmission, Visit, database_proxy
 from ..rules import responsibility as resp
 from ..rules import scoring
+from ..rules import sla as sla_rules
 from ..rules import ticket_states as st
 from ..rules import visit_methods as vm
 from ..rules import visit_states as vs
@@ -71,8 +72,8 @@ def work_list(staff_id: int, now: dt.datetime | None = None) -> list[dict]:
         items.append({
             "kind": "ticket", "id": row["id"], "title": f'{row["number"]} {_(row["category_name"])}',
             "place": " ".join(x for x in (row["project_name"], row["unit"]) if x), "text": row["description"],
-            "due": row["due"], "overdue": row["overdue"], "due_text": row["sla_text"], "state": _(row["state"]),
-            "urgent": row["urgency"] == "紧急",
+            "due": row["due"], "overdue": row["overdue"], "due_text": row["sla_text"], "state": st.state_name(row["state"]),
+            "urgent": row["urgency"] == sla_rules.URGENT,
         })
     end = week_end(now.date())
     where = (Visit.staff == staff_id) & Visit.status.in_(vs.OPEN_STATES) & (Visit.planned_on <= end)
@@ -136,7 +137,8 @@ def ticket_view(ticket_id: int, staff_id: int, now: dt.datetime | None = None) -
         owner=owner, owner_phone=phone, tel=re.sub(r"[^0-9+]", "", phone.split("转")[0]) if phone else "",  # i18n: data
         address=" ".join(x for x in (project.address, d["unit"], d["location"]) if x),
         photos=_images("ticket", ticket.id), audit_mark=last_audit_id("ticket", ticket.id),
-        urgent=ticket.urgency == "紧急", awaiting_check=ticket.state == st.AWAITING_CHECK,
+        urgent=ticket.urgency == sla_rules.URGENT, awaiting_check=ticket.state == st.AWAITING_CHECK,
+        state_name=st.state_name(ticket.state),
         default_cost_kind=tickets.COST_KINDS[1],
         can_arrive=ticket.state == st.DISPATCHED,
         can_report=ticket.state in REPORT_STATES,
@@ -203,9 +205,9 @@ def office_version(table: str, record_id: int, since_audit_id: int) -> dict:
     d: Mapping[str, Any]
     if table == "ticket":
         d = tickets.ticket_detail(int(record_id))
-        rows = [(_("状态"), _(d["state"])), (_("维修人"), d["assignee"] or d["subcontractor"]),
-                (_("报修内容"), d["description"]), (_("紧急程度"), _(d["urgency"])),
-                (_("责任"), _(d["cause_class"]) if d["cause_class"] else ""),
+        rows = [(_("状态"), st.state_name(d["state"])), (_("维修人"), d["assignee"] or d["subcontractor"]),
+                (_("报修内容"), d["description"]), (_("紧急程度"), sla_rules.urgency_name(d["urgency"])),
+                (_("责任"), resp.cause_name(d["cause_class"]) if d["cause_class"] else ""),
                 (_("验收"), d["signoff_by"] or d["signoff_note"])]
         version = d["version"]
     else:
@@ -332,7 +334,7 @@ def _next_step(table: str, record_id: int) -> dict:
         ticket = tickets.get_ticket(record_id)
         # the deadline line: the next deadline while open, nothing once closed (the state says it)
         due = "" if ticket.state in st.FINAL_STATES else _(tickets.ticket_detail(ticket)["sla_text"])
-        return {"state_name": _(ticket.state), "finished": ticket.state not in REPORT_STATES, "due_text": due}
+        return {"state_name": st.state_name(ticket.state), "finished": ticket.state not in REPORT_STATES, "due_text": due}
     visit = visit_records.get_visit(record_id)
     return {"state_name": _(vs.NAMES.get(visit.status, visit.status)),
             "finished": visit.status not in vs.OPEN_STATES}
@@ -349,7 +351,7 @@ def _arrive(sub: Submission, staff, actor: str, now: dt.datetime) -> dict:
     at = _moment(sub.fields.get("at"), _("到场时间")) or now
     if ticket.state != st.DISPATCHED:
         raise ValidationError(
-            _("工单当前为“{s}”，不能再签到“已到场”").format(s=_(ticket.state)), field="state")
+            _("工单当前为“{s}”，不能再签到“已到场”").format(s=st.state_name(ticket.state)), field="state")
     ticket = tickets.transition(ticket.id, st.ONSITE, _("手机签到"), by=actor, at=at)
     return {"message": _("已记录到场：{at}").format(at=at.strftime("%H:%M")), "version": ticket.version,
             "state": ticket.state}
@@ -380,7 +382,7 @@ def _report(sub: Submission, staff, actor: str, now: dt.datetime) -> dict:
     ticket = _mine_ticket(sub.record_id, staff.id)
     _check_version(ticket, sub.expected_version)
     if ticket.state not in REPORT_STATES:
-        raise ValidationError(_("工单当前为“{s}”，不能在手机上登记维修").format(s=_(ticket.state)), field="state")
+        raise ValidationError(_("工单当前为“{s}”，不能在手机上登记维修").format(s=st.state_name(ticket.state)), field="state")
     finished = outcome in ("signed", "refused", "done")
     if finished and ticket.state != st.AWAITING_CHECK and not work:
         raise ValidationError(_("请填写维修情况（做了什么）"), field="work")
@@ -410,7 +412,7 @@ def _report(sub: Submission, staff, actor: str, now: dt.datetime) -> dict:
         ticket = tickets.sign_off(ticket.id, "refused", f.get("signer") or "", at=at,
                                   note=f.get("refusal") or "", satisfaction=satisfaction, close=True, by=actor)
     ticket = tickets.get_ticket(ticket.id)
-    return {"message": _("已提交：工单 {number} 现为“{s}”").format(number=ticket.number, s=_(ticket.state)),
+    return {"message": _("已提交：工单 {number} 现为“{s}”").format(number=ticket.number, s=st.state_name(ticket.state)),
             "version": ticket.version, "state": ticket.state}
 
 

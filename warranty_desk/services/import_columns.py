@@ -171,7 +171,7 @@ TICKET_SPECS: list[Spec] = [
          "必填，从下拉列表中选保修项目；决定是否在保修期内。",  # i18n: data
          lambda: [c.name for c in cat.CATEGORIES.values()], cat.CATEGORIES["wet_room_waterproofing"].name, 22),
     Spec("urgency", "紧急程度", CHOICE, False, ("紧急", "urgency"), "紧急 / 一般；不填为一般。",  # i18n: data
-         _fixed(sla_rules.URGENCIES), sla_rules.NORMAL),
+         lambda: [sla_rules.urgency_name(u) for u in sla_rules.URGENCIES], sla_rules.URGENCY_NAMES[sla_rules.NORMAL]),
     Spec("result", "处理结果", TEXT, False, ("维修结果", "处理情况", "维修情况", "result"),  # i18n: data
          "维修做了什么，记入工单的维修完成记录。", example="重做防水层，闭水试验合格", width=24),  # i18n: data
     Spec("repairer", "维修人员", TEXT, False, ("维修人", "维修人员或分包单位", "repairer"),  # i18n: data

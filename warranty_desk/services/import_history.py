@@ -172,7 +172,7 @@ class Tickets(Kind):
             if self.options.update:
                 if "completed_at" in changes and ticket.state in st.FINAL_STATES:
                     self.error(row, "completed_at", _("工单 {number} 在系统中已“{state}”，表格中的完成日期不同，不能用表格修改；请在工单中处理").format(
-                        number=ticket.number, state=ticket.state))
+                        number=ticket.number, state=st.state_name(ticket.state)))
                     continue
                 self.to_update.append((ticket, clean, changes))
                 self._note_people(clean)
@@ -219,9 +219,10 @@ class Tickets(Kind):
         if category and item is None and category != "other":
             self.error(row, "category", _("工程“{code}”没有“{name}”这个保修项目（有：{names}）").format(
                 code=project.code, name=CATEGORIES[category].name, names="、".join(i.name for i in items.values())))
-        urgency = str(row.values.get("urgency") or sla_rules.NORMAL)
+        urgency = sla_rules.urgency_key(str(row.values.get("urgency") or sla_rules.NORMAL))  # 紧急 / urgent
         if urgency not in sla_rules.URGENCIES:
-            self.error(row, "urgency", _("紧急程度“{u}”不对，应为：紧急 / 一般").format(u=urgency))
+            self.error(row, "urgency", _("紧急程度“{u}”不对，应为：{urgencies}").format(
+                u=urgency, urgencies=" / ".join(sla_rules.urgency_name(x) for x in sla_rules.URGENCIES)))
         result = _text(self, row, "result", MAX_DESCRIPTION) or ""
         staff_name, sub_name = self._repairers(row, look)
         completed_at = _moment_of(self, row, "completed_at", now)

@@ -14,6 +14,7 @@ from ..errors import ValidationError
 from ..fileio import shared_file
 from ..i18n import _
 from ..models import CostLine, Project, Staff, Subcontractor, Ticket, Unit, Visit
+from ..rules import responsibility as resp
 from ..rules import ticket_states as st
 from ..rules import visit_states as vs
 from ..rules.categories import CATEGORIES
@@ -84,6 +85,7 @@ def ledger_query(project=None, state: str | None = None, date_from=None, date_to
     if project not in (None, ""):
         query = query.where(Ticket.project == find_project(project))
     if state:
+        state = st.state_key(state)  # 已关闭 / closed / Closed
         if state not in st.STATES:
             raise ValidationError(_("状态“{s}”不对，应为：{all}").format(s=state, all=" / ".join(st.state_name(s) for s in st.STATES)), field="state")
         query = query.where(Ticket.state == state)
@@ -126,9 +128,9 @@ def _row(r) -> dict:
         "id": r["id"], "number": r["number"], "工程名称": r["project_name"], "房号": unit or r["location"],
         "报修日期": r["reported_at"].date() if r["reported_at"] else None, "报修内容": content,
         "是否保修期内": "是" if r["in_warranty"] else "否",  # i18n: data
-        "责任类别": r["cause_class"], "维修单位": repairer,
+        "责任类别": resp.cause_name(r["cause_class"]) if r["cause_class"] else "", "维修单位": repairer,
         "到场时间": r["onsite_at"], "完成时间": r["completed_at"], "费用": cost, "承担方": r["payer"],
-        "验收人": checker, "满意度": satisfaction, "状态": r["state"],
+        "验收人": checker, "满意度": satisfaction, "状态": st.state_name(r["state"]),
     }
 
 

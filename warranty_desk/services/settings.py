@@ -91,7 +91,6 @@ REGION_FIELDS = ("heating_start", "heating_end", "cooling_start", "cooling_end",
 CARD_LAYOUTS = ("a4_grid", "a5")
 DAY_SETTINGS = ("visit_merge_days", "seasonal_lead_days", "visit_on_time_days", "visit_retry_days")
 TEXT_MAX = 500
-URGENCY_ALIASES = {"urgent": "紧急", "emergency": "紧急", "normal": "一般"}  # i18n: data (the stored SLA keys)
 
 def ensure_defaults() -> None:
     """Fill an empty database with the default region table (once)."""
@@ -170,12 +169,14 @@ def _validate(key: str, value) -> None:
         for urgency in sla.URGENCIES:
             hours = value.get(urgency) if isinstance(value, dict) else None
             if not isinstance(hours, dict):
-                raise ValidationError(_("缺少“{urgency}”报修的时限设置").format(urgency=urgency), field=key)
+                raise ValidationError(_("缺少“{urgency}”报修的时限设置").format(urgency=sla.urgency_name(urgency)), field=key)
             steps: list[Any] = [hours.get(k) for k in sla.HOUR_KEYS]
             if any(not isinstance(h, (int, float)) or h <= 0 for h in steps):
-                raise ValidationError(_("“{urgency}”报修的时限必须是大于零的小时数").format(urgency=urgency), field=key)
+                raise ValidationError(_("“{urgency}”报修的时限必须是大于零的小时数").format(urgency=sla.urgency_name(urgency)),
+                                      field=key)
             if not steps[0] <= steps[1] <= steps[2]:
-                raise ValidationError(_("“{urgency}”报修的时限须满足：响应 ≤ 到场 ≤ 完成").format(urgency=urgency), field=key)
+                raise ValidationError(_("“{urgency}”报修的时限须满足：响应 ≤ 到场 ≤ 完成").format(urgency=sla.urgency_name(urgency)),
+                                      field=key)
     if key == "go_live_date" and value not in (None, ""):
         try:
             import datetime as dt
@@ -228,6 +229,8 @@ def set_many(values: dict) -> None:
         old = {}
         values = dict(values)
         for key, value in values.items():
+            if key == "sla" and isinstance(value, dict):  # {"紧急": …} / {"Urgent": …}: stored under the keys
+                value = values[key] = {sla.urgency_key(k): v for k, v in value.items()}
             _validate(key, value)
             if key == "calendar_reminder_time":  # 9:00 and 9：00 are kept as 09:00
                 value = values[key] = "{:02d}:{:02d}".format(*parse_clock(value))
@@ -393,7 +396,7 @@ def set_text(key: str, text: str) -> dict:
         else:
             new[parts[1]] = period
     elif top == "sla" and len(parts) == 3:
-        urgency = URGENCY_ALIASES.get(parts[1].lower(), parts[1])
+        urgency = sla.urgency_key(parts[1])  # sla.紧急.… / sla.urgent.… / sla.Normal.…
         new = copy.deepcopy(old)
         if urgency not in new or parts[2] not in new[urgency]:
             raise ValidationError(

@@ -13,6 +13,7 @@ from warranty_desk.i18n import N_, _, join_list, retell
 from ..errors import ConflictError, NotFound, ValidationError
 from ..models import Question, QuestionnaireTemplate, Visit, VisitAnswer, VisitFinding, database_proxy
 from ..rules import scoring
+from ..rules import sla as sla_rules
 from ..rules import visit_states as vs
 from ..rules.visit_methods import METHODS, method_name
 from ..rules.workdays import next_working_day
@@ -216,7 +217,8 @@ def _clean_findings(rows) -> list[dict]:
         if row.get("make_ticket") and not category:
             raise ValidationError(_("第{n}条问题要生成维修工单，请选择对应的保修项目").format(n=n), field="findings")
         clean.append({"id": row.get("id"), "area": area, "description": description, "category": category,
-                      "make_ticket": bool(row.get("make_ticket")), "urgency": row.get("urgency") or "一般"})  # i18n: data
+                      "make_ticket": bool(row.get("make_ticket")),
+                      "urgency": sla_rules.urgency_key(row.get("urgency") or sla_rules.NORMAL)})
     return clean
 
 
@@ -311,7 +313,7 @@ def _finding_ticket(finding: VisitFinding, urgency: str, now: dt.datetime):
         "location": finding.area,
         "category": finding.category,
         "description": finding.description,
-        "urgency": urgency if urgency in ("紧急", "一般") else "一般",  # i18n: data
+        "urgency": urgency if urgency in sla_rules.URGENCIES else sla_rules.NORMAL,
         "reported_at": min(visit.done_at or now, now),
         "source_visit": visit.id,
     }
@@ -323,7 +325,7 @@ def _finding_ticket(finding: VisitFinding, urgency: str, now: dt.datetime):
     return ticket
 
 
-def finding_to_ticket(finding_id: int, urgency: str = "一般", category: str | None = None,  # i18n: data
+def finding_to_ticket(finding_id: int, urgency: str = "normal", category: str | None = None,
                       now: dt.datetime | None = None):
     """Turn a visit finding into a repair ticket (channel 回访发现, source_visit set)."""
     now = now or dt.datetime.now()

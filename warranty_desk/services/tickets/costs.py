@@ -21,12 +21,13 @@ from .states import _owner_pays
 
 def set_cause(ticket_ref, cause: str, expected_version: int | None = None, note: str = "") -> resp.Allocation:
     """Record the cause class (RULES.md §4); it decides who pays and whether a quote is needed."""
+    cause = resp.cause_key(cause)
     with database_proxy.atomic():
         ticket = _fresh(ticket_ref, expected_version)
         if ticket.state == st.CANCELLED:
             raise ValidationError(_("工单已撤销，不能再修改"), field="cause_class")
         if not st.is_open(ticket.state):
-            raise ValidationError(_("工单已“{s}”，不能再修改责任类别").format(s=ticket.state), field="cause_class")
+            raise ValidationError(_("工单已“{s}”，不能再修改责任类别").format(s=st.state_name(ticket.state)), field="cause_class")
         try:
             resp.check_cause(cause, ticket.in_warranty)
         except ValueError as exc:
@@ -46,7 +47,7 @@ def set_quote(ticket_ref, amount, expected_version: int | None = None) -> Ticket
     with database_proxy.atomic():
         ticket = _fresh(ticket_ref, expected_version)
         if not st.is_open(ticket.state):
-            raise ValidationError(_("工单已“{s}”，不能再报价").format(s=ticket.state), field="quote_amount")
+            raise ValidationError(_("工单已“{s}”，不能再报价").format(s=st.state_name(ticket.state)), field="quote_amount")
         old = audit.snapshot(ticket)
         ticket.quote_amount = amount
         ticket.quote_accepted = None
@@ -62,7 +63,7 @@ def answer_quote(ticket_ref, accepted: bool, note: str = "", expected_version: i
         if ticket.quote_amount is None:
             raise ValidationError(_("请先登记报价金额"), field="quote_amount")
         if not st.is_open(ticket.state):
-            raise ValidationError(_("工单已“{s}”，不能再修改").format(s=ticket.state), field="quote")
+            raise ValidationError(_("工单已“{s}”，不能再修改").format(s=st.state_name(ticket.state)), field="quote")
         old = audit.snapshot(ticket)
         ticket.quote_accepted = bool(accepted)
         _save(ticket, old, "quote_answer", note or (_("业主接受报价") if accepted else _("业主拒绝报价")))
@@ -93,7 +94,7 @@ def add_cost_line(ticket_ref, kind: str, description: str | None, amount=None, *
         if ticket.state == st.CANCELLED:
             raise ValidationError(_("工单已撤销，不能再登记费用"), field="amount")
         if not st.is_open(ticket.state):
-            raise ValidationError(_("工单已“{s}”，不能再登记费用").format(s=ticket.state), field="amount")
+            raise ValidationError(_("工单已“{s}”，不能再登记费用").format(s=st.state_name(ticket.state)), field="amount")
         bearer = borne_by or (ticket.payer if ticket.payer in resp.BEARERS else "")
         if bearer not in resp.BEARERS:
             raise ValidationError(
@@ -143,7 +144,7 @@ def record_payment(ticket_ref, amount, received_on=None, received_by: str = "", 
         ticket = _fresh(ticket_ref, None)
         if not _owner_pays(ticket) and cost_total(ticket, resp.OWNER) == 0:
             raise ValidationError(
-                _("本单不由业主付费（{c}），不能登记业主付款").format(c=ticket.cause_class or _("保修期内")), field="amount")
+                _("本单不由业主付费（{c}），不能登记业主付款").format(c=resp.cause_name(ticket.cause_class) if ticket.cause_class else _("保修期内")), field="amount")
         if day < ticket.reported_at.date():
             raise ValidationError(_("收款日期早于报修日期，请核对"), field="received_on")
         if day > dt.date.today():

@@ -68,7 +68,7 @@ def dispatch(ticket_ref, staff=None, subcontractor=None, *, to_responsible_subco
         if sub is not None and not sub.active:
             raise ValidationError(_("{name}已停用，请选择其他分包单位").format(name=sub.name), field="subcontractor")
         if not st.can_dispatch(ticket.state):
-            raise ValidationError(_("工单当前为“{s}”，不能派工").format(s=ticket.state), field="state")
+            raise ValidationError(_("工单当前为“{s}”，不能派工").format(s=st.state_name(ticket.state)), field="state")
         old = audit.snapshot(ticket)
         ticket.assignee = person
         ticket.subcontractor = sub

@@ -80,7 +80,7 @@ def find_repeat(project: Project, unit: Unit | None, category: str, location: st
     name = CATEGORIES[category].name
     if earlier.state in st.OPEN_STATES:
         text = _("重复报修：{where}的“{name}”已有未关闭的工单 {number}（{state}），本单已与其关联").format(
-            where=where, name=name, number=earlier.number, state=earlier.state)
+            where=where, name=name, number=earlier.number, state=st.state_name(earlier.state))
     else:
         text = _("重复报修：{where}的“{name}”工单 {number} 于 {closed} 关闭，{days}天内再次报修，本单已与其关联").format(
             where=where, name=name, number=earlier.number, closed=earlier.closed_at.date().isoformat(),
@@ -126,8 +126,10 @@ def clean_intake(data: dict) -> dict:
         raise ValidationError(
             _("报修方式“{c}”不对，应为：{all}").format(c=channel, all=" / ".join(channel_name(c) for c in CHANNELS)), field="channel")
     urgency = _text(data.get("urgency"), 10, _("紧急程度"), "urgency")  # empty: as the rules suggest
+    urgency = sla_rules.urgency_key(urgency) if urgency else urgency  # 紧急 / urgent / Urgent: the key
     if urgency and urgency not in sla_rules.URGENCIES:
-        raise ValidationError(_("紧急程度“{u}”不对，应为：紧急 / 一般").format(u=urgency), field="urgency")
+        raise ValidationError(_("紧急程度“{u}”不对，应为：{urgencies}").format(
+            u=urgency, urgencies=" / ".join(sla_rules.urgency_name(x) for x in sla_rules.URGENCIES)), field="urgency")
     urgency_reason = _text(data.get("urgency_reason"), 500, _("更改紧急程度的原因"), "urgency_reason")
     structural = bool(data.get("structural_safety"))
     description = _text(data.get("description"), MAX_DESCRIPTION, _("报修内容"), "description", required=True)
@@ -262,15 +264,17 @@ def create_ticket(data: dict, photos=()) -> Intake:
 def change_urgency(ticket_ref, urgency: str, reason: str = "", expected_version: int | None = None) -> Ticket:
     """Change an open ticket's urgency; its deadlines are counted again from the report time. A
     structural-safety defect stays 紧急."""
+    urgency = sla_rules.urgency_key(urgency)
     if urgency not in sla_rules.URGENCIES:
-        raise ValidationError(_("紧急程度“{u}”不对，应为：紧急 / 一般").format(u=urgency), field="urgency")
+        raise ValidationError(_("紧急程度“{u}”不对，应为：{urgencies}").format(
+            u=urgency, urgencies=" / ".join(sla_rules.urgency_name(x) for x in sla_rules.URGENCIES)), field="urgency")
     reason = _text(reason, 500, _("原因"), "reason")
     with database_proxy.atomic():
         ticket = _fresh(ticket_ref, expected_version)
         if ticket.urgency == urgency:
             return ticket
         if not st.is_open(ticket.state):
-            raise ValidationError(_("工单已“{s}”，不能再更改紧急程度").format(s=ticket.state), field="urgency")
+            raise ValidationError(_("工单已“{s}”，不能再更改紧急程度").format(s=st.state_name(ticket.state)), field="urgency")
         from ...models import SafetyReport
 
         if urgency != sla_rules.URGENT and SafetyReport.select().where(SafetyReport.ticket == ticket).exists():
@@ -279,7 +283,7 @@ def change_urgency(ticket_ref, urgency: str, reason: str = "", expected_version:
         limits = sla_rules.deadlines(ticket.reported_at, urgency, settings.get("sla"))
         ticket.urgency = urgency
         ticket.respond_due, ticket.onsite_due, ticket.complete_due = limits.respond, limits.onsite, limits.complete
-        _save(ticket, old, "urgency", reason or _("紧急程度改为{u}").format(u=urgency))
+        _save(ticket, old, "urgency", reason or _("紧急程度改为{u}").format(u=sla_rules.urgency_name(urgency)))
     return ticket
 
 
@@ -289,7 +293,7 @@ def override_warranty(ticket_ref, in_warranty: bool, reason: str, expected_versi
     with database_proxy.atomic():
         ticket = _fresh(ticket_ref, expected_version)
         if not st.is_open(ticket.state):
-            raise ValidationError(_("工单已“{s}”，不能再更改保修判定").format(s=ticket.state), field="in_warranty")
+            raise ValidationError(_("工单已“{s}”，不能再更改保修判定").format(s=st.state_name(ticket.state)), field="in_warranty")
         if bool(in_warranty) == ticket.in_warranty:
             return ticket
         old = audit.snapshot(ticket)

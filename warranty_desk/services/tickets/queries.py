@@ -94,6 +94,7 @@ def _list_query(project, state, overdue, now, subcontractor, open_only, assignee
     if project not in (None, ""):
         query = query.where(Ticket.project == _project(project))
     if state:
+        state = st.state_key(state)  # 已关闭 / closed / Closed
         if state not in st.STATES:
             raise ValidationError(_("状态“{s}”不对，应为：{all}").format(s=state, all=" / ".join(st.state_name(s) for s in st.STATES)), field="state")
         query = query.where(Ticket.state == state)

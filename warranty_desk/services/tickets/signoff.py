@@ -37,7 +37,7 @@ def sign_off(ticket_ref, kind: str, by_name: str = "", *, at=None, signature_png
         ticket = _fresh(ticket_ref, expected_version)
         if ticket.state != st.AWAITING_CHECK:
             raise ValidationError(
-                _("工单当前为“{s}”，维修完成（待验收）后才能验收签字").format(s=ticket.state), field="signoff_kind")
+                _("工单当前为“{s}”，维修完成（待验收）后才能验收签字").format(s=st.state_name(ticket.state)), field="signoff_kind")
         if ticket.completed_at and at < ticket.completed_at:
             raise ValidationError(_("验收时间早于维修完成时间，请核对"), field="signoff_at")
         if kind == "screen":

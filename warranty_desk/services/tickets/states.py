@@ -32,7 +32,7 @@ def _check_guards(ticket: Ticket, rule: st.Transition) -> None:
         if guard == st.NEEDS_PAID_QUOTE and _owner_pays(ticket) and ticket.quote_accepted is not True:
             raise ValidationError(
                 _("本单由业主付费（{cause}），须业主先接受报价才能开始维修").format(
-                    cause=ticket.cause_class or _("保修期外")), field="quote")
+                    cause=resp.cause_name(ticket.cause_class) if ticket.cause_class else _("保修期外")), field="quote")
         if guard == st.NEEDS_SIGNOFF and ticket.signoff_kind not in SIGNOFF_KINDS:
             raise ValidationError(
                 _("关闭前须有业主验收签字（屏幕签字或纸质签字扫描件），或登记业主拒签及原因"), field="signoff")
@@ -56,7 +56,7 @@ def _move(ticket: Ticket, to_state: str, reason: str, by: str, at: dt.datetime) 
     if last is not None and at < last.at:
         raise ValidationError(
             _("时间（{at}）早于上一步“{state}”的时间（{last}），请核对").format(
-                at=at.strftime("%Y-%m-%d %H:%M"), state=last.to_state, last=last.at.strftime("%Y-%m-%d %H:%M")),
+                at=at.strftime("%Y-%m-%d %H:%M"), state=st.state_name(last.to_state), last=last.at.strftime("%Y-%m-%d %H:%M")),
             field="at")
     _not_future(at, _("时间"), "at")
     old = audit.snapshot(ticket)
@@ -82,6 +82,7 @@ def _move(ticket: Ticket, to_state: str, reason: str, by: str, at: dt.datetime) 
 def transition(ticket_ref, to_state: str, reason: str = "", by: str | None = None, at=None,
                expected_version: int | None = None) -> Ticket:
     """Move a ticket to `to_state` when the state machine allows it; records who, when and why."""
+    to_state = st.state_key(to_state)
     reason = _text(reason, 1000, _("原因"), "reason")
     by = _text(by, 100, _("经办人"), "by") or audit.current_user()
     at = _moment(at) or _now()

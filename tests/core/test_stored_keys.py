@@ -1,0 +1,153 @@
+"""Schema step 9: a ticket's state, urgency and cause class stored as keys (issue #15), the text made
+from them where they are shown. Tested on a copy of a demo office made by the release before the step
+(tests/fixtures/demo_v8.db.gz, made by main at schema version 8 with its SLA changed through
+`settings set sla.紧急.respond_hours 1`), and on both dialects from an office written as that release
+wrote it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from warranty_desk import i18n, migrations
+from warranty_desk.db import current_version, open_database
+from warranty_desk.migrations import m009_stored_keys as step9
+from warranty_desk.models import AuditLog, Ticket, TicketEvent
+from warranty_desk.rules import responsibility as resp
+from warranty_desk.rules import sla
+from warranty_desk.rules import ticket_states as st
+from warranty_desk.services import settings, tickets
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "demo_v8.db.gz"
+CJK = re.compile(r"[\u3400-\u9fff]")
+KEYS = {"state": st.STATES, "urgency": sla.URGENCIES, "cause_class": (*resp.CAUSE_CLASSES, "")}
+
+
+def _counts(con, table: str, column: str) -> dict:
+    return dict(con.execute(f'SELECT "{column}", COUNT(*) FROM "{table}" GROUP BY 1').fetchall())
+
+
+@pytest.fixture
+def release_office(tmp_path, monkeypatch):
+    """The demo office as the release before step 9 left it (a copy of the file)."""
+    monkeypatch.setenv("WARRANTY_DESK_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("WARRANTY_DESK_USER", "测试员")
+    target = tmp_path / "office.db"
+    with gzip.open(FIXTURE) as packed, open(target, "wb") as out:
+        shutil.copyfileobj(packed, out)
+    return target
+
+
+def test_the_fixture_is_the_release_before_the_step(release_office):
+    con = sqlite3.connect(f"file:{release_office}?mode=ro", uri=True)
+    assert con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == step9.VERSION - 1
+    assert "已关闭" in _counts(con, "ticket", "state") and "紧急" in _counts(con, "ticket", "urgency")
+    assert "施工质量" in _counts(con, "ticket", "cause_class")
+    con.close()
+
+
+def test_a_release_office_opens_with_keys_and_loses_nothing(release_office):
+    con = sqlite3.connect(release_office)
+    before = {(t, c): _counts(con, t, c) for t, c, _m in step9.COLUMNS}
+    audit_before = con.execute('SELECT "id", "chain_hash" FROM "audit_log" ORDER BY "id"').fetchall()
+    con.close()
+
+    db = open_database(str(release_office))
+    assert current_version(db) == migrations.latest_version()
+    for table, column, mapping in step9.COLUMNS:
+        after = dict(db.execute_sql(f'SELECT "{column}", COUNT(*) FROM "{table}" GROUP BY 1').fetchall())
+        assert after == {mapping.get(k, k): n for k, n in before[(table, column)].items()}, (table, column)
+        assert not any(CJK.search(value) for value in after), (table, column, after)
+    for field, keys in KEYS.items():
+        assert {getattr(t, field) for t in Ticket.select()} <= set(keys), field
+    assert {e.to_state for e in TicketEvent.select()} <= set(st.STATES)
+    # the office's own SLA change survives under the new keys
+    assert settings.get("sla")[sla.URGENT]["respond_hours"] == 1
+    assert settings.get("sla")[sla.NORMAL]["complete_hours"] == 360
+    # the audit log is append-only: its rows (and their chain) are untouched and still verify
+    assert [(a.id, a.chain_hash) for a in AuditLog.select().order_by(AuditLog.id)][:len(audit_before)] == audit_before
+    from warranty_desk.services import verify
+
+    report = verify.verify(db, file=str(release_office), attachments=False)
+    assert report.ok, [p.text for p in report.problems]
+
+    # the text is made from the key, in the language asked for
+    closed = Ticket.select().where(Ticket.state == st.CLOSED).first()
+    detail = tickets.ticket_detail(closed.id)
+    assert detail["state"] == st.CLOSED
+    assert st.state_name(detail["state"]) == "已关闭"
+    with i18n.override("en"):
+        assert st.state_name(detail["state"]) == "Closed"
+        assert sla.urgency_name(sla.URGENT) == "Urgent"
+        assert resp.cause_name(resp.WORKMANSHIP) == "Construction quality"
+    # and the office goes on working: a dispatched ticket moves on, its event stored as keys
+    dispatched = Ticket.select().where(Ticket.state == st.DISPATCHED).order_by(Ticket.id).first()
+    moved = tickets.transition(dispatched.id, "已到场", at=dt.datetime(2026, 11, 30, 9, 0))
+    assert moved.state == st.ONSITE
+    last = TicketEvent.select().where(TicketEvent.ticket == moved).order_by(TicketEvent.id.desc()).first()
+    assert (last.from_state, last.to_state) == (st.DISPATCHED, st.ONSITE)
+
+
+def test_history_written_before_the_step_is_still_said_in_either_language(release_office):
+    """The audit log keeps the Chinese names it was written with; they are shown like keys."""
+    open_database(str(release_office))
+    old_rows = [row.old + row.new for row in AuditLog.select().where(AuditLog.table == "ticket")]
+    assert any("已关闭" in text or "已派工" in text for text in old_rows)
+    for label, key in st.LEGACY.items():
+        assert st.state_name(label) == st.state_name(key)
+        with i18n.override("en"):
+            assert st.state_name(label) == st.state_name(key)
+            assert not CJK.search(st.state_name(label))
+    with i18n.override("en"):
+        assert sla.urgency_name("紧急") == "Urgent" and resp.cause_name("使用不当") == "Improper use"
+
+
+def test_step_9_on_both_dialects(db_target, tmp_path, monkeypatch):
+    """An office written as the release before step 9 wrote it (Chinese names in the ticket, its
+    events and the SLA setting), on SQLite or PostgreSQL, opened by this release."""
+    from warranty_desk.services.demo import build_demo
+
+    monkeypatch.setenv("WARRANTY_DESK_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("WARRANTY_DESK_USER", "测试员")
+    db = open_database(db_target)
+    settings.ensure_defaults()
+    build_demo(today=dt.date(2026, 11, 29))
+    settings.set_text("sla.urgent.onsite_hours", "3")
+    counts = {(t, c): dict(db.execute_sql(f'SELECT "{c}", COUNT(*) FROM "{t}" GROUP BY 1').fetchall())
+              for t, c, _m in step9.COLUMNS}
+    param = "?" if "sqlite" in type(db).__name__.lower() else "%s"
+    with db.atomic():  # back to what the release before wrote
+        for table, column, mapping in step9.COLUMNS:
+            for old, new in mapping.items():
+                db.execute_sql(f'UPDATE "{table}" SET "{column}" = {param} WHERE "{column}" = {param}', (old, new))
+        db.execute_sql(f'UPDATE "setting" SET "value" = REPLACE(REPLACE("value", {param}, {param}), {param}, {param}) '
+                       f'WHERE "key" = {param}', ('"urgent"', '"紧急"', '"normal"', '"一般"', "sla"))
+        db.execute_sql(f'DELETE FROM "schema_version" WHERE "version" >= {param}', (step9.VERSION,))
+    assert Ticket.select().where(Ticket.state == "已关闭").exists()
+    db.close()
+
+    db = open_database(db_target)
+    assert current_version(db) == migrations.latest_version()
+    for table, column, _mapping in step9.COLUMNS:
+        after = dict(db.execute_sql(f'SELECT "{column}", COUNT(*) FROM "{table}" GROUP BY 1').fetchall())
+        assert after == counts[(table, column)], (table, column)
+    assert settings.get("sla")[sla.URGENT]["onsite_hours"] == 3
+    db.close()
+
+
+def test_names_in_either_language_reach_the_same_key(db):
+    for text in ("已派工", "dispatched", "Dispatched", " DISPATCHED "):
+        assert st.state_key(text) == st.DISPATCHED
+    for text in ("紧急", "urgent", "Urgent", "emergency"):
+        assert sla.urgency_key(text) == sla.URGENT
+    for text in ("使用不当", "misuse", "Improper use"):
+        assert resp.cause_key(text) == resp.MISUSE
+    assert st.state_key("半关闭") == "半关闭"  # not a state: given back for the rule that refuses it
+    with pytest.raises(Exception, match="半关闭"):
+        st.check(st.RECEIVED, st.state_key("半关闭"))
