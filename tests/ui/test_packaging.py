@@ -123,6 +123,7 @@ def test_language_switch_restarts_the_program_on_request(app_window, qtbot, answ
     monkeypatch.setattr(restart, "_state", {"requested": False, "db": None})
     app_window.go(7)
     page = app_window.page("设置")
+    page.form.widgets["company_name"].setText("华建公司")
     combo = page.form.widgets["language"]
     combo.setCurrentIndex(combo.findData("en"))
     answers["question"] = QMessageBox.StandardButton.Yes
