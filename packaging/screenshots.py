@@ -4,7 +4,8 @@ demo office (built fresh in a temporary folder, today = 2026-11-29):
 
     .venv/bin/python packaging/screenshots.py
 
-writes docs/screenshots/{dashboard,ticket,ticket_intake}_{zh_CN,en}.png. Each language runs in its
+writes docs/screenshots/{dashboard,ticket,ticket_intake}_{zh_CN,en}.png and every page of the window in
+English in docs/screenshots/en/. Each language runs in its
 own process, so nothing translated at import time leaks from one language into the other.
 """
 
@@ -65,6 +66,18 @@ def shoot(lang: str, db_path: str) -> None:
     _settle(app)
     OUT.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(OUT / f"dashboard_{lang}.png"))
+    if lang == "en":  # every page of the window in English: docs/screenshots/en/
+        pages = OUT / "en"
+        pages.mkdir(exist_ok=True)
+        for old in pages.glob("*.png"):
+            old.unlink()
+        for index, page in enumerate(main_window.PAGES):
+            window.go(index)
+            _settle(app)
+            slug = i18n._(page.name).lower().replace(" ", "-")
+            window.grab().save(str(pages / f"{index + 1:02d}-{slug}.png"))
+        window.go(0)
+        _settle(app)
 
     # the ticket with the longest history
     ticket_id = (TicketEvent.select(TicketEvent.ticket, fn.COUNT(TicketEvent.id).alias("n"))
