@@ -14,6 +14,28 @@ log = logging.getLogger(__name__)
 
 _installed: list[QTranslator] = []
 
+# what Qt's own qtbase_zh_CN.qm leaves in English (Qt 6: the file dialog's two labels)
+GAPS = {
+    "zh_CN": {
+        ("QFileDialog", "&Look in:"): "查找范围(&I)：",
+        ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+    },
+}
+
+
+class _Gaps(QTranslator):
+    """Qt's texts its own catalog lacks for a language (installed last: asked first)."""
+
+    def __init__(self, words: dict, parent=None):
+        super().__init__(parent)
+        self.words = words
+
+    def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: D102 - Qt's signature
+        return self.words.get((context, source_text))  # None: not ours, the next catalog answers
+
+    def isEmpty(self) -> bool:  # noqa: N802 - Qt
+        return not self.words
+
 
 def qt_translations_dir() -> str:
     return QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -21,7 +43,7 @@ def qt_translations_dir() -> str:
 
 def loaded_catalogs() -> list[str]:
     """Files of Qt's own translations now installed (empty for English)."""
-    return [Path(t.filePath()).name for t in _installed]
+    return [Path(t.filePath()).name for t in _installed if t.filePath()]
 
 
 def install(app: QApplication, locale: str) -> bool:
@@ -44,4 +66,8 @@ def install(app: QApplication, locale: str) -> bool:
             break  # qt_<locale>.qm is a meta catalog that only includes qtbase: one is enough
     if not loaded:
         log.warning("Qt's own %s translation not found in %s; its dialogs stay in English", locale, folder)
+    if locale in GAPS:
+        gaps = _Gaps(GAPS[locale], app)
+        app.installTranslator(gaps)
+        _installed.append(gaps)
     return loaded

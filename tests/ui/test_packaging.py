@@ -132,3 +132,28 @@ def test_language_switch_restarts_the_program_on_request(app_window, qtbot, answ
     assert restart.requested() and not app_window.isVisible()
     assert restart.command() == (sys.executable, ["/opt/wd/main.py", "--db", "/data/office.db"])
     assert restart.start_again() and started == [(sys.executable, ["/opt/wd/main.py", "--db", "/data/office.db"])]
+
+
+def test_qt_file_dialog_in_chinese_says_no_english(qapp):
+    """Qt's own zh_CN catalog leaves the file dialog's "Look in:" and "Files of type:" in English: the
+    gaps are filled, and English stays Qt's own."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui import qt_i18n
+
+    def labels():
+        dialog = QFileDialog(None, "x")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        texts = [label.text() for label in dialog.findChildren(QLabel)]
+        dialog.deleteLater()
+        return texts
+
+    try:
+        qt_i18n.install(qapp, "zh_CN")
+        texts = labels()
+        assert "查找范围(&I)：" in texts and "文件类型(&T)：" in texts and "文件名称(&N)：" in texts
+        assert not any(re.search(r"[A-Za-z]{3}", t.replace("&", "")) for t in texts), texts
+        qt_i18n.install(qapp, "en")
+        assert "&Look in:" in labels()
+    finally:
+        qt_i18n.install(qapp, "zh_CN")
