@@ -151,3 +151,24 @@ def test_names_in_either_language_reach_the_same_key(db):
     assert st.state_key("半关闭") == "半关闭"  # not a state: given back for the rule that refuses it
     with pytest.raises(Exception, match="半关闭"):
         st.check(st.RECEIVED, st.state_key("半关闭"))
+
+
+def test_json_output_keeps_the_names_scripts_read_and_adds_the_keys(release_office, capsys):
+    """`--json` is a contract: a ticket's state (and urgency, cause, a history step) still carries the
+    Chinese name the first releases printed, in every language, with the key beside it."""
+    import json
+
+    from warranty_desk import cli
+
+    open_database(str(release_office))
+    closed = Ticket.select().where(Ticket.state == st.CLOSED, Ticket.cause_class != "").first()
+    for lang in ("zh_CN", "en"):
+        assert cli.main(["--db", str(release_office), "--lang", lang, "ticket", "show", closed.number, "--json"]) == 0
+        shown = json.loads(capsys.readouterr().out)
+        assert (shown["state"], shown["state_key"]) == ("已关闭", "closed")
+        assert shown["urgency"] in ("紧急", "一般") and shown["urgency_key"] in sla.URGENCIES
+        assert shown["cause_class"] == resp.CAUSE_LABELS[shown["cause_class_key"]]
+        assert shown["events"][-1]["to"] == "已关闭" and shown["events"][-1]["to_key"] == "closed"
+    assert cli.main(["--db", str(release_office), "ticket", "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and all(r["state"] == st.LABELS[r["state_key"]] for r in rows)
