@@ -60,7 +60,7 @@ FIELD_LABELS = {
 
 def _named(key: str, value):
     """A stored value as the window says it: a ticket's state, urgency or cause (its key, or the name
-    stored before schema step 9) by its name in the window's language; anything else as stored."""
+    stored before schema step 10) by its name in the window's language; anything else as stored."""
     from warranty_desk.rules.responsibility import cause_name
     from warranty_desk.rules.sla import urgency_name
     from warranty_desk.rules.ticket_states import state_name

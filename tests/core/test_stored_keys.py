@@ -1,6 +1,6 @@
-"""Schema step 9: a ticket's state, urgency and cause class stored as keys (issue #15), the text made
+"""Schema step 10: a ticket's state, urgency and cause class stored as keys (issue #15), the text made
 from them where they are shown. Tested on a copy of a demo office made by the release before the step
-(tests/fixtures/demo_v8.db.gz, made by main at schema version 8 with its SLA changed through
+(tests/fixtures/demo_v9.db.gz, made by main at schema version 9 with its SLA changed through
 `settings set sla.紧急.respond_hours 1`), and on both dialects from an office written as that release
 wrote it."""
 
@@ -17,14 +17,14 @@ import pytest
 
 from warranty_desk import i18n, migrations
 from warranty_desk.db import current_version, open_database
-from warranty_desk.migrations import m009_stored_keys as step9
+from warranty_desk.migrations import m010_stored_keys as step10
 from warranty_desk.models import AuditLog, Ticket, TicketEvent
 from warranty_desk.rules import responsibility as resp
 from warranty_desk.rules import sla
 from warranty_desk.rules import ticket_states as st
 from warranty_desk.services import settings, tickets
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "demo_v8.db.gz"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "demo_v9.db.gz"
 CJK = re.compile(r"[\u3400-\u9fff]")
 KEYS = {"state": st.STATES, "urgency": sla.URGENCIES, "cause_class": (*resp.CAUSE_CLASSES, "")}
 
@@ -35,7 +35,7 @@ def _counts(con, table: str, column: str) -> dict:
 
 @pytest.fixture
 def release_office(tmp_path, monkeypatch):
-    """The demo office as the release before step 9 left it (a copy of the file)."""
+    """The demo office as the release before step 10 left it (a copy of the file)."""
     monkeypatch.setenv("WARRANTY_DESK_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("WARRANTY_DESK_USER", "测试员")
     target = tmp_path / "office.db"
@@ -46,7 +46,7 @@ def release_office(tmp_path, monkeypatch):
 
 def test_the_fixture_is_the_release_before_the_step(release_office):
     con = sqlite3.connect(f"file:{release_office}?mode=ro", uri=True)
-    assert con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == step9.VERSION - 1
+    assert con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == step10.VERSION - 1
     assert "已关闭" in _counts(con, "ticket", "state") and "紧急" in _counts(con, "ticket", "urgency")
     assert "施工质量" in _counts(con, "ticket", "cause_class")
     con.close()
@@ -54,13 +54,13 @@ def test_the_fixture_is_the_release_before_the_step(release_office):
 
 def test_a_release_office_opens_with_keys_and_loses_nothing(release_office):
     con = sqlite3.connect(release_office)
-    before = {(t, c): _counts(con, t, c) for t, c, _m in step9.COLUMNS}
+    before = {(t, c): _counts(con, t, c) for t, c, _m in step10.COLUMNS}
     audit_before = con.execute('SELECT "id", "chain_hash" FROM "audit_log" ORDER BY "id"').fetchall()
     con.close()
 
     db = open_database(str(release_office))
     assert current_version(db) == migrations.latest_version()
-    for table, column, mapping in step9.COLUMNS:
+    for table, column, mapping in step10.COLUMNS:
         after = dict(db.execute_sql(f'SELECT "{column}", COUNT(*) FROM "{table}" GROUP BY 1').fetchall())
         assert after == {mapping.get(k, k): n for k, n in before[(table, column)].items()}, (table, column)
         assert not any(CJK.search(value) for value in after), (table, column, after)
@@ -108,8 +108,8 @@ def test_history_written_before_the_step_is_still_said_in_either_language(releas
         assert sla.urgency_name("紧急") == "Urgent" and resp.cause_name("使用不当") == "Improper use"
 
 
-def test_step_9_on_both_dialects(db_target, tmp_path, monkeypatch):
-    """An office written as the release before step 9 wrote it (Chinese names in the ticket, its
+def test_step_10_on_both_dialects(db_target, tmp_path, monkeypatch):
+    """An office written as the release before step 10 wrote it (Chinese names in the ticket, its
     events and the SLA setting), on SQLite or PostgreSQL, opened by this release."""
     from warranty_desk.services.demo import build_demo
 
@@ -120,21 +120,21 @@ def test_step_9_on_both_dialects(db_target, tmp_path, monkeypatch):
     build_demo(today=dt.date(2026, 11, 29))
     settings.set_text("sla.urgent.onsite_hours", "3")
     counts = {(t, c): dict(db.execute_sql(f'SELECT "{c}", COUNT(*) FROM "{t}" GROUP BY 1').fetchall())
-              for t, c, _m in step9.COLUMNS}
+              for t, c, _m in step10.COLUMNS}
     param = "?" if "sqlite" in type(db).__name__.lower() else "%s"
     with db.atomic():  # back to what the release before wrote
-        for table, column, mapping in step9.COLUMNS:
+        for table, column, mapping in step10.COLUMNS:
             for old, new in mapping.items():
                 db.execute_sql(f'UPDATE "{table}" SET "{column}" = {param} WHERE "{column}" = {param}', (old, new))
         db.execute_sql(f'UPDATE "setting" SET "value" = REPLACE(REPLACE("value", {param}, {param}), {param}, {param}) '
                        f'WHERE "key" = {param}', ('"urgent"', '"紧急"', '"normal"', '"一般"', "sla"))
-        db.execute_sql(f'DELETE FROM "schema_version" WHERE "version" >= {param}', (step9.VERSION,))
+        db.execute_sql(f'DELETE FROM "schema_version" WHERE "version" >= {param}', (step10.VERSION,))
     assert Ticket.select().where(Ticket.state == "已关闭").exists()
     db.close()
 
     db = open_database(db_target)
     assert current_version(db) == migrations.latest_version()
-    for table, column, _mapping in step9.COLUMNS:
+    for table, column, _mapping in step10.COLUMNS:
         after = dict(db.execute_sql(f'SELECT "{column}", COUNT(*) FROM "{table}" GROUP BY 1').fetchall())
         assert after == counts[(table, column)], (table, column)
     assert settings.get("sla")[sla.URGENT]["onsite_hours"] == 3

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from warranty_desk.i18n import N_, _, retell
 
-WORKMANSHIP = "workmanship"  # stored keys (schema step 9), named through cause_name
+WORKMANSHIP = "workmanship"  # stored keys (schema step 10), named through cause_name
 DESIGN = "design"
 OWNER_MATERIAL = "owner_material"
 MISUSE = "misuse"
@@ -20,7 +20,7 @@ CAUSE_LABELS = {
     WORKMANSHIP: N_("施工质量"), DESIGN: N_("设计原因"), OWNER_MATERIAL: N_("业主指定材料"), MISUSE: N_("使用不当"),
     THIRD_PARTY: N_("第三方损坏"), FORCE_MAJEURE: N_("不可抗力"), EXPIRED: N_("超出保修期"),
 }
-LEGACY_CAUSES = {label: key for key, label in CAUSE_LABELS.items()}  # stored before schema step 9
+LEGACY_CAUSES = {label: key for key, label in CAUSE_LABELS.items()}  # stored before schema step 10
 
 US = N_("我方")  # a stored value, shown through _()
 SUBCONTRACTOR = N_("分包单位")  # a stored value, shown through _()

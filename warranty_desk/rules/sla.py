@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from warranty_desk.i18n import N_, NP_, _, join_list, pgettext
 
-URGENT = "urgent"  # stored keys (schema step 9)
+URGENT = "urgent"  # stored keys (schema step 10)
 NORMAL = "normal"
 URGENCIES = (URGENT, NORMAL)
 # the urgencies' names ("一般" means "normal" here, not the satisfaction grade, hence the context)
@@ -60,7 +60,7 @@ def deadlines(reported_at: dt.datetime, urgency: str, sla: dict | None = None) -
     if urgency not in URGENCIES:
         raise ValueError(_("紧急程度“{urgency}”不对，应为：{urgencies}").format(
             urgency=urgency, urgencies=" / ".join(urgency_name(u) for u in URGENCIES)))
-    table = sla or DEFAULT_SLA  # an SLA setting written before schema step 9 has the Chinese names as keys
+    table = sla or DEFAULT_SLA  # an SLA setting written before schema step 10 has the Chinese names as keys
     hours = table.get(urgency) or table.get(URGENCY_NAMES[urgency]) or DEFAULT_SLA[urgency]
     return Deadlines(
         respond=reported_at + dt.timedelta(hours=float(hours["respond_hours"])),

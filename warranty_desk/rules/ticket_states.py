@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from warranty_desk.i18n import N_, _
 
-# the stored values are keys (schema step 9); the names are said through _() where they are shown
+# the stored values are keys (schema step 10); the names are said through _() where they are shown
 RECEIVED = "received"
 DISPATCHED = "dispatched"
 ONSITE = "onsite"
@@ -119,7 +119,7 @@ def check(source: str, target: str, reason: str = "") -> Transition:
 
 def state_name(state: str) -> str:
     """A ticket's stored state in the active language (the one place that maps it); a Chinese name
-    stored before schema step 9 (the audit log keeps them) is said the same way."""
+    stored before schema step 10 (the audit log keeps them) is said the same way."""
     key = LEGACY.get(state, state)
     return _(LABELS[key]) if key in LABELS else state
 

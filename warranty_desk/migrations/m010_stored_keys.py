@@ -1,4 +1,4 @@
-"""Version 9: a ticket's state, urgency and cause class are stored as keys, not as their Chinese
+"""Version 10: a ticket's state, urgency and cause class are stored as keys, not as their Chinese
 names (issue #15): text is made from the key where it is shown, in the language of the window, the
 paper or the command, so renaming a label never changes the data.
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 
-VERSION = 9
+VERSION = 10
 
 STATES = {
     "已受理": "received", "已派工": "dispatched", "已到场": "onsite", "维修中": "repairing",  # i18n: data
