@@ -17,8 +17,8 @@ _installed: list[QTranslator] = []
 # what Qt's own qtbase_zh_CN.qm leaves in English (Qt 6: the file dialog's two labels)
 GAPS = {
     "zh_CN": {
-        ("QFileDialog", "&Look in:"): "查找范围(&I)：",
-        ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+        ("QFileDialog", "&Look in:"): "查找范围(&I)：",  # i18n: data (Qt's own text, in Qt's language)
+        ("QFileDialog", "Files of &type:"): "文件类型(&T)：",  # i18n: data
     },
 }
 
