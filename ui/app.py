@@ -139,10 +139,9 @@ def run(args, early=None) -> int:
     # the language before any window module is loaded (some say their texts when loaded): --lang, or
     # the office's setting read from an SQLite file (read-only, a few ms); a server's setting follows
     # once it is open, below
-    from warranty_desk.cli.language import stored_language
-
     from ui import qt_i18n
     from warranty_desk import i18n
+    from warranty_desk.cli.language import stored_language
 
     chosen = getattr(args, "lang", None) or stored_language(target)
     if chosen:
