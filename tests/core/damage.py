@@ -4,6 +4,7 @@ would leave it)."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 
@@ -56,3 +57,29 @@ def foreign(path: Path) -> None:
 
 
 KINDS = {"truncated": truncate, "header": damage_header, "empty": empty, "pages": garbage_pages, "foreign": foreign}
+
+
+def garbage_pages(path) -> None:
+    """Garbage over the second half of the file (a failing disk), the schema pages at its start intact:
+    what only reading the pages finds."""
+    checkpoint(path)
+    with open(path, "r+b") as fh:
+        size = fh.seek(0, 2)
+        for offset in range(size // 2, size - 4096, 8192):
+            fh.seek(offset + 100)
+            fh.write(b"\xde\xad\xbe\xef" * 200)
+
+
+def hold_early_check(monkeypatch) -> threading.Event:
+    """The early check answers only once the returned event is set (a large office on a busy machine)."""
+    from warranty_desk import early_check
+
+    release = threading.Event()
+    real = early_check.inspect
+
+    def slow_inspect(path, quick=True):
+        release.wait(30)
+        return real(path, quick)
+
+    monkeypatch.setattr(early_check, "inspect", slow_inspect)
+    return release

@@ -6,10 +6,9 @@ answer opens it for writing. A damaged file stays exactly as it was."""
 from __future__ import annotations
 
 import shutil
-import threading
 
 import pytest
-from damage import checkpoint
+from damage import garbage_pages, hold_early_check
 from peewee import OperationalError
 
 from warranty_desk import early_check, migrations
@@ -17,28 +16,10 @@ from warranty_desk.models import Project, database_proxy
 from warranty_desk.services import integrity, projects
 
 
-def garbage_pages(path) -> None:
-    """Garbage over the second half of the file (a failing disk), the schema pages at its start intact:
-    what only reading the pages finds."""
-    checkpoint(path)
-    with open(path, "r+b") as fh:
-        size = fh.seek(0, 2)
-        for offset in range(size // 2, size - 4096, 8192):
-            fh.seek(offset + 100)
-            fh.write(b"\xde\xad\xbe\xef" * 200)
-
-
 @pytest.fixture
 def gate(monkeypatch):
     """The early check answers only when the test says so (a large office on a busy machine)."""
-    release = threading.Event()
-    real = early_check.inspect
-
-    def slow_inspect(path, quick=True):
-        release.wait(30)
-        return real(path, quick)
-
-    monkeypatch.setattr(early_check, "inspect", slow_inspect)
+    release = hold_early_check(monkeypatch)
     yield release
     release.set()
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import shutil
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
-from damage import checkpoint  # noqa: E402
+from damage import garbage_pages, hold_early_check  # noqa: E402
 
 from ui import backup_dialogs, operations  # noqa: E402
 from warranty_desk import early_check  # noqa: E402
@@ -21,25 +20,10 @@ from warranty_desk.models import database_proxy  # noqa: E402
 from warranty_desk.services import projects  # noqa: E402
 
 
-def _garbage_second_half(path) -> None:
-    checkpoint(path)
-    with open(path, "r+b") as fh:
-        size = fh.seek(0, 2)
-        for offset in range(size // 2, size - 4096, 8192):
-            fh.seek(offset + 100)
-            fh.write(b"\xde\xad\xbe\xef" * 200)
-
-
 @pytest.fixture
 def gate(monkeypatch):
-    release = threading.Event()
-    real = early_check.inspect
-
-    def slow_inspect(path, quick=True):
-        release.wait(30)
-        return real(path, quick)
-
-    monkeypatch.setattr(early_check, "inspect", slow_inspect)
+    """The early check answers only when the test says so (a large office on a busy machine)."""
+    release = hold_early_check(monkeypatch)
     yield release
     release.set()
 
@@ -85,7 +69,7 @@ def test_a_save_right_after_start_waits_for_the_check_then_is_saved(office, gate
 
 def test_damage_found_after_the_window_showed_is_told_and_nothing_is_written(office, gate, qtbot, monkeypatch,
                                                                              answers):
-    _garbage_second_half(office)
+    garbage_pages(office)
     before = office.read_bytes()
     offered = []
 
@@ -108,7 +92,7 @@ def test_damage_found_after_the_window_showed_is_told_and_nothing_is_written(off
 
 
 def test_the_clerk_may_quit_when_told_of_the_damage(office, gate, qtbot, monkeypatch):
-    _garbage_second_half(office)
+    garbage_pages(office)
     monkeypatch.setattr(backup_dialogs, "offer_restore_when_damaged", lambda check, target: backup_dialogs.QUIT)
     quits = []
     monkeypatch.setattr(backup_dialogs.QApplication.instance(), "quit", lambda: quits.append(1))
