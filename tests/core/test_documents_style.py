@@ -164,3 +164,19 @@ def test_a_character_no_font_has_prints_as_a_visible_mark_and_is_reported(tmp_pa
     assert markup == f"业主{MISSING_MARK}张三"
     assert found == {"😀"} and "U+1F600" in describe_missing(found)
     assert f"业主{MISSING_MARK}张三" in pdf_text(out)
+
+
+def test_a_paragraph_wrapped_again_keeps_its_lines_for_that_width():
+    """A long table measures its cells again on every page it is split at: the lines are kept for the
+    width they were made for, and made anew for another width."""
+    from warranty_desk.documents.style import P
+
+    text = "回访发现卫生间地面渗水，已通知项目部安排维修，业主同意下周上门。" * 3
+    para = P(text, "body")
+    narrow = para.wrap(60, 1000)
+    lines = para.blPara
+    assert para.wrap(60, 1000) == narrow and para.blPara is lines  # not broken again
+    wide = para.wrap(300, 1000)
+    assert wide[1] < narrow[1] and para.blPara is not lines
+    assert para.wrap(60, 1000) == narrow and len(para.blPara.lines) == len(lines.lines)
+    assert P(text, "body").wrap(300, 1000) == wide

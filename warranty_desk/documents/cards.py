@@ -10,13 +10,14 @@ card; per card only the unit, owner, handover date and QR code are drawn.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from pathlib import Path
 from typing import Any
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A5
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -24,7 +25,7 @@ from reportlab.platypus import Table
 
 from ..i18n import N_, _, join_list
 from ..services.projects import find_project
-from . import data
+from . import data, qr
 from .style import (
     ACCENT,
     BOLD_FONT,
@@ -91,21 +92,30 @@ def qr_payload(project, unit, comp) -> str:
     return "\n".join(lines)
 
 
+_number = functools.lru_cache(maxsize=8192)(fp_str)  # reportlab's number format for PDF operators
+
+
 def draw_qr(c, value: str, x: float, y: float, size: float) -> None:
     """A QR code as one filled path (much faster than a Drawing of many rectangles)."""
-    widget = QrCodeWidget(value, barLevel="L")
-    qr = widget.qr
-    qr.make()
-    count = qr.getModuleCount()
+    rows = qr.modules(value, "L")
+    count = len(rows)
     border = 2
     box = size / (count + 2 * border)
     path = c.beginPath()
-    for r, row in enumerate(qr.modules):
+    # the path's own text for each rectangle, as `path.rect` writes it, with the numbers (which repeat
+    # from card to card) formatted once: formatting them was a third of a 500-card run
+    append = None  # the path's list of operators, once the first rectangle has started it
+    for r, row in enumerate(rows):
         col = 0
         for dark, run in itertools.groupby(bool(v) for v in row):
             n = sum(1 for _x in run)
             if dark:
-                path.rect(x + (col + border) * box, y + size - (r + border + 1) * box, n * box, box)
+                left, bottom = x + (col + border) * box, y + size - (r + border + 1) * box
+                if append is None:
+                    path.rect(left, bottom, n * box, box)
+                    append = getattr(getattr(path, "_code", None), "append", None)
+                else:
+                    append(f"{_number(left)} {_number(bottom)} {_number(n * box)} {_number(box)} re")
             col += n
     c.saveState()
     c.setFillColor(colors.black)

@@ -383,6 +383,7 @@ def project_rows(visits: list[Visit], received: list[Ticket], closed: list[Ticke
     scores: dict[int, list[float]] = {}
     ids = {v.project_id for v in visits} | {t.project_id for t in received} | {t.project_id for t in closed}
     names = {p.id: p for p in Project.select(Project.id, Project.code, Project.name).where(Project.id.in_(list(ids)))}
+    grace = on_time_days()  # one setting for every visit (not a query per visit)
     for pid in ids:
         p = names[pid]
         rows[pid] = ProjectRow(p.code, p.name)
@@ -393,7 +394,7 @@ def project_rows(visits: list[Visit], received: list[Ticket], closed: list[Ticke
         r.visits_planned += 1
         if v.status == vs.DONE:
             r.visits_done += 1
-            r.visits_on_time += is_on_time(v)
+            r.visits_on_time += is_on_time(v, grace)
             if v.score is not None:
                 scores.setdefault(v.project_id, []).append(float(v.score))
         elif v.status == vs.MISSED:

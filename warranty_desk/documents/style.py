@@ -259,7 +259,21 @@ class CJKParagraph(Paragraph):
 
     def wrap(self, availWidth, availHeight):  # noqa: N802 - reportlab API
         """In a table cell (a style with `shrink_to_fit`, the smallest factor allowed), a smaller
-        font size is taken when it keeps a date or number whole or saves a lonely last character."""
+        font size is taken when it keeps a date or number whole or saves a lonely last character.
+
+        The lines depend on the width alone: a paragraph wrapped again at the width it was last
+        wrapped at keeps its lines (a long table is measured again on every page it is split at —
+        without this, breaking its cells into lines grew with the square of its rows)."""
+        memo = self.__dict__.get("_wd_wrapped")
+        if memo is not None and memo[0] == availWidth and "blPara" in self.__dict__:
+            self.width, self.height = memo[1]
+            return memo[1]
+        result = self._wrap_fitted(availWidth, availHeight)
+        if "blPara" in self.__dict__:
+            self._wd_wrapped = (availWidth, result)
+        return result
+
+    def _wrap_fitted(self, availWidth, availHeight):  # noqa: N803 - reportlab's names
         result = super().wrap(availWidth, availHeight)
         floor = getattr(self.style, "shrink_to_fit", None)
         report = getattr(self, "_wd_report", {})
