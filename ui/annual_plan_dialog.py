@@ -154,8 +154,8 @@ class AnnualPlanDialog(QDialog):
             self.month_counts.setText(_("（选择月份后可均衡分配）"))
         signed = annual_plan.approval(year)
         for step in annual_plan.STEPS:
-            self.sign_names[step].setText(signed[f"{step}_by"])
-            on = signed[f"{step}_on"]
+            by, on = annual_plan.signature(signed, step)
+            self.sign_names[step].setText(by)
             self.sign_dates[step].setDate(QDate(on or self.today))
         self.state_label.setText(_("当前：已{state}").format(state=_(signed["state"])) if signed["state"]
                                  else _("当前：未签字"))

@@ -41,3 +41,30 @@ def test_no_module_imports_its_package_and_no_loops():
 
     for name in modules:
         visit(name, [])
+
+
+def test_one_reader_of_dates_and_moments():
+    """Every verb reads a date option with common.date_arg and a time with common.moment_arg (the services'
+    own reading); no verb module parses dates itself."""
+    from warranty_desk.cli import common
+
+    for path in PKG.glob("*.py"):
+        if path.stem != "common":
+            assert "fromisoformat" not in path.read_text(encoding="utf-8"), path.name
+    assert common.date_arg(" 2026-07-01") == common.date_arg("2026-07-01")
+    assert str(common.moment_arg("2026-11-29 14:30")) == "2026-11-29 14:30:00"
+
+
+def test_no_private_name_is_imported_across_packages():
+    """A name with a leading underscore stays inside its module's package (e.g. tickets' own helpers);
+    what other modules use has a public name (tickets.parse_moment, not tickets._moment)."""
+    crossing = []
+    for top in ("warranty_desk", "ui"):
+        for path in (ROOT / top).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                ours = node.level >= 2 or (node.module or "").startswith(("warranty_desk", "ui")) \
+                    if isinstance(node, ast.ImportFrom) else False
+                if ours:
+                    crossing += [f"{path.relative_to(ROOT)}:{node.lineno} {a.name}" for a in node.names
+                                 if a.name.startswith("_") and a.name != "_" and not a.name.startswith("__")]
+    assert not crossing, crossing

@@ -119,3 +119,118 @@ def test_typed_phone_results(db):
     phones.pair(pairing["code"], "张师傅的手机")
     devices = phones.list_devices()
     assert devices and set(devices[0]) == _keys(phones.DeviceRow)
+
+
+def test_typed_settings_results(db, db_target, capsys):
+    import json
+
+    from warranty_desk import cli
+    from warranty_desk.services import settings
+
+    assert set(settings.DEFAULTS) == _keys(settings.Settings)
+    assert set(settings.get_all()) == _keys(settings.Settings)
+    shown = settings.describe()
+    assert set(shown) == _keys(settings.SettingsShown) and set(shown["descriptions"]) == _keys(settings.Settings)
+    assert set(settings.region_rows()[0]) == _keys(settings.RegionRow)
+    assert set(settings.set_text("visit_merge_days", "10")) == _keys(settings.SettingChange)
+    changed = settings.set_text("region.北京.rainy_start", "06-20")
+    assert set(changed) == _keys(settings.SettingChange) and set(changed["new"]) == _keys(settings.RegionRow) - {"name"}
+    # what `settings show --json` and `settings set --json` print: the same keys (the command line's contract)
+    assert cli.main(["--db", db_target, "settings", "show", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert set(printed) == {"settings", "descriptions", "regions"}
+    assert set(printed["settings"]) == _keys(settings.Settings)
+    assert set(printed["regions"][0]) == {"name", "heating_start", "heating_end", "cooling_start", "cooling_end",
+                                          "rainy_start"}
+    assert cli.main(["--db", db_target, "settings", "set", "visit_retry_days", "2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"key": "visit_retry_days", "old": 1, "new": 2}
+
+
+def test_typed_field_work_results(db):
+    import hashlib
+
+    from phone_fixtures import field_office, png
+
+    from warranty_desk.services import field_work, phones, questionnaires
+    from warranty_desk.services.field_work import Submission
+
+    office = field_office()
+    worker = office["worker"]
+    items = field_work.work_list(worker.id)
+    assert {i["kind"] for i in items} == {"ticket", "visit"}
+    for item in items:
+        assert set(item) == _keys(field_work.WorkItem)
+    ticket_view = field_work.ticket_view(office["ticket"].id, worker.id)
+    assert set(ticket_view) == _keys(field_work.TicketView) == _keys(tickets.TicketDetail) | {
+        "owner", "owner_phone", "tel", "address", "photos", "audit_mark", "urgent", "awaiting_check", "state_name",
+        "default_cost_kind", "can_arrive", "can_report", "needs_work", "default_bearer", "bearers", "cost_kinds",
+        "outcomes"}
+    visit_view = field_work.visit_view(office["visit"].id, worker.id)
+    assert set(visit_view) == _keys(field_work.VisitView)
+    assert set(visit_view["scores"]) == _keys(field_work.ScoreTable)
+    assert set(visit_view["scores"]["questions"][0]) == _keys(field_work.QuestionPoints)
+    assert set(visit_view["template"]) == _keys(questionnaires.TemplateData)
+    assert set(visit_view["template"]["questions"][0]) == _keys(questionnaires.QuestionData)
+    assert set(field_work.questionnaire_of(office["visit"].id)) == _keys(questionnaires.TemplateData)
+    assert set(questionnaires.list_templates()[0]) == _keys(questionnaires.TemplateRow)
+
+    code = phones.create_pairing(worker.id)["code"]
+    device, _token = phones.pair(code, "张师傅的手机")
+    key = hashlib.sha256(b"arrive").hexdigest()[:32]
+    mark = field_work.last_audit_id("ticket", office["ticket"].id)
+    arrived = field_work.submit(device, Submission(key, "arrive", office["ticket"].id, office["ticket"].version))
+    assert set(arrived) == _keys(field_work.SubmitResult) - {"score"}  # a ticket's: its next deadline, no score
+    again = field_work.submit(device, Submission(key, "arrive", office["ticket"].id, office["ticket"].version))
+    assert again["duplicate"] is True and set(again) == set(arrived)
+    shown = field_work.office_version("ticket", office["ticket"].id, mark)
+    assert set(shown) == _keys(field_work.OfficeVersion) and set(shown["changes"][0]) == _keys(field_work.OfficeChange)
+    answers = {q["id"]: "5" for q in visit_view["template"]["questions"] if q["kind"] == "scale"}
+    recorded = field_work.submit(device, Submission(
+        hashlib.sha256(b"visit").hexdigest()[:32], "visit", office["visit"].id, visit_view["version"],
+        {"met_person": "王业主", "answers": answers}, [], png()))
+    assert set(recorded) == _keys(field_work.SubmitResult) - {"due_text"}  # a visit's: its score
+    photos = field_work.visit_view(office["visit"].id, worker.id)["photos"]
+    assert photos and set(photos[0]) == _keys(field_work.Image)
+
+    assert phones.announced_server() is None
+    phones.announce_server("https://192.168.1.20:8443")
+    assert set(phones.announced_server() or {}) == _keys(phones.ServerAddress)
+
+
+def test_typed_plan_approval(db):
+    year = 2026
+    assert set(annual_plan.approval(year)) == _keys(annual_plan.Approval)
+    signed = annual_plan.sign(year, "compiled", "王资料员", dt.date(2026, 1, 5), today=dt.date(2026, 2, 1))
+    assert set(signed) == _keys(annual_plan.Approval)
+    assert annual_plan.signature(signed, "compiled") == ("王资料员", dt.date(2026, 1, 5)) and signed["state"] == "编制"
+    assert annual_plan.signature(signed, "approved") == ("", None)
+    assert set(annual_plan.withdraw(year, "重新编制")) == _keys(annual_plan.Approval)
+
+
+def test_typed_demo_counts(db):
+    from warranty_desk.services import demo
+
+    counts = demo.build_demo(today=dt.date(2026, 11, 29))
+    assert set(counts) == _keys(demo.DemoCounts) and counts["projects"] > 0
+
+
+def test_typed_ledger_project_and_intake_results(demo_db):
+    from warranty_desk.services import callers, ledger
+
+    rows = ledger.ledger_rows()
+    assert rows and set(rows[0]) == _keys(ledger.LedgerRow)
+    # the sheet's columns are the row's fields after id and number, in order
+    assert len(ledger.COLUMNS) == len(ledger._cells(rows[0])) == len(_keys(ledger.LedgerRow)) - 3  # - id, number, state
+    project = Project.select().where(Project.accepted_on.is_null(False)).first()
+    assert set(projects.form_values(project)) == _keys(projects.ProjectForm)
+    assert set(projects.project_view(project.id).values) == _keys(projects.ProjectForm)
+    clean = tickets.clean_intake({"project": project.code, "reporter": "甲", "category": "plumbing",
+                                  "description": "厨房下水管漏水", "reported_at": "2026-11-20 09:00"})
+    assert set(clean.columns) == _keys(tickets.IntakeColumns)
+    earlier = Ticket.select().where(Ticket.unit.is_null(False)).order_by(Ticket.id.desc()).first()
+    context = callers.caller_context(earlier.project_id, earlier.unit_id, dt.date(2026, 11, 29))
+    assert context.earlier and set(context.earlier[0]) == _keys(callers.EarlierTicket)
+    assert set((context.items or context.ended)[0]) == _keys(callers.ItemLeft)
+    repeat = callers.possible_repeat(earlier.project_id, earlier.unit_id, earlier.category, earlier.location,
+                                     earlier.reported_at + dt.timedelta(days=1))
+    assert repeat is not None and set(repeat) == _keys(callers.RepeatHint)

@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import ImportFailed, ValidationError
 from ..i18n import _
 from . import language as cli_language
-from .common import _date, _early, _open
+from .common import _early, _open, date_arg
 from .language import json_compatible
 
 # --- commands -------------------------------------------------------------------------------
@@ -148,13 +148,13 @@ def build_parser() -> argparse.ArgumentParser:
     visits = sub.add_parser("visits", help=_("回访"))
     visits_sub = visits.add_subparsers(dest="verb", required=True)
     due_p = visits_sub.add_parser("due", help=_("列出某段时间内的回访"))
-    due_p.add_argument("--from", dest="from_", type=_date, required=True)
-    due_p.add_argument("--to", type=_date, required=True)
+    due_p.add_argument("--from", dest="from_", type=date_arg, required=True)
+    due_p.add_argument("--to", type=date_arg, required=True)
     due_p.add_argument("--json", action="store_true")
     due_p.set_defaults(func=cmd_visits_due)
     ics_p = visits_sub.add_parser("ics", help=_("把回访导出为日历文件（.ics），供手机日历导入"))
-    ics_p.add_argument("--from", dest="from_", type=_date, required=True)
-    ics_p.add_argument("--to", type=_date, required=True)
+    ics_p.add_argument("--from", dest="from_", type=date_arg, required=True)
+    ics_p.add_argument("--to", type=date_arg, required=True)
     ics_p.add_argument("-o", "--output", required=True, help=_("输出文件 FILE.ics"))
     ics_p.add_argument("--staff", help=_("只导出该员工负责的回访（姓名）"))
     ics_p.set_defaults(func=cmd_visits_ics)

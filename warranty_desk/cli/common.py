@@ -1,5 +1,5 @@
 """What every verb shares: opening the database for a command (the file checked first, a password
-asked at a terminal, the setting's language followed), date arguments, `--json` or lines for a
+asked at a terminal, the setting's language followed), date and time arguments, `--json` or lines for a
 person, adding verbs to an existing group."""
 
 from __future__ import annotations
@@ -10,16 +10,28 @@ import json
 import sys
 from decimal import Decimal
 
-from ..i18n import _
+from ..errors import ValidationError
+from ..i18n import N_, _
 from . import language as cli_language
 from .language import json_compatible
 
 
-def _date(text: str) -> dt.date:
+def date_arg(text: str) -> dt.date:
+    """A date option (YYYY-MM-DD), for argparse: every verb's dates are read by this one function."""
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(_("“{text}”不是日期，请写成 2026-07-01").format(text=text)) from None
+
+
+def moment_arg(text: str, label: str = N_("时间")) -> dt.datetime | None:
+    """A date-and-time option (2026-11-29 14:30, or a date: 09:00 that day), read as the services read it."""
+    from ..services.tickets import parse_moment
+
+    try:
+        return parse_moment(text, _(label))
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 CLI_BUSY_TIMEOUT_MS = 30_000
@@ -99,10 +111,3 @@ def emit(args, data, lines) -> int:
         for line in lines() if callable(lines) else lines:
             print(line)
     return 0
-
-
-def date_arg(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(_("“{text}”不是日期，请写成 2026-07-01").format(text=text)) from None

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 
 from ..errors import ImportFailed
 from ..i18n import N_, _
+from .common import date_arg
 
 KIND_HELP = {
     "projects": N_("导入工程（两个日期都有的工程同时办理交付）"),
@@ -16,15 +16,6 @@ KIND_HELP = {
     "tickets": N_("导入以往的维修记录（保修台账）"),
     "visits": N_("导入以往的回访记录"),
 }
-
-
-def _date(text: str):
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(_("“{text}”不是日期，请写成 2026-07-01").format(text=text)) from None
 
 
 def _open(args):
@@ -109,6 +100,6 @@ def register_project_verbs(project_sub) -> None:
     """`project handover CODE`: the same handover (or rebuild) as the 交付 button."""
     p = project_sub.add_parser("handover", help=_("办理竣工验收/交付（已交付的工程：重新办理，已完成的回访保留）"))
     p.add_argument("code")
-    p.add_argument("--accepted-on", type=_date, help=_("竣工验收合格日期（不填用工程已有的日期）"))
-    p.add_argument("--handed-over-on", type=_date, help=_("交付日期（不填用工程已有的日期）"))
+    p.add_argument("--accepted-on", type=date_arg, help=_("竣工验收合格日期（不填用工程已有的日期）"))
+    p.add_argument("--handed-over-on", type=date_arg, help=_("交付日期（不填用工程已有的日期）"))
     p.set_defaults(func=cmd_project_handover)

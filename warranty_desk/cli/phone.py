@@ -54,7 +54,8 @@ def cmd_pair(args) -> int:
     from .common import _open
 
     _open(args)
-    base = args.url or (phones.announced_server() or {}).get("url")
+    announced = phones.announced_server()
+    base = args.url or (announced["url"] if announced else None)
     if not base:
         raise ValidationError(_("不知道手机端服务的地址：请先启动 warranty-desk serve，或用 --url 指定"))
     info = phones.create_pairing(_staff_id(args.staff))

@@ -5,25 +5,14 @@ show|mark|update|sent|unmark|list`, and `print safety-report BX-… -o FILE.pdf`
 
 from __future__ import annotations
 
-import argparse
 from typing import TYPE_CHECKING
 
-from ..errors import ValidationError
 from ..i18n import _
-from .common import emit, open_db, verbs_of
+from .common import emit, moment_arg, open_db, verbs_of
 from .language import document_language, names
 
 if TYPE_CHECKING:  # the services load when a verb runs
     from ..services.safety import SafetyInfo
-
-
-def _dt(text: str):
-    from ..services.tickets import _moment
-
-    try:
-        return _moment(text, _("时间"))
-    except ValidationError as exc:
-        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def cmd_ticket_suggest(args) -> int:
@@ -112,7 +101,7 @@ def register(sub) -> None:
     suggest.add_argument("--project", required=True, help=_("工程编号"))
     suggest.add_argument("--category", required=True, help=_("保修项目：{keys}").format(keys=" / ".join(CATEGORIES)))
     suggest.add_argument("--description", required=True, help=_("报修内容"))
-    suggest.add_argument("--at", type=_dt, help=_("报修时间（默认现在）：采暖期内不供暖为紧急"))
+    suggest.add_argument("--at", type=moment_arg, help=_("报修时间（默认现在）：采暖期内不供暖为紧急"))
     suggest.add_argument("--structural-safety", action="store_true", help=_("已判断涉及结构安全"))
     suggest.add_argument("--json", action="store_true")
     suggest.set_defaults(func=cmd_ticket_suggest)
@@ -131,7 +120,7 @@ def register(sub) -> None:
         if action in ("update", "sent"):
             p.add_argument("--authority", required=action == "sent", help=_("报告对象（当地建设行政主管部门）"))
         if action in ("mark", "sent"):
-            p.add_argument("--at", type=_dt, help=_("时间（默认现在）"))
+            p.add_argument("--at", type=moment_arg, help=_("时间（默认现在）"))
             p.add_argument("--by", help=_("经办人"))
         if action == "sent":
             p.add_argument("--how", default="letter", help=_("报送方式：{ways}（默认 letter：{letter}）").format(

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import json
 
-from ..errors import ValidationError
 from ..i18n import _
 from ..rules import responsibility as resp
 from ..rules import sla as sla_rules
 from ..rules import ticket_states as st
 from ..rules.categories import category_name
+from .common import moment_arg
 from .language import json_compatible, names, stored_value
 
 
@@ -19,15 +17,6 @@ def _open(args):
     from .common import _open as open_db
 
     return open_db(args)
-
-
-def _dt(text: str) -> dt.datetime | None:
-    from ..services.tickets import _moment
-
-    try:
-        return _moment(text, _("时间"))
-    except ValidationError as exc:
-        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def cmd_ticket_add(args) -> int:
@@ -171,7 +160,7 @@ def register(sub) -> None:
     add.add_argument("--urgency-reason", help=_("不按建议的紧急程度登记时的原因（记入处理记录）"))
     add.add_argument("--structural-safety", action="store_true", help=_("涉及结构安全：按紧急处理并须立即报告"))
     add.add_argument("--safety-reason", help=_("结构安全隐患的情况"))
-    add.add_argument("--at", type=_dt, help=_("报修时间，例如 2026-11-29 14:30（默认现在）"))
+    add.add_argument("--at", type=moment_arg, help=_("报修时间，例如 2026-11-29 14:30（默认现在）"))
     add.set_defaults(func=cmd_ticket_add)
 
     show = tsub.add_parser("show", help=_("显示工单"))
@@ -184,7 +173,7 @@ def register(sub) -> None:
     move.add_argument("state", help=names(st.STATES, st.state_name))
     move.add_argument("--reason", default="", help=_("原因"))
     move.add_argument("--by", help=_("经办人"))
-    move.add_argument("--at", type=_dt, help=_("时间（默认现在）"))
+    move.add_argument("--at", type=moment_arg, help=_("时间（默认现在）"))
     move.set_defaults(func=cmd_ticket_move)
 
     lst = tsub.add_parser("list", help=_("列出工单"))

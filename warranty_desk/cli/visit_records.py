@@ -4,28 +4,26 @@ opinion) and `visits storm REGION DATE` (the calls after heavy rain, RULES.md §
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from ..errors import ValidationError
-from ..i18n import _, join_list
+from ..i18n import N_, _, join_list
 from ..rules import visit_states as vs
 from ..rules.satisfaction import grade_name
 from ..rules.sla import NORMAL
 from ..rules.visit_methods import method_name
 from ..rules.visit_plan import kind_name
 from ..rules.visit_purposes import purpose_text
-from .common import date_arg, emit, open_db, verbs_of
+from .common import date_arg, emit, moment_arg, open_db, verbs_of
 from .language import names, stored_value
 
+if TYPE_CHECKING:
+    from ..services.questionnaires import QuestionData
 
-def _moment(text: str) -> dt.datetime | None:
-    from ..services.tickets import _moment as parse
 
-    try:
-        return parse(text, _("回访时间"))
-    except ValidationError as exc:
-        raise argparse.ArgumentTypeError(exc.message) from None
+def _visit_moment(text: str) -> dt.datetime | None:
+    return moment_arg(text, N_("回访时间"))
 
 
 def _visit_json(visit_id: int) -> dict:
@@ -93,9 +91,9 @@ def cmd_visits_show(args) -> int:
     return emit(args, d, lambda: _lines(d))
 
 
-def _answers(pairs: list[str], questions: list[dict]) -> dict:
+def _answers(pairs: list[str], questions: list[QuestionData]) -> dict[int, str]:
     """`--answer 1=5 --answer 3=是` → {question id: value}; the number is the question's place."""
-    answers = {}
+    answers: dict[int, str] = {}
     for pair in pairs or []:
         number, sep, value = pair.partition("=")
         if not sep or not number.strip().isdigit():
@@ -195,7 +193,7 @@ def register(sub) -> None:
     record = verbs.add_parser("record", help=_("记录一次回访：方式、时间、回访人、被访人、问卷答案（计分）、发现的问题"))
     record.add_argument("visit_id", type=int, help=_("回访编号（visits due --json 中的 id）"))
     record.add_argument("--method", required=True, help=names(RECORD_METHODS, method_name))
-    record.add_argument("--at", type=_moment, help=_("回访时间，如 2026-11-29 14:30（默认现在）"))
+    record.add_argument("--at", type=_visit_moment, help=_("回访时间，如 2026-11-29 14:30（默认现在）"))
     record.add_argument("--visitor", required=True, help=_("回访人"))
     record.add_argument("--met", required=True, help=_("被访人（接待人）"))
     record.add_argument("--opinion", help=_("业主意见和建议"))

@@ -70,8 +70,7 @@ def build_visit_plan(year: int, path, lang: str = "zh_CN") -> Path:
                        extra=extra)
 
     def sign_cell(step):
-        name = signed[f"{step}_by"]
-        on = signed[f"{step}_on"]
+        name, on = annual_plan.signature(signed, step)
         return M(_("{step}：{name}　日期：{date}").format(
             step=_(annual_plan.STEP_NAMES[step]), name=para_text(name) or "__________",
             date=para_text(fmt_date(on)) or _("____年__月__日")), "body")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from peewee import JOIN, fn
 
@@ -102,18 +102,44 @@ def month_counts(year: int) -> dict[int, Counter]:
 
 # --- approval -------------------------------------------------------------------------------
 
-def approval(year: int) -> dict:
+class Approval(TypedDict):
+    """The year's plan sign-off: who signed each step (STEPS) and when; `state` names the last step signed."""
+
+    year: int
+    compiled_by: str
+    compiled_on: dt.date | None
+    reviewed_by: str
+    reviewed_on: dt.date | None
+    approved_by: str
+    approved_on: dt.date | None
+    state: str  # STEP_NAMES' text of the last signed step, '' when none
+
+
+def approval(year: int) -> Approval:
     year = _check_year(year)
     row = VisitPlanApproval.get_or_none(VisitPlanApproval.year == year)
-    data: dict[str, Any] = {"year": year}
-    for step in STEPS:
-        data[f"{step}_by"] = getattr(row, f"{step}_by") if row else ""
-        data[f"{step}_on"] = getattr(row, f"{step}_on") if row else None
-    data["state"] = next((STEP_NAMES[s] for s in reversed(STEPS) if data[f"{s}_by"]), "")
-    return data
+
+    def by(step: str) -> str:
+        return getattr(row, f"{step}_by") if row else ""
+
+    def on(step: str) -> dt.date | None:
+        return getattr(row, f"{step}_on") if row else None
+
+    return {"year": year, "compiled_by": by("compiled"), "compiled_on": on("compiled"),
+            "reviewed_by": by("reviewed"), "reviewed_on": on("reviewed"),
+            "approved_by": by("approved"), "approved_on": on("approved"),
+            "state": next((STEP_NAMES[s] for s in reversed(STEPS) if by(s)), "")}
 
 
-def sign(year: int, step: str, name: str, on: dt.date, today: dt.date | None = None) -> dict:
+def signature(signed: Approval, step: str) -> tuple[str, dt.date | None]:
+    """Who signed one step of the plan (STEPS) and when; ('', None) while unsigned."""
+    by, on = {"compiled": (signed["compiled_by"], signed["compiled_on"]),
+              "reviewed": (signed["reviewed_by"], signed["reviewed_on"]),
+              "approved": (signed["approved_by"], signed["approved_on"])}[step]
+    return by, on
+
+
+def sign(year: int, step: str, name: str, on: dt.date, today: dt.date | None = None) -> Approval:
     """Sign one step of the plan: 编制 first, then 审核, then 审批; each on or after the one before.
 
     Changing a step is refused once a later step is signed (withdraw the sign-off first)."""
@@ -154,7 +180,7 @@ def sign(year: int, step: str, name: str, on: dt.date, today: dt.date | None = N
     return approval(year)
 
 
-def withdraw(year: int, reason: str) -> dict:
+def withdraw(year: int, reason: str) -> Approval:
     """Clear every signature of the year's plan (the audit log keeps the old ones)."""
     year = _check_year(year)
     reason = (reason or "").strip()
@@ -305,8 +331,8 @@ def export_xlsx(year: int, path: str | Path) -> int:
         sheet.cell(row=n + 2, column=2).number_format = "yyyy-mm-dd"
     sheet.append([])
     for step in STEPS:
-        on = signed[f"{step}_on"]
-        sheet.append(safe_row(sheet, [_(STEP_NAMES[step]), signed[f"{step}_by"], _("日期"), on]))
+        by, on = signature(signed, step)
+        sheet.append(safe_row(sheet, [_(STEP_NAMES[step]), by, _("日期"), on]))
         if on:
             sheet.cell(row=sheet.max_row, column=4).number_format = "yyyy-mm-dd"
     widths = [6, 12, 14, 28, 14, 50, 10, 10, 10, 16, 30, 10]

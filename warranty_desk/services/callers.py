@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from ..i18n import _
 from ..models import Project, Ticket, Unit, WarrantyItem, tuples
@@ -85,6 +86,39 @@ def _earlier_callers(term: search.Term, limit: int, add) -> None:
         add(Caller(pid, code, name, uid, label, reporter, phone, "caller"))
 
 
+class ItemLeft(TypedDict):
+    """A warranty item of the caller's project, with its end and the days left (negative: ended)."""
+
+    key: str
+    name: str
+    end_on: dt.date | None
+    days_left: int | None
+
+
+class EarlierTicket(TypedDict):
+    """An earlier repair of the caller's unit (or of the project's public areas)."""
+
+    id: int
+    number: str
+    reported_at: dt.datetime
+    category: str
+    category_name: str
+    state: str
+    open: bool
+    description: str
+    location: str
+    closed_at: dt.datetime | None
+
+
+class RepeatHint(TypedDict):
+    """The earlier ticket a call would repeat, with the intake's text and the link's text."""
+
+    id: int
+    number: str
+    text: str
+    link: str
+
+
 @dataclass
 class CallerContext:
     project_id: int
@@ -96,9 +130,9 @@ class CallerContext:
     unit_label: str
     owner_name: str
     owner_phone: str
-    items: list[dict] = field(default_factory=list)  # still under warranty: key, name, end_on, days_left
-    ended: list[dict] = field(default_factory=list)  # items whose warranty has ended
-    earlier: list[dict] = field(default_factory=list)  # the unit's (or public area's) earlier tickets
+    items: list[ItemLeft] = field(default_factory=list)  # still under warranty
+    ended: list[ItemLeft] = field(default_factory=list)  # items whose warranty has ended
+    earlier: list[EarlierTicket] = field(default_factory=list)  # the unit's (or public area's) earlier tickets
 
 
 EARLIER_SHOWN = 20
@@ -117,7 +151,7 @@ def caller_context(project, unit_id: int | None = None, today: dt.date | None = 
     items = sorted(WarrantyItem.select(WarrantyItem.key, WarrantyItem.name, WarrantyItem.end_on)
                    .where(WarrantyItem.project == project), key=lambda i: order.get(i.key, 99))
     for item in items:
-        row = {"key": item.key, "name": item.name, "end_on": item.end_on,
+        row: ItemLeft = {"key": item.key, "name": item.name, "end_on": item.end_on,
                "days_left": (item.end_on - today).days if item.end_on else None}
         (context.items if item.end_on and item.end_on >= today else context.ended).append(row)
     query = Ticket.select(Ticket.id, Ticket.number, Ticket.reported_at, Ticket.category, Ticket.state,
@@ -134,7 +168,7 @@ def caller_context(project, unit_id: int | None = None, today: dt.date | None = 
 
 
 def possible_repeat(project, unit_id: int | None, category: str, location: str = "",
-                    reported_at: dt.datetime | None = None) -> dict | None:
+                    reported_at: dt.datetime | None = None) -> RepeatHint | None:
     """The earlier ticket a call about `category` would repeat (open, or closed within 90 days), with
     the text the intake shows; None when there is none. The rule is the tickets service's own."""
     from . import tickets

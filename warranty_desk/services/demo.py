@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
-from typing import cast
+from typing import TypedDict, cast
 
 from ..errors import ValidationError
 from ..models import (
@@ -344,7 +344,16 @@ def _deposit(rng: random.Random, project: Project, today: dt.date, elsewhere: li
         deposits.record_return(project, returned)
 
 
-def build_demo(today: dt.date | None = None, seed: int = 2026) -> dict:
+class DemoCounts(TypedDict):
+    """What the demo office holds once built (`demo --json`)."""
+
+    projects: int
+    units: int
+    visits: int
+    tickets: int
+
+
+def build_demo(today: dt.date | None = None, seed: int = 2026) -> DemoCounts:
     """Fill an empty database with the demo office; refuses a database that has projects."""
     today = today or dt.date.today()
     if Project.select().exists():

@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NotRequired, TypedDict, cast
 
 from peewee import IntegrityError, fn
 
@@ -57,6 +57,131 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
+class WorkItem(TypedDict):
+    """A repair or a visit in the crew's work list."""
+
+    kind: str  # ticket / visit
+    id: int
+    title: str
+    place: str
+    text: str
+    due: dt.datetime | None
+    overdue: bool
+    due_text: str
+    state: str  # the ticket's state by name ('' for a visit)
+    urgent: bool
+
+
+class Image(TypedDict):
+    """A photo or signature of a ticket or visit, as the phone lists it."""
+
+    id: int
+    kind: str
+    kind_name: str
+    filename: str
+    created_by: str
+    created_at: dt.datetime
+
+
+class TicketView(tickets.TicketDetail):
+    """A repair as the crew's phone shows it: the ticket's detail and what the phone adds."""
+
+    owner: str
+    owner_phone: str
+    tel: str  # the number to dial (digits and +)
+    address: str
+    photos: list[Image]
+    audit_mark: int
+    urgent: bool
+    awaiting_check: bool
+    state_name: str
+    default_cost_kind: str
+    can_arrive: bool
+    can_report: bool
+    needs_work: bool
+    default_bearer: str
+    bearers: list[str]
+    cost_kinds: list[str]
+    outcomes: list[tuple[str, str]]  # (key, text)
+
+
+class QuestionPoints(TypedDict):
+    id: int
+    weight: float
+    points: dict[str, float | None]  # possible answer → its points (None: not scored)
+
+
+class ScoreTable(TypedDict):
+    """What the phone's live score adds up: each question's points by answer, and the grade bands."""
+
+    questions: list[QuestionPoints]
+    grades: list[list[Any]]  # [floor, grade name], best first
+
+
+class VisitView(visit_records.VisitData):
+    """A visit as the phone shows it: the visit form's data and what the phone adds."""
+
+    owner: str
+    owner_phone: str
+    tel: str
+    kind_name: str
+    status_name: str
+    methods: list[str]
+    default_method: str
+    yes_no: list[str]
+    scores: ScoreTable
+    photos: list[Image]
+    audit_mark: int
+    can_record: bool
+
+
+class OfficeChange(TypedDict):
+    """An audit row of the record made since the phone loaded it."""
+
+    at: str
+    user: str
+    note: str
+    fields: list[str]
+
+
+class OfficeVersion(TypedDict):
+    """For a conflict: the record as the office has it now, and what changed since."""
+
+    version: int
+    rows: list[list[str]]  # [label, value]
+    changes: list[OfficeChange]
+    audit_mark: int
+
+
+class StepResult(TypedDict):
+    """What one submission did to its record."""
+
+    message: str
+    version: int
+    state: str
+    score: NotRequired[float | None]  # a visit's
+
+
+class NextStep(TypedDict):
+    """The record's state after a submission, and whether the phone has anything left to do on it."""
+
+    state_name: str
+    finished: bool
+    due_text: NotRequired[str]  # a ticket's next deadline
+
+
+class SubmitResult(StepResult, NextStep):
+    """What the phone is told after a submission (a resent one gets the stored answer, `duplicate`)."""
+
+    status: str
+    key: str
+    kind: str
+    record_id: int
+    version_before: int | None
+    audit_mark: int
+    duplicate: bool
+
+
 # --- reading ------------------------------------------------------------------------------------
 
 def week_end(today: dt.date) -> dt.date:
@@ -64,10 +189,10 @@ def week_end(today: dt.date) -> dt.date:
     return today + dt.timedelta(days=6 - today.weekday())
 
 
-def work_list(staff_id: int, now: dt.datetime | None = None) -> list[dict]:
+def work_list(staff_id: int, now: dt.datetime | None = None) -> list[WorkItem]:
     """A crew member's open repairs and this week's visits, the nearest deadline first."""
     now = now or _now()
-    items = []
+    items: list[WorkItem] = []
     for row in tickets.open_tickets(now=now, assignee=staff_id):
         items.append({
             "kind": "ticket", "id": row["id"], "title": f'{row["number"]} {_(row["category_name"])}',
@@ -118,13 +243,13 @@ def last_audit_id(table: str, record_id: int) -> int:
             .where((AuditLog.table == table) & (AuditLog.record_id == record_id)).scalar() or 0)
 
 
-def _images(table: str, record_id: int) -> list[dict]:
+def _images(table: str, record_id: int) -> list[Image]:
     return [{"id": a.id, "kind": a.kind, "kind_name": _(attachments.KINDS.get(a.kind, a.kind)), "filename": a.filename,
              "created_by": a.created_by, "created_at": a.created_at}
             for a in attachments.list_for(table, record_id) if a.mime.startswith("image/")]
 
 
-def ticket_view(ticket_id: int, staff_id: int, now: dt.datetime | None = None) -> dict:
+def ticket_view(ticket_id: int, staff_id: int, now: dt.datetime | None = None) -> TicketView:
     """A repair as the crew's phone shows it: who, where, the verdict, what to do next."""
     ticket = _mine_ticket(ticket_id, staff_id)
     d = tickets.ticket_detail(ticket, now=now)
@@ -132,26 +257,31 @@ def ticket_view(ticket_id: int, staff_id: int, now: dt.datetime | None = None) -
     owner = d["reporter"] or (unit.owner_name if unit else "") or project.contact
     phone = d["phone"] or (unit.owner_phone if unit else "") or project.phone
     bearer = ticket.payer if ticket.payer in resp.BEARERS else ""
-    return dict(
-        d,
-        owner=owner, owner_phone=phone, tel=re.sub(r"[^0-9+]", "", phone.split("转")[0]) if phone else "",  # i18n: data
-        address=" ".join(x for x in (project.address, d["unit"], d["location"]) if x),
-        photos=_images("ticket", ticket.id), audit_mark=last_audit_id("ticket", ticket.id),
-        urgent=ticket.urgency == sla_rules.URGENT, awaiting_check=ticket.state == st.AWAITING_CHECK,
-        state_name=st.state_name(ticket.state),
-        default_cost_kind=tickets.COST_KINDS[1],
-        can_arrive=ticket.state == st.DISPATCHED,
-        can_report=ticket.state in REPORT_STATES,
-        needs_work=ticket.state in (st.DISPATCHED, st.ONSITE, st.REPAIRING),
-        default_bearer=bearer, bearers=list(resp.BEARERS), cost_kinds=list(tickets.COST_KINDS),
-        outcomes=[(k, _(v)) for k, v in OUTCOMES.items()],
-    )
+    return {
+        **d,
+        "owner": owner, "owner_phone": phone, "tel": dial_number(phone),
+        "address": " ".join(x for x in (project.address, d["unit"], d["location"]) if x),
+        "photos": _images("ticket", ticket.id), "audit_mark": last_audit_id("ticket", ticket.id),
+        "urgent": ticket.urgency == sla_rules.URGENT, "awaiting_check": ticket.state == st.AWAITING_CHECK,
+        "state_name": st.state_name(ticket.state),
+        "default_cost_kind": tickets.COST_KINDS[1],
+        "can_arrive": ticket.state == st.DISPATCHED,
+        "can_report": ticket.state in REPORT_STATES,
+        "needs_work": ticket.state in (st.DISPATCHED, st.ONSITE, st.REPAIRING),
+        "default_bearer": bearer, "bearers": list(resp.BEARERS), "cost_kinds": list(tickets.COST_KINDS),
+        "outcomes": [(k, _(v)) for k, v in OUTCOMES.items()],
+    }
 
 
-def score_table(template: dict) -> dict:
+def dial_number(phone: str) -> str:
+    """The number a phone dials: the digits (and +) before any extension (转)."""
+    return re.sub(r"[^0-9+]", "", phone.split("转")[0]) if phone else ""  # i18n: data
+
+
+def score_table(template: questionnaires.TemplateData) -> ScoreTable:
     """For the live score on the phone: each question's weight and the points of each possible answer,
     computed here by the scoring rules (the page only adds them up), and the grade bands."""
-    questions = []
+    questions: list[QuestionPoints] = []
     for q in template["questions"]:
         spec = scoring.QuestionSpec(key=q["id"], kind=q["kind"], weight=float(q["weight"]), area=q["area"],
                                     text=q["text"], choices=tuple((c[0], float(c[1])) for c in q["choices"]))
@@ -168,23 +298,23 @@ def score_table(template: dict) -> dict:
     return {"questions": questions, "grades": [[floor, grade_name(name)] for floor, name in GRADES]}
 
 
-def visit_view(visit_id: int, staff_id: int) -> dict:
+def visit_view(visit_id: int, staff_id: int) -> VisitView:
     """A visit as the phone shows it: the project, the purposes, the questionnaire of its version."""
     visit = _mine_visit(visit_id, staff_id)
     data = visit_records.visit_data(visit.id)
     unit = visit.unit if visit.unit_id else None
     phone = (unit.owner_phone if unit else "") or data["phone"]
-    return dict(
-        data,
-        owner=(unit.owner_name if unit else "") or data["contact"], owner_phone=phone,
-        tel=re.sub(r"[^0-9+]", "", phone.split("转")[0]) if phone else "",  # i18n: data
-        kind_name=_(KIND_NAMES.get(visit.kind, visit.kind)),
-        status_name=_(vs.NAMES.get(visit.status, visit.status)),
-        methods=list(vm.METHODS), default_method=ON_SITE, yes_no=list(YES_NO),
-        scores=score_table(data["template"]),
-        photos=_images("visit", visit.id), audit_mark=last_audit_id("visit", visit.id),
-        can_record=visit.status in vs.RECORDABLE_STATES,
-    )
+    return {
+        **data,
+        "owner": (unit.owner_name if unit else "") or data["contact"], "owner_phone": phone,
+        "tel": dial_number(phone),
+        "kind_name": _(KIND_NAMES.get(visit.kind, visit.kind)),
+        "status_name": _(vs.NAMES.get(visit.status, visit.status)),
+        "methods": list(vm.METHODS), "default_method": ON_SITE, "yes_no": list(YES_NO),
+        "scores": score_table(data["template"]),
+        "photos": _images("visit", visit.id), "audit_mark": last_audit_id("visit", visit.id),
+        "can_record": visit.status in vs.RECORDABLE_STATES,
+    }
 
 
 def attachment_for(attachment_id: int, staff_id: int):
@@ -199,7 +329,7 @@ def attachment_for(attachment_id: int, staff_id: int):
     return att
 
 
-def office_version(table: str, record_id: int, since_audit_id: int) -> dict:
+def office_version(table: str, record_id: int, since_audit_id: int) -> OfficeVersion:
     """For a conflict: the record as the office has it now, and what was changed since the phone
     loaded it (who, when, what)."""
     d: Mapping[str, Any]
@@ -216,7 +346,7 @@ def office_version(table: str, record_id: int, since_audit_id: int) -> dict:
                 (_("计划日期"), str(d["planned_on"])), (_("回访人"), d["visitor"]), (_("被访人"), d["met_person"]),
                 (_("业主意见"), d["opinion"]), (_("满意度"), grade_name(d["grade"]))]
         version = d["version"]
-    changes = [
+    changes: list[OfficeChange] = [
         {"at": r.at.strftime("%Y-%m-%d %H:%M") if r.at else "", "user": r.user, "note": r.note or r.action,
          "fields": sorted(set(json.loads(r.new or "{}") or {}) - {"id", "version"}) if (r.new or "").startswith("{") else []}
         for r in AuditLog.select().where((AuditLog.table == table) & (AuditLog.record_id == int(record_id))
@@ -275,16 +405,16 @@ def _text(value, max_length: int, label: str, name: str) -> str:
     return fields.checked(lambda v: fields.text(v, max_length, label), value, label, name, False)
 
 
-def _stored(device: PhoneDevice, key: str) -> dict | None:
+def _stored(device: PhoneDevice, key: str) -> SubmitResult | None:
     row = PhoneSubmission.get_or_none((PhoneSubmission.device == device.id) & (PhoneSubmission.key == key))
     if row is None or not row.result:
         return None
-    result = json.loads(row.result)
+    result = cast(SubmitResult, json.loads(row.result))  # stored by `submit` as it answered
     result["duplicate"] = True
     return result
 
 
-def submit(device: PhoneDevice, sub: Submission, now: dt.datetime | None = None) -> dict:
+def submit(device: PhoneDevice, sub: Submission, now: dt.datetime | None = None) -> SubmitResult:
     """Apply a phone's submission once. Returns what the phone is told (status, message, the
     record's new version). A submission whose key was applied before gets the stored answer
     (`duplicate`) and changes nothing. ValidationError / ConflictError: nothing was written."""
@@ -308,26 +438,27 @@ def submit(device: PhoneDevice, sub: Submission, now: dt.datetime | None = None)
             claim = PhoneSubmission.create(device=device.id, key=sub.key, kind=sub.kind, record_table=table,
                                            record_id=sub.record_id, received_at=now)
             if sub.kind == "arrive":
-                result = _arrive(sub, staff, actor, now)
+                done = _arrive(sub, staff, actor, now)
             elif sub.kind == "report":
-                result = _report(sub, staff, actor, now)
+                done = _report(sub, staff, actor, now)
             else:
-                result = _visit(sub, staff, now)
-            result.update(status="saved", key=sub.key, kind=sub.kind, record_id=sub.record_id,
-                          version_before=sub.expected_version, audit_mark=last_audit_id(table, sub.record_id),
-                          **_next_step(table, sub.record_id))
-            PhoneSubmission.update(result=json.dumps(result, ensure_ascii=False, default=str)).where(
+                done = _visit(sub, staff, now)
+            result: SubmitResult = {
+                **done, "status": "saved", "key": sub.key, "kind": sub.kind, "record_id": sub.record_id,
+                "version_before": sub.expected_version, "audit_mark": last_audit_id(table, sub.record_id),
+                **_next_step(table, sub.record_id), "duplicate": False}
+            kept = {k: v for k, v in result.items() if k != "duplicate"}  # the stored answer: a resend says duplicate
+            PhoneSubmission.update(result=json.dumps(kept, ensure_ascii=False, default=str)).where(
                 PhoneSubmission.id == claim.id).execute()
     except IntegrityError:
         stored = _stored(device, sub.key)
         if stored is None:
             raise
         return stored
-    result["duplicate"] = False
     return result
 
 
-def _next_step(table: str, record_id: int) -> dict:
+def _next_step(table: str, record_id: int) -> NextStep:
     """What the phone shows after a submission: the record's state by name, and whether the phone
     has anything left to do on it (`finished`: its forms are taken off the page)."""
     if table == "ticket":
@@ -345,7 +476,7 @@ def _check_version(record, expected: int | None) -> None:
         raise ConflictError(_("办公室在您填写期间修改了这条记录。请对照两边的内容，确认后重新提交（您的输入已保留）"))
 
 
-def _arrive(sub: Submission, staff, actor: str, now: dt.datetime) -> dict:
+def _arrive(sub: Submission, staff, actor: str, now: dt.datetime) -> StepResult:
     ticket = _mine_ticket(sub.record_id, staff.id)
     _check_version(ticket, sub.expected_version)
     at = _moment(sub.fields.get("at"), _("到场时间")) or now
@@ -370,7 +501,7 @@ def _cost_lines(raw) -> list[dict]:
     return lines
 
 
-def _report(sub: Submission, staff, actor: str, now: dt.datetime) -> dict:
+def _report(sub: Submission, staff, actor: str, now: dt.datetime) -> StepResult:
     """The repair report, step by step through the ticket service, in one transaction."""
     f = sub.fields
     outcome = f.get("outcome") or ""
@@ -416,7 +547,7 @@ def _report(sub: Submission, staff, actor: str, now: dt.datetime) -> dict:
             "version": ticket.version, "state": ticket.state}
 
 
-def _visit(sub: Submission, staff, now: dt.datetime) -> dict:
+def _visit(sub: Submission, staff, now: dt.datetime) -> StepResult:
     f = sub.fields
     visit = _mine_visit(sub.record_id, staff.id)
     answers = f.get("answers") or {}
@@ -442,7 +573,7 @@ def _visit(sub: Submission, staff, now: dt.datetime) -> dict:
             "state": record.status, "score": record.score}
 
 
-def questionnaire_of(visit_id: int) -> dict:
+def questionnaire_of(visit_id: int) -> questionnaires.TemplateData:
     """The questionnaire a visit is answered with (its own version once recorded)."""
     visit = visit_records.get_visit(int(visit_id))
     template = visit.template or questionnaires.active_template()

@@ -29,7 +29,7 @@ from ..rules.visit_plan import AFTER_REPAIR, PERIODIC
 from . import audit, fields, settings
 from . import import_columns as ic
 from .importing import BATCH, Kind, Row, bulk_insert, same_value
-from .tickets import CHANNELS, MAX_DESCRIPTION, _moment, category_key, next_number
+from .tickets import CHANNELS, MAX_DESCRIPTION, category_key, next_number, parse_moment
 
 SATISFACTION = {name: rating for rating, name in RATING_GRADES.items()}  # 满意 5 … 不满意 1, as the sign-off asks
 COST_NOTE = "以往维修费用（表格导入）"  # i18n: data (the description of an imported cost line)
@@ -108,7 +108,7 @@ def _moment_of(kind: Kind, row: Row, key: str, now: dt.datetime) -> dt.datetime 
         return None
     spec = kind.reader.specs[key]
     try:
-        moment = _moment(value, spec.header)
+        moment = parse_moment(value, spec.header)
     except ValidationError as exc:
         kind.error(row, key, exc.message)
         return None

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import TypedDict
 
 from peewee import JOIN, fn
 
@@ -24,6 +25,34 @@ from .projects import find_project
 
 COLUMNS = ("工程名称", "房号", "报修日期", "报修内容", "是否保修期内", "责任类别", "维修单位", "到场时间", "完成时间",  # i18n: data
            "费用", "承担方", "验收人", "满意度")  # i18n: data
+
+
+class LedgerRow(TypedDict):
+    """A ticket as the ledger lists it; the sheet's columns (COLUMNS) are the fields after `number`."""
+
+    id: int
+    number: str
+    project_name: str  # 工程名称
+    unit: str  # 房号 (楼栋-单元-房号, else the location)
+    reported_on: dt.date | None  # 报修日期
+    content: str  # 报修内容: 【warranty item】description
+    in_warranty: str  # 是否保修期内: 是 / 否
+    cause: str  # 责任类别
+    repairer: str  # 维修单位
+    onsite_at: dt.datetime | None  # 到场时间
+    completed_at: dt.datetime | None  # 完成时间
+    cost: Decimal | None  # 费用 (None: no cost line entered)
+    payer: str  # 承担方
+    checker: str  # 验收人
+    satisfaction: str  # 满意度
+    state: str
+
+
+def _cells(row: LedgerRow) -> list:
+    """The row's values in the order of COLUMNS (money as a number for the sheet)."""
+    return [row["project_name"], row["unit"], row["reported_on"], row["content"], row["in_warranty"], row["cause"],
+            row["repairer"], row["onsite_at"], row["completed_at"],
+            float(row["cost"]) if row["cost"] is not None else None, row["payer"], row["checker"], row["satisfaction"]]
 # column widths in Excel's units (about one Latin character; a Chinese character takes two);
 # together they fit an A4 landscape page at about 85 %
 WIDTHS = (22, 13, 11, 38, 7, 9, 20, 16, 16, 10, 8, 9, 9)
@@ -104,7 +133,7 @@ def ledger_query(project=None, state: str | None = None, date_from=None, date_to
     return query
 
 
-def _row(r) -> dict:
+def _row(r) -> LedgerRow:
     unit = "-".join(p for p in (r["building"], r["entrance"], r["room"]) if p) if r["building"] else ""
     if r["sub_name"] and r["staff_name"]:
         repairer = f"{r['sub_name']}（{r['staff_name']}）"
@@ -125,16 +154,16 @@ def _row(r) -> dict:
     cost = Decimal(str(r["cost"])).quantize(Decimal("0.01")) if r["cost"] is not None else None
     checker = r["signoff_by"] or (_("拒签") if r["signoff_kind"] == "refused" else "")
     return {
-        "id": r["id"], "number": r["number"], "工程名称": r["project_name"], "房号": unit or r["location"],
-        "报修日期": r["reported_at"].date() if r["reported_at"] else None, "报修内容": content,
-        "是否保修期内": "是" if r["in_warranty"] else "否",  # i18n: data
-        "责任类别": resp.cause_name(r["cause_class"]) if r["cause_class"] else "", "维修单位": repairer,
-        "到场时间": r["onsite_at"], "完成时间": r["completed_at"], "费用": cost, "承担方": r["payer"],
-        "验收人": checker, "满意度": satisfaction, "状态": st.state_name(r["state"]),
+        "id": r["id"], "number": r["number"], "project_name": r["project_name"], "unit": unit or r["location"],
+        "reported_on": r["reported_at"].date() if r["reported_at"] else None, "content": content,
+        "in_warranty": "是" if r["in_warranty"] else "否",  # i18n: data
+        "cause": resp.cause_name(r["cause_class"]) if r["cause_class"] else "", "repairer": repairer,
+        "onsite_at": r["onsite_at"], "completed_at": r["completed_at"], "cost": cost, "payer": r["payer"],
+        "checker": checker, "satisfaction": satisfaction, "state": st.state_name(r["state"]),
     }
 
 
-def ledger_rows(**filters) -> list[dict]:
+def ledger_rows(**filters) -> list[LedgerRow]:
     return [_row(r) for r in ledger_query(**filters).dicts()]
 
 
@@ -280,10 +309,7 @@ def _write_rows(fh, query, letters, plain, text_only, to_excel, looks_like_formu
     chunk: list[str] = []
     n = 0
     for r in query.dicts().iterator():  # one ticket at a time, none kept
-        row = _row(r)
-        values = [row["工程名称"], row["房号"], row["报修日期"], row["报修内容"], row["是否保修期内"], row["责任类别"],
-                  row["维修单位"], row["到场时间"], row["完成时间"],
-                  float(row["费用"]) if row["费用"] is not None else None, row["承担方"], row["验收人"], row["满意度"]]
+        values = _cells(_row(r))
         n += 1
         number = n + 1
         chunk.append(f'<row r="{number}" ht="{row_height(values)}" customHeight="1">')

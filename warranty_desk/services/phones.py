@@ -214,7 +214,14 @@ def withdraw_server(url: str) -> None:
             Setting.delete().where(Setting.key == SERVER_KEY).execute()
 
 
-def announced_server() -> dict | None:
+class ServerAddress(TypedDict):
+    """Where the headless phone server said phones reach it, and since when."""
+
+    url: str
+    started_at: str  # local time, "YYYY-MM-DD HH:MM:SS"
+
+
+def announced_server() -> ServerAddress | None:
     row = Setting.get_or_none(Setting.key == SERVER_KEY)
     if row is None:
         return None
@@ -222,4 +229,6 @@ def announced_server() -> dict | None:
         value = json.loads(row.value)
     except ValueError:
         return None
-    return value if isinstance(value, dict) and value.get("url") else None
+    if not isinstance(value, dict) or not value.get("url"):
+        return None
+    return {"url": str(value["url"]), "started_at": str(value.get("started_at") or "")}

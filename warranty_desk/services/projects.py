@@ -280,6 +280,40 @@ def project_rows(today: dt.date) -> list[ProjectRow]:
     return rows
 
 
+class ProjectForm(TypedDict):
+    """The project form's fields of a project (text as the form shows it; dates as dates)."""
+
+    code: str
+    name: str
+    type: str
+    scale: str
+    client: str
+    contact: str
+    phone: str
+    address: str
+    heating_region: str
+    has_cooling: bool
+    accepted_on: dt.date | None
+    handed_over_on: dt.date | None
+    contract_amount: str
+    design_life_years: str
+    manager: str
+    developer: str
+    designer: str
+    supervisor: str
+    notes: str
+    # MANUAL_FACTS, the 用户手册's facts
+    structure_type: str
+    seismic_intensity: str
+    power_load: str
+    gas_supply: str
+    telecom: str
+    fire_safety: str
+    insulation: str
+    property_company: str
+    property_phone: str
+
+
 @dataclass(frozen=True)
 class ProjectView:
     """One project as its page shows it: the dates and numbers the page needs, and the form's values."""
@@ -291,10 +325,10 @@ class ProjectView:
     accepted_on: dt.date | None
     handed_over_on: dt.date | None
     design_life_years: int | None
-    values: dict  # the project form's fields (text as the form shows it)
+    values: ProjectForm
 
 
-def form_values(project: Project) -> dict:
+def form_values(project: Project) -> ProjectForm:
     """The project form's fields of a project."""
     return {
         "code": project.code, "name": project.name, "type": project.type, "scale": project.scale,
@@ -307,7 +341,10 @@ def form_values(project: Project) -> dict:
         "design_life_years": str(project.design_life_years or ""), "manager": project.manager,
         "developer": project.developer, "designer": project.designer, "supervisor": project.supervisor,
         "notes": project.notes,
-        **{key: getattr(project, key) for key in MANUAL_FACTS},
+        "structure_type": project.structure_type, "seismic_intensity": project.seismic_intensity,
+        "power_load": project.power_load, "gas_supply": project.gas_supply, "telecom": project.telecom,
+        "fire_safety": project.fire_safety, "insulation": project.insulation,
+        "property_company": project.property_company, "property_phone": project.property_phone,
     }
 
 

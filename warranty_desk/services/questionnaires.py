@@ -9,7 +9,7 @@ active version of the family.
 from __future__ import annotations
 
 import json
-from typing import cast
+from typing import TypedDict, cast
 
 from peewee import IntegrityError
 
@@ -114,7 +114,41 @@ def specs(template: QuestionnaireTemplate | int) -> list[scoring.QuestionSpec]:
     return [spec_of(q) for q in questions_of(template)]
 
 
-def template_data(template: QuestionnaireTemplate) -> dict:
+class QuestionData(TypedDict):
+    """A question as a form shows it; `choices` are [text, points] pairs (a choice question only)."""
+
+    id: int
+    position: int
+    area: str
+    text: str
+    kind: str
+    weight: float
+    choices: list[list]
+
+
+class TemplateData(TypedDict):
+    """A questionnaire template with its questions (a visit form, the phone, the audit log)."""
+
+    id: int
+    family: str
+    version_no: int
+    name: str
+    active: bool
+    questions: list[QuestionData]
+
+
+class TemplateRow(TypedDict):
+    """A template in the list of templates."""
+
+    id: int
+    family: str
+    version_no: int
+    name: str
+    active: bool
+    has_answers: bool
+
+
+def template_data(template: QuestionnaireTemplate) -> TemplateData:
     """Plain data for a form: the template and its questions."""
     return {
         "id": template.id,
@@ -130,8 +164,8 @@ def template_data(template: QuestionnaireTemplate) -> dict:
     }
 
 
-def list_templates() -> list[dict]:
-    rows = []
+def list_templates() -> list[TemplateRow]:
+    rows: list[TemplateRow] = []
     for t in QuestionnaireTemplate.select().order_by(QuestionnaireTemplate.family, QuestionnaireTemplate.version_no):
         answered = has_answers(t)
         rows.append({"id": t.id, "family": t.family, "version_no": t.version_no, "name": t.name,

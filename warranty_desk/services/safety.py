@@ -21,6 +21,7 @@ from ..rules import sla as sla_rules
 from ..rules import ticket_states as st
 from ..rules.urgency import SAFETY_DUTY
 from . import audit, fields
+from .tickets import parse_moment
 
 # how the report reached the authority (stored keys, shown through _())
 SENT_HOW = {"letter": N_("书面报告"), "online": N_("网上报送"), "in_person": N_("当面报告"), "phone": N_("电话报告")}
@@ -33,15 +34,6 @@ def _now() -> dt.datetime:
 
 def _text(value, max_length: int, label: str, field: str, required: bool = False) -> str:
     return fields.checked(lambda v: fields.text(v, max_length, label), value, label, field, required)
-
-
-def _moment(value, label: str, field: str) -> dt.datetime | None:
-    from .tickets import _moment as ticket_moment
-
-    try:
-        return ticket_moment(value, label)
-    except ValidationError as exc:
-        raise ValidationError(exc.message, field=field) from None
 
 
 def _ticket(ref) -> Ticket:
@@ -64,7 +56,7 @@ def mark(ticket_ref, reason: str = "", *, measures: str = "", by: str | None = N
     by = _text(by, 100, _("经办人"), "by") or audit.current_user()
     with database_proxy.atomic():
         ticket = _ticket(ticket_ref)
-        at = _moment(at, _("标记时间"), "at") or max(_now(), ticket.reported_at)
+        at = parse_moment(at, _("标记时间"), "at") or max(_now(), ticket.reported_at)
         if ticket.state == st.CANCELLED:
             raise ValidationError(_("工单已撤销，不能标记为结构安全隐患"), field="structural_safety")
         if at < ticket.reported_at:
@@ -108,7 +100,7 @@ def record_sent(ticket_ref, *, authority: str, sent_at=None, how: str = "letter"
     ref = _text(ref, 100, _("文号或回执"), "sent_ref")
     note = _text(note, TEXT_MAX, _("备注"), "note")
     by = _text(by, 100, _("经办人"), "by") or audit.current_user()
-    sent_at = _moment(sent_at, _("报送时间"), "sent_at") or _now()
+    sent_at = parse_moment(sent_at, _("报送时间"), "sent_at") or _now()
     if sent_at > _now() + dt.timedelta(minutes=5):
         raise ValidationError(_("报送时间（{at}）在将来，请核对").format(at=f"{sent_at:%Y-%m-%d %H:%M}"), field="sent_at")
     with database_proxy.atomic():

@@ -8,7 +8,7 @@ import contextlib
 import copy
 import json
 import threading
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from warranty_desk.i18n import N_, _, join_list
 
@@ -22,8 +22,40 @@ from ..rules.seasons import DEFAULT_COOLING, DEFAULT_RAINY_START, DEFAULT_REGION
 from ..rules.visit_plan import PlanSettings
 from . import audit
 
+
+class Settings(TypedDict):
+    """Every setting with its value (`settings show --json`); the defaults are `DEFAULTS`."""
+
+    company_name: str
+    company_address: str
+    hotline: str
+    company_fax: str
+    company_postcode: str
+    company_bank: str
+    company_account: str
+    company_website: str
+    logo_path: str
+    period_end_convention: str
+    count_season_under_way: bool
+    sla: dict[str, dict[str, float]]  # urgency key → respond_hours / onsite_hours / complete_hours
+    agreed_periods: dict[str, list]  # warranty item key → [unit, amount]
+    visit_merge_days: int
+    seasonal_lead_days: int
+    visit_on_time_days: int
+    visit_retry_days: int
+    card_layout: str
+    language: str
+    clerk_name: str
+    backup_folder: str
+    calendar_reminder: bool
+    calendar_reminder_days: int
+    calendar_reminder_time: str
+    go_live_date: str | None  # ISO date
+    import_mappings: dict[str, dict]
+
+
 _PLAN = PlanSettings()
-DEFAULTS: dict = {
+DEFAULTS: dict[str, Any] = {  # every key of `Settings`
     "company_name": "",
     "company_address": "",
     "hotline": "",
@@ -130,12 +162,12 @@ def get(key: str):
     return value
 
 
-def get_all() -> dict:
+def get_all() -> Settings:
     values = copy.deepcopy(DEFAULTS)
     for row in Setting.select():
         if row.key in DEFAULTS:  # meta.* rows (program version, see db.stamp_app_version) are not settings
             values[row.key] = json.loads(row.value)
-    return values
+    return cast(Settings, values)
 
 
 def _validate(key: str, value) -> None:
@@ -312,12 +344,43 @@ def region_names() -> list[str]:
 
 # --- the command line's view: every setting by name, read and written as text ---------------------
 
-def region_rows() -> list[dict]:
+class RegionRow(TypedDict):
+    """A region's seasons (month-day text, e.g. 11-15; no heating: None)."""
+
+    name: str
+    heating_start: str | None
+    heating_end: str | None
+    cooling_start: str
+    cooling_end: str
+    rainy_start: str
+
+
+class SettingsShown(TypedDict):
+    """`settings show`: every setting, what each is, and the region season table."""
+
+    settings: Settings
+    descriptions: dict[str, str]
+    regions: list[RegionRow]
+
+
+class SettingChange(TypedDict):
+    """What `settings set` changed: the key as given, the value before and after (a region's: its seasons)."""
+
+    key: str
+    old: Any
+    new: Any
+
+
+def _region_values(region: Region) -> dict[str, str | None]:
+    return {f: getattr(region, f) for f in REGION_FIELDS}
+
+
+def region_rows() -> list[RegionRow]:
     """The region season table as plain rows."""
-    return [{"name": r.name, **{f: getattr(r, f) for f in REGION_FIELDS}} for r in Region.select().order_by(Region.id)]
+    return [cast(RegionRow, {"name": r.name, **_region_values(r)}) for r in Region.select().order_by(Region.id)]
 
 
-def describe() -> dict:
+def describe() -> SettingsShown:
     """Every setting with its value, and the region season table (JSON-friendly)."""
     values = get_all()
     return {
@@ -372,7 +435,7 @@ def _period(text: str, key: str) -> list | None:
     return [unit, int(number)]
 
 
-def set_text(key: str, text: str) -> dict:
+def set_text(key: str, text: str) -> SettingChange:
     """Set one setting from the command line: `KEY VALUE`, where KEY is a setting
     (visit_merge_days, sla, …), a part of one (sla.紧急.respond_hours, agreed_periods.roof_waterproofing)
     or a region's season (region.北京.heating_start, region.北京.heating = 11-15~03-15 or none,
@@ -413,12 +476,12 @@ def set_text(key: str, text: str) -> dict:
     return {"key": key, "old": old, "new": get(top)}
 
 
-def _set_region(parts: list[str], text: str) -> dict:
+def _set_region(parts: list[str], text: str) -> SettingChange:
     if len(parts) < 2 or not parts[1].strip():
         raise ValidationError(_("地区设置写成 region.地区名.字段，例如 region.北京.heating_start"), field="region")
     name = parts[1].strip()
     region = Region.get_or_none(Region.name == name)
-    old = {f: getattr(region, f) for f in REGION_FIELDS} if region else None
+    old = _region_values(region) if region else None
     values: dict[str, Any] = dict(old) if old else {
         "heating_start": None, "heating_end": None, "cooling_start": DEFAULT_COOLING.start,
         "cooling_end": DEFAULT_COOLING.end, "rainy_start": DEFAULT_RAINY_START}
@@ -449,4 +512,4 @@ def _set_region(parts: list[str], text: str) -> dict:
             raise ValidationError(_("地区的 {field} 不能为空（写成 月-日，例如 06-01）").format(field=field), field=field)
     saved = save_region(name, values["heating_start"], values["heating_end"], values["cooling_start"],
                         values["cooling_end"], values["rainy_start"], region.id if region else None)
-    return {"key": ".".join(parts), "old": old, "new": {f: getattr(saved, f) for f in REGION_FIELDS}}
+    return {"key": ".".join(parts), "old": old, "new": _region_values(saved)}

@@ -100,7 +100,7 @@ class VisitData(TypedDict):
     findings_text: str
     score: float | None
     grade: str
-    template: dict  # questionnaires.template_data
+    template: questionnaires.TemplateData
     answers: dict[int, str]
     findings: list[FindingRow]
 

@@ -18,17 +18,19 @@ from .common import (
     PNG_MAGIC,
     SIGNOFF_KINDS,
     SLA_STATES,
-    _moment,
     category_key,
     channel_name,
     cost_kind_name,
     event_reason_text,
     get_ticket,
+    parse_moment,
 )
 from .costs import add_cost_line, answer_quote, cost_total, record_payment, remove_cost_line, set_cause, set_quote
 from .dispatching import dispatch, responsible_subcontractor
 from .intake import (
+    CleanIntake,
     Intake,
+    IntakeColumns,
     change_urgency,
     clean_intake,
     create_ticket,
@@ -96,6 +98,8 @@ __all__ = [
     "category_key",
     "change_urgency",
     "clean_intake",
+    "CleanIntake",
+    "IntakeColumns",
     "cost_total",
     "create_ticket",
     "dispatch",
@@ -126,5 +130,5 @@ __all__ = [
     "transition",
     "urgency_history",
     "warranty_decision",
-    "_moment",
+    "parse_moment",
 ]

@@ -79,8 +79,10 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def _moment(value, label: str = N_("时间")) -> dt.datetime | None:
-    """A datetime from a datetime, a date (09:00 that day) or text like 2026-11-29 14:30."""
+def parse_moment(value, label: str = N_("时间"), field: str = "at") -> dt.datetime | None:
+    """A datetime from a datetime, a date (09:00 that day) or text like 2026-11-29 14:30; None when
+    empty. The one reading of a moment a clerk, a sheet or the command line gives (ValidationError
+    naming `label` on `field` otherwise)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):
@@ -94,7 +96,7 @@ def _moment(value, label: str = N_("时间")) -> dt.datetime | None:
         return dt.datetime.fromisoformat(raw).replace(microsecond=0, tzinfo=None)
     except ValueError:
         raise ValidationError(
-            _("{label}“{raw}”看不懂，请写成 2026-11-29 14:30").format(label=label, raw=raw), field="at") from None
+            _("{label}“{raw}”看不懂，请写成 2026-11-29 14:30").format(label=label, raw=raw), field=field) from None
 
 
 def _not_future(moment: dt.datetime, label: str, field: str) -> None:

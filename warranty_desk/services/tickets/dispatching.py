@@ -8,7 +8,7 @@ from ...models import Staff, Subcontractor, Ticket, database_proxy
 from ...rules import ticket_states as st
 from ...rules.categories import CATEGORIES
 from .. import audit
-from .common import DISPATCHED_TO, _fresh, _item, _moment, _now, _save, _text, get_ticket, join_list
+from .common import DISPATCHED_TO, _fresh, _item, _now, _save, _text, get_ticket, join_list, parse_moment
 from .states import _move
 
 
@@ -50,7 +50,7 @@ def dispatch(ticket_ref, staff=None, subcontractor=None, *, to_responsible_subco
     From 已受理 (or 非保修/有偿 with the quote accepted) the ticket moves to 已派工; a ticket already
     已派工 is re-assigned."""
     by = _text(by, 100, _("经办人"), "by") or audit.current_user()
-    at = _moment(at) or _now()
+    at = parse_moment(at) or _now()
     with database_proxy.atomic():
         ticket = _fresh(ticket_ref, expected_version)
         person = _staff(staff)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypedDict
 
 from peewee import IntegrityError, fn
 
@@ -31,7 +32,6 @@ from .common import (
     URGENT_OVERRIDDEN,
     _fresh,
     _item,
-    _moment,
     _not_future,
     _now,
     _project,
@@ -40,6 +40,7 @@ from .common import (
     _unit,
     category_key,
     channel_name,
+    parse_moment,
 )
 
 
@@ -106,7 +107,35 @@ def next_number(year: int) -> str:
     return f"{prefix}{seq:04d}"
 
 
-def clean_intake(data: dict) -> dict:
+class IntakeColumns(TypedDict):
+    """The new ticket's own columns, checked."""
+
+    project: Project
+    unit: Unit | None
+    reporter: str
+    phone: str
+    channel: str
+    location: str
+    category: str  # the warranty item's key
+    description: str
+    urgency: str  # the urgency key: as given, else as suggested
+    reported_at: dt.datetime
+    source_visit: Visit | None
+
+
+@dataclass
+class CleanIntake:
+    """An intake form, checked: the ticket's columns and what create_ticket records beside them."""
+
+    columns: IntakeColumns
+    suggestion: urgency_rules.UrgencySuggestion
+    urgency_given: bool  # the clerk chose the urgency (else the suggestion's)
+    urgency_reason: str
+    structural_safety: bool
+    safety_reason: str
+
+
+def clean_intake(data: dict) -> CleanIntake:
     """Check every intake field; the clean values (raises on the first problem)."""
     project = _project(data.get("project"))
     unit = _unit(project, data.get("unit"))
@@ -135,7 +164,7 @@ def clean_intake(data: dict) -> dict:
     description = _text(data.get("description"), MAX_DESCRIPTION, _("报修内容"), "description", required=True)
     location = _text(data.get("location"), 200, _("报修部位"), "location")
     category = category_key(data.get("category"))
-    reported_at = _moment(data.get("reported_at"), _("报修时间")) or _now()
+    reported_at = parse_moment(data.get("reported_at"), _("报修时间")) or _now()
     _not_future(reported_at, _("报修时间"), "reported_at")
     if project.accepted_on and reported_at.date() < project.accepted_on:
         raise ValidationError(
@@ -155,15 +184,14 @@ def clean_intake(data: dict) -> dict:
     if structural and urgency == sla_rules.NORMAL:
         raise ValidationError(
             _("涉及结构安全的报修须按紧急处理，须立即到场抢修（《房屋建筑工程质量保修办法》第九条）"), field="urgency")
-    return {
+    columns: IntakeColumns = {
         "project": project, "unit": unit, "reporter": reporter, "phone": phone, "channel": channel,
         "location": location, "category": category, "description": description,
         "urgency": urgency or suggestion.urgency, "reported_at": reported_at, "source_visit": source_visit,
-        # not ticket columns: what create_ticket records beside the ticket
-        "suggestion": suggestion, "urgency_given": bool(urgency), "urgency_reason": urgency_reason,
-        "structural_safety": structural, "safety_reason": _text(data.get("safety_reason"), 2000,
-                                                                _("结构安全隐患的情况"), "safety_reason"),
     }
+    return CleanIntake(columns, suggestion, urgency_given=bool(urgency), urgency_reason=urgency_reason,
+                       structural_safety=structural,
+                       safety_reason=_text(data.get("safety_reason"), 2000, _("结构安全隐患的情况"), "safety_reason"))
 
 
 def suggest_urgency(project, category, description: str, reported_at=None,
@@ -172,7 +200,7 @@ def suggest_urgency(project, category, description: str, reported_at=None,
     description and the date against the project's heating season. The clerk confirms or overrides."""
     project = _project(project)
     key = category_key(category) if category else ""
-    moment = _moment(reported_at) or _now()
+    moment = parse_moment(reported_at) or _now()
     heating = settings.season_rules(project.region if project.region_id else None,
                                     project_has_heating(project)).heating
     return urgency_rules.suggest(key, description or "", moment.date(), heating, structural_safety)
@@ -219,11 +247,9 @@ def create_ticket(data: dict, photos=()) -> Intake:
     urgency_reason, kept in the history), reported_at, optional source_visit; optional in_warranty with
     override_reason to overrule the decision at intake; structural_safety (with safety_reason) marks a
     structural-safety defect: 紧急, and the duty to report it (services/safety.py)."""
-    clean = clean_intake(data)
-    suggestion, given = clean.pop("suggestion"), clean.pop("urgency_given")
-    urgency_reason = clean.pop("urgency_reason")
-    structural, safety_reason = clean.pop("structural_safety"), clean.pop("safety_reason")
-    urgency_note = urgency_history(suggestion, clean["urgency"], given, urgency_reason)
+    checked = clean_intake(data)
+    clean, suggestion = checked.columns, checked.suggestion
+    urgency_note = urgency_history(suggestion, clean["urgency"], checked.urgency_given, checked.urgency_reason)
     project, reported_at = clean["project"], clean["reported_at"]
     decision = warranty_decision(project, clean["category"], reported_at.date())
     in_warranty, override_reason = decision.in_warranty, ""
@@ -254,10 +280,10 @@ def create_ticket(data: dict, photos=()) -> Intake:
         audit.record("create", "ticket", ticket.id, None, audit.snapshot(ticket), note)
         for photo in photos:
             attachments.attach("ticket", ticket.id, photo, kind="photo")
-        if structural:
+        if checked.structural_safety:
             from .. import safety
 
-            safety.mark(ticket, safety_reason or clean["description"], by=by, at=reported_at)
+            safety.mark(ticket, checked.safety_reason or clean["description"], by=by, at=reported_at)
     return Intake(ticket, decision, warning, suggestion, urgency_note)
 
 

@@ -8,7 +8,7 @@ from ...i18n import _
 from ...models import Ticket, database_proxy
 from ...rules import ticket_states as st
 from .. import attachments, audit
-from .common import PNG_MAGIC, SIGNED_OFF, SIGNOFF_KINDS, _fresh, _moment, _now, _save, _text, get_ticket
+from .common import PNG_MAGIC, SIGNED_OFF, SIGNOFF_KINDS, _fresh, _now, _save, _text, get_ticket, parse_moment
 from .states import _move
 
 
@@ -22,7 +22,7 @@ def sign_off(ticket_ref, kind: str, by_name: str = "", *, at=None, signature_png
         raise ValidationError(_("验收方式应为：屏幕签字 / 纸质签字 / 业主拒签"), field="signoff_kind")
     by_name = _text(by_name, 100, _("验收人"), "signoff_by")
     note = _text(note, 1000, _("说明"), "signoff_note")
-    at = _moment(at, _("验收时间")) or _now()
+    at = parse_moment(at, _("验收时间")) or _now()
     if kind in ("screen", "paper") and not by_name:
         raise ValidationError(_("请填写验收人（签字的业主姓名）"), field="signoff_by")
     if kind == "screen" and (not signature_png or not bytes(signature_png).startswith(PNG_MAGIC)):

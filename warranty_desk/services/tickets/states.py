@@ -13,7 +13,7 @@ from ...rules import responsibility as resp
 from ...rules import ticket_states as st
 from .. import audit
 from . import after_repair
-from .common import SIGNOFF_KINDS, _fresh, _moment, _not_future, _now, _save, _text
+from .common import SIGNOFF_KINDS, _fresh, _not_future, _now, _save, _text, parse_moment
 
 
 def _last_event(ticket: Ticket) -> TicketEvent | None:
@@ -85,7 +85,7 @@ def transition(ticket_ref, to_state: str, reason: str = "", by: str | None = Non
     to_state = st.state_key(to_state)
     reason = _text(reason, 1000, _("原因"), "reason")
     by = _text(by, 100, _("经办人"), "by") or audit.current_user()
-    at = _moment(at) or _now()
+    at = parse_moment(at) or _now()
     with database_proxy.atomic():
         ticket = _fresh(ticket_ref, expected_version)
         _move(ticket, to_state, reason, by, at)
