@@ -272,31 +272,54 @@ def test_staff_dialog(app_window, qtbot):
     assert Staff.get().name == "王芳"
 
 
-def test_long_work_runs_off_the_ui_thread(app_window, qtbot, tmp_path):
-    """Importing a sheet runs on a pool thread; a bad sheet lists every bad row in a dialog."""
-    from ui import operations
-    from ui.pages.project_list import import_sheet
+def test_long_work_runs_off_the_ui_thread(app_window, qtbot, tmp_path, monkeypatch):
+    """The project page's 从表格导入… opens the import window, which checks and imports on a pool thread;
+    a bad sheet lists its bad rows and cannot be imported."""
+    import threading
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui import import_window
     from warranty_desk.services import importing
+
+    threads = []
+    real_run = importing.run
+
+    def run(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "run", run)
+    page = app_window.page("工程项目").list
+
+    def import_from(path):
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+        before = set(QApplication.topLevelWidgets())
+        qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+        window = next(w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, import_window.ImportWindow) and w not in before)
+        window.choose_file()
+        qtbot.waitUntil(lambda: not import_window.busy(), timeout=10000)
+        window.forward()  # the columns
+        window.forward()  # the check
+        qtbot.waitUntil(lambda: not import_window.busy(), timeout=10000)
+        return window
 
     good = tmp_path / "p.csv"
     good.write_text("工程编号,工程名称,工程类型,工程规模\nI-1,导入工程,住宅,小型\n", encoding="utf-8")
-    import_sheet(app_window, "projects", str(good))
-    qtbot.waitUntil(lambda: not operations.busy(), timeout=10000)
+    window = import_from(good)
+    window.forward()  # 开始导入
+    qtbot.waitUntil(lambda: not import_window.busy(), timeout=10000)
     assert Project.get(Project.code == "I-1").name == "导入工程"
+    assert threads and threads[0] is not threading.main_thread()
+    window.close()
     bad = tmp_path / "bad.csv"
     bad.write_text("工程编号,工程名称,工程类型,工程规模\nI-2,,别墅,小型\n", encoding="utf-8")
-    shown = []
-    import ui.dialogs as dialogs
-
-    original = dialogs.ImportErrorsDialog.exec
-    dialogs.ImportErrorsDialog.exec = lambda self: shown.append([self.list.item(i).text() for i in range(self.list.count())])
-    try:
-        import_sheet(app_window, "projects", str(bad))
-        qtbot.waitUntil(lambda: bool(shown), timeout=10000)
-    finally:
-        dialogs.ImportErrorsDialog.exec = original
-    assert any("第2行" in line for line in shown[0]) and not Project.select().where(Project.code == "I-2").exists()
-    assert importing  # the service the page calls
+    window = import_from(bad)
+    problems = [window.problems.item(i).text() for i in range(window.problems.count())]
+    assert any("第2行" in line for line in problems) and not window.next_button.isEnabled()
+    assert not Project.select().where(Project.code == "I-2").exists()
+    window.close()
 
 
 def test_print_certificate_from_the_documents_tab(app_window, qtbot, make_project):

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -25,7 +24,7 @@ from warranty_desk.services import projects as project_service
 from warranty_desk.services import settings as settings_service
 
 from ..labels import PlainLabel
-from ..operations import mark_write, perform, run_background
+from ..operations import mark_write, perform
 from ..project_form import ProjectDialog
 from ..signals import bus
 from ..table_models import GREEN, GREY, ROW_ROLE, Column, RowsModel, make_table
@@ -165,18 +164,3 @@ class ProjectListPage(QWidget):
             if ok:
                 bus().status.emit(_("已保存模板：{path}").format(path=path))
 
-
-def import_sheet(parent, kind: str, path: str | None = None, on_done=None):
-    """Import projects or units from a sheet off the UI thread; the bad rows are listed in a dialog."""
-    if path is None:
-        path, _f = QFileDialog.getOpenFileName(parent, _("选择要导入的表格"), "", _("表格 (*.xlsx *.csv)"))
-        if not path:
-            return None
-    fn = importing.import_projects if kind == "projects" else importing.import_units
-
-    def done(report):
-        QMessageBox.information(parent, _("导入完成"), "\n".join(report.lines()))
-        if on_done:
-            on_done(report)
-
-    return run_background(parent, _("正在导入…"), fn, path, with_progress=True, on_done=done, writes=True)
