@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from warranty_desk import db_check, passwords
 from warranty_desk.db_check import mask_password
 from warranty_desk.errors import ValidationError
-from warranty_desk.i18n import _
+from warranty_desk.i18n import _, join_list
 from warranty_desk.paths import data_dir, default_database
 from warranty_desk.services import backup
 from warranty_desk.services import settings as settings_service
@@ -120,7 +120,7 @@ class DataSafetyTab(QWidget):
                 path=path, projects=manifest.counts.get("project", 0), tickets=manifest.counts.get("ticket", 0),
                 files=files))
 
-        return run_background(self, _("备份到…"), backup.backup_to, path, on_done=done)
+        return run_background(self, _("备份到…"), backup.backup_to, path, on_done=done, what=_("备份"))
 
     def restore_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, _("选择备份文件"), str(backup.backup_folder()),
@@ -288,10 +288,12 @@ def default_database_file() -> str:
 
 def restore_with_confirmation(parent: QWidget | None, path: str, confirm: bool = True) -> bool:
     """Check the file, ask the clerk, restore (the current data is backed up first), announce."""
-    from .operations import busy
+    from .operations import running_work
 
-    if busy():  # an import or print run of this window is writing: the restore would wait for it
-        QMessageBox.information(parent, _("从备份恢复"), _("正在进行的导入或打印还没有完成，请等它完成后再恢复"))
+    running = running_work()
+    if running:  # a backup, an import, a print run is using the database: the restore would pull it away
+        QMessageBox.information(parent, _("从备份恢复"), _("{work}还没有完成，请等它完成后再恢复").format(
+            work=join_list(running)))
         return False
     try:
         manifest = _busy(backup.verify, path)

@@ -116,7 +116,7 @@ def print_project_document(parent: QWidget | None, doc: Document, project_id: in
 
     kwargs = {"lang": current_locale()}
     return run_background(parent, _("正在生成{title}…").format(title=_(doc.title)), _collecting_missing(doc.build),
-                          project_id, str(path), with_progress=doc.progress,
+                          project_id, str(path), with_progress=doc.progress, what=_making(path),
                           on_done=lambda result: _told(parent, result, done), **kwargs)
 
 
@@ -135,4 +135,9 @@ def run_to_file(parent: QWidget | None, title: str, fn, filename: str, *args, as
         open_file(Path(built) if isinstance(built, (str, Path)) else path)
 
     return run_background(parent, title, _collecting_missing(fn), *args, str(path), with_progress=with_progress,
-                          on_done=lambda result: _told(parent, result, done), **kwargs)
+                          on_done=lambda result: _told(parent, result, done), what=_making(path), **kwargs)
+
+
+def _making(path) -> str:
+    """The work of making a file, named for a message that waits for it."""
+    return _("生成“{name}”").format(name=Path(path).name)

@@ -39,7 +39,7 @@ from warranty_desk.services import import_columns as ic
 from warranty_desk.services import importing
 
 from .labels import PlainLabel
-from .operations import Task, refuse_when_read_only, show_error
+from .operations import Task, refuse_when_read_only, show_error, track, untrack
 from .signals import announce_changes
 from .table_models import RED, display
 
@@ -171,7 +171,7 @@ class ImportWindow(QDialog):
         """Read the sheet's headers (off the UI thread), then show its columns."""
         self.view = None
         self.next_button.setEnabled(False)
-        self._run(importing.open_sheet, path, self.kind, sheet, on_done=self._sheet_opened)
+        self._run(importing.open_sheet, path, self.kind, sheet, on_done=self._sheet_opened, what=_("读取导入表格"))
 
     def _sheet_opened(self, view: importing.SheetView) -> None:
         self.view = view
@@ -281,7 +281,7 @@ class ImportWindow(QDialog):
         self.back_button.setEnabled(False)
         self._run(importing.check, self.path_edit.text(), self.kind, self.view.sheet, self.mapping(),
                   self.update_box.isChecked(), self.handover_box.isChecked(), on_done=self._checked,
-                  on_failed=self._check_failed)
+                  on_failed=self._check_failed, what=_("检查导入表格"))
 
     def _checked(self, report: importing.ImportReport) -> None:
         self.report = report
@@ -359,7 +359,8 @@ class ImportWindow(QDialog):
         self.progress.setValue(0)
         self._run(importing.run, self.path_edit.text(), self.kind, self.view.sheet, self.mapping(),
                   self.update_box.isChecked(), self.handover_box.isChecked(), cancel=self.cancel_event.is_set,
-                  with_progress=True, on_done=self._imported, on_failed=self._import_failed, quiet=True)
+                  with_progress=True, on_done=self._imported, on_failed=self._import_failed, quiet=True,
+                  what=_("导入"))
 
     def cancel(self) -> None:
         self.cancel_event.set()
@@ -427,12 +428,16 @@ class ImportWindow(QDialog):
 
     # --- the pool thread -----------------------------------------------------------------------------
 
-    def _run(self, fn, *args, on_done, on_failed=None, with_progress: bool = False, quiet: bool = False, **kwargs):
-        """Run a service call off the UI thread; one at a time."""
+    def _run(self, fn, *args, on_done, on_failed=None, with_progress: bool = False, quiet: bool = False,
+             what: str | None = None, **kwargs):
+        """Run a service call off the UI thread; one at a time. `what` names work that uses the database
+        (a restore waits for it)."""
         from PySide6.QtCore import QThreadPool
 
         task = Task(fn, *args, with_progress=with_progress, **kwargs)
         self.task = task
+        if what:
+            track(task, what)
         self.busy.setVisible(not quiet)
 
         def finished(result, changes):
@@ -460,6 +465,7 @@ class ImportWindow(QDialog):
 
     def _done(self, task: Task) -> None:
         _RUNNING.discard(task)
+        untrack(task)
         if self.task is task:
             self.task = None
         self.busy.hide()

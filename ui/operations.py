@@ -209,14 +209,30 @@ class Task(QRunnable):
                 session.close_thread_connection()  # this pool thread's own
 
 
-_running: set = set()
+_running: dict[QRunnable, str] = {}  # the work off the UI thread → what it is, in the clerk's words
+
+
+def track(task: QRunnable, what: str) -> None:
+    """Note work running off the UI thread (until `untrack`), named for messages that wait for it."""
+    _running[task] = what
+
+
+def untrack(task: QRunnable) -> None:
+    _running.pop(task, None)
+
+
+def running_work() -> list[str]:
+    """What runs off the UI thread now (a backup, an import, a print run), each named once."""
+    return list(dict.fromkeys(_running.values()))
 
 
 def run_background(parent: QWidget | None, title: str, fn, *args, on_done=None, on_failed=None,
-                   with_progress: bool = False, writes: bool = False, **kwargs) -> Task | None:
+                   with_progress: bool = False, writes: bool = False, what: str | None = None,
+                   **kwargs) -> Task | None:
     """`perform` for long work: `fn` runs off the UI thread with a progress dialog; the window stays
     responsive. What it changed is announced when it ends (before `on_done(result)`).
-    `writes=True` (an import, the demo office): refused while the database is read-only."""
+    `writes=True` (an import, the demo office): refused while the database is read-only.
+    `what` names the work (备份, 导入…) where something must wait for it (a restore); else the title."""
     _no_tables(kwargs)
     if writes:
         wait_until_writable()
@@ -229,14 +245,14 @@ def run_background(parent: QWidget | None, title: str, fn, *args, on_done=None, 
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     task = Task(fn, *args, with_progress=with_progress, **kwargs)
-    _running.add(task)
+    track(task, what or title)
 
     def progress(done, total):
         dialog.setMaximum(max(total, 1))
         dialog.setValue(done)
 
     def finished(result, changes):
-        _running.discard(task)
+        untrack(task)
         dialog.close()
         if changes:
             announce_changes(changes)
@@ -244,7 +260,7 @@ def run_background(parent: QWidget | None, title: str, fn, *args, on_done=None, 
             on_done(result)
 
     def failed(exc, changes):
-        _running.discard(task)
+        untrack(task)
         dialog.close()
         if changes:
             announce_changes(changes)

@@ -47,6 +47,46 @@ def test_backup_to_then_restore_from_the_tab(qtbot, db, make_project, tmp_path, 
     assert "恢复前自动保存" in tab.list.item(0).text()
 
 
+def test_a_restore_waits_for_the_work_under_way_and_names_it(qtbot, db, make_project, tmp_path, answer_boxes,
+                                                              monkeypatch):
+    """A restore pulls the database away: refused while a backup or the import window is at work,
+    with a message naming that work (not a guess), and done once the work has ended."""
+    import threading
+
+    from ui import import_window
+    from warranty_desk.services import importing
+
+    make_project(code="UI-1")
+    target = tmp_path / "备份.wdbak"
+    backup.backup_to(str(target))
+    release = threading.Event()
+    real_backup, real_open = backup.backup_to, importing.open_sheet
+
+    def held(real):
+        def call(*args, **kwargs):
+            release.wait(20)
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(backup, "backup_to", held(real_backup))
+    monkeypatch.setattr(importing, "open_sheet", held(real_open))
+    tab = data_safety.DataSafetyTab()
+    qtbot.addWidget(tab)
+    assert tab.backup_to(str(tmp_path / "又一份.wdbak")) is not None
+    assert not data_safety.restore_with_confirmation(tab, str(target))
+    assert answer_boxes[-1][2] == "备份还没有完成，请等它完成后再恢复"
+    sheet = tmp_path / "p.csv"
+    sheet.write_text("工程编号,工程名称,工程类型,工程规模\nI-1,导入工程,住宅,小型\n", encoding="utf-8")
+    window = import_window.ImportWindow(None, "projects", str(sheet))
+    qtbot.addWidget(window)
+    assert not data_safety.restore_with_confirmation(tab, str(target))
+    assert answer_boxes[-1][2] == "备份、读取导入表格还没有完成，请等它完成后再恢复"
+    release.set()
+    qtbot.waitUntil(lambda: not operations.busy() and not import_window.busy(), timeout=30000)
+    assert data_safety.restore_with_confirmation(tab, str(target))
+    assert answer_boxes[-1][1] == "已恢复"
+
+
 def test_a_foreign_file_is_refused_with_a_message(qtbot, db, make_project, tmp_path, answer_boxes):
     make_project(code="UI-1")
     bad = tmp_path / "合同.wdbak"

@@ -59,7 +59,7 @@ class WelcomePage(QWidget):
             self._leave()
 
         return run_background(self, _("正在装入演示数据，请稍候…"), demo.build_demo, on_done=done,
-                              writes=True)
+                              writes=True, what=_("装入演示数据"))
 
     def _leave(self) -> None:
         window = self._window()
