@@ -144,9 +144,19 @@ class LifecyclePanel(QWidget):
         layout.addWidget(box)
 
     def _add_money(self, layout: QVBoxLayout) -> None:
-        """The responsibility and money part of the tab (责任与费用), added to `layout`."""
+        """The responsibility and money part of the tab (责任与费用), added to `layout`: the cause, the
+        quote for work the owner pays, the cost lines with their totals, the owner's payments."""
         self.money_box = box = QGroupBox(_("责任与费用"))
         form = QFormLayout(box)
+        self._add_cause(form)
+        self._add_quote(form)
+        self._add_cost_entry(form)
+        self._add_cost_lines(form)
+        self._add_payment(form)
+        layout.addWidget(box)
+
+    def _add_cause(self, form: QFormLayout) -> None:
+        """责任类别: the cause chosen, and how it allocates the cost."""
         cause_row = QHBoxLayout()
         self.cause = QComboBox()
         self.cause.setObjectName("cause")
@@ -162,6 +172,9 @@ class LifecyclePanel(QWidget):
         self.allocation = PlainLabel()
         self.allocation.setWordWrap(True)
         form.addRow("", self.allocation)
+
+    def _add_quote(self, form: QFormLayout) -> None:
+        """报价: the quote for paid work, and the owner's answer."""
         self.quote_row = QWidget()
         quote_row = QHBoxLayout(self.quote_row)
         quote_row.setContentsMargins(0, 0, 0, 0)
@@ -183,6 +196,9 @@ class LifecyclePanel(QWidget):
         form.addRow(self.quote_caption, self.quote_row)
         self.quote_state = PlainLabel()
         form.addRow("", self.quote_state)
+
+    def _add_cost_entry(self, form: QFormLayout) -> None:
+        """费用: one cost line typed in (kind, text, amount, who bears it)."""
         self.cost_row = QWidget()
         cost_row = QHBoxLayout(self.cost_row)
         cost_row.setContentsMargins(0, 0, 0, 0)
@@ -208,6 +224,9 @@ class LifecyclePanel(QWidget):
         cost_row.setStretch(1, 1)
         self.cost_caption = PlainLabel(_("费用"))
         form.addRow(self.cost_caption, self.cost_row)
+
+    def _add_cost_lines(self, form: QFormLayout) -> None:
+        """The cost lines and payments entered, and the totals by who bears them."""
         self.costs = QTableWidget(0, 4)
         self.costs.setObjectName("costLines")
         self.costs.setHorizontalHeaderLabels([_("类别"), _("说明"), _("金额"), _("承担方")])
@@ -225,6 +244,9 @@ class LifecyclePanel(QWidget):
         self.cost_totals.setWordWrap(True)
         self.cost_totals.setStyleSheet("font-weight: bold;")
         form.addRow("", self.cost_totals)
+
+    def _add_payment(self, form: QFormLayout) -> None:
+        """收款: a payment of the owner's share."""
         self.pay_row = QWidget()
         pay_row = QHBoxLayout(self.pay_row)
         pay_row.setContentsMargins(0, 0, 0, 0)
@@ -237,7 +259,6 @@ class LifecyclePanel(QWidget):
         pay_row.addWidget(self.pay_button)
         self.pay_caption = PlainLabel(_("收款"))
         form.addRow(self.pay_caption, self.pay_row)
-        layout.addWidget(box)
 
     def _add_signoff(self, layout: QVBoxLayout) -> None:
         """The sign-off part of the tab (业主验收签字), added to `layout`."""
