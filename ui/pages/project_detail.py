@@ -107,10 +107,28 @@ class ProjectDetail(QWidget):
         basic_layout.addLayout(buttons)
         return basic
 
+    @staticmethod
+    def _table_tab(model: RowsModel, name: str, on_open=None, button_text: str = "", on_button=None):
+        """A tab of one table (`name`: its remembered columns; double-click: `on_open(index)`) and, below
+        it on the right, one button. Returns (the tab, the table, the button or None)."""
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        view = make_table(model, name)
+        if on_open is not None:
+            view.doubleClicked.connect(on_open)
+        layout.addWidget(view)
+        button = None
+        if button_text:
+            row = QHBoxLayout()
+            row.addStretch(1)
+            button = QPushButton(button_text)
+            button.clicked.connect(on_button)
+            row.addWidget(button)
+            layout.addLayout(row)
+        return tab, view, button
+
     def _items_tab(self, today: dt.date) -> QWidget:
         """The 保修项目 tab."""
-        items_tab = QWidget()
-        items_layout = QVBoxLayout(items_tab)
         self.item_model = RowsModel([
             Column(_("保修项目"), lambda i: i.name, 250),
             Column(_("法定最低保修期"), lambda i: cat.minimum_text(i.key, self.project.design_life_years), 200),
@@ -121,21 +139,12 @@ class ProjectDetail(QWidget):
                    lambda i: RED if (i.end_on - today).days < 60 else None),
             Column(_("责任分包"), lambda i: i.subcontractor.name if i.subcontractor_id else ""),
         ])
-        self.item_view = make_table(self.item_model, "project_items")
-        items_layout.addWidget(self.item_view)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.agreed_button = QPushButton(_("修改约定保修期…"))
-        row.addWidget(self.agreed_button)
-        items_layout.addLayout(row)
-        self.item_view.doubleClicked.connect(lambda _i: self.edit_agreed())
-        self.agreed_button.clicked.connect(self.edit_agreed)
-        return items_tab
+        tab, self.item_view, self.agreed_button = self._table_tab(
+            self.item_model, "project_items", lambda _i: self.edit_agreed(), _("修改约定保修期…"), self.edit_agreed)
+        return tab
 
     def _units_tab(self) -> QWidget:
         """The 住户 tab."""
-        units_tab = QWidget()
-        units_layout = QVBoxLayout(units_tab)
         self.unit_model = RowsModel([
             Column(_("楼栋"), lambda u: u.building, 80), Column(_("单元"), lambda u: u.entrance, 70),
             Column(_("房号"), lambda u: u.room, 70), Column(_("业主"), lambda u: u.owner_name, 120),
@@ -143,20 +152,12 @@ class ProjectDetail(QWidget):
             Column(_("户型"), lambda u: u.layout, 110),
             Column(_("建筑面积（㎡）"), lambda u: "" if u.area is None else f"{u.area:g}", 90),
         ])
-        self.unit_view = make_table(self.unit_model, "project_units")
-        units_layout.addWidget(self.unit_view)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.import_units_button = QPushButton(_("从表格导入住户…"))
-        row.addWidget(self.import_units_button)
-        units_layout.addLayout(row)
-        self.import_units_button.clicked.connect(self.import_units)
-        return units_tab
+        tab, self.unit_view, self.import_units_button = self._table_tab(
+            self.unit_model, "project_units", None, _("从表格导入住户…"), self.import_units)
+        return tab
 
     def _visits_tab(self, today: dt.date) -> QWidget:
         """The 回访 tab."""
-        visits_tab = QWidget()
-        visits_layout = QVBoxLayout(visits_tab)
         self.visit_model = RowsModel([
             Column(_("计划日期"), lambda v: v.planned_on, 90),
             Column(_("类型"), lambda v: KIND_NAMES.get(v.kind, v.kind), 100),
@@ -168,30 +169,19 @@ class ProjectDetail(QWidget):
             Column(_("满意度"), lambda v: "" if v.score is None else f"{v.score:.0f} {v.grade}", 80),
             Column(_("目的"), lambda v: v.purposes.replace("\n", "；")),
         ])
-        self.visit_view = make_table(self.visit_model, "project_visits")
-        self.visit_view.doubleClicked.connect(self._open_visit)
-        visits_layout.addWidget(self.visit_view)
-        return visits_tab
+        tab, self.visit_view, _none = self._table_tab(self.visit_model, "project_visits", self._open_visit)
+        return tab
 
     def _tickets_tab(self) -> QWidget:
         """The 工单 tab."""
-        tickets_tab = QWidget()
-        tickets_layout = QVBoxLayout(tickets_tab)
         self.ticket_model = RowsModel([
             Column(_("工单号"), lambda t: t.number, 110), Column(_("报修时间"), lambda t: t.reported_at, 130),
             Column(_("状态"), lambda t: state_name(t.state), 70), Column(_("紧急"), lambda t: urgency_name(t.urgency), 50),
             Column(_("位置"), lambda t: t.location, 120), Column(_("内容"), lambda t: t.description),
         ])
-        self.ticket_view = make_table(self.ticket_model, "project_tickets")
-        self.ticket_view.doubleClicked.connect(self._open_ticket)
-        tickets_layout.addWidget(self.ticket_view)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.new_ticket_button = QPushButton(_("新建工单…"))
-        row.addWidget(self.new_ticket_button)
-        tickets_layout.addLayout(row)
-        self.new_ticket_button.clicked.connect(self._new_ticket)
-        return tickets_tab
+        tab, self.ticket_view, self.new_ticket_button = self._table_tab(
+            self.ticket_model, "project_tickets", self._open_ticket, _("新建工单…"), self._new_ticket)
+        return tab
 
     def _docs_tab(self) -> QWidget:
         """The 文档 tab."""
