@@ -6,15 +6,17 @@ import datetime as dt
 import os
 import shutil
 import tempfile
-import uuid
 
 import pytest
+
+# what tests import by name lives in db_helpers.py: a test module's `from conftest import …` would find
+# tests/ui/conftest.py instead whenever tests/core and tests/ui are collected in one call
+from db_helpers import PG_URL, _drop_pg_database, _fresh_pg_database, database_is_postgres  # noqa: F401
 
 from warranty_desk.db import open_database
 from warranty_desk.models import database_proxy
 from warranty_desk.services import settings
 
-PG_URL = os.environ.get("WARRANTY_DESK_TEST_PG")  # e.g. postgresql://postgres@localhost/postgres
 # this PC's config file (the database address saved in 设置) never reaches the tests or their subprocesses
 os.environ["WARRANTY_DESK_CONFIG"] = tempfile.mkdtemp(prefix="wd-test-config-")
 # the command line speaks the environment's language when the office chose none: the tests run (and
@@ -22,32 +24,6 @@ os.environ["WARRANTY_DESK_CONFIG"] = tempfile.mkdtemp(prefix="wd-test-config-")
 for _var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
     os.environ.pop(_var, None)
 os.environ["LANG"] = "C.UTF-8"
-
-
-def _fresh_pg_database() -> str:
-    """Create an empty PostgreSQL database for one test and return its URL."""
-    import psycopg2
-
-    name = f"wd_test_{uuid.uuid4().hex[:12]}"
-    conn = psycopg2.connect(PG_URL)
-    conn.autocommit = True
-    conn.cursor().execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    return PG_URL.rsplit("/", 1)[0] + "/" + name
-
-
-def _drop_pg_database(url: str) -> None:
-    import psycopg2
-
-    name = url.rsplit("/", 1)[1]
-    conn = psycopg2.connect(PG_URL)
-    conn.autocommit = True
-    try:
-        conn.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    except psycopg2.Error:
-        pass  # still in use by a session of another role: a leftover, never a test failure
-    finally:
-        conn.close()
 
 
 @pytest.fixture
@@ -126,6 +102,3 @@ def make_project(db):
 
     return factory
 
-
-def database_is_postgres() -> bool:
-    return isinstance(database_proxy.obj, __import__("peewee").PostgresqlDatabase)

@@ -7,9 +7,9 @@ import hashlib
 import io
 
 import pytest
+from db_helpers import PG_URL, database_is_postgres
 from PIL import Image
 
-from tests.conftest import PG_URL, database_is_postgres
 from warranty_desk.db import open_database
 from warranty_desk.models import Attachment, AttachmentBlob, database_proxy
 from warranty_desk.services import attachments, backup

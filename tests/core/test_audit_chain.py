@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import database_is_postgres
+from db_helpers import database_is_postgres
 from peewee import DatabaseError
 
 from warranty_desk import audit_chain, cli, migrations

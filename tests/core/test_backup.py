@@ -10,8 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import PG_URL, _fresh_pg_database, database_is_postgres
 from datasafety_helpers import jpeg, png, sha, ticket_awaiting_check
+from db_helpers import PG_URL, _fresh_pg_database, database_is_postgres
 
 from warranty_desk import migrations
 from warranty_desk.cli import main as cli

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import PG_URL, database_is_postgres
+from db_helpers import PG_URL, database_is_postgres
 
 from warranty_desk import cli
 from warranty_desk import db as db_module

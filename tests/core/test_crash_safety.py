@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import database_is_postgres
 from datasafety_helpers import ticket_awaiting_check
+from db_helpers import database_is_postgres
 
 from warranty_desk.db import open_database
 from warranty_desk.models import Attachment, AuditLog, Project, Ticket, TicketEvent, Visit

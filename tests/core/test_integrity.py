@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from conftest import database_is_postgres
+from db_helpers import database_is_postgres
 from peewee import DatabaseError, OperationalError
 
 from warranty_desk.db import open_database

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import database_is_postgres
+from db_helpers import database_is_postgres
 
 from warranty_desk import workfiles
 from warranty_desk.fileio import private_file

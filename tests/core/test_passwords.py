@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import PG_URL
+from db_helpers import PG_URL
 from keyring_helpers import fixture_memory_keyring, fixture_no_keyring  # noqa: F401 - fixtures
 
 from warranty_desk import config, passwords, paths

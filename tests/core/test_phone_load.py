@@ -5,22 +5,14 @@ once. Runs on SQLite, and on PostgreSQL with WARRANTY_DESK_TEST_PG (as CI runs t
 
 from __future__ import annotations
 
-import socket
-
 from benchmarks import phone_load
 from warranty_desk.models import PhoneSubmission
 from warranty_desk.web.server import PhoneServer, ServeOptions
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_phones_submitting_at_once_save_every_submission_once(db):
     crews = phone_load.prepare_office(phones=4, tickets_per_phone=12, visits_per_phone=3)
-    server = PhoneServer(ServeOptions("127.0.0.1", _free_port()))
+    server = PhoneServer(ServeOptions("127.0.0.1", phone_load.free_port()))
     server.start()
     try:
         # every 2nd submission of a phone sent again after its answer, every 3rd twice at once
@@ -41,7 +33,7 @@ def test_the_count_finds_a_submission_applied_twice(db):
     from warranty_desk.rules import ticket_states as st
 
     crews = phone_load.prepare_office(phones=1, tickets_per_phone=2, visits_per_phone=1)
-    server = PhoneServer(ServeOptions("127.0.0.1", _free_port()))
+    server = PhoneServer(ServeOptions("127.0.0.1", phone_load.free_port()))
     server.start()
     try:
         stats, _wall = phone_load.run_load(server.url, crews, seconds=0.5)

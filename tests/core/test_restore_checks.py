@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import database_is_postgres
+from db_helpers import database_is_postgres
 
 from warranty_desk import audit_guard, migrations
 from warranty_desk.models import Project, database_proxy

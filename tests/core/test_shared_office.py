@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import database_is_postgres
+from db_helpers import database_is_postgres
 
 from warranty_desk import instance_lock
 from warranty_desk.errors import ConflictError

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import database_is_postgres
+from db_helpers import database_is_postgres
 
 from warranty_desk import db as db_module
 from warranty_desk import early_check

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import database_is_postgres
+from db_helpers import database_is_postgres
 from test_cli_errors import write_sheet
 
 from warranty_desk import write_lock

@@ -17,15 +17,10 @@ import httpx2 as httpx
 import pytest
 from phone_fixtures import field_office, jpeg, png
 
+from benchmarks.phone_load import free_port
 from warranty_desk.models import PhoneDevice, Ticket
 from warranty_desk.rules import ticket_states as st
 from warranty_desk.services import audit, phones
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -39,7 +34,7 @@ def phone_tab(app_window, qtbot, monkeypatch, tmp_path):
     tab = page.phone
     tab.load()
     tab.host.setCurrentText("127.0.0.1")
-    tab.port.setValue(_free_port())
+    tab.port.setValue(free_port())
     yield tab, office
     phone_link.stop()
 

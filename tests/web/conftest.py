@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 
 import pytest
 from browser import Phone, available
 from phone_fixtures import field_office
 
+from benchmarks.phone_load import free_port
 from warranty_desk.web.server import PhoneServer, ServeOptions
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the desktop's ticket window beside the browser
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
