@@ -41,8 +41,9 @@ from pathlib import Path
 
 import httpx2 as httpx
 
+from .results_md import RESULTS_MD, write_section
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS_MD = Path(__file__).resolve().parent / "RESULTS.md"
 BEGIN, END = "<!-- phone-load:begin -->", "<!-- phone-load:end -->"
 RESEND_EVERY = 5  # every 5th submission: sent again after its answer
 RACE_EVERY = 7  # every 7th: two copies at once
@@ -409,6 +410,8 @@ def summary(label: str, phones: int, stats: Stats, wall: float, problems: list[s
 # --- the headless service in its own process ------------------------------------------------------
 
 def free_port() -> int:
+    """A port free on 127.0.0.1 now (others may be running the service on this machine); the phone
+    service's tests and screenshots start theirs on one too."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -523,14 +526,7 @@ def markdown(results: list[dict], header: str) -> str:
 
 
 def record(text: str) -> None:
-    md = RESULTS_MD.read_text(encoding="utf-8")
-    section = f"{BEGIN}\n{text}\n{END}"
-    if BEGIN in md:
-        before, rest = md.split(BEGIN, 1)
-        md = before + section + rest.split(END, 1)[1]
-    else:
-        md = md.rstrip() + "\n\n## The phone service under load\n\n" + section + "\n"
-    RESULTS_MD.write_text(md, encoding="utf-8")
+    write_section(BEGIN, END, text, "The phone service under load")
 
 
 def main(argv: list[str] | None = None) -> int:

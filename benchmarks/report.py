@@ -11,11 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from .generate import OUT_DIR
+from .results_md import RESULTS_MD, write_section
 
-RESULTS_MD = Path(__file__).resolve().parent / "RESULTS.md"
 BEGIN = "<!-- sizes:begin -->"
 END = "<!-- sizes:end -->"
 SIZES = (("default", "1×"), ("3x", "3×"), ("10x", "10×"))
@@ -85,14 +84,7 @@ def table(runs: dict[str, dict]) -> str:
 
 
 def write(text: str) -> None:
-    md = RESULTS_MD.read_text(encoding="utf-8")
-    section = f"{BEGIN}\n{text}\n{END}"
-    if BEGIN in md and END in md:
-        before, rest = md.split(BEGIN, 1)
-        md = before + section + rest.split(END, 1)[1]
-    else:
-        md = md.rstrip() + "\n\n" + section + "\n"
-    RESULTS_MD.write_text(md, encoding="utf-8")
+    write_section(BEGIN, END, text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,9 +12,7 @@ sheet with mistakes, on a new database in a temporary folder, with the app's own
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -53,28 +51,17 @@ def office_sheet(path: Path, bad: bool = False) -> Path:
 
 
 def main() -> int:
-    if not os.environ.get("DISPLAY"):
-        print("需要 X 显示：先启动 Xvfb :99，再以 DISPLAY=:99 运行", file=sys.stderr)
+    from x_app import x_application
+
+    started = x_application("wd-import-shots-")
+    if started is None:
         return 2
-    os.environ["QT_QPA_PLATFORM"] = "xcb"
-    sys.path.insert(0, str(ROOT))
-    work = Path(tempfile.mkdtemp(prefix="wd-import-shots-"))
-    os.environ["WARRANTY_DESK_DATA"] = str(work / "data")
-    os.environ["WARRANTY_DESK_CONFIG"] = str(work / "config")
-
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication(sys.argv[:1])
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "qsettings"))
+    app, work = started
 
     from ui import import_window
-    from ui.app import setup_application
     from warranty_desk.db import open_database
     from warranty_desk.services import settings
 
-    setup_application(app)
     open_database(str(work / "office.db"))
     settings.ensure_defaults()
 

@@ -11,9 +11,7 @@ used (resources/fonts), so the pictures do not depend on the machine's fonts.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,30 +19,19 @@ OUT = ROOT / "docs" / "screenshots"
 
 
 def main() -> int:
-    if not os.environ.get("DISPLAY"):
-        print("需要 X 显示：先启动 Xvfb :99，再以 DISPLAY=:99 运行", file=sys.stderr)
+    from x_app import x_application
+
+    started = x_application("wd-shots-")
+    if started is None:
         return 2
-    os.environ["QT_QPA_PLATFORM"] = "xcb"
-    sys.path.insert(0, str(ROOT))
-    work = Path(tempfile.mkdtemp(prefix="wd-shots-"))
-    os.environ["WARRANTY_DESK_DATA"] = str(work / "data")
-    os.environ["WARRANTY_DESK_CONFIG"] = str(work / "config")
-
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication(sys.argv[:1])
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "qsettings"))
+    app, work = started
 
     from ui import documents
-    from ui.app import setup_application
     from warranty_desk.db import open_database
     from warranty_desk.models import Project, Visit
     from warranty_desk.services import settings
     from warranty_desk.services.demo import build_demo
 
-    setup_application(app)
     documents.OPEN_AFTER_PRINT = False
     screen = app.primaryScreen()
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -22,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "web")]
 OUT = ROOT / "docs" / "screenshots" / "phone"
-RESULTS_MD = ROOT / "benchmarks" / "RESULTS.md"
+RESULTS_MD = ROOT / "benchmarks" / "RESULTS.md"  # (benchmarks/results_md.py writes it)
 BEGIN, END = "<!-- phone-pages:begin -->", "<!-- phone-pages:end -->"
 LOADS = 3  # loads per page and profile (median)
 
@@ -41,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     from selenium.webdriver.common.by import By
     from test_phone_browser import draw_signature, outbox_states, ready, wait
 
+    from benchmarks.phone_load import free_port
     from warranty_desk.db import open_database
     from warranty_desk.services import phones, settings, tickets
     from warranty_desk.web.server import PhoneServer, ServeOptions
@@ -49,10 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     settings.ensure_defaults()
     office = field_office(tickets_count=3)
     tickets.attach_file(office["ticket"].id, jpeg(size=(1200, 900)), "photo", "报修照片.jpg")
-    with socket.socket() as probe:  # a free port: others may be running the service on this machine
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = PhoneServer(ServeOptions("127.0.0.1", port))
+    server = PhoneServer(ServeOptions("127.0.0.1", free_port()))
     server.start()
     phone = Phone()
     d = phone.driver
@@ -189,14 +186,9 @@ def measure(phone, url: str, profile: dict, wait) -> tuple[float, int, int, floa
 
 
 def record(text: str) -> None:
-    md = RESULTS_MD.read_text(encoding="utf-8")
-    section = f"{BEGIN}\n{text}\n{END}"
-    if BEGIN in md:
-        before, rest = md.split(BEGIN, 1)
-        md = before + section + rest.split(END, 1)[1]
-    else:
-        md = md.rstrip() + "\n\n## Phone pages on a slow network\n\n" + section + "\n"
-    RESULTS_MD.write_text(md, encoding="utf-8")
+    from benchmarks.results_md import write_section
+
+    write_section(BEGIN, END, text, "Phone pages on a slow network")
 
 
 if __name__ == "__main__":
