@@ -167,10 +167,56 @@ class SettingsPage(Page):
         layout.setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)
+        self.tabs.addTab(self._company_tab(), _("公司与规则"))
+        self.tabs.addTab(self._regions_tab(), _("地区季节表"))
+        self.tabs.addTab(self._staff_tab(), _("员工"))
+        self.tabs.addTab(self._subcontractors_tab(), _("分包单位"))
+        from ..data_safety import DataSafetyTab  # 数据安全: backup folder, 备份到…, 从备份恢复
 
-        # 公司与规则
+        self.data_safety = DataSafetyTab()
+        self.tabs.addTab(self.data_safety, _("数据安全"))
+        from ..phone_settings import PhoneTab  # 手机端: the phone service, pairing, paired phones
+
+        self.phone = PhoneTab()
+        self.tabs.addTab(self.phone, _("手机端"))
+        self._sla_dirty = False
+
+    # the tabs -----------------------------------------------------------------------------
+    def _company_tab(self) -> QWidget:
+        """公司与规则: the company's details and the rules' settings, the SLA hours, save / revert."""
         company = QWidget()
         company_layout = QVBoxLayout(company)
+        self._company_form()
+        sla = self._sla_box()
+        self.form.alias("sla", "company_name")
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        inner = QWidget()
+        inner.setMaximumWidth(900)
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addWidget(self.form)
+        inner_layout.addWidget(sla)
+        inner_layout.addStretch(1)
+        scroll.setWidget(inner)
+        company_layout.addWidget(scroll)
+        buttons = QHBoxLayout()
+        self.about_button = QPushButton(_("关于保修台…"))
+        self.about_button.clicked.connect(self._about)
+        buttons.addWidget(self.about_button)
+        buttons.addStretch(1)
+        self.revert_button = QPushButton(_("撤销修改"))
+        self.save_button = QPushButton(_("保存设置"))
+        self.save_button.setObjectName("saveSettings")
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        company_layout.addLayout(buttons)
+        self.save_button.clicked.connect(self.save)
+        mark_write(self.save_button)
+        self.revert_button.clicked.connect(self.discard)
+        return company
+
+    def _company_form(self) -> None:
+        """The company's details and the rules' settings, as one form (`self.form`)."""
         self.form = forms.FieldForm()
         f = self.form
         f.add("company_name", _("公司名称"), forms.line(200), required=True)
@@ -211,6 +257,9 @@ class SettingsPage(Page):
         days.setSuffix(_(" 个工作日前"))
         f.add("calendar_reminder_days", _("提醒提前"), days)
         f.add("calendar_reminder_time", _("提醒时间"), forms.line(5, "09:00"))
+
+    def _sla_box(self) -> QGroupBox:
+        """报修处理时限: the hours of each step by urgency."""
         self.sla_boxes: dict[tuple[str, str], QSpinBox] = {}
         sla = QGroupBox(_("报修处理时限（小时）"))
         grid = QGridLayout(sla)
@@ -228,34 +277,10 @@ class SettingsPage(Page):
         self.sla_error = PlainLabel()
         self.sla_error.setStyleSheet(forms.ERROR_STYLE)
         grid.addWidget(self.sla_error, 3, 0, 1, 4)
-        f.alias("sla", "company_name")
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        inner = QWidget()
-        inner.setMaximumWidth(900)
-        inner_layout = QVBoxLayout(inner)
-        inner_layout.addWidget(f)
-        inner_layout.addWidget(sla)
-        inner_layout.addStretch(1)
-        scroll.setWidget(inner)
-        company_layout.addWidget(scroll)
-        buttons = QHBoxLayout()
-        self.about_button = QPushButton(_("关于保修台…"))
-        self.about_button.clicked.connect(self._about)
-        buttons.addWidget(self.about_button)
-        buttons.addStretch(1)
-        self.revert_button = QPushButton(_("撤销修改"))
-        self.save_button = QPushButton(_("保存设置"))
-        self.save_button.setObjectName("saveSettings")
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
-        company_layout.addLayout(buttons)
-        self.tabs.addTab(company, _("公司与规则"))
-        self.save_button.clicked.connect(self.save)
-        mark_write(self.save_button)
-        self.revert_button.clicked.connect(self.discard)
+        return sla
 
-        # 地区季节表
+    def _regions_tab(self) -> QWidget:
+        """地区季节表: each region's heating and cooling seasons and rainy season."""
         self.region_model = RowsModel([
             Column(_("地区"), lambda r: r.name, 100),
             Column(_("采暖期"), lambda r: f"{r.heating_start} → {r.heating_end}" if r.heating_start else _("无集中供暖"), 140),
@@ -264,16 +289,20 @@ class SettingsPage(Page):
             Column(_("采暖期依据"), lambda r: r.note),
         ])
         self.region_view = make_table(self.region_model, "regions")
-        self.tabs.addTab(self._table_tab(self.region_view, self._edit_region), _("地区季节表"))
+        return self._table_tab(self.region_view, self._edit_region)
 
-        # 员工 / 分包单位
+    def _staff_tab(self) -> QWidget:
+        """员工: the office's people."""
         self.staff_model = RowsModel([
             Column(_("姓名"), lambda s: s.name, 100), Column(_("岗位"), lambda s: s.role, 120),
             Column(_("电话"), lambda s: s.phone, 130),
             Column(_("状态"), lambda s: _("在用") if s.active else _("停用"), 60, lambda s: None if s.active else GREY),
         ])
         self.staff_view = make_table(self.staff_model, "staff")
-        self.tabs.addTab(self._table_tab(self.staff_view, lambda new: self._edit_person("staff", new)), _("员工"))
+        return self._table_tab(self.staff_view, lambda new: self._edit_person("staff", new))
+
+    def _subcontractors_tab(self) -> QWidget:
+        """分包单位: the subcontractors, and below, the selected one's open tickets."""
         self.sub_model = RowsModel([
             Column(_("单位名称"), lambda s: s.name, 220), Column(_("专业"), lambda s: s.trade, 80),
             Column(_("联系人"), lambda s: s.contact, 80), Column(_("电话"), lambda s: s.phone, 130),
@@ -288,17 +317,8 @@ class SettingsPage(Page):
         sub_split.setStretchFactor(0, 1)
         sub_split.setStretchFactor(1, 1)
         remember_splitter(sub_split, "subcontractor_tickets")
-        self.tabs.addTab(sub_split, _("分包单位"))
         self.sub_view.selectionModel().currentRowChanged.connect(lambda *_a: self._show_sub_tickets())
-        from ..data_safety import DataSafetyTab  # 数据安全: backup folder, 备份到…, 从备份恢复
-
-        self.data_safety = DataSafetyTab()
-        self.tabs.addTab(self.data_safety, _("数据安全"))
-        from ..phone_settings import PhoneTab  # 手机端: the phone service, pairing, paired phones
-
-        self.phone = PhoneTab()
-        self.tabs.addTab(self.phone, _("手机端"))
-        self._sla_dirty = False
+        return sub_split
 
     def _table_tab(self, view, edit) -> QWidget:
         tab = QWidget()
