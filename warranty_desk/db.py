@@ -18,7 +18,7 @@ from peewee import PostgresqlDatabase, SqliteDatabase
 
 from warranty_desk.i18n import _
 
-from . import migrations
+from . import attachment_store, migrations
 from .errors import DatabaseBusy, ValidationError
 from .fileio import make_private
 from .models import SchemaVersion, Setting, database_proxy, tuples
@@ -293,10 +293,8 @@ def share_attachments(db) -> int:
     logged (the files stay on this PC and are shared at the next start)."""
     if not is_postgres(db):
         return 0
-    from .services import attachments
-
     try:
-        return attachments.share_local_files()
+        return attachment_store.share_local_files()
     except PeeweeDatabaseError as exc:
         log.warning("could not share this PC's attachment files with the server: %s", exc)
         return 0

@@ -23,14 +23,12 @@ import os
 import tempfile
 from pathlib import Path
 
-from peewee import JOIN
-
 from warranty_desk.i18n import N_
 
+from ..attachment_store import attachments_dir, shared_in_database, store_blob
 from ..errors import NotFound, ValidationError
 from ..i18n import _, join_list
 from ..models import ALL_MODELS, Attachment, AttachmentBlob, database_proxy, tuples
-from ..paths import data_dir
 from . import audit
 
 log = logging.getLogger(__name__)
@@ -44,10 +42,6 @@ _IMAGE_MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "BM
 
 class AttachmentMissing(ValidationError):
     """The row exists but its file is gone (or was changed) in the attachments folder."""
-
-
-def attachments_dir() -> Path:
-    return data_dir() / "attachments"
 
 
 def path_of(att: Attachment) -> Path:
@@ -134,49 +128,6 @@ def _store(data: bytes, sha: str, *, replace: bool = False) -> Path:
     return target
 
 
-def shared_in_database() -> bool:
-    """True when new attachments also go into the database (PostgreSQL: several clerks' PCs)."""
-    from ..db import is_postgres
-
-    return is_postgres(database_proxy.obj)
-
-
-def _store_blob(data: bytes, sha: str) -> None:
-    """The bytes into `attachment_blob` once per hash (the same bytes attached again send nothing)."""
-    if AttachmentBlob.select().where(AttachmentBlob.sha256 == sha).exists():
-        return
-    AttachmentBlob.insert(sha256=sha, size=len(data), data=data).on_conflict_ignore().execute()
-
-
-def share_local_files() -> int:
-    """PostgreSQL: put every attachment file of this PC's folder that the server does not hold yet
-    into `attachment_blob` (files attached before version 3, or restored from an SQLite backup);
-    returns how many. One short query when there is nothing to do."""
-    if not shared_in_database():
-        return 0
-    blob = AttachmentBlob.alias()
-    wanted = (Attachment.select(Attachment.sha256, Attachment.size).distinct()
-              .join(blob, on=(blob.sha256 == Attachment.sha256), join_type=JOIN.LEFT_OUTER)
-              .where(blob.sha256.is_null()))
-    shared = 0
-    for sha, size in list(tuples(wanted)):
-        file = attachments_dir() / sha[:2] / sha
-        try:
-            if file.stat().st_size != size:
-                continue
-            data = file.read_bytes()
-        except OSError:
-            continue  # not on this PC: another clerk's PC may share it
-        if hashlib.sha256(data).hexdigest() != sha:
-            continue
-        with database_proxy.atomic():
-            _store_blob(data, sha)
-        shared += 1
-    if shared:
-        log.info("shared %d attachment files of this PC with the server", shared)
-    return shared
-
-
 def attach(owner_table: str, owner_id: int, source, kind: str = "photo", filename: str | None = None) -> Attachment:
     """Store a file (path or bytes) for a record and return the new Attachment row."""
     if kind not in KINDS:
@@ -199,7 +150,7 @@ def attach(owner_table: str, owner_id: int, source, kind: str = "photo", filenam
             raise NotFound(_("找不到要添加附件的记录（{table} {id}），它可能已被删除").format(table=owner_table, id=owner_id))
         _store(data, sha)
         if shared_in_database():
-            _store_blob(data, sha)
+            store_blob(data, sha)
         att = Attachment.create(sha256=sha, filename=name, mime=mime, size=len(data), owner_table=owner_table,
                                 owner_id=owner_id, kind=kind, created_by=audit.current_user())
         audit.record("create", "attachment", att.id, None, audit.snapshot(att),

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from peewee import AutoField, ForeignKeyField, SqliteDatabase
 
-from .. import audit_guard, config, early_check, migrations, op_changes, write_lock
+from .. import attachment_store, audit_guard, config, early_check, migrations, op_changes, write_lock
 from ..db import is_postgres, is_url, migrate
 from ..errors import ValidationError
 from ..fileio import make_private, private_file, sha256_of
@@ -944,7 +944,7 @@ def _import_into_postgres(snapshot: Path, db, on_restored=None) -> None:
                     )
             # a backup made on SQLite has no attachment_blob rows: its files (just put back into this
             # PC's folder) go to the server, so every clerk's PC sees the restored attachments
-            attachments.share_local_files()
+            attachment_store.share_local_files()
             if on_restored is not None:
                 on_restored()
     finally:
