@@ -74,7 +74,8 @@ def test_visit_form_conflict_keeps_input_then_reload_and_save(qtbot, db, make_pr
     # meanwhile another clerk records the same visit (a different person met, their own finding)
     data = visit_records.visit_data(visit.id)
     visit_records.record_visit(visit.id, {
-        "method": "电话", "done_at": dt.datetime.combine(today, dt.time(9, 0)), "visitor": "小王",
+        # half an hour ago, not 09:00 today: before nine in the morning that would be a visit in the future
+        "method": "电话", "done_at": dt.datetime.now().replace(microsecond=0) - dt.timedelta(minutes=30), "visitor": "小王",
         "met_person": "业主家属", "opinion": "", "answers": {}, "template_id": data["template"]["id"],
         "findings": [{"id": None, "area": "屋面", "category": "", "description": "屋面有积水", "make_ticket": False}],
     }, data["version"])
