@@ -183,3 +183,36 @@ def test_the_list_indexes_step_indexes_the_lists_shown_at_start(db_target):
         plan = " ".join(row[3] for row in reopened.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
         assert "warranty_item_end_on" in plan, plan
     reopened.close()
+
+
+def test_the_read_indexes_step_fills_the_indexes_from_the_rows_and_keeps_them(db_target):
+    """An office's database of the version before the step (#20) gets the search indexes, filled from
+    its rows and kept by the database from then on, and the calendar's index (both dialects)."""
+    step_version = next(v for v, step in migrations.steps() if step.__name__.endswith("_read_indexes"))
+    db, param = _database_at(db_target, step_version - 1)
+    pid = _old_project_with_an_owner(db, param, "V11-1", "153 7355 6963")
+    db.execute_sql('UPDATE "unit" SET "owner_name" = ' + param, ("郑勇军",))
+    db.close()
+    reopened = open_database(db_target)
+    import datetime as dt
+
+    from warranty_desk.models import Unit, Visit
+    from warranty_desk.services import callers, search, visits
+
+    assert [c.name for c in callers.find_callers("73556963")] == ["郑勇军"]
+    assert [c.name for c in callers.find_callers("勇军")] == ["郑勇军"]
+    assert [c.name for c in callers.find_callers("军")] == ["郑勇军"]
+    unit = Unit.get(Unit.owner_name == "郑勇军")
+    unit.owner_name, unit.owner_phone = "彭芳", "135 9450 1234"
+    unit.save()
+    assert callers.find_callers("73556963") == [] and [c.name for c in callers.find_callers("94501234")] == ["彭芳"]
+    assert set(search.ids_containing(Unit.owner_name, "芳", 10)) == {unit.id}
+    assert any(i.columns == ["planned_on", "status", "project_id", "staff_id"] for i in reopened.get_indexes("visit"))
+    Visit.create(project=pid, planned_on=dt.date(2026, 12, 3), kind="periodic", purposes="", method="电话",
+                 status="planned")
+    shown = visits.calendar_days(dt.date(2026, 11, 30), dt.date(2027, 1, 10), 5, dt.date(2026, 12, 3))
+    assert shown.counts == {dt.date(2026, 12, 3): 1} and [r[4] for r in shown.rows] == ["V11-1"]
+    if "sqlite" in type(reopened).__name__.lower():
+        tables = {n for (n,) in reopened.execute_sql("SELECT name FROM sqlite_master").fetchall()}
+        assert {"unit_search", "ticket_search", "unit_name_gram", "ticket_name_gram"} <= tables
+    reopened.close()

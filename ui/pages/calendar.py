@@ -345,8 +345,11 @@ class CalendarPage(Page):
 
     def render(self) -> None:
         days = self.days()
-        self.visits = visit_service.month_visits(days[0], days[-1], self.staff_filter.currentData(),
-                                                 self.project_filter.currentData())
+        # a month cell shows its first visits and "+N": only those are read, and every visit of the day beside
+        shown = visit_service.calendar_days(days[0], days[-1], MONTH_LINES if self.mode == "month" else None,
+                                            self.selected, self.staff_filter.currentData(),
+                                            self.project_filter.currentData())
+        self.visits = shown.rows
         by_day: dict[dt.date, list[tuple]] = {}
         for row in self.visits:
             by_day.setdefault(row[1], []).append(row)
@@ -367,8 +370,9 @@ class CalendarPage(Page):
             cell.set_day(day, self.mode == "week" or day.month == self.anchor.month, self.today, day == self.selected)
             rows = by_day.get(day, [])
             hidden = 0
-            if self.mode == "month" and len(rows) > MONTH_LINES:  # the day list beside shows them all
-                hidden = len(rows) - (MONTH_LINES - 1)
+            count = shown.counts.get(day, 0)
+            if self.mode == "month" and count > MONTH_LINES:  # the day list beside shows them all
+                hidden = count - (MONTH_LINES - 1)
                 rows = rows[:MONTH_LINES - 1]
             cell.list.set_compact(self.mode == "month")
             for visit_id, _on, status, _pid, code, name, staff, kind, method in rows:

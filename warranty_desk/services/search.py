@@ -8,20 +8,28 @@ What is typed is split into terms; each term is understood as one of
 - text: a part of an owner's or caller's name, a project's name or code, a ticket number ("0042").
 Several terms must all match ("阳光花园 1-2-301", "郑 6963").
 
-Every query is bounded: a digits or name part scans a narrow index (`unit.phone_digits`, kept by the
-database, and the name indexes), a room is an indexed lookup, projects are few; each query has a limit,
-so one keystroke stays in milliseconds on an office of 40,000 units (benchmarks: search).
+Every query is bounded: on SQLite a part of a phone number or of a ticket number (three characters or
+more) is looked up in the trigram indexes of the schema step read_indexes, a part of a name in its character-pair
+table (`unit_name_gram`, `ticket_name_gram`); a room is an indexed lookup, projects are few; each query
+has a limit, so one keystroke stays in milliseconds on an office of 400,000 units (benchmarks: search).
+The indexes give exactly the rows `LIKE '%…%'` gives (the same comparison decides); where they cannot
+answer (a typed % or _, fewer than three digits, PostgreSQL, a SQLite without FTS5's trigram
+tokenizer) the column is scanned as before — PostgreSQL's scans use pg_trgm's indexes when it has them.
+When more rows match than are shown, which ones are shown follows the index read (the oldest records
+of the index first), not the order of the results, which is set below.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import fn
+from peewee import SQL, fn
 
-from ..models import Project, Ticket, Unit, tuples
+from ..db import is_postgres
+from ..models import Project, Ticket, Unit, database_proxy, tuples
 
 PHONE_MIN_DIGITS = 4  # "at least the last four digits" of a caller's number
 _HIGH = "\U0010ffff"
@@ -56,6 +64,7 @@ class Term:
     room: Room | None = None
 
 
+@functools.lru_cache(maxsize=4096)  # a room's building and entrance repeat from unit to unit
 def _number(part: str) -> str:
     """'1号楼' → '1', '02单元' → '2', '301室' → '301'; '' when the part has no number."""
     found = _DIGITS.findall(part or "")
@@ -131,17 +140,77 @@ def ids_where(model, condition, limit: int) -> list[int]:
     return [i for (i,) in tuples(model.select(model.id).where(condition).limit(limit))]
 
 
+# --- the search indexes of the schema step read_indexes (SQLite) ------------------------------------------------
+
+# the columns a trigram table holds: (model, column) → the FTS5 table (three characters or more)
+_TRIGRAM = {("unit", "phone_digits"): "unit_search", ("ticket", "phone_digits"): "ticket_search",
+            ("ticket", "number"): "ticket_search"}
+# the names a character-pair table holds: (model, column) → (gram table, its key column)
+_GRAMS = {("unit", "owner_name"): ("unit_name_gram", "unit_id"), ("ticket", "reporter"): ("ticket_name_gram", "ticket_id")}
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")  # as SQLite's lower()
+
+
+def _search_tables() -> set[str]:
+    """The search tables this database has (none on PostgreSQL), looked up once per connection."""
+    db = database_proxy.obj
+    found = getattr(db, "_wd_search_tables", None)
+    if found is None:
+        found = set()
+        if not is_postgres(db):
+            names = set(_TRIGRAM.values()) | {table for table, _key in _GRAMS.values()}
+            found = {name for (name,) in db.execute_sql(
+                f"SELECT name FROM sqlite_master WHERE name IN ({', '.join('?' * len(names))})", sorted(names))}
+        db._wd_search_tables = found
+    return found
+
+
+def _index_query(field, text: str) -> tuple[str, list] | None:
+    """The rows whose `field` contains `text` as a query of the search indexes (ids), or None where
+    they cannot answer. The indexes only find candidates; LIKE decides, as it does without them."""
+    if not text or "%" in text or "_" in text:
+        return None
+    key = (field.model._meta.table_name, field.column_name)
+    tables = _search_tables()
+    if key in _TRIGRAM and len(text) >= 3 and _TRIGRAM[key] in tables:
+        return f'SELECT "rowid" FROM "{_TRIGRAM[key]}" WHERE "{field.column_name}" LIKE ?', [f"%{text}%"]
+    if key in _GRAMS and _GRAMS[key][0] in tables:
+        grams, column = _GRAMS[key]
+        table = field.model._meta.table_name
+        return (f'SELECT g."{column}" FROM "{grams}" AS g CROSS JOIN "{table}" AS r ON r."id" = g."{column}" '
+                f'WHERE g."gram" IN (?, \'\') AND r."{field.column_name}" LIKE ?',
+                [text[:2].translate(_ASCII_LOWER), f"%{text}%"])
+    return None
+
+
+def contains(field, text: str):
+    """`field` contains `text` (LIKE '%text%'), for a query that combines it with other conditions."""
+    found = _index_query(field, text)
+    if found is None:
+        return field.contains(text)
+    sql, params = found
+    return field.model.id.in_(SQL(f"({sql})", params))
+
+
+def ids_containing(field, text: str, limit: int) -> list[int]:
+    """Ids of up to `limit` rows whose `field` contains `text`, from the search index where there is one."""
+    found = _index_query(field, text)
+    if found is None:
+        return ids_where(field.model, field.contains(text), limit)
+    sql, params = found
+    return [i for (i,) in database_proxy.obj.execute_sql(f"{sql} LIMIT ?", [*params, limit])]
+
+
 def _unit_condition(term: Term):
     """What the term alone asks of a unit (owner's phone digits, owner's name, room)."""
     if term.kind == "phone":
-        return Unit.phone_digits.contains(term.digits)
+        return contains(Unit.phone_digits, term.digits)
     if term.kind == "room":
         assert term.room is not None
         rooms = {term.room.room, term.room.room + "室", _number(term.room.room)}  # i18n: data
         return Unit.room.in_(sorted(rooms))
     if term.digits:  # a short number: the start of a phone number
         return _prefix(Unit.phone_digits, term.digits)
-    return Unit.owner_name.contains(term.text)
+    return contains(Unit.owner_name, term.text)
 
 
 def _unit_rows(ids: list[int]) -> list[tuple]:
@@ -150,10 +219,30 @@ def _unit_rows(ids: list[int]) -> list[tuple]:
     return list(tuples(Unit.select(*_UNIT_COLS).where(Unit.id.in_(ids)).order_by(Unit.project, Unit.id)))
 
 
+def _plain_rows(query) -> list[tuple]:
+    """The rows as the driver gives them: the unit columns are numbers and text, nothing to convert
+    (peewee's conversion was most of a common room's 2,000 candidates)."""
+    return [tuple(row) for row in database_proxy.execute(query)]
+
+
+def _room_rows(term: Term, limit: int) -> list[tuple]:
+    """The units a room term finds (a bare 1201 may also be a phone's end), by project and id: read in
+    one query in the order of the room index (the same rows as their ids would give), not by ids."""
+    rows = _plain_rows(Unit.select(*_UNIT_COLS).where(_unit_condition(term)).limit(limit))
+    if len(term.digits) >= PHONE_MIN_DIGITS:
+        seen = {r[0] for r in rows}
+        rows += [r for r in _unit_rows(ids_containing(Unit.phone_digits, term.digits, limit)) if r[0] not in seen]
+    return sorted(rows, key=lambda r: (r[1], r[0]))
+
+
 def _unit_ids(term: Term, limit: int) -> list[int]:
+    if term.kind == "phone":
+        return ids_containing(Unit.phone_digits, term.digits, limit)
+    if term.kind == "text" and not term.digits:
+        return ids_containing(Unit.owner_name, term.text, limit)
     ids = ids_where(Unit, _unit_condition(term), limit)
     if term.kind == "room" and len(term.digits) >= PHONE_MIN_DIGITS:  # a bare 1201: the room, or a phone's end
-        ids += ids_where(Unit, Unit.phone_digits.contains(term.digits), limit)
+        ids += ids_containing(Unit.phone_digits, term.digits, limit)
     return ids
 
 
@@ -191,18 +280,18 @@ def matching_units(terms: list[Term], limit: int) -> list[tuple]:
     order = {"phone": 0, "room": 1, "text": 2}
     lead = min(terms, key=lambda t: (order[t.kind], bool(projects.get(id(t)))))
     if len(terms) == 1:
-        rows = _unit_rows(_unit_ids(lead, limit if lead.kind != "room" else 2000))
+        rows = _room_rows(lead, 2000) if lead.kind == "room" else _unit_rows(_unit_ids(lead, limit))
         return [r for r in rows if _unit_fits(r, lead, {})][:limit]
     condition = _unit_condition(lead)
     if lead.kind == "room" and len(lead.digits) >= PHONE_MIN_DIGITS:
-        condition = condition | Unit.phone_digits.contains(lead.digits)
+        condition = condition | contains(Unit.phone_digits, lead.digits)
     for term in terms:
         if term is not lead and id(term) in projects:
-            narrow = Unit.owner_name.contains(term.text)
+            narrow = Unit.owner_name.contains(term.text)  # a filter of the lead's rows: no index needed
             if projects[id(term)]:
                 narrow = narrow | Unit.project.in_(projects[id(term)])
             condition = condition & narrow
-    rows = list(tuples(Unit.select(*_UNIT_COLS).where(condition).order_by(Unit.project, Unit.id).limit(2000)))
+    rows = _plain_rows(Unit.select(*_UNIT_COLS).where(condition).order_by(Unit.project, Unit.id).limit(2000))
     texts = _project_texts({r[1] for r in rows}) if projects else {}
     return [r for r in rows if all(_unit_fits(r, t, texts) for t in terms)][:limit]
 
@@ -240,18 +329,18 @@ def ticket_ids(term: Term, limit: int, numbers: bool = True) -> list[int]:
         return []
     ids: list[int] = []
     if term.kind == "phone":
-        ids = ids_where(Ticket, Ticket.phone_digits.contains(term.digits), limit)
+        ids = ids_containing(Ticket.phone_digits, term.digits, limit)
         if numbers and len(ids) < limit:  # 2026-0042, 0042
             number = term.text.upper().replace(" ", "") if "-" in term.text else term.digits
-            ids += ids_where(Ticket, Ticket.number.contains(number), limit)
+            ids += ids_containing(Ticket.number, number, limit)
         return ids
     text = term.text.upper()
     if numbers and (text.startswith("BX") or term.digits):
-        ids = ids_where(Ticket, Ticket.number.contains(text), limit)
+        ids = ids_containing(Ticket.number, text, limit)
     if term.digits and len(ids) < limit:  # the start of a caller's number
         ids += ids_where(Ticket, _prefix(Ticket.phone_digits, term.digits), limit)
     if not term.digits and len(ids) < limit:
-        ids += ids_where(Ticket, Ticket.reporter.contains(term.text), limit)
+        ids += ids_containing(Ticket.reporter, term.text, limit)
     return ids
 
 

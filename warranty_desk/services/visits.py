@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+from collections import Counter
+from dataclasses import dataclass
 from typing import TypedDict
 
 from peewee import JOIN
@@ -177,22 +180,65 @@ def reschedule_visit(visit_id: int, new_date: dt.date, reason: str, *, allow_non
     return visit
 
 
-def month_visits(start: dt.date, end: dt.date, staff_id: int | None = None, project_id: int | None = None) -> list[tuple]:
-    """(id, planned_on, status, project_id, project code, project name, staff name, kind, method) for the calendar."""
+def _calendar_condition(start: dt.date, end: dt.date, staff_id: int | None, project_id: int | None):
+    condition = Visit.planned_on.between(start, end) & (Visit.status != vs.CANCELLED)
+    if staff_id:
+        condition &= Visit.staff == staff_id
+    if project_id:
+        condition &= Visit.project == project_id
+    return condition
+
+
+def _calendar_rows(condition) -> list[tuple]:
     query = (
         Visit.select(Visit.id, Visit.planned_on, Visit.status, Visit.project, Project.code, Project.name,
                      Staff.name, Visit.kind, Visit.method)
         .join(Project)
         .switch(Visit)
         .join(Staff, JOIN.LEFT_OUTER)
-        .where(Visit.planned_on.between(start, end) & (Visit.status != vs.CANCELLED))
-        .order_by(Visit.planned_on, Project.code)
+        .where(condition)
+        .order_by(Visit.planned_on, Project.code, Visit.id)
     )
-    if staff_id:
-        query = query.where(Visit.staff == staff_id)
-    if project_id:
-        query = query.where(Visit.project == project_id)
     return list(tuples(query))
+
+
+def month_visits(start: dt.date, end: dt.date, staff_id: int | None = None, project_id: int | None = None) -> list[tuple]:
+    """(id, planned_on, status, project_id, project code, project name, staff name, kind, method) for the
+    calendar: every visit of the days, by day and project code."""
+    return _calendar_rows(_calendar_condition(start, end, staff_id, project_id))
+
+
+@dataclass(frozen=True)
+class CalendarDays:
+    """What the calendar shows of its days."""
+
+    rows: list[tuple]  # as month_visits: the first visits of each day, and every visit of the day listed
+    counts: dict[dt.date, int]  # each day's visits (not cancelled), all of them
+
+
+def calendar_days(start: dt.date, end: dt.date, per_day: int | None, day: dt.date | None = None,
+                  staff_id: int | None = None, project_id: int | None = None) -> CalendarDays:
+    """Each day's count of visits and its first `per_day` visits by project code, with every visit of
+    `day` (the day listed beside the grid); `per_day=None`: every visit. Which visits to show is
+    decided on the calendar index (schema step read_indexes) and the projects' order by code, without
+    reading the other visits' rows: six weeks of a large office cost what the month's cells show."""
+    condition = _calendar_condition(start, end, staff_id, project_id)
+    if per_day is None:
+        rows = _calendar_rows(condition)
+        return CalendarDays(rows, dict(Counter(row[1] for row in rows)))
+    # the projects in the order the rows are shown in (the database's own order of codes)
+    place = {pid: n for n, (pid,) in enumerate(database_proxy.execute(
+        Project.select(Project.id).order_by(Project.code, Project.id)))}
+    by_day: dict[object, list[tuple[int, int]]] = {}
+    for on, pid, vid in database_proxy.execute(Visit.select(Visit.planned_on, Visit.project, Visit.id)
+                                               .where(condition)):
+        by_day.setdefault(on, []).append((place.get(pid, -1), vid))
+    counts, ids = {}, []
+    for on, entries in by_day.items():
+        on = on if isinstance(on, dt.date) else dt.date.fromisoformat(str(on)[:10])  # SQLite gives the text
+        counts[on] = len(entries)
+        ids += [vid for _n, vid in (entries if on == day else heapq.nsmallest(per_day, entries))]
+    return CalendarDays(_calendar_rows(Visit.id.in_(ids)) if ids else [], counts)
 
 
 def project_visits(project_id: int) -> list[Visit]:
