@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -28,7 +29,7 @@ from warranty_desk.services.visit_records import area_name
 
 from .analysis_widgets import QuarterChart, fill_table, make_table
 from .labels import PlainLabel
-from .operations import show_error
+from .operations import Task, show_error
 
 TITLE = N_("回访分析")
 
@@ -91,6 +92,8 @@ class ReportPanel(QWidget):
         self.ics_button.clicked.connect(self.export_ics)
         self.round_button.clicked.connect(self.print_round)
         self._loaded = False
+        self._task: Task | None = None
+        self._again = False
 
     def showEvent(self, event):  # noqa: N802 - Qt
         super().showEvent(event)
@@ -107,23 +110,48 @@ class ReportPanel(QWidget):
         return start, end, key
 
     def refresh(self) -> None:
+        """Compute the figures off the window's thread (two years of visits: seconds on a large
+        office) and show them when they come; a refresh asked for meanwhile follows the one running."""
         self._loaded = True
+        if self._task is not None:
+            self._again = True
+            return
+        start, end, last = self.range()
+        self._task = task = Task(analysis.report_figures, self.quarters, start, end, last, self.today)
+        task.signals.finished.connect(lambda figures, _changes: self._computed(figures))
+        task.signals.failed.connect(lambda exc, _changes: self._computed(None, exc))
+        task.setAutoDelete(False)
+        self.setCursor(Qt.CursorShape.BusyCursor)
+        QThreadPool.globalInstance().start(task)
+
+    def busy(self) -> bool:
+        """The figures are being computed."""
+        return self._task is not None
+
+    def _computed(self, figures, error: Exception | None = None) -> None:
+        self._task = None
         try:
-            self._refresh()
+            self.unsetCursor()
+        except RuntimeError:  # the page was closed while its figures were computed
+            return
+        if self._again:  # the period or the data changed while computing: compute again
+            self._again = False
+            self.refresh()
+            return
+        if error is not None:
+            show_error(self, error)
+            return
+        try:
+            self._show(figures)
         except Exception as exc:  # noqa: BLE001 - shown, the page stays usable
             show_error(self, exc)
 
-    def _refresh(self) -> None:
-        start, end, last = self.range()
-        end_for_data = min(end, self.today)
-        trend = analysis.satisfaction_by_quarter(self.quarters[0], self.quarters[-1])
-        on_time_rows = analysis.on_time_by_quarter(self.quarters, self.today)
-        self.chart.set_data(trend, [r["share"] for r in on_time_rows])
-
-        on_time = analysis.on_time(start, end_for_data if end_for_data >= start else end, self.today)
-        grades = analysis.grade_counts(start, end)
+    def _show(self, f: analysis.ReportFigures) -> None:
+        start, end, on_time = f.start, f.end, f.on_time
+        self.chart.set_data(f.trend, [r["share"] for r in f.on_time_by_quarter])
+        grades = f.grades
         scored = sum(grades.values())
-        by_project = analysis.satisfaction_by_project(start, end)
+        by_project = f.by_project
         total = sum(r["average"] * r["count"] for r in by_project)
         average = total / scored if scored else None
         grade_text = join_list((f"{grade_name(name)} {n}" for name, n in grades.items()), _("，"))
@@ -135,24 +163,22 @@ class ReportPanel(QWidget):
                  overdue=on_time["overdue"]))
 
         fill_table(self.tables["area"], [_("问卷类别"), _("回答数"), _("平均分"), _("等级")],
-                   [[shown(r["area"]), r["count"], r["average"], grade_name(r["grade"])]
-                    for r in analysis.satisfaction_by_area(start, end)],
+                   [[shown(r["area"]), r["count"], r["average"], grade_name(r["grade"])] for r in f.by_area],
                    {1, 2})
         fill_table(self.tables["project"], [_("工程编号"), _("工程名称"), _("回访次数"), _("平均分"), _("最低分"), _("等级")],
                    [[r["code"], r["name"], r["count"], r["average"], r["lowest"], grade_name(r["grade"])] for r in by_project],
                    {2, 3, 4})
         fill_table(self.tables["staff"], [_("回访人"), _("回访次数"), _("平均分"), _("最低分"), _("等级")],
                    [[r["name"], r["count"], r["average"], r["lowest"], grade_name(r["grade"])]
-                    for r in analysis.satisfaction_by_staff(start, end)], {1, 2, 3})
+                    for r in f.by_staff], {1, 2, 3})
         fill_table(self.tables["on_time"], [_("季度"), _("应回访"), _("按时"), _("超期完成"), _("未回访"), _("逾期未做"), _("按时率")],
                    [[r["quarter"], r["judged"], r["on_time"], r["late"], r["missed"], r["overdue"], _pct(r["share"])]
-                    for r in on_time_rows], {1, 2, 3, 4, 5})
+                    for r in f.on_time_by_quarter], {1, 2, 3, 4, 5})
         fill_table(self.tables["falling"], [_("工程编号"), _("工程名称"), _("上次季度"), _("上次平均分"), _("本季度平均分"), _("下降")],
                    [[r["code"], r["name"], r["previous_quarter"], r["previous"], r["current"], r["drop"]]
-                    for r in analysis.falling_projects(*last)], {3, 4, 5})
+                    for r in f.falling], {3, 4, 5})
         fill_table(self.tables["problems"], [_("部位/类别"), _("保修项目"), _("问题数"), _("已生成工单")],
-                   [[area_name(r["area"]), r["category_name"], r["count"], r["tickets"]]
-                    for r in analysis.problems_by_category(start, end)], {2, 3})
+                   [[area_name(r["area"]), r["category_name"], r["count"], r["tickets"]] for r in f.problems], {2, 3})
 
     # actions ---------------------------------------------------------------------------------
     def open_plan(self) -> None:

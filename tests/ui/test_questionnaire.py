@@ -120,6 +120,7 @@ def test_analysis_panel_on_demo(qtbot, demo_db):
     panel.resize(1000, 700)
     panel.show()
     qtbot.waitExposed(panel)
+    qtbot.waitUntil(lambda: not panel.busy() and bool(panel.chart.rows))  # computed off the window's thread
     rows = panel.chart.rows
     assert [r["quarter"] for r in rows] == ["2025Q1", "2025Q2", "2025Q3", "2025Q4",
                                           "2026Q1", "2026Q2", "2026Q3", "2026Q4"]
@@ -130,7 +131,7 @@ def test_analysis_panel_on_demo(qtbot, demo_db):
     image = panel.chart.grab()
     assert not image.isNull()
     panel.period.setCurrentIndex(1)  # one quarter
-    assert "2026-10-01" in panel.summary.text()
+    qtbot.waitUntil(lambda: "2026-10-01" in panel.summary.text())
 
 
 def test_annual_plan_dialog_assign_and_balance(qtbot, visit, boxes):

@@ -50,18 +50,18 @@ def _grams_of(row: str, name: str, extra: str = "") -> str:
 
 
 def _sqlite_grams() -> list[str]:
-    out = ['CREATE TABLE "search_position" ("n" INTEGER NOT NULL PRIMARY KEY)',
+    out = ['CREATE TABLE IF NOT EXISTS "search_position" ("n" INTEGER NOT NULL PRIMARY KEY)',
            f'WITH RECURSIVE "k"("n") AS (SELECT 1 UNION ALL SELECT "n" + 1 FROM "k" WHERE "n" < {NAME_WIDTH}) '
-           'INSERT INTO "search_position" ("n") SELECT "n" FROM "k"']
+           'INSERT OR IGNORE INTO "search_position" ("n") SELECT "n" FROM "k"']
     for table, grams, name, key in _GRAMS:
-        out.append(f'CREATE TABLE "{grams}" ("gram" TEXT NOT NULL, "{key}" INTEGER NOT NULL, '
+        out.append(f'CREATE TABLE IF NOT EXISTS "{grams}" ("gram" TEXT NOT NULL, "{key}" INTEGER NOT NULL, '
                    f'PRIMARY KEY ("gram", "{key}")) WITHOUT ROWID')
         key_of_new = ', NEW."id"'
         insert = f'INSERT OR IGNORE INTO "{grams}" ("gram", "{key}") {_grams_of("NEW", name, key_of_new)}'
         delete = f'DELETE FROM "{grams}" WHERE "{key}" = OLD."id" AND "gram" IN ({_grams_of("OLD", name)})'
-        out.append(f'CREATE TRIGGER "{grams}_insert" AFTER INSERT ON "{table}" BEGIN {insert}; END')
-        out.append(f'CREATE TRIGGER "{grams}_update" AFTER UPDATE OF "{name}" ON "{table}" BEGIN {delete}; {insert}; END')
-        out.append(f'CREATE TRIGGER "{grams}_delete" AFTER DELETE ON "{table}" BEGIN {delete}; END')
+        out.append(f'CREATE TRIGGER IF NOT EXISTS "{grams}_insert" AFTER INSERT ON "{table}" BEGIN {insert}; END')
+        out.append(f'CREATE TRIGGER IF NOT EXISTS "{grams}_update" AFTER UPDATE OF "{name}" ON "{table}" BEGIN {delete}; {insert}; END')
+        out.append(f'CREATE TRIGGER IF NOT EXISTS "{grams}_delete" AFTER DELETE ON "{table}" BEGIN {delete}; END')
         out.append(f'INSERT OR IGNORE INTO "{grams}" ("gram", "{key}") '
                    f'SELECT lower(substr(r."{name}", p."n", 1)), r."id" FROM "{table}" AS r '
                    f'JOIN "search_position" AS p ON p."n" <= length(r."{name}")')
@@ -77,15 +77,16 @@ def _sqlite_trigram() -> list[str]:
     out = []
     for table, search, columns, watched in _TRIGRAM:
         names = ", ".join(f'"{c}"' for c in columns)
-        out.append(f'CREATE VIRTUAL TABLE "{search}" USING fts5({names}, tokenize = \'trigram\')')
+        out.append(f'CREATE VIRTUAL TABLE IF NOT EXISTS "{search}" USING fts5({names}, tokenize = \'trigram\')')
         # the row as it is now, whichever of the table's triggers ran first (step 8's fills phone_digits)
         refill = (f'DELETE FROM "{search}" WHERE "rowid" = NEW."id"; '
                   f'INSERT INTO "{search}" ("rowid", {names}) SELECT "id", {names} FROM "{table}" WHERE "id" = NEW."id";')
-        out.append(f'CREATE TRIGGER "{search}_insert" AFTER INSERT ON "{table}" BEGIN {refill} END')
-        out.append(f'CREATE TRIGGER "{search}_update" AFTER UPDATE OF {", ".join(chr(34) + w + chr(34) for w in watched)} '
+        out.append(f'CREATE TRIGGER IF NOT EXISTS "{search}_insert" AFTER INSERT ON "{table}" BEGIN {refill} END')
+        out.append(f'CREATE TRIGGER IF NOT EXISTS "{search}_update" AFTER UPDATE OF {", ".join(chr(34) + w + chr(34) for w in watched)} '
                    f'ON "{table}" BEGIN {refill} END')
-        out.append(f'CREATE TRIGGER "{search}_delete" AFTER DELETE ON "{table}" BEGIN '
+        out.append(f'CREATE TRIGGER IF NOT EXISTS "{search}_delete" AFTER DELETE ON "{table}" BEGIN '
                    f'DELETE FROM "{search}" WHERE "rowid" = OLD."id"; END')
+        out.append(f'DELETE FROM "{search}"')  # (a step applied again starts from the rows)
         out.append(f'INSERT INTO "{search}" ("rowid", {names}) SELECT "id", {names} FROM "{table}"')
     return out
 
