@@ -27,9 +27,83 @@ def modules(value: str, level: str = "L") -> list[list[bool]]:
     qr = QrCodeWidget(value, barLevel=level).qr
     if qr.version is None:
         qr.version = qr.calculate_version()
-    qr.dataCache = create_data(qr.version, qr.errorCorrectLevel, qr.dataList)
-    qr.makeImpl(False, best_mask(qr))
-    return qr.modules
+    n = qr.version * 4 + 17
+    layout = _layout(qr.version, qr.errorCorrectLevel)
+    data = _data_rows(layout.places, n, create_data(qr.version, qr.errorCorrectLevel, qr.dataList))
+    best, least = 0, None
+    for i in range(8):  # reportlab's choice: the first mask with the least penalty
+        lost = lost_point([f | (d ^ m) for f, d, m in zip(layout.test, data, layout.masks[i], strict=True)], n)
+        if least is None or least > lost:
+            best, least = i, lost
+    rows = [f | (d ^ m) for f, d, m in zip(layout.final[best], data, layout.masks[best], strict=True)]
+    return [[c == "1" for c in format(r, f"0{n}b")] for r in rows]
+
+
+class _Layout:
+    """What the symbols of one version and level share: the function patterns (as the test builds
+    and as each mask's final build draws them, data places cleared), the data places in reportlab's
+    order (row, bit), and each mask's dark data places."""
+
+    def __init__(self, version: int, level: int):
+        code = QRCode(version, level)
+        n = code.moduleCount = version * 4 + 17
+        self.places = [(row, 1 << (n - 1 - col)) for col, row in code.dataPosIterator()]
+        data_places = [0] * n
+        for row, bit in self.places:
+            data_places[row] |= bit
+        self.masks = []
+        for mask in (QRUtil.getMask(i) for i in range(8)):
+            rows = [0] * n
+            for col, row in code.dataPosIterator():
+                if mask(row, col):
+                    rows[row] |= 1 << (n - 1 - col)
+            self.masks.append(rows)
+
+        def patterns(test: bool, mask: int) -> list[int]:
+            code.modules = [[False] * n for _x in range(n)]
+            code.setupPositionProbePattern(0, 0)
+            code.setupPositionProbePattern(n - 7, 0)
+            code.setupPositionProbePattern(0, n - 7)
+            code.setupPositionAdjustPattern()
+            code.setupTimingPattern()
+            code.setupTypeInfo(test, mask)
+            if version >= 7:
+                code.setupTypeNumber(test)
+            return [int("".join("1" if v else "0" for v in row), 2) & ~places
+                    for row, places in zip(code.modules, data_places, strict=True)]
+
+        self.test = patterns(True, 0)
+        self.final = [patterns(False, mask) for mask in range(8)]
+
+
+@functools.lru_cache(maxsize=16)
+def _layout(version: int, level: int) -> _Layout:
+    return _Layout(version, level)
+
+
+def _data_rows(places: list[tuple[int, int]], n: int, codewords: list[int]) -> list[int]:
+    """The codewords' bits in the data places, in reportlab's order (its `mapData` before masking)."""
+    rows = [0] * n
+    bits = ((byte >> shift) & 1 for byte in codewords for shift in range(7, -1, -1))
+    for (row, bit), dark in zip(places, bits):
+        if dark:
+            rows[row] |= bit
+    return rows
+
+
+def best_mask(qr) -> int:
+    """reportlab's `QRCode.getBestMaskPattern`, from one build instead of eight."""
+    qr.makeImpl(True, 0)
+    n = qr.moduleCount
+    base = [int("".join("1" if v else "0" for v in row), 2) for row in qr.modules]
+    flips = _flips(qr.version, n, tuple(qr.dataPosIterator()))
+    best, least = 0, None
+    for i in range(8):
+        rows = [b ^ f for b, f in zip(base, flips[i], strict=True)] if i else base
+        lost = lost_point(rows, n)
+        if least is None or least > lost:
+            best, least = i, lost
+    return best
 
 
 def create_data(version: int, level: int, data_list) -> list[int]:
@@ -80,21 +154,6 @@ def _remainder(data: list[int], degree: int) -> list[int]:
     return rest
 
 
-def best_mask(qr) -> int:
-    """reportlab's `QRCode.getBestMaskPattern`, from one build instead of eight."""
-    qr.makeImpl(True, 0)
-    n = qr.moduleCount
-    base = [int("".join("1" if v else "0" for v in row), 2) for row in qr.modules]
-    flips = _flips(qr.version, n, tuple(qr.dataPosIterator()))
-    best, least = 0, None
-    for i in range(8):
-        rows = [b ^ f for b, f in zip(base, flips[i], strict=True)] if i else base
-        lost = lost_point(rows, n)
-        if least is None or least > lost:
-            best, least = i, lost
-    return best
-
-
 @functools.lru_cache(maxsize=8)
 def _flips(version: int, n: int, positions: tuple) -> list[list[int]]:
     """Per mask: the data modules (as bits of each row) where it differs from mask 0."""
@@ -115,13 +174,13 @@ def lost_point(rows: list[int], n: int) -> int:
     columns = ["".join(c) for c in zip(*lines)]
     score = 0
     # rule 1: a run of five or more alike, in a row or a column, costs its length less two
-    for run in _RUN.finditer(" ".join(lines + columns)):
-        score += len(run.group()) - 2
+    runs = _RUN.findall(" ".join(lines + columns))
+    score += sum(map(len, runs)) - 2 * len(runs)
     # rule 2: each 2×2 block of one colour costs 3
     pairs = (1 << (n - 1)) - 1
     for a, b in zip(rows, rows[1:]):
         same = ~(a ^ b)
-        score += 3 * bin(same & (same >> 1) & ~(a ^ (a >> 1)) & pairs).count("1")
+        score += 3 * (same & (same >> 1) & ~(a ^ (a >> 1)) & pairs).bit_count()
     # rule 3: the finder-like pattern in rows (reportlab compares columns as tuples with a list: never equal)
     last = n - len(_FINDER)
     for line in lines:
