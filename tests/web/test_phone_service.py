@@ -155,6 +155,9 @@ def test_a_submission_closes_the_ticket_and_a_resend_changes_nothing(service, of
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["status"] == "saved" and body["duplicate"] is False and body["state"] == st.CLOSED
+    # the answer's keys are the phone page's contract (field_work.SubmitResult; a visit's has score instead of due_text)
+    assert set(body) == {"message", "version", "state", "status", "key", "kind", "record_id", "version_before",
+                         "audit_mark", "state_name", "finished", "due_text", "duplicate"}
     ticket = Ticket.get_by_id(office["ticket"].id)
     atts = attachments.list_for("ticket", ticket.id)
     assert sorted(a.kind for a in atts) == ["photo", "signature"]
@@ -164,7 +167,7 @@ def test_a_submission_closes_the_ticket_and_a_resend_changes_nothing(service, of
     form = {"csrf": _page_csrf(client), "key": _key("ok"), "kind": "report", "record_id": str(ticket.id),
             "expected_version": str(body["version_before"]), "fields": json.dumps({"outcome": "signed"})}
     again = client.post("/submit", data=form, files=files)
-    assert again.status_code == 200 and again.json()["duplicate"] is True
+    assert again.status_code == 200 and again.json()["duplicate"] is True and set(again.json()) == set(body)
     assert CostLine.select().count() == 1 and Attachment.select().count() == 2
 
 
@@ -195,6 +198,9 @@ def test_a_conflict_answers_with_the_office_version(service, office):
     assert answer.status_code == 409
     body = answer.json()
     assert body["office"]["version"] == ticket.version and ["责任", "施工质量"] in body["office"]["rows"]
+    assert set(body) == {"status", "message", "office"} and set(body["office"]) == {"version", "rows", "changes",
+                                                                                     "audit_mark"}
+    assert body["office"]["changes"] and set(body["office"]["changes"][0]) == {"at", "user", "note", "fields"}
     assert Ticket.get_by_id(ticket.id).state == st.DISPATCHED
 
 
