@@ -258,6 +258,7 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
         Visit,
         WarrantyItem,
     )
+    from warranty_desk.rules import categories as cat
     from warranty_desk.rules.satisfaction import grade
     from warranty_desk.rules.visit_plan import ItemEnd, plan_visits
     from warranty_desk.rules.workdays import next_working_day
@@ -306,7 +307,8 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
         rows.append((
             f"GC-{accepted.year}-{i + 1:04d}", f"{region.name}{base}" + ("项目" if ptype == "住宅" else ""),
             client_id, _person(rng), f"0{rng.randint(10, 99)}-{rng.randint(60000000, 89999999)}",
-            f"{region.name}市{rng.choice(DISTRICTS)}区{rng.choice(ROADS)}路{rng.randint(1, 399)}号", ptype, scale,
+            f"{region.name}市{rng.choice(DISTRICTS)}区{rng.choice(ROADS)}路{rng.randint(1, 399)}号",
+            cat.LEGACY_TYPES[ptype], cat.LEGACY_SCALES[scale],  # stored as keys (schema step 11)
             region.id, None, ptype == "公共建筑", accepted, accepted + dt.timedelta(days=rng.randint(0, 30)),
             Decimal(amount), Decimal(amount), 100 if ("医院" in base or "图书馆" in base) else 50,
             rng.choice(managers), "中国建筑设计研究院有限公司", "华信工程监理有限公司", client_name,
@@ -344,8 +346,8 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
               W.start_on, W.end_on, W.subcontractor], item_rows)
 
     # units of the residential projects, in proportion to their scale
-    residential = [p for p in projects if p.type == "住宅"] or projects[:1]
-    weights = [UNIT_WEIGHT[p.scale] * (0.6 + rng.random()) for p in residential]
+    residential = [p for p in projects if p.type == cat.RESIDENTIAL] or projects[:1]
+    weights = [UNIT_WEIGHT[cat.SCALE_NAMES[p.scale]] * (0.6 + rng.random()) for p in residential]
     total_w = sum(weights)
     share = [int(size.units * w / total_w) for w in weights]
     share[0] += size.units - sum(share)
@@ -408,7 +410,7 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
         ticket_rows.append((
             f"BX-{year}-{counter[year]:04d}", project.id, unit[0] if unit else None,
             unit[2] if unit else project.contact, unit[3] if unit else project.phone,
-            rng.choice(["电话", "电话", "电话", "来访", "来函", "回访发现"]),
+            rng.choice(["phone", "phone", "phone", "walk_in", "letter", "visit_finding"]),
             f"{unit[1]} {place}" if unit else place, key, text, "urgent" if urgent else "normal", reported, state,
             in_warranty, f"{key} 保修至 {ends[key].isoformat()}", assignee,
             rng.choice(subs_by_trade.get(TRADE_FOR.get(key, ""), [None])),
@@ -416,7 +418,7 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
             reported + dt.timedelta(hours=rule["complete_hours"]),
             respond if reached >= 1 else None, onsite if reached >= 2 else None, done if reached >= 4 else None,
             closed if state in ("closed", "cancelled") else None,
-            "workmanship" if in_warranty else "expired", "我方" if in_warranty else "业主",
+            "workmanship" if in_warranty else "expired", "us" if in_warranty else "owner",
             "paper" if signed else "", (unit[2] if unit else project.contact) if signed else "",
             closed if signed else None, rng.choice((5, 5, 5, 4, 4, 3, 2)) if signed else None, reported,
             Decimal(rng.randint(2, 80) * 50) if state == "paid" or outcome == "refused" else None,
@@ -467,7 +469,7 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
         project, unit_id, day, kind, purposes = draft[:5]
         ticket_id = draft[5] if len(draft) > 5 else None
         who = rng.choice(visitors)
-        method = "上门" if kind in ("milestone", "seasonal") else rng.choice(["电话", "电话", "电话", "短信", "上门"])
+        method = "onsite" if kind in ("milestone", "seasonal") else rng.choice(["phone", "phone", "phone", "sms", "onsite"])
         row = _visit_row(rng, project, unit_id, day, kind, purposes, method, who, ticket_id, today, grade)
         visit_rows.append(row)
         if row[7] == "unreachable":  # 未联系上 is an attempt: a retry follows on a later working day
@@ -480,7 +482,7 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
     for original, day in retries[:len(dropped)]:
         project = by_id[original[0]]
         who = rng.choice(visitors)
-        retry = _visit_row(rng, project, original[1], day, original[3], original[4], "电话", who, original[15], today,
+        retry = _visit_row(rng, project, original[1], day, original[3], original[4], "phone", who, original[15], today,
                            grade, retry=True)
         retry_of[id(retry)] = original
         visit_rows.append(retry)

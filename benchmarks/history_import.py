@@ -84,6 +84,8 @@ def _moment(text):
 
 
 def _projects(con, limit):
+    from warranty_desk.rules import categories as cat
+
     book, sheet = _book(["工程编号", "工程名称", "建设单位", "联系人", "联系电话", "工程地址", "工程类型", "工程规模",
                          "竣工验收日期", "交付日期", "合同金额", "结算金额", "设计使用年限", "采暖地区", "项目经理"])
     query = """SELECT p.code, p.name, c.name, p.contact, p.phone, p.address, p.type, p.scale, p.accepted_on,
@@ -93,6 +95,7 @@ def _projects(con, limit):
     n = 0
     for row in con.execute(query, (limit,)):
         row = list(row)
+        row[6], row[7] = cat.TYPE_NAMES.get(row[6], row[6]), cat.SCALE_NAMES.get(row[7], row[7])  # as offices write them
         row[8], row[9] = _day(row[8]), _day(row[9])
         row[10], row[11] = float(row[10]), float(row[11])
         sheet.append(row)
@@ -138,8 +141,9 @@ def _tickets(con, limit):
         done = _moment(completed or closed) if state in ("closed", "cancelled") else None
         if done is not None and (done > now or done < reported):
             done = None
-        bearer = payer if payer in ("我方", "分包单位", "业主") else ""
-        if bearer == "分包单位" and not sub:
+        # the sheet says who bears it as the office writes it (the database keeps the key)
+        bearer = {"us": "我方", "subcontractor": "分包单位", "owner": "业主"}.get(payer, "")  # i18n: data
+        if bearer == "分包单位" and not sub:  # i18n: data
             bearer = ""
         sheet.append([code, unit or None, reported, reporter, phone, description, CATEGORIES[category].name, urgency,
                       "已修复" if done else None, staff, sub, done, float(quote) if quote else None, bearer or None,

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "samples"
 TODAY = dt.date(2026, 11, 29)
-KINDS = [("住宅", "residential"), ("公共建筑", "public"), ("装饰装修", "decoration"), ("市政工程", "municipal")]
+KINDS = ["residential", "public", "decoration", "municipal"]  # project types, stored as keys
 
 
 def pages_png(pdf: Path, target: Path, first: int | None = None, last: int | None = None, columns: int = 4) -> None:
@@ -63,8 +63,8 @@ def samples(lang: str, out: Path, tmp: Path) -> None:
         old.unlink()
     tmp = tmp / lang
     tmp.mkdir()
-    for kind, name in KINDS:
-        project = (Project.select().where(Project.type == kind, Project.accepted_on.is_null(False))
+    for name in KINDS:
+        project = (Project.select().where(Project.type == name, Project.accepted_on.is_null(False))
                    .order_by(Project.accepted_on.desc()).first())
         unit = Unit.select().where(Unit.project == project).order_by(Unit.id).first()
         pdf = build_certificate(project, tmp / f"{name}-certificate.pdf", lang=lang)

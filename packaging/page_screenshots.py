@@ -81,7 +81,7 @@ def main() -> int:
             shoot("02b-calendar-week")
             page.set_mode("month")
         if name == "03-projects":
-            project = Project.select().where(Project.type == "住宅").order_by(Project.id.desc()).first()
+            project = Project.select().where(Project.type == "residential").order_by(Project.id.desc()).first()
             window.page("工程项目").open_project(project.id)
             window.page("工程项目").detail.tabs.setCurrentIndex(1)
             shoot("04-project-items")

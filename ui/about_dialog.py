@@ -45,7 +45,8 @@ class AboutDialog(QDialog):
         icon.setPixmap(QPixmap(str(resources_dir() / "icons" / "warranty_desk_128.png")))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
 
-        title = PlainLabel(f"<h2>{escape(_('保修台'))}</h2><p>{escape(_('版本 {version}').format(version=app_version()))}</p>")
+        name, version = _("保修台"), _("版本 {version}").format(version=app_version())  # (not inside an f-string: extracted)
+        title = PlainLabel(f"<h2>{escape(name)}</h2><p>{escape(version)}</p>")
         title.setObjectName("aboutTitle")
         title.setTextFormat(Qt.TextFormat.RichText)  # markup of our own, every value in it escaped
         blurb = PlainLabel(_("工程回访、保修工单、质保金台账与保修书、保修卡、用户手册的打印。"))

@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import _, join_list
+from warranty_desk.rules.visit_methods import method_name
+from warranty_desk.rules.visit_purposes import purpose_text
 from warranty_desk.services import annual_plan, ics
 from warranty_desk.services import staff as staff_service
 
@@ -142,7 +144,8 @@ class AnnualPlanDialog(QDialog):
         fill_table(self.table, [_("计划日期"), _("工程编号"), _("工程名称"), _("回访类型"), _("回访目的"), _("方式"),
                                 _("负责人"), _("状态")],
                    [[r["date"].isoformat(), r["project_code"], r["project_name"], _(r["kind_name"]),
-                     "；".join(r["purposes"]), r["method"], r["staff"] or _("未指派"), _(r["status_name"])]
+                     join_list((purpose_text(x) for x in r["purposes"]), _("；")), method_name(r["method"]),
+                     r["staff"] or _("未指派"), _(r["status_name"])]
                     for r in self.rows])
         self.table.setSortingEnabled(False)  # row order = self.rows, so a selection maps to its visit
         self.count_label.setText(_("共 {n} 次回访").format(n=len(self.rows)))

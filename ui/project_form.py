@@ -5,7 +5,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QPlainTextEdit
 
 from warranty_desk.i18n import _
-from warranty_desk.rules.categories import PROJECT_SCALES, PROJECT_TYPES
+from warranty_desk.rules.categories import (
+    MEDIUM,
+    PROJECT_SCALES,
+    PROJECT_TYPES,
+    RESIDENTIAL,
+    project_type_name,
+    scale_name,
+)
 from warranty_desk.services import projects as project_service
 from warranty_desk.services import settings as settings_service
 
@@ -23,8 +30,8 @@ def build_project_form(form: forms.FieldForm) -> None:
     add = form.add
     add("code", _("工程编号"), forms.line(40, "2026-ZZ-001"), required=True)
     add("name", _("工程名称"), forms.line(200), required=True)
-    add("type", _("工程类型"), forms.combo(PROJECT_TYPES), required=True)
-    add("scale", _("工程规模"), forms.combo(PROJECT_SCALES), required=True)
+    add("type", _("工程类型"), forms.combo([(t, project_type_name(t)) for t in PROJECT_TYPES]), required=True)
+    add("scale", _("工程规模"), forms.combo([(s, scale_name(s)) for s in PROJECT_SCALES]), required=True)
     add("client", _("建设单位"), forms.line(200))
     add("contact", _("联系人"), forms.line(100))
     add("phone", _("联系电话"), forms.line(40, "010-12345678"), check="phone")
@@ -78,7 +85,7 @@ class ProjectDialog(forms.FormDialog):
     def __init__(self, parent=None):
         super().__init__(_("新建工程"), parent)
         build_project_form(self.form)
-        self.form.load({"type": "住宅", "scale": "中型", "design_life_years": "50"})  # i18n: data
+        self.form.load({"type": RESIDENTIAL, "scale": MEDIUM, "design_life_years": "50"})
         self.finish_layout()
         self.resize(560, 680)
 

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 
 from warranty_desk.i18n import _
 from warranty_desk.rules import scoring
-from warranty_desk.rules.satisfaction import GRADES
+from warranty_desk.rules.satisfaction import GRADES, grade_name
+from warranty_desk.services.questionnaires import shown
 
 from .labels import PlainLabel
 
@@ -112,7 +113,7 @@ class QuestionnaireForm(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
 
-        title = PlainLabel(_("{name}（第{n}版）").format(name=template.get("name", ""), n=template.get("version_no", 1)))
+        title = PlainLabel(_("{name}（第{n}版）").format(name=shown(template.get("name", "")), n=template.get("version_no", 1)))
         title.setTextFormat(Qt.TextFormat.PlainText)
         title.setStyleSheet("color: #555;")
         outer.addWidget(title)
@@ -140,10 +141,10 @@ class QuestionnaireForm(QWidget):
         grid.setColumnStretch(2, 1)
         for row, spec in enumerate(self.specs):
             number = PlainLabel(f"{row + 1}.")
-            area = PlainLabel(spec.area)
+            area = PlainLabel(shown(spec.area))
             area.setTextFormat(Qt.TextFormat.PlainText)
             area.setStyleSheet("color: #1f4e79;")
-            text = PlainLabel(spec.text + (_("（权重 {w:g}）").format(w=spec.weight) if spec.kind != scoring.TEXT else ""))
+            text = PlainLabel(shown(spec.text) + (_("（权重 {w:g}）").format(w=spec.weight) if spec.kind != scoring.TEXT else ""))
             text.setTextFormat(Qt.TextFormat.PlainText)
             text.setWordWrap(True)
             widget = self._input_for(spec)
@@ -173,7 +174,7 @@ class QuestionnaireForm(QWidget):
             widget = QComboBox()
             widget.addItem(_("（未答）"), "")
             for label, value in spec.choices:
-                widget.addItem(_("{label}（{score:g}分）").format(label=label, score=value), label)
+                widget.addItem(_("{label}（{score:g}分）").format(label=shown(label), score=value), label)
             widget.currentIndexChanged.connect(lambda _i: self.update_score())
         else:
             widget = QLineEdit()
@@ -223,7 +224,7 @@ class QuestionnaireForm(QWidget):
             self.score_label.setStyleSheet("font-size: 15px; padding: 4px; color: #666;")
         else:
             color = GRADE_COLORS.get(result.grade, "#333")
-            self.score_label.setText(_("满意度：{score:.1f} 分　{grade}").format(score=result.score, grade=result.grade))
+            self.score_label.setText(_("满意度：{score:.1f} 分　{grade}").format(score=result.score, grade=grade_name(result.grade)))
             self.score_label.setStyleSheet(f"font-size: 15px; padding: 4px; color: {color}; font-weight: bold;")
         self.score_changed.emit(result.score, result.grade)
 

@@ -55,18 +55,8 @@ FIELD_LABELS = {
     "defect_months": N_("缺陷责任期（月）"), "start_on": N_("起始日"), "end_on": N_("截止日"),
     "agreed_unit": N_("约定期限单位"), "agreed_amount": N_("约定期限"), "applied_on": N_("申请返还日"),
     "returned_on": N_("返还日"), "returned_amount": N_("返还金额"), "reason": N_("原因"),
+    "payer": N_("费用承担"), "borne_by": N_("承担方"), "purposes": N_("回访目的"),
 }
-
-
-def _named(key: str, value):
-    """A stored value as the window says it: a ticket's state, urgency or cause (its key, or the name
-    stored before schema step 10) by its name in the window's language; anything else as stored."""
-    from warranty_desk.rules.responsibility import cause_name
-    from warranty_desk.rules.sla import urgency_name
-    from warranty_desk.rules.ticket_states import state_name
-
-    name = {"state": state_name, "urgency": urgency_name, "cause_class": cause_name}.get(key)
-    return name(value) if name is not None and isinstance(value, str) and value else value
 
 
 def describe_change(row) -> str:
@@ -76,13 +66,14 @@ def describe_change(row) -> str:
     for key in sorted(set(old) | set(new)):
         if key in ("id", "version"):
             continue
-        before, after = _named(key, old.get(key)), _named(key, new.get(key))
+        before, after = audit.shown_value(row.table, key, old.get(key)), audit.shown_value(row.table, key, new.get(key))
         label = _(FIELD_LABELS[key]) if key in FIELD_LABELS else key
         if row.action == "create":
             if after not in (None, "", False):
-                lines.append(f"{label}：{after}")
+                lines.append(_("{label}：{value}").format(label=label, value=after))
         else:
-            lines.append(f"{label}：{'' if before is None else before} → {'' if after is None else after}")
+            lines.append(_("{label}：{before} → {after}").format(
+                label=label, before="" if before is None else before, after="" if after is None else after))
     return "\n".join(lines)
 
 
@@ -111,7 +102,7 @@ class HistoryDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         for i, (row, label) in enumerate(rows):
             cells = [row.at.strftime("%Y-%m-%d %H:%M") if row.at else "", row.user, _(ACTIONS[row.action]) if row.action in ACTIONS else row.action,
-                     describe_change(row), row.note]
+                     describe_change(row), audit.note_text(row.note)]
             if related:
                 cells.insert(2, label)
             for j, text in enumerate(cells):

@@ -9,7 +9,9 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QListWidget, QMessageBox
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import _, join_list
+from warranty_desk.rules.visit_methods import method_name
+from warranty_desk.rules.visit_purposes import purpose_text
 from warranty_desk.services import storm as storm_service
 
 from . import forms
@@ -32,7 +34,7 @@ class StormDialog(forms.FormDialog):
         day.setCalendarPopup(True)
         day.setDisplayFormat("yyyy-MM-dd")
         f.add("storm_on", _("暴雨日期"), day)
-        method: QComboBox = forms.combo([(m, _(m)) for m in storm_service.METHODS])
+        method: QComboBox = forms.combo([(m, method_name(m)) for m in storm_service.METHODS])
         f.add("method", _("回访方式"), method)
         self.preview = QListWidget()
         self.preview.setObjectName("stormPreview")
@@ -62,7 +64,7 @@ class StormDialog(forms.FormDialog):
         rows = rows if ok else []
         for r in rows:
             mark = _("（已安排）") if r["already_planned"] else ""
-            self.preview.addItem(f'{r["project_code"]}  {r["project_name"]}{mark}\n    {"；".join(r["purposes"])}')
+            self.preview.addItem(f'{r["project_code"]}  {r["project_name"]}{mark}\n    {join_list((purpose_text(x) for x in r["purposes"]), _("；"))}')
         todo = sum(1 for r in rows if not r["already_planned"])
         self.count_label.setText(_("屋面或外墙防水在保修期内的工程：{n} 个，将新安排 {todo} 次回访").format(
             n=len(rows), todo=todo))

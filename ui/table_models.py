@@ -130,9 +130,15 @@ def make_table(model, name: str, sortable: bool = True) -> QTableView:
     header.setStretchLastSection(True)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     columns = getattr(model, "columns", None) or getattr(getattr(model, "sourceModel", lambda: None)(), "columns", [])
+    # a column is at least as wide as its heading in the window's language (English words are longer
+    # than the Chinese: "Nor…", "Urg…"), with room for the sort arrow
+    metrics = header.fontMetrics()
+    room = 24 if sortable else 12
     for i, column in enumerate(columns or []):
         if column.width:
-            view.setColumnWidth(i, column.width)
+            title = model.headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+            heading = metrics.horizontalAdvance(title) + room if isinstance(title, str) else 0
+            view.setColumnWidth(i, max(column.width, heading))
     state = QSettings().value(f"columns/{name}")
     if state is not None:
         header.restoreState(state)

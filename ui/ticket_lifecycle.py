@@ -204,7 +204,7 @@ class LifecyclePanel(QWidget):
         cost_row.setContentsMargins(0, 0, 0, 0)
         self.cost_kind = QComboBox()
         for kind in service.COST_KINDS:
-            self.cost_kind.addItem(_(kind), kind)
+            self.cost_kind.addItem(service.cost_kind_name(kind), kind)
         self.cost_text = QLineEdit()
         self.cost_text.setObjectName("costText")
         self.cost_text.setPlaceholderText(_("说明，例如：防水卷材"))
@@ -215,7 +215,7 @@ class LifecyclePanel(QWidget):
         self.cost_bearer = QComboBox()
         self.cost_bearer.addItem(_("按责任类别"), None)
         for bearer in resp.BEARERS:
-            self.cost_bearer.addItem(_(bearer), bearer)
+            self.cost_bearer.addItem(resp.payer_name(bearer), bearer)
         self.add_cost_button = QPushButton(_("添加费用"))
         self.add_cost_button.setObjectName("addCost")
         self.add_cost_button.clicked.connect(self.add_cost)
@@ -317,7 +317,8 @@ class LifecyclePanel(QWidget):
         d = self.detail = service.ticket_detail(self.ticket_id)
         state = state_name(d["state"])
         sla_text = _(d["sla_text"])
-        self.state_label.setText(f"{state}（{sla_text}）" if d["state"] != d["sla_text"] else state)
+        self.state_label.setText(_("{state}（{sla}）").format(state=state, sla=sla_text)
+                                 if d["state"] != d["sla_text"] else state)
         self.next_state.clear()
         for target in d["next_states"]:
             self.next_state.addItem(_(target), target)
@@ -354,7 +355,8 @@ class LifecyclePanel(QWidget):
         self.cause.setCurrentIndex(max(self.cause.findData(d["cause_class"]), 0))
         self.cause.setEnabled(can_cause)
         self.cause_button.setEnabled(can_cause)
-        self.allocation.setText(d["allocation"] + (f"（{_('承担方')}：{_(d['payer'])}）" if d["payer"] else ""))
+        self.allocation.setText(d["allocation"] + (_("（承担方：{payer}）").format(payer=resp.payer_name(d["payer"]))
+                                                   if d["payer"] else ""))
         quote = d["quote_amount"]
         answer = {True: _("业主已接受"), False: _("业主已拒绝"), None: _("待业主答复")}[d["quote_accepted"]]
         self.quote_state.setText(_("报价 {q} 元，{a}").format(q=quote, a=answer) if quote else "")
@@ -403,7 +405,8 @@ class LifecyclePanel(QWidget):
         self.costs.setRowCount(len(lines) + len(d["payments"]))
         row = 0
         for c in lines:
-            for column, text in enumerate((_(c["kind"]), c["description"], format_money(c["amount"]), _(c["borne_by"]))):
+            for column, text in enumerate((service.cost_kind_name(c["kind"]), c["description"], format_money(c["amount"]),
+                                             resp.payer_name(c["borne_by"]))):
                 item = QTableWidgetItem(text)
                 if column == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -421,7 +424,7 @@ class LifecyclePanel(QWidget):
         if not lines:
             self.cost_totals.setText(_("尚未登记费用") if st.COST in d["actions"] else "")
             return
-        parts = "；".join(_("{payer} {amount}").format(payer=_(x["payer"]), amount=format_money(x["amount"]))
+        parts = "；".join(_("{payer} {amount}").format(payer=resp.payer_name(x["payer"]), amount=format_money(x["amount"]))
                          for x in d["cost_by_payer"])
         text = _("费用合计 {total}（{parts}）").format(total=format_money(d["cost_total"]), parts=parts)
         if any(x["payer"] == resp.OWNER for x in d["cost_by_payer"]) or d["payments"]:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from warranty_desk.i18n import _
 from warranty_desk.rules import sla as sla_rules
 from warranty_desk.rules import ticket_states as st
+from warranty_desk.rules.responsibility import decision_text
 from warranty_desk.rules.sla import urgency_name
 from warranty_desk.rules.ticket_states import state_name
 from warranty_desk.services import tickets as ticket_service
@@ -129,9 +130,9 @@ class TicketHeader(QFrame):
         running_late = d["overdue"]
         self.deadlines.setStyleSheet(LATE_BOX if running_late else (WARN_BOX if late else PLAIN_BOX))
         if d["in_warranty"]:
-            verdict = _("保修期内：{reason}").format(reason=d["warranty_reason"])
+            verdict = _("保修期内：{reason}").format(reason=decision_text(d["warranty_reason"]))
         else:
-            verdict = _("保修期外（有偿维修）：{reason}").format(reason=d["warranty_reason"])
+            verdict = _("保修期外（有偿维修）：{reason}").format(reason=decision_text(d["warranty_reason"]))
         if d["warranty_override_reason"]:
             verdict += "\n" + _("更改判定的原因：{r}").format(r=d["warranty_override_reason"])
         self.verdict.setText(verdict)
@@ -236,7 +237,7 @@ class TicketView(QDialog):
             self.summary_form.removeRow(0)
         rows = [
             (_("工程"), f'{d["project_code"]} {d["project_name"]}'), (_("房号"), d["unit"] or _("公共部位")),
-            (_("报修人"), f'{d["reporter"]}  {d["phone"]}'), (_("报修方式"), _(d["channel"])),
+            (_("报修人"), f'{d["reporter"]}  {d["phone"]}'), (_("报修方式"), ticket_service.channel_name(d["channel"])),
             (_("报修时间"), _clock(d["reported_at"])), (_("部位"), d["location"]),
             (_("保修项目"), _(d["category_name"])), (_("紧急程度"), urgency_name(d["urgency"])),
             (_("派工"), " ".join(x for x in (d["assignee"], d["subcontractor"]) if x) or _("未派工")),
@@ -250,4 +251,4 @@ class TicketView(QDialog):
         self.history.clear()
         for e in d["events"]:
             arrow = f'{state_name(e["from"])} → {state_name(e["to"])}' if e["from"] else state_name(e["to"])
-            self.history.addItem(f'{_clock(e["at"])}  {arrow}  {e["by"]}  {e["reason"]}')
+            self.history.addItem(f'{_clock(e["at"])}  {arrow}  {e["by"]}  {ticket_service.event_reason_text(e["reason"])}')

@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warranty_desk.i18n import N_, _
+from warranty_desk.i18n import N_, _, join_list
 from warranty_desk.rules import sla
 from warranty_desk.rules import visit_states as vs
 from warranty_desk.rules.categories import CATEGORIES
-from warranty_desk.rules.visit_methods import METHODS
-from warranty_desk.rules.visit_plan import KIND_NAMES
+from warranty_desk.rules.satisfaction import grade_name
+from warranty_desk.rules.visit_methods import METHODS, method_name
+from warranty_desk.rules.visit_plan import kind_name
+from warranty_desk.rules.visit_purposes import purposes_of
 from warranty_desk.services import staff as staff_service
 from warranty_desk.services import visit_records
 
@@ -131,13 +133,13 @@ class VisitDialog(forms.FormDialog):
         lines = [
             f'{d["project_code"]}  {d["project_name"]}  {d["unit"]}',
             _("计划日期：{date}　类型：{kind}　状态：{status}").format(
-                date=d["planned_on"], kind=KIND_NAMES.get(d["kind"], d["kind"]),
-                status=vs.name(d["status"])),
+                date=d["planned_on"], kind=kind_name(d["kind"]),
+                status=vs.status_name(d["status"])),
             _("联系人：{contact} {phone}　地址：{address}").format(contact=d["contact"], phone=d["phone"],
                                                                  address=d["address"]),
         ]
         if d["purposes"]:
-            lines.append(_("回访目的：") + "；".join(d["purposes"].split("\n")))
+            lines.append(_("回访目的：") + join_list(purposes_of(d["purposes"]), _("；")))
         if d["original_planned_on"]:
             lines.append(_("原计划：{date}").format(date=d["original_planned_on"]))
         head.setText("\n".join(lines))
@@ -148,7 +150,7 @@ class VisitDialog(forms.FormDialog):
         self.body.insertWidget(1, self.conflict_bar)
 
         f = self.form
-        f.add("method", _("回访方式"), forms.combo(METHODS), required=True)
+        f.add("method", _("回访方式"), forms.combo([(m, method_name(m)) for m in METHODS]), required=True)
         when = QDateTimeEdit()
         when.setDisplayFormat("yyyy-MM-dd HH:mm")
         when.setCalendarPopup(True)
@@ -186,7 +188,7 @@ class VisitDialog(forms.FormDialog):
         qlayout.addWidget(self.questionnaire)
         self.score_label = PlainLabel()
         if d["score"] is not None:
-            self.score_label.setText(_("满意度得分：{score:.0f}（{grade}）").format(score=d["score"], grade=d["grade"]))
+            self.score_label.setText(_("满意度得分：{score:.0f}（{grade}）").format(score=d["score"], grade=grade_name(d["grade"])))
         qlayout.addWidget(self.score_label)
 
         # the record on the left, the questionnaire beside it (in view, not below the fold); each
@@ -340,7 +342,7 @@ class VisitDialog(forms.FormDialog):
         lines = [_("回访记录已保存：{code} {name}  {unit}").format(
             code=saved["project_code"], name=saved["project_name"], unit=saved["unit"]).strip()]
         if saved["score"] is not None:
-            lines.append(_("满意度得分：{score:.0f}（{grade}）").format(score=saved["score"], grade=saved["grade"]))
+            lines.append(_("满意度得分：{score:.0f}（{grade}）").format(score=saved["score"], grade=grade_name(saved["grade"])))
         tickets = [x["ticket_number"] for x in saved["findings"] if x["ticket_number"]]
         if saved["findings"]:
             lines.append(_("发现的问题 {n} 条").format(n=len(saved["findings"]))

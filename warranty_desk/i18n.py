@@ -194,7 +194,7 @@ def _wording_pattern(wording: str) -> tuple[re.Pattern, dict[str, str]]:
     return re.compile("".join(parts) + r"\Z", re.S), specs
 
 
-def retell(text: str, templates, convert: dict | None = None) -> str:
+def retell(text: str, templates, convert: dict | None = None, other=None) -> str:
     """A text that the program once made from one of `templates` (msgids) and stored — in whichever
     language it spoke then — said again in the active language; any other text as it is.
 
@@ -220,10 +220,96 @@ def retell(text: str, templates, convert: dict | None = None) -> str:
                         break
                 elif convert and name in convert:
                     value = convert[name](value)
+                elif other is not None:
+                    value = other(value)
                 values[name] = value
             else:
                 return _(template).format(**values)
     return text
+
+
+# --- program-made sentences stored as their template and parameters ----------------------------
+# A sentence the program writes onto a record that is kept (an audit note, a decision) is stored as
+# `said(template, **params)`: one JSON object {"said": msgid, "with": {...}} that `say` turns into
+# the sentence in the active language whenever it is read. A parameter is plain text or a number (as
+# given: a ticket number, a date, what the clerk typed), a nested `said(...)`, or a stored key to be
+# named (`keyed(kind, key)`, named by the function registered for that kind with `namer`). Text an
+# earlier release stored as a finished sentence is recognised by `say`'s `templates` (retell), in
+# either language; anything else is shown as stored.
+_NAMERS: dict = {}
+
+
+def namer(kind: str, name) -> None:
+    """Register how a stored key of `kind` is named (a grade, a payer, a cause) for `keyed`."""
+    _NAMERS[kind] = name
+
+
+def keyed(kind: str, key: str) -> dict:
+    """A parameter of `said` that is a stored key, named in the reader's language."""
+    return {"key": key, "as": kind}
+
+
+def said(template: str, **params) -> str:
+    """`template` (a msgid, marked N_) with its parameters, stored as data (see above)."""
+    import json
+
+    return json.dumps(nested(template, **params), ensure_ascii=False, sort_keys=True, default=str)
+
+
+def nested(template: str, **params) -> dict:
+    """A sentence (or word) said inside another's parameters: said(A, b=nested(B))."""
+    return {"said": template, "with": params}
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return ""
+
+
+def _said_value(value):
+    if isinstance(value, dict):
+        if "said" in value:
+            return _said_text(value)
+        if "key" in value and "as" in value:
+            name = _NAMERS.get(value["as"])
+            return name(value["key"]) if name is not None else str(value["key"])
+    if isinstance(value, list):
+        return join_list(_said_value(v) for v in value)
+    return value
+
+
+def _said_text(value: dict) -> str:
+    given = value.get("with")
+    params: dict = given if isinstance(given, dict) else {}
+    try:
+        return _(str(value["said"])).format_map(_Blank({k: _said_value(v) for k, v in params.items()}))
+    except (ValueError, IndexError, AttributeError):  # a template another release changed: its own words
+        return str(value["said"])
+
+
+def said_parts(stored: str | None) -> dict | None:
+    """The template and parameters of a stored `said(...)`; None for any other text."""
+    text = (stored or "").strip()
+    if not text.startswith('{"said"') and not (text.startswith("{") and '"said"' in text):
+        return None
+    import json
+
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) and isinstance(value.get("said"), str) else None
+
+
+def say(stored: str | None, templates=(), convert: dict | None = None) -> str:
+    """A stored program-made sentence in the active language: a `said(...)` made into its sentence;
+    a finished sentence an earlier release stored from one of `templates` said again (retell); any
+    other text (what a clerk typed) as stored."""
+    value = said_parts(stored)
+    if value is not None:
+        return _said_text(value)
+    # a word the program put into the sentence (我方承担, a cause) is a msgid: said in the active language
+    return retell(stored or "", templates, convert, other=_) if templates else (stored or "")
 
 
 def join_list(items, sep: str | None = None) -> str:

@@ -38,8 +38,8 @@ def sample_certificate(path: str | Path, lang: str | None = None) -> Path:
                 "code": SAMPLE_CODE,
                 "name": "自检工程（不保存）",  # i18n: data
                 "client": "自检建设单位",  # i18n: data
-                "type": "住宅",  # i18n: data
-                "scale": "小型",  # i18n: data
+                "type": "residential",
+                "scale": "small",
                 "heating_region": "北京",  # i18n: data
                 "accepted_on": dt.date(2026, 3, 15),
                 "handed_over_on": dt.date(2026, 3, 20),

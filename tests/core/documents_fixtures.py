@@ -56,14 +56,14 @@ def office_fixture(db):
         onsite_due=dt.datetime(2026, 7, 3, 13, 30), complete_due=dt.datetime(2026, 7, 6, 9, 30),
         responded_at=dt.datetime(2026, 7, 3, 10, 0), onsite_at=dt.datetime(2026, 7, 3, 12, 0),
         completed_at=dt.datetime(2026, 7, 4, 16, 0), closed_at=dt.datetime(2026, 7, 5, 10, 0), state="closed",
-        cause_class="workmanship", payer="我方", signoff_kind="paper", signoff_by=HOSTILE,
+        cause_class="workmanship", payer="us", signoff_kind="paper", signoff_by=HOSTILE,
         signoff_at=dt.datetime(2026, 7, 4, 17, 0), signoff_note=LONG[:300], satisfaction=5,
     )
-    CostLine.create(ticket=ticket, kind="材料", description=HOSTILE + "PPR管 DN20", quantity=Decimal("2.5"),
-                    unit_price=Decimal("18"), amount=Decimal("45"), borne_by="我方")
+    CostLine.create(ticket=ticket, kind="material", description=HOSTILE + "PPR管 DN20", quantity=Decimal("2.5"),
+                    unit_price=Decimal("18"), amount=Decimal("45"), borne_by="us")
     visit = Visit.create(
         project=hostile, unit=hostile_unit, planned_on=dt.date(2026, 7, 10), kind="milestone",
-        purposes=HOSTILE + "\n检查防水", method="上门", status="done", done_at=dt.datetime(2026, 7, 10, 15, 0),
+        purposes=HOSTILE + "\n检查防水", method="onsite", status="done", done_at=dt.datetime(2026, 7, 10, 15, 0),
         visitor=HOSTILE, met_person=HOSTILE + RARE, findings=HOSTILE + RARE + LONG, opinion=LONG[:500],
         score=86, grade="比较满意",
     )

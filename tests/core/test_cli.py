@@ -47,8 +47,8 @@ def test_demo_office_looks_real(demo_db):
     database = open_database(str(demo_db))
     try:
         assert 25 <= Project.select().count() <= 40
-        assert {p.type for p in Project.select()} == {"住宅", "公共建筑", "工业建筑", "市政工程", "装饰装修"}
-        assert {p.scale for p in Project.select()} == {"小型", "中型", "大型"}
+        assert {p.type for p in Project.select()} == {"residential", "public", "industrial", "municipal", "decoration"}
+        assert {p.scale for p in Project.select()} == {"small", "medium", "large"}
         assert len({p.region_id for p in Project.select()}) >= 10
         years = {p.accepted_on.year for p in Project.select()}
         assert max(years) - min(years) >= 5

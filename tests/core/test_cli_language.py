@@ -153,8 +153,8 @@ def test_every_message_in_english_has_no_chinese_but_the_offices_data(run, demo_
     assert not problems, "Chinese in English output:\n" + "\n".join(f"{k}: {v}" for k, v in problems.items())
     # the names of stored values were taken in English and stored as the program stores them
     added = Ticket.select().order_by(Ticket.id.desc()).first()
-    assert (added.urgency, added.channel, added.category) == ("urgent", "来函", "roof_waterproofing")
-    assert Visit.get_by_id(visit.id).method == "上门"
+    assert (added.urgency, added.channel, added.category) == ("urgent", "letter", "roof_waterproofing")
+    assert Visit.get_by_id(visit.id).method == "onsite"
 
 
 def _deposit_project() -> str:

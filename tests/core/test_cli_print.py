@@ -20,7 +20,7 @@ def office(tmp_path_factory):
     from warranty_desk.models import Project, Ticket
 
     database = open_database(str(db))
-    project = Project.select().where(Project.type == "住宅").order_by(Project.id).first()
+    project = Project.select().where(Project.type == "residential").order_by(Project.id).first()
     values = {"code": project.code, "name": project.name, "accepted": project.accepted_on,
               "unit": project.units[0].label, "ticket": Ticket.select().first().number}
     database.close()

@@ -297,7 +297,7 @@ def test_visits_show_and_record_with_questionnaire_answers(wd, office):
     saved = Visit.get_by_id(visit.id)
     assert (saved.visitor, saved.met_person, saved.done_at) == ("张工", "李业主", dt.datetime(2024, 8, 1, 10, 30))
     assert VisitAnswer.select().where(VisitAnswer.visit == visit).count() == 6
-    assert Ticket.get(Ticket.number == data["findings"][0]["ticket"]).channel == "回访发现"
+    assert Ticket.get(Ticket.number == data["findings"][0]["ticket"]).channel == "visit_finding"
 
 
 @pytest.mark.parametrize("extra, message", [

@@ -101,7 +101,7 @@ def test_a_blank_visit_form_carries_the_questionnaire_to_fill_in(demo_db, tmp_pa
 
 def test_repair_record_names_the_subcontractor_or_says_it_is_not_named(office, tmp_path):
     t = office["ticket"]
-    t.payer = "分包单位"
+    t.payer = "subcontractor"
     t.subcontractor = None
     t.save()
     text = squash(pdf_text(forms.build_repair_record(t, tmp_path / "r.pdf")))

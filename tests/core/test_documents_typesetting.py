@@ -96,7 +96,7 @@ def demo_documents_fixture(demo_db, tmp_path):
     from warranty_desk.models import Project, Ticket, Unit, Visit
 
     out = {}
-    for kind in ("住宅", "公共建筑", "装饰装修", "市政工程"):
+    for kind in ("residential", "public", "decoration", "municipal"):
         project = (Project.select().where(Project.type == kind, Project.accepted_on.is_null(False))
                    .order_by(Project.accepted_on).first())
         unit = Unit.select().where(Unit.project == project).first()

@@ -37,7 +37,7 @@ def _every_document(tmp_path, lang: str) -> dict:
     from warranty_desk.services import safety
 
     out = {}
-    for kind in ("住宅", "公共建筑", "装饰装修", "市政工程"):
+    for kind in ("residential", "public", "decoration", "municipal"):
         project = (Project.select().where(Project.type == kind, Project.accepted_on.is_null(False))
                    .order_by(Project.accepted_on).first())
         unit = Unit.select().where(Unit.project == project).first()
@@ -127,7 +127,7 @@ def test_english_papers_say_periods_quarters_and_labels_in_english(demo_db, tmp_
     from warranty_desk.documents.quarterly import build_quarterly_report
     from warranty_desk.models import Project
 
-    home = Project.select().where(Project.type == "住宅", Project.accepted_on.is_null(False)).first()
+    home = Project.select().where(Project.type == "residential", Project.accepted_on.is_null(False)).first()
     certificate = pdf_text(build_certificate(home, tmp_path / "c.pdf", lang="en"))
     assert f"Project no.: {home.code}" in certificate
     assert "5 years" in certificate and "2 heating seasons" in certificate

@@ -65,7 +65,7 @@ def test_a_past_repair_becomes_a_closed_ticket_with_its_history(office, tmp_path
     assert closed.number == "BX-2024-0001" and closed.state == st.CLOSED and closed.in_warranty
     assert closed.subcontractor.name == "恒信防水工程有限公司" and closed.assignee is None  # a known firm in 维修人员
     assert closed.completed_at == closed.closed_at == dt.datetime(2024, 11, 8, 16, 0)
-    assert (closed.signoff_kind, closed.signoff_by, closed.satisfaction, closed.payer) == ("paper", "张三", 5, "分包单位")
+    assert (closed.signoff_kind, closed.signoff_by, closed.satisfaction, closed.payer) == ("paper", "张三", 5, "subcontractor")
     events = [(e.to_state, e.at) for e in closed.events.order_by(TicketEvent.at, TicketEvent.id)]
     assert events == [(st.RECEIVED, dt.datetime(2024, 11, 3, 9, 30)), (st.DISPATCHED, dt.datetime(2024, 11, 3, 9, 30)),
                       (st.AWAITING_CHECK, dt.datetime(2024, 11, 8, 16, 0)), (st.CLOSED, dt.datetime(2024, 11, 8, 16, 0))]
@@ -91,7 +91,7 @@ def test_a_repair_out_of_warranty_is_decided_by_its_report_date(office, tmp_path
                                                                 费用承担=None, 维修人员="吴刚")])
     importing.import_tickets(path)
     ticket = Ticket.get()
-    assert not ticket.in_warranty and "过保" in ticket.warranty_reason and ticket.payer == "业主"
+    assert not ticket.in_warranty and "过保" in ticket.warranty_reason and ticket.payer == "owner"
 
 
 def test_the_same_repairs_again_add_nothing_and_update_changes_through_the_same_checks(office, tmp_path):
@@ -146,9 +146,9 @@ def test_past_visits_become_done_visits_in_the_quarterly_report(office, tmp_path
     report = importing.import_visits(path)
     assert len(report.new) == 2
     first = Visit.get(Visit.planned_on == dt.date(2024, 11, 20), Visit.status == "done")
-    assert (first.method, first.score, first.grade, first.visitor) == ("上门", 92.0, "满意", "刘洋")
+    assert (first.method, first.score, first.grade, first.visitor) == ("onsite", 92.0, "满意", "刘洋")
     second = Visit.get(Visit.planned_on == dt.date(2025, 1, 10), Visit.status == "done")  # an Excel serial date
-    assert (second.method, second.score, second.grade) == ("电话", None, "比较满意")
+    assert (second.method, second.score, second.grade) == ("phone", None, "比较满意")
     figures = compute("2024Q4")
     assert figures.visits.done >= 1 and any("密封条" in f.description for f in figures.findings)
     out = tmp_path / "q.pdf"

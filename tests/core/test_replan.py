@@ -122,7 +122,7 @@ def test_done_visits_stay_and_visits_no_longer_planned_are_cancelled(make_projec
     first = _planned(project)[0]
     Visit.update(status="done", done_at=dt.datetime.combine(first.planned_on, dt.time(10))).where(
         Visit.id == first.id).execute()
-    seasonal = [v for v in _planned(project) if "采暖期前检查" in v.purposes]
+    seasonal = [v for v in _planned(project) if "before_heating" in v.purposes]
     assert seasonal
     # the project turns out to be in a region without district heating: no heating item, no heating visits
     from warranty_desk.models import Project, Region

@@ -80,19 +80,19 @@ def test_final_states_go_nowhere_and_unknown_states_are_named():
 # --- cost allocation per cause class ---------------------------------------------------------
 
 @pytest.mark.parametrize("cause, sub, payer, quote, deductible", [
-    ("施工质量", False, "我方", False, True),
-    ("施工质量", True, "分包单位", False, True),
-    ("设计原因", False, "业主", True, False),
-    ("业主指定材料", True, "业主", True, False),
-    ("使用不当", False, "业主", True, False),
-    ("第三方损坏", False, "业主", True, False),
-    ("不可抗力", False, "另行处理", False, False),
-    ("超出保修期", False, "业主", True, False),
+    ("施工质量", False, "us", False, True),
+    ("施工质量", True, "subcontractor", False, True),
+    ("设计原因", False, "owner", True, False),
+    ("业主指定材料", True, "owner", True, False),
+    ("使用不当", False, "owner", True, False),
+    ("第三方损坏", False, "owner", True, False),
+    ("不可抗力", False, "separate", False, False),
+    ("超出保修期", False, "owner", True, False),
 ])
 def test_cause_class_decides_who_pays(cause, sub, payer, quote, deductible):
     a = resp.allocate(cause, subcontractor_responsible=sub)
     assert (a.payer, a.needs_quote, a.deductible) == (payer, quote, deductible)
-    assert a.free_to_owner is (payer in ("我方", "分包单位"))
+    assert a.free_to_owner is (payer in ("us", "subcontractor"))
 
 
 def test_cause_must_agree_with_the_warranty_decision():
@@ -153,7 +153,7 @@ def test_warranty_on_the_items_last_day_and_the_day_after(office):
     after = _intake(category="plumbing", unit=None, location="地下车库", reported_at=D(2026, 6, 16, 8, 0))
     assert not after.ticket.in_warranty
     assert after.decision.reason == "给排水管道 保修至 2026-06-15，已于 2026-06-16 过保（报修时已过保 1 天）"
-    assert after.ticket.cause_class == "expired" and after.ticket.payer == "业主"
+    assert after.ticket.cause_class == "expired" and after.ticket.payer == "owner"
 
 
 def test_warranty_override_needs_a_reason_and_is_audited(office):
@@ -253,7 +253,7 @@ def test_full_lifecycle_records_events_audit_and_the_after_repair_visit(office):
     assert t.subcontractor.name == "东方防水公司" and t.responded_at == D(2026, 11, 21, 8, 0)
     tickets.transition(t.id, "已到场", at=D(2026, 11, 22, 9, 0), expected_version=t.version)
     alloc = tickets.set_cause(t.id, "施工质量")
-    assert alloc.payer == "分包单位"
+    assert alloc.payer == "subcontractor"
     tickets.transition(t.id, "维修中", at=D(2026, 11, 22, 9, 30))
     tickets.add_cost_line(t.id, "材料", "防水卷材", quantity=3, unit_price="120.50")
     tickets.add_cost_line(t.id, "人工", "维修人工", "400")
@@ -267,7 +267,7 @@ def test_full_lifecycle_records_events_audit_and_the_after_repair_visit(office):
     assert [e.to_state for e in t.events.order_by(TicketEvent.id)] == [
         "received", "dispatched", "onsite", "repairing", "awaiting_check", "closed"]
     assert tickets.cost_total(t.id) == Decimal("761.50")
-    assert {c.borne_by for c in CostLine.select()} == {"分包单位"}
+    assert {c.borne_by for c in CostLine.select()} == {"subcontractor"}
     sig = Attachment.get((Attachment.owner_table == "ticket") & (Attachment.owner_id == t.id))
     assert sig.kind == "signature" and sig.mime == "image/png"
     visit = Visit.get(Visit.ticket == t)
@@ -302,7 +302,7 @@ def test_paid_repair_needs_an_accepted_quote(office):
     tickets.transition(t.id, "已到场", at=D(2026, 7, 2, 9))
     tickets.transition(t.id, "维修中", at=D(2026, 7, 2, 9, 30))
     line = tickets.add_cost_line(t.id, "人工", "换阀门", 680)
-    assert line.borne_by == "业主"
+    assert line.borne_by == "owner"
     pay = tickets.record_payment(t.id, 680, dt.date(2026, 7, 2), "张师傅")
     assert Ticket.get_by_id(t.id).payments.get().amount == Decimal("680.00") and pay.id
 

@@ -51,7 +51,7 @@ def test_record_done_with_score_grade_and_finding_ticket(visit):
     findings = visit_records.findings_of(visit)
     assert [f.area for f in findings] == ["卫生间", "门窗"]
     ticket = Ticket.get(Ticket.source_visit == visit.id)
-    assert ticket.channel == "回访发现"
+    assert ticket.channel == "visit_finding"
     assert ticket.category == "wet_room_waterproofing"
     assert findings[0].ticket_id == ticket.id and findings[1].ticket_id is None
     assert "卫生间：卫生间地面渗水至楼下" in saved.findings

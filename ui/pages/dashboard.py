@@ -13,6 +13,7 @@ from warranty_desk.i18n import _, format_money
 from warranty_desk.rules import sla
 from warranty_desk.rules.sla import urgency_name
 from warranty_desk.rules.ticket_states import state_name
+from warranty_desk.rules.visit_methods import method_name
 from warranty_desk.services import dashboard
 from warranty_desk.services import safety as safety_service
 
@@ -53,7 +54,7 @@ class DashboardPage(Page):
             Column(_("日期"), lambda r: r["date"], 90),
             Column(_("工程"), lambda r: f'{r["project_code"]} {r["project_name"]}', 230),
             Column(_("类型"), lambda r: _(r["kind_name"]), 90),
-            Column(_("方式"), lambda r: _(r["method"]), 50),
+            Column(_("方式"), lambda r: method_name(r["method"]), 60),
             Column(_("回访人"), lambda r: r["staff"], 60),
         ]
         red = [Column(c.header, c.get, c.width, lambda _r: RED) for c in visit_cols]

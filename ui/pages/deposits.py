@@ -50,7 +50,7 @@ class DepositDialog(forms.FormDialog):
         self.version: int | None = None
         f = self.form
         projects = [(None, _("（请选择工程）"))] + [
-            (pid, f"{code}  {name}" + (_("（已登记）") if registered else ""))
+            (pid, _("{code}  {name}（已登记）").format(code=code, name=name) if registered else f"{code}  {name}")
             for pid, code, name, registered in deposit_service.project_choices()
         ]
         f.add("project", _("工程"), forms.combo(projects), required=True)

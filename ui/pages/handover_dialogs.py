@@ -50,11 +50,11 @@ class HandoverDialog(forms.FormDialog):
 
 class AgreedPeriodDialog(forms.FormDialog):
     def __init__(self, item, design_life_years: int | None, parent=None):
-        super().__init__(_("约定保修期 — {name}").format(name=item.name), parent)
+        super().__init__(_("约定保修期 — {name}").format(name=cat.category_name(item.key, item.name)), parent)
         self.item = item
         minimum = cat.minimum_text(item.key, design_life_years)
         self.body.insertWidget(0, PlainLabel(_("法定最低保修期：{text}").format(text=minimum)))
-        units = [(k, v) for k, v in cat.UNIT_NAMES.items()]
+        units = [(k, _(v)) for k, v in cat.UNIT_NAMES.items()]
         self.form.add("agreed_unit", _("单位"), forms.combo([(k, v) for k, v in units]))
         amount = QSpinBox()
         amount.setRange(1, 200)

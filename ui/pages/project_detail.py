@@ -17,12 +17,15 @@ from PySide6.QtWidgets import (
 )
 
 from warranty_desk.errors import NotFound
-from warranty_desk.i18n import _
+from warranty_desk.i18n import _, join_list
 from warranty_desk.rules import categories as cat
 from warranty_desk.rules import visit_states as vs
+from warranty_desk.rules.satisfaction import grade_name
 from warranty_desk.rules.sla import urgency_name
 from warranty_desk.rules.ticket_states import state_name
-from warranty_desk.rules.visit_plan import KIND_NAMES
+from warranty_desk.rules.visit_methods import method_name
+from warranty_desk.rules.visit_plan import kind_name
+from warranty_desk.rules.visit_purposes import purposes_of
 from warranty_desk.services import handover as handover_service
 from warranty_desk.services import projects as project_service
 from warranty_desk.services import tickets as ticket_service
@@ -160,14 +163,14 @@ class ProjectDetail(QWidget):
         """The 回访 tab."""
         self.visit_model = RowsModel([
             Column(_("计划日期"), lambda v: v.planned_on, 90),
-            Column(_("类型"), lambda v: KIND_NAMES.get(v.kind, v.kind), 100),
-            Column(_("方式"), lambda v: v.method, 50),
-            Column(_("状态"), lambda v: vs.name(v.status), 70,
+            Column(_("类型"), lambda v: kind_name(v.kind), 100),
+            Column(_("方式"), lambda v: method_name(v.method), 60),
+            Column(_("状态"), lambda v: vs.status_name(v.status), 70,
                    lambda v: GREEN if v.status == vs.DONE else (RED if v.status == vs.PLANNED and v.planned_on < today
                                                                 else None)),
             Column(_("回访人"), lambda v: v.visitor or (v.staff.name if v.staff_id else ""), 70),
-            Column(_("满意度"), lambda v: "" if v.score is None else f"{v.score:.0f} {v.grade}", 80),
-            Column(_("目的"), lambda v: v.purposes.replace("\n", "；")),
+            Column(_("满意度"), lambda v: "" if v.score is None else f"{v.score:.0f} {grade_name(v.grade)}", 110),
+            Column(_("目的"), lambda v: join_list(purposes_of(v.purposes), _("；"))),
         ])
         tab, self.visit_view, _none = self._table_tab(self.visit_model, "project_visits", self._open_visit)
         return tab

@@ -357,13 +357,13 @@ class TicketDialog(forms.FormDialog):
                                                 _("输入房号，例如 1-2-301 或业主姓名")))
         f.add("reporter", _("报修人"), forms.line(100), required=True)
         f.add("phone", _("联系电话"), forms.line(40), check="phone")
-        f.add("channel", _("报修方式"), forms.combo([(c, _(c)) for c in ticket_service.CHANNELS]))
+        f.add("channel", _("报修方式"), forms.combo([(c, ticket_service.channel_name(c)) for c in ticket_service.CHANNELS]))
         when = QDateTimeEdit(QDateTime.currentDateTime())
         when.setDisplayFormat("yyyy-MM-dd HH:mm")
         when.setCalendarPopup(True)
         f.add("reported_at", _("报修时间"), when)
         f.add("location", _("报修部位"), forms.line(200, _("例如：主卧卫生间顶棚")))
-        f.add("category", _("保修项目"), forms.combo([(None, _("（请选择）"))] + [(k, c.name) for k, c in CATEGORIES.items()]),
+        f.add("category", _("保修项目"), forms.combo([(None, _("（请选择）"))] + [(k, _(c.name)) for k, c in CATEGORIES.items()]),
               required=True)
         description = QPlainTextEdit()
         description.setMinimumHeight(70)  # takes the dialog's spare height: descriptions run long

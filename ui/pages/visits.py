@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QPushButton, QV
 
 from warranty_desk.i18n import _, join_list
 from warranty_desk.rules import visit_states as vs
+from warranty_desk.rules.visit_methods import method_name
 from warranty_desk.rules.visit_purposes import purpose_text
 from warranty_desk.services import visits as visit_service
 
@@ -63,7 +64,7 @@ class VisitsPage(Page):
             Column(_("工程编号"), lambda r: r["project_code"], 110),
             Column(_("工程名称"), lambda r: r["project_name"], 220),
             Column(_("类型"), lambda r: _(r["kind_name"]), 100),
-            Column(_("方式"), lambda r: _(r["method"]), 50),
+            Column(_("方式"), lambda r: method_name(r["method"]), 60),
             Column(_("回访人"), lambda r: r["staff"], 70),
             Column(_("状态"), lambda r: _(r["status_name"]), 70, self._color),
             Column(_("联系人"), lambda r: f'{r["contact"]} {r["phone"]}', 160),

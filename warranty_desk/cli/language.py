@@ -182,34 +182,65 @@ def stored_value(text: str | None, values, name) -> str | None:
 
 
 def _stored_labels() -> dict[str, dict[str, str]]:
+    from ..rules import categories as cat
     from ..rules import responsibility as resp
     from ..rules import sla
     from ..rules import ticket_states as st
+    from ..rules import visit_methods as vm
+    from ..services.tickets import common as ticket_words
 
     states = dict(st.LABELS)
+    payers = dict(resp.PAYER_NAMES)
     return {"state": states, "from": states, "to": states, "urgency": dict(sla.URGENCY_NAMES),
-            "cause_class": dict(resp.CAUSE_LABELS)}
+            "cause_class": dict(resp.CAUSE_LABELS), "payer": payers, "borne_by": payers,
+            "channel": dict(ticket_words.CHANNEL_NAMES), "method": dict(vm.METHOD_NAMES),
+            "type": dict(cat.TYPE_NAMES), "scale": dict(cat.SCALE_NAMES)}
+
+
+# a key whose names depend on where it stands: a cost line's kind (in a ticket's list of costs)
+_NESTED_LABELS = {("cost_lines", "kind"), ("costs", "kind")}
+
+
+def _purposes_compatible(stored) -> tuple[object, list]:
+    """A visit's purposes as the first releases printed them (Chinese sentences) and as stored: a
+    program-made purpose as its code with parameters, a clerk's line as written."""
+    from ..i18n import override
+    from ..rules import visit_purposes
+
+    lines = stored if isinstance(stored, (list, tuple)) else [x for x in str(stored or "").split("\n") if x.strip()]
+    with override(i18n.SOURCE_LOCALE):
+        said = [visit_purposes.purpose_text(line) for line in lines]
+    keys = [visit_purposes.parsed(line) or line for line in lines]
+    return (said if isinstance(stored, (list, tuple)) else "\n".join(said)), keys
 
 
 def json_compatible(data):
-    """`--json` output as scripts written for the first releases read it: a ticket's state, urgency
-    and cause class (and a history step's from/to) carry the Chinese name they always carried, and
-    the stored key beside it as `…_key` (state_key, urgency_key, …). The same in every language."""
+    """`--json` output as scripts written for the first releases read it: a stored key (a ticket's
+    state, urgency, cause class, channel and payer, a history step's from/to, a cost line's kind and
+    bearer, a visit's method, a project's type and scale) carries the Chinese name it always carried,
+    and the stored key beside it as `…_key` (state_key, urgency_key, …); a visit's purposes are the
+    Chinese sentences, with `purposes_key` (each program-made purpose as its code and parameters).
+    The same in every language."""
     labels = _stored_labels()
+    from ..services.tickets import common as ticket_words
 
-    def walk(value):
+    def walk(value, parent=None):
         if isinstance(value, dict):
-            out = {}
+            out: dict[str, object] = {}
             for key, item in value.items():
                 names = labels.get(key) if isinstance(key, str) else None
+                if (parent, key) in _NESTED_LABELS:
+                    names = ticket_words.COST_KIND_NAMES
                 if names is not None and isinstance(item, str) and item in names:
                     out[key] = names[item]
                     out[f"{key}_key"] = item
+                elif key == "purposes" and isinstance(item, (str, list, tuple)):
+                    out[key], out["purposes_key"] = _purposes_compatible(item)
                 else:
-                    out[key] = walk(item)
+                    out[key] = walk(item, key)
             return out
         if isinstance(value, (list, tuple)):
-            return [walk(item) for item in value]
+            return [walk(item, parent) for item in value]
         return value
 
     return walk(data)

@@ -24,6 +24,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Table
 
 from ..i18n import N_, _, join_list
+from ..rules import categories as cat
 from ..services.projects import find_project
 from . import data, qr
 from .style import (
@@ -182,7 +183,7 @@ class _ProjectCard:
     def __init__(self, c, project, index: int, issued_on):
         self.name = f"card_{index}"
         self.project = project
-        self.home = project.type == "住宅"  # i18n: data (stored type)
+        self.home = cat.is_residential(project.type)
         comp = self.comp = data.company()
         sla = data.sla_values()
         c.beginForm(self.name, 0, 0, CARD_W, CARD_H)

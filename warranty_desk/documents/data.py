@@ -107,8 +107,6 @@ def sla_values() -> dict:
 
 
 # the project types as the keys the document texts test with `@if` (resources/texts/README.md)
-TYPE_KEYS = {"住宅": "residential", "公共建筑": "public", "工业建筑": "industrial",  # i18n: data (stored types)
-             "市政工程": "municipal", "装饰装修": "decoration"}  # i18n: data (stored types)
 RESIDENTIAL_ESTATE_WORKS = N_("住宅小区内的给排水设施、道路等配套工程")
 
 
@@ -118,8 +116,9 @@ def project_facts(project: Project, unit: Unit | None = None) -> frozenset[str]:
     `item:<key>` for each warranty item it has, `deposit` / `bank_guarantee`, `unit` (printed
     for one unit), and what is known of the building: `gas`, `telecom`, `fire_safety`,
     `insulation`, `power_load`, `property`."""
-    facts = {TYPE_KEYS.get(project.type, "other")}
-    if project.type != "市政工程":  # i18n: data (stored type)
+    kind = cat.project_type_key(project.type)
+    facts = {kind if kind in cat.PROJECT_TYPES else "other"}
+    if kind != cat.MUNICIPAL:
         facts.add("building")
     items = items_of(project)
     facts.update(f"item:{item.key}" for item in items)
@@ -145,7 +144,7 @@ def scope_text(project: Project) -> str:
     """The warranty scope of this project: its own items (and, for housing, the estate's
     infrastructure the model text names), e.g. 装修工程、电气管线、给排水管道."""
     names = [item_name(item) for item in items_of(project) if item.key != "other"]
-    if project.type == "住宅" and not any("配套" in item.name for item in items_of(project)):  # i18n: data
+    if cat.is_residential(project.type) and not any("配套" in item.name for item in items_of(project)):  # i18n: data
         names.append(_(RESIDENTIAL_ESTATE_WORKS))
     return join_list(names)
 

@@ -164,7 +164,7 @@ def _contacts(project, comp, width):
 
 def _cover(project, comp, unit):
     st = styles()
-    is_home = project.type == "住宅"
+    is_home = cat.is_residential(project.type)
     title = _("住宅使用说明书") if is_home else _("工程使用维护手册")
     story = [Spacer(1, 40 * mm), M(title, st["title"]), P(_("（用户手册）"), "subtitle"), Spacer(1, 20 * mm)]
     width = A4[0] - 2 * MARGIN - 40 * mm
@@ -217,7 +217,7 @@ def build_manual(project, path, lang: str = "zh_CN", unit=None) -> Path:
         if n < len(chapters) - 1:
             story.append(Spacer(1, 6 * mm))
 
-    title = _("住宅使用说明书") if project.type == "住宅" else _("工程使用维护手册")  # i18n: data (stored type)
+    title = _("住宅使用说明书") if cat.is_residential(project.type) else _("工程使用维护手册")
     if unit is not None:
         doc_title = _("{title}　{name}　{unit}").format(title=title, name=project.name, unit=unit.label)
     else:

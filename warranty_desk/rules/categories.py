@@ -36,8 +36,23 @@ def unit_key(text: str) -> str:
     names = " / ".join(_("{key}（{name}）").format(key=key, name=_(UNIT_NAMES[key])) for key in UNIT_NAMES)
     raise ValueError(_("期限单位“{text}”不对，应为：{names}").format(text=text, names=names))
 
-PROJECT_TYPES = (N_("住宅"), N_("公共建筑"), N_("工业建筑"), N_("市政工程"), N_("装饰装修"))
-PROJECT_SCALES = (N_("小型"), N_("中型"), N_("大型"))
+# a project's type and scale are stored as keys (schema step 11), named through project_type_name / scale_name
+RESIDENTIAL = "residential"
+PUBLIC = "public"
+INDUSTRIAL = "industrial"
+MUNICIPAL = "municipal"
+DECORATION = "decoration"
+PROJECT_TYPES = (RESIDENTIAL, PUBLIC, INDUSTRIAL, MUNICIPAL, DECORATION)
+TYPE_NAMES = {RESIDENTIAL: N_("住宅"), PUBLIC: N_("公共建筑"), INDUSTRIAL: N_("工业建筑"), MUNICIPAL: N_("市政工程"),
+              DECORATION: N_("装饰装修")}
+LEGACY_TYPES = {label: key for key, label in TYPE_NAMES.items()}  # stored before schema step 11
+
+SMALL = "small"
+MEDIUM = "medium"
+LARGE = "large"
+PROJECT_SCALES = (SMALL, MEDIUM, LARGE)
+SCALE_NAMES = {SMALL: N_("小型"), MEDIUM: N_("中型"), LARGE: N_("大型")}
+LEGACY_SCALES = {label: key for key, label in SCALE_NAMES.items()}  # stored before schema step 11
 
 
 @dataclass(frozen=True)
@@ -80,11 +95,11 @@ _BUILDING = [
     "decoration",
 ]
 CATEGORIES_BY_TYPE: dict[str, list[str]] = {
-    "住宅": _BUILDING,
-    "公共建筑": _BUILDING,
-    "工业建筑": _BUILDING,
-    "市政工程": ["foundation_structure", "electrical", "plumbing", "equipment"],
-    "装饰装修": ["decoration", "electrical", "plumbing"],
+    RESIDENTIAL: _BUILDING,
+    PUBLIC: _BUILDING,
+    INDUSTRIAL: _BUILDING,
+    MUNICIPAL: ["foundation_structure", "electrical", "plumbing", "equipment"],
+    DECORATION: ["decoration", "electrical", "plumbing"],
 }
 
 
@@ -129,17 +144,38 @@ def category_name(key: str, stored_name: str = "") -> str:
 
 
 def project_type_name(value: str) -> str:
-    """A project's stored type (住宅 …) in the active language."""
-    return _(value) if value in PROJECT_TYPES else value
+    """A project's stored type (residential … or a name an earlier release stored) in the active language."""
+    key = LEGACY_TYPES.get(value, value)
+    return _(TYPE_NAMES[key]) if key in TYPE_NAMES else value
 
 
 def scale_name(value: str) -> str:
-    """A project's stored scale (小型 / 中型 / 大型) in the active language."""
-    return _(value) if value in PROJECT_SCALES else value
+    """A project's stored scale (small / medium / large, or 小型 …) in the active language."""
+    key = LEGACY_SCALES.get(value, value)
+    return _(SCALE_NAMES[key]) if key in SCALE_NAMES else value
+
+
+def project_type_key(value: str) -> str:
+    """The type a caller names: its key or its name in either language; else as given."""
+    from warranty_desk.i18n import key_of
+
+    return key_of(value, PROJECT_TYPES, project_type_name, LEGACY_TYPES)
+
+
+def scale_key(value: str) -> str:
+    """The scale a caller names: its key or its name in either language; else as given."""
+    from warranty_desk.i18n import key_of
+
+    return key_of(value, PROJECT_SCALES, scale_name, LEGACY_SCALES)
+
+
+def is_residential(project_type: str) -> bool:
+    return LEGACY_TYPES.get(project_type, project_type) == RESIDENTIAL
 
 
 def categories_for(project_type: str, has_heating: bool, has_cooling: bool) -> list[str]:
     """The warranty items a project of this type gets at handover."""
+    project_type = LEGACY_TYPES.get(project_type, project_type)
     if project_type not in CATEGORIES_BY_TYPE:
         raise ValueError(f"unknown project type: {project_type}")
     keys = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from warranty_desk.i18n import N_, _, retell
+from warranty_desk.i18n import N_, _, namer, retell
 
 WORKMANSHIP = "workmanship"  # stored keys (schema step 10), named through cause_name
 DESIGN = "design"
@@ -22,18 +22,23 @@ CAUSE_LABELS = {
 }
 LEGACY_CAUSES = {label: key for key, label in CAUSE_LABELS.items()}  # stored before schema step 10
 
-US = N_("我方")  # a stored value, shown through _()
-SUBCONTRACTOR = N_("分包单位")  # a stored value, shown through _()
-OWNER = N_("业主")  # a stored value, shown through _()
-SEPARATE = N_("另行处理")  # a stored value, shown through _()
+US = "us"  # stored keys (schema step 11), named through payer_name
+SUBCONTRACTOR = "subcontractor"
+OWNER = "owner"
+SEPARATE = "separate"
 PAYERS = (US, SUBCONTRACTOR, OWNER, SEPARATE)
 BEARERS = (US, SUBCONTRACTOR, OWNER)  # who bears a cost line
+PAYER_NAMES = {US: N_("我方"), SUBCONTRACTOR: N_("分包单位"), OWNER: N_("业主"), SEPARATE: N_("另行处理")}
+LEGACY_PAYERS = {label: key for key, label in PAYER_NAMES.items()}  # stored before schema step 11
 
 
 def cause_name(cause: str) -> str:
     """A ticket's stored cause class in the active language (the one place that maps it)."""
     key = LEGACY_CAUSES.get(cause, cause)
     return _(CAUSE_LABELS[key]) if key in CAUSE_LABELS else cause
+
+
+namer("cause", cause_name)
 
 
 def cause_key(value: str) -> str:
@@ -45,35 +50,65 @@ def cause_key(value: str) -> str:
 
 def payer_name(payer: str) -> str:
     """Who pays (a ticket's payer, a cost line's bearer) in the active language."""
-    return _(payer) if payer in PAYERS else payer
+    key = LEGACY_PAYERS.get(payer, payer)
+    return _(PAYER_NAMES[key]) if key in PAYER_NAMES else payer
+
+
+namer("payer", payer_name)
+
+
+def payer_key(value: str) -> str:
+    """The payer a caller names: its key or its name in either language; else as given."""
+    from warranty_desk.i18n import key_of
+
+    return key_of(value, PAYERS, payer_name, LEGACY_PAYERS)
 
 
 @dataclass(frozen=True)
 class Allocation:
     cause: str
-    payer: str  # 我方 / 分包单位 / 业主 / 另行处理
+    payer: str  # us / subcontractor / owner / separate
     needs_quote: bool  # the owner must accept a plan and price before the repair starts
     free_to_owner: bool
     deductible: bool  # may be deducted from the 质量保证金 when the owner had it repaired elsewhere
     text: str  # what the clerk reads (the seed's wording)
+    stored: str = ""  # the same as data (i18n.said): what the ticket's history keeps, said in its reader's language
+
+
+WORKMANSHIP_TEXT = N_("施工质量问题，无条件进行保修，费用由{who}，业主免费")
+SUBCONTRACTOR_BEARS = N_("责任分包单位承担")
+WE_BEAR = N_("我方承担")
+OWNER_DECIDES_TEXT = N_("{cause}造成，按业主认可的维修方案和费用进行维修，需业主先确认报价")
+PAID_TEXT = N_("{cause}造成，有偿维修，需业主先确认报价")
+FORCE_MAJEURE_TEXT = N_("不可抗力造成（地震、台风、洪水等），另行处理，我方积极配合")
+EXPIRED_TEXT = N_("已超出保修期，提供有偿服务，需业主先确认报价")
+ALLOCATION_TEXTS = (WORKMANSHIP_TEXT, OWNER_DECIDES_TEXT, PAID_TEXT, FORCE_MAJEURE_TEXT, EXPIRED_TEXT)
+
+
+def _allocation(key, payer, needs_quote, free, deductible, template, **params) -> Allocation:
+    from warranty_desk.i18n import said, say
+
+    stored = said(template, **params)
+    return Allocation(key, payer, needs_quote, free, deductible, say(stored), stored)
 
 
 def allocate(cause: str, subcontractor_responsible: bool = False) -> Allocation:
     """The payer and conditions for a cause class."""
+    from warranty_desk.i18n import keyed, nested
+
     cause = LEGACY_CAUSES.get(cause, cause)
     if cause == WORKMANSHIP:
         payer = SUBCONTRACTOR if subcontractor_responsible else US
-        who = _("责任分包单位承担") if subcontractor_responsible else _("我方承担")
-        return Allocation(cause, payer, False, True, True, _("施工质量问题，无条件进行保修，费用由{who}，业主免费").format(who=who))
+        who = nested(SUBCONTRACTOR_BEARS if subcontractor_responsible else WE_BEAR)
+        return _allocation(cause, payer, False, True, True, WORKMANSHIP_TEXT, who=who)
     if cause in (DESIGN, OWNER_MATERIAL):
-        return Allocation(cause, OWNER, True, False, False,
-                          _("{cause}造成，按业主认可的维修方案和费用进行维修，需业主先确认报价").format(cause=cause_name(cause)))
+        return _allocation(cause, OWNER, True, False, False, OWNER_DECIDES_TEXT, cause=keyed("cause", cause))
     if cause in (MISUSE, THIRD_PARTY):
-        return Allocation(cause, OWNER, True, False, False, _("{cause}造成，有偿维修，需业主先确认报价").format(cause=cause_name(cause)))
+        return _allocation(cause, OWNER, True, False, False, PAID_TEXT, cause=keyed("cause", cause))
     if cause == FORCE_MAJEURE:
-        return Allocation(cause, SEPARATE, False, False, False, _("不可抗力造成（地震、台风、洪水等），另行处理，我方积极配合"))
+        return _allocation(cause, SEPARATE, False, False, False, FORCE_MAJEURE_TEXT)
     if cause == EXPIRED:
-        return Allocation(cause, OWNER, True, False, False, _("已超出保修期，提供有偿服务，需业主先确认报价"))
+        return _allocation(cause, OWNER, True, False, False, EXPIRED_TEXT)
     raise ValueError(_("责任类别“{cause}”不对，应为：{CAUSE_CLASSES}").format(cause=cause, CAUSE_CLASSES=" / ".join(cause_name(c) for c in CAUSE_CLASSES)))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from warranty_desk.i18n import NP_, pgettext
+from warranty_desk.i18n import NP_, namer, pgettext
 
 GRADES = (
     (90, NP_("satisfaction", "满意")),
@@ -19,6 +19,9 @@ def grade_name(name: str | None) -> str:
     if not name:
         return ""
     return pgettext("satisfaction", name) if name in _NAMES else name
+
+
+namer("grade", grade_name)
 
 
 def grade(score: float) -> str:

@@ -7,18 +7,28 @@ from warranty_desk.i18n import N_, _
 
 from .visit_plan import MILESTONE, SEASONAL
 
-PHONE = N_("电话")  # a stored value, shown through method_name()
-SMS = N_("短信")
-EMAIL = N_("邮件")
-ONSITE = N_("上门")
-QUESTIONNAIRE = N_("问卷")
+PHONE = "phone"  # stored keys (schema step 11), named through method_name()
+SMS = "sms"
+EMAIL = "email"
+ONSITE = "onsite"
+QUESTIONNAIRE = "questionnaire"
 
 METHODS = (PHONE, SMS, EMAIL, ONSITE, QUESTIONNAIRE)
+METHOD_NAMES = {PHONE: N_("电话"), SMS: N_("短信"), EMAIL: N_("邮件"), ONSITE: N_("上门"), QUESTIONNAIRE: N_("问卷")}
+LEGACY_METHODS = {label: key for key, label in METHOD_NAMES.items()}  # stored before schema step 11
 
 
 def method_name(method: str) -> str:
     """A visit's stored method in the active language (the one place that maps it)."""
-    return _(method) if method in METHODS else method
+    key = LEGACY_METHODS.get(method, method)
+    return _(METHOD_NAMES[key]) if key in METHOD_NAMES else method
+
+
+def method_key(value: str) -> str:
+    """The method a caller names: its key or its name in either language; else as given."""
+    from warranty_desk.i18n import key_of
+
+    return key_of(value, METHODS, method_name, LEGACY_METHODS)
 # milestone and seasonal visits inspect the building; the others are calls
 _ONSITE_KINDS = (MILESTONE, SEASONAL)
 

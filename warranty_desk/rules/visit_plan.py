@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from warranty_desk.i18n import N_, _
 
 from . import visit_purposes as purposes
-from .categories import CATEGORIES
+from .categories import CATEGORIES, LARGE, LEGACY_SCALES, MEDIUM, SMALL
 from .periods import add_months
 from .seasons import DEFAULT_RAINY_START, Season, _on, parse_month_day
 from .workdays import next_working_day, working_day_within
 
-CADENCE_MONTHS = {"小型": 3, "中型": 6, "大型": 12}
+CADENCE_MONTHS = {SMALL: 3, MEDIUM: 6, LARGE: 12}
 
 PERIODIC = "periodic"
 MILESTONE = "milestone"
@@ -88,6 +88,7 @@ def _raw_visits(
     settings: PlanSettings,
 ) -> list[PlannedVisit]:
     """The visits the seed asks for, on their nominal days, each with its window."""
+    scale = LEGACY_SCALES.get(scale, scale)
     if scale not in CADENCE_MONTHS:
         raise ValueError(f"unknown project scale: {scale}")
     non_structural = [i for i in items if not _structural(i.key)]
@@ -106,20 +107,19 @@ def _raw_visits(
     step = CADENCE_MONTHS[scale]
     k = 1
     while (day := add_months(handover, step * k)) <= last_end:
-        add(day, PERIODIC, _(purposes.PERIODIC).format(scale=scale, step=step), last_end)
+        add(day, PERIODIC, purposes.stored(purposes.PERIODIC, scale=scale, step=step), last_end)
         k += 1
 
     one_month = add_months(handover, 1)
-    add(one_month, MILESTONE, _(purposes.ONE_MONTH), one_month, bring_inside=True)  # seed: 在工程保修期1个月内
-    add(add_months(handover, 6), MILESTONE, _(purposes.HALF_YEAR), last_end)
+    add(one_month, MILESTONE, purposes.stored(purposes.ONE_MONTH), one_month, bring_inside=True)  # seed: 在工程保修期1个月内
+    add(add_months(handover, 6), MILESTONE, purposes.stored(purposes.HALF_YEAR), last_end)
     by_end: dict[dt.date, list[str]] = {}
     for item in non_structural:
-        by_end.setdefault(item.end_on, []).append(CATEGORIES[item.key].name if item.key in CATEGORIES else item.key)
+        by_end.setdefault(item.end_on, []).append(item.key)
     for end_on, names in sorted(by_end.items()):
         day = add_months(end_on, -1)
         if day > handover:  # seed: 保修期结束前1个月进行交代回访 — at least a month before the end
-            add(day, MILESTONE, _(purposes.BEFORE_END).format(
-                names="、".join(names), isoformat=end_on.isoformat()), day)
+            add(day, MILESTONE, purposes.stored(purposes.BEFORE_END, names=names, isoformat=end_on.isoformat()), day)
 
     lead = dt.timedelta(days=settings.seasonal_lead_days)
     before = dt.timedelta(days=1)
@@ -130,7 +130,7 @@ def _raw_visits(
                 break
             if first - lead > handover:
                 add(first - lead, SEASONAL,
-                    _(purposes.BEFORE_HEATING).format(isoformat=first.isoformat()),
+                    purposes.stored(purposes.BEFORE_HEATING, isoformat=first.isoformat()),
                     min(first - before, heating_end))
 
     water_end = max((i.end_on for i in items if CATEGORIES.get(i.key) and CATEGORIES[i.key].waterproofing), default=None)
@@ -141,7 +141,7 @@ def _raw_visits(
             if start > water_end:
                 break
             if start - lead > handover:
-                add(start - lead, SEASONAL, _(purposes.BEFORE_RAINS),
+                add(start - lead, SEASONAL, purposes.stored(purposes.BEFORE_RAINS),
                     min(start - before, water_end))
 
     after_warranty = add_months(last_end, settings.after_warranty_months)
@@ -149,7 +149,7 @@ def _raw_visits(
         PlannedVisit(
             max(after_warranty, last_end + before),
             AFTER_WARRANTY,
-            [_(purposes.AFTER_WARRANTY)],
+            [purposes.stored(purposes.AFTER_WARRANTY)],
             after=max(last_end, handover),
         )
     )
@@ -215,8 +215,6 @@ def after_storm_visit(storm_on: dt.date, accepted_on: dt.date | None, items: lis
     day = storm_on + dt.timedelta(days=1)
     if not_before is not None and not_before > day:
         day = not_before
-    names = "、".join(CATEGORIES[i.key].name for i in covered)
-    ends = "、".join(sorted({i.end_on.isoformat() for i in covered}))
-    purpose = _(purposes.AFTER_STORM).format(
-        storm=storm_on.isoformat(), names=names, ends=ends)
+    purpose = purposes.stored(purposes.AFTER_STORM, storm=storm_on.isoformat(), names=[i.key for i in covered],
+                              ends=sorted({i.end_on.isoformat() for i in covered}))
     return PlannedVisit(next_working_day(day), AFTER_STORM, [purpose], after=storm_on)

@@ -1,21 +1,23 @@
-"""The purposes of a visit (回访目的): the sentences the visit plan, a closed repair and a storm call
-write onto a visit, and the one function that shows a stored purpose in the active language.
+"""The purposes of a visit (回访目的): the sentences the visit plan, a closed repair, a storm call and
+an import write onto a visit, and the one function that shows a stored purpose in the active language.
 
-A visit stores its purposes as text, one per line, in the language the program spoke when the plan
-was made. `purpose_text` recognises a line made from one of the templates below — in Chinese or in
-English — and says it again in the active language (the project's scale and the warranty items by
-their names there); a line the clerk wrote stays as written. When purposes are stored as a template
-key with its parameters, only this function's input side changes.
+A visit stores its purposes one per line. A purpose the program made is stored as its code with its
+parameters (keys, ISO dates, numbers), one JSON object on its line (`stored`, schema step 11):
+{"purpose": "periodic", "scale": "medium", "step": 6}. `purpose_text` makes the sentence from it in
+the active language (the project's scale and the warranty items by their names there). A line the
+clerk wrote stays as written; a sentence an earlier release stored (in Chinese or English) is
+recognised by its template and said again in the active language.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 
-from warranty_desk.i18n import LOCALES, N_, gettext_for, join_list, retell
+from warranty_desk.i18n import LOCALES, N_, _, gettext_for, join_list, retell
 
-from .categories import CATEGORIES, PROJECT_SCALES, category_name, scale_name
+from .categories import CATEGORIES, SCALE_NAMES, category_name, scale_name
 
 PERIODIC = N_("{scale}项目定期回访（每{step}个月）")
 ONE_MONTH = N_("交付后一个月回访")
@@ -26,9 +28,15 @@ BEFORE_RAINS = N_("雨季前检查：屋面、天沟、落水管、外墙、排�
 AFTER_WARRANTY = N_("保修期满后回访：介绍有偿维修和保养服务")
 AFTER_STORM = N_("{storm}暴雨后回访：询问并检查屋面、外墙有无渗漏（{names}保修至{ends}）")
 AFTER_REPAIR = N_("维修后满意度回访：{n}（{s}）")
+IMPORTED = N_("以往回访记录（表格导入）")
 
 TEMPLATES = (PERIODIC, ONE_MONTH, HALF_YEAR, BEFORE_END, BEFORE_HEATING, BEFORE_RAINS, AFTER_WARRANTY,
-             AFTER_STORM, AFTER_REPAIR)
+             AFTER_STORM, AFTER_REPAIR, IMPORTED)
+# the stored code of each purpose (a released code never changes its meaning)
+CODES = {"periodic": PERIODIC, "one_month": ONE_MONTH, "half_year": HALF_YEAR, "before_end": BEFORE_END,
+         "before_heating": BEFORE_HEATING, "before_rains": BEFORE_RAINS, "after_warranty": AFTER_WARRANTY,
+         "after_storm": AFTER_STORM, "after_repair": AFTER_REPAIR, "imported": IMPORTED}
+CODE_OF = {template: code for code, template in CODES.items()}
 _NAME_SEPARATORS = re.compile(r"、|, ")  # i18n: data (the list separators of both languages)
 
 
@@ -69,15 +77,66 @@ def item_names(text: str) -> str:
 
 
 def _scale(text: str) -> str:
-    for scale in PROJECT_SCALES:
-        if text in {gettext_for(lang)(scale) for lang in LOCALES}:
+    for scale, name in SCALE_NAMES.items():
+        if text in {gettext_for(lang)(name) for lang in LOCALES}:
             return scale_name(scale)
     return text
 
 
+def stored(template: str, **params) -> str:
+    """The stored line of a purpose the program makes from `template` (one of TEMPLATES): its code
+    and parameters — a scale by its key, warranty items (`names`) as a list of keys, dates as ISO
+    text, several end dates (`ends`) as a list."""
+    return json.dumps({"purpose": CODE_OF[template], **params}, ensure_ascii=False, sort_keys=True)
+
+
+def parsed(line: str) -> dict | None:
+    """The code and parameters of a stored program-made purpose; None for any other line."""
+    text = (line or "").strip()
+    if not text.startswith("{"):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(value, dict) or value.get("purpose") not in CODES:
+        return None
+    return value
+
+
+def _said(value: dict) -> str:
+    params = {}
+    for name, param in value.items():
+        if name == "purpose":
+            continue
+        if name == "scale":
+            param = scale_name(str(param))
+        elif name == "names" and isinstance(param, list):
+            param = category_names_text(param)
+        elif isinstance(param, list):
+            param = join_list(str(p) for p in param)
+        params[name] = param
+    return _(CODES[value["purpose"]]).format_map(_Blank(params))
+
+
+class _Blank(dict):
+    """A parameter a later release may leave out says nothing rather than failing the page."""
+
+    def __missing__(self, key):
+        return ""
+
+
 def purpose_text(line: str) -> str:
     """One stored purpose in the active language (a line the clerk wrote: as written)."""
+    value = parsed(line)
+    if value is not None:
+        return _said(value)
     return retell(line, TEMPLATES, {"scale": _scale, "names": item_names})
+
+
+def is_programs(line: str) -> bool:
+    """Whether a stored purpose line is one the program made (a code with its parameters)."""
+    return parsed(line) is not None
 
 
 def purposes_of(stored: str | None) -> list[str]:

@@ -10,17 +10,20 @@ from typing import TypedDict
 
 from peewee import JOIN, fn
 
-from warranty_desk.i18n import N_, _
+from warranty_desk.i18n import N_, _, join_list, nested, said
 
 from ..errors import ValidationError
 from ..fileio import shared_file
 from ..models import Project, Staff, Visit, VisitPlanApproval, database_proxy, tuples
 from ..rules import visit_states as vs
+from ..rules.visit_methods import method_name
 from ..rules.visit_plan import KIND_NAMES
+from ..rules.visit_purposes import purpose_text
 from . import audit
 
 STEPS = ("compiled", "reviewed", "approved")
 STEP_NAMES = {"compiled": N_("编制"), "reviewed": N_("审核"), "approved": N_("审批")}
+PLAN_SIGNED = audit.note(N_("{year}年回访计划{label}"))  # the audit note of a signature
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
@@ -176,7 +179,7 @@ def sign(year: int, step: str, name: str, on: dt.date, today: dt.date | None = N
         setattr(row, f"{step}_by", name)
         setattr(row, f"{step}_on", on)
         row.save()
-        audit.record("sign", "visit_plan_approval", row.id, old, audit.snapshot(row), _("{year}年回访计划{label}").format(year=year, label=label))
+        audit.record("sign", "visit_plan_approval", row.id, old, audit.snapshot(row), said(PLAN_SIGNED, year=year, label=nested(STEP_NAMES[step])))
     return approval(year)
 
 
@@ -326,8 +329,9 @@ def export_xlsx(year: int, path: str | Path) -> int:
         cell.fill = PatternFill("solid", fgColor="E8EDF3")
     for n, r in enumerate(rows, 1):
         sheet.append(safe_row(sheet, [
-            n, r["date"], r["project_code"], r["project_name"], r["kind_name"], "；".join(r["purposes"]),
-            r["method"], r["staff"], r["contact"], r["phone"], r["address"], r["status_name"]]))
+            n, r["date"], r["project_code"], r["project_name"], _(r["kind_name"]),
+            join_list((purpose_text(x) for x in r["purposes"]), _("；")), method_name(r["method"]), r["staff"],
+            r["contact"], r["phone"], r["address"], r["status_name"]]))
         sheet.cell(row=n + 2, column=2).number_format = "yyyy-mm-dd"
     sheet.append([])
     for step in STEPS:

@@ -171,3 +171,69 @@ def history(table: str, record_id: int) -> list[AuditLog]:
         .where((AuditLog.table == table) & (AuditLog.record_id == record_id))
         .order_by(AuditLog.at, AuditLog.id)
     )
+
+
+# --- reading the log in the reader's language ---------------------------------------------------
+# the sentences the program writes as notes (registered where they are written, with `note`); a note
+# an earlier release stored as a finished sentence is recognised by them, in either language
+NOTE_TEMPLATES: list[str] = []
+# the modules that register note templates, loaded before an old note is read
+_NOTE_MODULES = ("annual_plan", "demo", "handover", "import_history", "importing", "storm", "visit_records",
+                 "tickets.after_repair", "tickets.common", "tickets.costs")
+
+
+def note(template: str) -> str:
+    """Register a note the program writes (a msgid marked N_); store it with i18n.said(template, …)."""
+    NOTE_TEMPLATES.append(template)
+    return template
+
+
+def note_text(stored: str | None) -> str:
+    """An audit row's note in the active language: a note stored as its template and parameters
+    (i18n.said) made into its sentence; a program's sentence stored by an earlier release said
+    again; what a clerk typed, as typed."""
+    from .. import i18n
+
+    if not stored:
+        return ""
+    if not _notes_loaded and i18n.said_parts(stored) is None:
+        _load_note_modules()
+    return i18n.say(stored, tuple(NOTE_TEMPLATES))
+
+
+_notes_loaded = False
+
+
+def _load_note_modules() -> None:
+    global _notes_loaded
+    import importlib
+
+    for name in _NOTE_MODULES:
+        importlib.import_module(f"{__package__}.{name}")
+    _notes_loaded = True
+
+
+def shown_value(table: str, key: str, value):
+    """A value of an audit row's old/new columns as a reader is shown it: a stored key (a state, an
+    urgency, a cause, a channel, a payer, a method, a project's type and scale, a cost line's kind, a
+    grade — or the name an earlier release stored) by its name in the active language; a visit's
+    purposes as sentences; anything else as stored."""
+    if not isinstance(value, str) or not value:
+        return value
+    from ..i18n import _, join_list
+    from ..rules import categories as cat
+    from ..rules import responsibility as resp
+    from ..rules import satisfaction, sla, visit_methods, visit_purposes
+    from ..rules import ticket_states as st
+    from .tickets import common as ticket_words
+
+    names = {"state": st.state_name, "urgency": sla.urgency_name, "cause_class": resp.cause_name,
+             "channel": ticket_words.channel_name, "payer": resp.payer_name, "borne_by": resp.payer_name,
+             "method": visit_methods.method_name, "type": cat.project_type_name, "scale": cat.scale_name,
+             "grade": satisfaction.grade_name, "warranty_reason": resp.decision_text}
+    if key == "kind" and table == "cost_line":
+        return ticket_words.cost_kind_name(value)
+    if key == "purposes" and table == "visit":
+        return join_list(visit_purposes.purposes_of(value), _("；"))
+    name = names.get(key)
+    return name(value) if name is not None else value

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TypedDict, cast
 
 from ..errors import ValidationError
+from ..i18n import N_, said
 from ..models import (
     Project,
     Staff,
@@ -19,6 +20,7 @@ from ..models import (
     WarrantyItem,
     database_proxy,
 )
+from ..rules import categories as cat
 from ..rules import responsibility as resp
 from ..rules import sla as sla_rules
 from ..rules import visit_states as vs
@@ -30,6 +32,7 @@ from .projects import create_project
 from .visit_records import fill_demo_record
 
 DEMO_CLERK = "王芳"  # the demo office's 资料员, who recorded its history
+DEMO_LOADED = audit.note(N_("装入演示数据"))  # the audit note of the demo
 STAFF = [("李强", "项目经理"), ("王芳", "资料员"), ("张伟", "维修主管"), ("刘洋", "回访专员"),
          ("陈静", "质量部"), ("赵磊", "项目经理"), ("孙丽", "回访专员")]
 SUBCONTRACTORS = [
@@ -133,7 +136,7 @@ def _manual_facts(ptype: str, index: int) -> dict:
 
 
 def _add_units(rng: random.Random, project: Project) -> None:
-    buildings = {"小型": 2, "中型": 4, "大型": 6}[project.scale]
+    buildings = {cat.SMALL: 2, cat.MEDIUM: 4, cat.LARGE: 6}[cat.scale_key(project.scale)]
     rows = []
     for b in range(1, buildings + 1):
         for entrance in range(1, 3):
@@ -377,14 +380,14 @@ def build_demo(today: dt.date | None = None, seed: int = 2026) -> DemoCounts:
                 trade = TRADE_FOR.get(item.key)
                 if trade and trade in subs:
                     WarrantyItem.update(subcontractor=subs[trade]).where(WarrantyItem.id == item.id).execute()
-            if project.type == "住宅":
+            if cat.is_residential(project.type):
                 _add_units(rng, project)
             _record_past_visits(rng, project, today, staff)
             elsewhere: list = []
             _tickets(rng, project, today, staff, pictures, elsewhere)
             if project.contract_amount:
                 _deposit(rng, project, today, elsewhere)
-        audit.record("demo", "project", None, None, {"projects": Project.select().count()}, "装入演示数据")
+        audit.record("demo", "project", None, None, {"projects": Project.select().count()}, said(DEMO_LOADED))
     return {
         "projects": Project.select().count(),
         "units": Unit.select().count(),

@@ -23,7 +23,7 @@ from typing import Any, NotRequired, TypedDict, cast
 from peewee import IntegrityError, fn
 
 from ..errors import ConflictError, NotFound, ValidationError
-from ..i18n import N_, _
+from ..i18n import N_, _, join_list
 from ..models import AuditLog, PhoneDevice, PhoneSubmission, Visit, database_proxy
 from ..rules import responsibility as resp
 from ..rules import scoring
@@ -33,6 +33,7 @@ from ..rules import visit_methods as vm
 from ..rules import visit_states as vs
 from ..rules.satisfaction import GRADES, grade_name
 from ..rules.visit_plan import KIND_NAMES
+from ..rules.visit_purposes import purposes_of
 from . import attachments, audit, fields, questionnaires, tickets, visit_records
 from . import visits as visits_service
 from .phones import actor_name
@@ -100,8 +101,8 @@ class TicketView(tickets.TicketDetail):
     can_report: bool
     needs_work: bool
     default_bearer: str
-    bearers: list[str]
-    cost_kinds: list[str]
+    bearers: list[tuple[str, str]]  # (key, name)
+    cost_kinds: list[tuple[str, str]]  # (key, name)
     outcomes: list[tuple[str, str]]  # (key, text)
 
 
@@ -126,7 +127,7 @@ class VisitView(visit_records.VisitData):
     tel: str
     kind_name: str
     status_name: str
-    methods: list[str]
+    methods: list[tuple[str, str]]  # (key, name)
     default_method: str
     yes_no: list[str]
     scores: ScoreTable
@@ -206,7 +207,7 @@ def work_list(staff_id: int, now: dt.datetime | None = None) -> list[WorkItem]:
         day = visit["date"] if isinstance(visit["date"], dt.date) else dt.date.fromisoformat(str(visit["date"]))
         items.append({
             "kind": "visit", "id": visit["id"], "title": _(visit["kind_name"]), "place": visit["project_name"],
-            "text": visit["purposes"], "due": dt.datetime.combine(day, dt.time(18, 0)), "overdue": day < now.date(),
+            "text": join_list(purposes_of(visit["purposes"]), _("；")), "due": dt.datetime.combine(day, dt.time(18, 0)), "overdue": day < now.date(),
             "due_text": visit_due_text(day, now.date()), "state": "", "urgent": False,
         })
     items.sort(key=lambda i: (not i["overdue"], i["due"] is None, i["due"] or dt.datetime.max))
@@ -264,11 +265,13 @@ def ticket_view(ticket_id: int, staff_id: int, now: dt.datetime | None = None) -
         "photos": _images("ticket", ticket.id), "audit_mark": last_audit_id("ticket", ticket.id),
         "urgent": ticket.urgency == sla_rules.URGENT, "awaiting_check": ticket.state == st.AWAITING_CHECK,
         "state_name": st.state_name(ticket.state),
+        "warranty_reason": resp.decision_text(d["warranty_reason"]),  # the program's decision in the phone's language
         "default_cost_kind": tickets.COST_KINDS[1],
         "can_arrive": ticket.state == st.DISPATCHED,
         "can_report": ticket.state in REPORT_STATES,
         "needs_work": ticket.state in (st.DISPATCHED, st.ONSITE, st.REPAIRING),
-        "default_bearer": bearer, "bearers": list(resp.BEARERS), "cost_kinds": list(tickets.COST_KINDS),
+        "default_bearer": bearer, "bearers": [(b, resp.payer_name(b)) for b in resp.BEARERS],
+        "cost_kinds": [(k, tickets.cost_kind_name(k)) for k in tickets.COST_KINDS],
         "outcomes": [(k, _(v)) for k, v in OUTCOMES.items()],
     }
 
@@ -310,7 +313,8 @@ def visit_view(visit_id: int, staff_id: int) -> VisitView:
         "tel": dial_number(phone),
         "kind_name": _(KIND_NAMES.get(visit.kind, visit.kind)),
         "status_name": _(vs.NAMES.get(visit.status, visit.status)),
-        "methods": list(vm.METHODS), "default_method": ON_SITE, "yes_no": list(YES_NO),
+        "methods": [(m, vm.method_name(m)) for m in vm.METHODS], "default_method": ON_SITE, "yes_no": list(YES_NO),
+        "purposes": "\n".join(purposes_of(data["purposes"])),
         "scores": score_table(data["template"]),
         "photos": _images("visit", visit.id), "audit_mark": last_audit_id("visit", visit.id),
         "can_record": visit.status in vs.RECORDABLE_STATES,
@@ -347,7 +351,7 @@ def office_version(table: str, record_id: int, since_audit_id: int) -> OfficeVer
                 (_("业主意见"), d["opinion"]), (_("满意度"), grade_name(d["grade"]))]
         version = d["version"]
     changes: list[OfficeChange] = [
-        {"at": r.at.strftime("%Y-%m-%d %H:%M") if r.at else "", "user": r.user, "note": r.note or r.action,
+        {"at": r.at.strftime("%Y-%m-%d %H:%M") if r.at else "", "user": r.user, "note": audit.note_text(r.note) or r.action,
          "fields": sorted(set(json.loads(r.new or "{}") or {}) - {"id", "version"}) if (r.new or "").startswith("{") else []}
         for r in AuditLog.select().where((AuditLog.table == table) & (AuditLog.record_id == int(record_id))
                                          & (AuditLog.id > int(since_audit_id or 0))).order_by(AuditLog.id)
@@ -483,7 +487,7 @@ def _arrive(sub: Submission, staff, actor: str, now: dt.datetime) -> StepResult:
     if ticket.state != st.DISPATCHED:
         raise ValidationError(
             _("工单当前为“{s}”，不能再签到“已到场”").format(s=st.state_name(ticket.state)), field="state")
-    ticket = tickets.transition(ticket.id, st.ONSITE, _("手机签到"), by=actor, at=at)
+    ticket = tickets.transition(ticket.id, st.ONSITE, _(tickets.common.CHECKED_IN_BY_PHONE), by=actor, at=at)
     return {"message": _("已记录到场：{at}").format(at=at.strftime("%H:%M")), "version": ticket.version,
             "state": ticket.state}
 
@@ -518,14 +522,14 @@ def _report(sub: Submission, staff, actor: str, now: dt.datetime) -> StepResult:
     if finished and ticket.state != st.AWAITING_CHECK and not work:
         raise ValidationError(_("请填写维修情况（做了什么）"), field="work")
     if ticket.state == st.DISPATCHED:
-        ticket = tickets.transition(ticket.id, st.ONSITE, _("手机签到"), by=actor, at=min(arrived, at))
+        ticket = tickets.transition(ticket.id, st.ONSITE, _(tickets.common.CHECKED_IN_BY_PHONE), by=actor, at=min(arrived, at))
     if ticket.state == st.ONSITE:
         ticket = tickets.transition(ticket.id, st.REPAIRING, "" if finished else work, by=actor, at=at)
     elif outcome == "progress" and work:
         audit.record("progress", "ticket", ticket.id, None, {"work": work}, work)
     for n, line in enumerate(_cost_lines(f.get("costs")), 1):
         try:
-            tickets.add_cost_line(ticket.id, line.get("kind") or "材料", line.get("description"),  # i18n: data
+            tickets.add_cost_line(ticket.id, line.get("kind") or tickets.COST_KINDS[1], line.get("description"),
                                   line.get("amount"), quantity=line.get("quantity") or 1,
                                   unit_price=line.get("unit_price"), borne_by=line.get("borne_by") or None)
         except ValidationError as exc:

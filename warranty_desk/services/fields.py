@@ -116,6 +116,19 @@ def choice(value, options: tuple[str, ...], label: str) -> str:
     return result
 
 
+def keyed_choice(value, keys: tuple[str, ...], key_of, name_of, label: str) -> str:
+    """A stored key from its key or its name in either language (`key_of`); a message that lists
+    the names in the active language (`name_of`) otherwise."""
+    result = text(value)
+    if not result:
+        return result
+    key = key_of(result)
+    if key not in keys:
+        raise ValueError(_("{label}“{result}”不在可选范围内，应为：{options}").format(
+            label=label, result=result, options=" / ".join(name_of(k) for k in keys)))
+    return key
+
+
 def checked(parse, value, label: str, field: str, required: bool = False):
     """One form value parsed by `parse`; a ValidationError on `field` that names `label` when the
     value is wrong, or missing while `required`."""

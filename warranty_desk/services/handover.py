@@ -9,7 +9,7 @@ from typing import TypedDict
 
 from peewee import JOIN
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _, said
 
 from ..errors import ValidationError
 from ..models import Project, Subcontractor, Visit, WarrantyItem, database_proxy
@@ -20,6 +20,13 @@ from ..rules.visit_methods import planned_method
 from ..rules.visit_plan import PLAN_KINDS, ItemEnd, PlannedVisit, plan_visits
 from . import audit, settings
 from .projects import find_project, project_has_heating
+
+# the notes this module writes in the audit log (stored with i18n.said: said in the reader's language)
+ITEM_DROPPED = audit.note(N_("工程类型或地区变更后不再适用"))
+PLAN_REBUILT = audit.note(N_("回访计划重新编制"))
+VISIT_DROPPED = audit.note(N_("回访计划重新编制后不再需要"))
+HANDED_OVER = audit.note(N_("竣工验收/交付"))
+AGREED_CHANGED = audit.note(N_("约定保修期变更"))
 
 
 def _seasons(project: Project):
@@ -184,7 +191,7 @@ def rebuild_visit_plan(project: Project, items: list[WarrantyItem] | None = None
                     visit.version += 1
                     visit.save()
                     before[str(visit.id)], after[str(visit.id)] = changed_old, changed_new
-                    audit.record("update", "visit", visit.id, changed_old, changed_new, _("回访计划重新编制"))
+                    audit.record("update", "visit", visit.id, changed_old, changed_new, said(PLAN_REBUILT))
             result.append(visit)
         kept = {v.id for v in result}
         for visit in current:
@@ -196,8 +203,8 @@ def rebuild_visit_plan(project: Project, items: list[WarrantyItem] | None = None
             before[str(visit.id)] = {"status": vs.PLANNED, "planned_on": visit.planned_on, "purposes": visit.purposes}
             after[str(visit.id)] = {"status": vs.CANCELLED}
             audit.record("cancel", "visit", visit.id, {"status": vs.PLANNED}, {"status": vs.CANCELLED},
-                         _("回访计划重新编制后不再需要"))
-        audit.record("plan", "project", project.id, before, after, _("回访计划重新编制"))
+                         said(VISIT_DROPPED))
+        audit.record("plan", "project", project.id, before, after, said(PLAN_REBUILT))
     return sorted(result, key=lambda v: (v.planned_on, v.id))
 
 # a purpose line without its numbers: "保修期满前交代回访：屋面防水（2029-06-30到期）" is the same purpose
@@ -305,7 +312,7 @@ def handover(
         project.version += 1
         project.save()
         before, after = audit.changed(old, audit.snapshot(project))
-        audit.record("handover", "project", project.id, before, after, _("竣工验收/交付"))
+        audit.record("handover", "project", project.id, before, after, said(HANDED_OVER))
         items = _rebuild_items(project, agreed or {})
         visits = rebuild_visit_plan(project, items)
     return items, visits
@@ -333,7 +340,7 @@ def set_agreed_period(item_id: int, unit: str, amount: int, expected_version: in
         item.version += 1
         item.save()
         before, after = audit.changed(old, audit.snapshot(item))
-        audit.record("update", "warranty_item", item.id, before, after, _("约定保修期变更"))
+        audit.record("update", "warranty_item", item.id, before, after, said(AGREED_CHANGED))
         if project.handed_over_on:
             rebuild_visit_plan(project)
     return item

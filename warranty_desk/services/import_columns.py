@@ -68,6 +68,12 @@ def _fixed(values) -> Callable[[], list[str]]:
     return lambda: list(values)
 
 
+def _named(names: dict[str, str]) -> Callable[[], list[str]]:
+    """The drop-down of stored keys: their Chinese names (the sheet is a Chinese form; the import
+    takes the key, the Chinese or the English name)."""
+    return lambda: list(names.values())
+
+
 # the short name offices use for each warranty item, for the agreed-period columns (屋面防水保修期)
 SHORT_ITEM_NAMES = {
     "foundation_structure": "地基基础和主体结构",  # i18n: data
@@ -113,10 +119,10 @@ PROJECT_SPECS: list[Spec] = [
          "工程所在地址。", example="北京市朝阳区某某路1号", width=24),  # i18n: data
     Spec("type", "工程类型", CHOICE, True, ("项目类型", "类型", "type"),  # i18n: data
          "必填，从下拉列表中选：住宅 / 公共建筑 / 工业建筑 / 市政工程 / 装饰装修。决定有哪些保修项目。",  # i18n: data
-         _fixed(cat.PROJECT_TYPES), "住宅"),  # i18n: data
+         _named(cat.TYPE_NAMES), "住宅"),  # i18n: data
     Spec("scale", "工程规模", CHOICE, True, ("规模", "scale"),  # i18n: data
          "必填，从下拉列表中选：小型 / 中型 / 大型。决定定期回访的频次（季度/半年/一年）。",  # i18n: data
-         _fixed(cat.PROJECT_SCALES), "中型"),  # i18n: data
+         _named(cat.SCALE_NAMES), "中型"),  # i18n: data
     Spec("accepted_on", "竣工验收日期", DATE, False, ("竣工验收合格日期", "竣工日期", "验收日期", "accepted_on"),  # i18n: data
          "竣工验收合格之日，各项保修期从这一天起算。日期单元格，或写成 2024-06-15。", example=dt.date(2024, 6, 15)),  # i18n: data
     Spec("handed_over_on", "交付日期", DATE, False, ("交房日期", "移交日期", "交付使用日期", "handed_over_on"),  # i18n: data
@@ -183,7 +189,7 @@ TICKET_SPECS: list[Spec] = [
     Spec("cost", "费用", MONEY, False, ("维修费用", "金额", "费用（元）", "cost"), "维修费用，数字（元）。", example=Decimal("850.00")),  # i18n: data
     Spec("payer", "费用承担", CHOICE, False, ("承担方", "费用承担方", "payer"),  # i18n: data
          "我方 / 分包单位 / 业主；不填：保修期内为我方（有维修分包单位时为分包单位），期外为业主。",  # i18n: data
-         _fixed(resp.BEARERS), resp.US),
+         _named({b: resp.PAYER_NAMES[b] for b in resp.BEARERS}), resp.PAYER_NAMES[resp.US]),
     Spec("signoff_by", "验收人", TEXT, False, ("验收签字", "签字人", "signoff_by"), "在纸质验收单上签字的业主。", example="张三"),  # i18n: data
     Spec("satisfaction", "满意度", CHOICE, False, ("满意程度", "评价", "satisfaction"),  # i18n: data
          "满意 / 比较满意 / 一般 / 不太满意 / 不满意，或 1–5 分。", _fixed(SATISFACTION_CHOICES), "满意"),  # i18n: data
@@ -196,7 +202,7 @@ VISIT_SPECS: list[Spec] = [
     Spec("done_on", "回访日期", MOMENT, True, ("回访时间", "日期", "done_at"), "必填。日期单元格，或写成 2024-06-15。",  # i18n: data
          example=dt.date(2024, 12, 10)),
     Spec("method", "方式", CHOICE, True, ("回访方式", "method"), "必填：电话 / 短信 / 邮件 / 上门 / 问卷。",  # i18n: data
-         _fixed(VISIT_METHODS), "上门"),  # i18n: data
+         _named(visit_methods.METHOD_NAMES), "上门"),  # i18n: data
     Spec("visitor", "回访人", TEXT, True, ("回访人员", "visitor"), "必填。本公司回访人员姓名。", example="刘洋"),  # i18n: data
     Spec("met_person", "被访人", TEXT, False, ("接待人", "受访人", "met_person"), "接待回访的人。", example="王经理"),  # i18n: data
     Spec("score", "得分", NUMBER, False, ("分数", "评分", "满意度得分", "score"), "0–100；与满意度二选一或都填（须一致）。", example=92),  # i18n: data

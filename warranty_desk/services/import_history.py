@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _, said
 
 from ..errors import ValidationError
 from ..models import CostLine, Project, Staff, Subcontractor, Ticket, TicketEvent, Unit, Visit, WarrantyItem, tuples
@@ -21,19 +21,22 @@ from ..rules import responsibility as resp
 from ..rules import sla as sla_rules
 from ..rules import ticket_states as st
 from ..rules import visit_methods as vm
+from ..rules import visit_purposes
 from ..rules import visit_states as vs
-from ..rules.categories import CATEGORIES
+from ..rules.categories import CATEGORIES, is_residential
 from ..rules.satisfaction import RATING_GRADES
 from ..rules.satisfaction import grade as grade_of
 from ..rules.visit_plan import AFTER_REPAIR, PERIODIC
 from . import audit, fields, settings
 from . import import_columns as ic
-from .importing import BATCH, Kind, Row, bulk_insert, same_value
+from .importing import BATCH, UPDATED_BY_IMPORT, Kind, Row, bulk_insert, same_value
 from .tickets import CHANNELS, MAX_DESCRIPTION, category_key, next_number, parse_moment
+from .tickets.common import OTHER_COST
 
 SATISFACTION = {name: rating for rating, name in RATING_GRADES.items()}  # 满意 5 … 不满意 1, as the sign-off asks
+MADE_BY_IMPORT = audit.note(N_("维修记录导入时新建"))  # the audit note of a repairer an import added
 COST_NOTE = "以往维修费用（表格导入）"  # i18n: data (the description of an imported cost line)
-VISIT_PURPOSE = "以往回访记录（表格导入）"  # i18n: data (the purpose of an imported visit)
+VISIT_PURPOSE = visit_purposes.stored(visit_purposes.IMPORTED)  # the purpose of an imported visit
 METHOD_WORDS = {"现场": vm.ONSITE, "现场检查": vm.ONSITE, "走访": vm.ONSITE, "入户": vm.ONSITE,  # i18n: data
                 "微信": vm.SMS, "信息": vm.SMS, "电子邮件": vm.EMAIL, "问卷调查": vm.QUESTIONNAIRE}  # i18n: data
 
@@ -82,7 +85,7 @@ class _Lookups:
         unit = units.get(_unit_key(text))
         if unit is not None:
             return unit, ""
-        if units or project.type == "住宅":  # i18n: data
+        if units or is_residential(project.type):
             kind.error(row, "unit", _("工程“{code}”中没有房号“{unit}”。请写成 楼栋-单元-房号（例如 1号楼-1单元-101），并先导入房号业主").format(
                 code=project.code, unit=text))
             return None, ""
@@ -234,9 +237,10 @@ class Tickets(Kind):
             cost = fields.money(row.values.get("cost"))
         except ValueError as exc:
             self.error(row, "cost", str(exc))
-        payer = str(row.values.get("payer") or "")
+        payer = resp.payer_key(str(row.values.get("payer") or "").strip())  # 我方 / us / Our company: the key
         if payer and payer not in resp.BEARERS:
-            self.error(row, "payer", _("费用承担“{p}”不对，应为：{all}").format(p=payer, all=" / ".join(resp.BEARERS)))
+            self.error(row, "payer", _("费用承担“{p}”不对，应为：{all}").format(
+                p=payer, all=" / ".join(resp.payer_name(b) for b in resp.BEARERS)))
         if payer == resp.SUBCONTRACTOR and not sub_name:
             self.error(row, "payer", _("本行没有维修分包单位，费用不能由分包单位承担；请填写分包单位"))
         signoff_by = _text(self, row, "signoff_by", 100) or ""
@@ -315,7 +319,7 @@ class Tickets(Kind):
             return None
         if name not in self.look.staff:
             staff = Staff.create(name=name, role="维修人员")  # i18n: data (a role as the office writes it)
-            audit.record("create", "staff", staff.id, None, audit.snapshot(staff), _("维修记录导入时新建"))
+            audit.record("create", "staff", staff.id, None, audit.snapshot(staff), said(MADE_BY_IMPORT))
             self.look.staff[name] = staff
         return self.look.staff[name]
 
@@ -324,7 +328,7 @@ class Tickets(Kind):
             return None
         if name not in self.look.subcontractors:
             sub = Subcontractor.create(name=name)
-            audit.record("create", "subcontractor", sub.id, None, audit.snapshot(sub), _("维修记录导入时新建"))
+            audit.record("create", "subcontractor", sub.id, None, audit.snapshot(sub), said(MADE_BY_IMPORT))
             self.look.subcontractors[name] = sub
         return self.look.subcontractors[name]
 
@@ -361,7 +365,7 @@ class Tickets(Kind):
             self.new_ids.append(ticket_id)
             events.extend(self._events(ticket_id, values, clean, by))
             if clean["cost"]:
-                costs.append({"ticket": ticket_id, "kind": "其他", "description": COST_NOTE, "quantity": 1,  # i18n: data
+                costs.append({"ticket": ticket_id, "kind": OTHER_COST, "description": COST_NOTE, "quantity": 1,
                               "unit_price": clean["cost"], "amount": clean["cost"], "borne_by": clean["payer"] or resp.US})
         bulk_insert(TicketEvent, events)
         bulk_insert(CostLine, costs)
@@ -444,7 +448,7 @@ class Tickets(Kind):
         if "cost" in changes and changes["cost"] is not None:
             line = CostLine.get_or_none((CostLine.ticket == ticket) & (CostLine.description == COST_NOTE))
             if line is None:
-                line = CostLine.create(ticket=ticket, kind="其他", description=COST_NOTE, quantity=1,  # i18n: data
+                line = CostLine.create(ticket=ticket, kind=OTHER_COST, description=COST_NOTE, quantity=1,
                                        unit_price=changes["cost"], amount=changes["cost"],
                                        borne_by=ticket.payer or resp.US)
                 audit.record("create", "cost_line", line.id, None, audit.snapshot(line), ticket.number)
@@ -453,7 +457,7 @@ class Tickets(Kind):
                 line.amount = line.unit_price = changes["cost"]
                 line.save()
                 old_line, new_line = audit.changed(before, audit.snapshot(line))
-                audit.record("update", "cost_line", line.id, old_line, new_line, _("表格导入更新"))
+                audit.record("update", "cost_line", line.id, old_line, new_line, said(UPDATED_BY_IMPORT))
 
 
 class Visits(Kind):
@@ -505,10 +509,10 @@ class Visits(Kind):
             self.error(row, "done_on", _("回访日期（{day}）早于工程交付日期（{handed}），请核对").format(
                 day=done_at.date().isoformat(), handed=project.handed_over_on.isoformat()))
         method = str(row.values.get("method") or "").strip()
-        method = METHOD_WORDS.get(method, method.removesuffix("回访"))  # i18n: data
+        method = vm.method_key(METHOD_WORDS.get(method, method.removesuffix("回访")))  # i18n: data
         if method not in ic.VISIT_METHODS:
             self.error(row, "method", _("回访方式“{m}”不对，应为：{all}").format(
-                m=row.values.get("method") or "", all=" / ".join(ic.VISIT_METHODS)))
+                m=row.values.get("method") or "", all=" / ".join(vm.method_name(m) for m in ic.VISIT_METHODS)))
         visitor = _text(self, row, "visitor", 100, required=True)
         met_person = _text(self, row, "met_person", 100) or ""
         opinion = _text(self, row, "opinion", 2000) or ""
@@ -570,7 +574,7 @@ class Visits(Kind):
             visit.version += 1
             visit.save()
             before, after = audit.changed(old, audit.snapshot(visit))
-            audit.record("update", "visit", visit.id, before, after, _("表格导入更新"))
+            audit.record("update", "visit", visit.id, before, after, said(UPDATED_BY_IMPORT))
         self._replan(touched)
 
     def _insert(self, batch: list[dict]) -> None:

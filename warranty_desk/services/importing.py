@@ -23,7 +23,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from warranty_desk.i18n import _
+from warranty_desk.i18n import N_, _, said
 
 from .. import op_changes
 from ..errors import ImportFailed, RowError, ValidationError
@@ -32,6 +32,8 @@ from ..rules import categories as cat
 from . import audit, fields, settings, sheets
 from . import import_columns as ic
 from .projects import clean_project, insert_project, update_project
+
+UPDATED_BY_IMPORT = audit.note(N_("表格导入更新"))  # the audit note of a record a sheet updated
 
 KINDS = ("projects", "units", "tickets", "visits")
 BATCH = 500  # rows written by one INSERT of a bulk import (units, tickets, visits)
@@ -619,7 +621,7 @@ class Projects(Kind):
         if "has_cooling" in clean:
             has_cooling = clean["has_cooling"]
         else:
-            has_cooling = project.has_cooling if project is not None else clean["type"] == "公共建筑"  # i18n: data
+            has_cooling = project.has_cooling if project is not None else clean["type"] == cat.PUBLIC
         probe = Project(type=clean["type"], scale=clean["scale"], region=region, has_heating=has_heating,
                         has_cooling=bool(has_cooling), accepted_on=clean["accepted_on"],
                         design_life_years=clean.get("design_life_years") or 50)
@@ -718,7 +720,7 @@ class Units(Kind):
                 continue
             if project is None:
                 continue
-            if project.type != "住宅":  # i18n: data
+            if not cat.is_residential(project.type):
                 self.error(row, "code", _("工程“{code}”不是住宅项目，不能导入房号").format(code=project.code))
                 continue
             handed = clean.get("handed_over_on")
@@ -767,7 +769,7 @@ class Units(Kind):
             unit.version += 1
             unit.save()
             before, after = audit.changed(old, audit.snapshot(unit))
-            audit.record("update", "unit", unit.id, before, after, _("表格导入更新"))
+            audit.record("update", "unit", unit.id, before, after, said(UPDATED_BY_IMPORT))
 
 
 def _kind_class(kind: str) -> type[Kind]:

@@ -158,7 +158,7 @@ def _row(r) -> LedgerRow:
         "reported_on": r["reported_at"].date() if r["reported_at"] else None, "content": content,
         "in_warranty": "是" if r["in_warranty"] else "否",  # i18n: data
         "cause": resp.cause_name(r["cause_class"]) if r["cause_class"] else "", "repairer": repairer,
-        "onsite_at": r["onsite_at"], "completed_at": r["completed_at"], "cost": cost, "payer": r["payer"],
+        "onsite_at": r["onsite_at"], "completed_at": r["completed_at"], "cost": cost, "payer": resp.payer_name(r["payer"]),
         "checker": checker, "satisfaction": satisfaction, "state": st.state_name(r["state"]),
     }
 

@@ -13,7 +13,15 @@ from warranty_desk.i18n import N_, _, join_list
 
 from ..errors import ConflictError, NotFound, ValidationError
 from ..models import Client, Project, Region, Unit, WarrantyItem, database_proxy, dicts, tuples
-from ..rules.categories import PROJECT_SCALES, PROJECT_TYPES
+from ..rules.categories import (
+    PROJECT_SCALES,
+    PROJECT_TYPES,
+    PUBLIC,
+    project_type_key,
+    project_type_name,
+    scale_key,
+    scale_name,
+)
 from . import audit, fields
 
 
@@ -41,8 +49,10 @@ PROJECT_FIELDS: list[FieldSpec] = [
     FieldSpec("contact", N_(N_("联系人")), "contact", lambda v: fields.text(v, 100, _("联系人"))),
     FieldSpec("phone", N_("联系电话"), "phone", fields.phone),
     FieldSpec("address", N_(N_("工程地址")), "address", lambda v: fields.text(v, 500, _("工程地址"))),
-    FieldSpec("type", N_(N_("工程类型")), "type", lambda v: fields.choice(v, PROJECT_TYPES, _("工程类型")), True),
-    FieldSpec("scale", N_(N_("工程规模")), "scale", lambda v: fields.choice(v, PROJECT_SCALES, _("工程规模")), True),
+    FieldSpec("type", N_(N_("工程类型")), "type",
+              lambda v: fields.keyed_choice(v, PROJECT_TYPES, project_type_key, project_type_name, _("工程类型")), True),
+    FieldSpec("scale", N_(N_("工程规模")), "scale",
+              lambda v: fields.keyed_choice(v, PROJECT_SCALES, scale_key, scale_name, _("工程规模")), True),
     FieldSpec("accepted_on", N_("竣工验收日期"), "accepted_on", fields.date),
     FieldSpec("handed_over_on", N_("交付日期"), "handed_over_on", fields.date),
     FieldSpec("contract_amount", N_("合同金额"), "contract_amount", fields.money),
@@ -122,7 +132,7 @@ def _apply(project: Project, clean: dict) -> None:
     if "has_cooling" in clean:
         project.has_cooling = bool(clean["has_cooling"])
     elif project.id is None:
-        project.has_cooling = project.type == "公共建筑"
+        project.has_cooling = project.type == PUBLIC
     for extra in (*EXTRA_TEXT, "settled_amount"):
         if extra in clean:
             setattr(project, extra, clean[extra])

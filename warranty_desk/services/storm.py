@@ -8,17 +8,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import TypedDict
 
-from warranty_desk.i18n import _, join_list
+from warranty_desk.i18n import N_, _, join_list, said
 
 from ..errors import NotFound, ValidationError
 from ..models import Project, Region, Staff, Visit, WarrantyItem, database_proxy, tuples
 from ..rules import visit_states as vs
-from ..rules.visit_methods import ONSITE, PHONE, SMS, method_name
+from ..rules.visit_methods import ONSITE, PHONE, SMS, method_key, method_name
 from ..rules.visit_plan import AFTER_STORM, STORM_ITEMS, ItemEnd, after_storm_visit
 from ..rules.workdays import holiday_name, is_working_day
 from . import audit, fields
 
 METHODS = (PHONE, ONSITE, SMS)  # a call, or a look on site after the rain
+STORM_CALL = audit.note(N_("{region}{storm}暴雨后回访"))  # the audit note of a planned call
 
 
 class RegionChoice(TypedDict):
@@ -130,6 +131,7 @@ def plan_storm_calls(region_ref, storm_on, method: str = PHONE, planned_on=None,
     region = find_region(region_ref)
     storm_on = _day(storm_on, _("暴雨日期"), "storm_on", True)
     today = today or dt.date.today()
+    method = method_key(method)
     if method not in METHODS:
         raise ValidationError(_("回访方式“{m}”不对，应为：{all}").format(m=method, all=" / ".join(method_name(m) for m in METHODS)),
                               field="method")
@@ -156,7 +158,7 @@ def plan_storm_calls(region_ref, storm_on, method: str = PHONE, planned_on=None,
             row = Visit.create(project=project, planned_on=chosen or visit.on, kind=AFTER_STORM,
                                purposes="\n".join(visit.purposes), method=method, staff=staff)
             audit.record("create", "visit", row.id, None, audit.snapshot(row),
-                         _("{region}{storm}暴雨后回访").format(region=region.name, storm=storm_on.isoformat()))
+                         said(STORM_CALL, region=region.name, storm=storm_on.isoformat()))
             created.append({"visit_id": row.id, "project_code": project.code, "project_name": project.name,
                             "planned_on": row.planned_on.isoformat(), "method": method,
                             "staff": staff.name if staff else "", "purposes": visit.purposes})

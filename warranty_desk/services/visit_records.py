@@ -8,19 +8,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import TypedDict
 
-from warranty_desk.i18n import N_, _, join_list, retell
+from warranty_desk.i18n import N_, _, join_list, keyed, nested, retell, said
 
 from ..errors import ConflictError, NotFound, ValidationError
 from ..models import Question, QuestionnaireTemplate, Visit, VisitAnswer, VisitFinding, database_proxy
 from ..rules import scoring
 from ..rules import sla as sla_rules
 from ..rules import visit_states as vs
-from ..rules.visit_methods import METHODS, method_name
+from ..rules.visit_methods import METHODS, method_key, method_name
 from ..rules.workdays import next_working_day
 from . import audit, fields, questionnaires, settings
 from . import visits as visits_service
 
 FINDING_CHANNEL = "回访发现"  # i18n: data
+# the notes this module writes in the audit log (stored with i18n.said: said in the reader's language)
+RECORDED = audit.note(N_("回访记录：{grade}"))
+NOT_SCORED = N_("未评分")
+TICKET_MADE = audit.note(N_("生成维修工单 {number}"))
+RETRY = audit.note(N_("未联系上，{day}再次联系"))
 TEXT_MAX = 2000
 # where a finding is (the visit form offers these; the clerk may type another)
 FINDING_AREAS = (N_("屋面"), N_("外墙"), N_("卫生间"), N_("厨房"), N_("门窗"), N_("墙面/地面"), N_("给排水"), N_("电气"),
@@ -235,7 +240,7 @@ def record_visit(visit_id: int, data: dict, expected_version: int | None = None,
     `make_ticket` become repair tickets (channel 回访发现). Recording again corrects the record;
     findings that already became tickets stay."""
     now = now or dt.datetime.now()
-    method = data.get("method") or ""
+    method = method_key(data.get("method") or "")
     if method not in METHODS:
         raise ValidationError(_("请选择回访方式（{METHODS}）").format(METHODS=join_list(method_name(m) for m in METHODS)), field="method")
     visitor = _text(data.get("visitor"), 100, _("回访人"), "visitor", required=True)
@@ -290,7 +295,7 @@ def record_visit(visit_id: int, data: dict, expected_version: int | None = None,
         new = audit.snapshot(visit)
         new["answers"] = {k: v for k, v in answers.items() if not scoring.is_blank(v)}
         before, after = audit.changed(old, new)
-        audit.record("record", "visit", visit.id, before, after, f"回访记录：{visit.grade or '未评分'}")  # i18n: data
+        audit.record("record", "visit", visit.id, before, after, said(RECORDED, grade=keyed("grade", visit.grade) if visit.grade else nested(NOT_SCORED)))
         for finding, row in new_rows:
             audit.record("create", "visit_finding", finding.id, None, audit.snapshot(finding))
             if row["make_ticket"]:
@@ -321,7 +326,7 @@ def _finding_ticket(finding: VisitFinding, urgency: str, now: dt.datetime):
     old = audit.snapshot(finding)
     finding.ticket = ticket
     finding.save()
-    audit.record("ticket", "visit_finding", finding.id, old, audit.snapshot(finding), f"生成维修工单 {ticket.number}")  # i18n: data
+    audit.record("ticket", "visit_finding", finding.id, old, audit.snapshot(finding), said(TICKET_MADE, number=ticket.number))
     return ticket
 
 
@@ -383,7 +388,7 @@ def record_unreachable(visit_id: int, tried_at, visitor: str, note: str = "", *,
             purposes=visit.purposes, method=visit.method, staff=visit.staff, ticket=visit.ticket,
             retry_of=visit,
         )
-        audit.record("create", "visit", retry.id, None, audit.snapshot(retry), f"未联系上，{retry_on}再次联系")  # i18n: data
+        audit.record("create", "visit", retry.id, None, audit.snapshot(retry), said(RETRY, day=retry_on.isoformat()))
     return retry
 
 

@@ -32,7 +32,7 @@ class VisitRow(TypedDict):
     phone: str
     kind_name: str
     method: str
-    purposes: str  # joined with ；
+    purposes: str  # as stored, one per line: say them with rules.visit_purposes.purposes_of
     staff: str
     status: str
     status_name: str
@@ -77,7 +77,7 @@ def visit_rows(where, limit: int) -> list[VisitRow]:
             "date": dt.date.fromisoformat(planned_on) if isinstance(planned_on, str) else planned_on,
             "project_code": code, "project_name": name, "contact": contact, "phone": phone,
             "kind_name": KIND_NAMES.get(kind, kind), "method": method,
-            "purposes": (purposes or "").replace("\n", "；"), "staff": staff or "",
+            "purposes": purposes or "", "staff": staff or "",
             "status": status, "status_name": vs.name(status),
         }
         for vid, project_id, planned_on, code, name, contact, phone, kind, method, purposes, staff, status

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 from .after_repair import schedule_visit
 from .common import (
+    CHANNEL_NAMES,
     CHANNELS,
+    COST_KIND_NAMES,
     COST_KINDS,
     MAX_DESCRIPTION,
     PNG_MAGIC,
     SIGNOFF_KINDS,
     SLA_STATES,
     category_key,
+    channel_key,
     channel_name,
+    cost_kind_key,
     cost_kind_name,
     event_reason_text,
     get_ticket,
@@ -70,8 +74,12 @@ from .signoff import attach_file, sign_off
 from .states import cancel, transition
 
 __all__ = [
+    "channel_key",
     "channel_name",
+    "cost_kind_key",
     "cost_kind_name",
+    "CHANNEL_NAMES",
+    "COST_KIND_NAMES",
     "event_reason_text",
     "CHANNELS",
     "COST_KINDS",

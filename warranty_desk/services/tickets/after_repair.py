@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ...i18n import _
+from ...i18n import N_, said
 from ...models import Ticket, Visit
 from ...rules import visit_purposes
 from ...rules import visit_states as vs
@@ -12,6 +12,8 @@ from ...rules.repairs import after_repair_date
 from ...rules.visit_methods import PHONE
 from ...rules.visit_plan import AFTER_REPAIR
 from .. import audit
+
+AFTER_CLOSING = audit.note(N_("关闭工单 {n} 后安排"))  # the audit note of the planned call
 
 
 def schedule_visit(ticket: Ticket, closed_on: dt.date) -> Visit:
@@ -21,8 +23,8 @@ def schedule_visit(ticket: Ticket, closed_on: dt.date) -> Visit:
     summary = ticket.description if len(ticket.description) <= 40 else ticket.description[:40] + "…"
     visit = Visit.create(
         project=ticket.project, unit=ticket.unit, planned_on=after_repair_date(closed_on), kind=AFTER_REPAIR,
-        purposes=_(visit_purposes.AFTER_REPAIR).format(n=ticket.number, s=summary), method=PHONE,
+        purposes=visit_purposes.stored(visit_purposes.AFTER_REPAIR, n=ticket.number, s=summary), method=PHONE,
         staff=ticket.assignee, ticket=ticket,
     )
-    audit.record("create", "visit", visit.id, None, audit.snapshot(visit), _("关闭工单 {n} 后安排").format(n=ticket.number))
+    audit.record("create", "visit", visit.id, None, audit.snapshot(visit), said(AFTER_CLOSING, n=ticket.number))
     return visit

@@ -10,18 +10,31 @@ from decimal import Decimal
 from warranty_desk.i18n import N_
 
 from ...errors import ConflictError, NotFound, ValidationError
-from ...i18n import LOCALES, _, gettext_for, join_list, retell
+from ...i18n import LOCALES, _, gettext_for, join_list, key_of, retell
 from ...models import Project, Ticket, Unit, WarrantyItem
+from ...rules import responsibility as resp
 from ...rules import ticket_states as st
 from ...rules import visit_purposes
 from ...rules.categories import CATEGORIES, category_name
 from .. import audit, fields
 from ..projects import find_project
 
-CHANNELS = (N_("电话"), N_("来函"), N_("来访"), N_("回访发现"))
+# how a request came in, and a cost line's kind: stored keys (schema step 11), named through
+# channel_name / cost_kind_name
+PHONE_CALL = "phone"
+LETTER = "letter"
+WALK_IN = "walk_in"
+VISIT_FINDING = "visit_finding"
+CHANNELS = (PHONE_CALL, LETTER, WALK_IN, VISIT_FINDING)
+CHANNEL_NAMES = {PHONE_CALL: N_("电话"), LETTER: N_("来函"), WALK_IN: N_("来访"), VISIT_FINDING: N_("回访发现")}
+LEGACY_CHANNELS = {label: key for key, label in CHANNEL_NAMES.items()}  # stored before schema step 11
 
-
-COST_KINDS = (N_("人工"), N_("材料"), N_("其他"))
+LABOUR = "labour"
+MATERIAL = "material"
+OTHER_COST = "other"
+COST_KINDS = (LABOUR, MATERIAL, OTHER_COST)
+COST_KIND_NAMES = {LABOUR: N_("人工"), MATERIAL: N_("材料"), OTHER_COST: N_("其他")}
+LEGACY_COST_KINDS = {label: key for key, label in COST_KIND_NAMES.items()}  # stored before schema step 11
 
 
 SIGNOFF_KINDS = {"screen": N_("屏幕签字"), "paper": N_("纸质签字"), "refused": N_("业主拒签")}
@@ -36,8 +49,13 @@ URGENT_CONFIRMED = N_("系统建议紧急（{why}），已确认")
 URGENT_OVERRIDDEN = N_("系统建议紧急（{why}），登记人改为一般：{reason}")
 NORMAL_OVERRIDDEN = N_("系统建议一般，登记人改为紧急：{reason}")
 NO_REASON_GIVEN = N_("未说明原因")
+CHECKED_IN_BY_PHONE = N_("手机签到")
 _EVENT_SENTENCES = (RECEIVED_VIA, DISPATCHED_TO, SIGNED_OFF, URGENT_AS_SUGGESTED, URGENT_CONFIRMED, URGENT_OVERRIDDEN,
-                    NORMAL_OVERRIDDEN)
+                    NORMAL_OVERRIDDEN, CHECKED_IN_BY_PHONE)
+
+
+# the history's sentences and the sign-off's kinds are also notes of the audit log (said there by audit.note_text)
+audit.NOTE_TEMPLATES.extend((*_EVENT_SENTENCES, *SIGNOFF_KINDS.values(), resp.NO_PERIOD, resp.COVERED, resp.EXPIRED_ON))
 
 
 def event_reason_text(stored: str) -> str:
@@ -56,13 +74,26 @@ def event_reason_text(stored: str) -> str:
 
 
 def channel_name(channel: str) -> str:
-    """How a request came in (a ticket's stored channel) in the active language."""
-    return _(channel) if channel in CHANNELS else channel
+    """How a request came in (a ticket's stored channel; a name an earlier release stored, in either
+    language) in the active language."""
+    key = channel_key(channel) if channel not in CHANNEL_NAMES else channel
+    return _(CHANNEL_NAMES[key]) if key in CHANNEL_NAMES else channel
+
+
+def channel_key(value: str) -> str:
+    """The channel a caller names: its key or its name in either language; else as given."""
+    return key_of(value, CHANNELS, lambda key: _(CHANNEL_NAMES[key]), LEGACY_CHANNELS)
 
 
 def cost_kind_name(kind: str) -> str:
-    """A cost line's stored kind (人工 / 材料 / 其他) in the active language."""
-    return _(kind) if kind in COST_KINDS else kind
+    """A cost line's stored kind (labour / material / other) in the active language."""
+    key = LEGACY_COST_KINDS.get(kind, kind)
+    return _(COST_KIND_NAMES[key]) if key in COST_KIND_NAMES else kind
+
+
+def cost_kind_key(value: str) -> str:
+    """The cost kind a caller names: its key or its name in either language; else as given."""
+    return key_of(value, COST_KINDS, cost_kind_name, LEGACY_COST_KINDS)
 
 
 MAX_DESCRIPTION = 2000

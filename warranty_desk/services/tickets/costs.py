@@ -14,9 +14,11 @@ from ...models import CostLine, Payment, Ticket, database_proxy
 from ...rules import responsibility as resp
 from ...rules import ticket_states as st
 from .. import audit, fields
-from .common import COST_KINDS, _fresh, _money, _save, _text, cost_kind_name, get_ticket
+from .common import COST_KINDS, _fresh, _money, _save, _text, cost_kind_key, cost_kind_name, get_ticket
 from .dispatching import responsible_subcontractor
 from .states import _owner_pays
+
+audit.NOTE_TEMPLATES.extend(resp.ALLOCATION_TEXTS)  # the note of a cause class set (stored before as a sentence)
 
 
 def set_cause(ticket_ref, cause: str, expected_version: int | None = None, note: str = "") -> resp.Allocation:
@@ -37,7 +39,7 @@ def set_cause(ticket_ref, cause: str, expected_version: int | None = None, note:
         old = audit.snapshot(ticket)
         ticket.cause_class = cause
         ticket.payer = allocation.payer
-        _save(ticket, old, "set_cause", note or allocation.text)
+        _save(ticket, old, "set_cause", note or allocation.stored)
     return allocation
 
 
@@ -72,7 +74,10 @@ def answer_quote(ticket_ref, accepted: bool, note: str = "", expected_version: i
 
 def add_cost_line(ticket_ref, kind: str, description: str | None, amount=None, *, quantity=1, unit_price=None,
                   borne_by: str | None = None) -> CostLine:
-    """A 人工 / 材料 / 其他 line; who bears it defaults from the cause class."""
+    """A 人工 / 材料 / 其他 line (its kind and who bears it by key or by name in either language); who
+    bears it defaults from the cause class."""
+    kind = cost_kind_key(kind)
+    borne_by = resp.payer_key(borne_by) if borne_by else borne_by
     if kind not in COST_KINDS:
         raise ValidationError(_("费用类别应为：{k}").format(k=" / ".join(cost_kind_name(k) for k in COST_KINDS)), field="kind")
     description = _text(description, 200, _("费用说明"), "description", required=True)
@@ -117,7 +122,7 @@ def remove_cost_line(line_id: int, reason: str) -> None:
         if line is None:
             raise NotFound(_("找不到该费用记录"))
         if not st.is_open(line.ticket.state):
-            raise ValidationError(_("工单已“{s}”，费用不能再删除").format(s=line.ticket.state), field="amount")
+            raise ValidationError(_("工单已“{s}”，费用不能再删除").format(s=st.state_name(line.ticket.state)), field="amount")
         old = audit.snapshot(line)
         line.delete_instance()
         audit.record("delete", "cost_line", line_id, old, None, reason)
@@ -127,7 +132,7 @@ def cost_total(ticket_ref, borne_by: str | None = None) -> Decimal:
     ticket = get_ticket(ticket_ref)
     query = CostLine.select(fn.COALESCE(fn.SUM(CostLine.amount), 0)).where(CostLine.ticket == ticket)
     if borne_by:
-        query = query.where(CostLine.borne_by == borne_by)
+        query = query.where(CostLine.borne_by == resp.payer_key(borne_by))
     return Decimal(str(query.scalar() or 0)).quantize(Decimal("0.01"))
 
 

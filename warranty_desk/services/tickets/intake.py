@@ -26,10 +26,12 @@ from .common import (
     MAX_DESCRIPTION,
     NO_REASON_GIVEN,
     NORMAL_OVERRIDDEN,
+    PHONE_CALL,
     RECEIVED_VIA,
     URGENT_AS_SUGGESTED,
     URGENT_CONFIRMED,
     URGENT_OVERRIDDEN,
+    VISIT_FINDING,
     _fresh,
     _item,
     _not_future,
@@ -39,6 +41,7 @@ from .common import (
     _text,
     _unit,
     category_key,
+    channel_key,
     channel_name,
     parse_moment,
 )
@@ -150,7 +153,7 @@ def clean_intake(data: dict) -> CleanIntake:
         raise ValidationError(str(exc), field="phone") from None
     if not phone and unit is not None:
         phone = unit.owner_phone
-    channel = _text(data.get("channel") or "电话", 20, _("报修方式"), "channel")  # i18n: data
+    channel = channel_key(_text(data.get("channel") or PHONE_CALL, 20, _("报修方式"), "channel"))
     if channel not in CHANNELS:
         raise ValidationError(
             _("报修方式“{c}”不对，应为：{all}").format(c=channel, all=" / ".join(channel_name(c) for c in CHANNELS)), field="channel")
@@ -176,8 +179,8 @@ def clean_intake(data: dict) -> CleanIntake:
         if visit is None or visit.project_id != project.id:
             raise ValidationError(_("所选回访记录不属于该工程"), field="source_visit")
         source_visit = visit
-        if channel == "电话" and not data.get("channel"):
-            channel = "回访发现"  # i18n: data
+        if channel == PHONE_CALL and not data.get("channel"):
+            channel = VISIT_FINDING
     else:
         source_visit = None
     suggestion = suggest_urgency(project, category, description, reported_at, structural)
@@ -271,7 +274,7 @@ def create_ticket(data: dict, photos=()) -> Intake:
             payer="" if in_warranty else resp.OWNER,
         )
         ticket = _create_numbered(reported_at.year, values)
-        first = _(RECEIVED_VIA).format(channel=clean["channel"])
+        first = _(RECEIVED_VIA).format(channel=channel_name(clean["channel"]))
         TicketEvent.create(ticket=ticket, from_state="", to_state=st.RECEIVED, at=reported_at, by=by,
                            reason="；".join(x for x in (first, urgency_note) if x))
         note = "；".join(x for x in (warning, urgency_note) if x)
