@@ -4,8 +4,10 @@ demo office (built fresh in a temporary folder, today = 2026-11-29):
 
     .venv/bin/python packaging/screenshots.py
 
-writes docs/screenshots/{dashboard,ticket,ticket_intake}_{zh_CN,en}.png and every page of the window in
-English in docs/screenshots/en/. Each language runs in its
+writes docs/screenshots/{dashboard,ticket,ticket_intake}_{zh_CN,en}.png, and every page of the window
+and the dialogs a clerk opens (the ticket window, the intake, the visit form, the import window, each
+tab of the settings, the change history, the deposit, the handover, the storm call …) in English in
+docs/screenshots/en/. Each language runs in its
 own process, so nothing translated at import time leaks from one language into the other.
 """
 
@@ -53,7 +55,9 @@ def shoot(lang: str, db_path: str) -> None:
     qt_i18n.install(app, lang)
 
     import ui.main_window as main_window
+    from warranty_desk.services import operator
 
+    operator.set_for_this_process("王芳")  # the operator chosen at the start, shown in the status bar
     main_window.today = lambda: TODAY
     window = main_window.MainWindow()
     window.resize(1366, 768)
@@ -76,6 +80,7 @@ def shoot(lang: str, db_path: str) -> None:
             _settle(app)
             slug = i18n._(page.name).lower().replace(" ", "-")
             window.grab().save(str(pages / f"{index + 1:02d}-{slug}.png"))
+        _dialogs(app, window, pages)
         window.go(0)
         _settle(app)
 
@@ -98,6 +103,54 @@ def shoot(lang: str, db_path: str) -> None:
     intake.grab().save(str(OUT / f"ticket_intake_{lang}.png"))
     intake.close()
     window.close()
+
+
+def _dialogs(app, window, out: Path) -> None:
+    """The dialogs and windows a clerk opens, each as the clerk first sees it."""
+    from PySide6.QtWidgets import QTabWidget
+
+    from ui.import_window import ImportWindow
+    from ui.main_window import PAGE_NAMES
+    from ui.pages.deposits import DepositDialog
+    from ui.pages.handover_dialogs import HandoverDialog
+    from ui.pages.tickets import TicketDialog
+    from ui.record_history import HistoryDialog
+    from ui.storm_dialog import StormDialog
+    from ui.ticket_window import TicketView
+    from ui.visit_form import VisitDialog
+    from warranty_desk.models import Deposit, Project, Ticket, Visit
+    from warranty_desk.rules import ticket_states as st
+    from warranty_desk.rules import visit_states as vs
+    from warranty_desk.services import projects
+
+    closed = Ticket.select().where(Ticket.state == st.CLOSED, Ticket.cause_class != "").order_by(Ticket.id.desc()).first()
+    done = Visit.select().where(Visit.status == vs.DONE, Visit.score.is_null(False)).order_by(Visit.id.desc()).first()
+    project = Project.select().join(Deposit).order_by(Project.id).first()
+    shots = [
+        ("20-ticket-window", lambda: TicketView(closed.id, window), (960, 700)),
+        ("21-ticket-intake", lambda: TicketDialog(window, project_id=closed.project_id), (760, 660)),
+        ("22-visit-form", lambda: VisitDialog(done.id, window), (900, 760)),
+        ("23-import-window", lambda: ImportWindow(window), (900, 640)),
+        ("24-change-history", lambda: HistoryDialog("ticket", closed.id, closed.number, window), (960, 520)),
+        ("25-deposit", lambda: DepositDialog(window, project.id), (640, 560)),
+        ("26-handover", lambda: HandoverDialog(projects.project_view(project.id), window), (560, 320)),
+        ("27-storm-call", lambda: StormDialog(window, today=TODAY), (640, 520)),
+    ]
+    for name, build, size in shots:
+        dialog = build()
+        dialog.resize(*size)
+        dialog.show()
+        _settle(app)
+        dialog.grab().save(str(out / f"{name}.png"))
+        dialog.close()
+    # every tab of 设置 (backup and restore, phones, regions, staff …)
+    window.go(PAGE_NAMES.index("设置"))
+    _settle(app)
+    tabs = window.page("设置").findChild(QTabWidget)
+    for index in range(tabs.count() if tabs is not None else 0):
+        tabs.setCurrentIndex(index)
+        _settle(app)
+        window.grab().save(str(out / f"30-settings-{index + 1:02d}.png"))
 
 
 def main() -> int:

@@ -164,7 +164,7 @@ def test_record_visit_with_a_finding_that_becomes_a_ticket(app_window, qtbot, ma
     assert saved.score == 100 and saved.grade == "满意"
     assert saved.status == "done" and saved.visitor == "王芳" and saved.met_person == "张业主"
     ticket = Ticket.get(Ticket.source_visit == visit.id)
-    assert ticket.category == "roof_waterproofing" and ticket.channel == "回访发现" and "顶层漏水" in ticket.description
+    assert ticket.category == "roof_waterproofing" and ticket.channel == "visit_finding" and "顶层漏水" in ticket.description
 
     # the other finding, saved without a ticket, becomes one in one click
     reopened = VisitDialog(visit.id, app_window)

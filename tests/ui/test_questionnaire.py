@@ -95,7 +95,7 @@ def test_record_visit_with_questionnaire_and_finding(qtbot, visit, boxes):
     texts = {a.value for a in VisitAnswer.select().where(VisitAnswer.visit == visit)}
     assert "希望 <b>更快</b> & 好" in texts and len(texts) >= 5
     ticket = Ticket.get(Ticket.source_visit == visit.id)
-    assert ticket.channel == "回访发现" and ticket.category == "wet_room_waterproofing"
+    assert ticket.channel == "visit_finding" and ticket.category == "wet_room_waterproofing"
     assert ticket.description == "卫生间地面渗水至楼下"
     assert VisitFinding.get(VisitFinding.visit == visit).ticket_id == ticket.id
 

@@ -163,6 +163,7 @@ def test_storm_call_from_the_visits_page(app_window, db, make_project, qtbot, an
     """RULES.md §6: 北京, the day of the storm → a call for every project there under roof or wall
     warranty, listed before it is planned, planned once."""
     from ui.storm_dialog import StormDialog
+    from warranty_desk.rules.visit_purposes import purpose_text
 
     bj = make_project(code="BJ-S1", heating_region="北京", accepted_on=dt.date(2024, 6, 15),
                       handed_over_on=dt.date(2024, 7, 1))
@@ -179,11 +180,11 @@ def test_storm_call_from_the_visits_page(app_window, db, make_project, qtbot, an
     f["storm_on"].setDate(QDate(2026, 7, 20))
     assert dialog.preview.count() == 1 and "BJ-S1" in dialog.preview.item(0).text()
     assert "将新安排 1 次回访" in dialog.count_label.text()
-    f["method"].setCurrentIndex(f["method"].findData("上门"))
+    f["method"].setCurrentIndex(f["method"].findData("onsite"))
     dialog._save_clicked()
     visit = Visit.get(Visit.kind == "after_storm")
-    assert (visit.project_id, visit.method, visit.status) == (bj.id, "上门", "planned")
-    assert "2026-07-20暴雨后回访" in visit.purposes
+    assert (visit.project_id, visit.method, visit.status) == (bj.id, "onsite", "planned")
+    assert "2026-07-20暴雨后回访" in purpose_text(visit.purposes)
     assert any("已安排 1 次暴雨后回访" in text for _k, _t, text in answers["shown"])
     again = StormDialog(page, today=dt.date(2026, 7, 20))
     qtbot.addWidget(again)
