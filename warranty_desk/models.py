@@ -151,8 +151,8 @@ class Project(BaseModel):
     contact = CharField(max_length=100, default="")
     phone = CharField(max_length=40, default="", index=True)
     address = TextField(default="")
-    type = CharField(max_length=20)  # 住宅 / 公共建筑 / 工业建筑 / 市政工程 / 装饰装修
-    scale = CharField(max_length=10)  # 小型 / 中型 / 大型
+    type = CharField(max_length=20)  # rules/categories.py: residential / public / industrial / municipal / decoration
+    scale = CharField(max_length=10)  # rules/categories.py: small / medium / large
     region = ForeignKeyField(Region, null=True, backref="projects")
     has_heating = BooleanField(null=True)  # None: follow the region
     has_cooling = BooleanField(default=False)
@@ -323,7 +323,7 @@ class Ticket(BaseModel):
     reporter = CharField(max_length=100, default="", index=True)  # a caller's name (schema step 8)
     phone = CharField(max_length=40, default="", index=True)
     phone_digits = CharField(max_length=40, default="", index=True)  # kept by database triggers, as Unit's
-    channel = CharField(max_length=20, default="电话")  # 电话 / 来函 / 来访 / 回访发现  (i18n: data)
+    channel = CharField(max_length=20, default="phone")  # services/tickets: phone / letter / walk_in / visit_finding
     location = CharField(max_length=200, default="")
     category = CharField(max_length=40)  # a WarrantyItem key
     description = TextField()
@@ -345,7 +345,7 @@ class Ticket(BaseModel):
     completed_at = DateTimeField(null=True)
     closed_at = DateTimeField(null=True)
     cause_class = CharField(max_length=20, default="")
-    payer = CharField(max_length=20, default="")  # 我方 / 分包单位 / 业主 / 另行处理
+    payer = CharField(max_length=20, default="")  # rules/responsibility.py: us / subcontractor / owner / separate
     quote_amount = Money(null=True)
     quote_accepted = BooleanField(null=True)
     signoff_kind = CharField(max_length=10, default="")  # screen / paper / refused
@@ -379,8 +379,8 @@ class Visit(BaseModel):
     unit = ForeignKeyField(Unit, null=True, backref="visits")
     planned_on = DateField(index=True)
     kind = CharField(max_length=20)  # periodic / milestone / seasonal / after_repair / after_warranty
-    purposes = TextField(default="")  # one purpose per line
-    method = CharField(max_length=10, default="电话")  # 电话 / 短信 / 邮件 / 上门 / 问卷  (i18n: data)
+    purposes = TextField(default="")  # one per line: a program's as its code and parameters (rules/visit_purposes.py)
+    method = CharField(max_length=20, default="phone")  # rules/visit_methods.py: phone / sms / email / onsite / questionnaire
     staff = ForeignKeyField(Staff, null=True, backref="visits")
     status = CharField(max_length=12, default=visit_states.PLANNED, index=True)  # rules/visit_states.py
     done_at = DateTimeField(null=True)
@@ -455,12 +455,12 @@ class CostLine(BaseModel):
         ticket_id: int
 
     ticket = ForeignKeyField(Ticket, backref="cost_lines")
-    kind = CharField(max_length=10)  # 人工 / 材料 / 其他
+    kind = CharField(max_length=10)  # services/tickets: labour / material / other
     description = CharField(max_length=200)
     quantity = DecimalField(max_digits=12, decimal_places=3, default=1)
     unit_price = Money(default=0)
     amount = Money()
-    borne_by = CharField(max_length=20)  # 我方 / 分包单位 / 业主
+    borne_by = CharField(max_length=20)  # rules/responsibility.py: us / subcontractor / owner
 
 
 class Payment(BaseModel):

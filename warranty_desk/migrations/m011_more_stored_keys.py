@@ -12,7 +12,8 @@ made from the key where it is shown, in the language of the window, the paper or
   its parameters, one JSON object on the line: {"purpose": "periodic", "scale": "medium", "step": 6}.
   A line the clerk wrote, or one whose parameters are not all recognised, stays as written.
 
-No setting holds these names (the SLA's urgencies moved in step 10). The audit log is append-only
+`visit.method` becomes VARCHAR(20) on PostgreSQL (its keys are longer than the names were). No
+setting holds these names (the SLA's urgencies moved in step 10). The audit log is append-only
 and hash-chained: its rows keep the names they were written with (the program still reads them).
 A value the program never wrote is left as it is. Every mapping and wording is frozen here as
 released (the rules' constants and the catalogs may change later).
@@ -155,8 +156,16 @@ def purposes(stored: str) -> str:
     return "\n".join(purpose_line(line) if line.strip() else line for line in stored.split("\n"))
 
 
+# the one column too narrow for its keys (questionnaire); SQLite does not enforce a VARCHAR's length
+POSTGRES_DDL = ['ALTER TABLE "visit" ALTER COLUMN "method" TYPE VARCHAR(20)']
+
+
 def apply(db) -> None:
-    param = "%s" if db.__class__.__name__.startswith("Postgres") else "?"
+    postgres = db.__class__.__name__.startswith("Postgres")
+    param = "%s" if postgres else "?"
+    if postgres:
+        for statement in POSTGRES_DDL:
+            db.execute_sql(statement)
     for table, column, mapping in COLUMNS:
         for old, new in mapping.items():
             db.execute_sql(f'UPDATE "{table}" SET "{column}" = {param} WHERE "{column}" = {param}', (new, old))
