@@ -142,7 +142,8 @@ def _dialogs(app, window, out: Path) -> None:
         dialog.show()
         _settle(app)
         dialog.grab().save(str(out / f"{name}.png"))
-        dialog.close()
+        dialog.hide()  # not close(): a form that changed would ask whether to discard
+        dialog.deleteLater()
     # every tab of 设置 (backup and restore, phones, regions, staff …)
     window.go(PAGE_NAMES.index("设置"))
     _settle(app)
