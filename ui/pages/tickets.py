@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from warranty_desk.i18n import N_, _
+from warranty_desk.i18n import N_, _, ngettext
 from warranty_desk.rules import sla
 from warranty_desk.rules import ticket_states as st
 from warranty_desk.rules.categories import CATEGORIES
@@ -270,7 +270,7 @@ class CallerPanel(QWidget):
         self.items.setRowCount(len(context.items))
         for row, item in enumerate(context.items):
             days = item["days_left"]
-            texts = (_(item["name"]), item["end_on"].isoformat(), _("{n}天").format(n=f"{days:,}"))
+            texts = (_(item["name"]), item["end_on"].isoformat(), ngettext("{n}天", "{n}天", days).format(n=f"{days:,}"))
             for column, text in enumerate(texts):
                 cell = QTableWidgetItem(text)
                 if days is not None and days <= 60:
@@ -370,7 +370,7 @@ class TicketDialog(forms.FormDialog):
         f.add("description", _("报修内容"), description, required=True)
         f.add("structural_safety", _("结构安全"),
               QCheckBox(_("涉及结构安全（地基基础、主体结构）：按紧急处理，并须立即报告当地建设行政主管部门")))
-        f.add("urgency", _("紧急程度"), forms.combo([(sla.NORMAL, _(sla.NORMAL)), (sla.URGENT, _("紧急（涉及结构安全或严重影响使用）"))]))
+        f.add("urgency", _("紧急程度"), forms.combo([(sla.NORMAL, urgency_name(sla.NORMAL)), (sla.URGENT, _("紧急（涉及结构安全或严重影响使用）"))]))
         # the rules' suggestion (RULES.md §4), the clerk confirms or overrides it; an override asks why
         self.suggestion_label = PlainLabel()
         self.suggestion_label.setObjectName("urgencySuggestion")

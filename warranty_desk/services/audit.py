@@ -233,6 +233,8 @@ def shown_value(table: str, key: str, value):
              "grade": satisfaction.grade_name, "warranty_reason": resp.decision_text}
     if key == "kind" and table == "cost_line":
         return ticket_words.cost_kind_name(value)
+    if key == "category" and value in cat.CATEGORIES:
+        return cat.category_name(value)
     if key == "purposes" and table == "visit":
         return join_list(visit_purposes.purposes_of(value), _("；"))
     name = names.get(key)
