@@ -85,7 +85,7 @@ class ProjectListPage(QWidget):
         self.model = RowsModel([
             Column(_("工程编号"), lambda r: r["code"], 120),
             Column(_("工程名称"), lambda r: r["name"], 260),
-            Column(_("类型"), lambda r: project_type_name(r["type"]), 110),
+            Column(_("类型"), lambda r: project_type_name(r["type"]), 135),
             Column(_("规模"), lambda r: scale_name(r["scale"]), 70),
             Column(_("地区"), lambda r: r["region"], 60),
             Column(_("竣工验收"), lambda r: r["accepted_on"], 90),
