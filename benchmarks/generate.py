@@ -308,7 +308,7 @@ def _fill(rng: random.Random, size: Size, today: dt.date) -> dict:
             f"GC-{accepted.year}-{i + 1:04d}", f"{region.name}{base}" + ("项目" if ptype == "住宅" else ""),
             client_id, _person(rng), f"0{rng.randint(10, 99)}-{rng.randint(60000000, 89999999)}",
             f"{region.name}市{rng.choice(DISTRICTS)}区{rng.choice(ROADS)}路{rng.randint(1, 399)}号",
-            cat.LEGACY_TYPES[ptype], cat.LEGACY_SCALES[scale],  # stored as keys (schema step 11)
+            cat.LEGACY_TYPES[ptype], cat.LEGACY_SCALES[scale],  # stored as keys (schema step 12)
             region.id, None, ptype == "公共建筑", accepted, accepted + dt.timedelta(days=rng.randint(0, 30)),
             Decimal(amount), Decimal(amount), 100 if ("医院" in base or "图书馆" in base) else 50,
             rng.choice(managers), "中国建筑设计研究院有限公司", "华信工程监理有限公司", client_name,

@@ -1,7 +1,7 @@
-"""Schema step 11: a ticket's channel and payer, a cost line's kind and bearer, a visit's method, a
+"""Schema step 12: a ticket's channel and payer, a cost line's kind and bearer, a visit's method, a
 project's type and scale, and the purposes the program writes on a visit are stored as keys (issue
 #15), the text made from them where they are shown. Tested on a copy of a demo office made by the
-release before the step (tests/fixtures/demo_v10.db.gz, made by main at schema version 10 with
+release before the step (tests/fixtures/demo_v11.db.gz, made by main at schema version 11 with
 tests/fixtures/make_demo_fixture.py: the demo office, a project handed over while the program spoke
 English, a storm call, a ticket found on a visit, costs the office bears), and on both dialects from
 an office written as that release wrote it."""
@@ -20,7 +20,7 @@ import pytest
 
 from warranty_desk import i18n, migrations
 from warranty_desk.db import current_version, open_database
-from warranty_desk.migrations import m011_more_stored_keys as step11
+from warranty_desk.migrations import m012_more_stored_keys as step12
 from warranty_desk.models import AuditLog, CostLine, Project, Ticket, Visit
 from warranty_desk.rules import categories as cat
 from warranty_desk.rules import responsibility as resp
@@ -28,7 +28,7 @@ from warranty_desk.rules import visit_methods as vm
 from warranty_desk.rules import visit_purposes as vp
 from warranty_desk.services import handover, tickets
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "demo_v10.db.gz"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "demo_v11.db.gz"
 CJK = re.compile(r"[\u3400-\u9fff]")
 KEYS = {
     ("ticket", "channel"): tickets.CHANNELS, ("ticket", "payer"): (*resp.PAYERS, ""),
@@ -43,7 +43,7 @@ def _counts(con, table: str, column: str) -> dict:
 
 @pytest.fixture
 def release_office(tmp_path, monkeypatch):
-    """The demo office as the release before step 11 left it (a copy of the file)."""
+    """The demo office as the release before step 12 left it (a copy of the file)."""
     monkeypatch.setenv("WARRANTY_DESK_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("WARRANTY_DESK_USER", "测试员")
     target = tmp_path / "office.db"
@@ -54,8 +54,8 @@ def release_office(tmp_path, monkeypatch):
 
 def test_the_fixture_is_the_release_before_the_step(release_office):
     con = sqlite3.connect(f"file:{release_office}?mode=ro", uri=True)
-    assert con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == step11.VERSION - 1
-    for table, column, mapping in step11.COLUMNS:
+    assert con.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == step12.VERSION - 1
+    for table, column, mapping in step12.COLUMNS:
         assert set(_counts(con, table, column)) & set(mapping), (table, column)
     purposes = "\n".join(p for (p,) in con.execute('SELECT "purposes" FROM "visit"'))
     assert "定期回访" in purposes and "Periodic visit (中型 project, every 6 months)" in purposes
@@ -65,14 +65,14 @@ def test_the_fixture_is_the_release_before_the_step(release_office):
 
 def test_a_release_office_opens_with_keys_and_loses_nothing(release_office):
     con = sqlite3.connect(release_office)
-    before = {(t, c): _counts(con, t, c) for t, c, _m in step11.COLUMNS}
+    before = {(t, c): _counts(con, t, c) for t, c, _m in step12.COLUMNS}
     visits_before = dict(con.execute('SELECT "id", "purposes" FROM "visit"').fetchall())
     audit_before = con.execute('SELECT "id", "chain_hash" FROM "audit_log" ORDER BY "id"').fetchall()
     con.close()
 
     db = open_database(str(release_office))
     assert current_version(db) == migrations.latest_version()
-    for table, column, mapping in step11.COLUMNS:
+    for table, column, mapping in step12.COLUMNS:
         after = dict(db.execute_sql(f'SELECT "{column}", COUNT(*) FROM "{table}" GROUP BY 1').fetchall())
         assert after == {mapping.get(k, k): n for k, n in before[(table, column)].items()}, (table, column)
         assert set(after) <= set(KEYS[(table, column)]), (table, column, after)
@@ -133,16 +133,16 @@ def _summary(line: str) -> str:
 
 def test_a_purpose_the_clerk_wrote_stays_as_written():
     for text in ("请带上防水检测仪", "{not json", '{"purpose": "x"}', "保修期满前交代回访：自家花园（2027-01-01到期）"):
-        assert step11.purpose_line(text) == text
+        assert step12.purpose_line(text) == text
         assert vp.purpose_text(text) == text
-    assert step11.purpose_line("Periodic visit (巨型 project, every 6 months)") == "Periodic visit (巨型 project, every 6 months)"
-    assert step11.purpose_line("保修期满前交代回访：屋面防水工程、有防水要求的卫生间、房间的防渗漏（2030-06-16到期）") == json.dumps(
+    assert step12.purpose_line("Periodic visit (巨型 project, every 6 months)") == "Periodic visit (巨型 project, every 6 months)"
+    assert step12.purpose_line("保修期满前交代回访：屋面防水工程、有防水要求的卫生间、房间的防渗漏（2030-06-16到期）") == json.dumps(
         {"isoformat": "2030-06-16", "names": ["roof_waterproofing", "wet_room_waterproofing"],
          "purpose": "before_end"}, ensure_ascii=False, sort_keys=True)
 
 
-def test_step_11_on_both_dialects(db_target, tmp_path, monkeypatch):
-    """An office written as the release before step 11 wrote it (Chinese names in tickets, cost
+def test_step_12_on_both_dialects(db_target, tmp_path, monkeypatch):
+    """An office written as the release before step 12 wrote it (Chinese names in tickets, cost
     lines, visits and projects, purposes as sentences), on SQLite or PostgreSQL, opened by this release."""
     from warranty_desk.services import settings
     from warranty_desk.services.demo import build_demo
@@ -153,25 +153,25 @@ def test_step_11_on_both_dialects(db_target, tmp_path, monkeypatch):
     settings.ensure_defaults()
     build_demo(today=dt.date(2026, 11, 29))
     counts = {(t, c): dict(db.execute_sql(f'SELECT "{c}", COUNT(*) FROM "{t}" GROUP BY 1').fetchall())
-              for t, c, _m in step11.COLUMNS}
+              for t, c, _m in step12.COLUMNS}
     purposes = dict(db.execute_sql('SELECT "id", "purposes" FROM "visit"').fetchall())
     param = "?" if "sqlite" in type(db).__name__.lower() else "%s"
     with db.atomic():  # back to what the release before wrote
-        for table, column, mapping in step11.COLUMNS:
+        for table, column, mapping in step12.COLUMNS:
             for old, new in mapping.items():
                 db.execute_sql(f'UPDATE "{table}" SET "{column}" = {param} WHERE "{column}" = {param}', (old, new))
         with i18n.override("zh_CN"):
             for vid, stored in purposes.items():
                 db.execute_sql(f'UPDATE "visit" SET "purposes" = {param} WHERE "id" = {param}',
                                ("\n".join(vp.purposes_of(stored)), vid))
-        db.execute_sql(f'DELETE FROM "schema_version" WHERE "version" >= {param}', (step11.VERSION,))
+        db.execute_sql(f'DELETE FROM "schema_version" WHERE "version" >= {param}', (step12.VERSION,))
     assert Ticket.select().where(Ticket.channel == "电话").exists()
     assert Visit.select().where(Visit.purposes.contains("定期回访")).exists()
     db.close()
 
     db = open_database(db_target)
     assert current_version(db) == migrations.latest_version()
-    for table, column, _mapping in step11.COLUMNS:
+    for table, column, _mapping in step12.COLUMNS:
         after = dict(db.execute_sql(f'SELECT "{column}", COUNT(*) FROM "{table}" GROUP BY 1').fetchall())
         assert after == counts[(table, column)], (table, column)
     assert dict(db.execute_sql('SELECT "id", "purposes" FROM "visit"').fetchall()) == purposes

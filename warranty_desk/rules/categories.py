@@ -36,7 +36,7 @@ def unit_key(text: str) -> str:
     names = " / ".join(_("{key}（{name}）").format(key=key, name=_(UNIT_NAMES[key])) for key in UNIT_NAMES)
     raise ValueError(_("期限单位“{text}”不对，应为：{names}").format(text=text, names=names))
 
-# a project's type and scale are stored as keys (schema step 11), named through project_type_name / scale_name
+# a project's type and scale are stored as keys (schema step 12), named through project_type_name / scale_name
 RESIDENTIAL = "residential"
 PUBLIC = "public"
 INDUSTRIAL = "industrial"
@@ -45,14 +45,14 @@ DECORATION = "decoration"
 PROJECT_TYPES = (RESIDENTIAL, PUBLIC, INDUSTRIAL, MUNICIPAL, DECORATION)
 TYPE_NAMES = {RESIDENTIAL: N_("住宅"), PUBLIC: N_("公共建筑"), INDUSTRIAL: N_("工业建筑"), MUNICIPAL: N_("市政工程"),
               DECORATION: N_("装饰装修")}
-LEGACY_TYPES = {label: key for key, label in TYPE_NAMES.items()}  # stored before schema step 11
+LEGACY_TYPES = {label: key for key, label in TYPE_NAMES.items()}  # stored before schema step 12
 
 SMALL = "small"
 MEDIUM = "medium"
 LARGE = "large"
 PROJECT_SCALES = (SMALL, MEDIUM, LARGE)
 SCALE_NAMES = {SMALL: N_("小型"), MEDIUM: N_("中型"), LARGE: N_("大型")}
-LEGACY_SCALES = {label: key for key, label in SCALE_NAMES.items()}  # stored before schema step 11
+LEGACY_SCALES = {label: key for key, label in SCALE_NAMES.items()}  # stored before schema step 12
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,14 @@ CAUSE_LABELS = {
 }
 LEGACY_CAUSES = {label: key for key, label in CAUSE_LABELS.items()}  # stored before schema step 10
 
-US = "us"  # stored keys (schema step 11), named through payer_name
+US = "us"  # stored keys (schema step 12), named through payer_name
 SUBCONTRACTOR = "subcontractor"
 OWNER = "owner"
 SEPARATE = "separate"
 PAYERS = (US, SUBCONTRACTOR, OWNER, SEPARATE)
 BEARERS = (US, SUBCONTRACTOR, OWNER)  # who bears a cost line
 PAYER_NAMES = {US: N_("我方"), SUBCONTRACTOR: N_("分包单位"), OWNER: N_("业主"), SEPARATE: N_("另行处理")}
-LEGACY_PAYERS = {label: key for key, label in PAYER_NAMES.items()}  # stored before schema step 11
+LEGACY_PAYERS = {label: key for key, label in PAYER_NAMES.items()}  # stored before schema step 12
 
 
 def cause_name(cause: str) -> str:

@@ -7,7 +7,7 @@ from warranty_desk.i18n import N_, _
 
 from .visit_plan import MILESTONE, SEASONAL
 
-PHONE = "phone"  # stored keys (schema step 11), named through method_name()
+PHONE = "phone"  # stored keys (schema step 12), named through method_name()
 SMS = "sms"
 EMAIL = "email"
 ONSITE = "onsite"
@@ -15,7 +15,7 @@ QUESTIONNAIRE = "questionnaire"
 
 METHODS = (PHONE, SMS, EMAIL, ONSITE, QUESTIONNAIRE)
 METHOD_NAMES = {PHONE: N_("电话"), SMS: N_("短信"), EMAIL: N_("邮件"), ONSITE: N_("上门"), QUESTIONNAIRE: N_("问卷")}
-LEGACY_METHODS = {label: key for key, label in METHOD_NAMES.items()}  # stored before schema step 11
+LEGACY_METHODS = {label: key for key, label in METHOD_NAMES.items()}  # stored before schema step 12
 
 
 def method_name(method: str) -> str:

@@ -2,7 +2,7 @@
 an import write onto a visit, and the one function that shows a stored purpose in the active language.
 
 A visit stores its purposes one per line. A purpose the program made is stored as its code with its
-parameters (keys, ISO dates, numbers), one JSON object on its line (`stored`, schema step 11):
+parameters (keys, ISO dates, numbers), one JSON object on its line (`stored`, schema step 12):
 {"purpose": "periodic", "scale": "medium", "step": 6}. `purpose_text` makes the sentence from it in
 the active language (the project's scale and the warranty items by their names there). A line the
 clerk wrote stays as written; a sentence an earlier release stored (in Chinese or English) is

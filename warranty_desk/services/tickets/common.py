@@ -19,7 +19,7 @@ from ...rules.categories import CATEGORIES, category_name
 from .. import audit, fields
 from ..projects import find_project
 
-# how a request came in, and a cost line's kind: stored keys (schema step 11), named through
+# how a request came in, and a cost line's kind: stored keys (schema step 12), named through
 # channel_name / cost_kind_name
 PHONE_CALL = "phone"
 LETTER = "letter"
@@ -27,14 +27,14 @@ WALK_IN = "walk_in"
 VISIT_FINDING = "visit_finding"
 CHANNELS = (PHONE_CALL, LETTER, WALK_IN, VISIT_FINDING)
 CHANNEL_NAMES = {PHONE_CALL: N_("电话"), LETTER: N_("来函"), WALK_IN: N_("来访"), VISIT_FINDING: N_("回访发现")}
-LEGACY_CHANNELS = {label: key for key, label in CHANNEL_NAMES.items()}  # stored before schema step 11
+LEGACY_CHANNELS = {label: key for key, label in CHANNEL_NAMES.items()}  # stored before schema step 12
 
 LABOUR = "labour"
 MATERIAL = "material"
 OTHER_COST = "other"
 COST_KINDS = (LABOUR, MATERIAL, OTHER_COST)
 COST_KIND_NAMES = {LABOUR: N_("人工"), MATERIAL: N_("材料"), OTHER_COST: N_("其他")}
-LEGACY_COST_KINDS = {label: key for key, label in COST_KIND_NAMES.items()}  # stored before schema step 11
+LEGACY_COST_KINDS = {label: key for key, label in COST_KIND_NAMES.items()}  # stored before schema step 12
 
 
 SIGNOFF_KINDS = {"screen": N_("屏幕签字"), "paper": N_("纸质签字"), "refused": N_("业主拒签")}

@@ -1,4 +1,4 @@
-"""Version 11: the rest of the labels the program stored in Chinese become keys (issue #15): text is
+"""Version 12: the rest of the labels the program stored in Chinese become keys (issue #15): text is
 made from the key where it is shown, in the language of the window, the paper or the command.
 
 - `ticket.channel`: 电话 → phone, 来函 → letter, 来访 → walk_in, 回访发现 → visit_finding
@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 
-VERSION = 11
+VERSION = 12
 
 CHANNELS = {"电话": "phone", "来函": "letter", "来访": "walk_in", "回访发现": "visit_finding"}  # i18n: data
 PAYERS = {"我方": "us", "分包单位": "subcontractor", "业主": "owner", "另行处理": "separate"}  # i18n: data
