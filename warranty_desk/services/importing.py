@@ -31,7 +31,7 @@ from ..models import Project, Region, Unit, WarrantyItem, database_proxy, tuples
 from ..rules import categories as cat
 from . import audit, fields, settings, sheets
 from . import import_columns as ic
-from .projects import clean_project, insert_project, update_project
+from .projects import clean_project, insert_projects, update_project
 
 UPDATED_BY_IMPORT = audit.note(N_("表格导入更新"))  # the audit note of a record a sheet updated
 
@@ -528,6 +528,7 @@ class Projects(Kind):
         existing = {p.code: p for p in Project.select()}
         handed = {pid for (pid,) in tuples(WarrantyItem.select(WarrantyItem.project).distinct())}
         regions = {r.name: r for r in Region.select()}
+        region_names = set(regions)
         seen: dict[str, int] = {}
         for row in rows:
             self.options.step()
@@ -535,7 +536,7 @@ class Projects(Kind):
             project = existing.get(str(row.values.get("code") or "").strip())
             raw = _project_raw(project) if project is not None else {}
             raw.update({k: v for k, v in row.values.items() if v not in (None, "")})
-            clean, problems = clean_project(raw)
+            clean, problems = clean_project(raw, region_names)
             for key, message in problems:
                 self.error(row, key, message)
             agreed = self._extras(row, raw, clean)
@@ -653,12 +654,15 @@ class Projects(Kind):
     def apply(self) -> None:
         from . import handover
 
-        for _row, clean, agreed in self.to_create:
-            project = insert_project(clean)
+        to_hand_over = []
+        created = insert_projects([clean for _row, clean, _agreed in self.to_create])
+        for project, (_row, _clean, agreed) in zip(created, self.to_create, strict=True):
             self.report.created.append(project)
             if project.code in self.report.handed_over:
-                handover.handover(project.id, project.accepted_on, project.handed_over_on, agreed)
+                to_hand_over.append((project, agreed))
             self.options.step()
+        # the new projects' items and visit plans, a batch of projects at a time (the same rules)
+        handover.hand_over_new(to_hand_over)
         for _row, project, clean, agreed in self.to_update:
             raw = _project_raw(project)
             raw.update(clean)

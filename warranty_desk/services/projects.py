@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import NamedTuple, TypedDict
 
@@ -34,9 +34,10 @@ class FieldSpec:
     required: bool = False
 
 
-def _region_name(value) -> str:
+def _region_name(value, known: Collection[str] | None = None) -> str:
+    """A region of the regions table (`known`: its names, read once by a caller checking many rows)."""
     name = fields.text(value)
-    if name and not Region.select().where(Region.name == name).exists():
+    if name and not (name in known if known is not None else Region.select().where(Region.name == name).exists()):
         known = join_list(r.name for r in Region.select(Region.name).order_by(Region.id))
         raise ValueError(_("地区“{name}”不在地区表中（可选：{known}；可在 设置 中添加）").format(name=name, known=known))
     return name
@@ -63,14 +64,18 @@ PROJECT_FIELDS: list[FieldSpec] = [
 HEADER_OF = {f.key: f.header for f in PROJECT_FIELDS}
 
 
-def clean_project(raw: dict) -> tuple[dict, list[tuple[str, str]]]:
-    """Parse every field; return (clean values, [(field key, message)])."""
+def clean_project(raw: dict, regions: Collection[str] | None = None) -> tuple[dict, list[tuple[str, str]]]:
+    """Parse every field; return (clean values, [(field key, message)]). `regions`: the names of the
+    regions table when the caller has read them (an import checking thousands of rows)."""
     clean: dict = {}
     problems: list[tuple[str, str]] = []
     for spec in PROJECT_FIELDS:
         value = raw.get(spec.key)
         try:
-            parsed = spec.parse(value)
+            if spec.key == "heating_region" and regions is not None:
+                parsed = _region_name(value, regions)
+            else:
+                parsed = spec.parse(value)
         except ValueError as exc:
             problems.append((spec.key, str(exc)))
             continue
@@ -88,9 +93,14 @@ def clean_project(raw: dict) -> tuple[dict, list[tuple[str, str]]]:
     return clean, problems
 
 
-def _client_for(name: str, contact: str = "", phone: str = "", address: str = "") -> Client | None:
+def _client_for(name: str, contact: str = "", phone: str = "", address: str = "",
+                known: dict[str, Client] | None = None) -> Client | None:
+    """The client of that name, added (audited) when new. `known`: clients already looked up by
+    name in this transaction (an import of many projects), kept up to date here."""
     if not name:
         return None
+    if known is not None and name in known:
+        return known[name]
     client = Client.get_or_none(Client.name == name)
     if client is None:
         # two clerks (or two imports) adding the same new client at once: the second waits for the
@@ -100,6 +110,8 @@ def _client_for(name: str, contact: str = "", phone: str = "", address: str = ""
         client = Client.get(Client.name == name)
         if created:
             audit.record("create", "client", client.id, None, audit.snapshot(client))
+    if known is not None:
+        known[name] = client
     return client
 
 
@@ -111,10 +123,11 @@ MANUAL_FACT_SIZES = {key: Project._meta.fields[key].max_length for key in MANUAL
 EXTRA_TEXT = ("designer", "supervisor", "developer", "materials", "notes", *MANUAL_FACTS)
 
 
-def _apply(project: Project, clean: dict) -> None:
+def _apply(project: Project, clean: dict, lookups: _Lookups | None = None) -> None:
     project.code = clean["code"]
     project.name = clean["name"]
-    project.client = _client_for(clean.get("client", ""), clean.get("contact", ""), clean.get("phone", ""))
+    project.client = _client_for(clean.get("client", ""), clean.get("contact", ""), clean.get("phone", ""),
+                                 known=lookups.clients if lookups else None)
     project.contact = clean.get("contact", "")
     project.phone = clean.get("phone", "")
     project.address = clean.get("address", "")
@@ -125,7 +138,12 @@ def _apply(project: Project, clean: dict) -> None:
     project.contract_amount = clean.get("contract_amount")
     project.design_life_years = clean.get("design_life_years") or 50
     region_name = clean.get("heating_region")
-    project.region = Region.get(Region.name == region_name) if region_name else None
+    if not region_name:
+        project.region = None
+    elif lookups is not None:
+        project.region = lookups.region(region_name)
+    else:
+        project.region = Region.get(Region.name == region_name)
     project.manager = clean.get("manager", "")
     if project.has_heating is None or "has_heating" in clean:
         project.has_heating = clean.get("has_heating")
@@ -177,6 +195,48 @@ def insert_project(clean: dict) -> Project:
     project.save()
     audit.record("create", "project", project.id, None, audit.snapshot(project))
     return project
+
+
+class _Lookups:
+    """Clients and regions by name, each read once while many projects are saved."""
+
+    def __init__(self):
+        self.clients: dict[str, Client] = {}
+        self.regions: dict[str, Region] = {}
+
+    def region(self, name: str) -> Region:
+        if name not in self.regions:
+            self.regions[name] = Region.get(Region.name == name)
+        return self.regions[name]
+
+
+def insert_projects(cleans: list[dict]) -> list[Project]:
+    """`insert_project` for many projects (an import): the same values and audit rows, the projects
+    written with one INSERT per batch. The codes are known to be free and distinct."""
+    from .importing import BATCH, bulk_insert
+
+    lookups = _Lookups()
+    made: list[Project] = []
+    with database_proxy.atomic():
+        for start in range(0, len(cleans), BATCH):
+            batch = []
+            for clean in cleans[start:start + BATCH]:
+                project = Project()
+                _apply(project, clean, lookups)
+                batch.append(project)
+            rows = [dict(project.__data__) for project in batch]
+            keys = set().union(*rows)  # an optional column one row set: the others' default
+            defaults = {k: Project._meta.fields[k].default for k in keys}
+            bulk_insert(Project, [{k: row[k] if k in row else (defaults[k]() if callable(defaults[k]) else defaults[k])
+                                   for k in keys} for row in rows])
+            ids = dict(Project.select(Project.code, Project.id).where(
+                Project.code.in_([project.code for project in batch])).tuples())
+            for project in batch:
+                project.id = ids[project.code]
+            audit.record_many([("create", "project", project.id, None, audit.snapshot(project), "")
+                               for project in batch])
+            made.extend(batch)
+    return made
 
 
 def update_project(project_id: int, raw: dict, expected_version: int) -> Project:
