@@ -65,11 +65,11 @@ class WalkResult:
         return not self.breaks
 
 
-def walk(rows, limit: int = 20) -> WalkResult:
+def walk(rows, limit: int = 20, previous: str = GENESIS) -> WalkResult:
     """Check rows (tuples in `COLUMNS` order, ascending id) link by link; at most `limit` breaks are kept.
-    After a break the walk goes on from the row's stored hash, so each damaged row is named once."""
-    result = WalkResult(breaks=[])
-    previous = GENESIS
+    After a break the walk goes on from the row's stored hash, so each damaged row is named once.
+    `previous`: the hash the first row must link to (a walk from a verified checkpoint)."""
+    result = WalkResult(breaks=[], head_hash=previous)
     for row in rows:
         row_id, at, user, action, table, record_id, old, new, note, prev_hash, stored = row
         result.rows += 1

@@ -21,6 +21,7 @@ def _china(year: int):
     return holidays.China(years=year)
 
 
+@lru_cache(maxsize=8192)  # a plan asks about the same days again and again (an import: thousands of plans)
 def is_working_day(day: dt.date) -> bool:
     calendar = _china(day.year)
     if day in calendar.weekend_workdays:

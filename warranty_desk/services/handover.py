@@ -12,7 +12,7 @@ from peewee import JOIN
 from warranty_desk.i18n import N_, _, said
 
 from ..errors import ValidationError
-from ..models import Project, Subcontractor, Visit, WarrantyItem, database_proxy
+from ..models import Project, Subcontractor, Visit, WarrantyItem, database_proxy, tuples
 from ..rules import categories as cat
 from ..rules import visit_states as vs
 from ..rules.seasons import DEFAULT_RAINY_START
@@ -139,8 +139,10 @@ def plan_for(project: Project, items: list[WarrantyItem], happened: list[dt.date
     items = sorted(items, key=lambda i: (order.get(i.key, len(order)), i.key))
     region = project.region if project.region_id else None
     plan_rules = settings.plan_settings()
+    handed_over_on = project.handed_over_on
+    assert handed_over_on is not None  # only a handed-over project has a plan
     plan = plan_visits(
-        project.handed_over_on,
+        handed_over_on,
         project.scale,
         [ItemEnd(i.key, i.end_on) for i in items],
         heating=_seasons(project).heating,
@@ -350,9 +352,9 @@ def hand_over_new(entries: list[tuple[Project, dict]]) -> None:
         started: set[int] = set()
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            started.update(pid for (pid,) in WarrantyItem.select(WarrantyItem.project).where(
-                WarrantyItem.project.in_(chunk)).tuples())
-            started.update(pid for (pid,) in Visit.select(Visit.project).where(Visit.project.in_(chunk)).tuples())
+            started.update(pid for (pid,) in tuples(WarrantyItem.select(WarrantyItem.project).where(
+                WarrantyItem.project.in_(chunk))))
+            started.update(pid for (pid,) in tuples(Visit.select(Visit.project).where(Visit.project.in_(chunk))))
         fresh = []
         for project, agreed in entries:
             if project.id in started:
@@ -377,8 +379,8 @@ def _hand_over_batch(batch: list[tuple[Project, dict]], staff_of: dict, bulk_ins
     ids = list(items)
     Project.update(version=Project.version + 1).where(Project.id.in_(ids)).execute()
     bulk_insert(WarrantyItem, [_columns(item) for rows in items.values() for item in rows])
-    item_ids = {(pid, key): iid for iid, pid, key in WarrantyItem.select(
-        WarrantyItem.id, WarrantyItem.project, WarrantyItem.key).where(WarrantyItem.project.in_(ids)).tuples()}
+    item_ids = {(pid, key): iid for iid, pid, key in tuples(WarrantyItem.select(
+        WarrantyItem.id, WarrantyItem.project, WarrantyItem.key).where(WarrantyItem.project.in_(ids)))}
     for pid, rows in items.items():
         for item in rows:
             item.id = item_ids[(pid, item.key)]
@@ -392,7 +394,7 @@ def _hand_over_batch(batch: list[tuple[Project, dict]], staff_of: dict, bulk_ins
                               for planned in plan]
     bulk_insert(Visit, [_columns(visit) for rows in visits.values() for visit in rows])
     made: dict[int, list[int]] = {pid: [] for pid in ids}
-    for vid, pid in Visit.select(Visit.id, Visit.project).where(Visit.project.in_(ids)).order_by(Visit.id).tuples():
+    for vid, pid in tuples(Visit.select(Visit.id, Visit.project).where(Visit.project.in_(ids)).order_by(Visit.id)):
         made[pid].append(vid)
     entries = []
     for project, before, after in handed:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import NamedTuple
 
 from warranty_desk.i18n import N_, _, said
 
@@ -49,20 +50,40 @@ def _unit_key(text: str) -> str:
     return fields.half_width(text).replace(" ", "").lower()
 
 
+class _ItemRef(NamedTuple):
+    """What a row is checked against of a warranty item (a tuple, not a model instance: an office has
+    tens of thousands)."""
+
+    name: str
+    end_on: dt.date
+
+
+class _UnitRef(NamedTuple):
+    """What a row takes from a unit (a tuple: 400,000 model instances at 10× the default office were
+    most of an import's memory)."""
+
+    id: int
+    owner_name: str
+    owner_phone: str
+
+
 class _Lookups:
     """Everything a row is checked against, read once per import."""
 
     def __init__(self):
         self.projects = {p.code: p for p in Project.select()}
-        self.items: dict[int, dict[str, WarrantyItem]] = {}
-        for item in WarrantyItem.select():
-            self.items.setdefault(item.project_id, {})[item.key] = item
-        self.units: dict[int, dict[str, Unit]] = {}
-        for unit in Unit.select():
-            labels = self.units.setdefault(unit.project_id, {})
-            labels[_unit_key(_label(unit.building, unit.entrance, unit.room))] = unit
-            if unit.entrance:  # 1号楼-101 when the office leaves out the entrance and it is unique
-                labels.setdefault(_unit_key(_label(unit.building, "", unit.room)), unit)
+        self.items: dict[int, dict[str, _ItemRef]] = {}
+        for project_id, key, name, end_on in tuples(WarrantyItem.select(
+                WarrantyItem.project, WarrantyItem.key, WarrantyItem.name, WarrantyItem.end_on)):
+            self.items.setdefault(project_id, {})[key] = _ItemRef(name, end_on)
+        self.units: dict[int, dict[str, _UnitRef]] = {}
+        for unit_id, project_id, building, entrance, room, owner_name, owner_phone in tuples(Unit.select(
+                Unit.id, Unit.project, Unit.building, Unit.entrance, Unit.room, Unit.owner_name, Unit.owner_phone)):
+            unit = _UnitRef(unit_id, owner_name, owner_phone)
+            labels = self.units.setdefault(project_id, {})
+            labels[_unit_key(_label(building, entrance, room))] = unit
+            if entrance:  # 1号楼-101 when the office leaves out the entrance and it is unique
+                labels.setdefault(_unit_key(_label(building, "", room)), unit)
         self.staff = {s.name: s for s in Staff.select()}
         self.subcontractors = {s.name: s for s in Subcontractor.select()}
 
@@ -76,7 +97,7 @@ class _Lookups:
             kind.error(row, "code", _("系统中没有工程“{code}”，请先导入工程").format(code=code))
         return project
 
-    def unit(self, kind: Kind, row: Row, project: Project) -> tuple[Unit | None, str]:
+    def unit(self, kind: Kind, row: Row, project: Project) -> tuple[_UnitRef | None, str]:
         """The unit a 房号 names, or (for a project without units) the place as written."""
         text = str(row.values.get("unit") or "").strip()
         if not text:

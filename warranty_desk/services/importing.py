@@ -384,9 +384,14 @@ class Reader:
         return cells[col - 1] if col - 1 < len(cells) else None
 
     def rows(self, options: Options) -> list[Row]:
+        """The data rows, each read once: the sheet's own row is let go as its Row is made (a whole
+        office's history is hundreds of thousands of rows; holding both doubled an import's memory)."""
         filled = self._filled()
         out = []
-        for offset, cells in enumerate(self.table.rows[self.header_row:], start=self.header_row + 1):
+        table_rows: list = self.table.rows
+        for index in range(self.header_row, len(table_rows)):
+            cells, table_rows[index] = table_rows[index], None
+            offset = index + 1
             values, where, blank = {}, {}, True
             problems = []
             for column in self.columns:
@@ -419,7 +424,8 @@ class Reader:
                 continue  # the template's example row
             for column, message in problems:
                 self.error(offset, column.key, message, column)
-            out.append(Row(offset, values, where))
+            # the columns of a row read without a problem are those of every such row: one dict shared
+            out.append(Row(offset, values, where if problems else self.by_key))
             options.step()
         return out
 
@@ -696,7 +702,12 @@ class Units(Kind):
         self.to_create: list[tuple[Project, dict]] = []
         self.to_update: list[tuple[Unit, dict]] = []
         projects = {p.code: p for p in Project.select()}
-        existing = {(u.project_id, u.building, u.entrance, u.room): u for u in Unit.select()}
+        # the office's units by place, as tuples (400,000 model instances at 10× the default office were
+        # most of the import's memory); a unit the sheet changes is read whole below
+        existing = {(pid, building, entrance, room): (uid, owner_name, owner_phone, handed_over_on)
+                    for uid, pid, building, entrance, room, owner_name, owner_phone, handed_over_on in tuples(
+                        Unit.select(Unit.id, Unit.project, Unit.building, Unit.entrance, Unit.room, Unit.owner_name,
+                                    Unit.owner_phone, Unit.handed_over_on))}
         seen: dict[tuple, int] = {}
         for row in rows:
             self.options.step()
@@ -739,19 +750,20 @@ class Units(Kind):
             seen[ident] = row.number
             if bad:
                 continue
-            unit = existing.get(ident)
-            if unit is None:
+            stored = existing.get(ident)
+            if stored is None:
                 self.report.new.append(label)
                 self.to_create.append((project, clean))
                 continue
+            current = dict(zip(("owner_name", "owner_phone", "handed_over_on"), stored[1:], strict=True))
             changes = {k: clean[k] for k in ("owner_name", "owner_phone", "handed_over_on")
-                       if row.values.get(k) not in (None, "") and not same_value(getattr(unit, k), clean[k])}
+                       if row.values.get(k) not in (None, "") and not same_value(current[k], clean[k])}
             if not changes:
                 self.report.existing.append(label)
             else:
                 self.report.changed.append(label)
                 if self.options.update:
-                    self.to_update.append((unit, changes))
+                    self.to_update.append((Unit.get_by_id(stored[0]), changes))
 
     def apply(self) -> None:
         rows = []

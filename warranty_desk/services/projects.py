@@ -229,8 +229,8 @@ def insert_projects(cleans: list[dict]) -> list[Project]:
             defaults = {k: Project._meta.fields[k].default for k in keys}
             bulk_insert(Project, [{k: row[k] if k in row else (defaults[k]() if callable(defaults[k]) else defaults[k])
                                    for k in keys} for row in rows])
-            ids = dict(Project.select(Project.code, Project.id).where(
-                Project.code.in_([project.code for project in batch])).tuples())
+            ids: dict[str, int] = dict(tuples(Project.select(Project.code, Project.id).where(
+                Project.code.in_([project.code for project in batch]))))
             for project in batch:
                 project.id = ids[project.code]
             audit.record_many([("create", "project", project.id, None, audit.snapshot(project), "")

@@ -279,9 +279,114 @@ def verify(db, *, file: str | Path | None = None, folders=None, integrity: bool 
     return report
 
 
-def chain_head_of_file(path: str | Path) -> tuple[dict, list[str]]:
+# --- the checkpoint: the chain's head as last found whole ---------------------------------------------
+#
+# Walking the chain hashes every row again (1.2 million rows at 10× the default office: most of a
+# backup's time). Each walk that finds the chain whole — every backup, the check after start — notes
+# the head it reached: {"first", "id", "hash", "rows", "at"}, per database, in this PC's data folder,
+# outside the database (nothing that writes the database can move it). The next backup walks only the
+# rows after it, once the rows up to it still end in the same hash and are still as many: a chain
+# recomputed after a change, rows deleted, inserted or cut off before it all fail that and are reported
+# (a restore, the one legitimate replacement of the chain, voids the checkpoint). A row changed in place
+# before the checkpoint without recomputing the chain keeps both: the full walks find it — `verify`,
+# the check after every start, and a backup whose checkpoint is older than CHECKPOINT_DAYS.
+
+CHECKPOINT_FILE = "chain-verified.json"
+CHECKPOINT_DAYS = 7
+
+
+def _checkpoint_path() -> Path:
+    from ..paths import data_dir
+
+    return data_dir() / CHECKPOINT_FILE
+
+
+def _checkpoint_key(target) -> str:
+    from ..config import _database_key
+
+    return _database_key(target)
+
+
+def load_checkpoint(target) -> dict | None:
+    """The head last found whole for this database (None: none, unreadable or too old)."""
+    import datetime as dt
+
+    if not target:
+        return None
+    try:
+        data = json.loads(_checkpoint_path().read_text(encoding="utf-8"))
+        head = data.get(_checkpoint_key(target)) if isinstance(data, dict) else None
+        if not isinstance(head, dict) or not all(k in head for k in ("first", "id", "hash", "rows", "at")):
+            return None
+        if dt.datetime.fromisoformat(head["at"]) < dt.datetime.now() - dt.timedelta(days=CHECKPOINT_DAYS):
+            return None
+        return head
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def save_checkpoint(target, head: dict | None) -> None:
+    """Note `head` (None: forget) as this database's chain head found whole. A failure only logs."""
+    import datetime as dt
+
+    from ..fileio import private_file
+
+    if not target:
+        return
+    path = _checkpoint_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        data = data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        data = {}
+    key = _checkpoint_key(target)
+    if head is None or not head.get("id"):
+        if key not in data:
+            return
+        data.pop(key)
+    else:
+        data[key] = {"first": head["first"], "id": int(head["id"]), "hash": head["hash"], "rows": int(head["rows"]),
+                     "at": dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with private_file(path) as tmp:
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+    except OSError as exc:
+        log.warning("could not note the verified audit chain: %s", exc)
+
+
+def _from_checkpoint(con, since: dict | None, first: str, mark: str) -> tuple[int, str, int, str]:
+    """Where a walk may begin: (after id, from hash, rows before, what no longer matches in words). The
+    checkpoint holds when its row still has its hash and the rows up to it are still as many."""
+    if not since or since.get("first") != first or not since.get("id"):
+        return 0, audit_chain.GENESIS, 0, ""
+    restored = con.execute("SELECT MAX(at) FROM audit_log WHERE \"table\" = 'database' AND action = 'restore'"
+                           ).fetchone()[0]
+    if restored and audit_chain._when(restored) >= str(since.get("at", "")):
+        return 0, audit_chain.GENESIS, 0, ""  # restored since: another chain, walked whole
+    row = con.execute(f"SELECT chain_hash FROM audit_log WHERE id = {mark}", (since["id"],)).fetchone()
+    # every row counted on the smallest index, less those after the checkpoint (a range of the key)
+    total = con.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+    after = con.execute(f"SELECT COUNT(*) FROM audit_log WHERE id > {mark}", (since["id"],)).fetchone()[0]
+    if row is None:
+        return 0, audit_chain.GENESIS, 0, _(
+            "修改记录第 {id} 条在 {at} 校验时还在，现在已不在数据库中：记录被删除了").format(id=since["id"], at=since["at"])
+    if row[0] != since["hash"]:
+        return 0, audit_chain.GENESIS, 0, _(
+            "修改记录第 {id} 条与 {at} 校验时记下的校验值不同：它或它之前的记录被改动过，校验链被重新计算过").format(
+            id=since["id"], at=since["at"])
+    if total - after != since["rows"]:
+        return 0, audit_chain.GENESIS, 0, _(
+            "第 {id} 条及以前的修改记录在 {at} 校验时有 {n} 条，现在有 {m} 条：有记录被删除或插入").format(
+            id=since["id"], at=since["at"], n=since["rows"], m=total - after)
+    return int(since["id"]), since["hash"], int(since["rows"]), ""
+
+
+def chain_head_of_file(path: str | Path, since: dict | None = None) -> tuple[dict, list[str]]:
     """The chain head of an SQLite file ({"id", "hash", "first", "rows"}) and its breaks in words — for a
-    backup's manifest (the snapshot is checked as it is written)."""
+    backup's manifest (the snapshot is checked as it is written). `since`: a checkpoint
+    (`load_checkpoint`): only the rows after it are walked when it still holds; otherwise every row, and
+    what no longer matches it is a break."""
     import sqlite3
 
     con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
@@ -289,14 +394,16 @@ def chain_head_of_file(path: str | Path) -> tuple[dict, list[str]]:
         columns = {r[1] for r in con.execute("PRAGMA table_info(audit_log)")}
         if "chain_hash" not in columns:
             return {}, []
+        first = con.execute("SELECT chain_hash FROM audit_log ORDER BY id LIMIT 1").fetchone()
+        first_hash = first[0] if first else ""
+        start, previous, before, mismatch = _from_checkpoint(con, since, first_hash, "?")
         result = audit_chain.walk(con.execute(
             'SELECT id, at, "user", action, "table", record_id, old, new, note, prev_hash, chain_hash '
-            "FROM audit_log ORDER BY id"), limit=5)
-        first = con.execute("SELECT chain_hash FROM audit_log ORDER BY id LIMIT 1").fetchone()
+            "FROM audit_log WHERE id > ? ORDER BY id", (start,)), limit=5, previous=previous)
     finally:
         con.close()
-    head = {"id": result.head_id, "hash": result.head_hash, "first": first[0] if first else "", "rows": result.rows}
-    return head, [break_text(b) for b in result.breaks]
+    head = {"id": result.head_id or start, "hash": result.head_hash, "first": first_hash, "rows": before + result.rows}
+    return head, ([mismatch] if mismatch else []) + [break_text(b) for b in result.breaks]
 
 
 def check_after_start(target: str) -> Report:
@@ -313,12 +420,22 @@ def check_after_start(target: str) -> Report:
     if is_url(target):
         db = database_proxy.obj
         try:
-            return verify(db, folders=folders, changed_only=True)
+            report = verify(db, folders=folders, changed_only=True)
         finally:
             db.close()  # this thread's own connection
-    path = Path(target).expanduser()
-    db = SqliteDatabase(f"file:{path}?mode=ro", uri=True, pragmas={"query_only": 1}, check_same_thread=False)
-    try:
-        return verify(db, folders=folders, changed_only=True)
-    finally:
-        db.close()
+    else:
+        path = Path(target).expanduser()
+        db = SqliteDatabase(f"file:{path}?mode=ro", uri=True, pragmas={"query_only": 1}, check_same_thread=False)
+        try:
+            report = verify(db, folders=folders, changed_only=True)
+        finally:
+            db.close()
+    _note_whole_chain(target, report)
+    return report
+
+
+def _note_whole_chain(target, report: Report) -> None:
+    """A full walk that found the chain whole (and as the backups saw it) is the next backup's checkpoint."""
+    if report.head_id and not any(p.kind in ("chain", "anchor", "database", "schema") for p in report.problems):
+        save_checkpoint(target, {"first": report.first_hash, "id": report.head_id, "hash": report.head_hash,
+                                 "rows": report.audit_rows})
