@@ -188,7 +188,7 @@ def run(args, early=None) -> int:
             return 2
     if bench_hook.enabled():  # WARRANTY_DESK_BENCH_EXIT=1: report the first paint and quit (benchmarks)
         bench_hook.install(app, window)
-    window.show()
+    window.show_at_start()
     if not args.smoke and not bench_hook.enabled():
         def after_check(window=window):
             from ui import phone_link  # changes made by phones (or other PCs) refresh the open screens

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QSplitter, QWidget
 
 from ..signals import bus, touches
@@ -27,7 +27,24 @@ class Page(QWidget):
     def showEvent(self, event):  # noqa: N802 - Qt
         super().showEvent(event)
         if self._stale:
+            if getattr(self, "_after_show", False):
+                self._after_show = False
+                QTimer.singleShot(0, self._load_if_shown)
+            else:
+                self.refresh()
+
+    def load_after_show(self) -> None:
+        """Let the next first show put the page on screen before its data is read: the program's start
+        (the window appears at once, its lists fill an instant later), not a page the clerk opens."""
+        self._after_show = True
+
+    def _load_if_shown(self) -> None:
+        if self._stale and self.isVisible():
             self.refresh()
+
+    def loaded(self) -> bool:
+        """Whether the page shows its data (not waiting for its first load)."""
+        return not self._stale
 
     def refresh(self) -> None:
         self._stale = False
