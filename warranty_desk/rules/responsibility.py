@@ -123,7 +123,7 @@ def check_cause(cause: str, in_warranty: bool) -> None:
         raise ValueError(_("本单已过保修期，施工质量问题也按“超出保修期”有偿处理；如确在保修期内，请先更改保修判定并写明原因"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: an import of a history holds one per past repair
 class WarrantyDecision:
     in_warranty: bool
     end_on: dt.date | None

@@ -11,7 +11,9 @@ old values. Called by services.importing inside its transaction."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import NamedTuple
 
 from warranty_desk.i18n import N_, _, said
@@ -50,6 +52,10 @@ def _unit_key(text: str) -> str:
     return fields.half_width(text).replace(" ", "").lower()
 
 
+# what a row's values become once cleaned (one shared, read-only, empty mapping)
+_READ: Mapping = MappingProxyType({})
+
+
 class _ItemRef(NamedTuple):
     """What a row is checked against of a warranty item (a tuple, not a model instance: an office has
     tens of thousands)."""
@@ -58,13 +64,30 @@ class _ItemRef(NamedTuple):
     end_on: dt.date
 
 
-class _UnitRef(NamedTuple):
-    """What a row takes from a unit (a tuple: 400,000 model instances at 10× the default office were
-    most of an import's memory)."""
+class _UnitRef:
+    """A unit a row names: its id, and its owner's name and phone read when a row needs them (a row
+    without its own reporter or phone). 400,000 model instances at 10× the default office were most
+    of an import's memory."""
 
-    id: int
-    owner_name: str
-    owner_phone: str
+    __slots__ = ("id", "_owner")
+
+    def __init__(self, unit_id: int):
+        self.id = unit_id
+        self._owner: tuple[str, str] | None = None
+
+    def _read(self) -> tuple[str, str]:
+        if self._owner is None:
+            self._owner = next(tuples(Unit.select(Unit.owner_name, Unit.owner_phone).where(Unit.id == self.id)),
+                               ("", ""))
+        return self._owner
+
+    @property
+    def owner_name(self) -> str:
+        return self._read()[0]
+
+    @property
+    def owner_phone(self) -> str:
+        return self._read()[1]
 
 
 class _Lookups:
@@ -77,9 +100,9 @@ class _Lookups:
                 WarrantyItem.project, WarrantyItem.key, WarrantyItem.name, WarrantyItem.end_on)):
             self.items.setdefault(project_id, {})[key] = _ItemRef(name, end_on)
         self.units: dict[int, dict[str, _UnitRef]] = {}
-        for unit_id, project_id, building, entrance, room, owner_name, owner_phone in tuples(Unit.select(
-                Unit.id, Unit.project, Unit.building, Unit.entrance, Unit.room, Unit.owner_name, Unit.owner_phone)):
-            unit = _UnitRef(unit_id, owner_name, owner_phone)
+        for unit_id, project_id, building, entrance, room in tuples(Unit.select(
+                Unit.id, Unit.project, Unit.building, Unit.entrance, Unit.room)):
+            unit = _UnitRef(unit_id)
             labels = self.units.setdefault(project_id, {})
             labels[_unit_key(_label(building, entrance, room))] = unit
             if entrance:  # 1号楼-101 when the office leaves out the entrance and it is unique
@@ -185,6 +208,7 @@ class Tickets(Kind):
             if ticket_id is None:
                 self.report.new.append(label)
                 self.to_create.append((row, clean))
+                row.values = _READ  # all it holds is in `clean` now (a history is ~100,000 rows: memory)
                 self._note_people(clean)
                 continue
             ticket = Ticket.get_by_id(ticket_id)
@@ -502,6 +526,7 @@ class Visits(Kind):
             if visit_id is None:
                 self.report.new.append(label)
                 self.to_create.append((row, clean))
+                row.values = _READ  # all it holds is in `clean` now
                 continue
             visit = Visit.get_by_id(visit_id)
             given = {k for k, v in row.values.items() if v not in (None, "")}
