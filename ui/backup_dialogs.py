@@ -23,9 +23,8 @@ from warranty_desk import instance_lock, passwords
 from warranty_desk.db import is_url
 from warranty_desk.errors import ValidationError, explain
 from warranty_desk.i18n import N_, _
-from warranty_desk.services import backup, integrity, session
+from warranty_desk.services import integrity, session
 from warranty_desk.services import settings as settings_service
-from warranty_desk.services import verify as verify_service
 
 from . import operations
 from .operations import is_read_only, show_error
@@ -101,6 +100,8 @@ def offer_restore_when_damaged(check: integrity.StartupCheck, target: str) -> st
     """Tell the clerk what is wrong with the database and offer the newest good backup, found in the
     backup folder itself (never from the damaged file's settings). Returns RESTORED (the database is the
     restored one now), VIEW (look at the damaged file read-only; only when it can be read) or QUIT."""
+    from warranty_desk.services import backup  # the backups' module: only when a backup is needed
+
     offer = _busy(backup.latest_good_backup, backup.offer_folders(target))
     title = _("数据库已损坏") if check.kind in ("damaged", "truncated", "not_sqlite") else _("数据库不能使用")
     box = QMessageBox(QMessageBox.Icon.Critical, title, check.message())
@@ -361,6 +362,8 @@ class FullCheck(QObject):
             self.finished.emit(problems)
         if problems:
             return
+        from warranty_desk.services import verify as verify_service
+
         try:
             report = verify_service.check_after_start(self.path)
         except Exception:  # noqa: BLE001 - the check must never disturb the work
@@ -418,6 +421,8 @@ def start_cleanup(target: str) -> threading.Thread:
     .part backups, work folders holding whole copies of the database, half-copied attachments)."""
 
     def run():
+        from warranty_desk.services import backup
+
         try:
             backup.remove_leftovers(target)
         except Exception:  # noqa: BLE001 - tidying up must never disturb the start
@@ -432,6 +437,7 @@ def start_automatic_backups(app: QApplication, parent: QWidget | None = None) ->
     """The daily backup a few seconds after start (not slowing it) and one when the program closes."""
     if read_only():
         return
+    from warranty_desk.services import backup
 
     def daily():
         if read_only():  # damage found by the full check after start: no backup of a damaged file
