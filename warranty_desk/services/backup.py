@@ -485,18 +485,7 @@ def _write_hashed(zf: zipfile.ZipFile, name: str, file: Path, rollback_header: b
     `rollback_header`: a WAL database's file is stored as a self-contained one (header bytes 18 and 19,
     SQLite's file format versions, 2 = WAL → 1 = rollback journal: what `PRAGMA journal_mode=DELETE`
     writes), so that it is opened without a -wal beside it."""
-    import queue
-    import threading
-
-    h = hashlib.sha256()
-    chunks: queue.Queue = queue.Queue(maxsize=8)
-
-    def hashing() -> None:
-        while (chunk := chunks.get()) is not None:
-            h.update(chunk)
-
-    hasher = threading.Thread(target=hashing, name="backup-hash", daemon=True)
-    hasher.start()
+    hasher = _Hasher()
     info = zipfile.ZipInfo.from_file(file, name)
     info.compress_type = DB_COMPRESS
     try:
@@ -504,12 +493,38 @@ def _write_hashed(zf: zipfile.ZipFile, name: str, file: Path, rollback_header: b
             for n, chunk in enumerate(iter(lambda: src.read(4 << 20), b"")):
                 if n == 0 and rollback_header and chunk[:16] == b"SQLite format 3\x00" and chunk[18:20] == b"\x02\x02":
                     chunk = chunk[:18] + b"\x01\x01" + chunk[20:]
-                chunks.put(chunk)
+                hasher.update(chunk)
                 out.write(chunk)
     finally:
-        chunks.put(None)
-        hasher.join()
-    return h.hexdigest()
+        digest = hasher.hexdigest()
+    return digest
+
+
+class _Hasher:
+    """SHA-256 of the chunks given to `update`, computed on a thread of its own (hashlib leaves
+    Python's lock for large chunks): the hashing runs beside the reading and writing of the bytes."""
+
+    def __init__(self):
+        import queue
+        import threading
+
+        self._sha = hashlib.sha256()
+        self._chunks: queue.Queue = queue.Queue(maxsize=8)
+        self._thread = threading.Thread(target=self._run, name="backup-hash", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self._chunks.get()) is not None:
+            self._sha.update(chunk)
+
+    def update(self, chunk: bytes) -> None:
+        self._chunks.put(chunk)
+
+    def hexdigest(self) -> str:
+        """The hash of every chunk given (waits for the thread; call once)."""
+        self._chunks.put(None)
+        self._thread.join()
+        return self._sha.hexdigest()
 
 
 class _Background:
@@ -750,20 +765,23 @@ def prune(folder: Path | None = None, *, now: dt.datetime | None = None,
 def _extract(zf: zipfile.ZipFile, name: str, dest: Path, manifest: Manifest) -> None:
     """Unpack one entry, never more bytes than the manifest allows, and check its hash on the way."""
     cap = _size_cap(manifest, zf.getinfo(name))
-    h = hashlib.sha256()
+    h = _Hasher()
     written = 0
     fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     hold(fd)
-    with zf.open(name) as src, os.fdopen(fd, "wb") as out:
-        for chunk in iter(lambda: src.read(1 << 20), b""):
-            written += len(chunk)
-            if written > cap:
-                raise NotABackup(_("备份中的“{e}”比清单所写的大，不能用于恢复").format(e=name))
-            h.update(chunk)
-            out.write(chunk)
-        out.flush()
-        os.fsync(out.fileno())
-    if h.hexdigest() != manifest.files[name]:
+    try:
+        with zf.open(name) as src, os.fdopen(fd, "wb") as out:
+            for chunk in iter(lambda: src.read(4 << 20), b""):
+                written += len(chunk)
+                if written > cap:
+                    raise NotABackup(_("备份中的“{e}”比清单所写的大，不能用于恢复").format(e=name))
+                h.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+    finally:
+        digest = h.hexdigest()
+    if digest != manifest.files[name]:
         raise NotABackup(_("备份文件已损坏（{what} 校验不符），不能用于恢复，请换一个备份").format(what=name))
 
 
