@@ -394,7 +394,9 @@ def _hand_over_batch(batch: list[tuple[Project, dict]], staff_of: dict, bulk_ins
                               for planned in plan]
     bulk_insert(Visit, [_columns(visit) for rows in visits.values() for visit in rows])
     made: dict[int, list[int]] = {pid: [] for pid in ids}
-    for vid, pid in tuples(Visit.select(Visit.id, Visit.project).where(Visit.project.in_(ids)).order_by(Visit.id)):
+    # sorted here, not by ORDER BY id: for that SQLite walked the whole visit table in id order (0.1 s a
+    # batch at 3× the default office) instead of the project index
+    for vid, pid in sorted(tuples(Visit.select(Visit.id, Visit.project).where(Visit.project.in_(ids)))):
         made[pid].append(vid)
     entries = []
     for project, before, after in handed:
