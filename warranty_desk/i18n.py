@@ -318,7 +318,12 @@ def join_list(items, sep: str | None = None) -> str:
 
 
 def _babel_locale() -> Locale:
-    return Locale.parse(current_locale())
+    return _parsed_locale(current_locale())
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_locale(name: str) -> Locale:
+    return Locale.parse(name)  # once per language: a list of money cells asked for it cell by cell
 
 
 def format_date(value: dt.date | None, fmt: str = "long") -> str:

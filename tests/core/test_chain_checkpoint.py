@@ -156,17 +156,19 @@ def test_a_restore_voids_the_checkpoint_without_a_false_alarm(office, make_proje
     assert not manifest.audit_breaks
 
 
-def test_a_backup_refuses_a_file_with_damaged_pages(office, tmp_path):
+@pytest.mark.parametrize("table", ["project", "audit_log"])
+def test_a_backup_refuses_a_file_with_damaged_pages(office, tmp_path, table):
+    """Damaged pages — of a table, or of the audit log the chain walk reads — refuse the backup in words."""
     path = backup.db_path(office)
     office.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     con = sqlite3.connect(path)
-    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'project'").fetchone()[0]
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
     page_size = con.execute("PRAGMA page_size").fetchone()[0]
     con.close()
     with open(path, "r+b") as fh:  # a leaf page of the projects overwritten (a failing disk)
         fh.seek((root - 1) * page_size)
         fh.write(b"\x0d" + b"\xff" * 40)
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(backup.DatabaseDamaged) as caught:
         backup.backup_to(tmp_path / "b.wdbak")
     assert "损坏" in str(caught.value)
     assert not (tmp_path / "b.wdbak").exists()

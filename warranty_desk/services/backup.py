@@ -560,8 +560,13 @@ class _SnapshotChecks:
         self._chain = _Background(verify_service.chain_head_of_file, snapshot, since)
 
     def result(self) -> tuple[list[str], dict, list[str]]:
-        head, breaks = self._chain.result()  # every backup walks the chain of what it saves
         problems = self._pages.result()
+        try:
+            head, breaks = self._chain.result()  # every backup walks the chain of what it saves
+        except sqlite3.DatabaseError:
+            if problems:  # the chain's pages are among the damaged ones: the damage is the answer
+                return problems, {}, []
+            raise
         if problems:
             return problems, {}, []
         return [], head, breaks
@@ -934,7 +939,7 @@ def _restore_into_file(path: Path, manifest: Manifest, file: Path, db, safety_ba
                         safety = _unique(folder / _auto_name(dt.datetime.now(), "before-restore"))
                         try:
                             backup_to(safety, db=SqliteDatabase(str(file)))
-                        except DatabaseDamaged:  # damaged pages: copied aside untouched instead
+                        except (DatabaseDamaged, sqlite3.DatabaseError):  # damaged pages: copied aside instead
                             verdict = early_check.inspect(file, quick=True)
                             safety = _set_aside(file)
                 restored = _restore_attachments(zf, manifest)
