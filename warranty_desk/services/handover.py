@@ -400,7 +400,7 @@ def _hand_over_batch(batch: list[tuple[Project, dict]], staff_of: dict, bulk_ins
         made[pid].append(vid)
     entries = []
     for project, before, after in handed:
-        entries.append(("handover", "project", project.id, before, after, _("竣工验收/交付")))
+        entries.append(("handover", "project", project.id, before, after, said(HANDED_OVER)))
         for item in items[project.id]:
             item_before, item_after = audit.changed({}, audit.snapshot(item))
             if item_after:
@@ -411,7 +411,7 @@ def _hand_over_batch(batch: list[tuple[Project, dict]], staff_of: dict, bulk_ins
         for visit, vid in zip(planned, made[project.id], strict=True):
             visit.id = vid
         entries.append(("plan", "project", project.id, {}, {str(v.id): _plan_audit_values(v) for v in planned},
-                        _("回访计划重新编制")))
+                        said(PLAN_REBUILT)))
     audit.record_many(entries)
 
 
