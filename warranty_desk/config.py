@@ -98,6 +98,11 @@ def _database_key(target) -> str:
         return text
 
 
+def database_key(target) -> str:
+    """The key a database is remembered under on this PC (its full file path, or its server address
+    without password): for what other modules remember per database."""
+    return _database_key(target)
+
 def remembered_backup_folder(target) -> str:
     """The backup folder last used for this database on this PC ("" when none is remembered)."""
     folders = load().get("backup_folders")

@@ -302,9 +302,9 @@ def _checkpoint_path() -> Path:
 
 
 def _checkpoint_key(target) -> str:
-    from ..config import _database_key
+    from ..config import database_key
 
-    return _database_key(target)
+    return database_key(target)
 
 
 def load_checkpoint(target) -> dict | None:
