@@ -8,7 +8,7 @@ import json
 import sqlite3
 
 import pytest
-from conftest import database_is_postgres
+from db_helpers import database_is_postgres
 
 from warranty_desk import audit_chain
 from warranty_desk.models import AuditLog, database_proxy
