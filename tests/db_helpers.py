@@ -42,3 +42,22 @@ def _drop_pg_database(url: str) -> None:
 
 def database_is_postgres() -> bool:
     return isinstance(database_proxy.obj, __import__("peewee").PostgresqlDatabase)
+
+
+def release_copy(fixture, tmp_path, monkeypatch):
+    """A copy of a database a past release made (`tests/fixtures/demo_v*.db.gz`), unpacked into
+    tmp_path, with the data folder and the operator of a test: what a schema step's test opens."""
+    import gzip
+    import shutil
+
+    monkeypatch.setenv("WARRANTY_DESK_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("WARRANTY_DESK_USER", "测试员")
+    target = tmp_path / "office.db"
+    with gzip.open(fixture) as packed, open(target, "wb") as out:
+        shutil.copyfileobj(packed, out)
+    return target
+
+
+def column_counts(con, table: str, column: str) -> dict:
+    """How many rows hold each value of a column (a sqlite3 connection)."""
+    return dict(con.execute(f'SELECT "{column}", COUNT(*) FROM "{table}" GROUP BY 1').fetchall())

@@ -9,14 +9,13 @@ an office written as that release wrote it."""
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 import re
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
+from db_helpers import column_counts, release_copy
 
 from warranty_desk import i18n, migrations
 from warranty_desk.db import current_version, open_database
@@ -37,19 +36,13 @@ KEYS = {
 }
 
 
-def _counts(con, table: str, column: str) -> dict:
-    return dict(con.execute(f'SELECT "{column}", COUNT(*) FROM "{table}" GROUP BY 1').fetchall())
+_counts = column_counts
 
 
 @pytest.fixture
 def release_office(tmp_path, monkeypatch):
     """The demo office as the release before step 12 left it (a copy of the file)."""
-    monkeypatch.setenv("WARRANTY_DESK_DATA", str(tmp_path / "data"))
-    monkeypatch.setenv("WARRANTY_DESK_USER", "测试员")
-    target = tmp_path / "office.db"
-    with gzip.open(FIXTURE) as packed, open(target, "wb") as out:
-        shutil.copyfileobj(packed, out)
-    return target
+    return release_copy(FIXTURE, tmp_path, monkeypatch)
 
 
 def test_the_fixture_is_the_release_before_the_step(release_office):
