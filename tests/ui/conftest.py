@@ -32,9 +32,7 @@ def answers(monkeypatch):
     return state
 
 
-@pytest.fixture
-def app_window(db, qtbot, tmp_path, answers):
-    """The main window on the test database (fresh QSettings, printed files not opened)."""
+def _show_main_window(qtbot, tmp_path, size: tuple[int, int] | None = None):
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -49,9 +47,30 @@ def app_window(db, qtbot, tmp_path, answers):
 
     window = MainWindow()
     qtbot.addWidget(window)
+    if size is not None:
+        window.resize(*size)
     window.show()
     qtbot.waitExposed(window)
     return window
+
+
+@pytest.fixture
+def show_main_window(qtbot, tmp_path, answers):
+    """Shows the main window on the database open now, as the program does (fresh QSettings in the
+    test folder, printed files not opened, message boxes answered): `show_main_window(size=None)`."""
+    return lambda size=None: _show_main_window(qtbot, tmp_path, size)
+
+
+@pytest.fixture
+def app_window(db, show_main_window):
+    """The main window on the test database."""
+    return show_main_window()
+
+
+@pytest.fixture
+def demo_window(demo_db, show_main_window):
+    """The main window on a copy of the demo office."""
+    return show_main_window()
 
 
 UI_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "ui") + os.sep

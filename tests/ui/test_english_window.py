@@ -7,7 +7,6 @@ and the columns that used to cut ("Nor…", "Urg…") are wide enough for their 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import sys
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QGroupBox,
     QLabel,
@@ -44,33 +42,13 @@ def english(qapp):
 
 
 @pytest.fixture
-def demo_window(demo_file, tmp_path, monkeypatch, english, qtbot, answers):
-    from PySide6.QtCore import QSettings
-
-    from ui import documents
-    from ui.app import setup_application
-    from warranty_desk.db import open_database
+def demo_window(demo_db, monkeypatch, english, show_main_window):
+    """The demo office's window in English, at a laptop's size, with an operator from the office."""
     from warranty_desk.services import settings
 
-    monkeypatch.setenv("WARRANTY_DESK_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("WARRANTY_DESK_USER", "王芳")
-    target = tmp_path / "demo.db"
-    shutil.copy(demo_file, target)
-    database = open_database(str(target))
     settings.ensure_defaults()
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
-    setup_application(QApplication.instance())
-    documents.OPEN_AFTER_PRINT = False
-    from ui.main_window import MainWindow
-
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    database.close()
+    return show_main_window(size=(1366, 768))
 
 
 def _columns(model, parent=None) -> int:

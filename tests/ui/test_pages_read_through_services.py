@@ -3,28 +3,7 @@ run-time guard of tests/ui/conftest.py (no query whose nearest caller is in ui/)
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
-
 from warranty_desk.models import Deposit, Project, Ticket, Unit, Visit
-
-
-@pytest.fixture
-def demo_window(demo_db, qtbot, tmp_path, answers):
-    from ui import documents
-    from ui.app import setup_application
-    from ui.main_window import MainWindow
-
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
-    setup_application(QApplication.instance())
-    documents.OPEN_AFTER_PRINT = False
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
 
 
 def test_every_page_and_record_window_on_the_demo_office(demo_window, qtbot, ui_does_not_query):

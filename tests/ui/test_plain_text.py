@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextLayout
 from PySide6.QtWidgets import QApplication, QLabel
 
@@ -25,7 +25,7 @@ DESCRIPTION = ("顶层卧室<b>渗水</b>&" + "渗" * 990 + "a" * 1000)[:2000]
 
 
 @pytest.fixture
-def hostile_window(demo_db, qtbot, tmp_path, answers):
+def hostile_window(demo_db, show_main_window):
     project = (Project.select().join(Unit, on=(Unit.project == Project.id)).join(Ticket, on=(Ticket.project == Project.id))
                .where(Project.handed_over_on.is_null(False)).first())
     Project.update(name=PROJECT).where(Project.id == project.id).execute()
@@ -37,18 +37,7 @@ def hostile_window(demo_db, qtbot, tmp_path, answers):
     if staff is not None:
         Staff.update(name=STAFF).where(Staff.id == staff.id).execute()
     Subcontractor.update(name=FIRM).where(Subcontractor.id == Subcontractor.select(Subcontractor.id).first().id).execute()
-    from ui import documents
-    from ui.app import setup_application
-    from ui.main_window import MainWindow
-
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
-    setup_application(QApplication.instance())
-    documents.OPEN_AFTER_PRINT = False
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    window = show_main_window()
     return window, project, unit, ticket
 
 
