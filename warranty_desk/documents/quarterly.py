@@ -21,6 +21,7 @@ from ..rules.satisfaction import grade_name
 from ..services import settings
 from . import data, texts
 from . import quarterly_figures as qf
+from .long_table import LongTable
 from .style import (
     ACCENT,
     BLANK,
@@ -252,42 +253,18 @@ def _charts(f: qf.QuarterFigures):
     return story
 
 
-class _Cells:
-    """The cells of a long table: in one column, cells that read the same are one paragraph (a
-    flowable may be drawn in several places), so the counts (0, 1, 2 …), dates and repeated texts of
-    thousands of rows are broken into lines once, not once per row."""
-
-    def __init__(self):
-        self.made: dict[tuple, CJKParagraph] = {}
-
-    def text(self, column: int, value: str, style: str) -> CJKParagraph:
-        return self._cell((column, "text", value, style), lambda: P(value, style))
-
-    def markup(self, column: int, value: str, style: str) -> CJKParagraph:
-        return self._cell((column, "markup", value, style), lambda: M(value, style))
-
-    def _cell(self, key: tuple, make) -> CJKParagraph:
-        para = self.made.get(key)
-        if para is None:
-            para = self.made[key] = make()
-        return para
-
-
 def _projects(f: qf.QuarterFigures):
     head = [_("工程"), _("计划回访"), _("完成"), _("按期"), _("错过"), _("满意度"), _("受理工单"), _("关闭"), _("时限内修复")]
-    rows = [[M(h, "head") for h in head]]
-    cells = _Cells()
-    for r in f.projects:
-        values = (str(r.visits_planned), str(r.visits_done), str(r.visits_on_time), str(r.visits_missed),
-                  _num(r.satisfaction, 1), str(r.tickets_received), str(r.tickets_closed), str(r.tickets_within_sla))
-        rows.append([P(f"{r.code}　{r.name}", "cell")]
-                    + [cells.markup(n, value, "cell_r") for n, value in enumerate(values, 1)])
+    rows = [(f"{r.code}　{r.name}", str(r.visits_planned), str(r.visits_done), str(r.visits_on_time),
+             str(r.visits_missed), _num(r.satisfaction, 1), str(r.tickets_received), str(r.tickets_closed),
+             str(r.tickets_within_sla)) for r in f.projects]
     fr = [0.28, 0.09, 0.08, 0.08, 0.08, 0.09, 0.10, 0.08, 0.12]
     story = [CondPageBreak(40 * mm), _heading(_("分项目统计"))]
     if not f.projects:
         story.append(P(_("本季没有工程安排回访或受理报修。"), "indent"))
     else:
-        story.append(grid_table(rows, fitted_widths(head, fr, WIDTH)))
+        # one row per project: thousands in a large office, drawn straight on the canvas
+        story.append(LongTable(head, rows, fitted_widths(head, fr, WIDTH), ["cell"] + ["cell_r"] * 8))
     return story
 
 
@@ -297,13 +274,10 @@ def _findings(f: qf.QuarterFigures):
         story.append(P(_("本季回访未发现需要处理的问题。"), "indent"))
         return story
     head = (_("日期"), _("工程"), _("发现的问题"), _("处理情况"))
-    rows = [[M(h, "head") for h in head]]
-    cells = _Cells()
-    for item in f.findings:
-        rows.append([cells.text(0, fmt_date(item.on), "cell_c"),
-                     cells.text(1, f"{item.project_code}　{item.project_name}", "cell"),
-                     cells.text(2, item.description, "cell"), cells.text(3, item.action, "cell")])
-    story.append(grid_table(rows, fitted_widths(head, (0.15, 0.25, 0.35, 0.25), WIDTH, flexible=2)))
+    rows = [(fmt_date(item.on), f"{item.project_code}　{item.project_name}", item.description, item.action)
+            for item in f.findings]
+    story.append(LongTable(head, rows, fitted_widths(head, (0.15, 0.25, 0.35, 0.25), WIDTH, flexible=2),
+                           ["cell_c", "cell", "cell", "cell"]))
     return story
 
 

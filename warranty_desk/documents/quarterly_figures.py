@@ -26,12 +26,13 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from peewee import JOIN
 
 from warranty_desk.i18n import N_, _, format_month, join_list
 
-from ..models import Deposit, Project, Ticket, Visit, VisitFinding, tuples
+from ..models import Deposit, Project, Ticket, Visit, VisitFinding, database_proxy, tuples
 from ..rules import categories as cat
 from ..rules import sla as sla_rules
 from ..rules import visit_states as vs
@@ -235,21 +236,56 @@ class QuarterFigures:
                     or self.deposits)
 
 
+def _day(value) -> dt.date:
+    """A date column as the driver gives it (SQLite: its text), read without peewee's converters:
+    those took most of the time of a large office's report."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _moment(value) -> dt.datetime | None:
+    """A date-time column as the driver gives it (see `_day`)."""
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _project_filter(query, model, project_ids):
     return query.where(model.project.in_(project_ids)) if project_ids is not None else query
 
 
-def quarter_visits(q: Quarter, project_ids=None) -> list[Visit]:
-    query = (Visit.select(Visit, Project).join(Project)  # the project comes along: no query per visit
+class QuarterVisit(NamedTuple):
+    """What the report reads of a visit of the quarter (plain values: a large office has tens of
+    thousands, and building a model object for each took seconds)."""
+    id: int
+    project_id: int
+    planned_on: dt.date
+    status: str
+    kind: str
+    done_at: dt.datetime | None
+    score: float | None
+    grade: str
+    findings: str
+    opinion: str
+    project_code: str
+    project_name: str
+
+
+def quarter_visits(q: Quarter, project_ids=None) -> list[QuarterVisit]:
+    query = (Visit.select(Visit.id, Visit.project, Visit.planned_on, Visit.status, Visit.kind, Visit.done_at,
+                          Visit.score, Visit.grade, Visit.findings, Visit.opinion, Project.code, Project.name)
+             .join(Project)  # the project comes along: no query per visit
              .where((Visit.planned_on >= q.start) & (Visit.planned_on <= q.end)))
-    return list(_project_filter(query, Visit, project_ids).order_by(Visit.planned_on, Visit.id))
+    rows = database_proxy.execute(_project_filter(query, Visit, project_ids).order_by(Visit.planned_on, Visit.id))
+    return [QuarterVisit(vid, pid, _day(on), status, kind, _moment(done_at), score, grade or "", found or "",
+                         opinion or "", code, name)
+            for vid, pid, on, status, kind, done_at, score, grade, found, opinion, code, name in rows]
 
 
 def on_time_days() -> int:
     return int(settings.get("visit_on_time_days"))
 
 
-def is_on_time(visit: Visit, grace_days: int | None = None) -> bool:
+def is_on_time(visit: QuarterVisit, grace_days: int | None = None) -> bool:
     if visit.status != vs.DONE or visit.done_at is None:
         return False
     grace = on_time_days() if grace_days is None else grace_days
@@ -257,7 +293,7 @@ def is_on_time(visit: Visit, grace_days: int | None = None) -> bool:
     return done_on <= visit.planned_on + dt.timedelta(days=grace)
 
 
-def visit_figures(visits: list[Visit], q: Quarter, today: dt.date | None = None) -> VisitFigures:
+def visit_figures(visits: list[QuarterVisit], q: Quarter, today: dt.date | None = None) -> VisitFigures:
     today = today or dt.date.today()
     grace = on_time_days()
     f = VisitFigures()
@@ -291,7 +327,7 @@ def visit_figures(visits: list[Visit], q: Quarter, today: dt.date | None = None)
     return f
 
 
-def visit_grade(v: Visit) -> str | None:
+def visit_grade(v: QuarterVisit) -> str | None:
     if v.grade:
         return v.grade
     if v.score is not None:
@@ -299,7 +335,7 @@ def visit_grade(v: Visit) -> str | None:
     return None
 
 
-def satisfaction_figures(visits: list[Visit]) -> SatisfactionFigures:
+def satisfaction_figures(visits: list[QuarterVisit]) -> SatisfactionFigures:
     f = SatisfactionFigures()
     scores = []
     for v in visits:
@@ -315,25 +351,58 @@ def satisfaction_figures(visits: list[Visit]) -> SatisfactionFigures:
     return f
 
 
-def quarter_tickets(q: Quarter, project_ids=None) -> tuple[list[Ticket], list[Ticket]]:
+class QuarterTicket(NamedTuple):
+    """What the report reads of a ticket received or closed in the quarter (plain values)."""
+    project_id: int
+    category: str
+    urgency: str
+    satisfaction: int | None
+    reported_at: dt.datetime
+    closed_at: dt.datetime | None
+    respond_due: dt.datetime | None
+    responded_at: dt.datetime | None
+    onsite_due: dt.datetime | None
+    onsite_at: dt.datetime | None
+    complete_due: dt.datetime | None
+    completed_at: dt.datetime | None
+
+
+_TICKET_COLUMNS = (Ticket.project, Ticket.category, Ticket.urgency, Ticket.satisfaction, Ticket.reported_at,
+                   Ticket.closed_at, Ticket.respond_due, Ticket.responded_at, Ticket.onsite_due, Ticket.onsite_at,
+                   Ticket.complete_due, Ticket.completed_at)
+
+
+def quarter_tickets(q: Quarter, project_ids=None) -> tuple[list[QuarterTicket], list[QuarterTicket]]:
     """(tickets received in the quarter, tickets closed in the quarter)."""
     start, end = _bounds(q)
-    received = _project_filter(Ticket.select().where((Ticket.reported_at >= start) & (Ticket.reported_at < end)),
-                               Ticket, project_ids)
-    closed = _project_filter(Ticket.select().where((Ticket.closed_at >= start) & (Ticket.closed_at < end)),
-                             Ticket, project_ids)
-    return list(received.order_by(Ticket.reported_at)), list(closed)
+    received = _project_filter(Ticket.select(*_TICKET_COLUMNS).where(
+        (Ticket.reported_at >= start) & (Ticket.reported_at < end)), Ticket, project_ids)
+    closed = _project_filter(Ticket.select(*_TICKET_COLUMNS).where(
+        (Ticket.closed_at >= start) & (Ticket.closed_at < end)), Ticket, project_ids)
+    return ([_quarter_ticket(row) for row in database_proxy.execute(received.order_by(Ticket.reported_at))],
+            [_quarter_ticket(row) for row in database_proxy.execute(closed)])
 
 
-def within_sla(t: Ticket) -> bool | None:
-    """True / False for a completed ticket; None while it is not completed."""
-    if t.completed_at is None:
+def _quarter_ticket(row) -> QuarterTicket:
+    pid, category, urgency, satisfaction, reported_at, *moments = row
+    closed, respond_due, responded, onsite_due, onsite, complete_due, completed = (_moment(m) for m in moments)
+    return QuarterTicket(pid, category, urgency, satisfaction, _moment(reported_at) or reported_at, closed, respond_due,
+                         responded, onsite_due, onsite, complete_due, completed)
+
+
+def _deadlines_met(respond_due, responded_at, onsite_due, onsite_at, complete_due, completed_at) -> bool | None:
+    if completed_at is None:
         return None
-    checks = ((t.respond_due, t.responded_at), (t.onsite_due, t.onsite_at), (t.complete_due, t.completed_at))
+    checks = ((respond_due, responded_at), (onsite_due, onsite_at), (complete_due, completed_at))
     return all(done is not None and done <= due for due, done in checks if due is not None)
 
 
-def ticket_figures(received: list[Ticket], closed: list[Ticket], q: Quarter) -> TicketFigures:
+def within_sla(t: QuarterTicket) -> bool | None:
+    """True / False for a completed ticket; None while it is not completed."""
+    return _deadlines_met(t.respond_due, t.responded_at, t.onsite_due, t.onsite_at, t.complete_due, t.completed_at)
+
+
+def ticket_figures(received: list[QuarterTicket], closed: list[QuarterTicket], q: Quarter) -> TicketFigures:
     f = TicketFigures(received=len(received), closed=len(closed))
     _x, end = _bounds(q)
     responses, repairs = [], []
@@ -378,15 +447,16 @@ def deposits_due(q: Quarter, today: dt.date | None = None, project_ids=None) -> 
     return sorted(rows, key=lambda r: r.ends_on)
 
 
-def project_rows(visits: list[Visit], received: list[Ticket], closed: list[Ticket]) -> list[ProjectRow]:
+def project_rows(visits: list[QuarterVisit], received: list[QuarterTicket],
+                 closed: list[QuarterTicket]) -> list[ProjectRow]:
     rows: dict[int, ProjectRow] = {}
     scores: dict[int, list[float]] = {}
     ids = {v.project_id for v in visits} | {t.project_id for t in received} | {t.project_id for t in closed}
-    names = {p.id: p for p in Project.select(Project.id, Project.code, Project.name).where(Project.id.in_(list(ids)))}
+    names = {pid: (code, name) for pid, code, name in tuples(
+        Project.select(Project.id, Project.code, Project.name).where(Project.id.in_(list(ids))))}
     grace = on_time_days()  # one setting for every visit (not a query per visit)
     for pid in ids:
-        p = names[pid]
-        rows[pid] = ProjectRow(p.code, p.name)
+        rows[pid] = ProjectRow(*names[pid])
     for v in visits:
         if v.status == vs.CANCELLED:
             continue
@@ -425,28 +495,37 @@ def _tickets_made(tickets) -> str:
         _("{number}（{state}）").format(number=t.number, state=state_name(t.state)) for t in tickets))
 
 
-def findings(visits: list[Visit]) -> list[Finding]:
-    """Problems found on the quarter's visits and what was done about them."""
+def _done_in(q: Quarter, project_ids):
+    """The condition on Visit of `findings`' visits: done, planned in the quarter (a join on the quarter
+    rather than a list of tens of thousands of visit ids)."""
+    condition = (Visit.planned_on >= q.start) & (Visit.planned_on <= q.end) & (Visit.status == vs.DONE)
+    return condition & Visit.project.in_(project_ids) if project_ids is not None else condition
+
+
+def findings(visits: list[QuarterVisit], q: Quarter, project_ids=None) -> list[Finding]:
+    """Problems found on the quarter's visits (`visits`: `quarter_visits(q, project_ids)`) and what
+    was done about them."""
     ids = [v.id for v in visits if v.status == vs.DONE]
     by_id = {v.id: v for v in visits}
     out: list[Finding] = []
     seen_text = set()
     found_by_visit: dict[int, list[Ticket]] = {}
     if ids:
-        for t in Ticket.select(Ticket.id, Ticket.number, Ticket.state, Ticket.source_visit).where(
-                Ticket.source_visit.in_(ids)).order_by(Ticket.id):
+        for t in (Ticket.select(Ticket.id, Ticket.number, Ticket.state, Ticket.source_visit)
+                  .join(Visit, on=(Ticket.source_visit == Visit.id)).where(_done_in(q, project_ids))
+                  .order_by(Ticket.id)):
             if t.source_visit_id is not None:  # the query asked for tickets found by these visits
                 found_by_visit.setdefault(t.source_visit_id, []).append(t)
 
     if ids:
         query = (VisitFinding.select(VisitFinding, Ticket).join(Ticket, JOIN.LEFT_OUTER)
-                 .where(VisitFinding.visit.in_(ids)).order_by(VisitFinding.id))
+                 .switch(VisitFinding).join(Visit).where(_done_in(q, project_ids)).order_by(VisitFinding.id))
         for row in query:
             v = by_id[row.visit_id]
             seen_text.add(v.id)
             tickets = [row.ticket] if row.ticket_id else found_by_visit.get(row.visit_id, [])
             action = _tickets_made(tickets) if tickets else _("未立维修工单：记录在案，下次回访复查")
-            out.append(Finding(v.project.code, v.project.name, v.done_at.date() if v.done_at else v.planned_on,
+            out.append(Finding(v.project_code, v.project_name, v.done_at.date() if v.done_at else v.planned_on,
                                _("[{area}] {description}").format(area=area_name(row.area), description=row.description)
                                if row.area else row.description, action,
                                bool(tickets)))
@@ -458,7 +537,7 @@ def findings(visits: list[Visit]) -> list[Finding]:
             else:
                 action = _("未立维修工单：记录在案，下次回访复查") + (
                     _("；业主意见：{opinion}").format(opinion=v.opinion.strip()) if v.opinion.strip() else "")
-            out.append(Finding(v.project.code, v.project.name, v.done_at.date() if v.done_at else v.planned_on,
+            out.append(Finding(v.project_code, v.project_name, v.done_at.date() if v.done_at else v.planned_on,
                                findings_text(v.findings.strip()), action, bool(tickets)))
     return sorted(out, key=lambda f: (f.on or dt.date.min, f.project_code))
 
@@ -484,7 +563,8 @@ def trend(q: Quarter, today: dt.date | None = None, project_ids=None, count: int
 
     visits = Visit.select(Visit.planned_on, Visit.status, Visit.done_at, Visit.score).where(
         (Visit.planned_on >= first) & (Visit.planned_on <= last))
-    for planned_on, status, done_at, score in tuples(_project_filter(visits, Visit, project_ids)):
+    for planned_on, status, done_at, score in database_proxy.execute(_project_filter(visits, Visit, project_ids)):
+        planned_on, done_at = _day(planned_on), _moment(done_at)
         r = row_of(planned_on)
         if r is None or status == vs.CANCELLED:
             continue
@@ -503,18 +583,20 @@ def trend(q: Quarter, today: dt.date | None = None, project_ids=None, count: int
     tickets = Ticket.select(Ticket.reported_at, Ticket.completed_at, Ticket.respond_due, Ticket.responded_at,
                             Ticket.onsite_due, Ticket.onsite_at, Ticket.complete_due).where(
         (Ticket.reported_at >= start) & (Ticket.reported_at < end))
-    for t in _project_filter(tickets, Ticket, project_ids):
-        r = row_of(t.reported_at)
+    for row in database_proxy.execute(_project_filter(tickets, Ticket, project_ids)):
+        reported_at, completed_at, respond_due, responded_at, onsite_due, onsite_at, complete_due = map(_moment, row)
+        r = row_of(reported_at)
         if r is None:
             continue
         r.received += 1
-        if t.completed_at is not None:
+        if completed_at is not None:
             r.completed += 1
-            r.within_sla += bool(within_sla(t))
+            r.within_sla += bool(_deadlines_met(respond_due, responded_at, onsite_due, onsite_at, complete_due,
+                                                completed_at))
     return [rows[(x.year, x.number)] for x in quarters]
 
 
-def item_satisfaction(closed: list[Ticket]) -> list[ItemSatisfaction]:
+def item_satisfaction(closed: list[QuarterTicket]) -> list[ItemSatisfaction]:
     """Per warranty item: how the owners rated the repairs closed in the quarter (1–5)."""
     ratings: dict[str, list[int]] = {}
     for t in closed:
@@ -539,7 +621,7 @@ def compute(q: Quarter | str, today: dt.date | None = None, project_ids=None) ->
         tickets=ticket_figures(received, closed, q),
         deposits=deposits_due(q, today, project_ids),
         projects=project_rows(visits, received, closed),
-        findings=findings(visits),
+        findings=findings(visits, q, project_ids),
         trend=trend(q, today, project_ids),
         items=item_satisfaction(closed),
         today=today or dt.date.today(),
