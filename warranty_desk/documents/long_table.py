@@ -17,7 +17,7 @@ import bisect
 from dataclasses import dataclass
 
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import Flowable
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 from reportlab.rl_config import _FUZZ
@@ -176,6 +176,8 @@ class _Body:
     def __init__(self, header: Row, rows: list[Row], widths: list[float], aligns: list[int], head_align: int):
         self.header, self.rows, self.widths, self.aligns = header, rows, widths, aligns
         self.head_align = head_align
+        self.codes: dict[tuple, str] = {}  # a line's PDF text operators (see LongTable._line_code)
+        self.codes_for: object = None  # … for this document (a font subset's codes are the document's)
         self.tops = [0.0]
         for r in rows:
             self.tops.append(self.tops[-1] + r.height)
@@ -262,8 +264,7 @@ class LongTable(Flowable):
                 canv.setFillColor(fill)
                 canv.rect(0, bottom, width, row.height, stroke=0, fill=1)
         canv.setFillColor(INK)
-        text = canv.beginText()
-        current = None
+        text = ["BT"]
         for row, bottom in placed:
             aligns = [b.head_align] * len(xs) if row is b.header else b.aligns
             for cell, x, w, align in zip(row.cells, xs, b.widths, aligns):
@@ -279,14 +280,10 @@ class LongTable(Flowable):
                         left = x + PADDING_X + (inner - line.used) / 2
                     else:
                         left = x + PADDING_X
-                    text.setTextOrigin(left, baseline)
-                    for font, run in line.runs:
-                        if current != (font, cell.size):
-                            text.setFont(font, cell.size, cell.leading)
-                            current = (font, cell.size)
-                        text.textOut(run)
+                    text.append(f"1 0 0 1 {left:.6g} {baseline:.6g} Tm {self._line_code(line, cell.size)}")
                     baseline -= cell.leading
-        canv.drawText(text)
+        text.append("ET")
+        canv.addLiteral("\n".join(text))
         canv.setStrokeColor(LINE)
         canv.setLineWidth(RULE)
         canv.setLineCap(1)
@@ -296,6 +293,27 @@ class LongTable(Flowable):
         rules += [(x, placed[-1][1], x, top) for x in xs]
         canv.lines(rules)
         canv.restoreState()
+
+
+    def _line_code(self, line: Line, size: float) -> str:
+        """The PDF operators that show a line at the current text position: what reportlab's text object
+        writes for it (each font subset named, the text escaped), made once per line and document — a
+        count, a date or a repeated name is drawn thousands of times."""
+        b = self.body
+        doc = self.canv._doc
+        if b.codes_for is not doc:
+            b.codes, b.codes_for = {}, doc
+        key = (line.runs, size)
+        code = b.codes.get(key)
+        if code is None:
+            parts = []
+            for name, run in line.runs:
+                font = getFont(name)  # every face of the documents is a TrueType subset font
+                for subset, chunk in font.splitString(run, doc):
+                    parts.append(f"{font.getSubsetInternalName(subset, doc)} {size:g} Tf "
+                                 f"({self.canv._escape(chunk)}) Tj")
+            code = b.codes[key] = " ".join(parts)
+        return code
 
 
 def _set_table(header, rows, widths: list[float], column_styles: list[str], zebra: bool) -> _Body:

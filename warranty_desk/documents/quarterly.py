@@ -413,12 +413,10 @@ def _deposits(f: qf.QuarterFigures):
         story.append(P(_("本季没有缺陷责任期届满、待返还的质量保证金。"), "indent"))
         return story
     head = (_("工程"), _("金额"), _("缺陷责任期届满"), _("申请返还"), _("状态"))
-    rows = [[M(h, "head") for h in head]]
-    for d in f.deposits:
-        rows.append([P(f"{d.project_code}　{d.project_name}", "cell"), P(money_text(d.amount), "cell_r"),
-                     P(fmt_date(d.ends_on), "cell_c"), P(fmt_date(d.applied_on, _("未申请")), "cell_c"),
-                     P(_status(d), "cell")])
-    story.append(grid_table(rows, fitted_widths(head, (0.34, 0.16, 0.18, 0.14, 0.18), WIDTH)))
+    rows = [(f"{d.project_code}　{d.project_name}", money_text(d.amount), fmt_date(d.ends_on),
+             fmt_date(d.applied_on, _("未申请")), _status(d)) for d in f.deposits]
+    story.append(LongTable(head, rows, fitted_widths(head, (0.34, 0.16, 0.18, 0.14, 0.18), WIDTH),
+                           ["cell", "cell_r", "cell_c", "cell_c", "cell"]))
     return story
 
 
