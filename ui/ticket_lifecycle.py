@@ -405,7 +405,7 @@ class LifecyclePanel(QWidget):
         self.costs.setRowCount(len(lines) + len(d["payments"]))
         row = 0
         for c in lines:
-            for column, text in enumerate((service.cost_kind_name(c["kind"]), c["description"], format_money(c["amount"]),
+            for column, text in enumerate((service.cost_kind_name(c["kind"]), service.cost_description(c["description"]), format_money(c["amount"]),
                                              resp.payer_name(c["borne_by"]))):
                 item = QTableWidgetItem(text)
                 if column == 2:

@@ -73,10 +73,8 @@ class FindingsTable(QTableWidget):
         finding = finding or {}
         row = self.rowCount()
         self.insertRow(row)
-        area = QComboBox()
-        area.setEditable(True)
-        area.addItems([_(a) for a in FINDING_AREAS])
-        area.setEditText(finding.get("area", ""))
+        area = forms.ChoiceBox([(key, visit_records.area_name(key)) for key in FINDING_AREAS])
+        area.set_value(finding.get("area") or None)  # an area of the list by its name; a typed one as typed
         category = QComboBox()
         category.addItem(_("（请选择）"), "")
         for key, cat in CATEGORIES.items():
@@ -110,7 +108,7 @@ class FindingsTable(QTableWidget):
         ticket_cell = self.cellWidget(row, 3)
         return {
             "id": self.ids[row],
-            "area": self.cellWidget(row, 0).currentText().strip(),
+            "area": self.cellWidget(row, 0).value() or "",
             "category": self.cellWidget(row, 1).currentData() or "",
             "description": self.cellWidget(row, 2).text().strip(),
             "make_ticket": isinstance(ticket_cell, QCheckBox) and ticket_cell.isChecked(),

@@ -117,7 +117,7 @@ class Staff(BaseModel):
 
     name = CharField(max_length=60)
     phone = CharField(max_length=40, default="")
-    role = CharField(max_length=60, default="")
+    role = CharField(max_length=60, default="")  # rules/staff_roles.py: a key, or what the clerk typed
     active = BooleanField(default=True)
     version = IntegerField(default=1)
 
@@ -390,7 +390,7 @@ class Visit(BaseModel):
     opinion = TextField(default="")
     template = ForeignKeyField(QuestionnaireTemplate, null=True, backref="visits")
     score = FloatField(null=True)
-    grade = CharField(max_length=10, default="")
+    grade = CharField(max_length=20, default="")  # rules/satisfaction.py: satisfied … dissatisfied (schema step 13)
     ticket = ForeignKeyField(Ticket, null=True, backref="followup_visits")  # after-repair visits
     retry_of = ForeignKeyField("self", null=True, backref="retries")
     original_planned_on = DateField(null=True)  # set when rescheduled
@@ -407,7 +407,7 @@ class VisitFinding(BaseModel):
         ticket_id: int | None
 
     visit = ForeignKeyField(Visit, backref="finding_rows", on_delete="CASCADE")
-    area = CharField(max_length=40)
+    area = CharField(max_length=40)  # rules/finding_areas.py: a key, or what the clerk typed
     description = TextField()
     category = CharField(max_length=40, default="")  # a WarrantyItem key when known (for the ticket)
     ticket = ForeignKeyField(Ticket, null=True, backref="from_findings")

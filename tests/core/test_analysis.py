@@ -73,8 +73,8 @@ def test_satisfaction_by_quarter_project_staff(project, make_project):
     rows = analysis.satisfaction_trend(AS_OF)
     assert [r["quarter"] for r in rows][0] == "2025Q1" and rows[-1]["quarter"] == "2026Q4"
     by = {r["quarter"]: r for r in rows}
-    assert by["2026Q2"]["count"] == 2 and by["2026Q2"]["average"] == 90 and by["2026Q2"]["grade"] == "满意"
-    assert by["2026Q3"]["average"] == 81 and by["2026Q3"]["grade"] == "比较满意"
+    assert by["2026Q2"]["count"] == 2 and by["2026Q2"]["average"] == 90 and by["2026Q2"]["grade"] == "satisfied"
+    assert by["2026Q3"]["average"] == 81 and by["2026Q3"]["grade"] == "fairly_satisfied"
     assert by["2026Q4"]["count"] == 0 and by["2026Q4"]["average"] is None
 
     staff = {r["name"]: r for r in analysis.satisfaction_by_staff(dt.date(2026, 1, 1), AS_OF)}

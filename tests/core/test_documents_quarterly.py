@@ -33,7 +33,7 @@ def test_figures_of_a_quarter(office):
     assert f.visits.done == 1 and f.visits.on_time == 1 and f.visits.missed == 1
     assert f.visits.planned == f.visits.done + f.visits.missed + f.visits.unreachable + f.visits.overdue + f.visits.pending
     assert [m for m, _, _ in f.visits.by_month] == ["7月", "8月", "9月"]
-    assert f.satisfaction.average == 86 and f.satisfaction.grades["比较满意"] == 1
+    assert f.satisfaction.average == 86 and f.satisfaction.grades["fairly_satisfied"] == 1
     t = f.tickets
     assert (t.received, t.closed, t.completed, t.within_sla, t.emergency) == (1, 1, 1, 1, 1)
     assert t.avg_response_hours == pytest.approx(0.5)

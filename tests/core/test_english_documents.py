@@ -195,7 +195,8 @@ def test_one_mapping_function_per_stored_label():
         assert cat.period_text(cat.YEARS, 1) == "1 year" and cat.period_text(cat.HEATING_SEASONS, 2) == "2 heating seasons"
         assert cat.category_name("roof_waterproofing") == "Roof waterproofing"
         assert cat.category_name("other", "小区围墙") == "小区围墙"  # an item the office named itself
-        assert visit_records.area_name("门窗") == "Doors and windows" and visit_records.area_name("地下室") == "地下室"
+        assert visit_records.area_name("门窗") == "Doors and windows" and visit_records.area_name("地下室") == "Basement"
+        assert visit_records.area_name("车库顶板") == "车库顶板"  # an area the clerk typed
         assert questionnaires.shown("沟通") == "Communication" and questionnaires.shown("我们自己的问题") == "我们自己的问题"
         assert ticket_states.state_name("自定义") == "自定义"  # not a label of ours: as stored
     assert ticket_states.state_name("已关闭") == "已关闭" and cat.period_text(cat.YEARS, 5) == "5年"

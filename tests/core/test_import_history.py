@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from warranty_desk.errors import ImportFailed
 from warranty_desk.models import AuditLog, CostLine, Staff, Subcontractor, Ticket, TicketEvent, Unit, Visit
 from warranty_desk.rules import ticket_states as st
-from warranty_desk.services import importing, ledger, tickets
+from warranty_desk.services import import_history, importing, ledger, tickets
 from warranty_desk.services.handover import handover
 from warranty_desk.services.import_templates import write_template
 
@@ -108,7 +108,7 @@ def test_the_same_repairs_again_add_nothing_and_update_changes_through_the_same_
     importing.import_tickets(later, update=True)
     wall = Ticket.get(Ticket.description == "外墙渗水")
     assert wall.state == st.CLOSED and wall.closed_at == dt.datetime(2024, 12, 1)
-    assert CostLine.get(CostLine.description == "以往维修费用（表格导入）", CostLine.ticket == Ticket.get(
+    assert CostLine.get(CostLine.description == import_history.COST_NOTE, CostLine.ticket == Ticket.get(
         Ticket.description == "卫生间地面渗水到楼下")).amount == Decimal("900.00")
     entry = AuditLog.select().where((AuditLog.table == "cost_line") & (AuditLog.action == "update")).get()
     assert Decimal(json.loads(entry.old)["amount"]) == Decimal("850")
@@ -146,9 +146,9 @@ def test_past_visits_become_done_visits_in_the_quarterly_report(office, tmp_path
     report = importing.import_visits(path)
     assert len(report.new) == 2
     first = Visit.get(Visit.planned_on == dt.date(2024, 11, 20), Visit.status == "done")
-    assert (first.method, first.score, first.grade, first.visitor) == ("onsite", 92.0, "满意", "刘洋")
+    assert (first.method, first.score, first.grade, first.visitor) == ("onsite", 92.0, "satisfied", "刘洋")
     second = Visit.get(Visit.planned_on == dt.date(2025, 1, 10), Visit.status == "done")  # an Excel serial date
-    assert (second.method, second.score, second.grade) == ("phone", None, "比较满意")
+    assert (second.method, second.score, second.grade) == ("phone", None, "fairly_satisfied")
     figures = compute("2024Q4")
     assert figures.visits.done >= 1 and any("密封条" in f.description for f in figures.findings)
     out = tmp_path / "q.pdf"

@@ -268,7 +268,7 @@ def test_visit_recorded_from_the_phone_with_questionnaire_and_signature(office):
         _key("v"), "visit", office["visit"].id, view["version"],
         {"met_person": "王业主", "opinion": "满意", "answers": json.dumps(answers)}, [], png()))
     visit = Visit.get_by_id(office["visit"].id)
-    assert visit.status == "done" and visit.score == 100 and visit.grade == "满意" and result["score"] == 100
+    assert visit.status == "done" and visit.score == 100 and visit.grade == "satisfied" and result["score"] == 100
     assert visit.visitor == "张师傅" and visit.method == "onsite"
     assert Attachment.get((Attachment.owner_table == "visit") & (Attachment.kind == "signature"))
     assert AuditLog.get((AuditLog.table == "visit") & (AuditLog.action == "record")).user == "张师傅（手机：张师傅的红米）"

@@ -15,8 +15,8 @@ from warranty_desk.services import questionnaires, visit_records
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(39.99, "不满意"), (40, "不太满意"), (59.99, "不太满意"), (60, "一般"), (79.99, "一般"),
-     (80, "比较满意"), (89.99, "比较满意"), (90, "满意"), (0, "不满意"), (100, "满意")],
+    [(39.99, "dissatisfied"), (40, "less_satisfied"), (59.99, "less_satisfied"), (60, "neutral"), (79.99, "neutral"),
+     (80, "fairly_satisfied"), (89.99, "fairly_satisfied"), (90, "satisfied"), (0, "dissatisfied"), (100, "satisfied")],
 )
 def test_grade_boundaries_through_score(value, expected):
     # one choice question whose choice carries exactly the boundary score
@@ -50,7 +50,7 @@ def test_weights_and_unanswered_left_out():
     # 5 (100) weight 3, 否 (0) weight 1 → 300/4 = 75; q3 unanswered, text never scored
     result = score(questions, {1: 5, 2: "否", 3: "", 4: "很好"})
     assert result.score == 75
-    assert result.grade == "一般"
+    assert result.grade == "neutral"
     assert result.area_scores == {"工程质量": 100, "使用功能": 0}
     assert result.answered == 3
     # the same answers with weights swapped: (100*1 + 0*3)/4 = 25
@@ -89,7 +89,7 @@ def test_template_changed_after_answers_makes_a_new_version(db, make_project):
     visit = _answered_visit(make_project, template)
     old_score = visit.score
     # weights 3,2,2,2,2,1 on 75,100,100,75,75,75 → 1000/12
-    assert old_score == 83.33 and visit.grade == "比较满意"
+    assert old_score == 83.33 and visit.grade == "fairly_satisfied"
     old_questions = [(q.id, q.text, q.weight) for q in questionnaires.questions_of(template)]
 
     data = questionnaires.template_data(template)

@@ -66,7 +66,7 @@ def test_typed_analysis_results(demo_db):
     if "falling" in seen:
         assert set(seen["falling"]) == _keys(analysis.FallingProject)
     assert set(analysis.on_time_by_quarter([(year, quarter)], today)[0]) == _keys(analysis.OnTime)
-    assert set(analysis.grade_counts(*analysis.quarter_bounds(year, quarter))) == {"满意", "比较满意", "一般", "不太满意", "不满意"}
+    assert set(analysis.grade_counts(*analysis.quarter_bounds(year, quarter))) == {"satisfied", "fairly_satisfied", "neutral", "less_satisfied", "dissatisfied"}
 
 
 def test_typed_dashboard_and_reminder_results(demo_db):

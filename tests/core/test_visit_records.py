@@ -44,12 +44,12 @@ def test_record_done_with_score_grade_and_finding_ticket(visit):
     ])
     saved = visit_records.record_visit(visit.id, data, expected_version=1, now=NOW)
     assert saved.status == "done"
-    assert saved.score == 100 and saved.grade == "满意"
+    assert saved.score == 100 and saved.grade == "satisfied"
     assert saved.version == 2
     assert saved.opinion == "希望 <b>维修</b> & 更快 𠀀鑫㐂"
     assert VisitAnswer.select().where(VisitAnswer.visit == visit).count() == 7
     findings = visit_records.findings_of(visit)
-    assert [f.area for f in findings] == ["卫生间", "门窗"]
+    assert [f.area for f in findings] == ["bathroom", "doors_windows"]
     ticket = Ticket.get(Ticket.source_visit == visit.id)
     assert ticket.channel == "visit_finding"
     assert ticket.category == "wet_room_waterproofing"
@@ -74,7 +74,7 @@ def test_score_from_partial_answers(visit):
     qs = questionnaires.questions_of(template)
     first_scale = next(q for q in qs if q.kind == "scale")
     saved = visit_records.record_visit(visit.id, _data(answers={first_scale.id: 2}), now=NOW)
-    assert saved.score == 25 and saved.grade == "不满意"
+    assert saved.score == 25 and saved.grade == "dissatisfied"
     none = visit_records.record_visit(visit.id, _data(answers={}), now=NOW)
     assert none.score is None and none.grade == ""
 

@@ -161,7 +161,7 @@ def test_record_visit_with_a_finding_that_becomes_a_ticket(app_window, qtbot, ma
     first_question.set_value("5")
     dialog._save_clicked()
     saved = Visit.get_by_id(visit.id)
-    assert saved.score == 100 and saved.grade == "满意"
+    assert saved.score == 100 and saved.grade == "satisfied"
     assert saved.status == "done" and saved.visitor == "王芳" and saved.met_person == "张业主"
     ticket = Ticket.get(Ticket.source_visit == visit.id)
     assert ticket.category == "roof_waterproofing" and ticket.channel == "visit_finding" and "顶层漏水" in ticket.description

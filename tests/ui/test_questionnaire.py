@@ -90,7 +90,7 @@ def test_record_visit_with_questionnaire_and_finding(qtbot, visit, boxes):
 
     saved = Visit.get_by_id(visit.id)
     assert saved.status == "done"
-    assert saved.score == 84.5 and saved.grade == "比较满意"
+    assert saved.score == 84.5 and saved.grade == "fairly_satisfied"
     assert saved.met_person == "王业主" and saved.visitor == "刘洋"
     texts = {a.value for a in VisitAnswer.select().where(VisitAnswer.visit == visit)}
     assert "希望 <b>更快</b> & 好" in texts and len(texts) >= 5

@@ -26,6 +26,7 @@ from warranty_desk.i18n import N_, _
 from warranty_desk.rules import sla as sla_rules
 from warranty_desk.rules.seasons import DEFAULT_COOLING, DEFAULT_RAINY_START
 from warranty_desk.rules.sla import urgency_name
+from warranty_desk.rules.staff_roles import ROLES, role_name
 from warranty_desk.rules.ticket_states import state_name
 from warranty_desk.services import settings as settings_service
 from warranty_desk.services import staff as staff_service
@@ -80,7 +81,8 @@ class PersonDialog(forms.FormDialog):
         f = self.form
         if kind == "staff":
             f.add("name", _("姓名"), forms.line(60), required=True)
-            f.add("role", _("岗位"), forms.line(60))
+            f.add("role", _("岗位"), forms.ChoiceBox([(key, role_name(key)) for key in ROLES],
+                                                    _("选一个，或填写其他岗位")))
         else:
             f.add("name", _("单位名称"), forms.line(200), required=True)
             f.add("trade", _("专业"), forms.line(100, _("例如：防水、水电、门窗")))
@@ -294,7 +296,7 @@ class SettingsPage(Page):
     def _staff_tab(self) -> QWidget:
         """员工: the office's people."""
         self.staff_model = RowsModel([
-            Column(_("姓名"), lambda s: s.name, 100), Column(_("岗位"), lambda s: s.role, 120),
+            Column(_("姓名"), lambda s: s.name, 100), Column(_("岗位"), lambda s: role_name(s.role), 120),
             Column(_("电话"), lambda s: s.phone, 130),
             Column(_("状态"), lambda s: _("在用") if s.active else _("停用"), 60, lambda s: None if s.active else GREY),
         ])

@@ -184,7 +184,7 @@ def stored_value(text: str | None, values, name) -> str | None:
 def _stored_labels() -> dict[str, dict[str, str]]:
     from ..rules import categories as cat
     from ..rules import responsibility as resp
-    from ..rules import sla
+    from ..rules import satisfaction, sla, staff_roles
     from ..rules import ticket_states as st
     from ..rules import visit_methods as vm
     from ..services.tickets import common as ticket_words
@@ -194,11 +194,16 @@ def _stored_labels() -> dict[str, dict[str, str]]:
     return {"state": states, "from": states, "to": states, "urgency": dict(sla.URGENCY_NAMES),
             "cause_class": dict(resp.CAUSE_LABELS), "payer": payers, "borne_by": payers,
             "channel": dict(ticket_words.CHANNEL_NAMES), "method": dict(vm.METHOD_NAMES),
-            "type": dict(cat.TYPE_NAMES), "scale": dict(cat.SCALE_NAMES)}
+            "type": dict(cat.TYPE_NAMES), "scale": dict(cat.SCALE_NAMES), "grade": dict(satisfaction.NAMES),
+            "role": dict(staff_roles.ROLE_NAMES)}
 
 
 # a key whose names depend on where it stands: a cost line's kind (in a ticket's list of costs)
 _NESTED_LABELS = {("cost_lines", "kind"), ("costs", "kind")}
+# a finding's area (a visit's findings; a questionnaire's areas are the office's own words)
+_AREA_LABELS = {("findings", "area"), ("problems", "area")}
+# the fields that hold a sentence the program stores as its template (i18n.said) since step 13
+_SAID_FIELDS = {"description", "warranty_reason", "reason"}
 
 
 def _purposes_compatible(stored) -> tuple[object, list]:
@@ -217,11 +222,14 @@ def _purposes_compatible(stored) -> tuple[object, list]:
 def json_compatible(data):
     """`--json` output as scripts written for the first releases read it: a stored key (a ticket's
     state, urgency, cause class, channel and payer, a history step's from/to, a cost line's kind and
-    bearer, a visit's method, a project's type and scale) carries the Chinese name it always carried,
-    and the stored key beside it as `…_key` (state_key, urgency_key, …); a visit's purposes are the
-    Chinese sentences, with `purposes_key` (each program-made purpose as its code and parameters).
-    The same in every language."""
+    bearer, a visit's method and grade, a finding's area, a staff member's role, a project's type and
+    scale) carries the Chinese name it always carried, and the stored key beside it as `…_key`
+    (state_key, urgency_key, …); a visit's purposes are the Chinese sentences, with `purposes_key`
+    (each program-made purpose as its code and parameters); a sentence stored as its template (a
+    decision, a history step's reason, an imported cost line's description) is the Chinese sentence,
+    with `…_key` its template and parameters. The same in every language."""
     labels = _stored_labels()
+    from ..rules import finding_areas
     from ..services.tickets import common as ticket_words
 
     def walk(value, parent=None):
@@ -231,11 +239,18 @@ def json_compatible(data):
                 names = labels.get(key) if isinstance(key, str) else None
                 if (parent, key) in _NESTED_LABELS:
                     names = ticket_words.COST_KIND_NAMES
+                elif (parent, key) in _AREA_LABELS:
+                    names = finding_areas.AREA_NAMES
                 if names is not None and isinstance(item, str) and item in names:
                     out[key] = names[item]
                     out[f"{key}_key"] = item
                 elif key == "purposes" and isinstance(item, (str, list, tuple)):
                     out[key], out["purposes_key"] = _purposes_compatible(item)
+                elif key in _SAID_FIELDS and isinstance(item, str) and i18n.said_parts(item) is not None:
+                    # a sentence the program stored as its template: the Chinese sentence it printed before
+                    with i18n.override(i18n.SOURCE_LOCALE):
+                        out[key] = i18n.say(item)
+                    out[f"{key}_key"] = i18n.said_parts(item)
                 else:
                     out[key] = walk(item, key)
             return out

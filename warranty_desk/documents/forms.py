@@ -27,7 +27,7 @@ from ..rules.visit_plan import kind_name
 from ..rules.visit_purposes import purposes_of
 from ..services import questionnaires as qn
 from ..services.projects import find_project
-from ..services.tickets import channel_name, cost_kind_name
+from ..services.tickets import channel_name, cost_description, cost_kind_name
 from ..services.visit_records import area_name, findings_text
 from . import data
 from .style import (
@@ -244,7 +244,7 @@ def build_visit_form(visit, path, project=None, lang: str = "zh_CN") -> Path:
         tickets += [r.ticket for r in VisitFinding.select().where((VisitFinding.visit == v)
                                                                   & VisitFinding.ticket.is_null(False))]
         tickets = list({t.id: t for t in tickets}.values())
-    grade = (v.grade or "") if v is not None else ""
+    grade = satisfaction.LEGACY.get(v.grade, v.grade) if v is not None and v.grade else ""
     score = _("{score}分").format(score=_score_text(v.score)) if v is not None and v.score is not None else ""
     pairs = [
         (_("工程名称"), proj.name if proj else "", True),
@@ -373,7 +373,7 @@ def _cost_table(t):
     labels = (_("类别"), _("内容"), _("数量"), _("单价"), _("金额"), _("承担方"))
     rows = [[M(h, "head") for h in labels]]
     for line in lines:
-        rows.append([P(cost_kind_name(line.kind), "cell_c"), P(line.description, "cell"), P(f"{line.quantity:g}", "cell_r"),
+        rows.append([P(cost_kind_name(line.kind), "cell_c"), P(cost_description(line.description), "cell"), P(f"{line.quantity:g}", "cell_r"),
                      P(money_text(line.unit_price), "cell_r"), P(money_text(line.amount), "cell_r"),
                      P(resp.payer_name(line.borne_by), "cell_c")])
     for _i in range(max(0, 3 - len(lines))):

@@ -17,7 +17,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, SimpleDoc
 
 from warranty_desk.i18n import _, join_list
 
-from ..rules.satisfaction import grade_name
+from ..rules.satisfaction import DISSATISFIED, LESS_SATISFIED, grade_name
 from ..services import settings
 from . import data, texts
 from . import quarterly_figures as qf
@@ -357,7 +357,7 @@ def _conclusions(f: qf.QuarterFigures):
         points.append(_("回访：计划{planned}次，完成{done}次（{rate}）{change}。").format(
             planned=v.planned, done=v.done, rate=_pct(v.done, v.planned), change=_change(done_rate, before_rate, "%", 0)))
     if s.average is not None:
-        low = s.grades.get("不太满意", 0) + s.grades.get("不满意", 0)  # i18n: data (grade keys)
+        low = s.grades.get(LESS_SATISFIED, 0) + s.grades.get(DISSATISFIED, 0)
         points.append(_("满意度：平均{avg}分{change}；“不太满意”和“不满意”共{low}次。").format(
             avg=_num(s.average, 1), change=_change(s.average, before.average if before else None, _("分"), 1), low=low))
     if t.received:

@@ -38,6 +38,7 @@ from ..rules import sla as sla_rules
 from ..rules import visit_states as vs
 from ..rules.periods import add_months
 from ..rules.satisfaction import GRADES, grade, rating_grade
+from ..rules.satisfaction import LEGACY as LEGACY_GRADES
 from ..rules.ticket_states import state_name
 from ..services import settings
 from ..services.visit_records import area_name, findings_text
@@ -330,7 +331,7 @@ def visit_figures(visits: list[QuarterVisit], q: Quarter, today: dt.date | None 
 
 def visit_grade(v: QuarterVisit) -> str | None:
     if v.grade:
-        return v.grade
+        return LEGACY_GRADES.get(v.grade, v.grade)
     if v.score is not None:
         return grade(float(v.score))
     return None

@@ -1,24 +1,37 @@
-"""Satisfaction grades (RULES.md §7)."""
+"""Satisfaction grades (RULES.md §7). A grade is stored as its key (schema step 13); its name is
+made where it is shown, in the active language."""
 
 from __future__ import annotations
 
-from warranty_desk.i18n import NP_, namer, pgettext
+from warranty_desk.i18n import NP_, key_of, namer, pgettext
 
-GRADES = (
-    (90, NP_("satisfaction", "满意")),
-    (80, NP_("satisfaction", "比较满意")),
-    (60, NP_("satisfaction", "一般")),
-    (40, NP_("satisfaction", "不太满意")),
-    (0, NP_("satisfaction", "不满意")),
-)
-_NAMES = {name for _floor, name in GRADES}
+SATISFIED, FAIRLY_SATISFIED, NEUTRAL, LESS_SATISFIED, DISSATISFIED = (
+    "satisfied", "fairly_satisfied", "neutral", "less_satisfied", "dissatisfied")
+# the grades, best first, with the lowest score of each
+GRADES = ((90, SATISFIED), (80, FAIRLY_SATISFIED), (60, NEUTRAL), (40, LESS_SATISFIED), (0, DISSATISFIED))
+KEYS = tuple(key for _floor, key in GRADES)
+NAMES = {
+    SATISFIED: NP_("satisfaction", "满意"),
+    FAIRLY_SATISFIED: NP_("satisfaction", "比较满意"),
+    NEUTRAL: NP_("satisfaction", "一般"),
+    LESS_SATISFIED: NP_("satisfaction", "不太满意"),
+    DISSATISFIED: NP_("satisfaction", "不满意"),
+}
+# the names releases before step 13 stored (the audit log keeps them)
+LEGACY = {name: key for key, name in NAMES.items()}
 
 
-def grade_name(name: str | None) -> str:
-    """A stored grade (满意 … 不满意, on a visit or from a rating) in the active language."""
-    if not name:
+def grade_name(key: str | None) -> str:
+    """A stored grade (its key, or a name an earlier release stored) in the active language."""
+    if not key:
         return ""
-    return pgettext("satisfaction", name) if name in _NAMES else name
+    key = LEGACY.get(key, key)
+    return pgettext("satisfaction", NAMES[key]) if key in NAMES else key
+
+
+def grade_key(text):
+    """The key a grade is given by: the key, or its name in either language; anything else as given."""
+    return key_of(text, KEYS, grade_name, LEGACY)
 
 
 namer("grade", grade_name)
@@ -35,7 +48,7 @@ def grade(score: float) -> str:
 
 
 # a repair's sign-off asks the owner for 1–5 (tickets.satisfaction); each rating is one grade
-RATING_GRADES = {5: GRADES[0][1], 4: GRADES[1][1], 3: GRADES[2][1], 2: GRADES[3][1], 1: GRADES[4][1]}
+RATING_GRADES = {5: SATISFIED, 4: FAIRLY_SATISFIED, 3: NEUTRAL, 2: LESS_SATISFIED, 1: DISSATISFIED}
 
 
 def rating_grade(rating: int | None) -> str | None:

@@ -33,8 +33,8 @@ from .visit_records import fill_demo_record
 
 DEMO_CLERK = "王芳"  # the demo office's 资料员, who recorded its history
 DEMO_LOADED = audit.note(N_("装入演示数据"))  # the audit note of the demo
-STAFF = [("李强", "项目经理"), ("王芳", "资料员"), ("张伟", "维修主管"), ("刘洋", "回访专员"),
-         ("陈静", "质量部"), ("赵磊", "项目经理"), ("孙丽", "回访专员")]
+STAFF = [("李强", "project_manager"), ("王芳", "document_controller"), ("张伟", "repair_lead"), ("刘洋", "visit_officer"),
+         ("陈静", "quality"), ("赵磊", "project_manager"), ("孙丽", "visit_officer")]  # roles: rules/staff_roles.py
 SUBCONTRACTORS = [
     ("北京东方雨虹防水工程有限公司", "防水"), ("华通水电安装工程有限公司", "水电"),
     ("金鼎门窗幕墙有限公司", "门窗"), ("恒信暖通设备安装有限公司", "暖通"),
@@ -107,7 +107,7 @@ def _projects(rng: random.Random, today: dt.date) -> list[dict]:
             "contract_amount": amount,
             "design_life_years": 100 if "医院" in base or "图书馆" in base else 50,
             "heating_region": region,
-            "manager": rng.choice([s[0] for s in STAFF if s[1] == "项目经理"]),
+            "manager": rng.choice([s[0] for s in STAFF if s[1] == "project_manager"]),
             "designer": "中国建筑设计研究院有限公司",
             "supervisor": "华信工程监理有限公司",
             "developer": CLIENTS[index % len(CLIENTS)],

@@ -22,6 +22,7 @@ from ..rules import responsibility as resp
 from ..rules import sla as sla_rules
 from ..rules import visit_methods
 from ..rules.satisfaction import GRADES
+from ..rules.satisfaction import NAMES as GRADE_NAMES
 from . import fields
 
 # kinds of value (how a cell is normalised before it is checked)
@@ -161,7 +162,7 @@ UNIT_SPECS: list[Spec] = [
          example=dt.date(2024, 7, 1)),
 ]
 
-SATISFACTION_CHOICES = tuple(name for _floor, name in GRADES)  # 满意 … 不满意 (RULES.md §7)
+SATISFACTION_CHOICES = tuple(GRADE_NAMES[key] for _floor, key in GRADES)  # 满意 … 不满意 (RULES.md §7), the sheet's words
 
 TICKET_SPECS: list[Spec] = [
     Spec("code", "工程编号", CODE, True, ("项目编号", "code"), "必填。系统中已有工程的编号。", example="示例-2024-001"),  # i18n: data

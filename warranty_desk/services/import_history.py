@@ -22,12 +22,13 @@ from ..errors import ValidationError
 from ..models import CostLine, Project, Staff, Subcontractor, Ticket, TicketEvent, Unit, Visit, WarrantyItem, tuples
 from ..rules import responsibility as resp
 from ..rules import sla as sla_rules
+from ..rules import staff_roles, visit_purposes
 from ..rules import ticket_states as st
 from ..rules import visit_methods as vm
-from ..rules import visit_purposes
 from ..rules import visit_states as vs
 from ..rules.categories import CATEGORIES, is_residential
-from ..rules.satisfaction import RATING_GRADES
+from ..rules.satisfaction import KEYS as GRADE_KEYS
+from ..rules.satisfaction import RATING_GRADES, grade_key, grade_name
 from ..rules.satisfaction import grade as grade_of
 from ..rules.visit_plan import AFTER_REPAIR, PERIODIC
 from . import audit, fields, settings
@@ -36,9 +37,10 @@ from .importing import BATCH, UPDATED_BY_IMPORT, Kind, Row, bulk_insert, same_va
 from .tickets import CHANNELS, MAX_DESCRIPTION, category_key, next_number, parse_moment
 from .tickets.common import OTHER_COST
 
-SATISFACTION = {name: rating for rating, name in RATING_GRADES.items()}  # 满意 5 … 不满意 1, as the sign-off asks
+SATISFACTION = {key: rating for rating, key in RATING_GRADES.items()}  # 满意 5 … 不满意 1, as the sign-off asks
 MADE_BY_IMPORT = audit.note(N_("维修记录导入时新建"))  # the audit note of a repairer an import added
-COST_NOTE = "以往维修费用（表格导入）"  # i18n: data (the description of an imported cost line)
+# the description of an imported cost line: the program's words, stored as said(...) (schema step 13)
+COST_NOTE = said(N_("以往维修费用（表格导入）"))
 VISIT_PURPOSE = visit_purposes.stored(visit_purposes.IMPORTED)  # the purpose of an imported visit
 METHOD_WORDS = {"现场": vm.ONSITE, "现场检查": vm.ONSITE, "走访": vm.ONSITE, "入户": vm.ONSITE,  # i18n: data
                 "微信": vm.SMS, "信息": vm.SMS, "电子邮件": vm.EMAIL, "问卷调查": vm.QUESTIONNAIRE}  # i18n: data
@@ -351,8 +353,8 @@ class Tickets(Kind):
         if value in (None, ""):
             return None
         text = str(value).strip()
-        if text in SATISFACTION:
-            return SATISFACTION[text]
+        if grade_key(text) in SATISFACTION:  # the key, or its name in either language
+            return SATISFACTION[grade_key(text)]
         if text in ("1", "2", "3", "4", "5"):
             return int(text)
         self.error(row, "satisfaction", _("满意度“{v}”不对，应为：{all}，或 1–5 分").format(
@@ -389,7 +391,7 @@ class Tickets(Kind):
         if not name:
             return None
         if name not in self.look.staff:
-            staff = Staff.create(name=name, role="维修人员")  # i18n: data (a role as the office writes it)
+            staff = Staff.create(name=name, role=staff_roles.REPAIRER)
             audit.record("create", "staff", staff.id, None, audit.snapshot(staff), said(MADE_BY_IMPORT))
             self.look.staff[name] = staff
         return self.look.staff[name]
@@ -610,16 +612,17 @@ class Visits(Kind):
                 return None, ""
         else:
             score = None
-        if named and named not in ic.SATISFACTION_CHOICES:
+        key = grade_key(named) if named else ""  # the key, or its name in either language
+        if key and key not in GRADE_KEYS:
             self.error(row, "grade", _("满意度“{v}”不对，应为：{all}").format(v=named, all=" / ".join(ic.SATISFACTION_CHOICES)))
             return score, ""
         if score is not None:
             computed = grade_of(score)
-            if named and named != computed:
+            if key and key != computed:
                 self.error(row, "grade", _("得分 {score:g} 对应“{computed}”，与满意度“{named}”不一致，请核对").format(
-                    score=score, computed=computed, named=named))
+                    score=score, computed=grade_name(computed), named=named))
             return score, computed
-        return None, named
+        return None, key
 
     def apply(self) -> None:
         touched: dict[int, list[dt.date]] = {}

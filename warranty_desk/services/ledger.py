@@ -19,7 +19,7 @@ from ..rules import responsibility as resp
 from ..rules import ticket_states as st
 from ..rules import visit_states as vs
 from ..rules.categories import CATEGORIES
-from ..rules.satisfaction import rating_grade
+from ..rules.satisfaction import grade_name, rating_grade
 from . import fields
 from .projects import find_project
 
@@ -149,7 +149,7 @@ def _row(r) -> LedgerRow:
     category = CATEGORIES[r["category"]].name if r["category"] in CATEGORIES else r["category"]
     if category:
         content = f"【{category}】{content}"
-    satisfaction = rating_grade(r["satisfaction"]) or (r["visit_grade"] or "")
+    satisfaction = grade_name(rating_grade(r["satisfaction"]) or (r["visit_grade"] or ""))
     # no cost line entered: an empty cell, not 0.00 (a free repair is a line of 0 the clerk entered)
     cost = Decimal(str(r["cost"])).quantize(Decimal("0.01")) if r["cost"] is not None else None
     checker = r["signoff_by"] or (_("拒签") if r["signoff_kind"] == "refused" else "")

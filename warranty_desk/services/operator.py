@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .. import config
 from ..errors import ValidationError
 from ..i18n import _
+from ..rules import staff_roles
 from . import audit, fields
 from . import settings as settings_service
 from . import staff as staff_service
@@ -68,7 +69,7 @@ def choose(name, each_start: bool | None = None, add_to_staff: bool = True) -> s
     the staff list is added to it (so the next start on a shared PC offers it)."""
     name = clean_name(name)
     if add_to_staff and name not in {ref.name for ref in staff_service.staff_choices()}:
-        staff_service.save_staff({"name": name, "role": _("文员")})
+        staff_service.save_staff({"name": name, "role": staff_roles.CLERK})
     set_for_this_process(name)
     values: dict = {"operator": name}
     if each_start is not None:

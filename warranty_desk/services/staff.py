@@ -8,6 +8,7 @@ from warranty_desk.i18n import _
 
 from ..errors import ConflictError, ValidationError
 from ..models import Staff, Subcontractor, database_proxy, tuples
+from ..rules.staff_roles import role_key
 from . import audit, fields
 
 
@@ -26,7 +27,7 @@ def _clean(raw: dict, name_max: int) -> dict:
 def save_staff(raw: dict, staff_id: int | None = None, expected_version: int | None = None) -> Staff:
     clean = _clean(raw, 60)
     try:
-        clean["role"] = fields.text(raw.get("role"), 60, _("岗位"))
+        clean["role"] = role_key(fields.text(raw.get("role"), 60, _("岗位")))  # a role of the list: its key
     except ValueError as exc:
         raise ValidationError(str(exc), field="role") from None
     clean["active"] = bool(raw.get("active", True))

@@ -12,7 +12,7 @@ from warranty_desk.i18n import N_, _, join_list, keyed, nested, retell, said
 
 from ..errors import ConflictError, NotFound, ValidationError
 from ..models import Question, QuestionnaireTemplate, Visit, VisitAnswer, VisitFinding, database_proxy
-from ..rules import scoring
+from ..rules import finding_areas, scoring
 from ..rules import sla as sla_rules
 from ..rules import visit_states as vs
 from ..rules.visit_methods import METHODS, method_key, method_name
@@ -27,16 +27,14 @@ NOT_SCORED = N_("未评分")
 TICKET_MADE = audit.note(N_("生成维修工单 {number}"))
 RETRY = audit.note(N_("未联系上，{day}再次联系"))
 TEXT_MAX = 2000
-# where a finding is (the visit form offers these; the clerk may type another)
-FINDING_AREAS = (N_("屋面"), N_("外墙"), N_("卫生间"), N_("厨房"), N_("门窗"), N_("墙面/地面"), N_("给排水"), N_("电气"),
-                 N_("供暖"), N_("公共部位"), N_("其他"))
+# where a finding is (the visit form offers these; the clerk may type another): stored as keys
+FINDING_AREAS = finding_areas.AREAS
 NOTHING_FOUND = N_("未发现问题")  # the summary of a visit that found nothing
 FINDING_LINE = N_("{area}：{description}")  # one finding in a visit's summary
 
 
-def area_name(area: str) -> str:
-    """A finding's stored area in the active language (one the clerk typed: as typed)."""
-    return _(area) if area in FINDING_AREAS else area
+area_name = finding_areas.area_name
+area_key = finding_areas.area_key
 
 
 def findings_text(stored: str) -> str:
@@ -207,7 +205,7 @@ def _clean_findings(rows) -> list[dict]:
     clean = []
     for n, row in enumerate(rows or [], 1):
         description = _text(row.get("description"), TEXT_MAX, _("第{n}条问题的描述").format(n=n), "findings")
-        area = _text(row.get("area"), 40, _("第{n}条问题的部位/类别").format(n=n), "findings")
+        area = area_key(_text(row.get("area"), 40, _("第{n}条问题的部位/类别").format(n=n), "findings"))
         if not description and not area:
             continue  # an empty row the clerk did not fill
         if not description:
@@ -289,7 +287,8 @@ def record_visit(visit_id: int, data: dict, expected_version: int | None = None,
             new_rows.append((finding, row))
         all_findings = kept + [f for f, _ in new_rows]
         # stored in Chinese whatever the window speaks (shown through findings_text)
-        visit.findings = "\n".join(FINDING_LINE.format(area=f.area, description=f.description)
+        visit.findings = "\n".join(FINDING_LINE.format(area=finding_areas.AREA_NAMES.get(f.area, f.area),
+                                                        description=f.description)
                                    for f in all_findings) or NOTHING_FOUND
         visit.save()
         new = audit.snapshot(visit)
@@ -315,7 +314,7 @@ def _finding_ticket(finding: VisitFinding, urgency: str, now: dt.datetime):
         "reporter": visit.met_person or project.contact,
         "phone": (unit.owner_phone if unit else "") or project.phone,
         "channel": FINDING_CHANNEL,
-        "location": finding.area,
+        "location": area_name(finding.area),  # the ticket's place is text: the area as the clerk reads it
         "category": finding.category,
         "description": finding.description,
         "urgency": urgency if urgency in sla_rules.URGENCIES else sla_rules.NORMAL,
@@ -429,7 +428,7 @@ def question_text(question_id: int) -> str:
 
 # --- the demo office ------------------------------------------------------------------------
 
-_DEMO_AREAS = {"个别窗户密封条老化": ("门窗", "decoration"), "地下室有轻微潮湿": ("地下室", "exterior_wall_seepage")}  # i18n: data
+_DEMO_AREAS = {"个别窗户密封条老化": ("doors_windows", "decoration"), "地下室有轻微潮湿": ("basement", "exterior_wall_seepage")}  # i18n: data
 _DEMO_SUGGESTIONS = ["希望维修响应再快一些", "小区排水沟需定期清理", "希望提前电话预约回访时间", "无", "服务很好，谢谢"]  # i18n: data
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from warranty_desk.i18n import N_
 
 from ...errors import ConflictError, NotFound, ValidationError
-from ...i18n import LOCALES, _, gettext_for, join_list, key_of, retell
+from ...i18n import LOCALES, _, gettext_for, join_list, key_of, retell, say
 from ...models import Project, Ticket, Unit, WarrantyItem
 from ...rules import responsibility as resp
 from ...rules import ticket_states as st
@@ -94,6 +94,12 @@ def cost_kind_name(kind: str) -> str:
 def cost_kind_key(value: str) -> str:
     """The cost kind a caller names: its key or its name in either language; else as given."""
     return key_of(value, COST_KINDS, cost_kind_name, LEGACY_COST_KINDS)
+
+
+def cost_description(stored: str) -> str:
+    """A cost line's description in the active language: the program's own (a history import's,
+    stored as its template) said; what the clerk typed, as typed."""
+    return say(stored)
 
 
 MAX_DESCRIPTION = 2000
