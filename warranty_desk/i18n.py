@@ -287,6 +287,25 @@ def _said_text(value: dict) -> str:
         return str(value["said"])
 
 
+def said_text(value: dict) -> str:
+    """A sentence made with `nested(...)` (not yet stored) in the active language."""
+    return _said_text(value)
+
+
+JOINED = N_("{first}；{then}")  # two of the program's sentences in one note (a history step, an intake)
+
+
+def joined(*parts: dict | None) -> dict | None:
+    """Several `nested(...)` sentences said as one, in order (None where a part is missing)."""
+    present = [p for p in parts if p]
+    if not present:
+        return None
+    out = present[-1]
+    for part in reversed(present[:-1]):
+        out = nested(JOINED, first=part, then=out)
+    return out
+
+
 def said_parts(stored: str | None) -> dict | None:
     """The template and parameters of a stored `said(...)`; None for any other text."""
     text = (stored or "").strip()

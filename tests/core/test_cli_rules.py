@@ -365,7 +365,7 @@ def test_ticket_add_follows_or_overrides_the_suggestion(wd, office):
                         "--urgency-reason", "已关阀，无积水", "--at", "2026-07-02 11:00")
     assert code == 0, err
     t = Ticket.select().order_by(Ticket.id.desc()).first()
-    assert t.urgency == "normal" and "登记人改为一般：已关阀，无积水" in t.events.get().reason
+    assert t.urgency == "normal" and "登记人改为一般：已关阀，无积水" in tickets.event_reason_text(t.events.get().reason)
 
 
 def test_structural_safety_from_intake_to_the_report_sent(wd, office, tmp_path):

@@ -188,3 +188,22 @@ def test_json_output_keeps_the_names_scripts_read_and_adds_the_keys(release_offi
         visit = json.loads(capsys.readouterr().out)
         assert (visit["grade"], visit["grade_key"]) == ("满意", "satisfied")
         assert ("门窗", "doors_windows") in {(f["area"], f.get("area_key")) for f in visit["findings"]}
+
+
+def test_json_output_keeps_the_sentences_scripts_read_for_a_new_ticket(release_office, capsys):
+    """A ticket made now keeps its decision and history as templates; `--json` prints them as the
+    Chinese sentences the first releases printed, in every language, with the template beside."""
+    from warranty_desk import cli
+    from warranty_desk.models import Project
+
+    open_database(str(release_office))
+    project = Project.get(Project.code == "EN-001")
+    made = tickets.create_ticket({"project": project.code, "reporter": "张三", "phone": "13800000000", "channel": "letter",
+                                  "category": "roof_waterproofing", "description": "顶层渗水",
+                                  "reported_at": dt.datetime(2026, 11, 28, 9, 0)})
+    for lang in ("zh_CN", "en"):
+        assert cli.main(["--db", str(release_office), "--lang", lang, "ticket", "show", made.ticket.number, "--json"]) == 0
+        shown = json.loads(capsys.readouterr().out)
+        assert shown["warranty_reason"].startswith("屋面防水工程 保修至 ")
+        assert shown["warranty_reason_key"]["said"] == "{item_name} 保修至 {isoformat}，剩余 {left:,} 天"
+        assert shown["events"][0]["reason"] == "来函报修" and shown["events"][0]["reason_key"]["said"] == "{channel}报修"

@@ -86,3 +86,119 @@ def test_a_said_note_with_a_missing_or_unknown_part_still_reads():
         assert audit.note_text(stored) == "2026年回访计划"
     assert audit.note_text('{"said": 5}') == '{"said": 5}'  # not a note the program wrote: as stored
     assert audit.note_text("") == ""
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _ticket_life(project, lang: str):
+    """Two requests for one place (the second a repeat, its urgency overridden by the clerk), the
+    first dispatched, repaired and signed off: every sentence the program keeps on them, written
+    while the program spoke `lang`."""
+    from warranty_desk.models import Staff
+
+    Staff.get_or_create(name="张师傅", defaults={"role": "repairer"})
+    base = {"project": project.code, "reporter": "张三", "phone": "13800000000", "category": "plumbing",
+            "location": "地下车库"}
+    with i18n.override(lang):
+        first = tickets.create_ticket({**base, "description": "水管爆裂，跑水", "urgency": "normal",  # i18n: data
+                                       "urgency_reason": "业主已关闭总阀", "reported_at": dt.datetime(2026, 3, 2, 9, 0)})
+        again = tickets.create_ticket({**base, "description": "水管又漏", "reported_at": dt.datetime(2026, 3, 3, 9, 0)})  # i18n: data
+        tid = first.ticket.id
+        tickets.dispatch(tid, staff="张师傅", at=dt.datetime(2026, 3, 2, 10, 0))
+        tickets.transition(tid, "onsite", at=dt.datetime(2026, 3, 2, 11, 0))
+        tickets.transition(tid, "repairing", at=dt.datetime(2026, 3, 2, 12, 0))
+        tickets.transition(tid, "awaiting_check", at=dt.datetime(2026, 3, 2, 15, 0))
+        tickets.sign_off(tid, "screen", "张三", at=dt.datetime(2026, 3, 2, 16, 0), signature_png=_png(), close=True)
+    return Ticket.get_by_id(tid), Ticket.get_by_id(again.ticket.id)
+
+
+def _said_on(first: Ticket, again: Ticket) -> list[str]:
+    """What the clerk reads of the program's sentences on the two tickets, in the active language."""
+    from warranty_desk.rules.responsibility import decision_text
+
+    out = [decision_text(first.warranty_reason), decision_text(again.warranty_reason)]
+    out += [tickets.event_reason_text(e.reason) for t in (first, again) for e in t.events.order_by(e_id()) if e.reason]
+    out += [audit.note_text(a.note) for a in AuditLog.select().where(AuditLog.table == "ticket",
+                                                                      AuditLog.action == "create").order_by(AuditLog.id)]
+    return out
+
+
+def e_id():
+    from warranty_desk.models import TicketEvent
+
+    return TicketEvent.id
+
+
+def test_a_tickets_decision_history_and_intake_note_are_stored_as_templates_and_said_in_either_language(db, make_project):
+    """A warranty decision, a ticket's history (received by, urgency overridden, dispatched, signed
+    off) and the intake's combined note (a repeat warning with the urgency decision) are stored as
+    their template and parameters: saved in Chinese they read in English, saved in English they
+    read in Chinese word for word as saved in Chinese."""
+    zh_project = make_project(code="SAY-ZH", heating_region="北京", accepted_on=dt.date(2025, 6, 16),
+                              handed_over_on=dt.date(2025, 7, 1))
+    en_project = make_project(code="SAY-EN", heating_region="北京", accepted_on=dt.date(2025, 6, 16),
+                              handed_over_on=dt.date(2025, 7, 1))
+    handover.handover(zh_project.id)
+    handover.handover(en_project.id)
+    zh_first, zh_again = _ticket_life(zh_project, "zh_CN")
+    en_first, en_again = _ticket_life(en_project, "en")
+    for t in (zh_first, zh_again, en_first, en_again):
+        assert i18n.said_parts(t.warranty_reason) is not None, t.warranty_reason
+        assert all(i18n.said_parts(e.reason) is not None for e in t.events if e.reason), [e.reason for e in t.events]
+    assert zh_first.warranty_reason == en_first.warranty_reason.replace("SAY-EN", "SAY-ZH")  # no language in it
+    create_notes = [a.note for a in AuditLog.select().where(AuditLog.table == "ticket", AuditLog.action == "create")]
+    assert all(i18n.said_parts(n) is not None for n in create_notes), create_notes
+
+    data = {"张三", "张师傅", "业主已关闭总阀", "地下车库", "SAY-ZH", "SAY-EN"}
+    with i18n.override("zh_CN"):
+        zh_read = _said_on(zh_first, zh_again)
+        en_read_in_chinese = _said_on(en_first, en_again)
+    assert zh_read[0] == "给排水管道 保修至 2027-06-16，剩余 471 天"
+    assert any(s.startswith("电话报修；系统建议紧急（管道爆裂、跑水：紧急抢修），登记人改为一般：业主已关闭总阀") for s in zh_read)
+    assert "派工：张师傅" in zh_read and "业主屏幕签字验收" in zh_read
+    assert any(s.startswith("重复报修：地下车库的“给排水管道”已有未关闭的工单") for s in zh_read)
+    assert en_read_in_chinese == zh_read  # written in English, read in Chinese as if written in Chinese
+    with i18n.override("en"):
+        for said in _said_on(zh_first, zh_again):
+            foreign = [c for c in CJK.findall(said) if not any(c in d for d in data)]
+            assert said and not foreign, said
+        english = _said_on(zh_first, zh_again)
+    assert "Dispatched: 张师傅" in english and english != zh_read
+    assert verify.verify(db, attachments=False).ok
+
+
+def test_history_an_import_writes_is_said_in_either_language(db, make_project, tmp_path):
+    from openpyxl import Workbook
+
+    from warranty_desk.services import importing
+
+    project = make_project(code="SAY-IMP", heating_region="北京", accepted_on=dt.date(2025, 6, 16),
+                           handed_over_on=dt.date(2025, 7, 1))
+    handover.handover(project.id)
+    book = Workbook()
+    book.active.append(["工程编号", "报修日期", "报修内容", "问题类别", "处理结果", "维修人员", "完成日期", "验收人"])  # i18n: data
+    book.active.append(["SAY-IMP", dt.datetime(2026, 3, 1, 9), "屋面渗水", "屋面防水工程", "重做防水层", "李师傅",  # i18n: data
+                        dt.datetime(2026, 3, 3, 16), "王业主"])
+    book.save(tmp_path / "r.xlsx")
+    importing.import_tickets(tmp_path / "r.xlsx")
+    ticket = Ticket.get(Ticket.project == project)
+    assert all(i18n.said_parts(e.reason) is not None for e in ticket.events)
+    with i18n.override("zh_CN"):
+        said = [tickets.event_reason_text(e.reason) for e in ticket.events.order_by(e_id())]
+    assert said == ["电话报修（表格导入的以往记录：r.xlsx）", "派工：李师傅", "处理结果：重做防水层", "业主纸质验收：王业主"]
+    with i18n.override("en"):
+        english = [tickets.event_reason_text(e.reason) for e in ticket.events.order_by(e_id())]
+    assert english == ["Reported by phone (past record imported from r.xlsx)", "Dispatched: 李师傅", "Result: 重做防水层",
+                       "Owner signed off on paper: 王业主"]
+    # a history written as a sentence by an earlier release still reads in either language
+    with i18n.override("en"):
+        assert tickets.event_reason_text("电话报修（表格导入的以往记录：r.xlsx）") == "Reported by phone (past record imported from r.xlsx)"
+        assert tickets.event_reason_text("业主纸质验收：王业主") == "Owner signed off on paper: 王业主"

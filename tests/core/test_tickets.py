@@ -28,6 +28,7 @@ from warranty_desk.models import (
 from warranty_desk.rules import responsibility as resp
 from warranty_desk.rules import ticket_states as st
 from warranty_desk.rules.repairs import after_repair_date
+from warranty_desk.rules.responsibility import decision_text
 from warranty_desk.rules.workdays import is_working_day
 from warranty_desk.services import tickets
 from warranty_desk.services.handover import handover
@@ -142,7 +143,7 @@ def test_intake_saves_the_ticket_with_deadlines_and_first_event(office):
     t = Ticket.get_by_id(intake.ticket.id)
     assert t.number == "BX-2026-0001" and t.state == "received"
     assert t.respond_due == D(2026, 11, 1, 1, 0) and t.onsite_due == D(2026, 11, 1, 3, 0)
-    assert t.in_warranty and t.warranty_reason == "屋面防水工程 保修至 2029-06-15，剩余 958 天"
+    assert t.in_warranty and decision_text(t.warranty_reason) == "屋面防水工程 保修至 2029-06-15，剩余 958 天"
     assert [(e.from_state, e.to_state) for e in t.events] == [("", "received")]
     assert AuditLog.select().where((AuditLog.table == "ticket") & (AuditLog.action == "create")).count() == 1
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from warranty_desk.i18n import N_, _, ngettext
+from warranty_desk.i18n import N_, _, namer, ngettext
 
 from .periods import CIVIL_CODE, period_end
 from .seasons import Season, seasons_end
@@ -141,6 +141,9 @@ def category_name(key: str, stored_name: str = "") -> str:
     if cat is not None and (not stored_name or stored_name == cat.name):
         return _(cat.name)
     return stored_name or key
+
+
+namer("category", category_name)
 
 
 def project_type_name(value: str) -> str:

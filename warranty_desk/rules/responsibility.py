@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from warranty_desk.i18n import N_, _, namer, retell
+from warranty_desk.i18n import N_, _, keyed, namer, said, say
+
+from . import visit_purposes as _item_namer  # noqa: F401 - registers how a decision names its item
 
 WORKMANSHIP = "workmanship"  # stored keys (schema step 10), named through cause_name
 DESIGN = "design"
@@ -128,7 +130,8 @@ class WarrantyDecision:
     in_warranty: bool
     end_on: dt.date | None
     days: int | None  # days left (in warranty) or days past the end (out of warranty)
-    reason: str
+    reason: str  # the decision in the active language, to show now
+    stored: str = ""  # the decision as a ticket keeps it: its template and parameters (i18n.said)
 
 
 NO_PERIOD = N_("本工程未约定“{item_name}”的保修期，按保修期外处理")
@@ -138,22 +141,24 @@ EXPIRED_ON = N_("{item_name} 保修至 {isoformat}，已于 {isoformat2} 过保�
 
 def decide_warranty(item_name: str, end_on: dt.date | None, reported_on: dt.date) -> WarrantyDecision:
     """In warranty when the report date is on or before the item's last covered day."""
+    item = keyed("item", item_name)  # said in the reader's language where the item is one of the program's
     if end_on is None:
-        return WarrantyDecision(False, None, None, _(NO_PERIOD).format(item_name=item_name))
+        stored = said(NO_PERIOD, item_name=item)
+        return WarrantyDecision(False, None, None, say(stored), stored)
     if reported_on <= end_on:
         left = (end_on - reported_on).days
-        return WarrantyDecision(True, end_on, left, _(COVERED).format(item_name=item_name, isoformat=end_on.isoformat(), left=left))
+        stored = said(COVERED, item_name=item, isoformat=end_on.isoformat(), left=left)
+        return WarrantyDecision(True, end_on, left, say(stored), stored)
     past = (reported_on - end_on).days
     expired_on = end_on + dt.timedelta(days=1)
-    return WarrantyDecision(
-        False, end_on, past,
-        _(EXPIRED_ON).format(item_name=item_name, isoformat=end_on.isoformat(), isoformat2=expired_on.isoformat(), past=past),
-    )
+    stored = said(EXPIRED_ON, item_name=item, isoformat=end_on.isoformat(), isoformat2=expired_on.isoformat(), past=past)
+    return WarrantyDecision(False, end_on, past, say(stored), stored)
 
 
 def decision_text(stored: str) -> str:
-    """A ticket's stored warranty decision (made by `decide_warranty` in the language of that day)
-    in the active language; a reason the clerk wrote stays as written."""
+    """A ticket's stored warranty decision in the active language: one stored as its template and
+    parameters (since schema step 13) said; a finished sentence an earlier release stored (in the
+    language of that day) said again; a reason the clerk wrote stays as written."""
     from .visit_purposes import item_names
 
-    return retell(stored, (NO_PERIOD, COVERED, EXPIRED_ON), {"item_name": item_names})
+    return say(stored, (NO_PERIOD, COVERED, EXPIRED_ON), {"item_name": item_names})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from warranty_desk.i18n import N_, _
+from warranty_desk.i18n import N_, _, namer
 
 # the stored values are keys (schema step 10); the names are said through _() where they are shown
 RECEIVED = "received"
@@ -122,6 +122,9 @@ def state_name(state: str) -> str:
     stored before schema step 10 (the audit log keeps them) is said the same way."""
     key = LEGACY.get(state, state)
     return _(LABELS[key]) if key in LABELS else state
+
+
+namer("state", state_name)
 
 
 def state_key(value: str) -> str:

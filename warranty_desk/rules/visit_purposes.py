@@ -15,7 +15,7 @@ import functools
 import json
 import re
 
-from warranty_desk.i18n import LOCALES, N_, _, gettext_for, join_list, retell
+from warranty_desk.i18n import LOCALES, N_, _, gettext_for, join_list, namer, retell
 
 from .categories import CATEGORIES, SCALE_NAMES, category_name, scale_name
 
@@ -74,6 +74,9 @@ def item_names(text: str) -> str:
         else:
             return text
     return category_names_text(found) if found else text
+
+
+namer("item", item_names)  # a warranty item by the name the project's list gives it (said: keyed("item", name))
 
 
 def _scale(text: str) -> str:

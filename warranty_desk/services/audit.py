@@ -239,7 +239,7 @@ def history(table: str, record_id: int) -> list[AuditLog]:
 NOTE_TEMPLATES: list[str] = []
 # the modules that register note templates, loaded before an old note is read
 _NOTE_MODULES = ("annual_plan", "demo", "handover", "import_history", "importing", "storm", "visit_records",
-                 "tickets.after_repair", "tickets.common", "tickets.costs")
+                 "tickets.after_repair", "tickets.common", "tickets.costs", "tickets.intake")
 
 
 def note(template: str) -> str:

@@ -23,7 +23,7 @@ from typing import Any, NotRequired, TypedDict, cast
 from peewee import IntegrityError, fn
 
 from ..errors import ConflictError, NotFound, ValidationError
-from ..i18n import N_, _, join_list
+from ..i18n import N_, _, join_list, said
 from ..models import AuditLog, PhoneDevice, PhoneSubmission, Visit, database_proxy
 from ..rules import responsibility as resp
 from ..rules import scoring
@@ -487,7 +487,7 @@ def _arrive(sub: Submission, staff, actor: str, now: dt.datetime) -> StepResult:
     if ticket.state != st.DISPATCHED:
         raise ValidationError(
             _("工单当前为“{s}”，不能再签到“已到场”").format(s=st.state_name(ticket.state)), field="state")
-    ticket = tickets.transition(ticket.id, st.ONSITE, _(tickets.common.CHECKED_IN_BY_PHONE), by=actor, at=at)
+    ticket = tickets.transition(ticket.id, st.ONSITE, said(tickets.common.CHECKED_IN_BY_PHONE), by=actor, at=at)
     return {"message": _("已记录到场：{at}").format(at=at.strftime("%H:%M")), "version": ticket.version,
             "state": ticket.state}
 
@@ -522,7 +522,7 @@ def _report(sub: Submission, staff, actor: str, now: dt.datetime) -> StepResult:
     if finished and ticket.state != st.AWAITING_CHECK and not work:
         raise ValidationError(_("请填写维修情况（做了什么）"), field="work")
     if ticket.state == st.DISPATCHED:
-        ticket = tickets.transition(ticket.id, st.ONSITE, _(tickets.common.CHECKED_IN_BY_PHONE), by=actor, at=min(arrived, at))
+        ticket = tickets.transition(ticket.id, st.ONSITE, said(tickets.common.CHECKED_IN_BY_PHONE), by=actor, at=min(arrived, at))
     if ticket.state == st.ONSITE:
         ticket = tickets.transition(ticket.id, st.REPAIRING, "" if finished else work, by=actor, at=at)
     elif outcome == "progress" and work:

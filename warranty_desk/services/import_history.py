@@ -16,7 +16,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import NamedTuple
 
-from warranty_desk.i18n import N_, _, said
+from warranty_desk.i18n import N_, _, nested, said
 
 from ..errors import ValidationError
 from ..models import CostLine, Project, Staff, Subcontractor, Ticket, TicketEvent, Unit, Visit, WarrantyItem, tuples
@@ -35,10 +35,19 @@ from . import audit, fields, settings
 from . import import_columns as ic
 from .importing import BATCH, UPDATED_BY_IMPORT, Kind, Row, bulk_insert, same_value
 from .tickets import CHANNELS, MAX_DESCRIPTION, category_key, next_number, parse_moment
-from .tickets.common import OTHER_COST
+from .tickets.common import (
+    DISPATCHED_TO,
+    IMPORTED_FROM,
+    OTHER_COST,
+    PAPER_SIGNOFF,
+    REPAIR_DONE,
+    REPAIR_RESULT,
+    REPORTED_BY_PHONE,
+)
 
 SATISFACTION = {key: rating for rating, key in RATING_GRADES.items()}  # 满意 5 … 不满意 1, as the sign-off asks
 MADE_BY_IMPORT = audit.note(N_("维修记录导入时新建"))  # the audit note of a repairer an import added
+
 # the description of an imported cost line: the program's words, stored as said(...) (schema step 13)
 COST_NOTE = said(N_("以往维修费用（表格导入）"))
 VISIT_PURPOSE = visit_purposes.stored(visit_purposes.IMPORTED)  # the purpose of an imported visit
@@ -456,7 +465,7 @@ class Tickets(Kind):
             "reporter": clean["reporter"], "phone": clean["phone"], "channel": CHANNELS[0],
             "location": clean["location"], "category": clean["category"], "description": clean["description"],
             "urgency": clean["urgency"], "reported_at": reported_at, "state": state,
-            "in_warranty": decision.in_warranty, "warranty_reason": decision.reason,
+            "in_warranty": decision.in_warranty, "warranty_reason": decision.stored,
             "assignee": staff.id if staff else None, "subcontractor": sub.id if sub else None,
             "respond_due": limits.respond, "onsite_due": limits.onsite, "complete_due": limits.complete,
             "responded_at": reported_at if (staff or sub) else None, "completed_at": completed, "closed_at": completed,
@@ -470,25 +479,26 @@ class Tickets(Kind):
         """The ticket's history, dated from the sheet."""
         at, note = clean["reported_at"], self.note
         events = [{"ticket": ticket_id, "from_state": "", "to_state": st.RECEIVED, "at": at, "by": by,
-                   "reason": _("电话报修（{note}）").format(note=note)}]
+                   "reason": said(REPORTED_BY_PHONE, note=note)}]
         state = st.RECEIVED
         if values["assignee"] or values["subcontractor"]:
             who = "、".join(n for n in (clean["staff_name"], clean["sub_name"]) if n)
             events.append({"ticket": ticket_id, "from_state": state, "to_state": st.DISPATCHED, "at": at, "by": by,
-                           "reason": _("派工：{who}").format(who=who)})
+                           "reason": said(DISPATCHED_TO, who=who)})
             state = st.DISPATCHED
         done = clean["completed_at"]
         if done:
             events.append({"ticket": ticket_id, "from_state": state, "to_state": st.AWAITING_CHECK, "at": done, "by": by,
-                           "reason": _("处理结果：{result}").format(result=clean["result"]) if clean["result"] else _("维修完成")})
-            closing = _("业主纸质验收：{name}").format(name=clean["signoff_by"]) if clean["signoff_by"] else note
+                           "reason": said(REPAIR_RESULT, result=clean["result"]) if clean["result"] else said(REPAIR_DONE)})
+            closing = said(PAPER_SIGNOFF, name=clean["signoff_by"]) if clean["signoff_by"] else said(IMPORTED_FROM,
+                                                                                                     file=self.report.file)
             events.append({"ticket": ticket_id, "from_state": st.AWAITING_CHECK, "to_state": st.CLOSED, "at": done,
                            "by": by, "reason": closing})
         return events
 
     @property
-    def note(self) -> str:
-        return _("表格导入的以往记录：{file}").format(file=self.report.file)
+    def note(self) -> dict:
+        return nested(IMPORTED_FROM, file=self.report.file)
 
     def _update(self, ticket: Ticket, clean: dict, changes: dict, by: str) -> None:
         from .tickets.common import _save
@@ -500,7 +510,7 @@ class Tickets(Kind):
         if "category" in changes:
             ticket.category = changes["category"]
             ticket.in_warranty = clean["decision"].in_warranty
-            ticket.warranty_reason = clean["decision"].reason
+            ticket.warranty_reason = clean["decision"].stored
         if "assignee" in changes:
             ticket.assignee = self._person(changes["assignee"])
         if "subcontractor" in changes:
@@ -513,11 +523,11 @@ class Tickets(Kind):
             ticket.state = st.CLOSED
             if ticket.signoff_by:
                 ticket.signoff_kind, ticket.signoff_at = "paper", done
-        _save(ticket, old, "update", _("表格导入更新"))
+        _save(ticket, old, "update", said(UPDATED_BY_IMPORT))
         if closing:
             TicketEvent.create(ticket=ticket, from_state=source, to_state=st.CLOSED, at=changes["completed_at"], by=by,
-                               reason=_("处理结果：{result}").format(result=clean["result"]) if clean["result"]
-                               else _("表格导入更新"))
+                               reason=said(REPAIR_RESULT, result=clean["result"]) if clean["result"]
+                               else said(UPDATED_BY_IMPORT))
         if "cost" in changes and changes["cost"] is not None:
             line = CostLine.get_or_none((CostLine.ticket == ticket) & (CostLine.description == COST_NOTE))
             if line is None:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from warranty_desk.i18n import N_
 
 from ...errors import ConflictError, NotFound, ValidationError
-from ...i18n import LOCALES, _, gettext_for, join_list, key_of, retell, say
+from ...i18n import LOCALES, _, gettext_for, join_list, key_of, namer, retell, said_parts, say
 from ...models import Project, Ticket, Unit, WarrantyItem
 from ...rules import responsibility as resp
 from ...rules import ticket_states as st
@@ -50,8 +50,15 @@ URGENT_OVERRIDDEN = N_("系统建议紧急（{why}），登记人改为一般：
 NORMAL_OVERRIDDEN = N_("系统建议一般，登记人改为紧急：{reason}")
 NO_REASON_GIVEN = N_("未说明原因")
 CHECKED_IN_BY_PHONE = N_("手机签到")
+# the history a history import gives a past repair
+IMPORTED_FROM = N_("表格导入的以往记录：{file}")
+REPORTED_BY_PHONE = N_("电话报修（{note}）")
+REPAIR_RESULT = N_("处理结果：{result}")
+REPAIR_DONE = N_("维修完成")
+PAPER_SIGNOFF = N_("业主纸质验收：{name}")
 _EVENT_SENTENCES = (RECEIVED_VIA, DISPATCHED_TO, SIGNED_OFF, URGENT_AS_SUGGESTED, URGENT_CONFIRMED, URGENT_OVERRIDDEN,
-                    NORMAL_OVERRIDDEN, CHECKED_IN_BY_PHONE)
+                    NORMAL_OVERRIDDEN, CHECKED_IN_BY_PHONE, IMPORTED_FROM, REPORTED_BY_PHONE, REPAIR_RESULT, REPAIR_DONE,
+                    PAPER_SIGNOFF)
 
 
 # the history's sentences and the sign-off's kinds are also notes of the audit log (said there by audit.note_text)
@@ -60,13 +67,16 @@ audit.NOTE_TEMPLATES.extend((*_EVENT_SENTENCES, *SIGNOFF_KINDS.values(), resp.NO
 
 def event_reason_text(stored: str) -> str:
     """A ticket history entry's reason in the active language: the program's own sentences (电话报修,
-    派工：…, 业主屏幕签字验收, the urgency decision; several joined by ；) said again; what the clerk
-    wrote, as written."""
+    派工：…, 业主屏幕签字验收, the urgency decision; several joined by ；) — stored as their templates
+    since schema step 13, as finished sentences before — said again; what the clerk wrote, as written."""
+    if said_parts(stored) is not None:
+        return say(stored)
     convert = {"channel": channel_name,
                "how": lambda how: next((_(name) for name in SIGNOFF_KINDS.values() if how in
                                         {gettext_for(lang)(name) for lang in LOCALES}), how),
                "reason": lambda reason: _(NO_REASON_GIVEN) if reason in {gettext_for(lang)(NO_REASON_GIVEN)
-                                                                         for lang in LOCALES} else reason}
+                                                                         for lang in LOCALES} else reason,
+               "note": lambda note: retell(note, (IMPORTED_FROM,))}
     whole = retell(stored, _EVENT_SENTENCES, convert)
     if whole != stored or "；" not in (stored or ""):  # i18n: data (the separator the history was written with)
         return whole
@@ -78,6 +88,9 @@ def channel_name(channel: str) -> str:
     language) in the active language."""
     key = channel_key(channel) if channel not in CHANNEL_NAMES else channel
     return _(CHANNEL_NAMES[key]) if key in CHANNEL_NAMES else channel
+
+
+namer("channel", channel_name)
 
 
 def channel_key(value: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...errors import NotFound, ValidationError
-from ...i18n import _
+from ...i18n import _, said
 from ...models import Staff, Subcontractor, Ticket, database_proxy
 from ...rules import ticket_states as st
 from ...rules.categories import CATEGORIES
@@ -76,5 +76,5 @@ def dispatch(ticket_ref, staff=None, subcontractor=None, *, to_responsible_subco
         if ticket.state == st.DISPATCHED:
             _save(ticket, old, "dispatch", _("改派：{who}").format(who=who) + (f"（{reason}）" if reason else ""))
         else:
-            _move(ticket, st.DISPATCHED, reason or _(DISPATCHED_TO).format(who=who), by, at)
+            _move(ticket, st.DISPATCHED, reason or said(DISPATCHED_TO, who=who), by, at)
     return ticket

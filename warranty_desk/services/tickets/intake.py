@@ -11,7 +11,7 @@ from typing import TypedDict
 from peewee import IntegrityError, fn
 
 from ...errors import ValidationError
-from ...i18n import _
+from ...i18n import N_, _, joined, keyed, nested, said, said_text
 from ...models import Project, Ticket, TicketEvent, Unit, Visit, database_proxy
 from ...rules import responsibility as resp
 from ...rules import sla as sla_rules
@@ -63,9 +63,28 @@ def warranty_decision(project, category, reported_on: dt.date) -> resp.WarrantyD
     return resp.decide_warranty(name, item.end_on if item else None, reported_on)
 
 
+REPEAT_OPEN = N_("重复报修：{where}的“{name}”已有未关闭的工单 {number}（{state}），本单已与其关联")
+REPEAT_CLOSED = N_("重复报修：{where}的“{name}”工单 {number} 于 {closed} 关闭，{days}天内再次报修，本单已与其关联")
+WARRANTY_CHANGED = N_("更改保修判定：{r}")
+audit.NOTE_TEMPLATES.extend((REPEAT_OPEN, REPEAT_CLOSED, WARRANTY_CHANGED))
+
+
+def said_of(value: dict) -> str:
+    """A nested sentence stored (i18n.said)."""
+    return said(value["said"], **value["with"])
+
+
 def find_repeat(project: Project, unit: Unit | None, category: str, location: str,
                 reported_at: dt.datetime, exclude_id: int | None = None) -> tuple[Ticket | None, str]:
-    """An open ticket for the same unit and category, or one closed within 90 days before."""
+    """An open ticket for the same unit and category, or one closed within 90 days before, with the
+    warning in the active language ('' when there is none)."""
+    earlier, warning = repeat_warning(project, unit, category, location, reported_at, exclude_id)
+    return earlier, said_text(warning) if warning else ""
+
+
+def repeat_warning(project: Project, unit: Unit | None, category: str, location: str,
+                   reported_at: dt.datetime, exclude_id: int | None = None) -> tuple[Ticket | None, dict | None]:
+    """find_repeat's ticket and its warning as a sentence to store (i18n.nested)."""
     query = Ticket.select(Ticket.id, Ticket.number, Ticket.state, Ticket.closed_at, Ticket.reported_at).where(
         (Ticket.project == project) & (Ticket.category == category) & (Ticket.state != st.CANCELLED))
     if unit is not None:
@@ -79,17 +98,14 @@ def find_repeat(project: Project, unit: Unit | None, category: str, location: st
         Ticket.state.in_(st.OPEN_STATES) | ((Ticket.closed_at >= since) & (Ticket.closed_at <= reported_at)))
     earlier = query.order_by(Ticket.reported_at.desc()).first()
     if earlier is None:
-        return None, ""
+        return None, None
     where = unit.label if unit is not None else (location or project.name)
-    name = CATEGORIES[category].name
+    name = keyed("category", category)
     if earlier.state in st.OPEN_STATES:
-        text = _("重复报修：{where}的“{name}”已有未关闭的工单 {number}（{state}），本单已与其关联").format(
-            where=where, name=name, number=earlier.number, state=st.state_name(earlier.state))
-    else:
-        text = _("重复报修：{where}的“{name}”工单 {number} 于 {closed} 关闭，{days}天内再次报修，本单已与其关联").format(
-            where=where, name=name, number=earlier.number, closed=earlier.closed_at.date().isoformat(),
-            days=REPEAT_DAYS)
-    return earlier, text
+        return earlier, nested(REPEAT_OPEN, where=where, name=name, number=earlier.number,
+                               state=keyed("state", earlier.state))
+    return earlier, nested(REPEAT_CLOSED, where=where, name=name, number=earlier.number,
+                           closed=earlier.closed_at.date().isoformat(), days=REPEAT_DAYS)
 
 
 @dataclass
@@ -211,18 +227,23 @@ def suggest_urgency(project, category, description: str, reported_at=None,
 
 def urgency_history(suggestion: urgency_rules.UrgencySuggestion, urgency: str, given: bool, reason: str) -> str:
     """How the urgency was decided, for the ticket's history: the suggestion confirmed, followed, or
-    overridden (with the clerk's reason). Empty when both say 一般."""
-    why = "；".join(suggestion.reasons)
+    overridden (with the clerk's reason), in the active language. Empty when both say 一般."""
+    decided = urgency_decision(suggestion, urgency, given, reason)
+    return said_text(decided) if decided else ""
+
+
+def urgency_decision(suggestion: urgency_rules.UrgencySuggestion, urgency: str, given: bool,
+                     reason: str) -> dict | None:
+    """urgency_history as a sentence to store (i18n.nested); None when both say 一般."""
+    why = joined(*(nested(urgency_rules.REASONS[g]) for g in suggestion.grounds)) or ""
     if urgency == suggestion.urgency:
         if urgency != sla_rules.URGENT:
-            return ""
-        if not given:
-            return _(URGENT_AS_SUGGESTED).format(why=why)
-        return _(URGENT_CONFIRMED).format(why=why)
-    reason = reason or _(NO_REASON_GIVEN)
+            return None
+        return nested(URGENT_CONFIRMED if given else URGENT_AS_SUGGESTED, why=why)
+    given_reason = reason or nested(NO_REASON_GIVEN)
     if suggestion.urgency == sla_rules.URGENT:
-        return _(URGENT_OVERRIDDEN).format(why=why, reason=reason)
-    return _(NORMAL_OVERRIDDEN).format(reason=reason)
+        return nested(URGENT_OVERRIDDEN, why=why, reason=given_reason)
+    return nested(NORMAL_OVERRIDDEN, reason=given_reason)
 
 
 def _create_numbered(year: int, values: dict) -> Ticket:
@@ -252,7 +273,8 @@ def create_ticket(data: dict, photos=()) -> Intake:
     structural-safety defect: 紧急, and the duty to report it (services/safety.py)."""
     checked = clean_intake(data)
     clean, suggestion = checked.columns, checked.suggestion
-    urgency_note = urgency_history(suggestion, clean["urgency"], checked.urgency_given, checked.urgency_reason)
+    urgency_said = urgency_decision(suggestion, clean["urgency"], checked.urgency_given, checked.urgency_reason)
+    urgency_note = said_text(urgency_said) if urgency_said else ""
     project, reported_at = clean["project"], clean["reported_at"]
     decision = warranty_decision(project, clean["category"], reported_at.date())
     in_warranty, override_reason = decision.in_warranty, ""
@@ -265,22 +287,22 @@ def create_ticket(data: dict, photos=()) -> Intake:
     limits = sla_rules.deadlines(reported_at, clean["urgency"], settings.get("sla"))
     by = audit.current_user()
     with database_proxy.atomic():
-        earlier, warning = find_repeat(project, clean["unit"], clean["category"], clean["location"], reported_at)
+        earlier, repeat = repeat_warning(project, clean["unit"], clean["category"], clean["location"], reported_at)
+        warning = said_text(repeat) if repeat else ""
         values = dict(
-            clean, state=st.RECEIVED, in_warranty=in_warranty, warranty_reason=decision.reason,
+            clean, state=st.RECEIVED, in_warranty=in_warranty, warranty_reason=decision.stored,
             warranty_override_reason=override_reason, repeat_of=earlier,
             respond_due=limits.respond, onsite_due=limits.onsite, complete_due=limits.complete,
             cause_class="" if in_warranty else resp.EXPIRED,
             payer="" if in_warranty else resp.OWNER,
         )
         ticket = _create_numbered(reported_at.year, values)
-        first = _(RECEIVED_VIA).format(channel=channel_name(clean["channel"]))
+        # the history and the audit note keep the program's sentences as their templates (said in the reader's language)
+        first = nested(RECEIVED_VIA, channel=keyed("channel", clean["channel"]))
         TicketEvent.create(ticket=ticket, from_state="", to_state=st.RECEIVED, at=reported_at, by=by,
-                           reason="；".join(x for x in (first, urgency_note) if x))
-        note = "；".join(x for x in (warning, urgency_note) if x)
-        if override_reason:
-            note = (note + "；" if note else "") + _("更改保修判定：{r}").format(r=override_reason)
-        audit.record("create", "ticket", ticket.id, None, audit.snapshot(ticket), note)
+                           reason=said_of(joined(first, urgency_said) or first))
+        note = joined(repeat, urgency_said, nested(WARRANTY_CHANGED, r=override_reason) if override_reason else None)
+        audit.record("create", "ticket", ticket.id, None, audit.snapshot(ticket), said_of(note) if note else "")
         for photo in photos:
             attachments.attach("ticket", ticket.id, photo, kind="photo")
         if checked.structural_safety:

@@ -4,7 +4,7 @@ and the files of a request."""
 from __future__ import annotations
 
 from ...errors import ValidationError
-from ...i18n import _
+from ...i18n import _, nested, said
 from ...models import Ticket, database_proxy
 from ...rules import ticket_states as st
 from .. import attachments, audit
@@ -54,7 +54,7 @@ def sign_off(ticket_ref, kind: str, by_name: str = "", *, at=None, signature_png
             ticket.satisfaction = int(satisfaction)
         _save(ticket, old, "signoff", SIGNOFF_KINDS[kind] + (f"：{note}" if note else ""))
         if close:
-            _move(ticket, st.CLOSED, note if kind == "refused" else _(SIGNED_OFF).format(how=SIGNOFF_KINDS[kind]),
+            _move(ticket, st.CLOSED, note if kind == "refused" else said(SIGNED_OFF, how=nested(SIGNOFF_KINDS[kind])),
                   _text(by, 100, _("经办人"), "by") or audit.current_user(), at)
     return ticket
 
