@@ -46,7 +46,8 @@ def test_intake_suggests_urgent_for_a_burst_pipe_and_the_clerk_confirms(db, make
     dialog._save_clicked()
     ticket = Ticket.get()
     assert ticket.urgency == "urgent"
-    assert "系统建议紧急" in ticket.events.get().reason and "已确认" in ticket.events.get().reason
+    said = tickets.event_reason_text(ticket.events.get().reason)
+    assert "系统建议紧急" in said and "已确认" in said
 
 
 def test_the_clerk_overrides_the_suggestion_with_a_reason_kept_in_the_history(db, make_project, qtbot, answers):
@@ -66,7 +67,7 @@ def test_the_clerk_overrides_the_suggestion_with_a_reason_kept_in_the_history(db
     dialog._save_clicked()
     ticket = Ticket.get()
     assert ticket.urgency == "normal"
-    first = ticket.events.get().reason
+    first = tickets.event_reason_text(ticket.events.get().reason)  # stored as its template, read in the window's language
     assert "系统建议紧急" in first and "登记人改为一般：业主已关闭总阀，约好明天上午维修" in first
     from ui.pages.tickets import TicketView
 

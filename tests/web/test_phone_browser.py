@@ -13,6 +13,7 @@ from warranty_desk.cli.phone import pairing_link
 from warranty_desk.models import Attachment, PhoneDevice, PhoneSubmission, Ticket, TicketEvent, Visit
 from warranty_desk.rules import scoring
 from warranty_desk.rules import ticket_states as st
+from warranty_desk.rules.satisfaction import grade_name
 from warranty_desk.services import attachments, phones, questionnaires, tickets
 
 
@@ -288,7 +289,7 @@ def test_a_visit_with_its_questionnaire_live_score_and_signature(fresh_phone, li
         chosen[q.id] = value
     expected = scoring.score(questionnaires.specs(template), chosen)
     live_score = d.find_element(By.ID, "live-score")
-    assert float(live_score.get_attribute("data-score")) == expected.score and expected.grade in live_score.text
+    assert float(live_score.get_attribute("data-score")) == expected.score and grade_name(expected.grade) in live_score.text
     draw_signature(d)  # and submit at once: the page waits for the signature's picture
     tap(d, d.find_element(By.CSS_SELECTOR, "#visit-form button[type=submit]"))
     wait(d, lambda d: Visit.get_by_id(visit.id).status == "done", message="visit not saved")
