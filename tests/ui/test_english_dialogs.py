@@ -231,3 +231,47 @@ def test_dialog_classes_are_all_walked():
                 if cls.__module__ == module.__name__ and issubclass(cls, QDialog) and name != "FormDialog":
                     found.add(name)
     assert found <= walked, f"dialogs not walked in English: {sorted(found - walked)}"
+
+
+def test_the_intakes_warranty_items_are_not_cut_in_english(demo_window, qtbot):
+    """The intake's panel of the caller's warranty items: each English item name ("Leak-proofing of
+    bathrooms and other wet rooms") is shown whole — wrapped, or elided with the whole name in its
+    tooltip — and the end date and the days left are never cut."""
+    from ui.pages.tickets import TicketDialog
+    from warranty_desk.models import Project, Unit
+
+    project = (Project.select().join(Unit).where(Project.type == "residential", Project.accepted_on.is_null(False))
+               .order_by(Project.accepted_on.desc()).first())  # the newest: most of its items still run
+    dialog = TicketDialog(demo_window, project_id=project.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.wait(50)
+    table = dialog.caller_panel.items
+    assert table.rowCount() >= 5
+    names = [table.item(row, 0).text() for row in range(table.rowCount())]
+    assert any(len(name) > 30 for name in names), names  # the long English names are there
+    cut = []
+    for row in range(table.rowCount()):
+        table.scrollToItem(table.item(row, 0))  # as the clerk scrolls down the list
+        qtbot.wait(20)
+        for column in range(table.columnCount()):
+            cell = table.item(row, column)
+            text = cell.text()
+            metrics = table.fontMetrics()
+            room = table.columnWidth(column) - 8  # the cell's margins (as the headings' test counts them)
+            lines = max(1, (table.rowHeight(row) - 4) // metrics.lineSpacing())
+            if column == 0 and table.wordWrap():
+                # wrapped at its spaces: every word fits the column's width, and the row is as tall as
+                # Qt needs for the wrapped name at that width
+                widest = max(metrics.horizontalAdvance(word) for word in text.split())
+                fits = widest <= room and table.rowHeight(row) >= table.sizeHintForRow(row)
+            elif column == 0:
+                fits = metrics.horizontalAdvance(text) <= room * lines
+            else:  # an end date, the days left: one line, as wide as Qt says the column's texts need
+                fits = table.sizeHintForColumn(column) <= table.columnWidth(column)
+            if not fits:
+                cut.append(f"row {row} column {column}: {text!r} in {room}px × {lines} line(s)")
+            if column == 0 and cell.toolTip() != text:
+                cut.append(f"row {row}: {text!r} has not its whole name in its tooltip")
+    assert not cut, "\n".join(cut)

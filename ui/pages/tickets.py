@@ -225,6 +225,12 @@ class CallerPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # an item's name takes the room the dates leave and wraps there ("Leak-proofing of bathrooms and
+        # other wet rooms"); each row is as tall as its name; the whole name is also the cell's tooltip
+        self.items.setWordWrap(True)
+        self.items.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.items.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.items, 2)
         self.ended = PlainLabel()
         self.ended.setObjectName("endedItems")
@@ -273,6 +279,8 @@ class CallerPanel(QWidget):
             texts = (_(item["name"]), item["end_on"].isoformat(), ngettext("{n}天", "{n}天", days).format(n=f"{days:,}"))
             for column, text in enumerate(texts):
                 cell = QTableWidgetItem(text)
+                if column == 0:
+                    cell.setToolTip(text)
                 if days is not None and days <= 60:
                     cell.setForeground(QBrush(ORANGE))
                 self.items.setItem(row, column, cell)
@@ -407,6 +415,7 @@ class TicketDialog(forms.FormDialog):
         left_layout.addWidget(f, 1)
         left_layout.addWidget(self.decision_label)
         self.caller_panel = CallerPanel()
+        self.caller_panel.setMinimumWidth(320)  # room for an item's name beside its end date and days left
         columns = QHBoxLayout()
         columns.addWidget(left, 3)
         columns.addWidget(self.caller_panel, 2)
