@@ -21,7 +21,7 @@ EDGES = " \t\"'()[]{}<>,.;:!?…—–-/·•*|“”‘’"
 # the columns a clerk types (model name → fields)
 TYPED = {
     "Client": ("name", "contact", "phone", "address"),
-    "Staff": ("name", "phone", "role"),
+    "Staff": ("name", "phone"),  # a role: only one the office typed (below), not one of the program's list
     "Subcontractor": ("name", "trade", "contact", "phone"),
     "Project": ("code", "name", "contact", "phone", "address", "manager", "designer", "supervisor", "developer",
                 "materials", "notes", "structure_type", "seismic_intensity", "power_load", "gas_supply", "telecom",
@@ -32,7 +32,6 @@ TYPED = {
     "Visit": ("visitor", "met_person", "opinion", "reschedule_reason"),
     "VisitFinding": ("description",),
     "TicketEvent": ("by",),
-    "CostLine": ("description",),
     "Payment": ("received_by", "note"),
     "Deposit": ("notes",),
     "DepositDeduction": ("reason",),
@@ -48,7 +47,9 @@ SETTINGS = ("company_name", "company_address", "hotline", "clerk_name", "company
 def office_data(extra=()) -> list[str]:
     """Every string the office typed into its database (plus `extra`, e.g. the operator's name)."""
     from warranty_desk import models
+    from warranty_desk.i18n import said_parts
     from warranty_desk.rules.categories import CATEGORIES
+    from warranty_desk.rules.staff_roles import ROLES, role_key
     from warranty_desk.rules.scoring import TEXT
     from warranty_desk.services import questionnaires, settings
     from warranty_desk.services.visit_records import FINDING_AREAS
@@ -60,6 +61,10 @@ def office_data(extra=()) -> list[str]:
         for row in model.select(*columns).tuples():
             found += [str(v) for v in row if v]
     found += [unit.label for unit in models.Unit.select()]  # 1号楼-1单元-101: the typed parts joined
+    # a role the office typed (not one of the program's list); a cost line's description the clerk
+    # typed (not the program's own, stored as its template)
+    found += [r for (r,) in models.Staff.select(models.Staff.role).tuples() if r and role_key(r) not in ROLES]
+    found += [d for (d,) in models.CostLine.select(models.CostLine.description).tuples() if d and said_parts(d) is None]
     for name in SETTINGS:
         value = settings.get(name)
         if isinstance(value, str) and value:

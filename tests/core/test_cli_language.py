@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from warranty_desk import cli, i18n
 from warranty_desk.cli import language as cli_language
-from warranty_desk.models import Setting, Ticket, Visit
+from warranty_desk.models import Setting, Ticket, Visit, VisitFinding
 
 OPERATOR = "测试员"
 
@@ -102,12 +102,19 @@ def test_every_message_in_english_has_no_chinese_but_the_offices_data(run, demo_
     closed = Ticket.select().where(Ticket.state == "closed").first()
     visit = Visit.select().where(Visit.status == "planned").first()
     done = Visit.select().where(Visit.status == "done").first()
+    found = Visit.select().join(VisitFinding).where(Visit.status == "done", Visit.grade != "").first()
     region = "北京"
+    # a second call for the open ticket's place (a repeat), its burst pipe taken as normal: the intake's
+    # combined note (repeat warning and urgency decision) and the history it writes, in English
+    repeat = ["--project", ticket.project.code, "--category", "plumbing", "--description", "厨房水管爆裂",
+              "--urgency", "normal", "--urgency-reason", "已关总阀", "--phone", "13800000000", "--reporter", "王先生"]
+    repeat += ["--unit", ticket.unit.label] if ticket.unit_id else ["--location", ticket.location or "地下车库"]
     commands = [
         ("project", "show", code),
         ("visits", "due", "--from", "2026-10-01", "--to", "2026-12-31"),
         ("visits", "plan", code),
         ("visits", "show", done.id),
+        ("visits", "show", found.id),  # a grade and findings by area
         ("visits", "ics", "--from", "2026-10-01", "--to", "2026-12-31", "-o", tmp_path / "v.ics"),
         ("visits", "storm", region, "2026-07-20", "--dry-run"),
         ("visits", "record", visit.id, "--method", "on site", "--visitor", "Li", "--met", "Wang", "--answer", "1=5",
@@ -118,6 +125,8 @@ def test_every_message_in_english_has_no_chinese_but_the_offices_data(run, demo_
         ("ticket", "suggest", "--project", code, "--category", "plumbing", "--description", "厨房水管爆裂"),
         ("ticket", "add", "--project", code, "--category", "Roof waterproofing", "--description", "顶层漏水",
          "--urgency", "urgent", "--channel", "letter", "--phone", "13800000000", "--reporter", "王先生"),
+        ("ticket", "add", *repeat),
+        ("ticket", "add", *repeat),  # now a repeat of the one just added
         ("ticket", "safety", "mark", ticket.number, "--reason", "承重墙裂缝"),
         ("ticket", "safety", "list"),
         ("deposit", "show", _deposit_project()),
@@ -141,7 +150,8 @@ def test_every_message_in_english_has_no_chinese_but_the_offices_data(run, demo_
         ("settings", "set", "no_such_setting", "1"),
         ("print", "form", "visit", "--visit", "999999", "-o", tmp_path / "f.pdf"),
     ]
-    data = office_data([OPERATOR, "Li", "Wang", "王先生", "顶层漏水", "承重墙裂缝", "厨房水管爆裂", "窗框渗水"])
+    data = office_data([OPERATOR, "Li", "Wang", "王先生", "顶层漏水", "承重墙裂缝", "厨房水管爆裂", "窗框渗水", "已关总阀",
+                        "地下车库"])
     problems = {}
     for args in commands + refusals:
         exit_code, out, err = run("--db", db, "--lang", "en", *args)
@@ -151,8 +161,13 @@ def test_every_message_in_english_has_no_chinese_but_the_offices_data(run, demo_
         if foreign:
             problems[" ".join(str(a) for a in args[:3])] = sorted(set(foreign))[:10]
     assert not problems, "Chinese in English output:\n" + "\n".join(f"{k}: {v}" for k, v in problems.items())
+    # the repeat's history (received by, urgency overridden) reads in English as well
+    second = Ticket.select().where(Ticket.description == "厨房水管爆裂").order_by(Ticket.id.desc()).first()
+    assert second.repeat_of_id is not None
+    exit_code, out, err = run("--db", db, "--lang", "en", "ticket", "show", second.number)
+    assert exit_code == 0 and "已关总阀" in out and not foreign_cjk(out + err, data), out
     # the names of stored values were taken in English and stored as the program stores them
-    added = Ticket.select().order_by(Ticket.id.desc()).first()
+    added = Ticket.select().where(Ticket.description == "顶层漏水").order_by(Ticket.id.desc()).first()
     assert (added.urgency, added.channel, added.category) == ("urgent", "letter", "roof_waterproofing")
     assert Visit.get_by_id(visit.id).method == "onsite"
 
