@@ -49,8 +49,8 @@ def office_data(extra=()) -> list[str]:
     from warranty_desk import models
     from warranty_desk.i18n import said_parts
     from warranty_desk.rules.categories import CATEGORIES
-    from warranty_desk.rules.staff_roles import ROLES, role_key
     from warranty_desk.rules.scoring import TEXT
+    from warranty_desk.rules.staff_roles import ROLES, role_key
     from warranty_desk.services import questionnaires, settings
     from warranty_desk.services.visit_records import FINDING_AREAS
 

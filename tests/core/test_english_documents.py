@@ -33,7 +33,7 @@ def _every_document(tmp_path, lang: str) -> dict:
     from warranty_desk.documents.safety_report import build_safety_report
     from warranty_desk.documents.visit_plan_table import build_visit_plan
     from warranty_desk.documents.visit_report import build_round_report, build_visit_report
-    from warranty_desk.models import Project, SafetyReport, Ticket, Unit, Visit
+    from warranty_desk.models import Project, SafetyReport, Ticket, Unit, Visit, VisitFinding
     from warranty_desk.services import safety
 
     out = {}
@@ -50,11 +50,28 @@ def _every_document(tmp_path, lang: str) -> dict:
     tickets = sorted(Ticket.select(), key=lambda t: (-len(t.description), t.id))[:3]
     tickets += [Ticket.select().where(Ticket.in_warranty == False).first(),  # noqa: E712
                 Ticket.select().where(Ticket.subcontractor.is_null(False)).first()]
+    # a repair a history import brought in (its cost line described by the program), and a second call
+    # for one place with its urgency overridden (the history and the decision the intake writes)
+    from warranty_desk.models import CostLine
+    from warranty_desk.services import import_history
+    from warranty_desk.services import tickets as ticket_service
+
+    imported = Ticket.select().where(Ticket.state == "closed").order_by(Ticket.id).first()
+    CostLine.create(ticket=imported, kind="other", description=import_history.COST_NOTE, quantity=1, unit_price=850,
+                    amount=850, borne_by="us")
+    base = tickets[0]
+    again = ticket_service.create_ticket({
+        "project": base.project_id, "unit": base.unit_id, "location": base.location, "category": base.category,
+        "reporter": base.reporter, "phone": base.phone, "description": "水管爆裂", "urgency": "normal",  # i18n: data
+        "urgency_reason": base.reporter, "reported_at": dt.datetime(2026, 11, 28, 9, 0)}).ticket
+    tickets += [imported, again]
     for n, t in enumerate(x for x in tickets if x is not None):
         out[f"record {t.number}"] = forms.build_repair_record(t, tmp_path / f"r{n}.pdf", lang=lang)
         out[f"notice {t.number}"] = forms.build_repair_notice(t, tmp_path / f"n{n}.pdf", lang=lang)
         out[f"dispatch {t.number}"] = build_dispatch_sheet(t, tmp_path / f"d{n}.pdf", lang=lang)
     visits = list(Visit.select().where(Visit.status == "done").order_by(Visit.id).limit(4))
+    visits += list(Visit.select().join(VisitFinding).where(Visit.status == "done", Visit.grade != "")
+                   .order_by(Visit.id).limit(2))  # graded, with findings by area
     visits += list(Visit.select().where(Visit.status != "done").order_by(Visit.id).limit(2))
     for n, v in enumerate(visits):
         out[f"visit form {v.id}"] = forms.build_visit_form(v, tmp_path / f"v{n}.pdf", lang=lang)
