@@ -275,3 +275,27 @@ def test_the_intakes_warranty_items_are_not_cut_in_english(demo_window, qtbot):
             if column == 0 and cell.toolTip() != text:
                 cut.append(f"row {row}: {text!r} has not its whole name in its tooltip")
     assert not cut, "\n".join(cut)
+
+
+def test_a_staff_members_role_is_chosen_by_its_english_name_and_stored_as_its_key(demo_window, qtbot):
+    """The staff form offers the program's roles in the window's language; one chosen is stored as its
+    key, one the clerk types stays as typed."""
+    from ui.pages.settings import PersonDialog
+    from warranty_desk.models import Staff
+    from warranty_desk.rules import staff_roles
+
+    for name, typed, stored in (("Li Lei", None, "visit_officer"), ("Han Mei", "外聘电工", "外聘电工")):
+        dialog = PersonDialog("staff", None, demo_window)
+        qtbot.addWidget(dialog)
+        role = dialog.form.widgets["role"]
+        offered = [role.itemText(i) for i in range(role.count())]
+        assert "Visit officer" in offered and not any(walk_cjk(t) for t in offered), offered
+        dialog.form.widgets["name"].setText(name)
+        role.setEditText(typed or i18n._(staff_roles.ROLE_NAMES["visit_officer"]))
+        assert dialog.save()
+        assert Staff.get(Staff.name == name).role == stored
+    assert staff_roles.role_name("visit_officer") == "Visit officer"
+
+
+def walk_cjk(text: str) -> bool:
+    return any("\u3400" <= c <= "\u9fff" for c in text)
