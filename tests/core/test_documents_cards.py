@@ -115,3 +115,26 @@ def test_the_qr_code_tells_the_owner_something_readable(office):
 def test_a_one_card_project_prints_on_one_page(office, tmp_path):
     out = build_cards("BARE-1", tmp_path / "one.pdf")
     assert len(PdfReader(out).pages) == 1
+
+
+def test_printing_more_cards_asks_the_database_nothing_more(office, tmp_path, monkeypatch):
+    """A card's QR text names until when each item is covered: the project's items are read once
+    for the whole print run, so 500 cards cost the database what one card costs."""
+    from warranty_desk.models import Unit, database_proxy
+
+    units = list(Unit.select().where(Unit.project == office["home"]).order_by(Unit.id))
+    assert len(units) == 6
+    database = database_proxy.obj
+    asked: list[str] = []
+    original = database.execute_sql
+
+    def counting(sql, *args, **kwargs):
+        asked.append(sql)
+        return original(sql, *args, **kwargs)
+
+    monkeypatch.setattr(database, "execute_sql", counting)
+    build_cards(office["home"], tmp_path / "one.pdf", units=units[:1])
+    one = len(asked)
+    asked.clear()
+    build_cards(office["home"], tmp_path / "six.pdf", units=units * 20)
+    assert len(asked) == one

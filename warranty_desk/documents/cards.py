@@ -73,10 +73,10 @@ def card_number(project, unit) -> str:
     return f"{project.code}-{unit.id:05d}" if unit is not None else project.code
 
 
-def qr_payload(project, unit, comp) -> str:
+def qr_payload(project, unit, comp, items=None) -> str:
     """What an owner's phone shows when it scans the card: the office's web page when the office
     set one, otherwise readable text — the card number, the unit, the hotline and until when each
-    item is covered."""
+    item is covered (`items`: the project's warranty items, when the caller has them already)."""
     if comp.website:
         return comp.website
     where = f"{project.name} {unit.label}" if unit is not None else project.name
@@ -84,7 +84,7 @@ def qr_payload(project, unit, comp) -> str:
     if comp.hotline:
         lines.append(_("报修电话：{tel}").format(tel=comp.hotline))
     ends: dict = {}
-    for item in data.items_of(project):
+    for item in data.items_of(project) if items is None else items:
         name = _(SHORT_NAMES[item.key]) if item.key in SHORT_NAMES else data.item_name(item)
         ends.setdefault(item.end_on, []).append(name)
     if ends:
@@ -185,6 +185,7 @@ class _ProjectCard:
         self.project = project
         self.home = cat.is_residential(project.type)
         comp = self.comp = data.company()
+        self.items = data.items_of(project)  # read once for every card's QR code, not once per card
         sla = data.sla_values()
         c.beginForm(self.name, 0, 0, CARD_W, CARD_H)
         # frame and title band
@@ -288,7 +289,7 @@ class _ProjectCard:
         c.setFillColor(INK)
         c.setFont(FONT, 7)
         c.drawString(self.number_x, self.number_y, card_number(project, unit))
-        draw_qr(c, qr_payload(project, unit, self.comp), CARD_W - PAD - QR_SIZE + 1 * mm,
+        draw_qr(c, qr_payload(project, unit, self.comp, self.items), CARD_W - PAD - QR_SIZE + 1 * mm,
                 INFO_TOP - QR_SIZE + 1 * mm, QR_SIZE)
         c.restoreState()
 
