@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from warranty_desk import i18n
 from warranty_desk.errors import ImportFailed
 from warranty_desk.models import AuditLog, CostLine, Staff, Subcontractor, Ticket, TicketEvent, Unit, Visit
 from warranty_desk.rules import ticket_states as st
@@ -216,3 +217,28 @@ def test_an_imported_visit_takes_the_place_of_the_planned_one_near_it(db, make_p
     days = [v.planned_on for v in Visit.select().where((Visit.project == project) & (Visit.status == "planned"))]
     assert first.planned_on not in days
     assert Visit.select().where((Visit.project == project) & (Visit.status == "done")).count() == 1
+
+
+def test_a_grade_is_taken_by_its_key_or_its_name_in_either_language(office, tmp_path):
+    """满意度 in a sheet may be the grade's Chinese or English name or its key; it is stored as the key.
+    A repair's 满意度 likewise becomes the owner's 1–5 rating; a word that is no grade is refused."""
+    from warranty_desk.rules import satisfaction
+
+    with i18n.override("en"):
+        english = satisfaction.grade_name(satisfaction.FAIRLY_SATISFIED)
+    path = _sheet(tmp_path / "v.xlsx", VISIT_HEADERS, [
+        {"工程编号": "HX-1", "回访日期": dt.date(2024, 11, 20), "方式": "电话", "回访人": "刘洋", "满意度": english},
+        {"工程编号": "HX-1", "回访日期": dt.date(2024, 12, 20), "方式": "电话", "回访人": "刘洋", "满意度": "neutral"},
+        {"工程编号": "HX-1", "回访日期": dt.date(2025, 1, 20), "方式": "电话", "回访人": "刘洋", "得分": 95, "满意度": "Satisfied"},
+    ])
+    importing.import_visits(path)
+    assert sorted(v.grade for v in Visit.select().where(Visit.status == "done", Visit.visitor == "刘洋")) == sorted(
+        ["fairly_satisfied", "neutral", "satisfied"])
+    path = _sheet(tmp_path / "t.xlsx", TICKET_HEADERS, [_repair(满意度="Less satisfied")])
+    importing.import_tickets(path)
+    assert Ticket.get(Ticket.description == "卫生间地面渗水到楼下").satisfaction == 2
+    bad = _sheet(tmp_path / "b.xlsx", VISIT_HEADERS, [
+        {"工程编号": "HX-1", "回访日期": dt.date(2025, 2, 20), "方式": "电话", "回访人": "刘洋", "满意度": "超级满意"}])
+    with pytest.raises(ImportFailed) as info:
+        importing.import_visits(bad)
+    assert "超级满意" in str(info.value)

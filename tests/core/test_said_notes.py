@@ -202,3 +202,31 @@ def test_history_an_import_writes_is_said_in_either_language(db, make_project, t
     with i18n.override("en"):
         assert tickets.event_reason_text("电话报修（表格导入的以往记录：r.xlsx）") == "Reported by phone (past record imported from r.xlsx)"
         assert tickets.event_reason_text("业主纸质验收：王业主") == "Owner signed off on paper: 王业主"
+
+
+def test_a_reassignment_and_a_sign_off_with_the_owners_words_are_noted_in_the_readers_language(db, make_project):
+    from warranty_desk.models import Staff
+
+    project = make_project(code="SAY-RE", heating_region="北京", accepted_on=dt.date(2025, 6, 16),
+                           handed_over_on=dt.date(2025, 7, 1))
+    handover.handover(project.id)
+    for name in ("张师傅", "李师傅"):
+        Staff.create(name=name, role="repairer")
+    intake = tickets.create_ticket({"project": project.code, "reporter": "张三", "phone": "13800000000",
+                                    "category": "plumbing", "description": "水管渗水",  # i18n: data
+                                    "reported_at": dt.datetime(2026, 3, 2, 9, 0)})
+    tid = intake.ticket.id
+    tickets.dispatch(tid, staff="张师傅", at=dt.datetime(2026, 3, 2, 10, 0))
+    tickets.dispatch(tid, staff="李师傅", at=dt.datetime(2026, 3, 2, 10, 30), reason="张师傅请假")
+    for state, hour in (("onsite", 11), ("repairing", 12), ("awaiting_check", 15)):
+        tickets.transition(tid, state, at=dt.datetime(2026, 3, 2, hour, 0))
+    tickets.sign_off(tid, "refused", "张三", at=dt.datetime(2026, 3, 2, 16, 0), note="墙面色差")
+    reassigned = _last_note("ticket", "dispatch")
+    signed = _last_note("ticket", "signoff")
+    assert i18n.said_parts(reassigned) is not None and i18n.said_parts(signed) is not None
+    with i18n.override("zh_CN"):
+        assert audit.note_text(reassigned) == "改派：李师傅（张师傅请假）"
+        assert audit.note_text(signed) == "业主拒签：墙面色差"
+    with i18n.override("en"):
+        for said, data in ((audit.note_text(reassigned), "李师傅张师傅请假"), (audit.note_text(signed), "墙面色差")):
+            assert [c for c in CJK.findall(said) if c not in data] == [], said

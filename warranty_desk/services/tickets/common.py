@@ -61,8 +61,15 @@ _EVENT_SENTENCES = (RECEIVED_VIA, DISPATCHED_TO, SIGNED_OFF, URGENT_AS_SUGGESTED
                     PAPER_SIGNOFF)
 
 
+# notes of the audit log only: a ticket sent to someone else, a sign-off with the owner's words
+REASSIGNED = N_("改派：{who}")
+REASSIGNED_BECAUSE = N_("改派：{who}（{reason}）")
+SIGNOFF_NOTED = N_("{kind}：{note}")
+
 # the history's sentences and the sign-off's kinds are also notes of the audit log (said there by audit.note_text)
-audit.NOTE_TEMPLATES.extend((*_EVENT_SENTENCES, *SIGNOFF_KINDS.values(), resp.NO_PERIOD, resp.COVERED, resp.EXPIRED_ON))
+# (not SIGNOFF_NOTED: "{kind}：{note}" would match any note with a colon; it is only ever stored as said)
+audit.NOTE_TEMPLATES.extend((*_EVENT_SENTENCES, *SIGNOFF_KINDS.values(), resp.NO_PERIOD, resp.COVERED, resp.EXPIRED_ON,
+                             REASSIGNED_BECAUSE, REASSIGNED))
 
 
 def event_reason_text(stored: str) -> str:

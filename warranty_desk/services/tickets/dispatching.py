@@ -8,7 +8,19 @@ from ...models import Staff, Subcontractor, Ticket, database_proxy
 from ...rules import ticket_states as st
 from ...rules.categories import CATEGORIES
 from .. import audit
-from .common import DISPATCHED_TO, _fresh, _item, _now, _save, _text, get_ticket, join_list, parse_moment
+from .common import (
+    DISPATCHED_TO,
+    REASSIGNED,
+    REASSIGNED_BECAUSE,
+    _fresh,
+    _item,
+    _now,
+    _save,
+    _text,
+    get_ticket,
+    join_list,
+    parse_moment,
+)
 from .states import _move
 
 
@@ -74,7 +86,8 @@ def dispatch(ticket_ref, staff=None, subcontractor=None, *, to_responsible_subco
         ticket.subcontractor = sub
         who = join_list(x for x in (person.name if person else "", sub.name if sub else "") if x)
         if ticket.state == st.DISPATCHED:
-            _save(ticket, old, "dispatch", _("改派：{who}").format(who=who) + (f"（{reason}）" if reason else ""))
+            _save(ticket, old, "dispatch", said(REASSIGNED_BECAUSE, who=who, reason=reason) if reason
+                  else said(REASSIGNED, who=who))
         else:
             _move(ticket, st.DISPATCHED, reason or said(DISPATCHED_TO, who=who), by, at)
     return ticket

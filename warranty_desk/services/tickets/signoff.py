@@ -8,7 +8,18 @@ from ...i18n import _, nested, said
 from ...models import Ticket, database_proxy
 from ...rules import ticket_states as st
 from .. import attachments, audit
-from .common import PNG_MAGIC, SIGNED_OFF, SIGNOFF_KINDS, _fresh, _now, _save, _text, get_ticket, parse_moment
+from .common import (
+    PNG_MAGIC,
+    SIGNED_OFF,
+    SIGNOFF_KINDS,
+    SIGNOFF_NOTED,
+    _fresh,
+    _now,
+    _save,
+    _text,
+    get_ticket,
+    parse_moment,
+)
 from .states import _move
 
 
@@ -52,7 +63,8 @@ def sign_off(ticket_ref, kind: str, by_name: str = "", *, at=None, signature_png
         ticket.signoff_note = note
         if satisfaction not in (None, ""):
             ticket.satisfaction = int(satisfaction)
-        _save(ticket, old, "signoff", SIGNOFF_KINDS[kind] + (f"：{note}" if note else ""))
+        _save(ticket, old, "signoff", said(SIGNOFF_NOTED, kind=nested(SIGNOFF_KINDS[kind]), note=note) if note
+              else said(SIGNOFF_KINDS[kind]))
         if close:
             _move(ticket, st.CLOSED, note if kind == "refused" else said(SIGNED_OFF, how=nested(SIGNOFF_KINDS[kind])),
                   _text(by, 100, _("经办人"), "by") or audit.current_user(), at)
