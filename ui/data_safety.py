@@ -301,13 +301,15 @@ def restore_with_confirmation(parent: QWidget | None, path: str, confirm: bool =
         show_error(parent, exc)
         return False
     if confirm:
+        kept = (_("当前的数据库文件会原样保留在它旁边（改名为“…-before-restore-时间”，恢复后会告诉您它在哪里），"
+                  "必要时可以在 设置 → 数据安全 → 数据库 中打开它。") if backup.keeps_replaced_file()
+                else _("当前数据会先自动备份到备份文件夹，必要时可以再恢复回来。"))
         answer = QMessageBox.question(
             parent, _("从备份恢复"),
-            _("用 {date} 的备份（{projects}个工程，{tickets}张工单，{visits}次回访，备份人：{who}）替换当前的全部数据？\n\n"
-              "当前数据会先自动备份到备份文件夹，必要时可以再恢复回来。").format(
+            _("用 {date} 的备份（{projects}个工程，{tickets}张工单，{visits}次回访，备份人：{who}）替换当前的全部数据？").format(
                 date=manifest.created.strftime("%Y-%m-%d %H:%M"), projects=manifest.counts.get("project", 0),
                 tickets=manifest.counts.get("ticket", 0), visits=manifest.counts.get("visit", 0),
-                who=manifest.created_by or "—"),
+                who=manifest.created_by or "—") + "\n\n" + kept,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return False

@@ -99,7 +99,16 @@ def test_restore_backs_up_current_data_first(office, db, tmp_path):
     projects.create_project({"code": "AFTER", "name": "备份之后新增", "type": "住宅", "scale": "小型"})
     result = backup.restore_from(archive)
     assert not Project.select().where(Project.code == "AFTER").exists()
-    assert result.safety_backup is not None and result.safety_backup.name.endswith("-before-restore.wdbak")
+    assert result.safety_backup is not None and str(result.safety_backup) in backup.restore_summary(result)
+    if not database_is_postgres():
+        # an SQLite file is kept as it was, renamed beside the database (tests/core/test_restore_keeps_file.py)
+        assert result.safety_backup.name.startswith("office-before-restore-")
+        assert result.safety_backup.parent == Path(db.database).parent
+        con = sqlite3.connect(f"file:{result.safety_backup}?mode=ro", uri=True)
+        assert con.execute("SELECT COUNT(*) FROM project WHERE code = 'AFTER'").fetchone()[0] == 1
+        con.close()
+        return
+    assert result.safety_backup.name.endswith("-before-restore.wdbak")
     safety = backup.verify(result.safety_backup)
     assert safety.counts["project"] == 4
     # and the safety copy brings the newer data back

@@ -46,6 +46,16 @@ def _projects_in(target: str, prefix: str) -> int:
         db.close()
 
 
+def _projects_in_file(path: Path, prefix: str) -> int:
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT COUNT(*) FROM project WHERE code LIKE ?", (prefix + "%",)).fetchone()[0]
+    finally:
+        con.close()
+
+
 def _projects_in_backup(path: Path, prefix: str, tmp_path: Path) -> int:
     import sqlite3
     import zipfile
@@ -84,9 +94,14 @@ def test_restore_during_an_import_loses_nothing_the_import_reported_saved(office
     assert importer.returncode == 0 and "DONE 1500" in out  # the import was not disturbed
     if restore.returncode == 0:
         # the data was replaced by the older backup, after a backup of the data with the import
-        safety = sorted(backup.backup_folder().glob("*before-restore*"))
-        assert safety, restore.stdout
-        assert _projects_in_backup(safety[-1], "IMP-", tmp_path) == 1500
+        if database_is_postgres():
+            safety = sorted(backup.backup_folder().glob("*before-restore*"))
+            assert safety, restore.stdout
+            assert _projects_in_backup(safety[-1], "IMP-", tmp_path) == 1500
+        else:  # the file itself is kept, renamed beside the database (test_restore_keeps_file.py)
+            kept = sorted(Path(db_target).parent.glob("office-before-restore-*.db"))
+            assert kept and str(kept[-1]) in restore.stdout, restore.stdout
+            assert _projects_in_file(kept[-1], "IMP-") == 1500
         assert _projects_in(db_target, "OLD-") == 3 and _projects_in(db_target, "IMP-") == 0
     else:
         assert restore.returncode == 2 and "正在写入" in restore.stderr and "import" in restore.stderr

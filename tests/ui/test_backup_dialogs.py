@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
@@ -42,6 +44,12 @@ def test_backup_to_then_restore_from_the_tab(qtbot, db, make_project, tmp_path, 
     assert data_safety.restore_with_confirmation(tab, str(target))
     assert [p.code for p in Project.select()] == ["UI-1"]
     assert answer_boxes[-1][1] == "已恢复" and "恢复前的数据已另存为" in answer_boxes[-1][2]
+    if backup.keeps_replaced_file():  # a file: kept as it was, renamed beside it, and the clerk told where
+        question = next(text for kind, _title, text in answer_boxes if kind == "question")
+        assert "原样保留在它旁边" in question
+        kept = list(Path(db.database).parent.glob("*-before-restore-*"))
+        assert len(kept) == 1 and str(kept[0]) in answer_boxes[-1][2]
+        return
     tab.refresh()
     assert tab.list.count() == 1  # the automatic copy made before the restore
     assert "恢复前自动保存" in tab.list.item(0).text()

@@ -52,6 +52,6 @@ def register(sub) -> None:
     p = sub.add_parser("backup", help=_("把数据库和全部附件备份到一个文件"))
     p.add_argument("-o", "--output", required=True, help=_("备份文件（.wdbak）"))
     p.set_defaults(func=cmd_backup)
-    r = sub.add_parser("restore", help=_("从备份文件恢复（先自动备份当前数据）"))
+    r = sub.add_parser("restore", help=_("从备份文件恢复（当前数据先原样保留）"))
     r.add_argument("file", help=_("备份文件（.wdbak）"))
     r.set_defaults(func=cmd_restore)

@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
+import io
 import json
 import logging
 import os
@@ -84,6 +85,9 @@ class Manifest:
     altered_attachments: list[str] = field(default_factory=list)  # files that no longer matched their hash
     audit_head: dict = field(default_factory=dict)  # the audit chain's last row {id, hash, first, rows}
     audit_breaks: list[str] = field(default_factory=list)  # where the chain no longer held, in words
+    # the SHA-256 of the database whose pages (quick_check + foreign keys) this program checked as it
+    # wrote them into the archive: a restore that finds these bytes need not read every page again
+    checked_sha256: str = ""
 
     @property
     def created(self) -> dt.datetime:
@@ -457,7 +461,7 @@ def backup_to(path: str | Path, *, db=None, now: dt.datetime | None = None) -> M
                                         source="postgresql" if is_postgres(db) else "sqlite", files=files,
                                         counts=counts, created_by=audit.current_user(), last_audit_id=last_audit,
                                         missing_attachments=missing, sizes=sizes, altered_attachments=altered,
-                                        audit_head=head, audit_breaks=breaks)
+                                        audit_head=head, audit_breaks=breaks, checked_sha256=files[DB_NAME])
                     # the manifest goes last: it lists what was really written
                     zf.writestr(MANIFEST, json.dumps(manifest.__dict__, ensure_ascii=False, indent=1))
                 with open(part, "rb+") as fh:
@@ -626,7 +630,8 @@ def read_manifest(path: str | Path) -> Manifest:
     if not isinstance(manifest.schema_version, int) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in manifest.files.items()) or not isinstance(
             manifest.sizes, dict) or not all(isinstance(v, int) and v >= 0 for v in manifest.sizes.values()) \
-            or not isinstance(manifest.audit_head, dict) or not isinstance(manifest.audit_breaks, list):
+            or not isinstance(manifest.audit_head, dict) or not isinstance(manifest.audit_breaks, list) \
+            or not isinstance(manifest.checked_sha256, str):
         raise NotABackup(not_ours)
     if manifest.schema_version > migrations.latest_version():
         raise NotABackup(_("这个备份来自更新版本的保修台（数据版本 {v}），请先升级本程序再恢复").format(
@@ -769,25 +774,104 @@ def prune(folder: Path | None = None, *, now: dt.datetime | None = None,
 
 def _extract(zf: zipfile.ZipFile, name: str, dest: Path, manifest: Manifest) -> None:
     """Unpack one entry, never more bytes than the manifest allows, and check its hash on the way."""
-    cap = _size_cap(manifest, zf.getinfo(name))
-    h = _Hasher()
-    written = 0
+    info = zf.getinfo(name)
+    cap = _size_cap(manifest, info)
     fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     hold(fd)
+    with os.fdopen(fd, "wb") as out:
+        start = _stored_data_offset(zf, info) if info.file_size <= cap else None
+        if start is not None:  # the database, stored: copied by the OS, hashed from the archive beside it
+            digest = _copy_stored(zf, start, info.file_size, out.fileno())
+        else:
+            digest = _unpack_hashed(zf, name, out, cap)
+        out.flush()
+        os.fsync(out.fileno())
+    if digest != manifest.files[name]:
+        raise NotABackup(_("备份文件已损坏（{what} 校验不符），不能用于恢复，请换一个备份").format(what=name))
+
+
+def _unpack_hashed(zf: zipfile.ZipFile, name: str, out, cap: int) -> str:
+    """An entry read through zipfile (inflated if compressed), hashed as it is written."""
+    h = _Hasher()
+    written = 0
     try:
-        with zf.open(name) as src, os.fdopen(fd, "wb") as out:
+        with zf.open(name) as src:
             for chunk in iter(lambda: src.read(4 << 20), b""):
                 written += len(chunk)
                 if written > cap:
                     raise NotABackup(_("备份中的“{e}”比清单所写的大，不能用于恢复").format(e=name))
                 h.update(chunk)
                 out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
     finally:
         digest = h.hexdigest()
-    if digest != manifest.files[name]:
-        raise NotABackup(_("备份文件已损坏（{what} 校验不符），不能用于恢复，请换一个备份").format(what=name))
+    return digest
+
+
+def _stored_data_offset(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> int | None:
+    """Where an entry's bytes begin in the archive file, when they are stored as they are (not
+    compressed, not encrypted) and its local header names it; None otherwise (then zipfile unpacks it)."""
+    import struct
+
+    if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 0x1 or info.compress_size != info.file_size:
+        return None
+    fp = zf.fp
+    if fp is None or not hasattr(fp, "fileno"):
+        return None
+    try:
+        header = os.pread(fp.fileno(), zipfile.sizeFileHeader, info.header_offset)
+        if len(header) != zipfile.sizeFileHeader:
+            return None
+        fields = struct.unpack(zipfile.structFileHeader, header)
+        if fields[0] != zipfile.stringFileHeader:
+            return None
+        name_length, extra_length = fields[10], fields[11]
+        local_name = os.pread(fp.fileno(), name_length, info.header_offset + zipfile.sizeFileHeader)
+        if local_name.decode("utf-8" if info.flag_bits & 0x800 else "cp437", "replace") != info.filename:
+            return None
+    except (AttributeError, OSError, struct.error, ValueError, io.UnsupportedOperation):
+        return None
+    return info.header_offset + zipfile.sizeFileHeader + name_length + extra_length
+
+
+def _copy_stored(zf: zipfile.ZipFile, start: int, length: int, out_fd: int) -> str:
+    """`length` bytes of the archive from `start` into `out_fd` by the OS (copy_file_range: no trip
+    through Python, as `cp` copies), while a thread hashes the same bytes of the archive; a short
+    archive is refused. Returns their SHA-256."""
+    src_fd = zf.fp.fileno()
+
+    def digest() -> str:
+        sha = hashlib.sha256()
+        offset, end = start, start + length
+        while offset < end:
+            chunk = os.pread(src_fd, min(4 << 20, end - offset), offset)
+            if not chunk:
+                break
+            sha.update(chunk)
+            offset += len(chunk)
+        return sha.hexdigest() if offset == end else ""
+
+    hashing = _Background(digest)
+    try:
+        copied = 0
+        kernel = hasattr(os, "copy_file_range")
+        while copied < length:
+            n = 0
+            if kernel:
+                try:
+                    n = os.copy_file_range(src_fd, out_fd, min(1 << 30, length - copied), start + copied, copied)
+                except OSError:  # not between these files (another file system, an old kernel): by hand
+                    kernel = False
+                    continue
+            else:
+                chunk = os.pread(src_fd, min(4 << 20, length - copied), start + copied)
+                n = os.pwrite(out_fd, chunk, copied) if chunk else 0
+            if n == 0:
+                raise NotABackup(_("备份文件已损坏（{what} 校验不符），不能用于恢复，请换一个备份").format(what=DB_NAME))
+            copied += n
+        os.fsync(out_fd)  # to disk while the hash is still being computed
+    finally:
+        value = hashing.result()
+    return value
 
 
 def _restore_attachments(zf: zipfile.ZipFile, manifest: Manifest) -> int:
@@ -837,10 +921,15 @@ def _prepare_snapshot(snapshot: Path, manifest: Manifest) -> tuple[int | None, l
     check, a 保修台 schema version this program can migrate (and the one the manifest names), every
     table and column of the program after migrating, the audit log's guards (put back when missing).
     Returns (the version it was migrated from or None, the guards put back)."""
-    # the bytes are those whose SHA-256 the backup recorded, from pages checked when it was made: checked
-    # again as the start checks a file (pages, records, free list, foreign keys); the full integrity check
-    # (every index against its table: 33 s at 10× the default office) follows after the start, as always
-    verdict = early_check.inspect(snapshot, quick=True)
+    # `_extract` has proved the bytes are those whose SHA-256 the manifest records. When the manifest also
+    # records that this program checked the pages of exactly those bytes as it wrote them (`checked_sha256`),
+    # reading every page again proves nothing more: the header, the tables and the version are looked at
+    # (a millisecond). Any other archive — an older release's, one whose database was rewritten and hashed
+    # again by hand, another program's — is checked as the start checks a file (pages, records, free list,
+    # foreign keys). The full integrity check (every index against its table: 33 s at 10× the default
+    # office) follows after the start, as always.
+    checked = bool(manifest.checked_sha256) and manifest.checked_sha256 == manifest.files.get(DB_NAME)
+    verdict = (early_check.peek(snapshot) if checked else None) or early_check.inspect(snapshot, quick=True)
     not_ours = _("备份中的数据库不是保修台的数据库（{what}），不能用于恢复，请换一个备份").format
     if verdict.kind == "foreign" or (verdict.kind == "ok" and not verdict.version):
         raise NotABackup(not_ours(what="、".join(verdict.tables[:5]) or _("没有数据表")))
@@ -916,8 +1005,9 @@ def _restore_into_file(path: Path, manifest: Manifest, file: Path, db, safety_ba
 
     if instance_lock.held_elsewhere(file):
         raise ValidationError(_("保修台的另一个窗口正在使用这个数据库，请先关闭它再恢复"))
-    # the header and the tables decide here (a millisecond); the pages are checked by the safety backup,
-    # which reads them anyway (a file whose header or schema cannot be read is checked through now)
+    # the header and the tables decide here (a millisecond); the pages of a sound-looking file are not read:
+    # the file is kept as it is, renamed, not copied (a file whose header or schema cannot be read is checked
+    # through now, and a damaged one copied aside untouched)
     verdict = early_check.peek(file) or early_check.inspect(file, quick=True)
     if verdict.kind == "foreign":  # never overwrite another program's database
         raise ValidationError(describe(verdict)[0])
@@ -931,17 +1021,13 @@ def _restore_into_file(path: Path, manifest: Manifest, file: Path, db, safety_ba
             migrated, guards = _prepare_snapshot(snapshot, manifest)  # checked before anything is touched
             # from here no one writes: running transactions are waited for, new ones are refused
             with write_lock.exclusive(str(file), wait_s=wait_s):
-                if safety_backup and verdict.kind not in ("new", "empty"):
-                    if verdict.kind != "ok":
-                        safety = _set_aside(file)
-                    elif _file_has_data(file):
-                        folder = backup_folder(from_database=was_open, target=str(file))
-                        safety = _unique(folder / _auto_name(dt.datetime.now(), "before-restore"))
-                        try:
-                            backup_to(safety, db=SqliteDatabase(str(file)))
-                        except (DatabaseDamaged, sqlite3.DatabaseError):  # damaged pages: copied aside instead
-                            verdict = early_check.inspect(file, quick=True)
-                            safety = _set_aside(file)
+                keep = safety_backup and verdict.kind not in ("new", "empty")
+                if keep and verdict.kind != "ok":
+                    safety = _set_aside(file)
+                    keep = False
+                elif keep:
+                    keep = _file_has_data(file)
+                    safety = _kept_name(file) if keep else None
                 restored = _restore_attachments(zf, manifest)
                 snap = SqliteDatabase(str(snapshot))
                 with snap.bind_ctx([AuditLog], bind_refs=False, bind_backrefs=False):
@@ -951,10 +1037,15 @@ def _restore_into_file(path: Path, manifest: Manifest, file: Path, db, safety_ba
                     with contextlib.suppress(Exception):  # a damaged or read-only file cannot checkpoint
                         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
                     db.close()
-                for extra in ("-wal", "-shm", "-journal"):
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(str(file) + extra)
-                os.replace(snapshot, file)
+                kept = _move_aside(file, safety) if keep and safety is not None else []
+                try:
+                    for extra in ("-wal", "-shm", "-journal"):
+                        with contextlib.suppress(FileNotFoundError):
+                            os.unlink(str(file) + extra)
+                    _replace(snapshot, file)
+                except BaseException:
+                    _put_back(kept)  # the current data back under its own name, as it was, before anyone writes
+                    raise
                 _fsync_dir(file.parent)
     except BaseException:
         # the old file is untouched: open it again as it was (never writing into a damaged one)
@@ -967,6 +1058,68 @@ def _restore_into_file(path: Path, manifest: Manifest, file: Path, db, safety_ba
     restored_db = open_database(str(file))
     op_changes.note_everything()
     return RestoreResult(manifest, safety, migrated, restored, _count(restored_db), guards)
+
+
+def keeps_replaced_file(db=None) -> bool:
+    """Whether a restore keeps the data it replaces as the database file itself, renamed beside it (an
+    SQLite file) rather than as a backup in the backup folder (a PostgreSQL server)."""
+    db = db if db is not None else database_proxy.obj
+    return db is None or not is_postgres(db)
+
+
+def _kept_name(file: Path) -> Path:
+    """Where a restore keeps the database file it replaces: beside it, named with the time."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    candidate, n = file.with_name(f"{file.stem}-before-restore-{stamp}{file.suffix}"), 1
+    while any(os.path.exists(f"{candidate}{extra}") for extra in ("", "-wal", "-shm", "-journal")):
+        n += 1
+        candidate = file.with_name(f"{file.stem}-before-restore-{stamp}-{n}{file.suffix}")
+    return candidate
+
+
+def _move_aside(file: Path, kept: Path) -> list[tuple[Path, Path]]:
+    """The data a restore replaces, kept by renaming the database file (and a -wal, its index or a hot
+    -journal still beside it: committed pages another process kept open, or what undoes a half-done write)
+    within its folder: one step, nothing copied. Returns what was moved, for `_put_back`. On Windows a file
+    another program holds open cannot be renamed: the error goes up and nothing is left moved."""
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for extra in ("", "-wal", "-shm", "-journal"):
+            source = Path(f"{file}{extra}")
+            if extra and not source.exists():
+                continue
+            os.rename(source, f"{kept}{extra}")
+            moved.append((source, Path(f"{kept}{extra}")))
+        _fsync_dir(file.parent)
+    except BaseException:
+        _put_back(moved)
+        raise
+    make_private(kept, f"{kept}-wal", f"{kept}-shm", f"{kept}-journal")
+    if os.path.exists(f"{kept}-wal"):  # one file for the clerk to keep: its -wal folded in (else left beside it)
+        with contextlib.suppress(sqlite3.Error):
+            con = sqlite3.connect(str(kept), timeout=1)
+            try:
+                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                con.close()
+    return moved
+
+
+def _replace(snapshot: Path, file: Path) -> None:
+    """The checked snapshot put in place of the database file in one step (same folder)."""
+    os.replace(snapshot, file)
+
+
+def _put_back(moved: list[tuple[Path, Path]]) -> None:
+    """Undo `_move_aside`: a restore that failed after the current file was renamed puts it back."""
+    for source, kept in reversed(moved):
+        try:
+            os.replace(kept, source)
+        except OSError:  # never lost: it is still there under its kept name, which the log says
+            log.exception("could not put %s back as %s", kept, source)
+    if moved:
+        with contextlib.suppress(OSError):
+            _fsync_dir(moved[0][0].parent)
 
 
 def _restore_into_server(path: Path, manifest: Manifest, db, safety_backup: bool, wait_s: float) -> RestoreResult:
