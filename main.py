@@ -17,11 +17,14 @@ def parse_args(argv):
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from warranty_desk import early_check
+    from warranty_desk import drivers, early_check
     from warranty_desk.paths import default_database
 
+    target = args.db or default_database()
+    if "://" not in target:  # an office on a file: the server drivers only if a server is ever opened
+        drivers.defer_server_drivers()
     # the integrity check of the database file starts now, on its own thread, while the program loads
-    early = early_check.start(args.db or default_database())
+    early = early_check.start(target)
     from ui.app import run
 
     return run(args, early)

@@ -144,6 +144,9 @@ class PostgresqlOfficeDatabase(PostgresqlDatabase):  # the name starts with "Pos
     write lock in every transaction (write_lock: refused while a restore runs)."""
 
     def __init__(self, database, *args, **kwargs):
+        from . import drivers
+
+        drivers.ensure_postgres()  # the desktop program started on a file left it out of peewee's import
         kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
         kwargs.setdefault("application_name", session_name())
         if "password" not in kwargs and isinstance(database, str) and "://" in database:

@@ -20,12 +20,11 @@ import os
 import re
 from contextvars import ContextVar
 from decimal import Decimal
+from gettext import GNUTranslations, NullTranslations
+from typing import TYPE_CHECKING
 
-from babel import Locale
-from babel.dates import format_date as _babel_date
-from babel.dates import format_datetime as _babel_datetime
-from babel.numbers import format_currency, format_decimal
-from babel.support import NullTranslations, Translations
+if TYPE_CHECKING:
+    from babel import Locale
 
 from .paths import resources_dir
 
@@ -69,10 +68,10 @@ def load_catalog(name: str) -> NullTranslations:
             buf = io.BytesIO()
             write_mo(buf, catalog, use_fuzzy=False)
             buf.seek(0)
-            return Translations(buf, domain="messages")
+            return GNUTranslations(buf)
         if mo.is_file():
             with open(mo, "rb") as fp:
-                return Translations(fp, domain="messages")
+                return GNUTranslations(fp)
     except Exception:  # a damaged catalog must not stop the program: show Chinese and say why in the log
         log.exception("cannot read the %s catalog in %s", name, folder)
         return NullTranslations()
@@ -342,6 +341,10 @@ def _babel_locale() -> Locale:
 
 @functools.lru_cache(maxsize=8)
 def _parsed_locale(name: str) -> Locale:
+    # babel (its date and number tables, ~20 ms) is imported by the first date or sum shown, not before
+    # the window (issue 20)
+    from babel import Locale
+
     return Locale.parse(name)  # once per language: a list of money cells asked for it cell by cell
 
 
@@ -353,12 +356,16 @@ def format_date(value: dt.date | None, fmt: str = "long") -> str:
         value = value.date()
     if current_locale() == "en" and fmt == "long":
         fmt = "medium"
+    from babel.dates import format_date as _babel_date
+
     return _babel_date(value, format=fmt, locale=_babel_locale())
 
 
 def format_datetime(value: dt.datetime | None, fmt: str = "short") -> str:
     if value is None:
         return ""
+    from babel.dates import format_datetime as _babel_datetime
+
     return _babel_datetime(value, format=fmt, locale=_babel_locale())
 
 
@@ -366,16 +373,22 @@ def format_money(amount: Decimal | float | int | None) -> str:
     """¥1,234.50 in both locales (CNY)."""
     if amount is None:
         return ""
+    from babel.numbers import format_currency
+
     return format_currency(amount, "CNY", locale=_babel_locale(), currency_digits=True).replace("CN¥", "¥")
 
 
 def format_number(value, digits: int = 0) -> str:
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    from babel.numbers import format_decimal
+
     return format_decimal(value, format=pattern, locale=_babel_locale())
 
 
 def format_month(year: int, month: int) -> str:
     """7月 / Jul: a month's short name (a chart's axis)."""
+    from babel.dates import format_date as _babel_date
+
     return _babel_date(dt.date(year, month, 1), format="LLL", locale=_babel_locale())
 
 
