@@ -14,6 +14,7 @@ moment counts. The bare window (`bare_window.py`) is measured the same way, run 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -119,6 +120,11 @@ def measure(db_path: Path, runs: int = 7, display: str | None = None, root: Path
     env["XDG_DATA_HOME"] = str(work / "data")
     env["WARRANTY_DESK_DATA"] = str(work / "wd-data")
     env.setdefault("WARRANTY_DESK_USER", "benchmark")
+    # this PC's operator already chosen, as on every start after the first: otherwise each start shows
+    # the first start's 操作员 dialog (#16) — a window of the process, which is what xdotool would find
+    env["WARRANTY_DESK_CONFIG"] = str(work / "wd-config")
+    (work / "wd-config").mkdir(parents=True, exist_ok=True)
+    (work / "wd-config" / "config.json").write_text(json.dumps({"operator": "benchmark"}), encoding="utf-8")
     bare_cmd = [sys.executable, str(ROOT / "benchmarks" / "bare_window.py")]
     app_cmd = [sys.executable, str(root / "main.py"), "--db", str(db_path)]
     failures: list[str] = []
