@@ -68,10 +68,9 @@ def ensure_postgres() -> None:
         raise RuntimeError("peewee imported without psycopg2 and its layout is not known: start the program "
                            "with the server address, or without warranty_desk.drivers' deferral")
     register_uuid()  # what peewee's import does with the driver
-    peewee.psycopg2 = psycopg2
-    peewee.pg_extensions = extensions
-    peewee.pg_register_uuid = register_uuid
-    peewee.Json_pg2 = Json
+    for name, value in (("psycopg2", psycopg2), ("pg_extensions", extensions), ("pg_register_uuid", register_uuid),
+                        ("Json_pg2", Json)):
+        setattr(peewee, name, value)
     adapter.txn_idle = extensions.TRANSACTION_STATUS_IDLE
     adapter.txn_inerror = extensions.TRANSACTION_STATUS_INERROR
     adapter.txn_unknown = extensions.TRANSACTION_STATUS_UNKNOWN

@@ -30,6 +30,7 @@ import re
 import shutil
 import sqlite3
 import stat
+import struct
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -807,36 +808,40 @@ def _unpack_hashed(zf: zipfile.ZipFile, name: str, out, cap: int) -> str:
     return digest
 
 
+# a zip entry's local file header (APPNOTE 4.3.7): signature, versions, flags, method, time, date, CRC, sizes,
+# the lengths of the name and of the extra field that come between it and the entry's bytes
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+
+
 def _stored_data_offset(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> int | None:
     """Where an entry's bytes begin in the archive file, when they are stored as they are (not
     compressed, not encrypted) and its local header names it; None otherwise (then zipfile unpacks it)."""
-    import struct
-
     if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 0x1 or info.compress_size != info.file_size:
         return None
     fp = zf.fp
     if fp is None or not hasattr(fp, "fileno"):
         return None
     try:
-        header = os.pread(fp.fileno(), zipfile.sizeFileHeader, info.header_offset)
-        if len(header) != zipfile.sizeFileHeader:
+        header = os.pread(fp.fileno(), _LOCAL_HEADER.size, info.header_offset)
+        if len(header) != _LOCAL_HEADER.size:
             return None
-        fields = struct.unpack(zipfile.structFileHeader, header)
-        if fields[0] != zipfile.stringFileHeader:
+        fields = _LOCAL_HEADER.unpack(header)
+        if fields[0] != b"PK\x03\x04":
             return None
         name_length, extra_length = fields[10], fields[11]
-        local_name = os.pread(fp.fileno(), name_length, info.header_offset + zipfile.sizeFileHeader)
+        local_name = os.pread(fp.fileno(), name_length, info.header_offset + _LOCAL_HEADER.size)
         if local_name.decode("utf-8" if info.flag_bits & 0x800 else "cp437", "replace") != info.filename:
             return None
     except (AttributeError, OSError, struct.error, ValueError, io.UnsupportedOperation):
         return None
-    return info.header_offset + zipfile.sizeFileHeader + name_length + extra_length
+    return info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
 
 
 def _copy_stored(zf: zipfile.ZipFile, start: int, length: int, out_fd: int) -> str:
     """`length` bytes of the archive from `start` into `out_fd` by the OS (copy_file_range: no trip
     through Python, as `cp` copies), while a thread hashes the same bytes of the archive; a short
     archive is refused. Returns their SHA-256."""
+    assert zf.fp is not None  # an open archive (`_stored_data_offset` found its file)
     src_fd = zf.fp.fileno()
 
     def digest() -> str:
