@@ -34,11 +34,11 @@ def _seasons(project: Project):
     return settings.season_rules(project.region if project.region_id else None, project_has_heating(project))
 
 
-def _agreed_for(key: str, project: Project, overrides: dict) -> tuple[str, int]:
+def _agreed_for(key: str, project: Project, overrides: dict, company: dict) -> tuple[str, int]:
+    """`company`: the office's agreed periods (setting ``agreed_periods``), read once by the caller."""
     if key in overrides:
         unit, amount = overrides[key]
         return unit, int(amount)
-    company = settings.get("agreed_periods") or {}
     if key in company:
         unit, amount = company[key]
         candidate = (unit, int(amount))
@@ -75,8 +75,9 @@ def compute_items(project: Project, overrides: dict | None = None) -> list[ItemP
     keys = cat.categories_for(project.type, has_heating, bool(project.has_cooling))
     keys += [k for k in overrides if k not in keys]
     rows: list[ItemPlan] = []
+    company = settings.get("agreed_periods") or {}  # once per project, not per item (an import: 67,000 copies)
     for key in keys:
-        unit, amount = _agreed_for(key, project, overrides)
+        unit, amount = _agreed_for(key, project, overrides, company)
         try:
             cat.check_agreed(key, unit, amount, project.design_life_years)
             end = cat.item_end(accepted_on, unit, amount, seasons, convention)
