@@ -142,6 +142,22 @@ def test_missed_is_kept(visit):
         visit_records.mark_missed(future.id, "不去了", today=NOW.date())
 
 
+def test_a_visit_not_made_reads_in_the_readers_language(visit):
+    """未联系上 and 未回访 with the clerk's note: the state's words in the reader's language, the note as typed."""
+    from warranty_desk import i18n
+
+    other = Visit.create(project=visit.project, planned_on=visit.planned_on, kind="periodic")
+    visit_records.record_unreachable(visit.id, dt.datetime(2026, 11, 27, 15, 0), "刘洋", "无人接听\n晚上再打", now=NOW)
+    visit_records.mark_missed(other.id, "业主长期在外地", today=NOW.date())
+    unreached, missed = Visit.get_by_id(visit.id).findings, Visit.get_by_id(other.id).findings
+    with i18n.override("en"):
+        assert visit_records.findings_text(unreached) == "Not reached: 无人接听\n晚上再打"
+        assert visit_records.findings_text(missed) == "Not visited: 业主长期在外地"
+        assert visit_records.findings_text("未联系上") == "Not reached"
+    assert visit_records.findings_text(unreached) == "未联系上：无人接听\n晚上再打"
+    assert visit_records.findings_text("Not visited: 业主长期在外地") == "未回访：业主长期在外地"
+
+
 def test_reschedule_keeps_original_day(visit):
     moved = visit_records.reschedule(visit.id, dt.date(2026, 12, 3), "业主出差")
     assert moved.planned_on == dt.date(2026, 12, 3)

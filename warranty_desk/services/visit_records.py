@@ -31,6 +31,10 @@ TEXT_MAX = 2000
 FINDING_AREAS = finding_areas.AREAS
 NOTHING_FOUND = N_("未发现问题")  # the summary of a visit that found nothing
 FINDING_LINE = N_("{area}：{description}")  # one finding in a visit's summary
+# the summary of a visit not made: its state's word and what the clerk wrote (stored in Chinese)
+UNREACHED = N_("未联系上")
+UNREACHED_NOTE = N_("未联系上：{note}")
+MISSED_NOTE = N_("未回访：{reason}")
 
 
 area_name = finding_areas.area_name
@@ -40,6 +44,9 @@ area_key = finding_areas.area_key
 def findings_text(stored: str) -> str:
     """A visit's stored summary of its findings in the active language: the one the program made
     (its findings by area, or 未发现问题) said again; one the clerk wrote, as written."""
+    not_made = retell(stored or "", (UNREACHED_NOTE, MISSED_NOTE, UNREACHED))  # the note may hold lines
+    if not_made != (stored or ""):
+        return not_made
     lines = []
     for line in (stored or "").split("\n"):
         if line.strip() == NOTHING_FOUND:
@@ -376,7 +383,7 @@ def record_unreachable(visit_id: int, tried_at, visitor: str, note: str = "", *,
         visit.status = vs.UNREACHABLE
         visit.done_at = tried_at
         visit.visitor = visitor
-        visit.findings = f"未联系上：{note}" if note else "未联系上"  # i18n: data
+        visit.findings = UNREACHED_NOTE.format(note=note) if note else UNREACHED  # Chinese; said by findings_text
         visit.version += 1
         visit.save()
         before, after = audit.changed(old, audit.snapshot(visit))
@@ -406,7 +413,7 @@ def mark_missed(visit_id: int, reason: str, *, expected_version: int | None = No
                 _("该回访计划在{planned_on}，还没到期；如不再进行，请改期或取消").format(planned_on=visit.planned_on), field="status")
         old = audit.snapshot(visit)
         visit.status = vs.MISSED
-        visit.findings = f"未回访：{reason}"  # i18n: data
+        visit.findings = MISSED_NOTE.format(reason=reason)  # Chinese; said by findings_text
         visit.version += 1
         visit.save()
         before, after = audit.changed(old, audit.snapshot(visit))
